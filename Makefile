@@ -1,0 +1,98 @@
+# Grid Governance (gridgov) QGIS plugin: one entry point for set-up, demo, tests and packaging.
+#
+#   make demo   set up (Debian packages, .venv, PyPI packages), build the demo city, render out/
+#   make test   set up, then the whole test suite headless
+#
+# Set-up steps are idempotent: they only install what is missing.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PLUGIN      := gridgov
+VENV        := .venv
+PY          := $(VENV)/bin/python
+BUILD       := .build
+PKG_DIR     := $(BUILD)/pkg
+OUT         := out
+ORDERS      ?= 100000
+SEED        ?= 20251
+APT_PACKAGES := qgis python3-qgis qgis-providers xvfb fonts-noto-cjk poppler-utils python3-venv python3-pip
+QGIS_PROFILE_PATH := $(CURDIR)/$(BUILD)/qgis-profiles
+QGIS_USER_PLUGINS ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default/python/plugins
+
+# Headless Qt for everything that runs here; Debian's qgis_process wrapper must not get --noversioncheck.
+export QT_QPA_PLATFORM ?= offscreen
+export PYTHONDONTWRITEBYTECODE := 1
+
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+
+.PHONY: help setup system venv pkglink demo test unit lint format bench qgis install package clean transup transcompile
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
+
+system:  ## install the Debian packages that are missing (QGIS, Xvfb, CJK fonts, poppler)
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
+	else echo "Debian packages present."; fi
+
+$(VENV)/.stamp: requirements/runtime.txt requirements/dev.txt
+	@[ -x $(PY) ] || /usr/bin/python3 -m venv --system-site-packages $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements/dev.txt
+	@$(PY) -c "import qgis.core, numpy, shapely, geopandas; assert numpy.__version__ < '2'" \
+	  || { echo "The virtual environment cannot import QGIS beside the engine packages"; exit 1; }
+	@touch $@
+
+venv: system $(VENV)/.stamp  ## the .venv (system site packages, so QGIS imports) with the PyPI packages
+
+# The repository root is the plugin folder; Python imports it as the package `gridgov`.
+pkglink:
+	@mkdir -p $(PKG_DIR)
+	@[ -L $(PKG_DIR)/$(PLUGIN) ] || ln -s ../.. $(PKG_DIR)/$(PLUGIN)
+
+setup: venv pkglink  ## everything the other targets need
+
+demo: setup  ## build the demo city and render an overview map into out/
+	$(PY) scripts/demo.py --out $(OUT) --orders $(ORDERS) --seed $(SEED)
+	@echo "Open: $(OUT)/demo_city.gpkg  $(OUT)/demo_city.qgz  $(OUT)/overview.png"
+
+test: setup  ## the whole test suite, headless
+	$(PY) -m pytest tests/unit tests/qgis
+
+unit: setup  ## engine tests only (no QGIS)
+	$(PY) -m pytest tests/unit
+
+lint: setup  ## ruff
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: setup  ## benchmarks: plugin against its peers, side by side (not part of make test)
+	$(PY) -m pytest tests/benchmarks -s -q
+
+qgis: demo  ## open QGIS desktop with the plugin enabled and the demo project loaded
+	@mkdir -p $(QGIS_PROFILE_PATH)/profiles/default/QGIS
+	@printf '[PythonPlugins]\n$(PLUGIN)=true\n' > $(QGIS_PROFILE_PATH)/profiles/default/QGIS/QGIS3.ini
+	QGIS_PLUGINPATH=$(CURDIR)/$(PKG_DIR) QT_QPA_PLATFORM= qgis --noversioncheck \
+	  --profiles-path $(QGIS_PROFILE_PATH) --project $(CURDIR)/$(OUT)/demo_city.qgz
+
+install: pkglink  ## link the plugin into the user's default QGIS profile
+	@mkdir -p $(QGIS_USER_PLUGINS)
+	ln -sfn $(CURDIR) $(QGIS_USER_PLUGINS)/$(PLUGIN)
+	@echo "Linked $(QGIS_USER_PLUGINS)/$(PLUGIN) -> $(CURDIR); enable it in Plugins > Manage and Install Plugins."
+
+package:  ## dist/gridgov.zip: the plugin without tests and development files
+	@mkdir -p dist
+	git archive --prefix=$(PLUGIN)/ -o dist/$(PLUGIN).zip HEAD
+	@echo "dist/$(PLUGIN).zip"
+
+clean:
+	rm -rf $(BUILD) $(OUT) dist .pytest_cache .ruff_cache

@@ -1,0 +1,88 @@
+"""Unit-grid codes (单元网格标识码) and the codes nested in them.
+
+Two unit-grid formats are accepted (DESIGN.md §4):
+
+* CJ/T 213-2005, 14 digits: 6 administrative division + 3 street + 3 community + 2 grid sequence;
+* Beijing DB11/T 2157-2023, 15 digits: the same with a 3-digit grid sequence.
+
+Street codes are the first 9 digits, community codes the first 12 (the stats bureau's 12-digit
+village code). A micro-grid code is its grid's code plus a 3-digit sequence. Dedicated grids
+(专属网格) have their own series: administrative division + ``Z`` + 2-digit kind + 3-digit
+sequence, e.g. ``440399Z01001``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+GRID_CODE_RE = re.compile(r"^(\d{6})(\d{3})(\d{3})(\d{2,3})$")
+MICRO_CODE_RE = re.compile(r"^(\d{14,15})(\d{3})$")
+DEDICATED_CODE_RE = re.compile(r"^(\d{6})Z(\d{2})(\d{3})$")
+
+
+@dataclass(frozen=True)
+class GridCode:
+    """A parsed unit-grid code."""
+
+    admin: str
+    street: str
+    community: str
+    sequence: str
+
+    @property
+    def street_code(self) -> str:
+        """The 9-digit street (街道) code."""
+        return self.admin + self.street
+
+    @property
+    def community_code(self) -> str:
+        """The 12-digit community (社区) code."""
+        return self.admin + self.street + self.community
+
+    def __str__(self) -> str:
+        return self.community_code + self.sequence
+
+
+def parse_grid_code(code: str) -> GridCode:
+    """Split a 14- or 15-digit unit-grid code; raise ``ValueError`` naming what is wrong."""
+    text = "" if code is None else str(code).strip()
+    match = GRID_CODE_RE.match(text)
+    if not match:
+        raise ValueError(f"grid code {text!r} is not 14 (CJ/T 213) or 15 (DB11/T 2157) digits")
+    admin, street, community, seq = match.groups()
+    if int(seq) == 0:
+        raise ValueError(f"grid code {text!r} has sequence 0")
+    return GridCode(admin, street, community, seq)
+
+
+def street_code(admin: str, street_no: int) -> str:
+    """9-digit street code; street numbers 001-099 are 街道 in GB/T 10114."""
+    return f"{admin}{street_no:03d}"
+
+
+def community_code(street: str, community_no: int) -> str:
+    """12-digit community code under a 9-digit street code."""
+    return f"{street}{community_no:03d}"
+
+
+def grid_code(community: str, sequence: int, digits: int = 15) -> str:
+    """Unit-grid code under a 12-digit community code (15 digits by default, 14 for CJ/T 213)."""
+    width = digits - 12
+    if width not in (2, 3):
+        raise ValueError("grid codes have 14 or 15 digits")
+    if not 0 < sequence < 10**width:
+        raise ValueError(f"grid sequence {sequence} does not fit in {width} digits")
+    return f"{community}{sequence:0{width}d}"
+
+
+def micro_code(grid: str, sequence: int) -> str:
+    """Micro-grid code: the grid's code plus a 3-digit sequence."""
+    if not 0 < sequence < 1000:
+        raise ValueError(f"micro-grid sequence {sequence} does not fit in 3 digits")
+    return f"{grid}{sequence:03d}"
+
+
+def dedicated_code(admin: str, kind: int, sequence: int) -> str:
+    """Dedicated-grid code: ``<admin>Z<kind:02><seq:03>``."""
+    return f"{admin}Z{kind:02d}{sequence:03d}"
