@@ -1,0 +1,127 @@
+"""The built-in demo district: a deterministic, realistic city for demos, tests and benchmarks.
+
+``build_demo_city(seed, n_orders)`` returns every layer as (Geo)DataFrames in EPSG:4547;
+``write_demo_city(city, path)`` writes them into one GeoPackage. The same seed gives the same
+city, whatever the number of orders: each part draws from its own random stream.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+
+from grid_ops.democity import facilities, names
+from grid_ops.democity.hierarchy import CRS, build_hierarchy
+from grid_ops.democity.orders import generate_inspections, generate_orders, plant_hot_areas
+from grid_ops.democity.streets_and_blocks import build_road_network
+from grid_ops.paths import resource_path
+
+GENERATOR_VERSION = "1"
+DEFAULT_SEED = 20251
+DEFAULT_ORDERS = 100_000
+
+#: Layers in the order they are written; spatial ones first.
+SPATIAL_LAYERS = (
+    "district", "streets", "communities", "grids", "microgrids", "dedicated_grids", "roads",
+    "buildings", "addresses", "street_offices", "truth_hotareas", "truth_orders", "truth_inspections",
+)
+TABLES = ("roster", "patrol_teams", "orders", "inspections", "class_cases", "demo_info")
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class DemoCity:
+    """Every layer of the demo district."""
+
+    layers: dict[str, pd.DataFrame] = field(default_factory=dict)
+    seed: int = DEFAULT_SEED
+    n_orders: int = DEFAULT_ORDERS
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.layers[name]
+
+
+def _noop(_fraction: float, _message: str) -> None:
+    return None
+
+
+def build_demo_city(
+    seed: int = DEFAULT_SEED,
+    n_orders: int = DEFAULT_ORDERS,
+    n_inspections: int | None = None,
+    progress: Progress = _noop,
+) -> DemoCity:
+    """Generate the demo district; ``progress(fraction, message)`` is told how far it got."""
+    if n_orders < 0:
+        raise ValueError("the number of orders cannot be negative")
+    streams = np.random.SeedSequence(seed).spawn(6)
+    rng_roads, rng_units, rng_places, rng_hot, rng_orders, rng_insp = (np.random.default_rng(s) for s in streams)
+    progress(0.02, "roads and blocks")
+    net = build_road_network(rng_roads)
+    progress(0.10, "streets, communities, grids, micro-grids")
+    h = build_hierarchy(net, rng_units)
+    progress(0.35, "dedicated grids, roads, addresses, roster")
+    dedicated = facilities.dedicated_grids(h, rng_places)
+    roads = facilities.named_roads(net, rng_places)
+    addresses = facilities.gazetteer(h, roads, rng_places)
+    offices = facilities.street_offices(h, addresses)
+    roster, teams = facilities.roster_and_teams(h, rng_places)
+    progress(0.45, "planted hot areas and work orders")
+    hot = plant_hot_areas(h, n_orders, rng_hot)
+    orders, truth_orders = generate_orders(
+        h, roads, addresses, hot, n_orders, resource_path("taxonomy", "descriptions.csv"), rng_orders,
+        names.CITY, names.DISTRICT)
+    progress(0.85, "inspection reports")
+    n_insp = n_inspections if n_inspections is not None else max(1, n_orders // 5)
+    inspections, truth_insp = generate_inspections(
+        h, roster, n_insp, resource_path("taxonomy", "descriptions.csv"), rng_insp)
+    district = gpd.GeoDataFrame(
+        {"admin_code": [names.ADMIN_CODE], "name": [names.CITY + names.DISTRICT],
+         "households": [int(h.grids["households"].sum())]},
+        geometry=[net.district], crs=CRS)
+    info = pd.DataFrame({
+        "key": ["generator_version", "seed", "n_orders", "n_inspections", "crs", "year", "admin_code", "name"],
+        "value": [GENERATOR_VERSION, str(seed), str(n_orders), str(n_insp), CRS, "2025", names.ADMIN_CODE,
+                  names.CITY + names.DISTRICT],
+    })
+    layers = {
+        "district": district, "streets": h.streets, "communities": h.communities, "grids": h.grids,
+        "microgrids": h.microgrids, "dedicated_grids": dedicated, "roads": roads,
+        "buildings": h.buildings, "addresses": addresses, "street_offices": offices,
+        "truth_hotareas": hot, "truth_orders": truth_orders, "truth_inspections": truth_insp,
+        "roster": roster, "patrol_teams": teams, "orders": orders, "inspections": inspections,
+        "class_cases": pd.read_csv(resource_path("taxonomy", "class_cases.csv"), dtype=str),
+        "demo_info": info,
+    }
+    progress(0.9, "done")
+    return DemoCity(layers=layers, seed=seed, n_orders=n_orders)
+
+
+def write_demo_city(city: DemoCity, path: str | Path, progress: Progress = _noop) -> Path:
+    """Write every layer into one GeoPackage (replaced if it exists) and return its path.
+
+    GeoPackage 1.2 is requested so QGIS builds with an older GDAL read it without a warning, and
+    the timestamp GDAL stamps into it is fixed so the same city gives the same file contents.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        path.unlink()
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2025-12-31T00:00:00.000Z"})
+    names_in_order = [*SPATIAL_LAYERS, *TABLES]
+    started = time.perf_counter()
+    for index, name in enumerate(names_in_order):
+        frame = city.layers[name]
+        options = {"dataset_options": {"VERSION": "1.2"}} if index == 0 else {}
+        pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG", **options)
+        progress(index / len(names_in_order), f"wrote {name} ({len(frame)} rows)")
+    del started
+    return path

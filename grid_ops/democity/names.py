@@ -56,5 +56,6 @@ def unique_names(rng: np.random.Generator, roots: list[str], n: int, suffix: str
     for i in range(n):
         root = roots[order[i % len(roots)]]
         lap = i // len(roots)
-        out.append(root + ("" if lap == 0 else "一二三四五六七八九"[lap - 1]) + suffix)
+        tag = "" if lap == 0 else ("东西南北中新" + "一二三四五六七八九")[lap - 1] if lap <= 15 else str(lap)
+        out.append(root + tag + suffix)
     return out
