@@ -17,11 +17,11 @@ import numpy as np
 import pandas as pd
 import pyogrio
 
-from grid_ops.democity import facilities, names
-from grid_ops.democity.hierarchy import CRS, build_hierarchy
-from grid_ops.democity.orders import generate_inspections, generate_orders, plant_hot_areas
-from grid_ops.democity.streets_and_blocks import build_road_network
-from grid_ops.paths import resource_path
+from gridgov.grid_ops.democity import facilities, names
+from gridgov.grid_ops.democity.hierarchy import CRS, build_hierarchy
+from gridgov.grid_ops.democity.orders import generate_inspections, generate_orders, plant_hot_areas
+from gridgov.grid_ops.democity.streets_and_blocks import build_road_network
+from gridgov.grid_ops.paths import resource_path
 
 GENERATOR_VERSION = "1"
 DEFAULT_SEED = 20251

@@ -15,10 +15,10 @@ import pandas as pd
 import shapely
 from scipy.cluster.vq import kmeans2
 
-from grid_ops import codes
-from grid_ops.democity import names
-from grid_ops.democity.streets_and_blocks import CENTRE_X, CENTRE_Y, RoadNetwork
-from grid_ops.regions import adjacency, grow_regions, order_west_east_north_south
+from gridgov.grid_ops import codes
+from gridgov.grid_ops.democity import names
+from gridgov.grid_ops.democity.streets_and_blocks import CENTRE_X, CENTRE_Y, RoadNetwork
+from gridgov.grid_ops.regions import adjacency, grow_regions, order_west_east_north_south
 
 CRS = "EPSG:4547"
 N_STREETS = 7

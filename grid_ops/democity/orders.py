@@ -19,10 +19,10 @@ import shapely
 from pyproj import Transformer
 from scipy.spatial import cKDTree
 
-from grid_ops import coords
-from grid_ops.democity import rhythms
-from grid_ops.democity.hierarchy import CRS, Hierarchy
-from grid_ops.regions import adjacency
+from gridgov.grid_ops import coords
+from gridgov.grid_ops.democity import rhythms
+from gridgov.grid_ops.democity.hierarchy import CRS, Hierarchy
+from gridgov.grid_ops.regions import adjacency
 
 YEAR = 2025
 HOT_SHARE = 0.12

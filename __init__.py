@@ -1,0 +1,12 @@
+"""Grid Governance (网格治理) QGIS plugin.
+
+Nothing is imported here at module level: QGIS calls ``classFactory`` and the plugin class is
+imported only then, so ``gridgov.grid_ops`` stays importable from plain Python without QGIS.
+"""
+
+
+def classFactory(iface):  # noqa: N802  (QGIS's name)
+    """Create the plugin for QGIS."""
+    from gridgov.plugin import GridGovPlugin
+
+    return GridGovPlugin(iface)

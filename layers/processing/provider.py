@@ -1,0 +1,39 @@
+"""The ``gridgov`` Processing provider."""
+
+from __future__ import annotations
+
+from qgis.core import QgsProcessingProvider
+from qgis.PyQt.QtGui import QIcon
+
+from gridgov.grid_ops.paths import resource_path
+from gridgov.layers.processing.base import tr
+
+
+def _algorithm_classes() -> list[type]:
+    """Imported lazily so the provider module loads even before the engine's dependencies are checked."""
+    from gridgov.layers.processing.democity_alg import DemoCityAlgorithm
+
+    return [DemoCityAlgorithm]
+
+
+class GridGovProvider(QgsProcessingProvider):
+    """Provider id ``gridgov``: grid building, geolocation, hotspots, patrol plans, printing."""
+
+    def id(self) -> str:
+        return "gridgov"
+
+    def name(self) -> str:
+        return tr("网格治理 Grid Governance")
+
+    def longName(self) -> str:  # noqa: N802
+        return tr("网格治理 Grid Governance: grids, work orders, hotspots and patrols")
+
+    def icon(self) -> QIcon:
+        return QIcon(str(resource_path("icons", "gridgov.svg")))
+
+    def svgIconPath(self) -> str:  # noqa: N802
+        return str(resource_path("icons", "gridgov.svg"))
+
+    def loadAlgorithms(self) -> None:  # noqa: N802
+        for cls in _algorithm_classes():
+            self.addAlgorithm(cls())

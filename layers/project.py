@@ -1,0 +1,66 @@
+"""Build the demo city's QGIS project: every layer of the GeoPackage, grouped and styled."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsVectorLayer
+
+from gridgov.layers.styles import apply_style
+
+# (group title, visible, [(layer in the GeoPackage, title in QGIS, style or None)]), top of the legend first
+DEMO_GROUPS = [
+    ("工单 Work orders", True, [
+        ("truth_orders", "工单位置 Order locations (true)", "orders_points"),
+        ("orders", "12345工单 Work orders (as reported)", None),
+        ("inspections", "巡查上报 Inspection reports", None),
+    ]),
+    ("专属网格 Dedicated grids", True, [("dedicated_grids", "专属网格 Dedicated grids", "dedicated_grids")]),
+    ("街道 Streets", True, [
+        ("street_offices", "街道办 Street offices", "street_offices"),
+        ("streets", "街道 Streets", "streets"),
+    ]),
+    ("社区 Communities", True, [("communities", "社区 Communities", "communities")]),
+    ("网格 Grids", True, [("grids", "网格 Grids", "grids")]),
+    ("微网格 Micro-grids", True, [("microgrids", "微网格 Micro-grids", "microgrids")]),
+    ("底图 Base", True, [
+        ("roads", "道路 Roads", "roads"),
+        ("district", "辖区 District", "district"),
+    ]),
+    ("名册 Roster and catalogue", True, [
+        ("roster", "网格员名册 Grid managers", None),
+        ("patrol_teams", "巡查队 Patrol teams", None),
+        ("class_cases", "类案目录 Class-case catalogue", None),
+    ]),
+    ("真值 Ground truth (demo)", False, [
+        ("truth_hotareas", "预设热点区 Planted hot areas", "truth_hotareas"),
+        ("truth_inspections", "巡查真实位置 Inspection locations (true)", None),
+        ("addresses", "标准地址 Address gazetteer", None),
+        ("buildings", "楼栋 Buildings and households", None),
+        ("demo_info", "Demo info", None),
+    ]),
+]
+
+
+def build_demo_project(gpkg: str | Path, project_path: str | Path) -> Path:
+    """Write a ``.qgz`` beside the GeoPackage referencing it by relative path."""
+    gpkg = Path(gpkg).resolve()
+    project_path = Path(project_path).resolve()
+    project = QgsProject()
+    project.setCrs(QgsCoordinateReferenceSystem("EPSG:4547"))
+    project.setTitle("深圳市滨河区（示范）网格治理 Demo district")
+    root = project.layerTreeRoot()
+    for title, visible, members in DEMO_GROUPS:
+        group = root.addGroup(title)
+        group.setItemVisibilityChecked(visible)
+        for layer_name, layer_title, style in members:
+            layer = QgsVectorLayer(f"{gpkg}|layername={layer_name}", layer_title, "ogr")
+            if not layer.isValid():
+                raise RuntimeError(f"layer {layer_name} of {gpkg} is not valid")
+            if style:
+                apply_style(layer, style)
+            project.addMapLayer(layer, False)
+            group.addLayer(layer)
+    if not project.write(str(project_path)):
+        raise RuntimeError(f"could not write {project_path}: {project.error()}")
+    return project_path

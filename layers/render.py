@@ -1,0 +1,66 @@
+"""Render a project's visible layers to a PNG through QGIS's own map renderer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import (
+    QgsMapRendererParallelJob,
+    QgsMapSettings,
+    QgsProject,
+    QgsRectangle,
+)
+from qgis.PyQt.QtCore import QSize, Qt
+from qgis.PyQt.QtGui import QColor, QFont, QPainter
+
+
+def render_project_png(
+    project_path: str | Path,
+    png_path: str | Path,
+    size: tuple[int, int] = (2000, 1600),
+    extent_layer: str | None = None,
+    title: str | None = None,
+) -> Path:
+    """Draw the checked layers of a project (its layer-tree order) into ``png_path``.
+
+    The extent is that of ``extent_layer`` (a layer name) or of all visible layers, with a margin.
+    """
+    project = QgsProject()
+    if not project.read(str(project_path)):
+        raise RuntimeError(f"cannot read project {project_path}: {project.error()}")
+    layers = [lyr for lyr in project.layerTreeRoot().checkedLayers() if lyr.isSpatial()]
+    settings = QgsMapSettings()
+    settings.setLayers(layers)
+    settings.setDestinationCrs(project.crs())
+    settings.setTransformContext(project.transformContext())
+    settings.setBackgroundColor(QColor("white"))
+    settings.setOutputSize(QSize(*size))
+    settings.setOutputDpi(150)
+    settings.setFlag(QgsMapSettings.Flag.Antialiasing, True)
+    settings.setFlag(QgsMapSettings.Flag.DrawLabeling, True)
+    extent = QgsRectangle()
+    candidates = [lyr for lyr in layers if extent_layer is None or lyr.source().endswith(f"layername={extent_layer}")]
+    for lyr in candidates or layers:
+        extent.combineExtentWith(lyr.extent())
+    extent.scale(1.06)
+    settings.setExtent(extent)
+    job = QgsMapRendererParallelJob(settings)
+    job.start()
+    job.waitForFinished()
+    image = job.renderedImage()
+    if title:
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(0, 0, image.width(), 64, QColor(255, 255, 255, 225))
+        font = QFont("Noto Sans CJK SC")
+        font.setPixelSize(30)
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(QColor("#222222"))
+        painter.drawText(24, 0, image.width() - 48, 64, int(Qt.AlignmentFlag.AlignVCenter), title)
+        painter.end()
+    png_path = Path(png_path)
+    png_path.parent.mkdir(parents=True, exist_ok=True)
+    if not image.save(str(png_path), "PNG"):
+        raise RuntimeError(f"could not write {png_path}")
+    return png_path

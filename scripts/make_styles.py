@@ -1,0 +1,172 @@
+"""Regenerate the QML styles in resources/styles/ (a developer tool; the plugin only loads the files).
+
+Run with the project's virtual environment: ``.venv/bin/python scripts/make_styles.py``.
+Styles are written through QGIS's own API so they stay valid for the QGIS version that wrote them
+and every later one.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from qgis.core import (
+    QgsApplication,
+    QgsCategorizedSymbolRenderer,
+    QgsFillSymbol,
+    QgsLineSymbol,
+    QgsMarkerSymbol,
+    QgsPalLayerSettings,
+    QgsRendererCategory,
+    QgsRuleBasedRenderer,
+    QgsSingleSymbolRenderer,
+    QgsTextBufferSettings,
+    QgsTextFormat,
+    QgsVectorLayer,
+    QgsVectorLayerSimpleLabeling,
+)
+from qgis.PyQt.QtGui import QColor, QFont
+
+STYLES = Path(__file__).resolve().parent.parent / "resources" / "styles"
+FONT = "Noto Sans CJK SC"
+
+
+def text_format(size: float, color: str, bold: bool = False) -> QgsTextFormat:
+    fmt = QgsTextFormat()
+    font = QFont(FONT)
+    font.setBold(bold)
+    fmt.setFont(font)
+    fmt.setSize(size)
+    fmt.setColor(QColor(color))
+    buffer = QgsTextBufferSettings()
+    buffer.setEnabled(True)
+    buffer.setSize(1.0)
+    buffer.setColor(QColor("white"))
+    fmt.setBuffer(buffer)
+    return fmt
+
+
+def labels(layer: QgsVectorLayer, field: str, size: float, color: str, max_scale_denominator: float,
+           bold: bool = False, min_scale: float = 0.0) -> None:
+    settings = QgsPalLayerSettings()
+    settings.fieldName = field
+    settings.setFormat(text_format(size, color, bold))
+    settings.scaleVisibility = True
+    settings.minimumScale = max_scale_denominator  # zoomed-out limit
+    settings.maximumScale = min_scale
+    if layer.geometryType() == 2:  # polygons: label inside, once
+        settings.placement = QgsPalLayerSettings.Placement.Horizontal
+        settings.fitInPolygonOnly = False
+    layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
+    layer.setLabelsEnabled(True)
+
+
+def outline(color: str, width: float, style: str = "solid", fill: str = "transparent") -> QgsFillSymbol:
+    return QgsFillSymbol.createSimple({
+        "color": fill if fill != "transparent" else "0,0,0,0", "outline_color": color,
+        "outline_width": str(width), "outline_style": style, "style": "no" if fill == "transparent" else "solid",
+    })
+
+
+def save(layer: QgsVectorLayer, name: str) -> None:
+    path = STYLES / f"{name}.qml"
+    message, ok = layer.saveNamedStyle(str(path))
+    if not ok:
+        raise RuntimeError(f"{name}: {message}")
+    print("wrote", path)
+
+
+def polygon_layer(fields: str) -> QgsVectorLayer:
+    return QgsVectorLayer(f"Polygon?crs=EPSG:4547&{fields}", "tmp", "memory")
+
+
+def main() -> None:
+    STYLES.mkdir(parents=True, exist_ok=True)
+
+    district = polygon_layer("field=name:string")
+    district.setRenderer(QgsSingleSymbolRenderer(outline("#333333", 0.9, "dash", fill="#f4f1ea")))
+    save(district, "district")
+
+    streets = polygon_layer("field=name:string&field=street_code:string")
+    streets.setRenderer(QgsSingleSymbolRenderer(outline("#5b2a86", 0.8)))
+    labels(streets, "name", 13, "#5b2a86", 200000, bold=True)
+    save(streets, "streets")
+
+    communities = polygon_layer("field=name:string&field=community_code:string")
+    communities.setRenderer(QgsSingleSymbolRenderer(outline("#1f5fa8", 0.4)))
+    labels(communities, "name", 8.5, "#1f5fa8", 40000, min_scale=0)
+    save(communities, "communities")
+
+    grids = polygon_layer("field=grid_code:string&field=name:string")
+    grids.setRenderer(QgsSingleSymbolRenderer(outline("#d6219c", 0.2)))  # magenta grid lines (DB11/T 2157)
+    labels(grids, "grid_code", 7, "#8e1467", 12000)
+    save(grids, "grids")
+
+    micro = polygon_layer("field=micro_code:string")
+    micro.setRenderer(QgsSingleSymbolRenderer(outline("#9a9a9a", 0.12, "dot")))
+    micro.setScaleBasedVisibility(True)
+    micro.setMinimumScale(30000)
+    micro.setMaximumScale(0)
+    save(micro, "microgrids")
+
+    dedicated = polygon_layer("field=kind:string&field=name:string")
+    palette = {
+        "railway_station": ("#e41a1c", "高铁站 Railway station"), "cbd": ("#377eb8", "中央商务区 CBD"),
+        "scenic_area": ("#4daf4a", "景区 Scenic area"), "school": ("#ff7f00", "学校 School"),
+        "hospital": ("#e7298a", "医院 Hospital"), "market": ("#a65628", "农贸市场 Market"),
+        "industrial_park": ("#666666", "产业园区 Industrial park"),
+    }
+    categories = []
+    for kind, (color, label) in palette.items():
+        c = QColor(color)
+        symbol = QgsFillSymbol.createSimple({
+            "color": f"{c.red()},{c.green()},{c.blue()},70", "outline_color": color, "outline_width": "0.45",
+        })
+        categories.append(QgsRendererCategory(kind, symbol, label))
+    dedicated.setRenderer(QgsCategorizedSymbolRenderer("kind", categories))
+    labels(dedicated, "name", 7.5, "#222222", 30000)
+    save(dedicated, "dedicated_grids")
+
+    roads = QgsVectorLayer("LineString?crs=EPSG:4547&field=road_class:string&field=name:string", "tmp", "memory")
+    root = QgsRuleBasedRenderer.Rule(None)
+    for expr, color, width, label in (
+        ("\"road_class\" = 'arterial'", "#e8c77a", 1.3, "主干道 Arterial"),
+        ("\"road_class\" <> 'arterial'", "#c9c9c9", 0.45, "支路 Local road"),
+    ):
+        symbol = QgsLineSymbol.createSimple({"line_color": color, "line_width": str(width), "capstyle": "round"})
+        root.appendChild(QgsRuleBasedRenderer.Rule(symbol, filterExp=expr, label=label))
+    roads.setRenderer(QgsRuleBasedRenderer(root))
+    settings = QgsPalLayerSettings()
+    settings.fieldName = "name"
+    settings.placement = QgsPalLayerSettings.Placement.Curved
+    settings.setFormat(text_format(6.5, "#555555"))
+    settings.scaleVisibility = True
+    settings.minimumScale = 15000
+    roads.setLabeling(QgsVectorLayerSimpleLabeling(settings))
+    roads.setLabelsEnabled(True)
+    save(roads, "roads")
+
+    points = QgsVectorLayer("Point?crs=EPSG:4547&field=class_code:string", "tmp", "memory")
+    points.setRenderer(QgsSingleSymbolRenderer(QgsMarkerSymbol.createSimple({
+        "name": "circle", "color": "215,48,39,60", "outline_style": "no", "size": "0.55"})))
+    save(points, "orders_points")
+
+    offices = QgsVectorLayer("Point?crs=EPSG:4547&field=name:string", "tmp", "memory")
+    offices.setRenderer(QgsSingleSymbolRenderer(QgsMarkerSymbol.createSimple({
+        "name": "star", "color": "#5b2a86", "outline_color": "white", "size": "4.2"})))
+    labels(offices, "name", 8, "#5b2a86", 200000, bold=True)
+    save(offices, "street_offices")
+
+    hot = polygon_layer("field=pattern:string")
+    hot.setRenderer(QgsSingleSymbolRenderer(outline("#b2182b", 0.6, "dash", fill="178,24,43,40")))
+    save(hot, "truth_hotareas")
+
+
+if __name__ == "__main__":
+    app = QgsApplication([], False)
+    app.initQgis()
+    try:
+        main()
+    finally:
+        app.exitQgis()
+    sys.exit(0)
