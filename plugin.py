@@ -1,0 +1,136 @@
+"""The plugin class QGIS loads: menu, toolbar, dock, Processing provider, and a clean unload.
+
+Thin on purpose: everything a user can do is a Processing algorithm (``layers/processing``) and
+the engine (``grid_ops``) knows nothing of QGIS.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from qgis.core import Qgis, QgsApplication, QgsMessageLog
+from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import QAction, QMenu
+
+from gridgov.grid_ops.deps import install_command, missing_dependencies
+from gridgov.grid_ops.paths import resource_path
+from gridgov.layers.qgis_logging import LOG_TAG, setup_logger, teardown_logger
+
+LOGGER = logging.getLogger("gridgov")
+MENU_TITLE = "网格治理 Grid Governance"
+
+
+def tr(text: str) -> str:
+    """Translate a user-visible string in the plugin's context."""
+    return QCoreApplication.translate("gridgov", text)
+
+
+class GridGovPlugin:
+    """Grid Governance plugin."""
+
+    def __init__(self, iface) -> None:
+        self.iface = iface
+        self.provider = None
+        self.menu: QMenu | None = None
+        self.toolbar = None
+        self.dock = None
+        self.actions: list[QAction] = []
+        self.missing = []
+        self._log_handler = None
+
+    # Processing first: qgis_process calls initProcessing() without initGui().
+    def initProcessing(self) -> None:  # noqa: N802
+        self.missing = missing_dependencies()
+        if self.missing:
+            return
+        from gridgov.layers.processing.provider import GridGovProvider
+
+        self.provider = GridGovProvider()
+        QgsApplication.processingRegistry().addProvider(self.provider)
+
+    def initGui(self) -> None:  # noqa: N802
+        self._log_handler = setup_logger()
+        self.initProcessing()
+        icon = QIcon(str(resource_path("icons", "gridgov.svg")))
+        self.menu = QMenu(tr(MENU_TITLE), self.iface.mainWindow())
+        self.menu.setObjectName("gridgov_menu")
+        self.toolbar = self.iface.addToolBar(tr(MENU_TITLE))
+        self.toolbar.setObjectName("gridgov_toolbar")
+
+        dock_action = QAction(icon, tr("网格治理面板 Grid Governance panel"), self.iface.mainWindow())
+        dock_action.setObjectName("gridgov_show_dock")
+        dock_action.setCheckable(True)
+        dock_action.toggled.connect(self._toggle_dock)
+        self._add_action(dock_action)
+
+        demo_action = QAction(icon, tr("Build demo city…"), self.iface.mainWindow())
+        demo_action.setObjectName("gridgov_build_demo")
+        demo_action.triggered.connect(lambda: self._open_algorithm("gridgov:democity"))
+        self._add_action(demo_action, toolbar=False)
+
+        self.iface.mainWindow().menuBar().addMenu(self.menu)
+        if self.missing:
+            self._warn_missing()
+
+    def _add_action(self, action: QAction, toolbar: bool = True) -> None:
+        self.menu.addAction(action)
+        if toolbar:
+            self.toolbar.addAction(action)
+        self.actions.append(action)
+
+    def _warn_missing(self) -> None:
+        names = ", ".join(m.module for m in self.missing)
+        command = install_command(self.missing)
+        text = tr("Grid Governance needs {0}. Install with: {1}").format(names, command)
+        self.iface.messageBar().pushMessage(tr(MENU_TITLE), text, level=Qgis.MessageLevel.Warning, duration=0)
+        for item in self.missing:
+            QgsMessageLog.logMessage(f"{item.reason}", LOG_TAG, Qgis.MessageLevel.Warning)
+        QgsMessageLog.logMessage(text, LOG_TAG, Qgis.MessageLevel.Warning)
+
+    def _ensure_dock(self):
+        if self.dock is None:
+            from gridgov.ui.dock import GridGovDock
+
+            self.dock = GridGovDock(self.iface.mainWindow())
+            self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        return self.dock
+
+    def _toggle_dock(self, visible: bool) -> None:
+        self._ensure_dock().setVisible(visible)
+
+    def _open_algorithm(self, algorithm_id: str) -> None:
+        if self.provider is None:
+            self._warn_missing()
+            return
+        try:
+            import processing
+
+            processing.execAlgorithmDialog(algorithm_id)
+        except Exception as exc:  # a dialog must never take QGIS down
+            LOGGER.error("cannot open %s: %s", algorithm_id, exc)
+
+    def unload(self) -> None:
+        for action in self.actions:
+            self.iface.removeToolBarIcon(action)
+            action.deleteLater()
+        self.actions = []
+        if self.menu is not None:
+            self.menu.menuAction().setVisible(False)
+            self.iface.mainWindow().menuBar().removeAction(self.menu.menuAction())
+            self.menu.deleteLater()
+            self.menu = None
+        if self.toolbar is not None:
+            self.iface.mainWindow().removeToolBar(self.toolbar)
+            self.toolbar.deleteLater()
+            self.toolbar = None
+        if self.dock is not None:
+            self.iface.removeDockWidget(self.dock)
+            self.dock.setParent(None)
+            self.dock.deleteLater()
+            self.dock = None
+        if self.provider is not None:
+            QgsApplication.processingRegistry().removeProvider(self.provider)
+            self.provider = None
+        teardown_logger(self._log_handler)
+        self._log_handler = None

@@ -1,0 +1,84 @@
+"""The plugin loads into QGIS, unloads without leftovers, and loads again."""
+
+from __future__ import annotations
+
+import configparser
+from pathlib import Path
+
+from qgis.core import Qgis, QgsApplication
+from qgis.PyQt.QtCore import QCoreApplication, QEvent
+from qgis.PyQt.QtWidgets import QMenu, QToolBar
+
+import gridgov
+from gridgov.grid_ops import deps
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _menus(iface) -> list[str]:
+    return [a.text() for a in iface.mainWindow().menuBar().actions() if a.isVisible()]
+
+
+def _toolbars(iface) -> list[QToolBar]:
+    return [t for t in iface.mainWindow().findChildren(QToolBar) if t.objectName() == "gridgov_toolbar"]
+
+
+def test_metadata_declares_processing_provider():
+    meta = configparser.ConfigParser()
+    meta.read(ROOT / "metadata.txt", encoding="utf-8")
+    general = meta["general"]
+    assert general["hasProcessingProvider"] == "yes"
+    assert (ROOT / general["icon"]).exists()
+    minimum = tuple(int(p) for p in general["qgisMinimumVersion"].split("."))
+    maximum = tuple(int(p) for p in general["qgisMaximumVersion"].split("."))
+    running = tuple(int(p) for p in Qgis.QGIS_VERSION.split("-")[0].split(".")[:2])
+    assert minimum <= running <= maximum
+
+
+def test_load_unload_load(qgis_iface):
+    registry = QgsApplication.processingRegistry()
+    for _round in range(2):
+        plugin = gridgov.classFactory(qgis_iface)
+        plugin.initGui()
+        assert registry.providerById("gridgov") is not None
+        assert "网格治理 Grid Governance" in _menus(qgis_iface)
+        assert len(_toolbars(qgis_iface)) == 1
+        plugin._toggle_dock(True)
+        assert plugin.dock is not None and plugin.dock.tabs.count() == 5
+        titles = [plugin.dock.tabs.tabText(i) for i in range(5)]
+        assert titles[0].startswith("网格") and titles[-1].startswith("出图")
+        plugin.unload()
+        assert registry.providerById("gridgov") is None
+        assert "网格治理 Grid Governance" not in _menus(qgis_iface)
+        assert plugin.dock is None and plugin.actions == []
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        assert _toolbars(qgis_iface) == []
+        assert not [m for m in qgis_iface.mainWindow().findChildren(QMenu) if m.objectName() == "gridgov_menu"]
+
+
+def test_missing_dependency_warns_with_install_command(qgis_iface, monkeypatch):
+    missing = [deps.MissingDependency("rtree", "rtree>=1.2", "cannot import rtree: No module named 'rtree'")]
+    monkeypatch.setattr("gridgov.plugin.missing_dependencies", lambda: missing)
+    logged = []
+    QgsApplication.messageLog().messageReceived.connect(lambda m, tag, level: logged.append((m, tag)))
+    plugin = gridgov.classFactory(qgis_iface)
+    plugin.initGui()  # must not raise
+    try:
+        assert QgsApplication.processingRegistry().providerById("gridgov") is None
+        warnings = qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Warning)
+        text = " ".join(warnings)
+        assert "rtree" in text and "pip install" in text and '"rtree>=1.2"' in text
+        QgsApplication.processEvents()
+        assert any("rtree" in m and tag == "Grid Governance" for m, tag in logged)
+    finally:
+        plugin.unload()
+
+
+def test_no_dependency_missing_here():
+    assert deps.missing_dependencies() == []
+
+
+def test_too_old_shapely_is_reported(monkeypatch):
+    monkeypatch.setattr(deps.importlib.metadata, "version", lambda dist: "1.8.5")
+    missing = deps.missing_dependencies((("shapely", "shapely", "shapely>=2"),))
+    assert missing and "older than 2.0" in missing[0].reason

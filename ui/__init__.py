@@ -1,0 +1,1 @@
+"""The in-QGIS interface: dock panel, map tools, task wrappers."""

@@ -1,0 +1,46 @@
+"""The "网格治理" dock panel: one tab per step of the grid centre's job.
+
+The tabs are filled by later work (grids, work orders, analysis, patrol, printing); each will drive
+the same Processing algorithms as the toolbox.
+"""
+
+from __future__ import annotations
+
+from qgis.gui import QgsDockWidget
+from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+
+#: (object name, tab title source text, what the tab will hold)
+TABS = (
+    ("tab_grids", "网格 Grids", "Load, build, split and validate grids, micro-grids and dedicated grids."),
+    ("tab_orders", "工单 Orders", "Import and geolocate work orders and inspection reports; find repeats."),
+    ("tab_analysis", "分析 Analysis", "Classify, heatmaps, grid statistics, hotspots, emerging hotspots."),
+    ("tab_patrol", "巡查 Patrol", "Hot areas and patrol plans for street offices."),
+    ("tab_print", "出图 Print", "Hotspot maps and atlases for review meetings."),
+)
+
+
+def tr(text: str) -> str:
+    """Translate a user-visible string in the plugin's context."""
+    return QCoreApplication.translate("gridgov", text)
+
+
+class GridGovDock(QgsDockWidget):
+    """The plugin's dock panel with one tab per step."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(tr("网格治理 Grid Governance"), parent)
+        self.setObjectName("GridGovDock")
+        self.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("gridgov_tabs")
+        for object_name, title, purpose in TABS:
+            page = QWidget(self.tabs)
+            page.setObjectName(object_name)
+            layout = QVBoxLayout(page)
+            note = QLabel(tr(purpose), page)
+            note.setWordWrap(True)
+            layout.addWidget(note)
+            layout.addStretch(1)
+            self.tabs.addTab(page, tr(title))
+        self.setWidget(self.tabs)
