@@ -16,7 +16,7 @@ PKG_DIR     := $(BUILD)/pkg
 OUT         := out
 ORDERS      ?= 100000
 SEED        ?= 20251
-APT_PACKAGES := qgis python3-qgis qgis-providers xvfb fonts-noto-cjk poppler-utils python3-venv python3-pip
+APT_PACKAGES := qgis python3-qgis qgis-providers xvfb fonts-noto-cjk poppler-utils python3-venv python3-pip libgeos-dev
 QGIS_PROFILE_PATH := $(CURDIR)/$(BUILD)/qgis-profiles
 QGIS_USER_PLUGINS ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default/python/plugins
 
@@ -26,7 +26,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: help setup system venv pkglink demo test unit lint format bench qgis install package clean transup transcompile
+.PHONY: help setup system venv shapely-system-geos pkglink demo test unit lint format bench qgis install package clean transup transcompile
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -43,10 +43,21 @@ system:  ## install the Debian packages that are missing (QGIS, Xvfb, CJK fonts,
 
 $(VENV)/.stamp: requirements/runtime.txt requirements/dev.txt
 	@[ -x $(PY) ] || /usr/bin/python3 -m venv --system-site-packages $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements/dev.txt
+	# shapely is built against Debian's GEOS, the one QGIS links: the wheel's own GEOS crashes inside
+	# QGIS binaries (qgis, qgis_process) whose global symbols shadow it.
+	$(PY) -m pip install -q --disable-pip-version-check --no-binary shapely -r requirements/dev.txt
+	@$(MAKE) --no-print-directory shapely-system-geos
 	@$(PY) -c "import qgis.core, numpy, shapely, geopandas; assert numpy.__version__ < '2'" \
 	  || { echo "The virtual environment cannot import QGIS beside the engine packages"; exit 1; }
 	@touch $@
+
+SHAPELY_LIB = $$($(PY) -c "import shapely.lib as m; print(m.__file__)")
+shapely-system-geos:
+	@ldd $(SHAPELY_LIB) | grep -q "libgeos_c.so.1 => /" || { \
+	  echo "Rebuilding shapely against the system GEOS"; \
+	  $(PY) -m pip install -q --disable-pip-version-check --force-reinstall --no-deps --no-binary shapely \
+	    "$$(grep -h '^shapely' requirements/runtime.txt)"; }
+	@ldd $(SHAPELY_LIB) | grep -q "libgeos_c.so.1 => /" || { echo "shapely is not linked to the system GEOS"; exit 1; }
 
 venv: system $(VENV)/.stamp  ## the .venv (system site packages, so QGIS imports) with the PyPI packages
 
