@@ -234,7 +234,7 @@ def _split_microgrids(grids: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, rng:
         centres, _ = kmeans2(pts, k, minit="++", seed=rng, iter=25)
         centres = np.unique(np.round(centres, 2), axis=0)
         cells = shapely.voronoi_polygons(shapely.multipoints(centres), extend_to=poly)
-        parts = [shapely.set_precision(shapely.intersection(c, poly), 0.01) for c in cells.geoms]
+        parts = [shapely.intersection(c, poly) for c in cells.geoms]  # exact: edges stay on the grid boundary
         parts = _merge_fragments([p for p in parts if not p.is_empty and p.area > 0])
         frame = pd.DataFrame({"cx": [p.centroid.x for p in parts], "cy": [p.centroid.y for p in parts]})
         seq = order_west_east_north_south(frame["cx"], frame["cy"]) + 1
@@ -261,5 +261,5 @@ def _merge_fragments(parts: list[shapely.Geometry]) -> list[shapely.Geometry]:
     for stray in strays:
         shared = [shapely.length(shapely.intersection(stray.boundary, m.boundary)) for m in main]
         target = int(np.argmax(shared))
-        main[target] = shapely.set_precision(shapely.union(main[target], stray), 0.01)
+        main[target] = shapely.union(main[target], stray)
     return main
