@@ -92,6 +92,7 @@ bench: setup  ## benchmarks: plugin against its peers, side by side (not part of
 qgis: demo  ## open QGIS desktop with the plugin enabled and the demo project loaded
 	@mkdir -p $(QGIS_PROFILE_PATH)/profiles/default/QGIS
 	@printf '[PythonPlugins]\n$(PLUGIN)=true\n' > $(QGIS_PROFILE_PATH)/profiles/default/QGIS/QGIS3.ini
+	PYTHONPATH=$$($(PY) -c 'import site; print(site.getsitepackages()[0])') \
 	QGIS_PLUGINPATH=$(CURDIR)/$(PKG_DIR) QT_QPA_PLATFORM= qgis --noversioncheck \
 	  --profiles-path $(QGIS_PROFILE_PATH) --project $(CURDIR)/$(OUT)/demo_city.qgz
 

@@ -53,11 +53,21 @@ def missing_dependencies(required=REQUIRED) -> list[MissingDependency]:
     return missing
 
 
+def _interpreter() -> str:
+    """The Python QGIS embeds: inside QGIS ``sys.executable`` is often QGIS itself or a PATH shim."""
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    system = Path("/usr/bin") / version
+    if sys.platform.startswith("linux") and system.exists() and sys.base_prefix == "/usr":
+        return str(system)
+    name = Path(sys.executable or "").name.lower()
+    if not name.startswith("python"):
+        return "python3"
+    return sys.executable
+
+
 def install_command(missing: list[MissingDependency]) -> str:
     """The exact pip command that installs the missing packages into this Python."""
-    python = sys.executable or "python3"
-    if Path(python).name.lower().startswith("qgis"):  # inside QGIS on Windows/macOS sys.executable is QGIS
-        python = "python3"
+    python = _interpreter()
     extra = ""
     if any(Path(sys.prefix, "lib").glob("python3*/EXTERNALLY-MANAGED")) or Path(
         f"/usr/lib/python{sys.version_info.major}.{sys.version_info.minor}/EXTERNALLY-MANAGED"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsVectorLayer
+from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRectangle, QgsReferencedRectangle, QgsVectorLayer
 
 from gridgov.layers.styles import apply_style
 
@@ -50,6 +50,7 @@ def build_demo_project(gpkg: str | Path, project_path: str | Path) -> Path:
     project.setCrs(QgsCoordinateReferenceSystem("EPSG:4547"))
     project.setTitle("深圳市滨河区（示范）网格治理 Demo district")
     root = project.layerTreeRoot()
+    extent = QgsRectangle()
     for title, visible, members in DEMO_GROUPS:
         group = root.addGroup(title)
         group.setItemVisibilityChecked(visible)
@@ -61,6 +62,11 @@ def build_demo_project(gpkg: str | Path, project_path: str | Path) -> Path:
                 apply_style(layer, style)
             project.addMapLayer(layer, False)
             group.addLayer(layer)
+            if layer_name == "district":
+                extent = layer.extent()
+    if not extent.isEmpty():  # open zoomed to the district, not at 1:1
+        extent.scale(1.05)
+        project.viewSettings().setDefaultViewExtent(QgsReferencedRectangle(extent, project.crs()))
     if not project.write(str(project_path)):
         raise RuntimeError(f"could not write {project_path}: {project.error()}")
     return project_path

@@ -60,6 +60,7 @@ def test_project_opens_with_styled_groups(demo_outputs):
     assert grids.labelsEnabled()
     dedicated = next(layer for layer in layers if layer.name() == "专属网格 Dedicated grids")
     assert dedicated.renderer().type() == "categorizedSymbol"
+    assert not project.viewSettings().defaultViewExtent().isEmpty()  # opens on the district, not 1:1
     micro = next(layer for layer in layers if layer.name() == "微网格 Micro-grids")
     assert micro.hasScaleBasedVisibility()
 
