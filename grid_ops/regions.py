@@ -108,7 +108,7 @@ def order_west_east_north_south(x: np.ndarray, y: np.ndarray, band: float | None
         return np.zeros(0, dtype=int)
     if band is None:
         span = float(np.ptp(y)) if len(y) > 1 else 0.0
-        rows = max(1, int(round(np.sqrt(len(y)))))
+        rows = max(1, round(np.sqrt(len(y))))
         band = span / rows if span > 0 else 1.0
     row = np.floor((y.max() - y) / band).astype(int)
     order = np.lexsort((x, row))

@@ -79,7 +79,7 @@ def plant_hot_areas(h: Hierarchy, n_orders: int, rng: np.random.Generator) -> gp
     """Hot areas of known pattern, class, hours and monthly counts, away from each other."""
     blocks = h.blocks
     total_size = sum(a[3] for a in HOT_AREAS)
-    n_hot = int(round(HOT_SHARE * n_orders))
+    n_hot = round(HOT_SHARE * n_orders)
     rows, centres = [], []
     for index, (pattern, class_code, hour_name, size, land_use) in enumerate(HOT_AREAS, start=1):
         pool = blocks[(blocks["land_use"] == land_use) & (blocks.geometry.area > 20000)]
