@@ -9,21 +9,18 @@ from __future__ import annotations
 import logging
 
 from qgis.core import Qgis, QgsApplication, QgsMessageLog
-from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QMenu
 
 from gridgov.grid_ops.deps import install_command, missing_dependencies
 from gridgov.grid_ops.paths import resource_path
+from gridgov.layers.processing.base import tr
 from gridgov.layers.qgis_logging import LOG_TAG, setup_logger, teardown_logger
 
 LOGGER = logging.getLogger("gridgov")
 MENU_TITLE = "网格治理 Grid Governance"
 
-
-def tr(text: str) -> str:
-    """Translate a user-visible string in the plugin's context."""
-    return QCoreApplication.translate("gridgov", text)
 
 
 class GridGovPlugin:

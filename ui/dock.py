@@ -7,8 +7,10 @@ the same Processing algorithms as the toolbox.
 from __future__ import annotations
 
 from qgis.gui import QgsDockWidget
-from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from gridgov.layers.processing.base import tr
 
 #: (object name, tab title source text, what the tab will hold)
 TABS = (
@@ -19,10 +21,6 @@ TABS = (
     ("tab_print", "出图 Print", "Hotspot maps and atlases for review meetings."),
 )
 
-
-def tr(text: str) -> str:
-    """Translate a user-visible string in the plugin's context."""
-    return QCoreApplication.translate("gridgov", text)
 
 
 class GridGovDock(QgsDockWidget):

@@ -7,7 +7,6 @@ city, whatever the number of orders: each part draws from its own random stream.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,11 +116,9 @@ def write_demo_city(city: DemoCity, path: str | Path, progress: Progress = _noop
         path.unlink()
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2025-12-31T00:00:00.000Z"})
     names_in_order = [*SPATIAL_LAYERS, *TABLES]
-    started = time.perf_counter()
     for index, name in enumerate(names_in_order):
         frame = city.layers[name]
         options = {"dataset_options": {"VERSION": "1.2"}} if index == 0 else {}
         pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG", **options)
         progress(index / len(names_in_order), f"wrote {name} ({len(frame)} rows)")
-    del started
     return path

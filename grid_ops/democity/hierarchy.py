@@ -185,8 +185,6 @@ def build_hierarchy(net: RoadNetwork, rng: np.random.Generator) -> Hierarchy:
     grids = grids.sort_values("grid_code").reset_index(drop=True)
 
     microgrids = _split_microgrids(grids, buildings, rng)
-    grid_code_of_block = dict(zip(np.arange(len(grids)), grids["grid_code"]))
-    del grid_code_of_block
 
     return Hierarchy(
         blocks=block_frame,
