@@ -16,7 +16,8 @@ PKG_DIR     := $(BUILD)/pkg
 OUT         := out
 ORDERS      ?= 100000
 SEED        ?= 20251
-APT_PACKAGES := qgis python3-qgis qgis-providers xvfb fonts-noto-cjk poppler-utils python3-venv python3-pip libgeos-dev
+APT_PACKAGES := qgis python3-qgis qgis-providers xvfb fonts-noto-cjk poppler-utils python3-venv python3-pip \
+                libgeos-dev libproj-dev libgdal-dev libspatialindex-dev
 QGIS_PROFILE_PATH := $(CURDIR)/$(BUILD)/qgis-profiles
 QGIS_USER_PLUGINS ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default/python/plugins
 
@@ -26,7 +27,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: help setup system venv shapely-system-geos pkglink demo test unit lint format bench qgis install package clean transup transcompile
+.PHONY: help setup system venv system-libs pkglink demo test unit lint format bench qgis install package clean transup transcompile
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -41,23 +42,29 @@ system:  ## install the Debian packages that are missing (QGIS, Xvfb, CJK fonts,
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
 	else echo "Debian packages present."; fi
 
-$(VENV)/.stamp: requirements/runtime.txt requirements/dev.txt
+# The engine's native packages are built against Debian's GEOS, PROJ, GDAL and libspatialindex, the
+# copies QGIS links: the wheels' bundled copies crash inside QGIS binaries (qgis, qgis_process), whose
+# global symbols shadow them (segfault in GEOS, double free at exit in PROJ / GDAL).
+# See scripts/check_system_libs.py. Cython < 3.1 is needed to build pyproj 3.6 (the last for PROJ 9.1).
+NATIVE_FROM_SOURCE := shapely,pyproj,pyogrio,rtree
+PIP := PIP_CONSTRAINT=$(CURDIR)/requirements/build-constraints.txt $(PY) -m pip install -q --disable-pip-version-check
+
+$(VENV)/.stamp: requirements/runtime.txt requirements/dev.txt requirements/build-constraints.txt
 	@[ -x $(PY) ] || /usr/bin/python3 -m venv --system-site-packages $(VENV)
-	# shapely is built against Debian's GEOS, the one QGIS links: the wheel's own GEOS crashes inside
-	# QGIS binaries (qgis, qgis_process) whose global symbols shadow it.
-	$(PY) -m pip install -q --disable-pip-version-check --no-binary shapely -r requirements/dev.txt
-	@$(MAKE) --no-print-directory shapely-system-geos
-	@$(PY) -c "import qgis.core, numpy, shapely, geopandas; assert numpy.__version__ < '2'" \
+	$(PIP) --no-binary $(NATIVE_FROM_SOURCE) -r requirements/dev.txt
+	@$(MAKE) --no-print-directory system-libs
+	@$(PY) -c "import qgis.core, numpy, shapely, geopandas, pyproj, rtree; assert numpy.__version__ < '2'" \
 	  || { echo "The virtual environment cannot import QGIS beside the engine packages"; exit 1; }
 	@touch $@
 
-SHAPELY_LIB = $$($(PY) -c "import shapely.lib as m; print(m.__file__)")
-shapely-system-geos:
-	@ldd $(SHAPELY_LIB) | grep -q "libgeos_c.so.1 => /" || { \
-	  echo "Rebuilding shapely against the system GEOS"; \
-	  $(PY) -m pip install -q --disable-pip-version-check --force-reinstall --no-deps --no-binary shapely \
-	    "$$(grep -h '^shapely' requirements/runtime.txt)"; }
-	@ldd $(SHAPELY_LIB) | grep -q "libgeos_c.so.1 => /" || { echo "shapely is not linked to the system GEOS"; exit 1; }
+system-libs:  # rebuild any native package that does not link the system library QGIS uses
+	@bad=$$($(PY) scripts/check_system_libs.py --names); \
+	if [ -n "$$bad" ]; then \
+	  echo "Rebuilding against the system libraries: $$bad"; \
+	  specs=""; for n in $$bad; do specs="$$specs $$(grep -h -i "^$$n" requirements/runtime.txt)"; done; \
+	  $(PIP) --force-reinstall --no-deps --no-binary $(NATIVE_FROM_SOURCE) $$specs; \
+	fi
+	@$(PY) scripts/check_system_libs.py
 
 venv: system $(VENV)/.stamp  ## the .venv (system site packages, so QGIS imports) with the PyPI packages
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-GRID_CODE_RE = re.compile(r"^(\d{6})(\d{3})(\d{3})(\d{2,3})$")
-MICRO_CODE_RE = re.compile(r"^(\d{14,15})(\d{3})$")
-DEDICATED_CODE_RE = re.compile(r"^(\d{6})Z(\d{2})(\d{3})$")
+GRID_CODE_RE = re.compile(r"^([0-9]{6})([0-9]{3})([0-9]{3})([0-9]{2,3})$")
+MICRO_CODE_RE = re.compile(r"^([0-9]{14,15})([0-9]{3})$")
+DEDICATED_CODE_RE = re.compile(r"^([0-9]{6})Z([0-9]{2})([0-9]{3})$")
 
 
 @dataclass(frozen=True)

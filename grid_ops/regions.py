@@ -115,3 +115,50 @@ def order_west_east_north_south(x: np.ndarray, y: np.ndarray, band: float | None
     rank = np.empty(len(x), dtype=int)
     rank[order] = np.arange(len(x))
     return rank
+
+
+def absorb_slivers(
+    polygons: Sequence[shapely.Geometry],
+    min_area: float,
+    min_compactness: float,
+    group: Sequence[int] | None = None,
+) -> list[shapely.Geometry]:
+    """Merge each sliver (too small or too thin) into the neighbour it shares most edge with.
+
+    Curvy roads cut thin faces off the blocks between them; no grid centre would draw a unit
+    there. ``group`` keeps merges inside one group (e.g. a superblock). Slivers with no neighbour
+    in their group are kept. Returns the surviving polygons, in their original order.
+    """
+    geoms = [shapely.set_precision(g, 0.01) for g in polygons]
+    groups = list(group) if group is not None else [0] * len(geoms)
+
+    def is_sliver(g: shapely.Geometry) -> bool:
+        perimeter = g.length
+        compact = 4 * np.pi * g.area / perimeter**2 if perimeter > 0 else 0.0
+        return g.area < min_area or compact < min_compactness
+
+    alive = [True] * len(geoms)
+    for _ in range(3):  # a merged sliver can leave a neighbour still thin: a few passes settle it
+        nb = adjacency(geoms, min_shared=0.5)
+        changed = False
+        for i in sorted(range(len(geoms)), key=lambda j: geoms[j].area):
+            if not alive[i] or not is_sliver(geoms[i]):
+                continue
+            options = [j for j in nb[i] if alive[j] and groups[j] == groups[i]]
+            if not options:
+                continue
+            shared = [shapely.length(shapely.intersection(geoms[i], geoms[j])) for j in options]
+            target = options[int(np.argmax(shared))]
+            geoms[target] = shapely.set_precision(shapely.union(geoms[target], geoms[i]), 0.01)
+            geoms[i] = shapely.Polygon()
+            alive[i] = False
+            changed = True
+            for j in nb[i]:
+                nb[j].discard(i)
+                if j != target:
+                    nb[j].add(target)
+                    nb[target].add(j)
+            nb[target].discard(target)
+        if not changed:
+            break
+    return [g for g, a in zip(geoms, alive) if a]

@@ -13,11 +13,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from scipy.cluster.vq import kmeans2
 
 from gridgov.grid_ops import codes
 from gridgov.grid_ops.democity import names
 from gridgov.grid_ops.democity.streets_and_blocks import CENTRE_X, CENTRE_Y, RoadNetwork
+from gridgov.grid_ops.microgrids import split_grids
 from gridgov.grid_ops.regions import adjacency, grow_regions, order_west_east_north_south
 
 CRS = "EPSG:4547"
@@ -26,6 +26,8 @@ TARGET_COMMUNITIES = 60
 TARGET_GRIDS = 600
 TARGET_MICROGRIDS = 3000
 LAND_USES = ("residential", "commercial", "industrial", "park")
+#: Households per residential building (6 storeys × 2 stairwells × 2 flats).
+BUILDING_HOUSEHOLDS = 24.0
 
 
 @dataclass
@@ -75,7 +77,7 @@ def _buildings(blocks: list[shapely.Polygon], households: np.ndarray, rng: np.ra
     for index, (block, hh) in enumerate(zip(blocks, households)):
         if hh <= 0:
             continue
-        n = int(np.ceil(hh / 80.0))
+        n = int(np.ceil(hh / BUILDING_HOUSEHOLDS))
         inner = block.buffer(-12.0)
         pts = _random_points_in(inner if inner.area > 0.25 * block.area else block, n, rng)
         split = rng.multinomial(hh - n, np.full(n, 1.0 / n)) + 1  # every building has a household
@@ -184,7 +186,7 @@ def build_hierarchy(net: RoadNetwork, rng: np.random.Generator) -> Hierarchy:
     grids["community_name"] = grids["community"].map(comm_name_of)
     grids = grids.sort_values("grid_code").reset_index(drop=True)
 
-    microgrids = _split_microgrids(grids, buildings, rng)
+    microgrids = _split_microgrids(grids, buildings, net.lines)
 
     return Hierarchy(
         blocks=block_frame,
@@ -214,50 +216,14 @@ def _public(frame: gpd.GeoDataFrame, columns: list[str]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame[columns].copy(), geometry=frame.geometry.values, crs=CRS)
 
 
-def _split_microgrids(grids: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, rng: np.random.Generator) -> gpd.GeoDataFrame:
-    """Voronoi cells of household-weighted k-means centres, clipped to each grid."""
-    per_micro = max(1.0, buildings["households"].sum() / TARGET_MICROGRIDS)
-    b_xy = shapely.get_coordinates(buildings.geometry.values)
-    b_hh = buildings["households"].to_numpy()
-    tree = shapely.STRtree(grids.geometry.values)
-    b_idx, g_idx = tree.query(buildings.geometry.values, predicate="within")
-    rows = []
-    for gi, grid in enumerate(grids.itertuples()):
-        poly = grid.geometry
-        mine = b_idx[g_idx == gi]
-        hh = int(b_hh[mine].sum())
-        k = int(np.clip(round(hh / per_micro), 2, 12))
-        fill = _random_points_in(poly, 60, rng)
-        pts = np.vstack([np.repeat(b_xy[mine], np.clip(b_hh[mine] // 20, 1, 10), axis=0), fill]) if len(mine) else fill
-        centres, _ = kmeans2(pts, k, minit="++", seed=rng, iter=25)
-        centres = np.unique(np.round(centres, 2), axis=0)
-        cells = shapely.voronoi_polygons(shapely.multipoints(centres), extend_to=poly)
-        parts = [shapely.intersection(c, poly) for c in cells.geoms]  # exact: edges stay on the grid boundary
-        parts = _merge_fragments([p for p in parts if not p.is_empty and p.area > 0])
-        frame = pd.DataFrame({"cx": [p.centroid.x for p in parts], "cy": [p.centroid.y for p in parts]})
-        seq = order_west_east_north_south(frame["cx"], frame["cy"]) + 1
-        for part, s in zip(parts, seq):
-            rows.append({"micro_code": codes.micro_code(grid.grid_code, int(s)), "grid_code": grid.grid_code,
-                         "community_code": grid.community_code, "name": f"{grid.name}{int(s)}号微网格",
-                         "geometry": part})
-    micro = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS).sort_values("micro_code").reset_index(drop=True)
-    m_tree = shapely.STRtree(micro.geometry.values)
-    bi, mi = m_tree.query(buildings.geometry.values, predicate="within")
-    micro["households"] = np.bincount(mi, weights=b_hh[bi], minlength=len(micro)).astype(int)
-    micro["area_m2"] = micro.geometry.area.round(1)
-    return micro
-
-
-def _merge_fragments(parts: list[shapely.Geometry]) -> list[shapely.Geometry]:
-    """Keep each cell's largest piece; give stray pieces to the neighbour sharing most edge."""
-    main: list[shapely.Geometry] = []
-    strays: list[shapely.Geometry] = []
-    for part in parts:
-        pieces = sorted(shapely.get_parts(part), key=lambda g: -g.area)
-        main.append(pieces[0])
-        strays.extend(pieces[1:])
-    for stray in strays:
-        shared = [shapely.length(shapely.intersection(stray.boundary, m.boundary)) for m in main]
-        target = int(np.argmax(shared))
-        main[target] = shapely.union(main[target], stray)
-    return main
+def _split_microgrids(grids: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, roads: list) -> gpd.GeoDataFrame:
+    """The engine's splitter (gridgov:splitmicrogrids): even households, compact, along roads."""
+    target = buildings["households"].sum() / TARGET_MICROGRIDS
+    road_frame = gpd.GeoDataFrame(geometry=list(roads), crs=CRS)
+    micro = split_grids(grids, "grid_code", target, buildings, "households", road_frame)
+    info = grids.set_index("grid_code")
+    seq = micro["micro_code"].str[-3:].astype(int)
+    micro["community_code"] = micro["grid_code"].map(info["community_code"])
+    micro["name"] = [f"{info.at[g, 'name']}{q}号微网格" for g, q in zip(micro["grid_code"], seq)]
+    micro["households"] = micro["households"].fillna(0).astype(int)
+    return micro[["micro_code", "grid_code", "community_code", "name", "households", "area_m2", "geometry"]]

@@ -14,6 +14,8 @@ import shapely
 from shapely.geometry import LineString, Polygon
 from shapely.ops import polygonize, unary_union
 
+from gridgov.grid_ops.regions import absorb_slivers
+
 #: Centre of the district in EPSG:4547 (CGCS2000 / 3-degree Gauss-Kruger CM 114E), near 114.05E 22.60N.
 CENTRE_X = 505000.0
 CENTRE_Y = 2500000.0
@@ -127,8 +129,9 @@ def build_road_network(rng: np.random.Generator) -> RoadNetwork:
     district = district_outline(rng)
     arterials = arterial_roads(district, rng)
     noded = unary_union([*arterials, district.exterior])
+    faces = [p for p in polygonize(noded) if p.area > 1.0]
     superblocks = sorted(
-        (p for p in polygonize(noded) if p.area > 1.0),
+        absorb_slivers(faces, min_area=20000.0, min_compactness=0.12),
         key=lambda p: (round(-p.centroid.y, 3), round(p.centroid.x, 3)),
     )
     lines: list[LineString] = list(arterials)
@@ -140,7 +143,13 @@ def build_road_network(rng: np.random.Generator) -> RoadNetwork:
             road_class.append("local")
             superblock_of_line.append(index)
     faces = polygonize(unary_union([*lines, district.exterior]))
-    blocks = [shapely.set_precision(f, 0.01) for f in faces if f.area > 1.0]
+    faces = [f for f in faces if f.area > 1.0]
+    # every face lies in one superblock; slivers merge only with a face of the same superblock
+    reps = shapely.point_on_surface(np.asarray(faces, dtype=object))
+    face_idx, sb_idx = shapely.STRtree(superblocks).query(reps, predicate="within")
+    superblock_of_face = np.full(len(faces), -1)
+    superblock_of_face[face_idx] = sb_idx
+    blocks = absorb_slivers(faces, min_area=1500.0, min_compactness=0.15, group=superblock_of_face)
     blocks = [b for b in blocks if not b.is_empty and b.geom_type == "Polygon"]
     blocks.sort(key=lambda p: (round(-p.centroid.y, 3), round(p.centroid.x, 3)))
     return RoadNetwork(district, superblocks, lines, road_class, superblock_of_line, blocks)

@@ -15,9 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BINARY = shutil.which("qgis_process.bin") or shutil.which("qgis_process")
 
 
-def test_qgis_process_lists_the_algorithms(tmp_path):
-    if BINARY is None:
-        pytest.fail("qgis_process is not installed (make system installs it)")
+def _environment(tmp_path: Path) -> dict[str, str]:
+    """A throw-away QGIS profile with the plugin enabled, and the .venv's packages on the path."""
     profile = tmp_path / "profiles" / "default" / "QGIS"
     profile.mkdir(parents=True)
     (profile / "QGIS3.ini").write_text("[PythonPlugins]\ngridgov=true\n", encoding="utf-8")
@@ -28,5 +27,26 @@ def test_qgis_process_lists_the_algorithms(tmp_path):
         "PYTHONPATH": os.pathsep.join(site.getsitepackages()),
         "QT_QPA_PLATFORM": "offscreen",
     })
-    result = subprocess.run([BINARY, "list"], capture_output=True, text=True, env=env, timeout=300)
+    return env
+
+
+def _binary() -> str:
+    if BINARY is None:
+        pytest.fail("qgis_process is not installed (make system installs it)")
+    return BINARY
+
+
+def test_qgis_process_lists_the_algorithms(tmp_path):
+    result = subprocess.run([_binary(), "list"], capture_output=True, text=True, env=_environment(tmp_path),
+                            timeout=300)
     assert "gridgov:democity" in result.stdout, result.stdout[-2000:] + result.stderr[-2000:]
+
+
+def test_qgis_process_runs_the_demo_city_and_exits_cleanly(tmp_path):
+    """The run writes its outputs and the process exits 0 (no crash at exit from clashing native libraries)."""
+    out = tmp_path / "city.gpkg"
+    result = subprocess.run([_binary(), "run", "gridgov:democity", "--", "SEED=3", "ORDERS=1500", f"OUTPUT={out}"],
+                            capture_output=True, text=True, env=_environment(tmp_path), timeout=600)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert out.stat().st_size > 100_000
+    assert out.with_suffix(".qgz").exists()

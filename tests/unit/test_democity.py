@@ -171,7 +171,9 @@ def test_planted_hot_areas(city):
     for area in hot.itertuples():
         mine = truth[truth["hotarea_id"] == area.hotarea_id]
         assert len(mine) == area.n_orders
-        assert (mine.geometry.distance(shapely.Point(area.cx, area.cy)) <= area.radius_m + 0.1).mean() > 0.95
+        # address-only orders sit on the nearest gazetteer address; every other one inside the area
+        located = mine[~mine["address_only"].astype(bool)]
+        assert (located.geometry.distance(shapely.Point(area.cx, area.cy)) <= area.radius_m + 0.1).all()
         monthly = np.array([int(v) for v in area.monthly_counts.split(",")])
         if area.pattern == "emerging":
             assert monthly[-3:].sum() > 3 * monthly[:3].sum()
