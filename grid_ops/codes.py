@@ -86,3 +86,44 @@ def micro_code(grid: str, sequence: int) -> str:
 def dedicated_code(admin: str, kind: int, sequence: int) -> str:
     """Dedicated-grid code: ``<admin>Z<kind:02><seq:03>``."""
     return f"{admin}Z{kind:02d}{sequence:03d}"
+
+
+def check_code(code: str, level: str = "grid") -> str | None:
+    """None when ``code`` is a well-formed code of ``level``; else what is wrong with it."""
+    text = "" if code is None else str(code).strip()
+    patterns = {
+        "street": (re.compile(r"^[0-9]{9}$"), "9 digits"),
+        "community": (re.compile(r"^[0-9]{12}$"), "12 digits"),
+        "grid": (GRID_CODE_RE, "14 (CJ/T 213) or 15 (DB11/T 2157) digits"),
+        "microgrid": (MICRO_CODE_RE, "a 14/15-digit grid code plus 3 digits"),
+        "dedicated": (DEDICATED_CODE_RE, "<6-digit admin>Z<2-digit kind><3-digit sequence>"),
+    }
+    if level not in patterns:
+        raise ValueError(f"unknown level {level!r}")
+    pattern, expected = patterns[level]
+    if not pattern.fullmatch(text):
+        return f"{text!r} is not {expected}"
+    if level == "grid" and int(parse_grid_code(text).sequence) == 0:
+        return f"{text!r} has grid sequence 0"
+    if level == "microgrid" and text.endswith("000"):
+        return f"{text!r} has micro-grid sequence 0"
+    return None
+
+
+def renumber(parents: list[str], xs, ys, digits: int = 15) -> list[str]:
+    """New unit-grid codes: inside each parent (12-digit community code), sequence west→east,
+    north→south from the centroids ``xs``, ``ys``. Same order in, same order out."""
+    import numpy as np
+
+    from gridgov.grid_ops.regions import order_west_east_north_south
+
+    parents = [str(p) for p in parents]
+    xs = np.asarray(xs, dtype=float)
+    ys = np.asarray(ys, dtype=float)
+    out = [""] * len(parents)
+    for parent in sorted(set(parents)):
+        idx = [i for i, p in enumerate(parents) if p == parent]
+        rank = order_west_east_north_south(xs[idx], ys[idx])
+        for i, r in zip(idx, rank):
+            out[i] = grid_code(parent, int(r) + 1, digits)
+    return out

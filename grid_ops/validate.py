@@ -146,9 +146,10 @@ def validate_grids(
 
     # codes: malformed, duplicated
     pattern = LEVEL_CODE_RE[level]
-    for c in code:
+    for i, c in enumerate(code):
         if not pattern.fullmatch(c):
-            rows.append(_row("bad_code", c, f"{c!r} is not a {LEVEL_NAMES[level]}", 0.0, None))
+            where = geoms[i] if not empty[i] else None
+            rows.append(_row("bad_code", c, f"{c!r} is not a {LEVEL_NAMES[level]}", 0.0, where))
     dup = code[code.duplicated(keep=False) & (code != "")]
     for i, c in dup.items():
         n = int((code == c).sum())

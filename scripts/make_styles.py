@@ -157,6 +157,23 @@ def main() -> None:
     labels(offices, "name", 8, "#5b2a86", 200000, bold=True)
     save(offices, "street_offices")
 
+    errors = polygon_layer("field=error_type:string&field=grid_code:string&field=detail:string")
+    error_palette = {
+        "gap": ("#ff7f00", "空隙 Gap"), "overlap": ("#e31a1c", "重叠 Overlap"), "sliver": ("#6a3d9a", "碎片 Sliver"),
+        "invalid_geometry": ("#000000", "无效几何 Invalid geometry"),
+        "outside_parent": ("#1f78b4", "越出上级 Outside parent"),
+        "duplicate_code": ("#b15928", "重复编码 Duplicate code"), "bad_code": ("#fb9a99", "编码错误 Bad code"),
+        "orphan": ("#33a02c", "无上级 Orphan"),
+    }
+    categories = []
+    for kind, (color, label) in error_palette.items():
+        c = QColor(color)
+        symbol = QgsFillSymbol.createSimple({
+            "color": f"{c.red()},{c.green()},{c.blue()},150", "outline_color": color, "outline_width": "0.8"})
+        categories.append(QgsRendererCategory(kind, symbol, label))
+    errors.setRenderer(QgsCategorizedSymbolRenderer("error_type", categories))
+    save(errors, "validation_errors")
+
     hot = polygon_layer("field=pattern:string")
     hot.setRenderer(QgsSingleSymbolRenderer(outline("#b2182b", 0.6, "dash", fill="178,24,43,40")))
     save(hot, "truth_hotareas")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qgis.core import QgsProcessingAlgorithm
+from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingLayerPostProcessorInterface
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
@@ -43,3 +43,68 @@ class GridGovAlgorithm(QgsProcessingAlgorithm):
 
     def createInstance(self) -> QgsProcessingAlgorithm:  # noqa: N802
         return type(self)()
+
+
+class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
+    """Applies a QML style from ``resources/styles`` when Processing loads an output layer.
+
+    Instances must outlive the algorithm run (Processing calls them afterwards), so they are kept
+    in a class-level list, as QuickOSM does.
+    """
+
+    _alive: list[StyleOnLoad] = []
+
+    def __init__(self, style: str, name: str | None = None) -> None:
+        super().__init__()
+        self.style = style
+        self.name = name
+
+    def postProcessLayer(self, layer, context, feedback) -> None:  # noqa: N802
+        from gridgov.layers.styles import apply_style
+
+        if self.name:
+            layer.setName(self.name)
+        apply_style(layer, self.style)
+
+    @classmethod
+    def attach(cls, context, dest_id: str, style: str, name: str | None = None) -> None:
+        if context.willLoadLayerOnCompletion(dest_id):
+            processor = cls(style, name)
+            cls._alive.append(processor)
+            context.layerToLoadOnCompletionDetails(dest_id).setPostProcessor(processor)
+
+
+def write_frame(alg: QgsProcessingAlgorithm, parameters, name: str, context, frame, crs, feedback=None) -> str:
+    """Create the sink ``name`` for ``frame`` (fields from its dtypes) and write every row."""
+    from gridgov.layers.convert import fields_for, wkb_type_of, write_to_sink
+
+    fields = fields_for(frame)
+    sink, dest_id = alg.parameterAsSink(parameters, name, context, fields, wkb_type_of(frame), crs)
+    if sink is None:
+        raise QgsProcessingException(alg.invalidSinkError(parameters, name))
+    write_to_sink(frame, sink, fields, feedback)
+    return dest_id
+
+
+def read_source(alg: QgsProcessingAlgorithm, parameters, name: str, context, feedback=None, fields=None):
+    """The feature source ``name`` as a GeoDataFrame (None when the optional parameter is empty)."""
+    from qgis.core import QgsFeatureRequest
+
+    from gridgov.layers.convert import source_to_gdf
+
+    # the engine reports invalid geometries row by row (and validategrids repairs them on request):
+    # QGIS's own check would stop the whole run at the first one
+    context.setInvalidGeometryCheck(QgsFeatureRequest.InvalidGeometryCheck.GeometryNoCheck)
+    source = alg.parameterAsSource(parameters, name, context)
+    if source is None:
+        return None, None
+    return source_to_gdf(source, fields=fields, feedback=feedback), source
+
+
+def require_projected(source, what: str) -> None:
+    """Grid geometry is measured in metres: refuse geographic CRSs with a clear message."""
+    crs = source.sourceCrs()
+    if crs.isValid() and crs.isGeographic():
+        raise QgsProcessingException(tr(
+            "{0} is in a geographic CRS ({1}); reproject it to a projected CRS in metres first, "
+            "e.g. CGCS2000 / 3-degree Gauss-Kruger (EPSG:4547 for 114°E)").format(what, crs.authid()))

@@ -11,9 +11,15 @@ from gridgov.layers.processing.base import tr
 
 def _algorithm_classes() -> list[type]:
     """Imported lazily so the provider module loads even before the engine's dependencies are checked."""
+    from gridgov.layers.processing.buildgrid_alg import BuildGridAlgorithm
     from gridgov.layers.processing.democity_alg import DemoCityAlgorithm
+    from gridgov.layers.processing.importgrids_alg import ImportGridsAlgorithm
+    from gridgov.layers.processing.renumbergrids_alg import RenumberGridsAlgorithm
+    from gridgov.layers.processing.splitmicrogrids_alg import SplitMicrogridsAlgorithm
+    from gridgov.layers.processing.validategrids_alg import ValidateGridsAlgorithm
 
-    return [DemoCityAlgorithm]
+    return [DemoCityAlgorithm, ImportGridsAlgorithm, BuildGridAlgorithm, SplitMicrogridsAlgorithm,
+            ValidateGridsAlgorithm, RenumberGridsAlgorithm]
 
 
 class GridGovProvider(QgsProcessingProvider):

@@ -1,0 +1,222 @@
+"""Layer ⇄ engine: QGIS feature sources to GeoDataFrames and GeoDataFrames to feature sinks.
+
+The engine works on arrays; QGIS on features. Geometries cross as WKB in one vectorised call
+(``shapely.from_wkb`` / ``to_wkb``), attributes as plain Python values. Row order is kept and the
+source feature id travels along as ``_fid`` so results can be joined back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsFeature,
+    QgsFeatureRequest,
+    QgsFeatureSink,
+    QgsField,
+    QgsFields,
+    QgsGeometry,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QDate, QDateTime, QMetaType, QTime, QVariant
+
+FID = "_fid"
+
+
+def crs_string(crs: QgsCoordinateReferenceSystem) -> str | None:
+    """What pyproj understands: the authority id where there is one, else WKT."""
+    if not crs.isValid():
+        return None
+    return crs.authid() or crs.toWkt()
+
+
+def _python_value(value):
+    if value is None or (isinstance(value, QVariant) and value.isNull()):
+        return None
+    if isinstance(value, QDateTime):
+        return value.toPyDateTime() if value.isValid() else None
+    if isinstance(value, QDate):
+        return value.toPyDate() if value.isValid() else None
+    if isinstance(value, QTime):
+        return value.toPyTime() if value.isValid() else None
+    if isinstance(value, QVariant):
+        return value.value()
+    return value
+
+
+def source_to_gdf(source, fields: list[str] | None = None, feedback=None, request: QgsFeatureRequest | None = None,
+                  with_geometry: bool = True) -> gpd.GeoDataFrame:
+    """Read a QgsFeatureSource (or layer) into a GeoDataFrame in the source's CRS.
+
+    Null or empty geometries become None (the engine reports them; nothing is dropped here).
+    """
+    names = [f.name() for f in source.fields()] if fields is None else list(fields)
+    index = [source.fields().lookupField(n) for n in names]
+    if any(i < 0 for i in index):
+        missing = [n for n, i in zip(names, index) if i < 0]
+        raise KeyError(f"missing field(s): {', '.join(missing)}")
+    req = request or QgsFeatureRequest()
+    if not with_geometry:
+        req.setFlags(QgsFeatureRequest.Flag.NoGeometry)
+    total = max(1, source.featureCount())
+    fids, wkbs, columns = [], [], [[] for _ in names]
+    for n, feature in enumerate(source.getFeatures(req)):
+        if feedback is not None and n % 5000 == 0:
+            if feedback.isCanceled():
+                break
+            feedback.setProgress(100.0 * n / total)
+        fids.append(feature.id())
+        attrs = feature.attributes()
+        for col, i in zip(columns, index):
+            col.append(_python_value(attrs[i]))
+        if with_geometry:
+            geom = feature.geometry()
+            wkbs.append(None if geom is None or geom.isNull() or geom.isEmpty() else bytes(geom.asWkb()))
+    data = {name: col for name, col in zip(names, columns)}
+    data[FID] = fids
+    geometry = shapely.from_wkb(np.asarray(wkbs, dtype=object)) if with_geometry else None
+    crs = crs_string(source.sourceCrs()) if hasattr(source, "sourceCrs") else None
+    frame = gpd.GeoDataFrame(data, geometry=geometry if with_geometry else [None] * len(fids), crs=crs)
+    return frame
+
+
+# kind -> (QMetaType.Type name for QGIS >= 3.38 / Qt 6, QVariant.Type name for older QGIS, provider type)
+_FIELD_TYPES = {
+    "int": ("Int", "Int", "integer"),
+    "int64": ("LongLong", "LongLong", "integer64"),
+    "float": ("Double", "Double", "double"),
+    "bool": ("Bool", "Bool", "boolean"),
+    "str": ("QString", "String", "string"),
+    "datetime": ("QDateTime", "DateTime", "datetime"),
+    "date": ("QDate", "Date", "date"),
+}
+
+
+def _kind(series: pd.Series) -> str:
+    if pd.api.types.is_bool_dtype(series):
+        return "bool"
+    if pd.api.types.is_integer_dtype(series):
+        biggest = series.abs().max() if series.notna().any() else 0
+        return "int64" if biggest > 2**31 - 1 else "int"
+    if pd.api.types.is_float_dtype(series):
+        return "float"
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return "datetime"
+    sample = series.dropna()
+    if len(sample) and isinstance(sample.iloc[0], dt.date) and not isinstance(sample.iloc[0], dt.datetime):
+        return "date"
+    return "str"
+
+
+def fields_for(frame: pd.DataFrame, skip: tuple[str, ...] = (FID,)) -> QgsFields:
+    """QgsFields for the non-geometry columns of ``frame`` (types from the pandas dtypes)."""
+    fields = QgsFields()
+    geometry_name = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
+    for name in frame.columns:
+        if name == geometry_name or name in skip:
+            continue
+        fields.append(make_field(str(name), _kind(frame[name])))
+    return fields
+
+
+def make_field(name: str, kind: str) -> QgsField:
+    """A QgsField of kind int, int64, float, bool, str, datetime or date.
+
+    QGIS >= 3.38 (and QGIS 4) takes a QMetaType.Type; QGIS 3.22 to 3.36 a QVariant.Type.
+    """
+    meta, variant, type_name = _FIELD_TYPES[kind]
+    try:
+        return QgsField(name, getattr(QMetaType.Type, meta), type_name)
+    except TypeError:
+        return QgsField(name, getattr(QVariant, variant), type_name)
+
+
+def _qt_value(value):
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating,)):
+        return None if np.isnan(value) else float(value)
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else QDateTime(value.to_pydatetime())
+    if isinstance(value, dt.datetime):
+        return QDateTime(value)
+    if isinstance(value, dt.date):
+        return QDate(value)
+    if value is pd.NaT:
+        return None
+    return value
+
+
+def wkb_type_of(frame: gpd.GeoDataFrame) -> QgsWkbTypes.Type:
+    """The layer geometry type for a frame: multi-polygon for polygons, and so on."""
+    kinds = set(frame.geometry.dropna().geom_type) if len(frame) else set()
+    if kinds & {"Polygon", "MultiPolygon"}:
+        return QgsWkbTypes.Type.MultiPolygon
+    if kinds & {"LineString", "MultiLineString"}:
+        return QgsWkbTypes.Type.MultiLineString
+    if kinds == {"Point"}:
+        return QgsWkbTypes.Type.Point
+    if kinds & {"Point", "MultiPoint"}:
+        return QgsWkbTypes.Type.MultiPoint
+    return QgsWkbTypes.Type.NoGeometry
+
+
+def write_to_sink(frame: pd.DataFrame, sink, fields: QgsFields, feedback=None, multi: bool = True) -> int:
+    """Add every row of ``frame`` to ``sink`` (fields in ``fields`` order); returns the number written."""
+    names = [fields.at(i).name() for i in range(fields.count())]
+    has_geom = isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame.columns
+    if has_geom:
+        geoms = frame.geometry.values
+        if multi:
+            geoms = np.asarray([_as_multi(g) for g in geoms], dtype=object)
+        wkb = shapely.to_wkb(geoms)
+    values = [frame[n].tolist() if n in frame.columns else [None] * len(frame) for n in names]
+    total = max(1, len(frame))
+    written = 0
+    batch = []
+    for row in range(len(frame)):
+        feature = QgsFeature(fields)
+        feature.setAttributes([_qt_value(col[row]) for col in values])
+        if has_geom and wkb[row] is not None:
+            geom = QgsGeometry()
+            geom.fromWkb(bytes(wkb[row]))
+            feature.setGeometry(geom)
+        batch.append(feature)
+        if len(batch) >= 5000:
+            sink.addFeatures(batch, QgsFeatureSink.Flag.FastInsert)
+            written += len(batch)
+            batch = []
+            if feedback is not None:
+                if feedback.isCanceled():
+                    return written
+                feedback.setProgress(100.0 * written / total)
+    if batch:
+        sink.addFeatures(batch, QgsFeatureSink.Flag.FastInsert)
+        written += len(batch)
+    return written
+
+
+def _as_multi(geom):
+    if geom is None:
+        return None
+    kind = geom.geom_type
+    if kind == "Polygon":
+        return shapely.MultiPolygon([geom])
+    if kind == "LineString":
+        return shapely.MultiLineString([geom])
+    if kind == "GeometryCollection":
+        polys = [g for g in shapely.get_parts(geom) if g.geom_type == "Polygon"]
+        return shapely.MultiPolygon(polys) if polys else None
+    return geom
