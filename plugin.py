@@ -33,6 +33,9 @@ class GridGovPlugin:
         self.toolbar = None
         self.dock = None
         self.actions: list[QAction] = []
+        self.whose_tool = None
+        self.whose_action: QAction | None = None
+        self.locator_filter = None
         self.missing = []
         self._log_handler = None
 
@@ -66,6 +69,19 @@ class GridGovPlugin:
         demo_action.triggered.connect(lambda: self._open_algorithm("gridgov:democity"))
         self._add_action(demo_action, toolbar=False)
 
+        self.whose_action = QAction(QIcon(str(resource_path("icons", "whose.svg"))), tr("这是谁的? Whose is this?"),
+                                    self.iface.mainWindow())
+        self.whose_action.setObjectName("gridgov_whose")
+        self.whose_action.setCheckable(True)
+        self.whose_action.toggled.connect(self._toggle_whose_tool)
+        self._add_action(self.whose_action)
+
+        if not self.missing:
+            from gridgov.ui.locator import GridLocatorFilter
+
+            self.locator_filter = GridLocatorFilter(self.iface)
+            self.iface.registerLocatorFilter(self.locator_filter)
+
         self.iface.mainWindow().menuBar().addMenu(self.menu)
         if self.missing:
             self._warn_missing()
@@ -89,12 +105,28 @@ class GridGovPlugin:
         if self.dock is None:
             from gridgov.ui.dock import GridGovDock
 
-            self.dock = GridGovDock(self.iface.mainWindow())
+            self.dock = GridGovDock(self.iface.mainWindow(), self._open_algorithm, self.whose_action)
             self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         return self.dock
 
     def _toggle_dock(self, visible: bool) -> None:
         self._ensure_dock().setVisible(visible)
+
+    def _toggle_whose_tool(self, checked: bool) -> None:
+        canvas = self.iface.mapCanvas()
+        if checked:
+            if self.missing:
+                self._warn_missing()
+                self.whose_action.setChecked(False)
+                return
+            if self.whose_tool is None:
+                from gridgov.ui.whose_tool import WhoseIsThisTool
+
+                self.whose_tool = WhoseIsThisTool(canvas)
+                self.whose_tool.setAction(self.whose_action)
+            canvas.setMapTool(self.whose_tool)
+        elif self.whose_tool is not None and canvas.mapTool() is self.whose_tool:
+            canvas.unsetMapTool(self.whose_tool)
 
     def _open_algorithm(self, algorithm_id: str) -> None:
         if self.provider is None:
@@ -108,6 +140,18 @@ class GridGovPlugin:
             LOGGER.error("cannot open %s: %s", algorithm_id, exc)
 
     def unload(self) -> None:
+        if self.whose_tool is not None:
+            canvas = self.iface.mapCanvas()
+            if canvas.mapTool() is self.whose_tool:
+                canvas.unsetMapTool(self.whose_tool)
+            if self.whose_tool.popup is not None:
+                self.whose_tool.popup.deleteLater()
+            self.whose_tool.deleteLater()
+            self.whose_tool = None
+        self.whose_action = None
+        if self.locator_filter is not None:
+            self.iface.deregisterLocatorFilter(self.locator_filter)
+            self.locator_filter = None
         for action in self.actions:
             self.iface.removeToolBarIcon(action)
             action.deleteLater()

@@ -6,29 +6,25 @@ from pathlib import Path
 
 from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRectangle, QgsReferencedRectangle, QgsVectorLayer
 
+from gridgov.layers.hierarchy import load_hierarchy
 from gridgov.layers.styles import apply_style
 
 # (group title, visible, [(layer in the GeoPackage, title in QGIS, style or None)]), top of the legend first
-DEMO_GROUPS = [
+DEMO_GROUPS_ABOVE = [
     ("工单 Work orders", True, [
         ("truth_orders", "工单位置 Order locations (true)", "orders_points"),
         ("orders", "12345工单 Work orders (as reported)", None),
         ("inspections", "巡查上报 Inspection reports", None),
     ]),
-    ("专属网格 Dedicated grids", True, [("dedicated_grids", "专属网格 Dedicated grids", "dedicated_grids")]),
-    ("街道 Streets", True, [
-        ("street_offices", "街道办 Street offices", "street_offices"),
-        ("streets", "街道 Streets", "streets"),
-    ]),
-    ("社区 Communities", True, [("communities", "社区 Communities", "communities")]),
-    ("网格 Grids", True, [("grids", "网格 Grids", "grids")]),
-    ("微网格 Micro-grids", True, [("microgrids", "微网格 Micro-grids", "microgrids")]),
+]
+# the grid hierarchy group (layers/hierarchy.py) goes between these two lists
+DEMO_GROUPS_BELOW = [
+    ("街道办 Street offices", True, [("street_offices", "街道办 Street offices", "street_offices")]),
     ("底图 Base", True, [
         ("roads", "道路 Roads", "roads"),
         ("district", "辖区 District", "district"),
     ]),
-    ("名册 Roster and catalogue", True, [
-        ("roster", "网格员名册 Grid managers", None),
+    ("名册 Teams and catalogue", True, [
         ("patrol_teams", "巡查队 Patrol teams", None),
         ("class_cases", "类案目录 Class-case catalogue", None),
     ]),
@@ -49,9 +45,22 @@ def build_demo_project(gpkg: str | Path, project_path: str | Path) -> Path:
     project = QgsProject()
     project.setCrs(QgsCoordinateReferenceSystem("EPSG:4547"))
     project.setTitle("深圳市滨河区（示范）网格治理 Demo district")
+    _add_groups(project, gpkg, DEMO_GROUPS_ABOVE)
+    load_hierarchy(gpkg, project)
+    extent = _add_groups(project, gpkg, DEMO_GROUPS_BELOW)
+    if not extent.isEmpty():  # open zoomed to the district, not at 1:1
+        extent.scale(1.05)
+        project.viewSettings().setDefaultViewExtent(QgsReferencedRectangle(extent, project.crs()))
+    if not project.write(str(project_path)):
+        raise RuntimeError(f"could not write {project_path}: {project.error()}")
+    return project_path
+
+
+def _add_groups(project: QgsProject, gpkg: Path, groups) -> QgsRectangle:
+    """Add plain styled groups; returns the district's extent when the district layer is among them."""
     root = project.layerTreeRoot()
     extent = QgsRectangle()
-    for title, visible, members in DEMO_GROUPS:
+    for title, visible, members in groups:
         group = root.addGroup(title)
         group.setItemVisibilityChecked(visible)
         for layer_name, layer_title, style in members:
@@ -64,9 +73,4 @@ def build_demo_project(gpkg: str | Path, project_path: str | Path) -> Path:
             group.addLayer(layer)
             if layer_name == "district":
                 extent = layer.extent()
-    if not extent.isEmpty():  # open zoomed to the district, not at 1:1
-        extent.scale(1.05)
-        project.viewSettings().setDefaultViewExtent(QgsReferencedRectangle(extent, project.crs()))
-    if not project.write(str(project_path)):
-        raise RuntimeError(f"could not write {project_path}: {project.error()}")
-    return project_path
+    return extent

@@ -20,10 +20,14 @@ def render_project_png(
     size: tuple[int, int] = (2000, 1600),
     extent_layer: str | None = None,
     title: str | None = None,
+    center: tuple[float, float] | None = None,
+    scale: float | None = None,
 ) -> Path:
     """Draw the checked layers of a project (its layer-tree order) into ``png_path``.
 
-    The extent is that of ``extent_layer`` (a layer name) or of all visible layers, with a margin.
+    The extent is that of ``extent_layer`` (a layer name) or of all visible layers, with a margin;
+    or, with ``center`` and ``scale``, the window of that map scale (1:scale) around the centre,
+    so scale-dependent layers and labels show as a user would see them at that zoom.
     """
     project = QgsProject()
     if not project.read(str(project_path)):
@@ -43,6 +47,10 @@ def render_project_png(
     for lyr in candidates or layers:
         extent.combineExtentWith(lyr.extent())
     extent.scale(1.06)
+    if center is not None and scale is not None:
+        metres_per_px = scale * 0.0254 / settings.outputDpi()
+        half_w, half_h = size[0] * metres_per_px / 2, size[1] * metres_per_px / 2
+        extent = QgsRectangle(center[0] - half_w, center[1] - half_h, center[0] + half_w, center[1] + half_h)
     settings.setExtent(extent)
     job = QgsMapRendererParallelJob(settings)
     job.start()

@@ -1,7 +1,7 @@
 """The "网格治理" dock panel: one tab per step of the grid centre's job.
 
-The tabs are filled by later work (grids, work orders, analysis, patrol, printing); each will drive
-the same Processing algorithms as the toolbox.
+The grids tab drives the grid algorithms; the other tabs are filled by later work (work orders,
+analysis, patrol, printing). Every button runs the same Processing algorithm as the toolbox.
 """
 
 from __future__ import annotations
@@ -26,15 +26,25 @@ TABS = (
 class GridGovDock(QgsDockWidget):
     """The plugin's dock panel with one tab per step."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, open_algorithm=None, whose_action=None) -> None:
         super().__init__(tr("网格治理 Grid Governance"), parent)
         self.setObjectName("GridGovDock")
         self.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("gridgov_tabs")
+        self.pages: dict[str, QWidget] = {}
         for object_name, title, purpose in TABS:
+            if object_name == "tab_grids" and open_algorithm is not None:
+                from gridgov.ui.grids_panel import GridsPanel
+
+                page = GridsPanel(open_algorithm, whose_action, self.tabs)
+                page.setObjectName(object_name)
+                self.tabs.addTab(page, tr(title))
+                self.pages[object_name] = page
+                continue
             page = QWidget(self.tabs)
             page.setObjectName(object_name)
+            self.pages[object_name] = page
             layout = QVBoxLayout(page)
             note = QLabel(tr(purpose), page)
             note.setWordWrap(True)

@@ -43,3 +43,13 @@ def gridgov_provider(qgis_processing):
     assert registry.addProvider(provider)
     yield provider
     registry.removeProvider(provider)
+
+
+@pytest.fixture(scope="session")
+def demo_city_gpkg(tmp_path_factory):
+    """The demo city (default seed, few orders) written once for the whole QGIS test session."""
+    from gridgov.grid_ops.democity import build_demo_city, write_demo_city
+
+    path = tmp_path_factory.mktemp("demo_city") / "city.gpkg"
+    write_demo_city(build_demo_city(seed=20251, n_orders=500), path)
+    return path

@@ -29,10 +29,8 @@ def provider(qgis_processing):
 
 
 @pytest.fixture(scope="module")
-def demo_gpkg(tmp_path_factory, provider):
-    out = tmp_path_factory.mktemp("grids") / "city.gpkg"
-    processing.run("gridgov:democity", {"SEED": 20251, "ORDERS": 500, "OUTPUT": str(out)})
-    return out
+def demo_gpkg(demo_city_gpkg):
+    return demo_city_gpkg
 
 
 def _layer(gpkg: Path, name: str) -> QgsVectorLayer:

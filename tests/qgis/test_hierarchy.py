@@ -1,0 +1,98 @@
+"""The hierarchy in QGIS: one styled group, the roster joined, "whose is this?", the locator, three zoom levels."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyogrio
+import pytest
+import shapely
+from qgis.core import QgsCoordinateReferenceSystem, QgsPointXY, QgsProject
+from qgis.PyQt.QtGui import QImage
+
+from gridgov.layers.hierarchy import LEVEL_PROPERTY, hierarchy_layers, load_hierarchy, responsibility_chain, \
+    responsible_unit
+
+
+@pytest.fixture()
+def project(demo_city_gpkg):
+    project = QgsProject()
+    group = load_hierarchy(demo_city_gpkg, project)
+    yield project, group
+    project.clear()
+
+
+def test_one_group_with_every_level(project):
+    proj, group = project
+    assert group.name().startswith("网格体系")
+    levels = [child.layer().customProperty(LEVEL_PROPERTY) for child in group.findLayers()]
+    assert levels == ["dedicated", "street", "community", "grid", "microgrid", "roster"]
+    layers = hierarchy_layers(proj)
+    grids = layers["grid"]
+    assert grids.fields().lookupField("manager") >= 0, "roster joined to the grids"
+    assert layers["microgrid"].hasScaleBasedVisibility()
+    assert grids.labelsEnabled() and grids.labeling().type() == "rule-based"
+    assert layers["dedicated"].renderer().type() == "categorizedSymbol"
+
+
+def test_whose_is_this_matches_an_independent_point_in_polygon(project, demo_city_gpkg):
+    proj, _ = project
+    dedicated = pyogrio.read_dataframe(demo_city_gpkg, layer="dedicated_grids")
+    target = dedicated[dedicated.kind == "hospital"].iloc[0]
+    point = shapely.get_point(shapely.maximum_inscribed_circle(target.geometry), 0)
+    units = responsibility_chain(proj, QgsPointXY(point.x, point.y), QgsCoordinateReferenceSystem("EPSG:4547"))
+    by_level = {u.level: u for u in units}
+    # oracle: shapely point-in-polygon on the GeoPackage, level by level
+    for level, layer_name, field in (("street", "streets", "street_code"), ("community", "communities",
+                                     "community_code"), ("grid", "grids", "grid_code"),
+                                     ("microgrid", "microgrids", "micro_code")):
+        frame = pyogrio.read_dataframe(demo_city_gpkg, layer=layer_name)
+        hit = frame[frame.geometry.contains(point)][field].tolist()
+        assert [by_level[level].code] == hit, level
+    roster = pyogrio.read_dataframe(demo_city_gpkg, layer="roster")
+    manager = roster.set_index("grid_code").loc[by_level["grid"].code, "manager"]
+    assert by_level["grid"].manager == manager
+    assert responsible_unit(units).level == "dedicated"
+    assert responsible_unit(units).code == target.dedicated_code
+
+
+def test_whose_tool_shows_the_chain(project, qgis_canvas):
+    from gridgov.ui.whose_tool import WhoseIsThisTool
+
+    proj, _ = project
+    grids = hierarchy_layers(proj)["grid"]
+    feature = next(grids.getFeatures())
+    qgis_canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:4547"))
+    tool = WhoseIsThisTool(qgis_canvas, proj)
+    html = tool.show_chain(feature.geometry().pointOnSurface().asPoint())
+    assert feature["grid_code"] in html and feature["manager"] in html
+    assert tool.popup is not None and tool.popup.isVisible()
+    tool.popup.close()
+
+
+def test_locator_finds_by_code_and_name(project):
+    from gridgov.ui.locator import find_units
+
+    proj, _ = project
+    grids = hierarchy_layers(proj)["grid"]
+    feature = next(grids.getFeatures())
+    by_code = find_units(proj, feature["grid_code"])
+    assert any(fid == feature.id() for _, fid, _ in by_code)
+    by_name = find_units(proj, feature["name"])
+    assert any(feature["name"] in text for _, _, text in by_name)
+    assert find_units(proj, "'; DROP TABLE grids; --") == []
+
+
+@pytest.mark.parametrize("scale", [60000, 10000, 4000])
+def test_hierarchy_renders_at_three_zoom_levels(demo_city_gpkg, tmp_path, scale):
+    from gridgov.layers.project import build_demo_project
+    from gridgov.layers.render import render_project_png
+
+    qgz = build_demo_project(demo_city_gpkg, tmp_path / "city.qgz")
+    district = pyogrio.read_dataframe(demo_city_gpkg, layer="district").geometry.iloc[0].centroid
+    png = render_project_png(qgz, tmp_path / f"z{scale}.png", size=(800, 600), center=(district.x, district.y),
+                             scale=scale)
+    image = QImage(str(png))
+    ptr = image.constBits()
+    ptr.setsize(image.sizeInBytes())
+    pixels = np.frombuffer(ptr, dtype=np.uint8).reshape(image.height(), image.bytesPerLine())
+    assert pixels.std() > 10  # not a blank page

@@ -1,0 +1,57 @@
+"""The "whose is this?" (这是谁的?) map tool: click a spot, see who is responsible for it."""
+
+from __future__ import annotations
+
+from qgis.core import QgsPointXY, QgsProject
+from qgis.gui import QgsMapCanvas, QgsMapToolEmitPoint
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtWidgets import QDialog, QTextBrowser, QVBoxLayout, QWidget
+
+from gridgov.layers.hierarchy import chain_html, responsibility_chain
+from gridgov.layers.processing.base import tr
+
+
+class ChainPopup(QDialog):
+    """A small non-modal window holding the latest answer (reused between clicks)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("gridgov_whose_popup")
+        self.setWindowTitle(tr("这是谁的? Whose is this?"))
+        self.browser = QTextBrowser(self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.browser)
+        self.resize(560, 240)
+        self.setModal(False)
+
+
+class WhoseIsThisTool(QgsMapToolEmitPoint):
+    """Map tool: a click shows street, community, grid, micro-grid, dedicated grid, manager and phone."""
+
+    def __init__(self, canvas: QgsMapCanvas, project: QgsProject | None = None) -> None:
+        super().__init__(canvas)
+        self.project = project or QgsProject.instance()
+        self.popup: ChainPopup | None = None
+        self.last_html = ""
+        self.setCursor(Qt.CursorShape.WhatsThisCursor)
+        self.canvasClicked.connect(self._clicked)
+
+    def _clicked(self, point: QgsPointXY, _button) -> None:
+        self.show_chain(point)
+
+    def show_chain(self, point: QgsPointXY) -> str:
+        """Answer for a point in the canvas CRS; returns the HTML shown."""
+        crs = self.canvas().mapSettings().destinationCrs()
+        units = responsibility_chain(self.project, point, crs)
+        self.last_html = chain_html(units)
+        if self.popup is None:
+            self.popup = ChainPopup(self.canvas().window())
+        self.popup.browser.setHtml(self.last_html)
+        self.popup.show()
+        self.popup.raise_()
+        return self.last_html
+
+    def deactivate(self) -> None:
+        if self.popup is not None:
+            self.popup.hide()
+        super().deactivate()
