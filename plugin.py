@@ -22,7 +22,6 @@ LOGGER = logging.getLogger("gridgov")
 MENU_TITLE = "网格治理 Grid Governance"
 
 
-
 class GridGovPlugin:
     """Grid Governance plugin."""
 
@@ -69,8 +68,9 @@ class GridGovPlugin:
         demo_action.triggered.connect(lambda: self._open_algorithm("gridgov:democity"))
         self._add_action(demo_action, toolbar=False)
 
-        self.whose_action = QAction(QIcon(str(resource_path("icons", "whose.svg"))), tr("这是谁的? Whose is this?"),
-                                    self.iface.mainWindow())
+        self.whose_action = QAction(
+            QIcon(str(resource_path("icons", "whose.svg"))), tr("这是谁的? Whose is this?"), self.iface.mainWindow()
+        )
         self.whose_action.setObjectName("gridgov_whose")
         self.whose_action.setCheckable(True)
         self.whose_action.toggled.connect(self._toggle_whose_tool)

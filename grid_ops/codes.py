@@ -103,7 +103,7 @@ def check_code(code: str, level: str = "grid") -> str | None:
     pattern, expected = patterns[level]
     if not pattern.fullmatch(text):
         return f"{text!r} is not {expected}"
-    if level == "grid" and int(parse_grid_code(text).sequence) == 0:
+    if level == "grid" and int(GRID_CODE_RE.fullmatch(text).group(4)) == 0:
         return f"{text!r} has grid sequence 0"
     if level == "microgrid" and text.endswith("000"):
         return f"{text!r} has micro-grid sequence 0"

@@ -65,13 +65,23 @@ def _interpreter() -> str:
     return sys.executable
 
 
+#: Packages with native libraries that QGIS also loads (see scripts/check_system_libs.py).
+NATIVE_PACKAGES = {"shapely", "pyproj", "pyogrio", "rtree"}
+
+
 def install_command(missing: list[MissingDependency]) -> str:
     """The exact pip command that installs the missing packages into this Python."""
     python = _interpreter()
     extra = ""
-    if any(Path(sys.prefix, "lib").glob("python3*/EXTERNALLY-MANAGED")) or Path(
-        f"/usr/lib/python{sys.version_info.major}.{sys.version_info.minor}/EXTERNALLY-MANAGED"
-    ).exists():
+    if (
+        any(Path(sys.prefix, "lib").glob("python3*/EXTERNALLY-MANAGED"))
+        or Path(f"/usr/lib/python{sys.version_info.major}.{sys.version_info.minor}/EXTERNALLY-MANAGED").exists()
+    ):
         extra = " --break-system-packages"
     reqs = " ".join(f'"{m.requirement}"' for m in missing)
+    # on Linux QGIS links the system GEOS / PROJ / GDAL / libspatialindex; the wheels bundle their own
+    # copies, which crash QGIS at exit: build these against the system libraries instead
+    native = sorted({m.module for m in missing} & NATIVE_PACKAGES)
+    if native and sys.platform.startswith("linux"):
+        extra += f" --no-binary {','.join(native)}"
     return f"{python} -m pip install --user{extra} {reqs}"

@@ -24,15 +24,65 @@ LEVELS = ("street", "community", "grid", "microgrid", "dedicated")
 #: Field names seen in the wild for each standard field (compared lower-case, without spaces,
 #: underscores or hyphens). Pinyin initials (wgbm = 网格编码) are common in Chinese exports.
 CANDIDATES: dict[str, tuple[str, ...]] = {
-    "code": ("code", "gridcode", "grid_code", "microcode", "micro_code", "dedicatedcode", "unitcode", "wgbm", "wgdm",
-             "bm", "dm", "编码", "网格编码", "网格代码", "代码", "标识码", "网格标识码", "单元网格标识码", "微网格编码",
-             "专属网格编码", "社区编码", "街道编码", "id", "gridid", "grid_id", "fid_code"),
+    "code": (
+        "code",
+        "gridcode",
+        "grid_code",
+        "microcode",
+        "micro_code",
+        "dedicatedcode",
+        "unitcode",
+        "wgbm",
+        "wgdm",
+        "bm",
+        "dm",
+        "编码",
+        "网格编码",
+        "网格代码",
+        "代码",
+        "标识码",
+        "网格标识码",
+        "单元网格标识码",
+        "微网格编码",
+        "专属网格编码",
+        "社区编码",
+        "街道编码",
+        "id",
+        "gridid",
+        "grid_id",
+        "fid_code",
+    ),
     "name": ("name", "gridname", "grid_name", "wgmc", "mc", "名称", "网格名称", "微网格名称", "专属网格名称", "title"),
     "level": ("level", "type", "grade", "层级", "级别", "类型", "网格类型", "wglx"),
-    "parent_code": ("parent", "parentcode", "parent_code", "pcode", "sqbm", "jdbm", "communitycode", "community_code",
-                    "上级编码", "所属社区编码", "社区编码", "所属网格编码", "父编码"),
-    "manager": ("manager", "gridmanager", "grid_manager", "wgy", "wgz", "网格员", "网格长", "负责人", "责任人",
-                "联系人", "person", "staff"),
+    "parent_code": (
+        "parent",
+        "parentcode",
+        "parent_code",
+        "pcode",
+        "sqbm",
+        "jdbm",
+        "communitycode",
+        "community_code",
+        "上级编码",
+        "所属社区编码",
+        "社区编码",
+        "所属网格编码",
+        "父编码",
+    ),
+    "manager": (
+        "manager",
+        "gridmanager",
+        "grid_manager",
+        "wgy",
+        "wgz",
+        "网格员",
+        "网格长",
+        "负责人",
+        "责任人",
+        "联系人",
+        "person",
+        "staff",
+    ),
     "phone": ("phone", "tel", "telephone", "mobile", "lxdh", "dh", "电话", "联系电话", "手机", "手机号"),
     "households": ("households", "hh", "hushu", "hs", "户数", "住户数", "户", "家庭户数", "homes", "dwellings"),
     "priority": ("priority", "prio", "yxj", "优先级", "优先", "rank"),
@@ -125,14 +175,16 @@ def standardise(frame: gpd.GeoDataFrame, mapping: dict[str, str | None], level: 
     if not mapping.get("parent_code") and level in ("grid", "microgrid", "community"):
         width = {"grid": 12, "community": 9}.get(level)
         parent = pd.Series([(c[:width] if width else c[:-3]) if level_from_code(c) == level else "" for c in code])
-    out = pd.DataFrame({
-        "code": code,
-        "name": column("name").map(lambda v: "" if v is None else str(v).strip()).reset_index(drop=True),
-        "level": level,
-        "parent_code": parent,
-        "manager": column("manager").map(lambda v: "" if v is None else str(v).strip()).reset_index(drop=True),
-        "phone": column("phone").map(_phone).reset_index(drop=True),
-    })
+    out = pd.DataFrame(
+        {
+            "code": code,
+            "name": column("name").map(lambda v: "" if v is None else str(v).strip()).reset_index(drop=True),
+            "level": level,
+            "parent_code": parent,
+            "manager": column("manager").map(lambda v: "" if v is None else str(v).strip()).reset_index(drop=True),
+            "phone": column("phone").map(_phone).reset_index(drop=True),
+        }
+    )
     for field, kind in (("households", "households"), ("priority", "priority")):
         raw = column(field).reset_index(drop=True)
         num = pd.to_numeric(raw, errors="coerce")
@@ -148,8 +200,9 @@ def standardise(frame: gpd.GeoDataFrame, mapping: dict[str, str | None], level: 
         problems[i].append(f"row {i + 1}: code {out['code'].iloc[i]} is used more than once")
     out["import_status"] = ["ok" if not p else "problem" for p in problems]
     out["problem"] = ["; ".join(p) for p in problems]
-    rest = [c for c in frame.columns if c not in set(mapping.values()) and c != frame.geometry.name
-            and c not in out.columns]
+    rest = [
+        c for c in frame.columns if c not in set(mapping.values()) and c != frame.geometry.name and c not in out.columns
+    ]
     for c in rest:
         out[c] = frame[c].reset_index(drop=True)
     return gpd.GeoDataFrame(out, geometry=geoms.values, crs=frame.crs)

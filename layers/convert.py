@@ -50,8 +50,13 @@ def _python_value(value):
     return value
 
 
-def source_to_gdf(source, fields: list[str] | None = None, feedback=None, request: QgsFeatureRequest | None = None,
-                  with_geometry: bool = True) -> gpd.GeoDataFrame:
+def source_to_gdf(
+    source,
+    fields: list[str] | None = None,
+    feedback=None,
+    request: QgsFeatureRequest | None = None,
+    with_geometry: bool = True,
+) -> gpd.GeoDataFrame:
     """Read a QgsFeatureSource (or layer) into a GeoDataFrame in the source's CRS.
 
     Null or empty geometries become None (the engine reports them; nothing is dropped here).

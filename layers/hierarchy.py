@@ -93,8 +93,11 @@ def label_grids(layer: QgsVectorLayer, code_field: str, with_manager: bool) -> N
     from qgis.core import QgsRuleBasedLabeling
 
     root = QgsRuleBasedLabeling.Rule(None)
-    base = layer.labeling().settings() if isinstance(layer.labeling(), QgsVectorLayerSimpleLabeling) else \
-        QgsPalLayerSettings()
+    base = (
+        layer.labeling().settings()
+        if isinstance(layer.labeling(), QgsVectorLayerSimpleLabeling)
+        else QgsPalLayerSettings()
+    )
     code_only = QgsPalLayerSettings(base)
     code_only.fieldName = f'"{code_field}"'
     code_only.isExpression = True
@@ -103,7 +106,7 @@ def label_grids(layer: QgsVectorLayer, code_field: str, with_manager: bool) -> N
     root.appendChild(rule)
     if with_manager:
         both = QgsPalLayerSettings(base)
-        both.fieldName = f'"{code_field}" || coalesce(\'\\n\' || "manager", \'\')'
+        both.fieldName = f"\"{code_field}\" || coalesce('\\n' || \"manager\", '')"
         both.isExpression = True
         rule = QgsRuleBasedLabeling.Rule(both, 0, MANAGER_LABEL_SCALE)
         rule.setDescription(tr("Grid code and manager"))
@@ -118,7 +121,7 @@ def label_microgrids(layer: QgsVectorLayer, code_field: str) -> None:
     from qgis.PyQt.QtGui import QColor, QFont
 
     settings = QgsPalLayerSettings()
-    settings.fieldName = f'\'微\' || to_int(right("{code_field}", 3))'
+    settings.fieldName = f"'微' || to_int(right(\"{code_field}\", 3))"
     settings.isExpression = True
     fmt = QgsTextFormat()
     fmt.setFont(QFont("Noto Sans CJK SC"))
@@ -133,9 +136,13 @@ def label_microgrids(layer: QgsVectorLayer, code_field: str) -> None:
     layer.setLabelsEnabled(True)
 
 
-def load_hierarchy(gpkg: str | Path, project: QgsProject | None = None,
-                   group_title: str = "网格体系 Grid hierarchy", parent: QgsLayerTreeGroup | None = None,
-                   roster_layer: str = "roster") -> QgsLayerTreeGroup:
+def load_hierarchy(
+    gpkg: str | Path,
+    project: QgsProject | None = None,
+    group_title: str = "网格体系 Grid hierarchy",
+    parent: QgsLayerTreeGroup | None = None,
+    roster_layer: str = "roster",
+) -> QgsLayerTreeGroup:
     """Add the hierarchy layers found in ``gpkg`` as one styled group; returns the group.
 
     Levels missing from the file are skipped. The roster table, when present, is added and
@@ -209,8 +216,7 @@ def _value(feature, name: str) -> str:
     return "" if value is None or str(value) == "NULL" else str(value)
 
 
-def responsibility_chain(project: QgsProject, point: QgsPointXY,
-                         crs: QgsCoordinateReferenceSystem) -> list[Unit]:
+def responsibility_chain(project: QgsProject, point: QgsPointXY, crs: QgsCoordinateReferenceSystem) -> list[Unit]:
     """Every hierarchy unit covering ``point`` (in ``crs``), street first, dedicated grids last
     (highest priority first)."""
     units: list[Unit] = []
@@ -227,8 +233,18 @@ def responsibility_chain(project: QgsProject, point: QgsPointXY,
             if not feature.geometry().intersects(geom):
                 continue
             prio = _value(feature, "priority")
-            units.append(Unit(level, _value(feature, code_field), _value(feature, "name"), _value(feature, "manager"),
-                              _value(feature, "phone"), int(float(prio)) if prio else None, layer.id(), feature.id()))
+            units.append(
+                Unit(
+                    level,
+                    _value(feature, code_field),
+                    _value(feature, "name"),
+                    _value(feature, "manager"),
+                    _value(feature, "phone"),
+                    int(float(prio)) if prio else None,
+                    layer.id(),
+                    feature.id(),
+                )
+            )
     units.sort(key=lambda u: (order[u.level], u.priority if u.priority is not None else 99, u.code))
     return units
 
@@ -243,8 +259,13 @@ def responsible_unit(units: list[Unit]) -> Unit | None:
     return None
 
 
-LEVEL_TITLES = {"street": "街道 Street", "community": "社区 Community", "grid": "网格 Grid",
-                "microgrid": "微网格 Micro-grid", "dedicated": "专属网格 Dedicated grid"}
+LEVEL_TITLES = {
+    "street": "街道 Street",
+    "community": "社区 Community",
+    "grid": "网格 Grid",
+    "microgrid": "微网格 Micro-grid",
+    "dedicated": "专属网格 Dedicated grid",
+}
 
 
 def chain_html(units: list[Unit]) -> str:
@@ -257,10 +278,23 @@ def chain_html(units: list[Unit]) -> str:
         manager = u.manager or (grid.manager if grid and u.level == "microgrid" else "")
         phone = u.phone or (grid.phone if grid and u.level == "microgrid" else "")
         prio = f" (P{u.priority})" if u.priority is not None else ""
-        rows.append(f"<tr><td><b>{tr(LEVEL_TITLES[u.level])}</b></td><td>{u.code}{prio}</td><td>{u.name}</td>"
-                    f"<td>{manager}</td><td>{phone}</td></tr>")
+        rows.append(
+            f"<tr><td><b>{tr(LEVEL_TITLES[u.level])}</b></td><td>{u.code}{prio}</td><td>{u.name}</td>"
+            f"<td>{manager}</td><td>{phone}</td></tr>"
+        )
     boss = responsible_unit(units)
-    head = (f"<p><b>{tr('Responsible')}:</b> {tr(LEVEL_TITLES[boss.level])} {boss.code} {boss.name}</p>"
-            if boss else "")
-    return (head + "<table cellspacing='4'><tr><th></th><th>" + tr("Code") + "</th><th>" + tr("Name") + "</th><th>"
-            + tr("Manager") + "</th><th>" + tr("Phone") + "</th></tr>" + "".join(rows) + "</table>")
+    head = f"<p><b>{tr('Responsible')}:</b> {tr(LEVEL_TITLES[boss.level])} {boss.code} {boss.name}</p>" if boss else ""
+    return (
+        head
+        + "<table cellspacing='4'><tr><th></th><th>"
+        + tr("Code")
+        + "</th><th>"
+        + tr("Name")
+        + "</th><th>"
+        + tr("Manager")
+        + "</th><th>"
+        + tr("Phone")
+        + "</th></tr>"
+        + "".join(rows)
+        + "</table>"
+    )

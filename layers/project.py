@@ -11,30 +11,46 @@ from gridgov.layers.styles import apply_style
 
 # (group title, visible, [(layer in the GeoPackage, title in QGIS, style or None)]), top of the legend first
 DEMO_GROUPS_ABOVE = [
-    ("工单 Work orders", True, [
-        ("truth_orders", "工单位置 Order locations (true)", "orders_points"),
-        ("orders", "12345工单 Work orders (as reported)", None),
-        ("inspections", "巡查上报 Inspection reports", None),
-    ]),
+    (
+        "工单 Work orders",
+        True,
+        [
+            ("truth_orders", "工单位置 Order locations (true)", "orders_points"),
+            ("orders", "12345工单 Work orders (as reported)", None),
+            ("inspections", "巡查上报 Inspection reports", None),
+        ],
+    ),
 ]
 # the grid hierarchy group (layers/hierarchy.py) goes between these two lists
 DEMO_GROUPS_BELOW = [
     ("街道办 Street offices", True, [("street_offices", "街道办 Street offices", "street_offices")]),
-    ("底图 Base", True, [
-        ("roads", "道路 Roads", "roads"),
-        ("district", "辖区 District", "district"),
-    ]),
-    ("名册 Teams and catalogue", True, [
-        ("patrol_teams", "巡查队 Patrol teams", None),
-        ("class_cases", "类案目录 Class-case catalogue", None),
-    ]),
-    ("真值 Ground truth (demo)", False, [
-        ("truth_hotareas", "预设热点区 Planted hot areas", "truth_hotareas"),
-        ("truth_inspections", "巡查真实位置 Inspection locations (true)", None),
-        ("addresses", "标准地址 Address gazetteer", None),
-        ("buildings", "楼栋 Buildings and households", None),
-        ("demo_info", "Demo info", None),
-    ]),
+    (
+        "底图 Base",
+        True,
+        [
+            ("roads", "道路 Roads", "roads"),
+            ("district", "辖区 District", "district"),
+        ],
+    ),
+    (
+        "名册 Teams and catalogue",
+        True,
+        [
+            ("patrol_teams", "巡查队 Patrol teams", None),
+            ("class_cases", "类案目录 Class-case catalogue", None),
+        ],
+    ),
+    (
+        "真值 Ground truth (demo)",
+        False,
+        [
+            ("truth_hotareas", "预设热点区 Planted hot areas", "truth_hotareas"),
+            ("truth_inspections", "巡查真实位置 Inspection locations (true)", None),
+            ("addresses", "标准地址 Address gazetteer", None),
+            ("buildings", "楼栋 Buildings and households", None),
+            ("demo_info", "Demo info", None),
+        ],
+    ),
 ]
 
 

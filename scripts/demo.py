@@ -73,24 +73,41 @@ def main() -> int:
         )
         print(f"  built in {time.perf_counter() - started:.1f} s", flush=True)
         png = render_project_png(
-            result["PROJECT"], out / "overview.png", extent_layer="district",
+            result["PROJECT"],
+            out / "overview.png",
+            extent_layer="district",
             title="深圳市滨河区（示范）网格总览  Demo district: streets · communities · grids · micro-grids · "
-                  "dedicated grids · 12345 orders",
+            "dedicated grids · 12345 orders",
         )
         print(f"Wrote {result['OUTPUT']}\n      {result['PROJECT']}\n      {png}", flush=True)
         gpkg = result["OUTPUT"]
-        check = processing.run("gridgov:validategrids", {
-            "INPUT": f"{gpkg}|layername=grids", "CODE_FIELD": "grid_code",
-            "PARENT": f"{gpkg}|layername=communities", "PARENT_CODE_FIELD": "community_code",
-            "OUTPUT": str(out / "grid_errors.gpkg")}, feedback=PrintFeedback())
+        check = processing.run(
+            "gridgov:validategrids",
+            {
+                "INPUT": f"{gpkg}|layername=grids",
+                "CODE_FIELD": "grid_code",
+                "PARENT": f"{gpkg}|layername=communities",
+                "PARENT_CODE_FIELD": "community_code",
+                "OUTPUT": str(out / "grid_errors.gpkg"),
+            },
+            feedback=PrintFeedback(),
+        )
         print(f"Grid check: {check['ERROR_COUNT']} errors, coverage {check['COVERAGE_PCT']}%", flush=True)
         # the hierarchy at three zoom levels, as a grid manager sees it in QGIS
         cx, cy = _cbd_centre(gpkg)
-        for name, scale, label in (("zoom_community.png", 25000, "1:25,000 社区 community"),
-                                   ("zoom_grid.png", 10000, "1:10,000 网格 grids and codes"),
-                                   ("zoom_block.png", 4000, "1:4,000 微网格 micro-grids, managers")):
-            path = render_project_png(result["PROJECT"], out / name, size=(1600, 1100), center=(cx, cy), scale=scale,
-                                      title=f"网格体系 Grid hierarchy  {label}")
+        for name, scale, label in (
+            ("zoom_community.png", 25000, "1:25,000 社区 community"),
+            ("zoom_grid.png", 10000, "1:10,000 网格 grids and codes"),
+            ("zoom_block.png", 4000, "1:4,000 微网格 micro-grids, managers"),
+        ):
+            path = render_project_png(
+                result["PROJECT"],
+                out / name,
+                size=(1600, 1100),
+                center=(cx, cy),
+                scale=scale,
+                title=f"网格体系 Grid hierarchy  {label}",
+            )
             print(f"      {path}", flush=True)
     finally:
         QgsApplication.processingRegistry().removeProvider(provider)

@@ -46,8 +46,15 @@ def text_format(size: float, color: str, bold: bool = False) -> QgsTextFormat:
     return fmt
 
 
-def labels(layer: QgsVectorLayer, field: str, size: float, color: str, max_scale_denominator: float,
-           bold: bool = False, min_scale: float = 0.0) -> None:
+def labels(
+    layer: QgsVectorLayer,
+    field: str,
+    size: float,
+    color: str,
+    max_scale_denominator: float,
+    bold: bool = False,
+    min_scale: float = 0.0,
+) -> None:
     settings = QgsPalLayerSettings()
     settings.fieldName = field
     settings.setFormat(text_format(size, color, bold))
@@ -62,10 +69,15 @@ def labels(layer: QgsVectorLayer, field: str, size: float, color: str, max_scale
 
 
 def outline(color: str, width: float, style: str = "solid", fill: str = "transparent") -> QgsFillSymbol:
-    return QgsFillSymbol.createSimple({
-        "color": fill if fill != "transparent" else "0,0,0,0", "outline_color": color,
-        "outline_width": str(width), "outline_style": style, "style": "no" if fill == "transparent" else "solid",
-    })
+    return QgsFillSymbol.createSimple(
+        {
+            "color": fill if fill != "transparent" else "0,0,0,0",
+            "outline_color": color,
+            "outline_width": str(width),
+            "outline_style": style,
+            "style": "no" if fill == "transparent" else "solid",
+        }
+    )
 
 
 def save(layer: QgsVectorLayer, name: str) -> None:
@@ -111,17 +123,24 @@ def main() -> None:
 
     dedicated = polygon_layer("field=kind:string&field=name:string")
     palette = {
-        "railway_station": ("#e41a1c", "高铁站 Railway station"), "cbd": ("#377eb8", "中央商务区 CBD"),
-        "scenic_area": ("#4daf4a", "景区 Scenic area"), "school": ("#ff7f00", "学校 School"),
-        "hospital": ("#e7298a", "医院 Hospital"), "market": ("#a65628", "农贸市场 Market"),
+        "railway_station": ("#e41a1c", "高铁站 Railway station"),
+        "cbd": ("#377eb8", "中央商务区 CBD"),
+        "scenic_area": ("#4daf4a", "景区 Scenic area"),
+        "school": ("#ff7f00", "学校 School"),
+        "hospital": ("#e7298a", "医院 Hospital"),
+        "market": ("#a65628", "农贸市场 Market"),
         "industrial_park": ("#666666", "产业园区 Industrial park"),
     }
     categories = []
     for kind, (color, label) in palette.items():
         c = QColor(color)
-        symbol = QgsFillSymbol.createSimple({
-            "color": f"{c.red()},{c.green()},{c.blue()},70", "outline_color": color, "outline_width": "0.45",
-        })
+        symbol = QgsFillSymbol.createSimple(
+            {
+                "color": f"{c.red()},{c.green()},{c.blue()},70",
+                "outline_color": color,
+                "outline_width": "0.45",
+            }
+        )
         categories.append(QgsRendererCategory(kind, symbol, label))
     dedicated.setRenderer(QgsCategorizedSymbolRenderer("kind", categories))
     labels(dedicated, "name", 7.5, "#222222", 30000)
@@ -147,29 +166,41 @@ def main() -> None:
     save(roads, "roads")
 
     points = QgsVectorLayer("Point?crs=EPSG:4547&field=class_code:string", "tmp", "memory")
-    points.setRenderer(QgsSingleSymbolRenderer(QgsMarkerSymbol.createSimple({
-        "name": "circle", "color": "215,48,39,60", "outline_style": "no", "size": "0.55"})))
+    points.setRenderer(
+        QgsSingleSymbolRenderer(
+            QgsMarkerSymbol.createSimple(
+                {"name": "circle", "color": "215,48,39,60", "outline_style": "no", "size": "0.55"}
+            )
+        )
+    )
     save(points, "orders_points")
 
     offices = QgsVectorLayer("Point?crs=EPSG:4547&field=name:string", "tmp", "memory")
-    offices.setRenderer(QgsSingleSymbolRenderer(QgsMarkerSymbol.createSimple({
-        "name": "star", "color": "#5b2a86", "outline_color": "white", "size": "4.2"})))
+    offices.setRenderer(
+        QgsSingleSymbolRenderer(
+            QgsMarkerSymbol.createSimple({"name": "star", "color": "#5b2a86", "outline_color": "white", "size": "4.2"})
+        )
+    )
     labels(offices, "name", 8, "#5b2a86", 200000, bold=True)
     save(offices, "street_offices")
 
     errors = polygon_layer("field=error_type:string&field=grid_code:string&field=detail:string")
     error_palette = {
-        "gap": ("#ff7f00", "空隙 Gap"), "overlap": ("#e31a1c", "重叠 Overlap"), "sliver": ("#6a3d9a", "碎片 Sliver"),
+        "gap": ("#ff7f00", "空隙 Gap"),
+        "overlap": ("#e31a1c", "重叠 Overlap"),
+        "sliver": ("#6a3d9a", "碎片 Sliver"),
         "invalid_geometry": ("#000000", "无效几何 Invalid geometry"),
         "outside_parent": ("#1f78b4", "越出上级 Outside parent"),
-        "duplicate_code": ("#b15928", "重复编码 Duplicate code"), "bad_code": ("#fb9a99", "编码错误 Bad code"),
+        "duplicate_code": ("#b15928", "重复编码 Duplicate code"),
+        "bad_code": ("#fb9a99", "编码错误 Bad code"),
         "orphan": ("#33a02c", "无上级 Orphan"),
     }
     categories = []
     for kind, (color, label) in error_palette.items():
         c = QColor(color)
-        symbol = QgsFillSymbol.createSimple({
-            "color": f"{c.red()},{c.green()},{c.blue()},150", "outline_color": color, "outline_width": "0.8"})
+        symbol = QgsFillSymbol.createSimple(
+            {"color": f"{c.red()},{c.green()},{c.blue()},150", "outline_color": color, "outline_width": "0.8"}
+        )
         categories.append(QgsRendererCategory(kind, symbol, label))
     errors.setRenderer(QgsCategorizedSymbolRenderer("error_type", categories))
     save(errors, "validation_errors")

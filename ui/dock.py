@@ -22,7 +22,6 @@ TABS = (
 )
 
 
-
 class GridGovDock(QgsDockWidget):
     """The plugin's dock panel with one tab per step."""
 

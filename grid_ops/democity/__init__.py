@@ -28,8 +28,19 @@ DEFAULT_ORDERS = 100_000
 
 #: Layers in the order they are written; spatial ones first.
 SPATIAL_LAYERS = (
-    "district", "streets", "communities", "grids", "microgrids", "dedicated_grids", "roads",
-    "buildings", "addresses", "street_offices", "truth_hotareas", "truth_orders", "truth_inspections",
+    "district",
+    "streets",
+    "communities",
+    "grids",
+    "microgrids",
+    "dedicated_grids",
+    "roads",
+    "buildings",
+    "addresses",
+    "street_offices",
+    "truth_hotareas",
+    "truth_orders",
+    "truth_inspections",
 )
 TABLES = ("roster", "patrol_teams", "orders", "inspections", "class_cases", "demo_info")
 
@@ -76,27 +87,63 @@ def build_demo_city(
     progress(0.45, "planted hot areas and work orders")
     hot = plant_hot_areas(h, n_orders, rng_hot)
     orders, truth_orders = generate_orders(
-        h, roads, addresses, hot, n_orders, resource_path("taxonomy", "descriptions.csv"), rng_orders,
-        names.CITY, names.DISTRICT)
+        h,
+        roads,
+        addresses,
+        hot,
+        n_orders,
+        resource_path("taxonomy", "descriptions.csv"),
+        rng_orders,
+        names.CITY,
+        names.DISTRICT,
+    )
     progress(0.85, "inspection reports")
     n_insp = n_inspections if n_inspections is not None else max(1, n_orders // 5)
     inspections, truth_insp = generate_inspections(
-        h, roster, n_insp, resource_path("taxonomy", "descriptions.csv"), rng_insp)
+        h, roster, n_insp, resource_path("taxonomy", "descriptions.csv"), rng_insp
+    )
     district = gpd.GeoDataFrame(
-        {"admin_code": [names.ADMIN_CODE], "name": [names.CITY + names.DISTRICT],
-         "households": [int(h.grids["households"].sum())]},
-        geometry=[net.district], crs=CRS)
-    info = pd.DataFrame({
-        "key": ["generator_version", "seed", "n_orders", "n_inspections", "crs", "year", "admin_code", "name"],
-        "value": [GENERATOR_VERSION, str(seed), str(n_orders), str(n_insp), CRS, "2025", names.ADMIN_CODE,
-                  names.CITY + names.DISTRICT],
-    })
+        {
+            "admin_code": [names.ADMIN_CODE],
+            "name": [names.CITY + names.DISTRICT],
+            "households": [int(h.grids["households"].sum())],
+        },
+        geometry=[net.district],
+        crs=CRS,
+    )
+    info = pd.DataFrame(
+        {
+            "key": ["generator_version", "seed", "n_orders", "n_inspections", "crs", "year", "admin_code", "name"],
+            "value": [
+                GENERATOR_VERSION,
+                str(seed),
+                str(n_orders),
+                str(n_insp),
+                CRS,
+                "2025",
+                names.ADMIN_CODE,
+                names.CITY + names.DISTRICT,
+            ],
+        }
+    )
     layers = {
-        "district": district, "streets": h.streets, "communities": h.communities, "grids": h.grids,
-        "microgrids": h.microgrids, "dedicated_grids": dedicated, "roads": roads,
-        "buildings": h.buildings, "addresses": addresses, "street_offices": offices,
-        "truth_hotareas": hot, "truth_orders": truth_orders, "truth_inspections": truth_insp,
-        "roster": roster, "patrol_teams": teams, "orders": orders, "inspections": inspections,
+        "district": district,
+        "streets": h.streets,
+        "communities": h.communities,
+        "grids": h.grids,
+        "microgrids": h.microgrids,
+        "dedicated_grids": dedicated,
+        "roads": roads,
+        "buildings": h.buildings,
+        "addresses": addresses,
+        "street_offices": offices,
+        "truth_hotareas": hot,
+        "truth_orders": truth_orders,
+        "truth_inspections": truth_insp,
+        "roster": roster,
+        "patrol_teams": teams,
+        "orders": orders,
+        "inspections": inspections,
         "class_cases": pd.read_csv(resource_path("taxonomy", "class_cases.csv"), dtype=str),
         "demo_info": info,
     }

@@ -43,8 +43,13 @@ def dedicated_grids(h: Hierarchy, rng: np.random.Generator) -> gpd.GeoDataFrame:
         elif kind == "railway_station":
             anchors = [Point(CENTRE_X + 2300, CENTRE_Y - 1500)]
         else:
-            want = {"industrial_park": "industrial", "market": "residential", "school": "residential",
-                    "hospital": "residential", "scenic_area": "park"}[kind]
+            want = {
+                "industrial_park": "industrial",
+                "market": "residential",
+                "school": "residential",
+                "hospital": "residential",
+                "scenic_area": "park",
+            }[kind]
             pool = blocks[blocks["land_use"] == want]
             if len(pool) < count:
                 pool = blocks
@@ -66,10 +71,21 @@ def dedicated_grids(h: Hierarchy, rng: np.random.Generator) -> gpd.GeoDataFrame:
                 continue
             placed.setdefault(priority, []).append(shape)
             made += 1
-            rows.append({"kind_no": kind_no, "kind": kind, "kind_zh": kind_zh, "priority": priority,
-                         "case_groups": groups, "seq": made, "geometry": shape})
+            rows.append(
+                {
+                    "kind_no": kind_no,
+                    "kind": kind,
+                    "kind_zh": kind_zh,
+                    "priority": priority,
+                    "case_groups": groups,
+                    "seq": made,
+                    "geometry": shape,
+                }
+            )
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
-    frame["dedicated_code"] = [codes.dedicated_code(names.ADMIN_CODE, k, s) for k, s in zip(frame["kind_no"], frame["seq"])]
+    frame["dedicated_code"] = [
+        codes.dedicated_code(names.ADMIN_CODE, k, s) for k, s in zip(frame["kind_no"], frame["seq"])
+    ]
     roots = names.unique_names(rng, names.ROAD_ROOTS, len(frame))
     frame["name"] = [f"{r}{z}" for r, z in zip(roots, frame["kind_zh"])]
     frame["manager"] = names.person_names(rng, len(frame))
@@ -81,12 +97,16 @@ def dedicated_grids(h: Hierarchy, rng: np.random.Generator) -> gpd.GeoDataFrame:
 
 def named_roads(net: RoadNetwork, rng: np.random.Generator) -> gpd.GeoDataFrame:
     """Road centrelines with class, width and a Chinese name (大道/路/街/巷)."""
-    lines = gpd.GeoDataFrame({"road_class": net.road_class, "superblock": net.superblock_of_line},
-                             geometry=net.lines, crs=CRS)
+    lines = gpd.GeoDataFrame(
+        {"road_class": net.road_class, "superblock": net.superblock_of_line}, geometry=net.lines, crs=CRS
+    )
     lines["geometry"] = shapely.set_precision(lines.geometry.values, 0.01)
     roots = names.unique_names(rng, names.ROAD_ROOTS, len(lines))
-    suffix = np.where(lines["road_class"] == "arterial", rng.choice(["大道", "路"], len(lines), p=[0.4, 0.6]),
-                      rng.choice(["路", "街", "巷", "二路", "一街"], len(lines), p=[0.45, 0.25, 0.1, 0.1, 0.1]))
+    suffix = np.where(
+        lines["road_class"] == "arterial",
+        rng.choice(["大道", "路"], len(lines), p=[0.4, 0.6]),
+        rng.choice(["路", "街", "巷", "二路", "一街"], len(lines), p=[0.45, 0.25, 0.1, 0.1, 0.1]),
+    )
     lines["name"] = [r + s for r, s in zip(roots, suffix)]
     lines["width_m"] = np.where(lines["road_class"] == "arterial", 40, rng.choice([12, 16, 20], len(lines)))
     lines["road_id"] = np.arange(1, len(lines) + 1)
@@ -117,10 +137,18 @@ def gazetteer(h: Hierarchy, roads: gpd.GeoDataFrame, rng: np.random.Generator) -
         for c, r, n, e, k in zip(community, road_names, number, estate, building_no)
     ]
     return gpd.GeoDataFrame(
-        {"addr_id": np.arange(1, len(pts) + 1), "address": address, "road": road_names, "house_no": number,
-         "estate": estate, "building_no": building_no, "community_code": community,
-         "households": h.buildings["households"].to_numpy()},
-        geometry=pts, crs=CRS,
+        {
+            "addr_id": np.arange(1, len(pts) + 1),
+            "address": address,
+            "road": road_names,
+            "house_no": number,
+            "estate": estate,
+            "building_no": building_no,
+            "community_code": community,
+            "households": h.buildings["households"].to_numpy(),
+        },
+        geometry=pts,
+        crs=CRS,
     )
 
 
@@ -132,8 +160,14 @@ def street_offices(h: Hierarchy, addresses: gpd.GeoDataFrame) -> gpd.GeoDataFram
         centre = street.geometry.representative_point()
         pick = inside.iloc[int(np.argmin(inside.distance(centre)))] if len(inside) else None
         geom = pick.geometry if pick is not None else centre
-        rows.append({"street_code": street.street_code, "name": f"{street.name}办事处",
-                     "address": pick["address"] if pick is not None else "", "geometry": geom})
+        rows.append(
+            {
+                "street_code": street.street_code,
+                "name": f"{street.name}办事处",
+                "address": pick["address"] if pick is not None else "",
+                "geometry": geom,
+            }
+        )
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
 
 
@@ -150,22 +184,30 @@ def roster_and_teams(h: Hierarchy, rng: np.random.Generator) -> tuple[pd.DataFra
         sector = np.floor((angle + np.pi) / (2 * np.pi) * n_teams).astype(int).clip(0, n_teams - 1)
         for t in range(n_teams):
             team_id = f"{street.street_code}T{t + 1:02d}"
-            teams.append({"team_id": team_id, "street_code": street.street_code,
-                          "team_name": f"{street.name}巡查{'一二三四五六'[t]}队", "members": int(rng.integers(3, 7))})
+            teams.append(
+                {
+                    "team_id": team_id,
+                    "street_code": street.street_code,
+                    "team_name": f"{street.name}巡查{'一二三四五六'[t]}队",
+                    "members": int(rng.integers(3, 7)),
+                }
+            )
         team_of_grid[mask] = [f"{street.street_code}T{s + 1:02d}" for s in sector]
     team_frame = pd.DataFrame(teams)
     team_frame["leader"] = names.person_names(rng, len(team_frame))
     team_frame["phone"] = names.phone_numbers(rng, len(team_frame))
-    roster = pd.DataFrame({
-        "grid_code": grids["grid_code"],
-        "grid_name": grids["name"],
-        "manager_id": [f"M{i:05d}" for i in range(1, len(grids) + 1)],
-        "manager": names.person_names(rng, len(grids)),
-        "phone": names.phone_numbers(rng, len(grids)),
-        "team_id": team_of_grid,
-        "community_code": grids["community_code"],
-        "community_name": grids["community_name"],
-        "street_code": grids["street_code"],
-        "street_office": grids["street_name"] + "办事处",
-    })
+    roster = pd.DataFrame(
+        {
+            "grid_code": grids["grid_code"],
+            "grid_name": grids["name"],
+            "manager_id": [f"M{i:05d}" for i in range(1, len(grids) + 1)],
+            "manager": names.person_names(rng, len(grids)),
+            "phone": names.phone_numbers(rng, len(grids)),
+            "team_id": team_of_grid,
+            "community_code": grids["community_code"],
+            "community_name": grids["community_name"],
+            "street_code": grids["street_code"],
+            "street_office": grids["street_name"] + "办事处",
+        }
+    )
     return roster, team_frame

@@ -86,8 +86,11 @@ def _buildings(blocks: list[shapely.Polygon], households: np.ndarray, rng: np.ra
         rows_block.append(np.full(n, index))
     xy = np.round(np.vstack(rows_xy), 2)
     return gpd.GeoDataFrame(
-        {"building_id": np.arange(1, len(xy) + 1), "households": np.concatenate(rows_hh),
-         "block_id": np.concatenate(rows_block)},
+        {
+            "building_id": np.arange(1, len(xy) + 1),
+            "households": np.concatenate(rows_hh),
+            "block_id": np.concatenate(rows_block),
+        },
         geometry=shapely.points(xy),
         crs=CRS,
     )
@@ -150,9 +153,16 @@ def build_hierarchy(net: RoadNetwork, rng: np.random.Generator) -> Hierarchy:
             next_community += 1
 
     block_frame = gpd.GeoDataFrame(
-        {"block_id": np.arange(len(blocks)), "land_use": use, "households": households,
-         "street": street_of_block, "community": community_of_block, "grid": grid_of_block},
-        geometry=list(blocks), crs=CRS,
+        {
+            "block_id": np.arange(len(blocks)),
+            "land_use": use,
+            "households": households,
+            "street": street_of_block,
+            "community": community_of_block,
+            "grid": grid_of_block,
+        },
+        geometry=list(blocks),
+        crs=CRS,
     )
     buildings = _buildings(blocks, households, rng)
 
@@ -171,7 +181,8 @@ def build_hierarchy(net: RoadNetwork, rng: np.random.Generator) -> Hierarchy:
     communities["street_code"] = communities["street"].map(street_code_of)
     communities["seq"] = _numbered(communities, "street_code")
     communities["community_code"] = [
-        codes.community_code(s, q) for s, q in zip(communities["street_code"], communities["seq"])]
+        codes.community_code(s, q) for s, q in zip(communities["street_code"], communities["seq"])
+    ]
     communities["name"] = names.unique_names(rng, names.COMMUNITY_ROOTS, len(communities), "社区")
     communities = communities.sort_values("community_code").reset_index(drop=True)
     comm_code_of = dict(zip(communities["community"], communities["community_code"]))
@@ -193,8 +204,19 @@ def build_hierarchy(net: RoadNetwork, rng: np.random.Generator) -> Hierarchy:
         buildings=buildings,
         streets=_public(streets, ["street_code", "name", "households", "area_m2"]),
         communities=_public(communities, ["community_code", "street_code", "name", "households", "area_m2"]),
-        grids=_public(grids, ["grid_code", "community_code", "street_code", "name", "community_name",
-                              "street_name", "households", "area_m2"]),
+        grids=_public(
+            grids,
+            [
+                "grid_code",
+                "community_code",
+                "street_code",
+                "name",
+                "community_name",
+                "street_name",
+                "households",
+                "area_m2",
+            ],
+        ),
         microgrids=microgrids,
     )
 
@@ -203,8 +225,14 @@ def _dissolve(blocks: gpd.GeoDataFrame, key: str, keep: list[str]) -> gpd.GeoDat
     rows = []
     for value, part in blocks.groupby(key, sort=True):
         geom = _union(list(part.geometry))
-        rows.append({key: value, **{k: part[k].iloc[0] for k in keep},
-                     "households": int(part["households"].sum()), "geometry": geom})
+        rows.append(
+            {
+                key: value,
+                **{k: part[k].iloc[0] for k in keep},
+                "households": int(part["households"].sum()),
+                "geometry": geom,
+            }
+        )
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
     frame["area_m2"] = frame.geometry.area.round(1)
     frame["cx"] = frame.geometry.centroid.x

@@ -93,13 +93,20 @@ def plant_hot_areas(h: Hierarchy, n_orders: int, rng: np.random.Generator) -> gp
         profile = _monthly_profile(pattern, rng)
         expected = n_hot * size / total_size
         monthly = np.round(expected * profile / profile.sum()).astype(int)
-        rows.append({
-            "hotarea_id": index, "pattern": pattern, "class_code": class_code, "hours": hour_name,
-            "radius_m": round(radius, 1), "n_orders": int(monthly.sum()),
-            "monthly_counts": ",".join(str(m) for m in monthly),
-            "cx": round(point.x, 2), "cy": round(point.y, 2),
-            "geometry": shapely.set_precision(point.buffer(radius, quad_segs=16), 0.01),
-        })
+        rows.append(
+            {
+                "hotarea_id": index,
+                "pattern": pattern,
+                "class_code": class_code,
+                "hours": hour_name,
+                "radius_m": round(radius, 1),
+                "n_orders": int(monthly.sum()),
+                "monthly_counts": ",".join(str(m) for m in monthly),
+                "cx": round(point.x, 2),
+                "cy": round(point.y, 2),
+                "geometry": shapely.set_precision(point.buffer(radius, quad_segs=16), 0.01),
+            }
+        )
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
     g_tree = shapely.STRtree(h.grids.geometry.values)
     frame["grid_codes"] = [
@@ -118,17 +125,21 @@ def _pool_points(h: Hierarchy, roads: gpd.GeoDataFrame, rng: np.random.Generator
     pick = rng.choice(len(roads), 40000, p=lengths / lengths.sum())
     along = rng.random(40000)
     road_pts = shapely.get_coordinates(
-        shapely.line_interpolate_point(roads.geometry.values[pick], along, normalized=True))
+        shapely.line_interpolate_point(roads.geometry.values[pick], along, normalized=True)
+    )
     commercial_blocks = h.blocks[h.blocks["land_use"] == "commercial"]
     areas = commercial_blocks.geometry.area.to_numpy()
     chosen = rng.choice(len(commercial_blocks), 400, p=areas / areas.sum())
-    commercial = np.vstack([
-        shapely.get_coordinates(shapely.point_on_surface(commercial_blocks.geometry.values[chosen])),
-        road_pts[:4000],
-    ])
+    commercial = np.vstack(
+        [
+            shapely.get_coordinates(shapely.point_on_surface(commercial_blocks.geometry.values[chosen])),
+            road_pts[:4000],
+        ]
+    )
     commercial = commercial[rng.choice(len(commercial), 40000)]
     sites = shapely.get_coordinates(
-        shapely.point_on_surface(h.blocks.geometry.values[rng.choice(len(h.blocks), 30, replace=False)]))
+        shapely.point_on_surface(h.blocks.geometry.values[rng.choice(len(h.blocks), 30, replace=False)])
+    )
     construction = sites[rng.choice(len(sites), 40000)]
     return {"residential": residential, "road": road_pts, "commercial": commercial, "construction": construction}
 
@@ -195,17 +206,23 @@ def generate_orders(
     for area in hot_areas.itertuples():
         monthly = np.array([int(v) for v in area.monthly_counts.split(",")])
         n = int(monthly.sum())
-        radius = rng.uniform(0, area.radius_m, n) ** 0.8 * area.radius_m ** 0.2
+        radius = rng.uniform(0, area.radius_m, n) ** 0.8 * area.radius_m**0.2
         angle = rng.uniform(0, 2 * np.pi, n)
         xy = np.column_stack([area.cx + radius * np.cos(angle), area.cy + radius * np.sin(angle)])
         inside = shapely.contains_xy(district, xy[:, 0], xy[:, 1])
         xy[~inside] = [area.cx, area.cy]
         _, _, _, weekend, _ = rhythms.CLASS_PROFILES[area.class_code]
-        times = np.concatenate([
-            rhythms.sample_times(rng, int(c), YEAR, rhythms.HOUR_PROFILES[area.hours], weekend,
-                                 np.eye(12)[m])
-            for m, c in enumerate(monthly) if c > 0
-        ]) if n else np.zeros(0, "datetime64[s]")
+        times = (
+            np.concatenate(
+                [
+                    rhythms.sample_times(rng, int(c), YEAR, rhythms.HOUR_PROFILES[area.hours], weekend, np.eye(12)[m])
+                    for m, c in enumerate(monthly)
+                    if c > 0
+                ]
+            )
+            if n
+            else np.zeros(0, "datetime64[s]")
+        )
         xy_parts.append(xy)
         time_parts.append(times)
         class_parts.append(np.full(n, area.class_code, dtype=object))
@@ -234,7 +251,8 @@ def generate_orders(
 
     channel_names = list(CHANNELS)
     channel = np.asarray(channel_names, dtype=object)[
-        rng.choice(len(channel_names), n, p=[CHANNELS[c][0] for c in channel_names])]
+        rng.choice(len(channel_names), n, p=[CHANNELS[c][0] for c in channel_names])
+    ]
     coord_sys = np.empty(n, dtype=object)
     for name, (_, _, systems) in CHANNELS.items():
         mask = channel == name
@@ -280,7 +298,9 @@ def generate_orders(
             coord_sys_out[rows] = rng.choice(["gcj-03", "mars2", "unknown"], len(rows))
 
     description = np.empty(n, dtype=object)
-    place = np.where(rng.random(n) < 0.5, addresses["road"].to_numpy()[nearest], addresses["estate"].to_numpy()[nearest])
+    place = np.where(
+        rng.random(n) < 0.5, addresses["road"].to_numpy()[nearest], addresses["estate"].to_numpy()[nearest]
+    )
     for code in np.unique(class_code):
         mask = class_code == code
         options = templates[code]
@@ -289,27 +309,33 @@ def generate_orders(
 
     order_id = np.array([f"GD{YEAR}{i:08d}" for i in range(1, n + 1)], dtype=object)
     status = np.where(rng.random(n) < 0.9, "办结", "办理中")
-    orders = pd.DataFrame({
-        "order_id": order_id,
-        "channel": channel,
-        "channel_zh": pd.Series(channel).map({k: v[1] for k, v in CHANNELS.items()}).to_numpy(),
-        "class_code": class_code,
-        "description": description,
-        "reported_at": reported_at,
-        "x": x,
-        "y": y,
-        "coord_sys": coord_sys_out,
-        "address": address,
-        "status": status,
-    })
-    truth = gpd.GeoDataFrame({
-        "order_id": order_id,
-        "class_code": class_code,
-        "true_time": pd.DatetimeIndex(times).strftime("%Y-%m-%dT%H:%M:%S"),
-        "hotarea_id": hotarea,
-        "address_only": address_only,
-        "defect": defect,
-    }, geometry=shapely.points(np.round(xy, 2)), crs=CRS)
+    orders = pd.DataFrame(
+        {
+            "order_id": order_id,
+            "channel": channel,
+            "channel_zh": pd.Series(channel).map({k: v[1] for k, v in CHANNELS.items()}).to_numpy(),
+            "class_code": class_code,
+            "description": description,
+            "reported_at": reported_at,
+            "x": x,
+            "y": y,
+            "coord_sys": coord_sys_out,
+            "address": address,
+            "status": status,
+        }
+    )
+    truth = gpd.GeoDataFrame(
+        {
+            "order_id": order_id,
+            "class_code": class_code,
+            "true_time": pd.DatetimeIndex(times).strftime("%Y-%m-%dT%H:%M:%S"),
+            "hotarea_id": hotarea,
+            "address_only": address_only,
+            "defect": defect,
+        },
+        geometry=shapely.points(np.round(xy, 2)),
+        crs=CRS,
+    )
     return orders, truth
 
 
@@ -364,26 +390,33 @@ def generate_inspections(
     class_code = rng.choice(classes, n_reports, p=[0.16, 0.08, 0.06, 0.12, 0.1, 0.05, 0.05, 0.14, 0.08, 0.1, 0.06])
     times = rhythms.sample_times(rng, n_reports, YEAR, rhythms.WORKDAY, 0.2, rhythms.FLAT)
     order = np.argsort(times, kind="stable")
-    own, where, xy, class_code, times, outside = own[order], where[order], xy[order], class_code[order], times[order], outside[order]
+    own, where, xy = own[order], where[order], xy[order]
+    class_code, times, outside = class_code[order], times[order], outside[order]
     lon, lat = _TO_WGS84.transform(xy[:, 0], xy[:, 1])
     templates = _templates(templates_csv)
     description = [templates[c][int(rng.integers(len(templates[c])))].format(p="本网格") for c in class_code]
     report_id = np.array([f"XC{YEAR}{i:07d}" for i in range(1, n_reports + 1)], dtype=object)
-    reports = pd.DataFrame({
-        "report_id": report_id,
-        "inspector_id": roster["manager_id"].to_numpy()[own],
-        "inspector": roster["manager"].to_numpy()[own],
-        "own_grid_code": roster["grid_code"].to_numpy()[own],
-        "class_code": class_code,
-        "description": description,
-        "reported_at": pd.DatetimeIndex(times).strftime("%Y-%m-%d %H:%M:%S"),
-        "x": np.round(lon, 7),
-        "y": np.round(lat, 7),
-        "coord_sys": "wgs84",
-    })
-    truth = gpd.GeoDataFrame({
-        "report_id": report_id,
-        "true_grid_code": grids["grid_code"].to_numpy()[where],
-        "outside_own": outside,
-    }, geometry=shapely.points(np.round(xy, 2)), crs=CRS)
+    reports = pd.DataFrame(
+        {
+            "report_id": report_id,
+            "inspector_id": roster["manager_id"].to_numpy()[own],
+            "inspector": roster["manager"].to_numpy()[own],
+            "own_grid_code": roster["grid_code"].to_numpy()[own],
+            "class_code": class_code,
+            "description": description,
+            "reported_at": pd.DatetimeIndex(times).strftime("%Y-%m-%d %H:%M:%S"),
+            "x": np.round(lon, 7),
+            "y": np.round(lat, 7),
+            "coord_sys": "wgs84",
+        }
+    )
+    truth = gpd.GeoDataFrame(
+        {
+            "report_id": report_id,
+            "true_grid_code": grids["grid_code"].to_numpy()[where],
+            "outside_own": outside,
+        },
+        geometry=shapely.points(np.round(xy, 2)),
+        crs=CRS,
+    )
     return reports, truth

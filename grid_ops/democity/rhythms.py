@@ -62,8 +62,14 @@ CLASS_PROFILES: dict[str, tuple[float, str, np.ndarray, float, np.ndarray]] = {
 }
 
 HOUR_PROFILES = {
-    "day": DAY, "night_late": NIGHT_LATE, "evening": EVENING, "square_dance": SQUARE_DANCE,
-    "rush": RUSH, "vending": VENDING, "night_work": NIGHT_WORK, "workday": WORKDAY,
+    "day": DAY,
+    "night_late": NIGHT_LATE,
+    "evening": EVENING,
+    "square_dance": SQUARE_DANCE,
+    "rush": RUSH,
+    "vending": VENDING,
+    "night_work": NIGHT_WORK,
+    "workday": WORKDAY,
 }
 
 

@@ -38,9 +38,7 @@ class RoadNetwork:
 def district_outline(rng: np.random.Generator) -> Polygon:
     """An irregular outline: a rounded rectangle whose radius wobbles with low-frequency noise."""
     t = np.linspace(0, 2 * np.pi, 181)[:-1]
-    wobble = 1.0 + sum(
-        rng.uniform(0.015, 0.05) * np.sin(k * t + rng.uniform(0, 2 * np.pi)) for k in (2, 3, 5, 7)
-    )
+    wobble = 1.0 + sum(rng.uniform(0.015, 0.05) * np.sin(k * t + rng.uniform(0, 2 * np.pi)) for k in (2, 3, 5, 7))
     # superellipse: square-ish with rounded corners
     p = 4.0
     cx = np.sign(np.cos(t)) * np.abs(np.cos(t)) ** (2 / p)
@@ -111,8 +109,11 @@ def local_roads(superblock: Polygon, rng: np.random.Generator) -> list[LineStrin
         for off in offsets:
             if rng.random() < 0.12:  # some lines do not exist: bigger, irregular blocks
                 continue
-            a, b = (np.array([off, -radius]), np.array([off, radius])) if vertical else (
-                np.array([-radius, off]), np.array([radius, off]))
+            a, b = (
+                (np.array([off, -radius]), np.array([off, radius]))
+                if vertical
+                else (np.array([-radius, off]), np.array([radius, off]))
+            )
             # a local road may stop part-way, giving T-junctions and dead-end lanes
             if rng.random() < 0.3:
                 cut = rng.uniform(0.35, 0.75)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingLayerPostProcessorInterface
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
@@ -52,7 +54,7 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
     in a class-level list, as QuickOSM does.
     """
 
-    _alive: list[StyleOnLoad] = []
+    _alive: ClassVar[list[StyleOnLoad]] = []
 
     def __init__(self, style: str, name: str | None = None) -> None:
         super().__init__()
@@ -105,6 +107,9 @@ def require_projected(source, what: str) -> None:
     """Grid geometry is measured in metres: refuse geographic CRSs with a clear message."""
     crs = source.sourceCrs()
     if crs.isValid() and crs.isGeographic():
-        raise QgsProcessingException(tr(
-            "{0} is in a geographic CRS ({1}); reproject it to a projected CRS in metres first, "
-            "e.g. CGCS2000 / 3-degree Gauss-Kruger (EPSG:4547 for 114°E)").format(what, crs.authid()))
+        raise QgsProcessingException(
+            tr(
+                "{0} is in a geographic CRS ({1}); reproject it to a projected CRS in metres first, "
+                "e.g. CGCS2000 / 3-degree Gauss-Kruger (EPSG:4547 for 114°E)"
+            ).format(what, crs.authid())
+        )

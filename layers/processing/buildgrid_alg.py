@@ -14,7 +14,14 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_source, require_projected, tr, write_frame
+from gridgov.layers.processing.base import (
+    GridGovAlgorithm,
+    StyleOnLoad,
+    read_source,
+    require_projected,
+    tr,
+    write_frame,
+)
 
 
 class BuildGridAlgorithm(GridGovAlgorithm):
@@ -33,29 +40,59 @@ class BuildGridAlgorithm(GridGovAlgorithm):
         "Example: communities with a 12-digit community_code, SIZE=250, DIGITS=3 give 15-digit grid codes."
     )
     INPUT, EXTENT, TYPE, SIZE = "INPUT", "EXTENT", "TYPE", "SIZE"
-    CODE_PREFIX, CODE_FIELD, DIGITS, MIN_FRACTION, OUTPUT = "CODE_PREFIX", "CODE_FIELD", "DIGITS", "MIN_FRACTION", "OUTPUT"
+    CODE_PREFIX, CODE_FIELD, DIGITS, MIN_FRACTION, OUTPUT = (
+        "CODE_PREFIX",
+        "CODE_FIELD",
+        "DIGITS",
+        "MIN_FRACTION",
+        "OUTPUT",
+    )
     TYPES = ("square", "hexagon")
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802
-        self.addParameter(QgsProcessingParameterFeatureSource(
-            self.INPUT, tr("Boundary polygons"), [QgsProcessing.SourceType.TypeVectorPolygon], optional=True))
-        self.addParameter(QgsProcessingParameterExtent(self.EXTENT, tr("Extent (when there are no boundaries)"),
-                                                       optional=True))
-        self.addParameter(QgsProcessingParameterEnum(self.TYPE, tr("Cell type"), [tr("Square"), tr("Hexagon")],
-                                                     defaultValue=0))
-        self.addParameter(QgsProcessingParameterNumber(self.SIZE, tr("Cell size (m)"),
-                                                       QgsProcessingParameterNumber.Type.Double, 250.0, minValue=1.0))
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.INPUT, tr("Boundary polygons"), [QgsProcessing.SourceType.TypeVectorPolygon], optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterExtent(self.EXTENT, tr("Extent (when there are no boundaries)"), optional=True)
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(self.TYPE, tr("Cell type"), [tr("Square"), tr("Hexagon")], defaultValue=0)
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.SIZE, tr("Cell size (m)"), QgsProcessingParameterNumber.Type.Double, 250.0, minValue=1.0
+            )
+        )
         self.addParameter(QgsProcessingParameterString(self.CODE_PREFIX, tr("Code prefix"), "", optional=True))
-        self.addParameter(QgsProcessingParameterField(self.CODE_FIELD, tr("Boundary code field (prefix per boundary)"),
-                                                      parentLayerParameterName=self.INPUT, optional=True))
-        self.addParameter(QgsProcessingParameterNumber(self.DIGITS, tr("Sequence digits"),
-                                                       QgsProcessingParameterNumber.Type.Integer, 3, minValue=1,
-                                                       maxValue=6))
-        self.addParameter(QgsProcessingParameterNumber(self.MIN_FRACTION, tr("Smallest piece kept (share of a cell)"),
-                                                       QgsProcessingParameterNumber.Type.Double, 0.1, minValue=0.0,
-                                                       maxValue=1.0))
-        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Grid"),
-                                                            QgsProcessing.SourceType.TypeVectorPolygon))
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.CODE_FIELD,
+                tr("Boundary code field (prefix per boundary)"),
+                parentLayerParameterName=self.INPUT,
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.DIGITS, tr("Sequence digits"), QgsProcessingParameterNumber.Type.Integer, 3, minValue=1, maxValue=6
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.MIN_FRACTION,
+                tr("Smallest piece kept (share of a cell)"),
+                QgsProcessingParameterNumber.Type.Double,
+                0.1,
+                minValue=0.0,
+                maxValue=1.0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Grid"), QgsProcessing.SourceType.TypeVectorPolygon)
+        )
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         from gridgov.grid_ops.lattice import build_grid
@@ -81,7 +118,9 @@ class BuildGridAlgorithm(GridGovAlgorithm):
             grid = build_grid(
                 size=self.parameterAsDouble(parameters, self.SIZE, context),
                 cell_type=self.TYPES[self.parameterAsEnum(parameters, self.TYPE, context)],
-                boundaries=boundaries, boundary_code_field=code_field, extent=extent,
+                boundaries=boundaries,
+                boundary_code_field=code_field,
+                extent=extent,
                 crs=crs.authid() or crs.toWkt(),
                 code_prefix=self.parameterAsString(parameters, self.CODE_PREFIX, context) or "",
                 code_digits=self.parameterAsInt(parameters, self.DIGITS, context),
@@ -93,5 +132,3 @@ class BuildGridAlgorithm(GridGovAlgorithm):
         dest = write_frame(self, parameters, self.OUTPUT, context, grid, crs, feedback)
         StyleOnLoad.attach(context, dest, "grids")
         return {self.OUTPUT: dest}
-
-

@@ -41,13 +41,24 @@ class DemoCityAlgorithm(GridGovAlgorithm):
     def initAlgorithm(self, config=None) -> None:  # noqa: N802
         from gridgov.grid_ops.democity import DEFAULT_ORDERS, DEFAULT_SEED
 
-        self.addParameter(QgsProcessingParameterNumber(
-            self.SEED, tr("Random seed"), QgsProcessingParameterNumber.Type.Integer, DEFAULT_SEED, minValue=0))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.ORDERS, tr("Number of work orders"), QgsProcessingParameterNumber.Type.Integer, DEFAULT_ORDERS,
-            minValue=0, maxValue=5_000_000))
-        self.addParameter(QgsProcessingParameterFileDestination(
-            self.OUTPUT, tr("Demo city GeoPackage"), tr("GeoPackage (*.gpkg)")))
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.SEED, tr("Random seed"), QgsProcessingParameterNumber.Type.Integer, DEFAULT_SEED, minValue=0
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.ORDERS,
+                tr("Number of work orders"),
+                QgsProcessingParameterNumber.Type.Integer,
+                DEFAULT_ORDERS,
+                minValue=0,
+                maxValue=5_000_000,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFileDestination(self.OUTPUT, tr("Demo city GeoPackage"), tr("GeoPackage (*.gpkg)"))
+        )
         self.addOutput(QgsProcessingOutputFile(self.PROJECT, tr("Demo city QGIS project")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802

@@ -17,8 +17,13 @@ from qgis.core import (
 from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_source, tr, write_frame
 
 LEVELS = ("street", "community", "grid", "microgrid", "dedicated")
-STYLE_OF_LEVEL = {"street": "streets", "community": "communities", "grid": "grids", "microgrid": "microgrids",
-                  "dedicated": "dedicated_grids"}
+STYLE_OF_LEVEL = {
+    "street": "streets",
+    "community": "communities",
+    "grid": "grids",
+    "microgrid": "microgrids",
+    "dedicated": "dedicated_grids",
+}
 MAPPED = (
     ("CODE_FIELD", "code", "Code field"),
     ("NAME_FIELD", "name", "Name field"),
@@ -46,17 +51,29 @@ class ImportGridsAlgorithm(GridGovAlgorithm):
     INPUT, LEVEL, TARGET_CRS, OUTPUT, PROBLEMS = "INPUT", "LEVEL", "TARGET_CRS", "OUTPUT", "PROBLEMS"
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802
-        self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, tr("Grid layer"),
-                                                              [QgsProcessing.SourceType.TypeVectorPolygon]))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.LEVEL, tr("Level"), [tr("Street"), tr("Community"), tr("Grid"), tr("Micro-grid"),
-                                      tr("Dedicated grid")], defaultValue=2))
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.INPUT, tr("Grid layer"), [QgsProcessing.SourceType.TypeVectorPolygon]
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.LEVEL,
+                tr("Level"),
+                [tr("Street"), tr("Community"), tr("Grid"), tr("Micro-grid"), tr("Dedicated grid")],
+                defaultValue=2,
+            )
+        )
         for name, _, label in MAPPED:
-            self.addParameter(QgsProcessingParameterField(name, tr(label), parentLayerParameterName=self.INPUT,
-                                                          optional=True))
+            self.addParameter(
+                QgsProcessingParameterField(name, tr(label), parentLayerParameterName=self.INPUT, optional=True)
+            )
         self.addParameter(QgsProcessingParameterCrs(self.TARGET_CRS, tr("Reproject to"), optional=True))
-        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Imported grids"),
-                                                            QgsProcessing.SourceType.TypeVectorPolygon))
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(
+                self.OUTPUT, tr("Imported grids"), QgsProcessing.SourceType.TypeVectorPolygon
+            )
+        )
         self.addOutput(QgsProcessingOutputNumber(self.PROBLEMS, tr("Rows with a problem")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802

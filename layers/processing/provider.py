@@ -18,8 +18,14 @@ def _algorithm_classes() -> list[type]:
     from gridgov.layers.processing.splitmicrogrids_alg import SplitMicrogridsAlgorithm
     from gridgov.layers.processing.validategrids_alg import ValidateGridsAlgorithm
 
-    return [DemoCityAlgorithm, ImportGridsAlgorithm, BuildGridAlgorithm, SplitMicrogridsAlgorithm,
-            ValidateGridsAlgorithm, RenumberGridsAlgorithm]
+    return [
+        DemoCityAlgorithm,
+        ImportGridsAlgorithm,
+        BuildGridAlgorithm,
+        SplitMicrogridsAlgorithm,
+        ValidateGridsAlgorithm,
+        RenumberGridsAlgorithm,
+    ]
 
 
 class GridGovProvider(QgsProcessingProvider):

@@ -27,16 +27,32 @@ class RenumberGridsAlgorithm(GridGovAlgorithm):
     INPUT, CODE_FIELD, COMMUNITY_FIELD, FORMAT, OUTPUT = "INPUT", "CODE_FIELD", "COMMUNITY_FIELD", "FORMAT", "OUTPUT"
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802
-        self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, tr("Grids"),
-                                                              [QgsProcessing.SourceType.TypeVectorPolygon]))
-        self.addParameter(QgsProcessingParameterField(self.CODE_FIELD, tr("Code field"), "grid_code",
-                                                      parentLayerParameterName=self.INPUT))
-        self.addParameter(QgsProcessingParameterField(self.COMMUNITY_FIELD, tr("Community code field"),
-                                                      "community_code", parentLayerParameterName=self.INPUT))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.FORMAT, tr("Code format"), [tr("15 digits (DB11/T 2157)"), tr("14 digits (CJ/T 213)")], defaultValue=0))
-        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Renumbered grids"),
-                                                            QgsProcessing.SourceType.TypeVectorPolygon))
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(self.INPUT, tr("Grids"), [QgsProcessing.SourceType.TypeVectorPolygon])
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.CODE_FIELD, tr("Code field"), "grid_code", parentLayerParameterName=self.INPUT
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.COMMUNITY_FIELD, tr("Community code field"), "community_code", parentLayerParameterName=self.INPUT
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.FORMAT,
+                tr("Code format"),
+                [tr("15 digits (DB11/T 2157)"), tr("14 digits (CJ/T 213)")],
+                defaultValue=0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(
+                self.OUTPUT, tr("Renumbered grids"), QgsProcessing.SourceType.TypeVectorPolygon
+            )
+        )
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         from gridgov.grid_ops.codes import renumber
@@ -49,12 +65,14 @@ class RenumberGridsAlgorithm(GridGovAlgorithm):
         bad = ~communities.str.fullmatch(r"[0-9]{12}")
         if bad.any():
             rows = ", ".join(str(r + 1) for r in bad[bad].index[:10])
-            raise QgsProcessingException(tr("Rows {0}: field {1} is not a 12-digit community code").format(
-                rows, community_field))
+            raise QgsProcessingException(
+                tr("Rows {0}: field {1} is not a 12-digit community code").format(rows, community_field)
+            )
         empty = frame.geometry.isna() | frame.geometry.is_empty
         if empty.any():
-            raise QgsProcessingException(tr("{0} grids have no geometry; they cannot be placed in the numbering").format(
-                int(empty.sum())))
+            raise QgsProcessingException(
+                tr("{0} grids have no geometry; they cannot be placed in the numbering").format(int(empty.sum()))
+            )
         centroids = frame.geometry.representative_point()
         try:
             new = renumber(communities.tolist(), centroids.x, centroids.y, digits)

@@ -12,7 +12,14 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
-from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_source, require_projected, tr, write_frame
+from gridgov.layers.processing.base import (
+    GridGovAlgorithm,
+    StyleOnLoad,
+    read_source,
+    require_projected,
+    tr,
+    write_frame,
+)
 
 
 class SplitMicrogridsAlgorithm(GridGovAlgorithm):
@@ -35,28 +42,71 @@ class SplitMicrogridsAlgorithm(GridGovAlgorithm):
     EVENNESS_MAX, EVENNESS_MEDIAN, COUNT = "EVENNESS_MAX", "EVENNESS_MEDIAN", "COUNT"
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802
-        self.addParameter(QgsProcessingParameterFeatureSource(
-            self.INPUT, tr("Grids (or communities) to split"), [QgsProcessing.SourceType.TypeVectorPolygon]))
-        self.addParameter(QgsProcessingParameterField(self.CODE_FIELD, tr("Grid code field"), "grid_code",
-                                                      parentLayerParameterName=self.INPUT))
-        self.addParameter(QgsProcessingParameterFeatureSource(
-            self.HOUSEHOLDS, tr("Household points (buildings)"), [QgsProcessing.SourceType.TypeVectorPoint],
-            optional=True))
-        self.addParameter(QgsProcessingParameterField(
-            self.WEIGHT_FIELD, tr("Households per point"), parentLayerParameterName=self.HOUSEHOLDS,
-            type=QgsProcessingParameterField.DataType.Numeric, optional=True))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.TARGET, tr("Target households per micro-grid (m² without household points)"),
-            QgsProcessingParameterNumber.Type.Double, 100.0, minValue=1e-6))
-        self.addParameter(QgsProcessingParameterFeatureSource(
-            self.ROADS, tr("Roads to follow"), [QgsProcessing.SourceType.TypeVectorLine], optional=True))
-        self.addParameter(QgsProcessingParameterNumber(self.MIN_PARTS, tr("Fewest micro-grids per grid"),
-                                                       QgsProcessingParameterNumber.Type.Integer, 1, minValue=1))
-        self.addParameter(QgsProcessingParameterNumber(self.MAX_PARTS, tr("Most micro-grids per grid"),
-                                                       QgsProcessingParameterNumber.Type.Integer, 999, minValue=1,
-                                                       maxValue=999))
-        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Micro-grids"),
-                                                            QgsProcessing.SourceType.TypeVectorPolygon))
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.INPUT, tr("Grids (or communities) to split"), [QgsProcessing.SourceType.TypeVectorPolygon]
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.CODE_FIELD, tr("Grid code field"), "grid_code", parentLayerParameterName=self.INPUT
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.HOUSEHOLDS,
+                tr("Household points (buildings)"),
+                [QgsProcessing.SourceType.TypeVectorPoint],
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.WEIGHT_FIELD,
+                tr("Households per point"),
+                parentLayerParameterName=self.HOUSEHOLDS,
+                type=QgsProcessingParameterField.DataType.Numeric,
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.TARGET,
+                tr("Target households per micro-grid (m² without household points)"),
+                QgsProcessingParameterNumber.Type.Double,
+                100.0,
+                minValue=1e-6,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.ROADS, tr("Roads to follow"), [QgsProcessing.SourceType.TypeVectorLine], optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.MIN_PARTS,
+                tr("Fewest micro-grids per grid"),
+                QgsProcessingParameterNumber.Type.Integer,
+                1,
+                minValue=1,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.MAX_PARTS,
+                tr("Most micro-grids per grid"),
+                QgsProcessingParameterNumber.Type.Integer,
+                999,
+                minValue=1,
+                maxValue=999,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(
+                self.OUTPUT, tr("Micro-grids"), QgsProcessing.SourceType.TypeVectorPolygon
+            )
+        )
         self.addOutput(QgsProcessingOutputNumber(self.EVENNESS_MAX, tr("Largest max/min households ratio in a grid")))
         self.addOutput(QgsProcessingOutputNumber(self.EVENNESS_MEDIAN, tr("Median max/min households ratio")))
         self.addOutput(QgsProcessingOutputNumber(self.COUNT, tr("Number of micro-grids")))
@@ -83,9 +133,16 @@ class SplitMicrogridsAlgorithm(GridGovAlgorithm):
 
         try:
             micro = split_grids(
-                grids, code_field, self.parameterAsDouble(parameters, self.TARGET, context), households, weight, roads,
+                grids,
+                code_field,
+                self.parameterAsDouble(parameters, self.TARGET, context),
+                households,
+                weight,
+                roads,
                 self.parameterAsInt(parameters, self.MIN_PARTS, context),
-                self.parameterAsInt(parameters, self.MAX_PARTS, context), progress=progress)
+                self.parameterAsInt(parameters, self.MAX_PARTS, context),
+                progress=progress,
+            )
         except (KeyError, ValueError) as err:
             raise QgsProcessingException(str(err)) from err
         if feedback.isCanceled():
@@ -95,8 +152,11 @@ class SplitMicrogridsAlgorithm(GridGovAlgorithm):
         finite = stats["ratio"][stats["ratio"] < float("inf")]
         worst = float(finite.max()) if len(finite) else 1.0
         median = float(finite.median()) if len(finite) else 1.0
-        feedback.pushInfo(tr("{0} micro-grids in {1} grids; max/min {2} per grid: median {3:.2f}, worst {4:.2f}").format(
-            len(micro), len(grids), basis, median, worst))
+        feedback.pushInfo(
+            tr("{0} micro-grids in {1} grids; max/min {2} per grid: median {3:.2f}, worst {4:.2f}").format(
+                len(micro), len(grids), basis, median, worst
+            )
+        )
         dest = write_frame(self, parameters, self.OUTPUT, context, micro, source.sourceCrs(), feedback)
         StyleOnLoad.attach(context, dest, "microgrids")
         return {self.OUTPUT: dest, self.EVENNESS_MAX: worst, self.EVENNESS_MEDIAN: median, self.COUNT: len(micro)}

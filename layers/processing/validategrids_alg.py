@@ -18,7 +18,14 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
-from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_source, require_projected, tr, write_frame
+from gridgov.layers.processing.base import (
+    GridGovAlgorithm,
+    StyleOnLoad,
+    read_source,
+    require_projected,
+    tr,
+    write_frame,
+)
 
 LEVEL_CHOICES = ("auto", "street", "community", "grid", "microgrid", "dedicated")
 
@@ -48,34 +55,97 @@ class ValidateGridsAlgorithm(GridGovAlgorithm):
     def initAlgorithm(self, config=None) -> None:  # noqa: N802
         poly = [QgsProcessing.SourceType.TypeVectorPolygon]
         self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, tr("Grids to check"), poly))
-        self.addParameter(QgsProcessingParameterField(self.CODE_FIELD, tr("Code field"), "grid_code",
-                                                      parentLayerParameterName=self.INPUT))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.LEVEL, tr("Level"), [tr("Guess from the codes"), tr("Street"), tr("Community"), tr("Grid"),
-                                      tr("Micro-grid"), tr("Dedicated grid")], defaultValue=0))
-        self.addParameter(QgsProcessingParameterFeatureSource(self.PARENT, tr("Parent level (optional)"), poly,
-                                                              optional=True))
-        self.addParameter(QgsProcessingParameterField(self.PARENT_CODE_FIELD, tr("Parent's code field"),
-                                                      parentLayerParameterName=self.PARENT, optional=True))
-        self.addParameter(QgsProcessingParameterField(self.PARENT_FIELD, tr("Field of the grid naming its parent"),
-                                                      parentLayerParameterName=self.INPUT, optional=True))
-        self.addParameter(QgsProcessingParameterField(self.PRIORITY_FIELD, tr("Priority field (dedicated grids)"),
-                                                      parentLayerParameterName=self.INPUT, optional=True))
-        self.addParameter(QgsProcessingParameterNumber(self.TOLERANCE, tr("Tolerance outside the parent (m)"),
-                                                       QgsProcessingParameterNumber.Type.Double, 1.0, minValue=0.0))
-        self.addParameter(QgsProcessingParameterNumber(self.MIN_AREA, tr("Smallest gap or overlap reported (m²)"),
-                                                       QgsProcessingParameterNumber.Type.Double, 1.0, minValue=0.0))
-        self.addParameter(QgsProcessingParameterNumber(self.SLIVER_WIDTH, tr("Sliver below mean width (m)"),
-                                                       QgsProcessingParameterNumber.Type.Double, 5.0, minValue=0.0))
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.CODE_FIELD, tr("Code field"), "grid_code", parentLayerParameterName=self.INPUT
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.LEVEL,
+                tr("Level"),
+                [
+                    tr("Guess from the codes"),
+                    tr("Street"),
+                    tr("Community"),
+                    tr("Grid"),
+                    tr("Micro-grid"),
+                    tr("Dedicated grid"),
+                ],
+                defaultValue=0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(self.PARENT, tr("Parent level (optional)"), poly, optional=True)
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.PARENT_CODE_FIELD, tr("Parent's code field"), parentLayerParameterName=self.PARENT, optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.PARENT_FIELD,
+                tr("Field of the grid naming its parent"),
+                parentLayerParameterName=self.INPUT,
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.PRIORITY_FIELD,
+                tr("Priority field (dedicated grids)"),
+                parentLayerParameterName=self.INPUT,
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.TOLERANCE,
+                tr("Tolerance outside the parent (m)"),
+                QgsProcessingParameterNumber.Type.Double,
+                1.0,
+                minValue=0.0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.MIN_AREA,
+                tr("Smallest gap or overlap reported (m²)"),
+                QgsProcessingParameterNumber.Type.Double,
+                1.0,
+                minValue=0.0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.SLIVER_WIDTH,
+                tr("Sliver below mean width (m)"),
+                QgsProcessingParameterNumber.Type.Double,
+                5.0,
+                minValue=0.0,
+            )
+        )
         self.addParameter(QgsProcessingParameterBoolean(self.REPAIR, tr("Repair invalid geometries"), False))
-        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Grid errors"),
-                                                            QgsProcessing.SourceType.TypeVectorPolygon))
-        self.addParameter(QgsProcessingParameterFeatureSink(self.REPAIRED, tr("Repaired grids"),
-                                                            QgsProcessing.SourceType.TypeVectorPolygon, optional=True,
-                                                            createByDefault=False))
-        self.addParameter(QgsProcessingParameterFileDestination(self.SUMMARY, tr("Summary (JSON)"),
-                                                                tr("JSON (*.json)"), optional=True,
-                                                                createByDefault=False))
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(
+                self.OUTPUT, tr("Grid errors"), QgsProcessing.SourceType.TypeVectorPolygon
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(
+                self.REPAIRED,
+                tr("Repaired grids"),
+                QgsProcessing.SourceType.TypeVectorPolygon,
+                optional=True,
+                createByDefault=False,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFileDestination(
+                self.SUMMARY, tr("Summary (JSON)"), tr("JSON (*.json)"), optional=True, createByDefault=False
+            )
+        )
         self.addOutput(QgsProcessingOutputNumber(self.ERROR_COUNT, tr("Number of errors")))
         self.addOutput(QgsProcessingOutputNumber(self.COVERAGE_PCT, tr("Coverage of the jurisdiction (%)")))
         self.addOutput(QgsProcessingOutputString(self.SUMMARY_JSON, tr("Summary")))
@@ -95,11 +165,18 @@ class ValidateGridsAlgorithm(GridGovAlgorithm):
             raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
         require_projected(source, tr("The grid layer"))
         all_fields = [f.name() for f in source.fields()]
-        grids, _ = read_source(self, parameters, self.INPUT, context, feedback, fields=list(dict.fromkeys(
-            [*wanted, *[f for f in all_fields if f not in wanted]])))
+        grids, _ = read_source(
+            self,
+            parameters,
+            self.INPUT,
+            context,
+            feedback,
+            fields=list(dict.fromkeys([*wanted, *[f for f in all_fields if f not in wanted]])),
+        )
         parent_code_field = self.parameterAsString(parameters, self.PARENT_CODE_FIELD, context) or None
-        parent, parent_source = read_source(self, parameters, self.PARENT, context,
-                                            fields=[parent_code_field] if parent_code_field else [])
+        parent, parent_source = read_source(
+            self, parameters, self.PARENT, context, fields=[parent_code_field] if parent_code_field else []
+        )
         if parent is not None:
             if not parent_code_field:
                 raise QgsProcessingException(tr("Choose the parent layer's code field"))
@@ -112,22 +189,31 @@ class ValidateGridsAlgorithm(GridGovAlgorithm):
             tolerance=self.parameterAsDouble(parameters, self.TOLERANCE, context),
             min_area=self.parameterAsDouble(parameters, self.MIN_AREA, context),
             sliver_width=self.parameterAsDouble(parameters, self.SLIVER_WIDTH, context),
-            repair=repair, level=None if level == "auto" else level)
+            repair=repair,
+            level=None if level == "auto" else level,
+        )
         feedback.setProgressText(tr("Checking {0} grids").format(len(grids)))
         try:
             result = validate_grids(grids, code_field, parent, parent_code_field, parent_field, priority_field, options)
         except KeyError as err:
             raise QgsProcessingException(str(err)) from err
         summary = result.summary
-        feedback.pushInfo(tr("Level: {0}; {1} errors; coverage {2}%").format(
-            summary["level"], summary["total_errors"], summary.get("coverage_pct")))
+        feedback.pushInfo(
+            tr("Level: {0}; {1} errors; coverage {2}%").format(
+                summary["level"], summary["total_errors"], summary.get("coverage_pct")
+            )
+        )
         for kind, count in summary["errors"].items():
             if count:
                 feedback.pushInfo(f"  {kind}: {count}")
         dest = write_frame(self, parameters, self.OUTPUT, context, result.errors, source.sourceCrs(), feedback)
         StyleOnLoad.attach(context, dest, "validation_errors", tr("Grid errors"))
-        out = {self.OUTPUT: dest, self.ERROR_COUNT: summary["total_errors"],
-               self.COVERAGE_PCT: summary.get("coverage_pct"), self.SUMMARY_JSON: json.dumps(summary)}
+        out = {
+            self.OUTPUT: dest,
+            self.ERROR_COUNT: summary["total_errors"],
+            self.COVERAGE_PCT: summary.get("coverage_pct"),
+            self.SUMMARY_JSON: json.dumps(summary),
+        }
         if repair and parameters.get(self.REPAIRED):
             fixed = grids.drop(columns=["_fid"]).copy()
             fixed = fixed.set_geometry(result.repaired.values)

@@ -28,8 +28,10 @@ def test_bench_wgs84_to_gcj02_and_bd09():
     for i in range(N_PEER):
         prcoords.gcj_bd(prcoords.wgs_gcj((lat[i], lon[i])))
     peer = (time.perf_counter() - started) * N / N_PEER
-    print(f"\nWGS84→GCJ-02→BD-09, {N:,} points: gridgov {ours:.3f} s, prcoords {peer:.1f} s "
-          f"(scaled from {N_PEER:,}); ratio {peer / ours:.0f}x")
+    print(
+        f"\nWGS84→GCJ-02→BD-09, {N:,} points: gridgov {ours:.3f} s, prcoords {peer:.1f} s "
+        f"(scaled from {N_PEER:,}); ratio {peer / ours:.0f}x"
+    )
     assert ours < 1.0
 
 

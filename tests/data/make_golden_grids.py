@@ -26,8 +26,8 @@ X0, Y0 = 500000.0, 2500000.0
 def main() -> None:
     cells = {}
     seq = 1
-    for row in range(3):          # north to south
-        for col in range(4):      # west to east
+    for row in range(3):  # north to south
+        for col in range(4):  # west to east
             x, y = X0 + col * 100, Y0 - row * 100
             cells[f"{COMMUNITY}{seq:03d}"] = shapely.box(x, y - 100, x + 100, y)
             seq += 1
@@ -42,18 +42,37 @@ def main() -> None:
     code[13] = f"{COMMUNITY}013"
     parent[13] = COMMUNITY
     x0, y0, x1, y1 = X0 + 200, Y0 - 200, X0 + 300, Y0 - 100  # a 1 m bow-tie on 007's south edge
-    geo[7] = shapely.Polygon([(x0, y0), (x0 + 50, y0), (x0 + 51, y0 + 0.5), (x0 + 50, y0 + 0.5), (x0 + 51, y0),
-                              (x1, y0), (x1, y1), (x0, y1), (x0, y0)])
+    geo[7] = shapely.Polygon(
+        [
+            (x0, y0),
+            (x0 + 50, y0),
+            (x0 + 51, y0 + 0.5),
+            (x0 + 50, y0 + 0.5),
+            (x0 + 51, y0),
+            (x1, y0),
+            (x1, y1),
+            (x0, y1),
+            (x0, y0),
+        ]
+    )
     code[8] = code[9]
     code[10] = f"{COMMUNITY}01O"
     parent[11] = "440399001099"
     geo[12] = shapely.union(geo[12], shapely.box(X0 + 400, Y0 - 300, X0 + 415, Y0 - 200))
-    grids = gpd.GeoDataFrame({"grid_code": [code[i] for i in range(1, 14)],
-                              "community_code": [parent[i] for i in range(1, 14)],
-                              "name": [f"第{i}网格" for i in range(1, 14)]},
-                             geometry=[geo[i] for i in range(1, 14)], crs="EPSG:4547")
-    community = gpd.GeoDataFrame({"community_code": [COMMUNITY], "name": ["示范社区"]},
-                                 geometry=[shapely.box(X0, Y0 - 300, X0 + 400, Y0)], crs="EPSG:4547")
+    grids = gpd.GeoDataFrame(
+        {
+            "grid_code": [code[i] for i in range(1, 14)],
+            "community_code": [parent[i] for i in range(1, 14)],
+            "name": [f"第{i}网格" for i in range(1, 14)],
+        },
+        geometry=[geo[i] for i in range(1, 14)],
+        crs="EPSG:4547",
+    )
+    community = gpd.GeoDataFrame(
+        {"community_code": [COMMUNITY], "name": ["示范社区"]},
+        geometry=[shapely.box(X0, Y0 - 300, X0 + 400, Y0)],
+        crs="EPSG:4547",
+    )
     grids.to_file(HERE / "damaged_grids.geojson", driver="GeoJSON")
     community.to_file(HERE / "golden_community.geojson", driver="GeoJSON")
 

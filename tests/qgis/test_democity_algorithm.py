@@ -52,7 +52,8 @@ def test_project_opens_with_styled_groups(demo_outputs):
     project = QgsProject()
     assert project.read(demo_outputs["PROJECT"])
     groups = [g.name() for g in project.layerTreeRoot().children()]
-    for expected in ("街道 Streets", "社区 Communities", "网格 Grids", "微网格 Micro-grids", "专属网格 Dedicated grids"):
+    levels = ("街道 Streets", "社区 Communities", "网格 Grids", "微网格 Micro-grids", "专属网格 Dedicated grids")
+    for expected in levels:
         assert expected in groups
     layers = project.mapLayers().values()
     assert all(layer.isValid() for layer in layers)
@@ -85,5 +86,9 @@ def test_cancel_stops_the_algorithm(gridgov_provider, tmp_path):
     feedback.cancel()
     alg = QgsApplication.processingRegistry().createAlgorithmById("gridgov:democity")
     with pytest.raises(QgsProcessingException):
-        alg.run({"SEED": 1, "ORDERS": 100, "OUTPUT": str(tmp_path / "x.gpkg")}, QgsProcessingContext(), feedback,
-                catchExceptions=False)
+        alg.run(
+            {"SEED": 1, "ORDERS": 100, "OUTPUT": str(tmp_path / "x.gpkg")},
+            QgsProcessingContext(),
+            feedback,
+            catchExceptions=False,
+        )

@@ -46,22 +46,39 @@ def _rows(layer) -> list[dict]:
 
 def test_grid_algorithms_listed(provider):
     ids = {alg.id() for alg in provider.algorithms()}
-    assert {"gridgov:importgrids", "gridgov:buildgrid", "gridgov:splitmicrogrids", "gridgov:validategrids",
-            "gridgov:renumbergrids"} <= ids
+    assert {
+        "gridgov:importgrids",
+        "gridgov:buildgrid",
+        "gridgov:splitmicrogrids",
+        "gridgov:validategrids",
+        "gridgov:renumbergrids",
+    } <= ids
     for alg in provider.algorithms():
         assert alg.shortHelpString(), alg.id()
 
 
 def test_golden_damaged_grid_set(provider):
-    result = processing.run("gridgov:validategrids", {
-        "INPUT": str(DATA / "damaged_grids.geojson"), "CODE_FIELD": "grid_code", "LEVEL": 3,
-        "PARENT": str(DATA / "golden_community.geojson"), "PARENT_CODE_FIELD": "community_code",
-        "PARENT_FIELD": "community_code", "REPAIR": True, "OUTPUT": "TEMPORARY_OUTPUT"})
-    got = sorted((r["error_type"], r["grid_code"] or "", r["detail"], round(r["area_m2"], 2))
-                 for r in _rows(result["OUTPUT"]))
+    result = processing.run(
+        "gridgov:validategrids",
+        {
+            "INPUT": str(DATA / "damaged_grids.geojson"),
+            "CODE_FIELD": "grid_code",
+            "LEVEL": 3,
+            "PARENT": str(DATA / "golden_community.geojson"),
+            "PARENT_CODE_FIELD": "community_code",
+            "PARENT_FIELD": "community_code",
+            "REPAIR": True,
+            "OUTPUT": "TEMPORARY_OUTPUT",
+        },
+    )
+    got = sorted(
+        (r["error_type"], r["grid_code"] or "", r["detail"], round(r["area_m2"], 2)) for r in _rows(result["OUTPUT"])
+    )
     with open(DATA / "damaged_grids_expected.csv", encoding="utf-8") as handle:
-        expected = sorted((r["error_type"], r["grid_code"], r["detail"], round(float(r["area_m2"]), 2))
-                          for r in csv.DictReader(handle))
+        expected = sorted(
+            (r["error_type"], r["grid_code"], r["detail"], round(float(r["area_m2"]), 2))
+            for r in csv.DictReader(handle)
+        )
     assert got == expected
     assert result["ERROR_COUNT"] == 9
     assert result["COVERAGE_PCT"] == pytest.approx(99.666, abs=1e-3)
@@ -72,37 +89,75 @@ def test_golden_damaged_grid_set(provider):
     assert apply_style(layer, "validation_errors")
     assert layer.renderer().type() == "categorizedSymbol"
     assert {c.value() for c in layer.renderer().categories()} == {
-        "gap", "overlap", "sliver", "invalid_geometry", "outside_parent", "duplicate_code", "bad_code", "orphan"}
+        "gap",
+        "overlap",
+        "sliver",
+        "invalid_geometry",
+        "outside_parent",
+        "duplicate_code",
+        "bad_code",
+        "orphan",
+    }
 
 
 def test_validate_demo_grids_clean(demo_gpkg, provider):
-    result = processing.run("gridgov:validategrids", {
-        "INPUT": f"{demo_gpkg}|layername=grids", "CODE_FIELD": "grid_code",
-        "PARENT": f"{demo_gpkg}|layername=communities", "PARENT_CODE_FIELD": "community_code",
-        "OUTPUT": "TEMPORARY_OUTPUT"})
+    result = processing.run(
+        "gridgov:validategrids",
+        {
+            "INPUT": f"{demo_gpkg}|layername=grids",
+            "CODE_FIELD": "grid_code",
+            "PARENT": f"{demo_gpkg}|layername=communities",
+            "PARENT_CODE_FIELD": "community_code",
+            "OUTPUT": "TEMPORARY_OUTPUT",
+        },
+    )
     assert result["ERROR_COUNT"] == 0
     assert result["COVERAGE_PCT"] == pytest.approx(100.0, abs=1e-3)
 
 
 def test_buildgrid_clipped_to_communities(demo_gpkg, provider):
-    result = processing.run("gridgov:buildgrid", {
-        "INPUT": f"{demo_gpkg}|layername=communities", "CODE_FIELD": "community_code", "TYPE": 0, "SIZE": 300,
-        "DIGITS": 3, "OUTPUT": "TEMPORARY_OUTPUT"})
+    result = processing.run(
+        "gridgov:buildgrid",
+        {
+            "INPUT": f"{demo_gpkg}|layername=communities",
+            "CODE_FIELD": "community_code",
+            "TYPE": 0,
+            "SIZE": 300,
+            "DIGITS": 3,
+            "OUTPUT": "TEMPORARY_OUTPUT",
+        },
+    )
     cells = result["OUTPUT"]
     rows = _rows(cells)
     assert all(re.fullmatch(r"[0-9]{15}", r["grid_code"]) for r in rows)
     assert all(r["grid_code"][:12] == r["parent_code"] for r in rows)
-    check = processing.run("gridgov:validategrids", {
-        "INPUT": cells, "CODE_FIELD": "grid_code", "PARENT": f"{demo_gpkg}|layername=communities",
-        "PARENT_CODE_FIELD": "community_code", "SLIVER_WIDTH": 0.0, "OUTPUT": "TEMPORARY_OUTPUT"})
+    check = processing.run(
+        "gridgov:validategrids",
+        {
+            "INPUT": cells,
+            "CODE_FIELD": "grid_code",
+            "PARENT": f"{demo_gpkg}|layername=communities",
+            "PARENT_CODE_FIELD": "community_code",
+            "SLIVER_WIDTH": 0.0,
+            "OUTPUT": "TEMPORARY_OUTPUT",
+        },
+    )
     assert check["ERROR_COUNT"] == 0
     assert check["COVERAGE_PCT"] == pytest.approx(100.0, abs=0.01)
 
 
 def test_buildgrid_hexagons_over_an_extent(provider):
-    result = processing.run("gridgov:buildgrid", {
-        "EXTENT": "500000,502000,2500000,2501000 [EPSG:4547]", "TYPE": 1, "SIZE": 100, "CODE_PREFIX": "HX",
-        "DIGITS": 4, "OUTPUT": "TEMPORARY_OUTPUT"})
+    result = processing.run(
+        "gridgov:buildgrid",
+        {
+            "EXTENT": "500000,502000,2500000,2501000 [EPSG:4547]",
+            "TYPE": 1,
+            "SIZE": 100,
+            "CODE_PREFIX": "HX",
+            "DIGITS": 4,
+            "OUTPUT": "TEMPORARY_OUTPUT",
+        },
+    )
     cells = result["OUTPUT"]
     area = sum(f.geometry().area() for f in cells.getFeatures())
     assert area == pytest.approx(2000 * 1000, rel=1e-6)
@@ -114,18 +169,33 @@ def test_buildgrid_hexagons_over_an_extent(provider):
 def test_split_microgrids_even_and_nested(demo_gpkg, provider):
     grids = _layer(demo_gpkg, "grids")
     grids.setSubsetString("\"community_code\" IN ('440399003002', '440399005004')")
-    result = processing.run("gridgov:splitmicrogrids", {
-        "INPUT": grids, "CODE_FIELD": "grid_code", "HOUSEHOLDS": f"{demo_gpkg}|layername=buildings",
-        "WEIGHT_FIELD": "households", "TARGET": 96, "ROADS": f"{demo_gpkg}|layername=roads",
-        "OUTPUT": "TEMPORARY_OUTPUT"})
+    result = processing.run(
+        "gridgov:splitmicrogrids",
+        {
+            "INPUT": grids,
+            "CODE_FIELD": "grid_code",
+            "HOUSEHOLDS": f"{demo_gpkg}|layername=buildings",
+            "WEIGHT_FIELD": "households",
+            "TARGET": 96,
+            "ROADS": f"{demo_gpkg}|layername=roads",
+            "OUTPUT": "TEMPORARY_OUTPUT",
+        },
+    )
     assert result["EVENNESS_MAX"] < 1.5
     micro = _rows(result["OUTPUT"])
     codes = {f["grid_code"] for f in grids.getFeatures()}
     assert {m["grid_code"] for m in micro} == codes
     assert all(m["micro_code"][:-3] == m["grid_code"] and re.fullmatch(r"[0-9]{18}", m["micro_code"]) for m in micro)
-    check = processing.run("gridgov:validategrids", {
-        "INPUT": result["OUTPUT"], "CODE_FIELD": "micro_code", "PARENT": grids, "PARENT_CODE_FIELD": "grid_code",
-        "OUTPUT": "TEMPORARY_OUTPUT"})
+    check = processing.run(
+        "gridgov:validategrids",
+        {
+            "INPUT": result["OUTPUT"],
+            "CODE_FIELD": "micro_code",
+            "PARENT": grids,
+            "PARENT_CODE_FIELD": "grid_code",
+            "OUTPUT": "TEMPORARY_OUTPUT",
+        },
+    )
     assert check["ERROR_COUNT"] == 0
 
 
@@ -142,17 +212,24 @@ def _export(layer: QgsVectorLayer, path: Path, driver: str) -> Path:
 
 @pytest.mark.parametrize("driver,suffix", [("ESRI Shapefile", ".shp"), ("GeoJSON", ".geojson")])
 def test_import_other_field_names(tmp_path, provider, driver, suffix):
-    source = QgsVectorLayer("Polygon?crs=EPSG:4547&field=WGBM:string&field=WGMC:string&field=WGY:string"
-                            "&field=LXDH:string&field=HS:integer", "foreign", "memory")
+    source = QgsVectorLayer(
+        "Polygon?crs=EPSG:4547&field=WGBM:string&field=WGMC:string&field=WGY:string&field=LXDH:string&field=HS:integer",
+        "foreign",
+        "memory",
+    )
     from qgis.core import QgsFeature, QgsGeometry
 
     feats = []
-    for i, (code, hh) in enumerate([("４４０３９９００１００１００１", 120), (" 440399001001002", 80),
-                                     ("", 40), ("440399001001004", None)]):
+    for i, (code, hh) in enumerate(
+        [("４４０３９９００１００１００１", 120), (" 440399001001002", 80), ("", 40), ("440399001001004", None)]
+    ):
         f = QgsFeature(source.fields())
         f.setAttributes([code, f"第{i + 1}网格", f"张{i}", f"1380000000{i}", hh])
-        f.setGeometry(QgsGeometry.fromWkt(f"POLYGON(({i * 100} 0, {i * 100 + 100} 0, {i * 100 + 100} 100, "
-                                          f"{i * 100} 100, {i * 100} 0))"))
+        f.setGeometry(
+            QgsGeometry.fromWkt(
+                f"POLYGON(({i * 100} 0, {i * 100 + 100} 0, {i * 100 + 100} 100, {i * 100} 100, {i * 100} 0))"
+            )
+        )
         feats.append(f)
     source.dataProvider().addFeatures(feats)
     path = _export(source, tmp_path / f"foreign{suffix}", driver)
@@ -177,11 +254,14 @@ def test_renumber_west_east_north_south(provider):
     for code, (x, y) in [("A", (100, 0)), ("B", (0, 100)), ("C", (0, 0)), ("D", (100, 100))]:
         f = QgsFeature(layer.fields())
         f.setAttributes([code, "440399001001"])
-        f.setGeometry(QgsGeometry.fromWkt(f"POLYGON(({x} {y}, {x + 100} {y}, {x + 100} {y + 100}, {x} {y + 100}, "
-                                          f"{x} {y}))"))
+        f.setGeometry(
+            QgsGeometry.fromWkt(f"POLYGON(({x} {y}, {x + 100} {y}, {x + 100} {y + 100}, {x} {y + 100}, {x} {y}))")
+        )
         feats.append(f)
     layer.dataProvider().addFeatures(feats)
-    result = processing.run("gridgov:renumbergrids", {"INPUT": layer, "CODE_FIELD": "grid_code",
-                                                       "COMMUNITY_FIELD": "community_code", "OUTPUT": "TEMPORARY_OUTPUT"})
+    result = processing.run(
+        "gridgov:renumbergrids",
+        {"INPUT": layer, "CODE_FIELD": "grid_code", "COMMUNITY_FIELD": "community_code", "OUTPUT": "TEMPORARY_OUTPUT"},
+    )
     new = {r["old_code"]: r["grid_code"] for r in _rows(result["OUTPUT"])}
     assert new == {"B": "440399001001001", "D": "440399001001002", "C": "440399001001003", "A": "440399001001004"}

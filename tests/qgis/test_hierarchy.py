@@ -9,8 +9,13 @@ import shapely
 from qgis.core import QgsCoordinateReferenceSystem, QgsPointXY, QgsProject
 from qgis.PyQt.QtGui import QImage
 
-from gridgov.layers.hierarchy import LEVEL_PROPERTY, hierarchy_layers, load_hierarchy, responsibility_chain, \
-    responsible_unit
+from gridgov.layers.hierarchy import (
+    LEVEL_PROPERTY,
+    hierarchy_layers,
+    load_hierarchy,
+    responsibility_chain,
+    responsible_unit,
+)
 
 
 @pytest.fixture()
@@ -42,9 +47,12 @@ def test_whose_is_this_matches_an_independent_point_in_polygon(project, demo_cit
     units = responsibility_chain(proj, QgsPointXY(point.x, point.y), QgsCoordinateReferenceSystem("EPSG:4547"))
     by_level = {u.level: u for u in units}
     # oracle: shapely point-in-polygon on the GeoPackage, level by level
-    for level, layer_name, field in (("street", "streets", "street_code"), ("community", "communities",
-                                     "community_code"), ("grid", "grids", "grid_code"),
-                                     ("microgrid", "microgrids", "micro_code")):
+    for level, layer_name, field in (
+        ("street", "streets", "street_code"),
+        ("community", "communities", "community_code"),
+        ("grid", "grids", "grid_code"),
+        ("microgrid", "microgrids", "micro_code"),
+    ):
         frame = pyogrio.read_dataframe(demo_city_gpkg, layer=layer_name)
         hit = frame[frame.geometry.contains(point)][field].tolist()
         assert [by_level[level].code] == hit, level
@@ -89,8 +97,9 @@ def test_hierarchy_renders_at_three_zoom_levels(demo_city_gpkg, tmp_path, scale)
 
     qgz = build_demo_project(demo_city_gpkg, tmp_path / "city.qgz")
     district = pyogrio.read_dataframe(demo_city_gpkg, layer="district").geometry.iloc[0].centroid
-    png = render_project_png(qgz, tmp_path / f"z{scale}.png", size=(800, 600), center=(district.x, district.y),
-                             scale=scale)
+    png = render_project_png(
+        qgz, tmp_path / f"z{scale}.png", size=(800, 600), center=(district.x, district.y), scale=scale
+    )
     image = QImage(str(png))
     ptr = image.constBits()
     ptr.setsize(image.sizeInBytes())

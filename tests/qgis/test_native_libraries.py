@@ -21,21 +21,29 @@ print("ok")
 """
 
 CASES = {
-    "shapely/GEOS": ("libgeos_c.so.1", "import shapely; shapely.prepare(g := shapely.box(0, 0, 1, 1)); "
-                     "assert shapely.contains_xy(g, 0.5, 0.5)"),
-    "pyproj/PROJ": ("libproj.so.25", "import pyproj; t = pyproj.Transformer.from_crs(4326, 4547, always_xy=True); "
-                    "x, y = t.transform(114.0, 22.5); assert abs(x - 500000) < 1"),
+    "shapely/GEOS": (
+        "libgeos_c.so.1",
+        "import shapely; shapely.prepare(g := shapely.box(0, 0, 1, 1)); assert shapely.contains_xy(g, 0.5, 0.5)",
+    ),
+    "pyproj/PROJ": (
+        "libproj.so.25",
+        "import pyproj; t = pyproj.Transformer.from_crs(4326, 4547, always_xy=True); "
+        "x, y = t.transform(114.0, 22.5); assert abs(x - 500000) < 1",
+    ),
     "pyogrio/GDAL": ("libgdal.so.32", "import pyogrio; assert 'GPKG' in pyogrio.list_drivers()"),
-    "rtree/libspatialindex": ("libspatialindex.so.6", "import rtree.index as ri; i = ri.Index(); "
-                              "i.insert(0, (0, 0, 1, 1)); assert list(i.intersection((0.5, 0.5, 0.6, 0.6))) == [0]"),
+    "rtree/libspatialindex": (
+        "libspatialindex.so.6",
+        "import rtree.index as ri; i = ri.Index(); "
+        "i.insert(0, (0, 0, 1, 1)); assert list(i.intersection((0.5, 0.5, 0.6, 0.6))) == [0]",
+    ),
 }
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_package_shares_the_system_library_with_qgis(case):
     library, code = CASES[case]
-    result = subprocess.run([sys.executable, "-c", HARNESS, library, code],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, "-c", HARNESS, library, code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0 and result.stdout.strip() == "ok", (
         f"{case}: exit {result.returncode}; rebuild it from source against the system library "
-        f"(make venv does this).\n{result.stderr[-1500:]}")
+        f"(make venv does this).\n{result.stderr[-1500:]}"
+    )

@@ -21,12 +21,14 @@ def _environment(tmp_path: Path) -> dict[str, str]:
     profile.mkdir(parents=True)
     (profile / "QGIS3.ini").write_text("[PythonPlugins]\ngridgov=true\n", encoding="utf-8")
     env = dict(os.environ)
-    env.update({
-        "QGIS_CUSTOM_CONFIG_PATH": str(tmp_path),
-        "QGIS_PLUGINPATH": str(ROOT / ".build" / "pkg"),
-        "PYTHONPATH": os.pathsep.join(site.getsitepackages()),
-        "QT_QPA_PLATFORM": "offscreen",
-    })
+    env.update(
+        {
+            "QGIS_CUSTOM_CONFIG_PATH": str(tmp_path),
+            "QGIS_PLUGINPATH": str(ROOT / ".build" / "pkg"),
+            "PYTHONPATH": os.pathsep.join(site.getsitepackages()),
+            "QT_QPA_PLATFORM": "offscreen",
+        }
+    )
     return env
 
 
@@ -37,16 +39,22 @@ def _binary() -> str:
 
 
 def test_qgis_process_lists_the_algorithms(tmp_path):
-    result = subprocess.run([_binary(), "list"], capture_output=True, text=True, env=_environment(tmp_path),
-                            timeout=300)
+    result = subprocess.run(
+        [_binary(), "list"], capture_output=True, text=True, env=_environment(tmp_path), timeout=300
+    )
     assert "gridgov:democity" in result.stdout, result.stdout[-2000:] + result.stderr[-2000:]
 
 
 def test_qgis_process_runs_the_demo_city_and_exits_cleanly(tmp_path):
     """The run writes its outputs and the process exits 0 (no crash at exit from clashing native libraries)."""
     out = tmp_path / "city.gpkg"
-    result = subprocess.run([_binary(), "run", "gridgov:democity", "--", "SEED=3", "ORDERS=1500", f"OUTPUT={out}"],
-                            capture_output=True, text=True, env=_environment(tmp_path), timeout=600)
+    result = subprocess.run(
+        [_binary(), "run", "gridgov:democity", "--", "SEED=3", "ORDERS=1500", f"OUTPUT={out}"],
+        capture_output=True,
+        text=True,
+        env=_environment(tmp_path),
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert out.stat().st_size > 100_000
     assert out.with_suffix(".qgz").exists()

@@ -64,8 +64,15 @@ def test_projected_cgcs2000_round_trip():
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("GCJ-02", "gcj02"), ("bd-09", "bd09"), ("WGS-84", "wgs84"), ("CGCS2000", "cgcs2000"),
-     ("epsg:4547", "EPSG:4547"), ("4547", "EPSG:4547"), (" gcj_02 ", "gcj02")],
+    [
+        ("GCJ-02", "gcj02"),
+        ("bd-09", "bd09"),
+        ("WGS-84", "wgs84"),
+        ("CGCS2000", "cgcs2000"),
+        ("epsg:4547", "EPSG:4547"),
+        ("4547", "EPSG:4547"),
+        (" gcj_02 ", "gcj02"),
+    ],
 )
 def test_coord_sys_spellings(text, expected):
     assert coords.normalise_coord_sys(text) == expected

@@ -49,11 +49,14 @@ def test_counts_look_like_a_district(city):
     assert city["patrol_teams"].groupby("street_code").size().between(4, 6).all()
 
 
-@pytest.mark.parametrize(("child", "parent", "key"), [
-    ("communities", "streets", "street_code"),
-    ("grids", "communities", "community_code"),
-    ("microgrids", "grids", "grid_code"),
-])
+@pytest.mark.parametrize(
+    ("child", "parent", "key"),
+    [
+        ("communities", "streets", "street_code"),
+        ("grids", "communities", "community_code"),
+        ("microgrids", "grids", "grid_code"),
+    ],
+)
 def test_each_level_tiles_its_parent(city, child, parent, key):
     children, parents = city[child], city[parent]
     assert children.is_valid.all() and parents.is_valid.all()
@@ -135,7 +138,12 @@ def test_orders_shape(city):
     broken = (truth["defect"] != "").mean()
     assert 0.007 < broken < 0.013
     assert set(truth.loc[truth["defect"] != "", "defect"]) == {
-        "empty_coords", "swapped_coords", "far_outside", "bad_date", "bad_coord_sys"}
+        "empty_coords",
+        "swapped_coords",
+        "far_outside",
+        "bad_date",
+        "bad_coord_sys",
+    }
     assert set(city["class_cases"]["class_code"]) >= set(orders["class_code"])
     assert orders["description"].str.len().min() > 8
 
@@ -189,10 +197,23 @@ def test_inspections_flag_reports_outside_own_grid(city):
     assert len(reports) == N_ORDERS // 5
     outside = truth["outside_own"].to_numpy()
     assert 0.05 < outside.mean() < 0.11
-    same = (truth["true_grid_code"].to_numpy() == reports["own_grid_code"].to_numpy())
+    same = truth["true_grid_code"].to_numpy() == reports["own_grid_code"].to_numpy()
     assert (same == ~outside).all()
 
 
 def test_negative_order_count_is_refused():
     with pytest.raises(ValueError, match="negative"):
         build_demo_city(n_orders=-1)
+
+
+def test_microgrids_are_even_and_compact(city):
+    """The demo's micro-grids come from gridgov:splitmicrogrids' engine: max/min households < 1.5 per grid."""
+    from gridgov.grid_ops.microgrids import polsby_popper
+
+    micro = city["microgrids"]
+    housed = micro[micro.groupby("grid_code")["households"].transform("min") > 0]
+    stats = housed.groupby("grid_code")["households"].agg(["min", "max", "count"])
+    ratio = (stats["max"] / stats["min"])[stats["count"] > 1]
+    assert len(ratio) > 400
+    assert ratio.max() < 1.5, ratio.sort_values().tail()
+    assert min(polsby_popper(g) for g in micro.geometry) > 0.1

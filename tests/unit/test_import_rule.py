@@ -41,7 +41,7 @@ class Block:
         if name.split('.')[0] in {FORBIDDEN!r}:
             raise ImportError('blocked ' + name)
 sys.meta_path.insert(0, Block())
-sys.path.insert(0, {str(ROOT / '.build' / 'pkg')!r})
+sys.path.insert(0, {str(ROOT / ".build" / "pkg")!r})
 import gridgov.grid_ops as g
 for mod in pkgutil.walk_packages(g.__path__, 'gridgov.grid_ops.'):
     importlib.import_module(mod.name)
@@ -56,7 +56,7 @@ def test_plugin_package_import_is_lazy():
     """Importing the package (as QGIS does before classFactory) must not import the plugin class."""
     script = f"""
 import sys
-sys.path.insert(0, {str(ROOT / '.build' / 'pkg')!r})
+sys.path.insert(0, {str(ROOT / ".build" / "pkg")!r})
 import gridgov
 assert 'gridgov.plugin' not in sys.modules
 assert not any(m.startswith('qgis') for m in sys.modules), 'qgis imported eagerly'

@@ -48,14 +48,23 @@ def test_clean_demo_microgrids_have_no_errors(hierarchy):
 def test_finds_exactly_the_damage(hierarchy):
     net, h = hierarchy
     damaged, expected = damage_grids(h.grids, net.district)
-    result = validate_grids(damaged, "grid_code", h.communities, "community_code", "community_code",
-                            options=ValidationOptions(repair=True))
+    result = validate_grids(
+        damaged, "grid_code", h.communities, "community_code", "community_code", options=ValidationOptions(repair=True)
+    )
     found = _found(result)
     assert found == expected, (found - expected, expected - found)
     # the duplicate is reported on both grids that carry it; every other damage once
     counts = result.errors["error_type"].value_counts().to_dict()
-    assert counts == {"overlap": 1, "gap": 1, "sliver": 1, "invalid_geometry": 1, "duplicate_code": 2,
-                      "bad_code": 1, "orphan": 1, "outside_parent": 1}
+    assert counts == {
+        "overlap": 1,
+        "gap": 1,
+        "sliver": 1,
+        "invalid_geometry": 1,
+        "duplicate_code": 2,
+        "bad_code": 1,
+        "orphan": 1,
+        "outside_parent": 1,
+    }
     gap = result.errors[result.errors.error_type == "gap"].iloc[0]
     assert gap.area_m2 == pytest.approx(np.pi * 15**2, rel=0.02)
     outside = result.errors[result.errors.error_type == "outside_parent"].iloc[0]
@@ -77,8 +86,11 @@ def test_dedicated_grids_overlap_only_at_equal_priority():
     a = shapely.box(0, 0, 100, 100)
     b = shapely.box(50, 0, 150, 100)
     c = shapely.box(0, 50, 100, 150)
-    frame = gpd.GeoDataFrame({"code": ["440399Z01001", "440399Z02001", "440399Z03001"], "priority": [1, 2, 1]},
-                             geometry=[a, b, c], crs="EPSG:4547")
+    frame = gpd.GeoDataFrame(
+        {"code": ["440399Z01001", "440399Z02001", "440399Z03001"], "priority": [1, 2, 1]},
+        geometry=[a, b, c],
+        crs="EPSG:4547",
+    )
     result = validate_grids(frame, "code", priority_field="priority")
     assert result.summary["level"] == "dedicated"
     assert _found(result) == {("overlap", "440399Z01001")}
@@ -87,19 +99,26 @@ def test_dedicated_grids_overlap_only_at_equal_priority():
 
 def test_level_is_guessed_from_codes():
     import pandas as pd
+
     assert guess_level(pd.Series(["440399001001001", "44039900100101"])) == "grid"
     assert guess_level(pd.Series(["440399001001001001"])) == "microgrid"
     assert guess_level(pd.Series(["440399001001"])) == "community"
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.one_of(st.none(), st.text(max_size=20), st.from_regex(r"[0-9]{15}", fullmatch=True)), min_size=1,
-                max_size=12))
+@given(
+    st.lists(
+        st.one_of(st.none(), st.text(max_size=20), st.from_regex(r"[0-9]{15}", fullmatch=True)), min_size=1, max_size=12
+    )
+)
 def test_hostile_codes_are_reported_never_raised(codes):
     geoms = [shapely.box(i * 10, 0, i * 10 + 10, 10) for i in range(len(codes))]
     frame = gpd.GeoDataFrame({"code": codes}, geometry=geoms, crs="EPSG:4547")
     result = validate_grids(frame, "code", options=ValidationOptions(level="grid"))
-    bad = {str(c).strip() if c is not None else "" for c in codes
-           if c is None or not re.fullmatch(r"[0-9]{14,15}", str(c).strip())}
+    bad = {
+        str(c).strip() if c is not None else ""
+        for c in codes
+        if c is None or not re.fullmatch(r"[0-9]{14,15}", str(c).strip())
+    }
     reported = set(result.errors.loc[result.errors.error_type == "bad_code", "grid_code"])
     assert reported == bad
