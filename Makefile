@@ -45,12 +45,17 @@ system:  ## install the Debian packages that are missing (QGIS, Xvfb, CJK fonts,
 # The engine's native packages are built against Debian's GEOS, PROJ, GDAL and libspatialindex, the
 # copies QGIS links: the wheels' bundled copies crash inside QGIS binaries (qgis, qgis_process), whose
 # global symbols shadow them (segfault in GEOS, double free at exit in PROJ / GDAL).
-# See scripts/check_system_libs.py. Cython < 3.1 is needed to build pyproj 3.6 (the last for PROJ 9.1).
+# See scripts/check_system_libs.py. pyproj 3.6 (the last for Debian's PROJ 9.1) only builds right with
+# Cython < 3.1 (requirements/pyproj-build.txt), while shapely 2.2 needs Cython >= 3.1: pyproj goes first,
+# alone, with that constraint.
 NATIVE_FROM_SOURCE := shapely,pyproj,pyogrio,rtree
-PIP := PIP_CONSTRAINT=$(CURDIR)/requirements/build-constraints.txt $(PY) -m pip install -q --disable-pip-version-check
+PIP := $(PY) -m pip install -q --disable-pip-version-check
+PIP_PYPROJ := PIP_CONSTRAINT=$(CURDIR)/requirements/pyproj-build.txt $(PIP) --no-binary pyproj
+PYPROJ_SPEC = "$$(grep -h '^pyproj' requirements/runtime.txt)"
 
-$(VENV)/.stamp: requirements/runtime.txt requirements/dev.txt requirements/build-constraints.txt
+$(VENV)/.stamp: requirements/runtime.txt requirements/dev.txt requirements/pyproj-build.txt
 	@[ -x $(PY) ] || /usr/bin/python3 -m venv --system-site-packages $(VENV)
+	$(PIP_PYPROJ) $(PYPROJ_SPEC)
 	$(PIP) --no-binary $(NATIVE_FROM_SOURCE) -r requirements/dev.txt
 	@$(MAKE) --no-print-directory system-libs
 	@$(PY) -c "import qgis.core, numpy, shapely, geopandas, pyproj, rtree; assert numpy.__version__ < '2'" \
@@ -61,8 +66,11 @@ system-libs:  # rebuild any native package that does not link the system library
 	@bad=$$($(PY) scripts/check_system_libs.py --names); \
 	if [ -n "$$bad" ]; then \
 	  echo "Rebuilding against the system libraries: $$bad"; \
-	  specs=""; for n in $$bad; do specs="$$specs $$(grep -h -i "^$$n" requirements/runtime.txt)"; done; \
-	  $(PIP) --force-reinstall --no-deps --no-binary $(NATIVE_FROM_SOURCE) $$specs; \
+	  for n in $$bad; do \
+	    spec="$$(grep -h -i "^$$n" requirements/runtime.txt)"; \
+	    if [ "$$n" = pyproj ]; then $(PIP_PYPROJ) --force-reinstall --no-deps "$$spec"; \
+	    else $(PIP) --force-reinstall --no-deps --no-binary $$n "$$spec"; fi; \
+	  done; \
 	fi
 	@$(PY) scripts/check_system_libs.py
 
