@@ -82,3 +82,34 @@ def test_too_old_shapely_is_reported(monkeypatch):
     monkeypatch.setattr(deps.importlib.metadata, "version", lambda dist: "1.8.5")
     missing = deps.missing_dependencies((("shapely", "shapely", "shapely>=2"),))
     assert missing and "older than 2.0" in missing[0].reason
+
+
+def test_grids_tab_drives_the_grid_algorithms_and_the_whose_tool(qgis_iface, monkeypatch, demo_city_gpkg):
+    from qgis.core import QgsProject
+    from qgis.PyQt.QtWidgets import QPushButton
+
+    from gridgov.layers.hierarchy import hierarchy_layers
+
+    plugin = gridgov.classFactory(qgis_iface)
+    plugin.initGui()
+    opened = []
+    monkeypatch.setattr(plugin, "_open_algorithm", opened.append)
+    try:
+        plugin.dock = None
+        dock = plugin._ensure_dock()
+        panel = dock.pages["tab_grids"]
+        for algorithm_id, button in panel.buttons.items():
+            button.click()
+            assert opened[-1] == algorithm_id
+        assert len(opened) == 5
+        panel.load(str(demo_city_gpkg))
+        assert {"street", "community", "grid", "microgrid", "dedicated"} <= set(hierarchy_layers(QgsProject.instance()))
+        whose = panel.findChild(QPushButton, "btn_whose")
+        whose.setChecked(True)
+        assert plugin.whose_action.isChecked()
+        assert qgis_iface.mapCanvas().mapTool() is plugin.whose_tool
+        whose.setChecked(False)
+        assert qgis_iface.mapCanvas().mapTool() is not plugin.whose_tool
+    finally:
+        plugin.unload()
+        QgsProject.instance().clear()
