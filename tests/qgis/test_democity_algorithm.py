@@ -51,10 +51,11 @@ def test_outputs_written(demo_outputs):
 def test_project_opens_with_styled_groups(demo_outputs):
     project = QgsProject()
     assert project.read(demo_outputs["PROJECT"])
-    groups = [g.name() for g in project.layerTreeRoot().children()]
-    levels = ("街道 Streets", "社区 Communities", "网格 Grids", "微网格 Micro-grids", "专属网格 Dedicated grids")
-    for expected in levels:
-        assert expected in groups
+    groups = {g.name(): g for g in project.layerTreeRoot().children()}
+    assert {"工单 Work orders", "网格体系 Grid hierarchy", "底图 Base"} <= set(groups)
+    in_hierarchy = [node.name() for node in groups["网格体系 Grid hierarchy"].findLayers()]
+    levels = ["专属网格 Dedicated grids", "街道 Streets", "社区 Communities", "网格 Grids", "微网格 Micro-grids"]
+    assert in_hierarchy[:5] == levels
     layers = project.mapLayers().values()
     assert all(layer.isValid() for layer in layers)
     grids = next(layer for layer in layers if layer.name() == "网格 Grids")
