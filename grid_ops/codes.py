@@ -16,9 +16,33 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
+from gridgov.grid_ops.regions import order_west_east_north_south
+
 GRID_CODE_RE = re.compile(r"^([0-9]{6})([0-9]{3})([0-9]{3})([0-9]{2,3})$")
 MICRO_CODE_RE = re.compile(r"^([0-9]{14,15})([0-9]{3})$")
 DEDICATED_CODE_RE = re.compile(r"^([0-9]{6})Z([0-9]{2})([0-9]{3})$")
+STREET_CODE_RE = re.compile(r"^[0-9]{9}$")
+COMMUNITY_CODE_RE = re.compile(r"^[0-9]{12}$")
+
+#: The levels of the hierarchy, street first.
+LEVELS = ("street", "community", "grid", "microgrid", "dedicated")
+#: The code format of each level (DESIGN.md §4) and how a message names it.
+LEVEL_CODE_RE = {
+    "street": STREET_CODE_RE,
+    "community": COMMUNITY_CODE_RE,
+    "grid": GRID_CODE_RE,
+    "microgrid": MICRO_CODE_RE,
+    "dedicated": DEDICATED_CODE_RE,
+}
+LEVEL_FORMATS = {
+    "street": "9-digit street code",
+    "community": "12-digit community code",
+    "grid": "14-digit (CJ/T 213) or 15-digit (DB11/T 2157) grid code",
+    "microgrid": "grid code + 3 digits (17 or 18 digits)",
+    "dedicated": "dedicated-grid code <6 digits>Z<2><3>",
+}
 
 
 @dataclass(frozen=True)
@@ -91,18 +115,10 @@ def dedicated_code(admin: str, kind: int, sequence: int) -> str:
 def check_code(code: str, level: str = "grid") -> str | None:
     """None when ``code`` is a well-formed code of ``level``; else what is wrong with it."""
     text = "" if code is None else str(code).strip()
-    patterns = {
-        "street": (re.compile(r"^[0-9]{9}$"), "9 digits"),
-        "community": (re.compile(r"^[0-9]{12}$"), "12 digits"),
-        "grid": (GRID_CODE_RE, "14 (CJ/T 213) or 15 (DB11/T 2157) digits"),
-        "microgrid": (MICRO_CODE_RE, "a 14/15-digit grid code plus 3 digits"),
-        "dedicated": (DEDICATED_CODE_RE, "<6-digit admin>Z<2-digit kind><3-digit sequence>"),
-    }
-    if level not in patterns:
+    if level not in LEVEL_CODE_RE:
         raise ValueError(f"unknown level {level!r}")
-    pattern, expected = patterns[level]
-    if not pattern.fullmatch(text):
-        return f"{text!r} is not {expected}"
+    if not LEVEL_CODE_RE[level].fullmatch(text):
+        return f"{text!r} is not a {LEVEL_FORMATS[level]}"
     if level == "grid" and int(GRID_CODE_RE.fullmatch(text).group(4)) == 0:
         return f"{text!r} has grid sequence 0"
     if level == "microgrid" and text.endswith("000"):
@@ -110,13 +126,17 @@ def check_code(code: str, level: str = "grid") -> str | None:
     return None
 
 
+def level_of_code(code: str) -> str | None:
+    """The level a well-formed code belongs to, from its format (None when none fits)."""
+    for level in ("dedicated", "microgrid", "grid", "community", "street"):
+        if LEVEL_CODE_RE[level].fullmatch(code):
+            return level
+    return None
+
+
 def renumber(parents: list[str], xs, ys, digits: int = 15) -> list[str]:
     """New unit-grid codes: inside each parent (12-digit community code), sequence west→east,
     north→south from the centroids ``xs``, ``ys``. Same order in, same order out."""
-    import numpy as np
-
-    from gridgov.grid_ops.regions import order_west_east_north_south
-
     parents = [str(p) for p in parents]
     xs = np.asarray(xs, dtype=float)
     ys = np.asarray(ys, dtype=float)

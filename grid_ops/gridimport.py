@@ -19,7 +19,7 @@ import pandas as pd
 from gridgov.grid_ops import codes
 
 STANDARD_FIELDS = ("code", "name", "level", "parent_code", "manager", "phone", "households", "priority")
-LEVELS = ("street", "community", "grid", "microgrid", "dedicated")
+LEVELS = codes.LEVELS
 
 #: Field names seen in the wild for each standard field (compared lower-case, without spaces,
 #: underscores or hyphens). Pinyin initials (wgbm = 网格编码) are common in Chinese exports.
@@ -130,21 +130,6 @@ def normalise_code(value) -> str:
     return text.upper() if "z" in text else text
 
 
-def level_from_code(code: str) -> str | None:
-    """The level a well-formed code belongs to, from its format."""
-    if codes.DEDICATED_CODE_RE.fullmatch(code):
-        return "dedicated"
-    if codes.MICRO_CODE_RE.fullmatch(code):
-        return "microgrid"
-    if codes.GRID_CODE_RE.fullmatch(code):
-        return "grid"
-    if re.fullmatch(r"[0-9]{12}", code):
-        return "community"
-    if re.fullmatch(r"[0-9]{9}", code):
-        return "street"
-    return None
-
-
 def standardise(frame: gpd.GeoDataFrame, mapping: dict[str, str | None], level: str) -> gpd.GeoDataFrame:
     """Standard fields for every row, plus ``import_status`` and ``problem`` (row and field named).
 
@@ -167,14 +152,14 @@ def standardise(frame: gpd.GeoDataFrame, mapping: dict[str, str | None], level: 
     for i, c in enumerate(code):
         if not c:
             problems[i].append(f"row {i + 1}: field {mapping.get('code') or 'code'} is empty")
-        elif level_from_code(c) not in (level, None) and level != "dedicated":
-            problems[i].append(f"row {i + 1}: code {c} looks like a {level_from_code(c)} code, not a {level} code")
-        elif level_from_code(c) is None:
+        elif codes.level_of_code(c) not in (level, None) and level != "dedicated":
+            problems[i].append(f"row {i + 1}: code {c} looks like a {codes.level_of_code(c)} code, not a {level} code")
+        elif codes.level_of_code(c) is None:
             problems[i].append(f"row {i + 1}: code {c!r} is not a valid {level} code")
     parent = column("parent_code").map(normalise_code).reset_index(drop=True)
     if not mapping.get("parent_code") and level in ("grid", "microgrid", "community"):
         width = {"grid": 12, "community": 9}.get(level)
-        parent = pd.Series([(c[:width] if width else c[:-3]) if level_from_code(c) == level else "" for c in code])
+        parent = pd.Series([(c[:width] if width else c[:-3]) if codes.level_of_code(c) == level else "" for c in code])
     out = pd.DataFrame(
         {
             "code": code,

@@ -15,6 +15,7 @@ import numpy as np
 import shapely
 
 from gridgov.grid_ops.regions import order_west_east_north_south
+from gridgov.grid_ops.shapes import polygonal
 
 CELL_TYPES = ("square", "hexagon")
 
@@ -30,11 +31,7 @@ def _square_cells(bounds: tuple[float, float, float, float], size: float) -> np.
 
 
 def _hexagon_cells(bounds: tuple[float, float, float, float], size: float) -> np.ndarray:
-    """Flat-topped hexagons of ``size`` across flats... measured as the side length × √3 = width.
-
-    ``size`` is the distance between opposite edges (as QGIS's "Create grid" spacing), so a cell's
-    area is (√3/2)·size².
-    """
+    """Flat-topped hexagons; ``size`` is the distance between opposite edges, so a cell's area is (√3/2)·size²."""
     minx, miny, maxx, maxy = bounds
     r = size / math.sqrt(3)  # circumradius (side length) for flat-to-flat distance ``size``
     dx = 1.5 * r  # column spacing
@@ -109,8 +106,7 @@ def build_grid(
         cells = cells[shapely.intersects(geom, cells)]
         covered = shapely.covers(geom, cells)
         pieces = np.where(covered, cells, shapely.intersection(cells, geom))
-        pieces = [_largest_polygonal(p) for p in pieces]
-        pieces = [p for p in pieces if p is not None and p.area > 0]
+        pieces = [p for p in map(polygonal, pieces) if not p.is_empty]
         pieces = _merge_small(pieces, min_fraction * full_area)
         cx = np.array([p.centroid.x for p in pieces])
         cy = np.array([p.centroid.y for p in pieces])
@@ -134,13 +130,6 @@ def build_grid(
     out = out.sort_values("grid_code", kind="stable").reset_index(drop=True)
     out["area_m2"] = out.geometry.area.round(1)
     return out
-
-
-def _largest_polygonal(geom):
-    parts = [g for g in shapely.get_parts(geom) if g.geom_type == "Polygon" and g.area > 0]
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
 
 
 def _merge_small(pieces: list, min_area: float) -> list:

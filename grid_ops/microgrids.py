@@ -22,6 +22,7 @@ import shapely
 
 from gridgov.grid_ops import codes
 from gridgov.grid_ops.regions import order_west_east_north_south
+from gridgov.grid_ops.shapes import polsby_popper, polygonal
 
 #: Angles (degrees) of the straight cuts tried at every bisection, besides the shape's own axes.
 CUT_ANGLES = tuple(range(0, 180, 5))
@@ -44,22 +45,6 @@ GOOD_BALANCE = 0.12
 GRID_SIZE = 0.001
 #: Sample points per polygon when area stands in for households.
 AREA_SAMPLES = 900
-
-
-@dataclass(frozen=True)
-class SplitOptions:
-    """How a polygon is split; ``target`` is households (or m² without households) per micro-grid."""
-
-    target: float
-    min_parts: int = 1
-    max_parts: int = 999
-    road_tolerance: float = ROAD_CUT_TOLERANCE
-
-
-def polsby_popper(geom: shapely.Geometry) -> float:
-    """Compactness 4πA/P²: 1 for a disc, about 0.785 for a square, near 0 for a sliver."""
-    perimeter = shapely.length(geom)
-    return float(4 * math.pi * shapely.area(geom) / perimeter**2) if perimeter > 0 else 0.0
 
 
 def _area_samples(poly: shapely.Geometry, n: int = AREA_SAMPLES) -> tuple[np.ndarray, np.ndarray]:
@@ -101,18 +86,8 @@ def _half_planes(poly: shapely.Geometry, angle: float, offset: float) -> tuple[s
             (px + vx * big - ux * big, py + vy * big - uy * big),
         ]
     )
-    near = _polygonal(shapely.intersection(poly, below, grid_size=GRID_SIZE))
-    return near, _polygonal(shapely.difference(poly, near, grid_size=GRID_SIZE))
-
-
-def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
-    """The polygons of an overlay result (snap rounding can leave stray lines or points)."""
-    if geom.geom_type in ("Polygon", "MultiPolygon"):
-        return geom
-    polys = [g for g in shapely.get_parts(geom) if g.geom_type == "Polygon" and g.area > 0]
-    if not polys:
-        return shapely.Polygon()
-    return polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
+    near = polygonal(shapely.intersection(poly, below, grid_size=GRID_SIZE))
+    return near, polygonal(shapely.difference(poly, near, grid_size=GRID_SIZE))
 
 
 def _n_pieces(geom: shapely.Geometry) -> int:
@@ -139,8 +114,8 @@ def _regroup(poly, below, above, xy, w, mask):
 
     main_b, strays_b = split_side(below, mask)
     _, strays_a = split_side(above, ~mask)
-    new_below = _polygonal(shapely.union_all([main_b, *strays_a], grid_size=GRID_SIZE)) if strays_a else main_b
-    new_above = _polygonal(shapely.difference(poly, new_below, grid_size=GRID_SIZE))
+    new_below = polygonal(shapely.union_all([main_b, *strays_a], grid_size=GRID_SIZE)) if strays_a else main_b
+    new_above = polygonal(shapely.difference(poly, new_below, grid_size=GRID_SIZE))
     new_mask = mask.copy()
     for piece in strays_a:
         new_mask |= shapely.contains_xy(piece, xy[:, 0], xy[:, 1])
@@ -232,8 +207,8 @@ def _road_cuts(poly, xy, w, fraction, roads, tolerance) -> list[_Cut]:
         if err > tolerance or key in seen:
             continue
         seen.add(key)
-        below = _polygonal(shapely.union_all([pieces[i] for i in order[:j]], grid_size=GRID_SIZE))
-        above = _polygonal(shapely.difference(poly, below, grid_size=GRID_SIZE))
+        below = polygonal(shapely.union_all([pieces[i] for i in order[:j]], grid_size=GRID_SIZE))
+        above = polygonal(shapely.difference(poly, below, grid_size=GRID_SIZE))
         if _n_pieces(below) != 1 or _n_pieces(above) != 1:
             continue
         mask = np.isin(owner, order[:j])
@@ -291,7 +266,7 @@ def _merge_stray_pieces(parts: list[shapely.Geometry], keep: int | None = None) 
     for stray in strays:
         shared = [shapely.length(shapely.intersection(stray.boundary, m.boundary)) for m in main]
         target = int(np.argmax(shared))
-        main[target] = _polygonal(shapely.union(main[target], stray, grid_size=GRID_SIZE))
+        main[target] = polygonal(shapely.union(main[target], stray, grid_size=GRID_SIZE))
     return main
 
 
@@ -324,7 +299,7 @@ def _exact_partition(poly: shapely.Geometry, parts: list[shapely.Geometry]) -> l
     out = []
     for faces_of_part in groups:
         if faces_of_part:
-            merged = _polygonal(shapely.union_all(faces_of_part, grid_size=GRID_SIZE))
+            merged = polygonal(shapely.union_all(faces_of_part, grid_size=GRID_SIZE))
             out.append(merged)
     return _merge_stray_pieces(out)
 
@@ -386,12 +361,14 @@ def split_grids(
         # households decide the split where there are enough of them to share out; a park or a
         # factory with a handful of flats is split by area instead
         by_households = len(mine) >= 2 * k and w.sum() >= 0.5 * k * target
-        if by_households:
-            pass
-        elif households is not None:  # a park or a factory: no households, as few micro-grids as allowed
-            k = max(1, min_parts)
-        else:  # no household layer at all: the target is an area in m²
-            k = parts_for(float(poly.area), target, min_parts, max_parts)
+        if not by_households:
+            # a park or a factory gets as few micro-grids as allowed; with no household layer at
+            # all the target is an area in m²
+            k = (
+                max(1, min_parts)
+                if households is not None
+                else parts_for(float(poly.area), target, min_parts, max_parts)
+            )
         local_roads = None
         if road_tree is not None and k > 1:
             near = road_tree.query(poly, predicate="intersects")
@@ -434,13 +411,7 @@ def split_grids(
 
 def evenness(micro: gpd.GeoDataFrame, value: str = "households") -> pd.DataFrame:
     """Per grid: number of micro-grids, min, max and max/min of ``value`` (households or area)."""
-    frame = micro.copy()
-    frame["_v"] = (
-        np.where(frame["weight_basis"] == "households", frame["households"], frame["area_m2"])
-        if value == "auto"
-        else frame[value]
-    )
-    stats = frame.groupby("grid_code")["_v"].agg(parts="count", min="min", max="max")
+    stats = micro.groupby("grid_code")[value].agg(parts="count", min="min", max="max")
     stats["ratio"] = np.where(stats["min"] > 0, stats["max"] / stats["min"].where(stats["min"] > 0), np.inf)
     stats.loc[stats["parts"] == 1, "ratio"] = 1.0
     return stats.reset_index()

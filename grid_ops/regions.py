@@ -16,6 +16,8 @@ import shapely
 from scipy.cluster.vq import kmeans2
 from scipy.spatial import cKDTree
 
+from gridgov.grid_ops.shapes import polsby_popper
+
 
 def adjacency(polygons: Sequence[shapely.Geometry], min_shared: float = 1.0) -> list[set[int]]:
     """Neighbours of each polygon: those sharing an edge at least ``min_shared`` metres long."""
@@ -133,9 +135,7 @@ def absorb_slivers(
     groups = list(group) if group is not None else [0] * len(geoms)
 
     def is_sliver(g: shapely.Geometry) -> bool:
-        perimeter = g.length
-        compact = 4 * np.pi * g.area / perimeter**2 if perimeter > 0 else 0.0
-        return g.area < min_area or compact < min_compactness
+        return g.area < min_area or polsby_popper(g) < min_compactness
 
     alive = [True] * len(geoms)
     for _ in range(3):  # a merged sliver can leave a neighbour still thin: a few passes settle it

@@ -7,14 +7,14 @@ outside_parent, duplicate_code, bad_code, orphan. Each error is a row with ``err
 of the jurisdiction.
 
 Why it is fast: the costly overlays are only run where a cheap test says there is something to
-measure. Overlaps are found with an STRtree and the ``overlaps`` predicate (no geometry built for
-the many neighbours that only touch); a child that its parent covers (a prepared predicate) needs
-no difference; gaps are measured by area first and built only where the areas do not add up.
+measure. Overlaps are found by shrinking each grid a few millimetres and asking a prepared
+"intersects" (neighbours that only share an edge drop out, no geometry is built for them); a child
+its parent properly contains adds its area to the parent without an overlay; gaps are measured by
+area first and built only where the areas do not add up.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -23,28 +23,11 @@ import pandas as pd
 import shapely
 
 from gridgov.grid_ops import codes
+from gridgov.grid_ops.shapes import polygonal
 
 ERROR_TYPES = ("gap", "overlap", "sliver", "invalid_geometry", "outside_parent", "duplicate_code", "bad_code", "orphan")
-LEVELS = ("street", "community", "grid", "microgrid", "dedicated")
-
 #: Overlaps narrower than this (m) are not looked for: their area is below any sensible MIN_AREA.
 OVERLAP_PROBE = 0.005
-
-#: The code format of each level (DESIGN.md §4).
-LEVEL_CODE_RE = {
-    "street": re.compile(r"^[0-9]{9}$"),
-    "community": re.compile(r"^[0-9]{12}$"),
-    "grid": codes.GRID_CODE_RE,
-    "microgrid": codes.MICRO_CODE_RE,
-    "dedicated": codes.DEDICATED_CODE_RE,
-}
-LEVEL_NAMES = {
-    "street": "9-digit street code",
-    "community": "12-digit community code",
-    "grid": "14-digit (CJ/T 213) or 15-digit (DB11/T 2157) grid code",
-    "microgrid": "grid code + 3 digits (17 or 18 digits)",
-    "dedicated": "dedicated-grid code <6 digits>Z<2><3>",
-}
 
 
 @dataclass(frozen=True)
@@ -70,7 +53,7 @@ def guess_level(codes_: pd.Series) -> str:
     sample = codes_.dropna().astype(str).str.strip()
     if sample.empty:
         return "grid"
-    scores = {lvl: sample.str.match(rx.pattern).mean() for lvl, rx in LEVEL_CODE_RE.items()}
+    scores = {lvl: sample.str.match(rx.pattern).mean() for lvl, rx in codes.LEVEL_CODE_RE.items()}
     best = max(scores, key=lambda k: scores[k])
     return best if scores[best] > 0 else "grid"
 
@@ -138,7 +121,7 @@ def validate_grids(
     for i in np.flatnonzero(~valid & ~empty):
         reason = shapely.is_valid_reason(geoms[i])
         fixed = shapely.make_valid(geoms[i])
-        fixed = _polygonal(fixed)
+        fixed = polygonal(fixed)
         detail = f"invalid geometry: {reason}" + ("; repaired" if opts.repair else "")
         rows.append(_row("invalid_geometry", code[i], detail, shapely.area(fixed), geoms[i]))
         if opts.repair:
@@ -148,11 +131,11 @@ def validate_grids(
     repaired = gpd.GeoSeries(geoms, crs=grids.crs) if opts.repair else None
 
     # codes: malformed, duplicated
-    pattern = LEVEL_CODE_RE[level]
+    pattern = codes.LEVEL_CODE_RE[level]
     for i, c in enumerate(code):
         if not pattern.fullmatch(c):
             where = geoms[i] if not empty[i] else None
-            rows.append(_row("bad_code", c, f"{c!r} is not a {LEVEL_NAMES[level]}", 0.0, where))
+            rows.append(_row("bad_code", c, f"{c!r} is not a {codes.LEVEL_FORMATS[level]}", 0.0, where))
     dup = code[code.duplicated(keep=False) & (code != "")]
     for i, c in dup.items():
         n = int((code == c).sum())
@@ -192,7 +175,7 @@ def validate_grids(
         seen.add(key)
         if priorities is not None and priorities[ia] != priorities[ib]:
             continue  # dedicated grids of different priority may overlap: the higher one wins
-        inter = _polygonal(shapely.intersection(geoms[ia], geoms[ib]))
+        inter = polygonal(shapely.intersection(geoms[ia], geoms[ib]))
         if inter.area <= opts.min_area:
             continue
         what = "dedicated grids of equal priority overlap" if priorities is not None else "grids overlap"
@@ -283,7 +266,7 @@ def _check_parents(link: _ParentLink, code, geoms, usable, opts) -> list[dict]:
     if len(suspects):
         buffered = shapely.buffer(link.geoms[link.target[suspects]], opts.tolerance)
         for i, b in zip(suspects, buffered):
-            outside = _polygonal(shapely.difference(geoms[i], b))
+            outside = polygonal(shapely.difference(geoms[i], b))
             if outside.area > opts.min_area:
                 detail = f"{outside.area:.1f} m² lies outside parent {link.claimed[i]} (beyond {opts.tolerance:g} m)"
                 rows.append(_row("outside_parent", code[i], detail, outside.area, outside))
@@ -318,7 +301,7 @@ def _gaps_per_parent(link: _ParentLink, geoms, idx, tree, in_overlap, opts):
     covered_total = float(summed.sum())
     for j in np.flatnonzero((p_area - summed > opts.min_area) | overlapping):
         mine = tree.geometries[tree.query(p_geoms[j], predicate="intersects")]
-        local = _polygonal(shapely.difference(p_geoms[j], shapely.union_all(mine)))
+        local = polygonal(shapely.difference(p_geoms[j], shapely.union_all(mine)))
         covered_total += (p_area[j] - local.area) - summed[j]  # measured directly here
         gaps.extend(shapely.get_parts(local))
     return gaps, covered_total, float(p_area.sum())
@@ -346,15 +329,3 @@ def _usable(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def _fill_holes(geom: shapely.Geometry) -> shapely.Geometry:
     return shapely.union_all([shapely.Polygon(p.exterior) for p in shapely.get_parts(geom)])
-
-
-def _polygonal(geom) -> shapely.Geometry:
-    if geom is None:
-        return shapely.Polygon()
-    if geom.geom_type in ("Polygon", "MultiPolygon"):
-        return geom
-    polys = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
-    flat = [q for g in polys for q in shapely.get_parts(g)]
-    if not flat:
-        return shapely.Polygon()
-    return flat[0] if len(flat) == 1 else shapely.MultiPolygon(flat)

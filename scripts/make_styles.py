@@ -7,8 +7,11 @@ and every later one.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
+
+os.environ.setdefault("QT_HASH_SEED", "0")  # stable XML attribute order, so regenerated styles diff cleanly
 
 from qgis.core import (
     QgsApplication,
@@ -80,6 +83,18 @@ def outline(color: str, width: float, style: str = "solid", fill: str = "transpa
     )
 
 
+def categorized_fills(field: str, palette: dict[str, tuple[str, str]], alpha: int, width: float):
+    """One translucent fill per value: ``palette`` maps value -> (colour, legend label)."""
+    categories = []
+    for value, (color, label) in palette.items():
+        c = QColor(color)
+        symbol = QgsFillSymbol.createSimple(
+            {"color": f"{c.red()},{c.green()},{c.blue()},{alpha}", "outline_color": color, "outline_width": str(width)}
+        )
+        categories.append(QgsRendererCategory(value, symbol, label))
+    return QgsCategorizedSymbolRenderer(field, categories)
+
+
 def save(layer: QgsVectorLayer, name: str) -> None:
     path = STYLES / f"{name}.qml"
     message, ok = layer.saveNamedStyle(str(path))
@@ -131,18 +146,7 @@ def main() -> None:
         "market": ("#a65628", "农贸市场 Market"),
         "industrial_park": ("#666666", "产业园区 Industrial park"),
     }
-    categories = []
-    for kind, (color, label) in palette.items():
-        c = QColor(color)
-        symbol = QgsFillSymbol.createSimple(
-            {
-                "color": f"{c.red()},{c.green()},{c.blue()},70",
-                "outline_color": color,
-                "outline_width": "0.45",
-            }
-        )
-        categories.append(QgsRendererCategory(kind, symbol, label))
-    dedicated.setRenderer(QgsCategorizedSymbolRenderer("kind", categories))
+    dedicated.setRenderer(categorized_fills("kind", palette, alpha=70, width=0.45))
     labels(dedicated, "name", 7.5, "#222222", 30000)
     save(dedicated, "dedicated_grids")
 
@@ -195,14 +199,7 @@ def main() -> None:
         "bad_code": ("#fb9a99", "编码错误 Bad code"),
         "orphan": ("#33a02c", "无上级 Orphan"),
     }
-    categories = []
-    for kind, (color, label) in error_palette.items():
-        c = QColor(color)
-        symbol = QgsFillSymbol.createSimple(
-            {"color": f"{c.red()},{c.green()},{c.blue()},150", "outline_color": color, "outline_width": "0.8"}
-        )
-        categories.append(QgsRendererCategory(kind, symbol, label))
-    errors.setRenderer(QgsCategorizedSymbolRenderer("error_type", categories))
+    errors.setRenderer(categorized_fills("error_type", error_palette, alpha=150, width=0.8))
     save(errors, "validation_errors")
 
     hot = polygon_layer("field=pattern:string")

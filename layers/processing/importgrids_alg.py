@@ -14,16 +14,11 @@ from qgis.core import (
     QgsProcessingParameterField,
 )
 
+from gridgov.grid_ops.codes import LEVELS
+from gridgov.layers.hierarchy import LEVELS as HIERARCHY_LEVELS
 from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_source, tr, write_frame
 
-LEVELS = ("street", "community", "grid", "microgrid", "dedicated")
-STYLE_OF_LEVEL = {
-    "street": "streets",
-    "community": "communities",
-    "grid": "grids",
-    "microgrid": "microgrids",
-    "dedicated": "dedicated_grids",
-}
+STYLE_OF_LEVEL = {level: style for level, _layer, _code, _title, style in HIERARCHY_LEVELS}
 MAPPED = (
     ("CODE_FIELD", "code", "Code field"),
     ("NAME_FIELD", "name", "Name field"),
@@ -81,7 +76,7 @@ class ImportGridsAlgorithm(GridGovAlgorithm):
 
         frame, source = read_source(self, parameters, self.INPUT, context, feedback)
         frame = frame.drop(columns=["_fid"])
-        level = LEVELS[self.parameterAsEnum(parameters, self.LEVEL, context)]
+        level = LEVELS[self.parameterAsEnum(parameters, self.LEVEL, context)]  # enum in codes.LEVELS order
         guessed = guess_mapping([c for c in frame.columns if c != frame.geometry.name])
         mapping = {}
         for param, field, _ in MAPPED:

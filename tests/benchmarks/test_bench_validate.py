@@ -39,7 +39,9 @@ def synthetic_city(seed: int = 1) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, i
     micro = gpd.GeoDataFrame({"parent": parent_of}, geometry=cells, crs="EPSG:4547")
     parents = micro.dissolve("parent").reset_index()
     # 15-digit grid codes: 20 streets x 10 communities x 100 grids
-    parents["code"] = [f"440399{p // 1000 + 1:03d}{(p // 100) % 10 + 1:03d}{p % 100 + 1:03d}" for p in parents["parent"]]
+    parents["code"] = [
+        f"440399{p // 1000 + 1:03d}{(p // 100) % 10 + 1:03d}{p % 100 + 1:03d}" for p in parents["parent"]
+    ]
     micro = micro.merge(parents[["parent", "code"]].rename(columns={"code": "pcode"}), on="parent")
     micro["seq"] = micro.groupby("parent").cumcount() + 1
     micro["code"] = micro["pcode"] + micro["seq"].map(lambda s: f"{s:03d}")

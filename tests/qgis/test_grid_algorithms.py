@@ -8,24 +8,9 @@ from pathlib import Path
 
 import processing
 import pytest
-from qgis.core import QgsApplication, QgsVectorFileWriter, QgsVectorLayer
+from qgis.core import QgsVectorFileWriter, QgsVectorLayer
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-
-
-@pytest.fixture(scope="module")
-def provider(qgis_processing):
-    from gridgov.layers.processing.provider import GridGovProvider
-
-    registry = QgsApplication.processingRegistry()
-    existing = registry.providerById("gridgov")
-    if existing is not None:
-        yield existing
-        return
-    prov = GridGovProvider()
-    registry.addProvider(prov)
-    yield prov
-    registry.removeProvider(prov)
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +29,8 @@ def _rows(layer) -> list[dict]:
     return [dict(zip(names, f.attributes())) for f in layer.getFeatures()]
 
 
-def test_grid_algorithms_listed(provider):
-    ids = {alg.id() for alg in provider.algorithms()}
+def test_grid_algorithms_listed(gridgov_provider):
+    ids = {alg.id() for alg in gridgov_provider.algorithms()}
     assert {
         "gridgov:importgrids",
         "gridgov:buildgrid",
@@ -53,11 +38,11 @@ def test_grid_algorithms_listed(provider):
         "gridgov:validategrids",
         "gridgov:renumbergrids",
     } <= ids
-    for alg in provider.algorithms():
+    for alg in gridgov_provider.algorithms():
         assert alg.shortHelpString(), alg.id()
 
 
-def test_golden_damaged_grid_set(provider):
+def test_golden_damaged_grid_set(gridgov_provider):
     result = processing.run(
         "gridgov:validategrids",
         {
@@ -100,7 +85,7 @@ def test_golden_damaged_grid_set(provider):
     }
 
 
-def test_validate_demo_grids_clean(demo_gpkg, provider):
+def test_validate_demo_grids_clean(demo_gpkg, gridgov_provider):
     result = processing.run(
         "gridgov:validategrids",
         {
@@ -115,7 +100,7 @@ def test_validate_demo_grids_clean(demo_gpkg, provider):
     assert result["COVERAGE_PCT"] == pytest.approx(100.0, abs=1e-3)
 
 
-def test_buildgrid_clipped_to_communities(demo_gpkg, provider):
+def test_buildgrid_clipped_to_communities(demo_gpkg, gridgov_provider):
     result = processing.run(
         "gridgov:buildgrid",
         {
@@ -146,7 +131,7 @@ def test_buildgrid_clipped_to_communities(demo_gpkg, provider):
     assert check["COVERAGE_PCT"] == pytest.approx(100.0, abs=0.01)
 
 
-def test_buildgrid_hexagons_over_an_extent(provider):
+def test_buildgrid_hexagons_over_an_extent(gridgov_provider):
     result = processing.run(
         "gridgov:buildgrid",
         {
@@ -166,7 +151,7 @@ def test_buildgrid_hexagons_over_an_extent(provider):
     assert all(r["grid_code"].startswith("HX") and len(r["grid_code"]) == 6 for r in _rows(cells))
 
 
-def test_split_microgrids_even_and_nested(demo_gpkg, provider):
+def test_split_microgrids_even_and_nested(demo_gpkg, gridgov_provider):
     grids = _layer(demo_gpkg, "grids")
     grids.setSubsetString("\"community_code\" IN ('440399003002', '440399005004')")
     result = processing.run(
@@ -211,7 +196,7 @@ def _export(layer: QgsVectorLayer, path: Path, driver: str) -> Path:
 
 
 @pytest.mark.parametrize("driver,suffix", [("ESRI Shapefile", ".shp"), ("GeoJSON", ".geojson")])
-def test_import_other_field_names(tmp_path, provider, driver, suffix):
+def test_import_other_field_names(tmp_path, gridgov_provider, driver, suffix):
     source = QgsVectorLayer(
         "Polygon?crs=EPSG:4547&field=WGBM:string&field=WGMC:string&field=WGY:string&field=LXDH:string&field=HS:integer",
         "foreign",
@@ -245,7 +230,7 @@ def test_import_other_field_names(tmp_path, provider, driver, suffix):
     assert result["PROBLEMS"] == 1
 
 
-def test_renumber_west_east_north_south(provider):
+def test_renumber_west_east_north_south(gridgov_provider):
     layer = QgsVectorLayer("Polygon?crs=EPSG:4547&field=grid_code:string&field=community_code:string", "g", "memory")
     from qgis.core import QgsFeature, QgsGeometry
 

@@ -15,12 +15,22 @@ from gridgov.grid_ops.lattice import build_grid
 from gridgov.grid_ops.microgrids import evenness, polsby_popper, split_grids, split_polygon
 
 
-@pytest.mark.parametrize(("code", "level", "ok"), [
-    ("440399001001001", "grid", True), ("44039900100101", "grid", True), ("440399001001000", "grid", False),
-    ("4403990010010011", "grid", False), ("440399001001001002", "microgrid", True),
-    ("440399001001001000", "microgrid", False), ("440399Z01001", "dedicated", True), ("440399z01001", "dedicated", False),
-    ("440399001", "street", True), ("440399001001", "community", True), ("４４０３９９００１", "street", False),
-])
+@pytest.mark.parametrize(
+    ("code", "level", "ok"),
+    [
+        ("440399001001001", "grid", True),
+        ("44039900100101", "grid", True),
+        ("440399001001000", "grid", False),
+        ("4403990010010011", "grid", False),
+        ("440399001001001002", "microgrid", True),
+        ("440399001001001000", "microgrid", False),
+        ("440399Z01001", "dedicated", True),
+        ("440399z01001", "dedicated", False),
+        ("440399001", "street", True),
+        ("440399001001", "community", True),
+        ("４４０３９９００１", "street", False),
+    ],
+)
 def test_check_code(code, level, ok):
     assert (codes.check_code(code, level) is None) is ok
 
@@ -35,8 +45,7 @@ def test_renumber_west_east_north_south():
 
 
 def test_square_lattice_clipped_and_coded():
-    boundary = gpd.GeoDataFrame({"code": ["440399001001"]}, geometry=[shapely.Point(0, 0).buffer(500)],
-                                crs="EPSG:4547")
+    boundary = gpd.GeoDataFrame({"code": ["440399001001"]}, geometry=[shapely.Point(0, 0).buffer(500)], crs="EPSG:4547")
     grid = build_grid(100, "square", boundary, "code", min_fraction=0.2)
     assert grid.geometry.area.sum() == pytest.approx(boundary.area.iloc[0], rel=1e-9)
     assert grid["grid_code"].is_unique and grid["grid_code"].str.fullmatch(r"440399001001\d{3}").all()
@@ -62,12 +71,12 @@ def test_split_even_by_households_and_by_area():
 
 
 def test_split_grids_follows_a_road_when_it_balances():
-    grid = gpd.GeoDataFrame({"grid_code": ["440399001001001"]}, geometry=[shapely.box(0, 0, 200, 100)],
-                            crs="EPSG:4547")
+    grid = gpd.GeoDataFrame({"grid_code": ["440399001001001"]}, geometry=[shapely.box(0, 0, 200, 100)], crs="EPSG:4547")
     road = gpd.GeoDataFrame(geometry=[shapely.LineString([(97, -10), (97, 110)])], crs="EPSG:4547")
     xs, ys = np.meshgrid(np.arange(5, 200, 10.0), np.arange(5, 100, 10.0))
-    homes = gpd.GeoDataFrame({"hh": np.full(xs.size, 10)}, geometry=shapely.points(xs.ravel(), ys.ravel()),
-                             crs="EPSG:4547")
+    homes = gpd.GeoDataFrame(
+        {"hh": np.full(xs.size, 10)}, geometry=shapely.points(xs.ravel(), ys.ravel()), crs="EPSG:4547"
+    )
     micro = split_grids(grid, "grid_code", 1000, homes, "hh", road)
     assert list(micro["micro_code"]) == ["440399001001001001", "440399001001001002"]
     boundary = shapely.intersection(micro.geometry.iloc[0], micro.geometry.iloc[1])
@@ -80,13 +89,29 @@ def test_split_grids_follows_a_road_when_it_balances():
 def test_guess_mapping_and_standardise():
     cols = ["WGBM", "网格名称", "所属社区编码", "网格员", "联系电话", "户数", "other"]
     mapping = guess_mapping(cols)
-    assert mapping == {"code": "WGBM", "name": "网格名称", "level": None, "parent_code": "所属社区编码",
-                       "manager": "网格员", "phone": "联系电话", "households": "户数", "priority": None}
-    frame = gpd.GeoDataFrame({"WGBM": [4.40399001001001e14, "440399001001 002", None],
-                              "网格名称": ["a", "b", "c"], "所属社区编码": ["440399001001"] * 3,
-                              "网格员": ["张三", None, "李四"], "联系电话": [13800000000.0, "138-0000-0001", None],
-                              "户数": [100, "many", None], "other": [1, 2, 3]},
-                             geometry=[shapely.box(0, 0, 1, 1), None, shapely.box(1, 0, 2, 1)], crs="EPSG:4547")
+    assert mapping == {
+        "code": "WGBM",
+        "name": "网格名称",
+        "level": None,
+        "parent_code": "所属社区编码",
+        "manager": "网格员",
+        "phone": "联系电话",
+        "households": "户数",
+        "priority": None,
+    }
+    frame = gpd.GeoDataFrame(
+        {
+            "WGBM": [4.40399001001001e14, "440399001001 002", None],
+            "网格名称": ["a", "b", "c"],
+            "所属社区编码": ["440399001001"] * 3,
+            "网格员": ["张三", None, "李四"],
+            "联系电话": [13800000000.0, "138-0000-0001", None],
+            "户数": [100, "many", None],
+            "other": [1, 2, 3],
+        },
+        geometry=[shapely.box(0, 0, 1, 1), None, shapely.box(1, 0, 2, 1)],
+        crs="EPSG:4547",
+    )
     out = standardise(frame, mapping, "grid")
     assert list(out["code"]) == ["440399001001001", "440399001001002", ""]
     assert list(out["import_status"]) == ["ok", "problem", "problem"]
@@ -104,8 +129,11 @@ def test_normalise_code_never_raises(value):
 @settings(max_examples=25, deadline=None)
 @given(st.lists(st.one_of(st.none(), st.text(max_size=12), st.integers(-5, 10**6)), min_size=1, max_size=8))
 def test_standardise_keeps_every_row(values):
-    frame = gpd.GeoDataFrame({"code": values, "hh": values}, geometry=[shapely.box(i, 0, i + 1, 1)
-                                                                       for i in range(len(values))], crs="EPSG:4547")
+    frame = gpd.GeoDataFrame(
+        {"code": values, "hh": values},
+        geometry=[shapely.box(i, 0, i + 1, 1) for i in range(len(values))],
+        crs="EPSG:4547",
+    )
     out = standardise(frame, {"code": "code", "households": "hh"}, "grid")
     assert len(out) == len(values)
     assert set(out["import_status"]) <= {"ok", "problem"}
