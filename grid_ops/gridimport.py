@@ -172,10 +172,11 @@ def standardise(frame: gpd.GeoDataFrame, mapping: dict[str, str | None], level: 
     )
     for field, kind in (("households", "households"), ("priority", "priority")):
         raw = column(field).reset_index(drop=True)
-        num = pd.to_numeric(raw, errors="coerce")
+        num = pd.to_numeric(raw, errors="coerce").astype(float)
+        num = num.where(np.isfinite(num) & (num.abs() < 2**31))  # 'INFINITY', 1e300: not a count
         bad = raw.notna() & (raw.astype(str).str.strip() != "") & num.isna()
         for i in np.flatnonzero(bad.to_numpy()):
-            problems[i].append(f"row {i + 1}: {kind} {raw.iloc[i]!r} in field {mapping[field]} is not a number")
+            problems[i].append(f"row {i + 1}: {kind} {raw.iloc[i]!r} in field {mapping[field]} is not a usable number")
         out[field] = num.round().astype("Int64")
     geoms = frame.geometry.reset_index(drop=True)
     for i in np.flatnonzero((geoms.isna() | geoms.is_empty).to_numpy()):
