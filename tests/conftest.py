@@ -13,3 +13,13 @@ if not _link.exists():
     _link.symlink_to(Path("..") / "..", target_is_directory=True)
 if str(PKG_DIR) not in sys.path:
     sys.path.insert(0, str(PKG_DIR))
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def demo_city_20k():
+    """The demo city with 20,000 orders, built once for every engine test that needs it."""
+    from gridgov.grid_ops.democity import build_demo_city
+
+    return build_demo_city(seed=20251, n_orders=20_000)

@@ -12,7 +12,10 @@ from gridgov.layers.processing.base import tr
 def _algorithm_classes() -> list[type]:
     """Imported lazily so the provider module loads even before the engine's dependencies are checked."""
     from gridgov.layers.processing.buildgrid_alg import BuildGridAlgorithm
+    from gridgov.layers.processing.convertcoords_alg import ConvertCoordsAlgorithm
     from gridgov.layers.processing.democity_alg import DemoCityAlgorithm
+    from gridgov.layers.processing.findrepeats_alg import FindRepeatsAlgorithm
+    from gridgov.layers.processing.geolocate_alg import GeolocateAlgorithm
     from gridgov.layers.processing.importgrids_alg import ImportGridsAlgorithm
     from gridgov.layers.processing.renumbergrids_alg import RenumberGridsAlgorithm
     from gridgov.layers.processing.splitmicrogrids_alg import SplitMicrogridsAlgorithm
@@ -25,6 +28,9 @@ def _algorithm_classes() -> list[type]:
         SplitMicrogridsAlgorithm,
         ValidateGridsAlgorithm,
         RenumberGridsAlgorithm,
+        ConvertCoordsAlgorithm,
+        GeolocateAlgorithm,
+        FindRepeatsAlgorithm,
     ]
 
 

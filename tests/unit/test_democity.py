@@ -15,8 +15,8 @@ N_ORDERS = 20_000
 
 
 @pytest.fixture(scope="module")
-def city():
-    return build_demo_city(seed=20251, n_orders=N_ORDERS)
+def city(demo_city_20k):
+    return demo_city_20k
 
 
 def _sha(path) -> str:

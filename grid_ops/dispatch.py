@@ -1,0 +1,72 @@
+"""Dispatch tables (派单表): placed orders grouped by the unit responsible for them, for CSV and XLSX.
+
+A grid centre forwards each order to one responsible person. The summary lists each responsible unit
+with its manager, phone, team and street office and how many orders it received; the detail lists
+every order under its unit. Orders nobody could take (unassigned, unlocated, invalid) are listed
+too, under "待人工处理 (manual)", so nothing silently disappears from the hand-over.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+MANUAL = "待人工处理 manual"
+UNIT_COLUMNS = ["street_office", "resp_level", "resp_code", "responsible", "resp_phone", "team_id"]
+SUMMARY_SHEET = "汇总 Summary"
+DETAIL_SHEET = "派单 Dispatch"
+
+
+def dispatch_tables(
+    placed: pd.DataFrame, extra_columns: list[str] | tuple[str, ...] = ()
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(summary, detail) of a geolocation result; ``extra_columns`` (order id, class ...) go into the detail."""
+    frame = pd.DataFrame(placed).copy()
+    for column in [*UNIT_COLUMNS, "match_method", "problem"]:
+        if column not in frame.columns:
+            frame[column] = ""
+    frame[UNIT_COLUMNS] = frame[UNIT_COLUMNS].fillna("").astype(str)
+    manual = frame["resp_code"] == ""
+    frame.loc[manual, "street_office"] = MANUAL
+    summary = (
+        frame.groupby(UNIT_COLUMNS, dropna=False, sort=True)
+        .agg(
+            orders=("match_method", "size"),
+            on_boundary=("on_boundary", "sum") if "on_boundary" in frame else ("match_method", "size"),
+        )
+        .reset_index()
+    )
+    if "on_boundary" not in frame:
+        summary = summary.drop(columns=["on_boundary"])
+    summary = summary.sort_values(["street_office", "orders"], ascending=[True, False], kind="stable")
+    keep = [c for c in extra_columns if c in frame.columns and c not in UNIT_COLUMNS]
+    detail = frame[[*UNIT_COLUMNS, *keep, "match_method", "problem"]].sort_values(
+        ["street_office", "resp_code"], kind="stable"
+    )
+    return summary.reset_index(drop=True), detail.reset_index(drop=True)
+
+
+def write_dispatch(placed: pd.DataFrame, path: str | Path, extra_columns=()) -> list[Path]:
+    """Write the dispatch table to ``path`` (.xlsx: two sheets; .csv: detail, plus ``*_summary.csv``).
+
+    CSV is written as UTF-8 with a byte-order mark, which Excel on Chinese Windows opens correctly.
+    Returns the files written.
+    """
+    path = Path(path)
+    summary, detail = dispatch_tables(placed, extra_columns)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".xlsx":
+        with pd.ExcelWriter(path, engine="openpyxl") as writer:
+            summary.to_excel(writer, sheet_name=SUMMARY_SHEET, index=False)
+            detail.to_excel(writer, sheet_name=DETAIL_SHEET, index=False)
+            for sheet in writer.sheets.values():
+                sheet.freeze_panes = "A2"
+                for column in sheet.columns:
+                    width = max(len(str(c.value or "")) for c in column[:200])
+                    sheet.column_dimensions[column[0].column_letter].width = min(60, max(8, width * 1.6))
+        return [path]
+    summary_path = path.with_name(path.stem + "_summary.csv")
+    detail.to_csv(path, index=False, encoding="utf-8-sig")
+    summary.to_csv(summary_path, index=False, encoding="utf-8-sig")
+    return [path, summary_path]

@@ -1,0 +1,78 @@
+"""Read the orders an algorithm is given: a QGIS layer (any provider, points or a plain table) or a
+file the engine reads itself (CSV in any encoding, XLSX, Open311 JSON), and the unit layers.
+
+Kept apart from the algorithms so geolocate, findrepeats and convertcoords read orders the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from qgis.core import QgsProcessingException, QgsWkbTypes
+
+from gridgov.layers.convert import FID
+from gridgov.layers.processing.base import read_source, tr
+
+
+@dataclass
+class OrdersInput:
+    """The orders as text/number columns, their point positions (if a point layer) and that CRS."""
+
+    frame: pd.DataFrame
+    xy: np.ndarray | None  # (n, 2) in ``crs``, NaN where a row has no geometry
+    crs: str | None
+    description: str
+
+
+def point_xy(geoms) -> np.ndarray:
+    """(n, 2) coordinates of point geometries (first part of multi-points), NaN for empty ones."""
+    geoms = np.asarray(geoms, dtype=object)
+    first = shapely.get_geometry(geoms, 0)
+    single = np.where(shapely.get_type_id(geoms) == 0, geoms, first)
+    return np.column_stack([shapely.get_x(single), shapely.get_y(single)]).astype(float)
+
+
+def read_orders_input(alg, parameters, context, feedback, layer_param: str, file_param: str | None) -> OrdersInput:
+    """Orders from ``file_param`` when a file is given, else from the layer ``layer_param``."""
+    from gridgov.grid_ops.ordertable import OrderFileError, read_orders
+
+    path = alg.parameterAsFile(parameters, file_param, context) if file_param else ""
+    if path:
+        try:
+            frame, facts = read_orders(path)
+        except OrderFileError as err:
+            raise QgsProcessingException(str(err)) from err
+        feedback.pushInfo(tr("Read {0} rows from {1} ({2})").format(len(frame), path, ", ".join(facts.values())))
+        return OrdersInput(frame, None, None, path)
+    frame, source = read_source(alg, parameters, layer_param, context, feedback)
+    if frame is None:
+        raise QgsProcessingException(tr("Give the orders as a layer (INPUT) or a file (INPUT_FILE)"))
+    xy = None
+    if QgsWkbTypes.geometryType(source.wkbType()) == QgsWkbTypes.GeometryType.PointGeometry:
+        xy = point_xy(frame.geometry.values)
+    table = pd.DataFrame(frame.drop(columns=[frame.geometry.name, FID]))
+    crs = frame.crs.to_string() if frame.crs is not None else None
+    return OrdersInput(table, xy, crs, source.sourceName())
+
+
+def resolve_field(alg, parameters, name: str, context, frame: pd.DataFrame, guessed: str | None) -> str | None:
+    """The field the user chose for ``name``, else the guess; an unknown name is a clear error."""
+    chosen = alg.parameterAsString(parameters, name, context) if name in parameters else ""
+    field = chosen or guessed
+    if field and field not in frame.columns:
+        raise QgsProcessingException(
+            tr("{0}: the orders have no field {1!r} (fields: {2})").format(
+                name, field, ", ".join(map(str, frame.columns))
+            )
+        )
+    return field or None
+
+
+def to_working_crs(frame: gpd.GeoDataFrame | None, crs: str) -> gpd.GeoDataFrame | None:
+    if frame is None or frame.crs is None:
+        return frame
+    return frame if frame.crs.to_string() == crs else frame.to_crs(crs)

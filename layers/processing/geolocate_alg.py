@@ -1,0 +1,391 @@
+"""``gridgov:geolocate``: every work order or inspection report to the unit responsible for it."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterDistance,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+)
+
+from gridgov.layers.orders_input import read_orders_input, resolve_field, to_working_crs
+from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_source, tr, write_frame
+
+#: Unit layers: parameter, label, code field default, geometry must be polygons.
+UNIT_LAYERS = (
+    ("GRIDS", "Grids (网格)", "CODE_FIELD", "grid_code"),
+    ("MICROGRIDS", "Micro-grids (微网格)", "MICRO_CODE_FIELD", "micro_code"),
+    ("DEDICATED", "Dedicated grids (专属网格)", "DEDICATED_CODE_FIELD", "dedicated_code"),
+    ("COMMUNITIES", "Communities (社区)", "COMMUNITY_CODE_FIELD", "community_code"),
+    ("STREETS", "Streets (街道)", "STREET_CODE_FIELD", "street_code"),
+)
+ORDER_FIELDS = (
+    ("X_FIELD", "X / longitude field", "x"),
+    ("Y_FIELD", "Y / latitude field", "y"),
+    ("COORD_SYS_FIELD", "Coordinate system field (per row)", "coord_sys"),
+    ("ADDRESS_FIELD", "Address field", "address"),
+    ("CATEGORY_FIELD", "Class case field", "category"),
+)
+
+
+def unit_frames(alg, parameters, context, feedback) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, str]]:
+    """The unit layers given, with their code fields (the chosen one, else the standard name)."""
+    frames, code_fields = {}, {}
+    for param, label, code_param, default in UNIT_LAYERS:
+        frame, _ = read_source(alg, parameters, param, context)
+        if frame is None:
+            continue
+        field = alg.parameterAsString(parameters, code_param, context) or default
+        if field not in frame.columns:
+            guess = next((c for c in frame.columns if c.lower() in (default, "code", "编码")), None)
+            if guess is None:
+                raise QgsProcessingException(
+                    tr("{0}: no code field {1!r}; choose it in {2}").format(tr(label), field, code_param)
+                )
+            field = guess
+        frames[param], code_fields[param] = frame.drop(columns=["_fid"]), field
+        feedback.pushInfo(tr("{0}: {1} units, code field {2}").format(tr(label), len(frame), field))
+    return frames, code_fields
+
+
+def build_hierarchy(
+    frames, code_fields, roster: pd.DataFrame | None, taxonomy: pd.DataFrame | None, parameters, alg, context
+):
+    from gridgov.grid_ops import geolocate
+
+    def layer(param):
+        return geolocate.UnitLayer.from_frame(frames[param], code_fields[param]) if param in frames else None
+
+    class_groups = {}
+    if taxonomy is not None and {"class_code", "case_group"} <= set(taxonomy.columns):
+        class_groups = dict(zip(taxonomy["class_code"].astype(str), taxonomy["case_group"].astype(str)))
+    if roster is not None:
+        key = "grid_code" if "grid_code" in roster.columns else roster.columns[0]
+        roster = roster.astype(str).drop_duplicates(key).set_index(key)
+    return geolocate.Hierarchy(
+        grids=layer("GRIDS"),
+        micro=layer("MICROGRIDS"),
+        dedicated=layer("DEDICATED"),
+        communities=layer("COMMUNITIES"),
+        streets=layer("STREETS"),
+        micro_grid_field=alg.parameterAsString(parameters, "MICRO_PARENT_FIELD", context) or "grid_code",
+        priority_field=alg.parameterAsString(parameters, "PRIORITY_FIELD", context) or "priority",
+        cases_field=alg.parameterAsString(parameters, "CASES_FIELD", context) or "case_groups",
+        roster=roster,
+        class_groups=class_groups,
+    )
+
+
+class GeolocateAlgorithm(GridGovAlgorithm):
+    NAME = "geolocate"
+    DISPLAY = "Geolocate orders to grids (工单落格)"
+    GROUP_ID = "orders"
+    GROUP = "Work orders"
+    HELP = (
+        "Places every work order (or inspection report) in the unit responsible for it and writes every input row "
+        "exactly once, with grid_code, micro_code, dedicated_code, community_code, street_code, the responsible unit "
+        "(resp_level, resp_code, responsible, resp_phone, team_id, street_office), match_method, on_boundary, "
+        "distance_m and a problem text.\n\n"
+        "Orders: a layer (points, or a table with X_FIELD / Y_FIELD) or a file in INPUT_FILE (CSV in UTF-8, UTF-8 "
+        "with BOM or GBK/GB18030, XLSX, Open311 GeoReport v2 JSON). COORD_SYS is wgs84, gcj02, bd09, cgcs2000 or "
+        "EPSG:n for all rows; COORD_SYS_FIELD gives it per row. Rows without coordinates are matched by ADDRESS_FIELD "
+        "against the GAZETTEER (exact, normalised, fuzzy ≥ ADDRESS_THRESHOLD); below it they are 'unlocated' with "
+        "the best candidates listed.\n\n"
+        "Responsibility: the dedicated grid of highest priority (lowest PRIORITY_FIELD) that takes the order's class "
+        "case (CASES_FIELD lists case groups or class codes; empty = all), else the micro-grid, grid, community, "
+        "street. A point on an edge shared by grids goes to the grid holding the point moved 1 mm east and 0.5 mm "
+        "north (then the lowest code) and is flagged on_boundary. Outside every grid but within TOLERANCE metres: the "
+        "nearest grid (match_method nearest). Further: unassigned, with distance_m. No usable position: invalid, and "
+        "the problem names the field.\n\n"
+        "Inspection reports: set OWN_GRID_FIELD (the inspector's own grid) to flag outside_own, and INSPECTOR_FIELD "
+        "to write each inspector's coverage of their grid to COVERAGE.\n\n"
+        "DISPATCH writes the dispatch table per responsible unit (.xlsx or .csv).\n\n"
+        "Example: demo city orders: INPUT orders, X_FIELD x, Y_FIELD y, COORD_SYS_FIELD coord_sys, ADDRESS_FIELD "
+        "address, CATEGORY_FIELD class_code, GRIDS grids, MICROGRIDS microgrids, DEDICATED dedicated_grids, "
+        "GAZETTEER addresses, ROSTER roster."
+    )
+    INPUT, INPUT_FILE, COORD_SYS, GAZETTEER, GAZETTEER_FIELD = (
+        "INPUT",
+        "INPUT_FILE",
+        "COORD_SYS",
+        "GAZETTEER",
+        "GAZETTEER_FIELD",
+    )
+    ROSTER, TAXONOMY, TOLERANCE, ADDRESS_THRESHOLD = "ROSTER", "TAXONOMY", "TOLERANCE", "ADDRESS_THRESHOLD"
+    OWN_GRID_FIELD, INSPECTOR_FIELD = "OWN_GRID_FIELD", "INSPECTOR_FIELD"
+    OUTPUT, COVERAGE, DISPATCH = "OUTPUT", "COVERAGE", "DISPATCH"
+    ROWS_IN, ROWS_OUT, PLACED, NOT_PLACED = "ROWS_IN", "ROWS_OUT", "PLACED", "NOT_PLACED"
+
+    def initAlgorithm(self, config=None) -> None:  # noqa: N802
+        any_vector = [QgsProcessing.SourceType.TypeVector]
+        poly = [QgsProcessing.SourceType.TypeVectorPolygon]
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(self.INPUT, tr("Orders layer"), any_vector, optional=True)
+        )
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.INPUT_FILE,
+                tr("…or orders file (CSV, XLSX, Open311 JSON)"),
+                QgsProcessingParameterFile.Behavior.File,
+                optional=True,
+                fileFilter=tr("Orders (*.csv *.txt *.xlsx *.xls *.json);;All files (*.*)"),
+            )
+        )
+        for name, label, _ in ORDER_FIELDS:
+            self.addParameter(
+                QgsProcessingParameterField(name, tr(label), parentLayerParameterName=self.INPUT, optional=True)
+            )
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.COORD_SYS,
+                tr("Coordinate system of all rows (wgs84, gcj02, bd09, cgcs2000, EPSG:n)"),
+                optional=True,
+            )
+        )
+        for param, label, code_param, default in UNIT_LAYERS:
+            self.addParameter(QgsProcessingParameterFeatureSource(param, tr(label), poly, optional=param != "GRIDS"))
+            code = QgsProcessingParameterField(
+                code_param,
+                tr("{0} code field").format(tr(label)),
+                default,
+                parentLayerParameterName=param,
+                optional=True,
+            )
+            if param != "GRIDS":
+                code.setFlags(code.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
+            self.addParameter(code)
+        for name, label, default, parent in (
+            ("MICRO_PARENT_FIELD", "Micro-grid field holding its grid's code", "grid_code", "MICROGRIDS"),
+            ("PRIORITY_FIELD", "Dedicated grid priority field (1 = highest)", "priority", "DEDICATED"),
+            ("CASES_FIELD", "Dedicated grid class cases field", "case_groups", "DEDICATED"),
+        ):
+            param = QgsProcessingParameterField(
+                name, tr(label), default, parentLayerParameterName=parent, optional=True
+            )
+            param.setFlags(param.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
+            self.addParameter(param)
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.GAZETTEER,
+                tr("Gazetteer of standard addresses (points)"),
+                [QgsProcessing.SourceType.TypeVectorPoint],
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.GAZETTEER_FIELD,
+                tr("Gazetteer address field"),
+                "address",
+                parentLayerParameterName=self.GAZETTEER,
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(self.ROSTER, tr("Roster (grid managers)"), any_vector, optional=True)
+        )
+        taxonomy = QgsProcessingParameterFeatureSource(
+            self.TAXONOMY, tr("Class-case table (class_code, case_group)"), any_vector, optional=True
+        )
+        taxonomy.setFlags(taxonomy.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
+        self.addParameter(taxonomy)
+        self.addParameter(
+            QgsProcessingParameterDistance(
+                self.TOLERANCE, tr("Nearest-grid tolerance"), 50.0, parentParameterName=self.GRIDS, minValue=0.0
+            )
+        )
+        threshold = QgsProcessingParameterNumber(
+            self.ADDRESS_THRESHOLD,
+            tr("Address match threshold (0-1)"),
+            QgsProcessingParameterNumber.Type.Double,
+            0.85,
+            minValue=0.0,
+            maxValue=1.0,
+        )
+        threshold.setFlags(threshold.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
+        self.addParameter(threshold)
+        for name, label in (
+            (self.OWN_GRID_FIELD, "Inspection reports: inspector's own grid field"),
+            (self.INSPECTOR_FIELD, "Inspection reports: inspector field"),
+        ):
+            self.addParameter(
+                QgsProcessingParameterField(name, tr(label), parentLayerParameterName=self.INPUT, optional=True)
+            )
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(
+                self.OUTPUT, tr("Placed orders"), QgsProcessing.SourceType.TypeVectorPoint
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(
+                self.COVERAGE,
+                tr("Inspector coverage"),
+                QgsProcessing.SourceType.TypeVector,
+                optional=True,
+                createByDefault=False,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFileDestination(
+                self.DISPATCH,
+                tr("Dispatch table"),
+                tr("Excel (*.xlsx);;CSV (*.csv)"),
+                optional=True,
+                createByDefault=False,
+            )
+        )
+        for name, label in (
+            (self.ROWS_IN, "Rows read"),
+            (self.ROWS_OUT, "Rows written"),
+            (self.PLACED, "Rows placed"),
+            (self.NOT_PLACED, "Rows not placed"),
+        ):
+            self.addOutput(QgsProcessingOutputNumber(name, tr(label)))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        from gridgov.grid_ops import coords, dispatch, inspections, placement
+        from gridgov.grid_ops.gazetteer import Gazetteer
+        from gridgov.grid_ops.ordertable import guess_order_fields
+
+        orders = read_orders_input(self, parameters, context, feedback, self.INPUT, self.INPUT_FILE)
+        frame = orders.frame
+        guessed = guess_order_fields(frame.columns).as_dict()
+        chosen = {
+            key: resolve_field(self, parameters, name, context, frame, guessed[key] if orders.xy is None else None)
+            for name, _, key in ORDER_FIELDS
+        }
+        if orders.xy is not None:  # a point layer: coordinates come from the geometry unless fields are chosen
+            chosen["address"] = resolve_field(self, parameters, "ADDRESS_FIELD", context, frame, guessed["address"])
+            chosen["category"] = resolve_field(self, parameters, "CATEGORY_FIELD", context, frame, guessed["category"])
+            chosen["coord_sys"] = resolve_field(self, parameters, "COORD_SYS_FIELD", context, frame, None)
+        system_text = self.parameterAsString(parameters, self.COORD_SYS, context).strip()
+        if system_text:
+            try:
+                system = coords.normalise_coord_sys(system_text)
+            except coords.CoordSysError as err:
+                raise QgsProcessingException(tr("COORD_SYS: {0}").format(err)) from err
+        else:
+            system = orders.crs if (orders.xy is not None and not chosen["x"]) else "wgs84"
+        for key, value in chosen.items():
+            feedback.pushInfo(f"{key} ← {value or '—'}")
+        if not chosen["coord_sys"]:
+            feedback.pushInfo(tr("coordinate system of all rows: {0}").format(system))
+
+        frames, code_fields = unit_frames(self, parameters, context, feedback)
+        if "GRIDS" not in frames:
+            raise QgsProcessingException(tr("GRIDS is required"))
+        grids = frames["GRIDS"]
+        if grids.crs is None:
+            raise QgsProcessingException(tr("The grid layer has no CRS"))
+        work_crs = placement.working_crs(grids.crs.to_string(), tuple(grids.total_bounds))
+        if work_crs != grids.crs.to_string():
+            feedback.pushInfo(
+                tr("The grids are in geographic coordinates; distances are measured in {0}").format(work_crs)
+            )
+        frames = {k: to_working_crs(v, work_crs) for k, v in frames.items()}
+        roster = self._table(parameters, self.ROSTER, context)
+        taxonomy = self._table(parameters, self.TAXONOMY, context)
+        if taxonomy is None:
+            from gridgov.grid_ops.paths import resource_path
+
+            taxonomy = pd.read_csv(resource_path("taxonomy", "class_cases.csv"), dtype=str)
+        hierarchy = build_hierarchy(frames, code_fields, roster, taxonomy, parameters, self, context)
+
+        gazetteer = gazetteer_xy = None
+        gaz, _ = read_source(self, parameters, self.GAZETTEER, context)
+        if gaz is not None:
+            field = self.parameterAsString(parameters, self.GAZETTEER_FIELD, context) or "address"
+            if field not in gaz.columns:
+                raise QgsProcessingException(tr("GAZETTEER has no field {0!r}").format(field))
+            gaz = to_working_crs(gaz, work_crs)
+            from gridgov.layers.orders_input import point_xy
+
+            gazetteer = Gazetteer(gaz[field])
+            gazetteer_xy = point_xy(gaz.geometry.values)
+        feedback.setProgress(30)
+        if feedback.isCanceled():
+            return {}
+        columns = placement.OrderColumns(
+            x=chosen["x"],
+            y=chosen["y"],
+            coord_sys=system,
+            coord_sys_field=chosen["coord_sys"],
+            address=chosen["address"],
+            category=chosen["category"],
+        )
+        try:
+            placed = placement.place_orders(
+                frame,
+                columns,
+                hierarchy,
+                work_crs,
+                gazetteer,
+                gazetteer_xy,
+                orders.xy,
+                tolerance=self.parameterAsDouble(parameters, self.TOLERANCE, context),
+                address_threshold=self.parameterAsDouble(parameters, self.ADDRESS_THRESHOLD, context),
+            )
+        except KeyError as err:
+            raise QgsProcessingException(str(err)) from err
+        feedback.setProgress(70)
+
+        own_field = self.parameterAsString(parameters, self.OWN_GRID_FIELD, context)
+        if own_field:
+            placed["outside_own"] = inspections.outside_own(placed, frame[own_field])
+        out = frame.rename(columns={c: f"{c}_src" for c in frame.columns if c in placed.columns}).join(placed)
+        geometry = gpd.points_from_xy(placed["x_located"], placed["y_located"])
+        geometry = np.where(np.isfinite(placed["x_located"].to_numpy()), geometry, None)
+        out = gpd.GeoDataFrame(out, geometry=list(geometry), crs=work_crs)
+        counts = Counter(placed["match_method"])
+        for method, count in sorted(counts.items()):
+            feedback.pushInfo(f"{method}: {count}")
+        for i, text in enumerate(placed.loc[placed["problem"] != "", "problem"].head(20)):
+            feedback.pushWarning(tr("row {0}: {1}").format(placed.index[placed["problem"] != ""][i] + 1, text))
+        crs = QgsCoordinateReferenceSystem(work_crs)
+        dest = write_frame(self, parameters, self.OUTPUT, context, out, crs, feedback)
+        StyleOnLoad.attach(context, dest, "placed_orders", tr("Placed orders"))
+        if len(out) != len(frame):
+            raise QgsProcessingException(tr("internal error: {0} rows in, {1} out").format(len(frame), len(out)))
+        results = {
+            self.OUTPUT: dest,
+            self.ROWS_IN: len(frame),
+            self.ROWS_OUT: len(out),
+            self.PLACED: int(sum(counts[m] for m in ("inside", "boundary", "nearest", "address"))),
+            self.NOT_PLACED: int(sum(counts[m] for m in ("unlocated", "unassigned", "invalid"))),
+        }
+        inspector_field = self.parameterAsString(parameters, self.INSPECTOR_FIELD, context)
+        if inspector_field and own_field and self.COVERAGE in parameters and parameters[self.COVERAGE] is not None:
+            coverage = inspections.inspector_coverage(
+                placed, frame[inspector_field], frame[own_field], placed["x_located"], placed["y_located"], hierarchy
+            )
+            results[self.COVERAGE] = write_frame(
+                self, parameters, self.COVERAGE, context, coverage, QgsCoordinateReferenceSystem(), feedback
+            )
+        dispatch_path = self.parameterAsFileOutput(parameters, self.DISPATCH, context)
+        if dispatch_path:
+            extra = [c for c in (guessed["order_id"], chosen["category"], guessed["time"], chosen["address"]) if c]
+            written = dispatch.write_dispatch(out.drop(columns="geometry"), dispatch_path, extra)
+            feedback.pushInfo(tr("Dispatch table: {0}").format(", ".join(map(str, written))))
+            results[self.DISPATCH] = str(written[0])
+        return results
+
+    def _table(self, parameters, name, context) -> pd.DataFrame | None:
+        frame, _ = read_source(self, parameters, name, context)
+        if frame is None:
+            return None
+        return pd.DataFrame(frame.drop(columns=[frame.geometry.name, "_fid"]))

@@ -1,0 +1,223 @@
+"""Geolocation engine: the demo city's orders all placed or explained, boundary and precedence rules,
+nearest / unassigned, against a plain point-in-polygon oracle."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from shapely.geometry import Polygon, box
+
+from gridgov.grid_ops import geolocate, placement
+from gridgov.grid_ops.gazetteer import Gazetteer
+
+ALL_COLUMNS = placement.OrderColumns(
+    x="x", y="y", coord_sys_field="coord_sys", address="address", category="class_code"
+)
+
+
+def demo_hierarchy(city) -> geolocate.Hierarchy:
+    classes = city["class_cases"]
+    return geolocate.Hierarchy(
+        grids=geolocate.UnitLayer.from_frame(city["grids"], "grid_code"),
+        micro=geolocate.UnitLayer.from_frame(city["microgrids"], "micro_code"),
+        dedicated=geolocate.UnitLayer.from_frame(city["dedicated_grids"], "dedicated_code"),
+        communities=geolocate.UnitLayer.from_frame(city["communities"], "community_code"),
+        streets=geolocate.UnitLayer.from_frame(city["streets"], "street_code"),
+        roster=city["roster"].set_index("grid_code"),
+        class_groups=dict(zip(classes["class_code"], classes["case_group"])),
+    )
+
+
+@pytest.fixture(scope="module")
+def placed(demo_city_20k):
+    city = demo_city_20k
+    addresses = city["addresses"]
+    result = placement.place_orders(
+        city["orders"],
+        ALL_COLUMNS,
+        demo_hierarchy(city),
+        "EPSG:4547",
+        Gazetteer(addresses["address"]),
+        shapely.get_coordinates(addresses.geometry.values),
+    )
+    return city, result
+
+
+def test_rows_in_equal_rows_out_each_with_a_method(placed):
+    city, result = placed
+    assert len(result) == len(city["orders"])
+    assert result.index.equals(city["orders"].index)
+    assert set(result["match_method"]) <= set(geolocate.MATCH_METHODS)
+    unplaced = result["match_method"].isin(["unassigned", "unlocated", "invalid"])
+    assert (result.loc[unplaced, "problem"] != "").all()
+    assert (result.loc[unplaced, "resp_code"] == "").all()
+    assert (result.loc[~unplaced, "resp_code"] != "").all()
+
+
+def test_every_coordinate_system_lands_where_it_happened(placed):
+    city, result = placed
+    truth = city["truth_orders"]
+    clean = (truth["defect"] == "").to_numpy()
+    for system in ("wgs84", "gcj02", "bd09", "cgcs2000", "EPSG:4547"):
+        rows = clean & (city["orders"]["coord_sys"] == system).to_numpy()
+        assert rows.sum() > 100, system
+        error = np.hypot(
+            result["x_located"].to_numpy()[rows] - truth.geometry.x.to_numpy()[rows],
+            result["y_located"].to_numpy()[rows] - truth.geometry.y.to_numpy()[rows],
+        )
+        assert error.max() < 0.5, system  # reported to 1e-6° or cm: far below a metre
+
+
+def test_address_only_rows_are_placed_at_their_address(placed):
+    city, result = placed
+    truth = city["truth_orders"]
+    rows = truth["address_only"].to_numpy(bool)
+    assert (result.loc[rows, "match_method"] == "address").all()
+    error = np.hypot(
+        result["x_located"].to_numpy()[rows] - truth.geometry.x.to_numpy()[rows],
+        result["y_located"].to_numpy()[rows] - truth.geometry.y.to_numpy()[rows],
+    )
+    assert error.max() < 0.5
+
+
+def test_broken_rows_are_explained(placed):
+    city, result = placed
+    defect = city["truth_orders"]["defect"].to_numpy()
+    methods = result["match_method"].to_numpy()
+    problems = result["problem"].to_numpy()
+    assert set(methods[defect == "far_outside"]) == {"unassigned"}
+    assert all("km from the nearest grid" in p for p in problems[defect == "far_outside"])
+    empty = defect == "empty_coords"
+    assert set(methods[empty]) == {"invalid"} and all("address is empty" in p for p in problems[empty])
+    bad_sys = defect == "bad_coord_sys"  # still placed by their address, with the reason noted
+    assert set(methods[bad_sys]) == {"address"}
+    assert all("coord_sys" in p and "not a known coordinate system" in p for p in problems[bad_sys])
+    swapped = defect == "swapped_coords"
+    assert all(("swapped" in p) for p in problems[swapped])
+
+
+def test_agrees_with_plain_point_in_polygon_oracle(placed):
+    city, result = placed
+    grids = city["grids"]
+    inside = result["match_method"].isin(["inside", "address"]).to_numpy() & ~result["on_boundary"].to_numpy()
+    rows = np.flatnonzero(inside)[::7]
+    for i in rows:
+        point = shapely.Point(result["x_located"].iat[i], result["y_located"].iat[i])
+        holders = [code for code, geom in zip(grids["grid_code"], grids.geometry) if geom.contains(point)]
+        assert holders == [result["grid_code"].iat[i]]
+
+
+def test_responsible_chain_and_people(placed):
+    city, result = placed
+    roster = city["roster"].set_index("grid_code")
+    placed_rows = result[result["grid_code"] != ""]
+    assert (placed_rows["community_code"] == placed_rows["grid_code"].str[:12]).all()
+    micro = placed_rows[placed_rows["resp_level"] == "microgrid"]
+    assert len(micro) > 0.5 * len(placed_rows)
+    assert (micro["micro_code"].str[:15] == micro["grid_code"]).all()
+    grid_rows = placed_rows[placed_rows["resp_level"] != "dedicated"]
+    assert (grid_rows["responsible"].to_numpy() == roster.loc[grid_rows["grid_code"], "manager"].to_numpy()).all()
+    dedicated = result[result["resp_level"] == "dedicated"]
+    assert len(dedicated) > 0
+    managers = city["dedicated_grids"].set_index("dedicated_code")["manager"]
+    assert (dedicated["responsible"].to_numpy() == managers.loc[dedicated["dedicated_code"]].to_numpy()).all()
+
+
+# --- the rules on hand-made layouts ---------------------------------------------------------------
+
+
+def two_grids() -> geolocate.Hierarchy:
+    frame = pd.DataFrame({"grid_code": ["440399001001002", "440399001001001"], "community_code": ["c", "c"]})
+    import geopandas as gpd
+
+    grids = gpd.GeoDataFrame(frame, geometry=[box(100, 0, 200, 100), box(0, 0, 100, 100)], crs="EPSG:4547")
+    return geolocate.Hierarchy(grids=geolocate.UnitLayer.from_frame(grids, "grid_code"))
+
+
+def test_shared_edge_goes_east_and_is_flagged():
+    h = two_grids()
+    out = geolocate.assign(h, np.array([100.0, 50.0, 100.0]), np.array([50.0, 50.0, 100.0]))
+    # (100, 100) is on the outer edge: the probe falls outside both, so the lower code wins
+    assert out["grid_code"].tolist() == ["440399001001002", "440399001001001", "440399001001001"]
+    assert out["on_boundary"].tolist() == [True, False, True]
+    assert out["match_method"].tolist() == ["boundary", "inside", "boundary"]
+
+
+def test_nearest_within_tolerance_else_unassigned():
+    h = two_grids()
+    out = geolocate.assign(h, np.array([230.0, 300.0, np.nan]), np.array([50.0, 50.0, 1.0]), tolerance=50)
+    assert out["match_method"].tolist() == ["nearest", "unassigned", "invalid"]
+    assert out["grid_code"].tolist() == ["440399001001002", "", ""]
+    assert out["distance_m"].iloc[0] == pytest.approx(30.0)
+    assert out["distance_m"].iloc[1] == pytest.approx(100.0)
+
+
+def test_dedicated_priority_and_class_cases():
+    import geopandas as gpd
+
+    h = two_grids()
+    dedicated = gpd.GeoDataFrame(
+        {
+            "dedicated_code": ["440399Z04001", "440399Z01001", "440399Z06001"],
+            "priority": [3, 1, 6],
+            "case_groups": ["parking,noise", "", "garbage"],
+            "manager": ["A", "B", "C"],
+        },
+        geometry=[box(0, 0, 60, 60), box(40, 40, 60, 60), box(0, 0, 30, 30)],
+        crs="EPSG:4547",
+    )
+    h.dedicated = geolocate.UnitLayer.from_frame(dedicated, "dedicated_code")
+    h.class_groups = {"0503": "parking", "0101": "garbage"}
+    x = np.array([50.0, 10.0, 10.0, 10.0, 80.0])
+    y = np.array([50.0, 10.0, 10.0, 50.0, 80.0])
+    classes = np.array(["0503", "0503", "0101", "0101", "0503"], dtype=object)
+    out = geolocate.assign(h, x, y, classes)
+    # (50,50): priority 1 beats 3; (10,10) parking: the school takes it; garbage: the market does;
+    # (10,50) garbage: the school does not take garbage, so the grid is responsible
+    assert out["dedicated_code"].tolist() == ["440399Z01001", "440399Z04001", "440399Z06001", "", ""]
+    assert out["resp_level"].tolist() == ["dedicated", "dedicated", "dedicated", "grid", "grid"]
+    assert out["responsible"].tolist()[:3] == ["B", "A", "C"]
+
+
+def test_community_then_street_where_no_grid_covers():
+    import geopandas as gpd
+
+    h = two_grids()
+    h.communities = geolocate.UnitLayer.from_frame(
+        gpd.GeoDataFrame({"community_code": ["440399001002"]}, geometry=[box(200, 0, 300, 100)], crs="EPSG:4547"),
+        "community_code",
+    )
+    h.streets = geolocate.UnitLayer.from_frame(
+        gpd.GeoDataFrame({"street_code": ["440399001"]}, geometry=[box(0, 0, 400, 100)], crs="EPSG:4547"),
+        "street_code",
+    )
+    out = geolocate.assign(h, np.array([280.0, 380.0]), np.array([50.0, 50.0]), tolerance=10)
+    assert out["resp_level"].tolist() == ["community", "street"]
+    assert out["resp_code"].tolist() == ["440399001002", "440399001"]
+    assert out["match_method"].tolist() == ["inside", "inside"]
+
+
+def test_grid_corner_where_four_meet_is_deterministic():
+    import geopandas as gpd
+
+    cells = [box(0, 0, 1, 1), box(1, 0, 2, 1), box(0, 1, 1, 2), box(1, 1, 2, 2)]
+    codes = ["440399001001001", "440399001001002", "440399001001003", "440399001001004"]
+    grids = gpd.GeoDataFrame({"grid_code": codes}, geometry=cells, crs="EPSG:4547")
+    h = geolocate.Hierarchy(grids=geolocate.UnitLayer.from_frame(grids, "grid_code"))
+    out = geolocate.assign(h, np.array([1.0]), np.array([1.0]))
+    assert out["grid_code"].iloc[0] == "440399001001004"  # the north-east cell holds the probe
+    shuffled = gpd.GeoDataFrame({"grid_code": codes[::-1]}, geometry=cells[::-1], crs="EPSG:4547")
+    h2 = geolocate.Hierarchy(grids=geolocate.UnitLayer.from_frame(shuffled, "grid_code"))
+    assert geolocate.assign(h2, np.array([1.0]), np.array([1.0]))["grid_code"].iloc[0] == "440399001001004"
+
+
+def test_invalid_polygons_still_work():
+    import geopandas as gpd
+
+    bowtie = Polygon([(0, 0), (10, 10), (10, 0), (0, 10)])
+    grids = gpd.GeoDataFrame({"grid_code": ["g1"]}, geometry=[bowtie], crs="EPSG:4547")
+    h = geolocate.Hierarchy(grids=geolocate.UnitLayer.from_frame(grids, "grid_code"))
+    out = geolocate.assign(h, np.array([8.0]), np.array([5.0]))
+    assert out["grid_code"].iloc[0] == "g1"
