@@ -166,6 +166,8 @@ def _qt_value(value):
 
 def wkb_type_of(frame: gpd.GeoDataFrame) -> QgsWkbTypes.Type:
     """The layer geometry type for a frame: multi-polygon for polygons, and so on."""
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
+        return QgsWkbTypes.Type.NoGeometry
     kinds = set(frame.geometry.dropna().geom_type) if len(frame) else set()
     if kinds & {"Polygon", "MultiPolygon"}:
         return QgsWkbTypes.Type.MultiPolygon

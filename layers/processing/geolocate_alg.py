@@ -13,7 +13,6 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterDefinition,
-    QgsProcessingParameterDistance,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
@@ -205,8 +204,12 @@ class GeolocateAlgorithm(GridGovAlgorithm):
         taxonomy.setFlags(taxonomy.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
         self.addParameter(taxonomy)
         self.addParameter(
-            QgsProcessingParameterDistance(
-                self.TOLERANCE, tr("Nearest-grid tolerance"), 50.0, parentParameterName=self.GRIDS, minValue=0.0
+            QgsProcessingParameterNumber(
+                self.TOLERANCE,
+                tr("Nearest-grid tolerance (metres, whatever the grids' CRS)"),
+                QgsProcessingParameterNumber.Type.Double,
+                50.0,
+                minValue=0.0,
             )
         )
         threshold = QgsProcessingParameterNumber(

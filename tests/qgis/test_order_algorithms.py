@@ -1,0 +1,204 @@
+"""Work-order algorithms through Processing: geolocate (demo city, NYC 311), convertcoords, findrepeats."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+import processing
+import pytest
+from qgis.core import QgsVectorLayer
+
+NYC = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "nyc"
+BORO = {"MANHATTAN": 1, "BRONX": 2, "BROOKLYN": 3, "QUEENS": 4, "STATEN ISLAND": 5}
+
+
+def _layer(gpkg: Path, name: str) -> str:
+    return f"{gpkg}|layername={name}"
+
+
+def _rows(layer) -> pd.DataFrame:
+    if isinstance(layer, str):
+        layer = QgsVectorLayer(layer, "out", "ogr")
+    names = [f.name() for f in layer.fields()]
+    return pd.DataFrame([dict(zip(names, f.attributes())) for f in layer.getFeatures()])
+
+
+def test_order_algorithms_listed(gridgov_provider):
+    ids = {alg.id() for alg in gridgov_provider.algorithms()}
+    assert {"gridgov:convertcoords", "gridgov:geolocate", "gridgov:findrepeats"} <= ids
+
+
+@pytest.fixture()
+def demo_placed(demo_city_gpkg, tmp_path, gridgov_provider):
+    out = tmp_path
+    result = processing.run(
+        "gridgov:geolocate",
+        {
+            "INPUT": _layer(demo_city_gpkg, "orders"),
+            "X_FIELD": "x",
+            "Y_FIELD": "y",
+            "COORD_SYS_FIELD": "coord_sys",
+            "ADDRESS_FIELD": "address",
+            "CATEGORY_FIELD": "class_code",
+            "GRIDS": _layer(demo_city_gpkg, "grids"),
+            "MICROGRIDS": _layer(demo_city_gpkg, "microgrids"),
+            "DEDICATED": _layer(demo_city_gpkg, "dedicated_grids"),
+            "COMMUNITIES": _layer(demo_city_gpkg, "communities"),
+            "STREETS": _layer(demo_city_gpkg, "streets"),
+            "GAZETTEER": _layer(demo_city_gpkg, "addresses"),
+            "ROSTER": _layer(demo_city_gpkg, "roster"),
+            "OUTPUT": str(out / "placed.gpkg"),
+            "DISPATCH": str(out / "dispatch.xlsx"),
+        },
+    )
+    return result, out
+
+
+def test_geolocate_demo_orders_counts_in_equal_counts_out(demo_placed, demo_city_gpkg):
+    result, out = demo_placed
+    orders = _rows(_layer(demo_city_gpkg, "orders"))
+    placed = _rows(result["OUTPUT"])
+    assert result["ROWS_IN"] == result["ROWS_OUT"] == len(orders) == len(placed)
+    assert result["PLACED"] + result["NOT_PLACED"] == len(orders)
+    assert placed["order_id"].tolist() == orders["order_id"].tolist()  # same rows, same order
+    methods = Counter(placed["match_method"])
+    assert methods["inside"] > 0.85 * len(orders) and methods["address"] > 0
+    not_placed = placed[placed["match_method"].isin(["unassigned", "unlocated", "invalid"])]
+    assert (not_placed["problem"].str.len() > 0).all()
+    assert (placed.loc[placed["resp_level"] == "microgrid", "street_office"].str.endswith("街道办事处")).all()
+
+
+def test_geolocate_writes_the_dispatch_workbook(demo_placed):
+    result, out = demo_placed
+    sheets = pd.read_excel(out / "dispatch.xlsx", sheet_name=None, dtype=str)
+    summary, detail = sheets["汇总 Summary"], sheets["派单 Dispatch"]
+    assert len(detail) == result["ROWS_IN"]
+    assert summary["orders"].astype(int).sum() == result["ROWS_IN"]
+    assert {"order_id", "responsible", "resp_phone", "street_office"} <= set(detail.columns)
+
+
+def test_geolocate_reads_a_gbk_csv_with_chinese_headers(demo_city_gpkg, tmp_path, gridgov_provider):
+    orders = _rows(_layer(demo_city_gpkg, "orders")).head(60)
+    table = pd.DataFrame(
+        {
+            "工单编号": orders["order_id"],
+            "经度": orders["x"],
+            "纬度": orders["y"],
+            "坐标系": orders["coord_sys"],
+            "事发地址": orders["address"],
+        }
+    )
+    path = tmp_path / "orders_gbk.csv"
+    table.to_csv(path, index=False, encoding="gbk")
+    result = processing.run(
+        "gridgov:geolocate",
+        {
+            "INPUT_FILE": str(path),
+            "GRIDS": _layer(demo_city_gpkg, "grids"),
+            "GAZETTEER": _layer(demo_city_gpkg, "addresses"),
+            "OUTPUT": str(tmp_path / "out.gpkg"),
+        },
+    )
+    placed = _rows(result["OUTPUT"])
+    assert len(placed) == 60 and placed["工单编号"].tolist() == table["工单编号"].tolist()
+    assert (placed["match_method"].isin(["inside", "boundary", "address", "unassigned", "invalid"])).all()
+    assert (placed["match_method"] == "inside").sum() > 45
+
+
+def test_convertcoords_round_trip(tmp_path, gridgov_provider):
+    path = tmp_path / "pts.csv"
+    pd.DataFrame({"lng": [113.912316, 121.5272106, 200.0, None], "lat": [22.543847, 31.1774276, 22.5, 22.5]}).to_csv(
+        path, index=False
+    )
+    out = processing.run(
+        "gridgov:convertcoords",
+        {"INPUT_FILE": str(path), "FROM": "wgs84", "TO": "gcj02", "OUTPUT": str(tmp_path / "c.gpkg")},
+    )
+    rows = _rows(out["OUTPUT"])
+    assert out["FAILED"] == 2 and len(rows) == 4
+    assert abs(rows["x_out"][0] - 113.9171764808363) < 1e-9 and abs(rows["y_out"][0] - 22.540796131694766) < 1e-9
+    assert "longitude" in rows["problem"][2] and "empty" in rows["problem"][3]
+
+
+def test_findrepeats_on_placed_orders(demo_placed, tmp_path):
+    result, _ = demo_placed
+    out = processing.run(
+        "gridgov:findrepeats",
+        {
+            "INPUT": result["OUTPUT"],
+            "CATEGORY_FIELD": "class_code",
+            "TIME_FIELD": "reported_at",
+            "DISTANCE": 50,
+            "DAYS": 7,
+            "GRID_FIELD": "grid_code",
+            "OUTPUT": str(tmp_path / "cases.gpkg"),
+            "RATES": str(tmp_path / "rates.csv"),
+        },
+    )
+    rows = _rows(out["OUTPUT"])
+    assert len(rows) == result["ROWS_IN"]
+    checked = rows[rows["case_id"] != ""]
+    assert out["CASES"] == checked["case_id"].nunique() <= len(checked)
+    assert (rows.loc[rows["case_id"] == "", "repeat_problem"].str.len() > 0).all()
+    rates = pd.read_csv(tmp_path / "rates.csv", dtype={"grid_code": str})
+    assert rates["orders"].sum() == len(checked[checked["grid_code"] != ""])
+
+
+def _nyc_board(text: str) -> int | None:
+    match = re.fullmatch(r"(\d\d) (MANHATTAN|BRONX|BROOKLYN|QUEENS|STATEN ISLAND)", str(text))
+    return BORO[match.group(2)] * 100 + int(match.group(1)) if match else None
+
+
+def _geolocate_nyc(tmp_path, x_field: str, y_field: str, system: str) -> tuple[dict, pd.DataFrame]:
+    result = processing.run(
+        "gridgov:geolocate",
+        {
+            "INPUT_FILE": str(NYC / "nyc311_2022-05-01.csv"),
+            "X_FIELD": x_field,
+            "Y_FIELD": y_field,
+            "COORD_SYS": system,
+            "ADDRESS_FIELD": "",
+            "GRIDS": str(NYC / "community_districts.geojson"),
+            "CODE_FIELD": "BoroCD",
+            "TOLERANCE": 50,
+            "OUTPUT": str(tmp_path / f"nyc_{system.replace(':', '')}.gpkg"),
+        },
+    )
+    return result, _rows(result["OUTPUT"])
+
+
+def test_nyc_311_reproduces_the_community_board(tmp_path, gridgov_provider):
+    """NYC's own Community Board column as the oracle; State Plane (EPSG:2263) gives the same answer."""
+    import geopandas as gpd
+    import shapely
+
+    result, placed = _geolocate_nyc(tmp_path, "Longitude", "Latitude", "wgs84")
+    assert len(placed) == 924 == result["ROWS_IN"]
+    placed["board"] = placed["Community Board"].map(_nyc_board)
+    valid = placed[placed["board"].notna() & (placed["match_method"] != "invalid")]
+    agree = valid["grid_code"].astype(str) == valid["board"].astype(int).astype(str)
+    share = agree.mean()
+    mismatches = valid.loc[
+        ~agree, ["Unique Key", "Community Board", "grid_code", "Incident Address", "Latitude", "Longitude"]
+    ]
+    # each mismatch is a border point: it lies within 150 m of the district NYC chose (NYC assigns
+    # by the address's side of the street; the coordinates sit on the centre line that is the border)
+    districts = gpd.read_file(NYC / "community_districts.geojson").to_crs(2263).set_index("BoroCD")
+    metres = []
+    for row in mismatches.itertuples():
+        point = gpd.GeoSeries([shapely.Point(float(row.Longitude), float(row.Latitude))], crs=4326).to_crs(2263).iloc[0]
+        metres.append(districts.loc[_nyc_board(row[2])].geometry.distance(point) * 0.3048)
+    mismatches["m_to_nyc_district"] = [round(m, 1) for m in metres]
+    print(f"\n{agree.sum()} of {len(valid)} rows agree ({share:.2%}); mismatches:\n{mismatches.to_string()}")
+    assert share >= 0.99
+    assert all(m < 150 for m in metres)
+    # rows NYC left without coordinates are explained, not dropped
+    no_xy = placed[placed["match_method"] == "invalid"]
+    assert len(no_xy) == 924 - 913 and (no_xy["problem"].str.contains("empty")).all()
+
+    _, state_plane = _geolocate_nyc(tmp_path, "X Coordinate (State Plane)", "Y Coordinate (State Plane)", "EPSG:2263")
+    assert state_plane["grid_code"].tolist() == placed["grid_code"].tolist()
+    assert state_plane["match_method"].tolist() == placed["match_method"].tolist()
