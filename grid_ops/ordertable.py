@@ -8,6 +8,7 @@ against its row) and ``guess_order_fields`` proposes which column holds what.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from dataclasses import dataclass, fields
@@ -106,9 +107,14 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 def read_csv_text(data: bytes) -> tuple[pd.DataFrame, str]:
     """A CSV as text columns, whatever its encoding; returns the frame and the encoding used."""
     text, encoding = decode_bytes(data)
+    if not text.strip():
+        raise OrderFileError("the file is empty")
+    first_line = text.lstrip().splitlines()[0]
+    # comma unless the header clearly uses another separator (tab, semicolon, |) more often
+    sep = max([",", "\t", ";", "|"], key=lambda c: (first_line.count(c), c == ","))
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=None, engine="python")
-    except pd.errors.ParserError as err:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep)
+    except (pd.errors.ParserError, csv.Error) as err:
         raise OrderFileError(f"not a readable CSV table: {err}") from err
     except pd.errors.EmptyDataError as err:
         raise OrderFileError("the file is empty") from err

@@ -58,7 +58,7 @@ def demo_placed(demo_city_gpkg, tmp_path, gridgov_provider):
 
 
 def test_geolocate_demo_orders_counts_in_equal_counts_out(demo_placed, demo_city_gpkg):
-    result, out = demo_placed
+    result, _out = demo_placed
     orders = _rows(_layer(demo_city_gpkg, "orders"))
     placed = _rows(result["OUTPUT"])
     assert result["ROWS_IN"] == result["ROWS_OUT"] == len(orders) == len(placed)

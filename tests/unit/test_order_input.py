@@ -1,0 +1,265 @@
+"""Reading orders (encodings, Open311, field guesses), per-row coordinate systems, gazetteer and
+repeats, with hostile input thrown at them on purpose (hypothesis)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gridgov.grid_ops import coords, geolocate, placement, positions, repeats
+from gridgov.grid_ops.gazetteer import Gazetteer, normalise_address
+from gridgov.grid_ops.ordertable import OrderFileError, guess_order_fields, read_orders
+
+ROWS = pd.DataFrame(
+    {
+        "工单编号": ["GD1", "GD2"],
+        "经度": ["114.0601", "114.0702"],
+        "纬度": ["22.6012", "22.6103"],
+        "事发地址": ["深圳市滨河区南湖街道泰然街41号", "桂园街道园岭东一街32号"],
+    }
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_csv_in_every_encoding_reads_the_same(tmp_path, encoding):
+    path = tmp_path / "orders.csv"
+    ROWS.to_csv(path, index=False, encoding=encoding)
+    frame, facts = read_orders(path)
+    assert frame.equals(ROWS)
+    assert facts["encoding"] in ("utf-8-sig", "gb18030")
+
+
+def test_xlsx_and_open311(tmp_path):
+    ROWS.to_excel(tmp_path / "o.xlsx", index=False)
+    frame, facts = read_orders(tmp_path / "o.xlsx")
+    assert facts["format"] == "xlsx" and frame.equals(ROWS)
+    requests = [
+        {
+            "service_request_id": "638344",
+            "service_code": "006",
+            "lat": 37.76,
+            "long": -122.41,
+            "requested_datetime": "2010-04-14T06:37:38-08:00",
+        },
+        {
+            "service_request_id": "638349",
+            "service_code": "006",
+            "lat": None,
+            "long": None,
+            "address": "8TH AVE and JUDAH ST",
+        },
+    ]
+    (tmp_path / "r.json").write_text(json.dumps(requests))
+    frame, facts = read_orders(tmp_path / "r.json")
+    assert facts["format"] == "open311" and len(frame) == 2
+    fields = guess_order_fields(frame.columns)
+    assert (fields.x, fields.y, fields.order_id, fields.time, fields.category) == (
+        "long",
+        "lat",
+        "service_request_id",
+        "requested_datetime",
+        "service_code",
+    )
+    assert frame["coord_sys"].tolist() == ["wgs84", "wgs84"] and frame["lat"][1] == ""
+
+
+def test_unreadable_files_say_why(tmp_path):
+    (tmp_path / "bad.json").write_text("[{]")
+    with pytest.raises(OrderFileError, match="not valid JSON"):
+        read_orders(tmp_path / "bad.json")
+    (tmp_path / "empty.csv").write_bytes(b"")
+    with pytest.raises(OrderFileError, match="empty"):
+        read_orders(tmp_path / "empty.csv")
+    with pytest.raises(OrderFileError, match="no such file"):
+        read_orders(tmp_path / "missing.csv")
+
+
+def test_field_guesses_for_common_exports():
+    assert guess_order_fields(["经度", "纬度", "坐标系", "事发地址"]).as_dict()["x"] == "经度"
+    fields = guess_order_fields(["Unique Key", "Created Date", "Complaint Type", "Latitude", "Longitude"])
+    assert (fields.x, fields.y, fields.order_id, fields.time, fields.category) == (
+        "Longitude",
+        "Latitude",
+        "Unique Key",
+        "Created Date",
+        "Complaint Type",
+    )
+
+
+def test_per_row_systems_and_named_problems():
+    x = ["114.06", "１１４．０６", "", "abc", "22.6", "114.06", "114.06"]
+    y = ["22.6", "22.6", "22.6", "22.6", "114.06", "22.6", "22.6"]
+    systems = ["wgs84", "gcj02", "wgs84", "wgs84", "wgs84", "gcj-03", None]
+    pos = positions.to_target(x, y, systems, "EPSG:4547", "lng", "lat", "coord_sys")
+    assert pos.located.tolist() == [True, True, False, False, False, False, False]
+    assert pos.problem[2] == "lng is empty"
+    assert "lng 'abc' is not a number" in pos.problem[3]
+    assert "look swapped" in pos.problem[4]
+    assert "'gcj-03' is not a known coordinate system" in pos.problem[5]
+    assert pos.problem[6] == "coord_sys is empty"
+    # the GCJ-02 row is the same reported numbers, so ~300-600 m from the WGS84 one
+    assert 100 < np.hypot(pos.x[0] - pos.x[1], pos.y[0] - pos.y[1]) < 1000
+
+
+text_or_junk = st.one_of(
+    st.none(),
+    st.text(max_size=12),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.sampled_from(["", " ", "NaN", "inf", "-0", "1e400", "１１４", "114,06", "22.6.1", "null"]),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            text_or_junk,
+            text_or_junk,
+            st.one_of(st.none(), st.sampled_from(["wgs84", "gcj02", "bd09", "EPSG:4547", "4490", "x", ""])),
+        ),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_hostile_rows_never_crash_and_every_row_is_explained(rows):
+    x, y, systems = zip(*rows)
+    pos = positions.to_target(list(x), list(y), list(systems), "EPSG:4547")
+    assert len(pos.x) == len(rows)
+    assert ((pos.problem != "") | pos.located).all()
+    assert (pos.problem[pos.located] == "").all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.one_of(st.floats(-1e7, 1e7), st.just(float("nan"))), st.one_of(st.floats(-1e7, 1e7), st.just(float("nan")))), min_size=1, max_size=40
+    )
+)
+def test_assignment_of_random_points_keeps_every_row(points):
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    grids = gpd.GeoDataFrame(
+        {"grid_code": ["a", "b"]}, geometry=[box(0, 0, 100, 100), box(100, 0, 200, 100)], crs="EPSG:4547"
+    )
+    h = geolocate.Hierarchy(grids=geolocate.UnitLayer.from_frame(grids, "grid_code"))
+    x, y = (np.array(v, dtype=float) for v in zip(*points))
+    out = geolocate.assign(h, x, y, tolerance=25)
+    assert len(out) == len(points)
+    finite = np.isfinite(x) & np.isfinite(y)
+    assert (out["match_method"][~finite] == "invalid").all()
+    inside = finite & (x > 0) & (x < 200) & (y > 0) & (y < 100) & (x != 100)
+    assert out["match_method"][inside].isin(["inside"]).all()
+    assert (out["grid_code"][inside] == np.where(x[inside] < 100, "a", "b")).all()
+    assert (out.loc[out["match_method"] == "nearest", "distance_m"] <= 25).all()
+
+
+def test_geolocate_frame_with_everything_wrong_at_once():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    grids = gpd.GeoDataFrame({"grid_code": ["g"]}, geometry=[box(500000, 2490000, 520000, 2510000)], crs="EPSG:4547")
+    h = geolocate.Hierarchy(grids=geolocate.UnitLayer.from_frame(grids, "grid_code"))
+    lon, lat = coords.convert([505000.0], [2500000.0], "EPSG:4547", "wgs84")
+    frame = pd.DataFrame(
+        {
+            "x": [f"{lon[0]:.7f}", "", f"{lat[0]:.7f}", "2500000", "abc"],
+            "y": [f"{lat[0]:.7f}", "", f"{lon[0]:.7f}", "505000", "1"],
+            "sys": ["wgs84", "wgs84", "wgs84", "EPSG:4547", "wgs84"],
+            "addr": ["", "", "", "", ""],
+        }
+    )
+    out = placement.place_orders(
+        frame, placement.OrderColumns(x="x", y="y", coord_sys_field="sys", address="addr"), h, "EPSG:4547"
+    )
+    assert out["match_method"].tolist() == ["inside", "invalid", "invalid", "invalid", "invalid"]
+    assert "swapped" in out["problem"][2] and "swapped" in out["problem"][3]
+    assert "x 'abc' is not a number" in out["problem"][4]
+
+
+def test_address_normalisation_and_fuzzy_threshold():
+    gaz = Gazetteer(
+        [
+            "深圳市滨河区南湖街道泰然街41号晒布苑1栋",
+            "深圳市滨河区南湖街道泰然街14号晒布苑1栋",
+            "深圳市滨河区东门街道景田路596号仙湖苑1栋",
+        ]
+    )
+    assert normalise_address("深圳市滨河区南湖街道泰然街４１＃晒布苑一幢") == normalise_address(
+        "南湖街道泰然街41号晒布苑1栋"
+    )
+    match = gaz.match(
+        [
+            "深圳市滨河区南湖街道泰然街41号晒布苑1栋",  # exact
+            "滨河区 南湖街道泰然街４１号晒布苑１幢",  # normalised
+            "南湖街道泰然街41号晒布园1栋",  # a typo in the estate: fuzzy
+            "南湖街道泰然街99号晒布苑1栋",  # no such door: the numbers differ, so not placed
+            "完全不相干的地方",
+            "",
+        ]
+    )
+    assert match.method.tolist() == ["exact", "normalised", "fuzzy", "unlocated", "unlocated", ""]
+    assert match.index.tolist()[:3] == [0, 0, 0] and match.index.tolist()[3:] == [-1, -1, -1]
+    assert "泰然街41号" in match.candidates[3] or "泰然街14号" in match.candidates[3]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.text(max_size=30), max_size=10))
+def test_gazetteer_survives_any_text(texts):
+    gaz = Gazetteer(["深圳市滨河区南湖街道泰然街41号晒布苑1栋", "景田路596号"])
+    match = gaz.match(texts)
+    assert len(match.index) == len(texts)
+    assert set(match.method) <= {"", "exact", "normalised", "fuzzy", "unlocated"}
+
+
+def test_repeats_anchor_on_the_first_report():
+    t0 = np.datetime64("2025-03-01T08:00:00")
+    day = np.timedelta64(1, "D")
+    x = np.array([0.0, 30.0, 60.0, 10.0, 0.0, 5.0, 1000.0])
+    y = np.zeros(7)
+    cls = ["0601", "0601", "0601", "0601", "0601", "0503", "0601"]
+    times = np.array([t0, t0 + day, t0 + 2 * day, t0 + 20 * day, t0 + 3 * day, t0, t0])
+    result = repeats.find_repeats(x, y, cls, times, distance=50, days=7)
+    case = result.case_id
+    assert case[0] == case[1] == case[4]  # within 50 m of the first report and 7 days of the latest
+    assert case[2] != case[0]  # 60 m from the first report: a new case (no drifting along the street)
+    assert case[3] != case[0]  # 17 days after the latest report: a new case
+    assert case[5] != case[0]  # another class case
+    assert result.repeat_count[0] == 3 and result.is_repeat.tolist()[:2] == [False, True]
+    assert result.first_seen[4] == t0
+
+
+def test_mixed_time_formats_and_bad_ones():
+    times, problem = repeats.parse_times(
+        ["2025-01-01 00:02:09", "2025-01-01T00:03:26+08:00", "2025/1/1 00:09", "2025-01-01T00:00:00Z", "昨天晚上", ""],
+        "reported_at",
+    )
+    assert str(times[1]) == "2025-01-01T00:03:26" and str(times[2]) == "2025-01-01T00:09:00"
+    assert str(times[3]) == "2025-01-01T08:00:00"  # UTC to China Standard Time
+    assert problem.tolist()[4:] == ["reported_at '昨天晚上' is not a date and time", "reported_at is empty"]
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.floats(0, 500), st.floats(0, 500), st.integers(0, 40), st.sampled_from(["a", "b"])),
+        min_size=1,
+        max_size=60,
+    )
+)
+def test_repeat_cases_are_bounded(rows):
+    x, y, day, cls = (np.array(v) for v in zip(*rows))
+    times = np.datetime64("2025-01-01") + day.astype("timedelta64[D]")
+    result = repeats.find_repeats(x, y, cls.astype(object), times, distance=50, days=7)
+    assert (result.case_id != "").all()
+    for case in set(result.case_id):
+        rows_in = np.flatnonzero(result.case_id == case)
+        first = rows_in[np.argmin(times[rows_in])]
+        assert len(set(cls[rows_in])) == 1
+        assert (np.hypot(x[rows_in] - x[first], y[rows_in] - y[first]) <= 50 + 1e-9).all()
+        assert (result.repeat_count[rows_in] == len(rows_in)).all()
