@@ -78,11 +78,14 @@ class UnitLayer:
         codes = frame[code_field].astype(str).str.strip().to_numpy(dtype=object)
         return cls(codes, np.asarray(geoms), pd.DataFrame(frame.drop(columns=frame.geometry.name)))
 
-    def covering(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(point index, polygon index) for every polygon covering each point (edges included)."""
+    def covering(self, x: np.ndarray, y: np.ndarray, points=None) -> tuple[np.ndarray, np.ndarray]:
+        """(point index, polygon index) for every polygon covering each point (edges included).
+
+        ``points`` may pass the shapely points of ``x``, ``y`` when the caller already has them.
+        """
         if len(x) == 0 or len(self.geoms) == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        points = shapely.points(x, y)
+        points = shapely.points(x, y) if points is None else points
         pts, polys = self.tree.query(points)  # bounding boxes only: cheap
         hit = shapely.intersects_xy(self.geoms[polys], x[pts], y[pts])  # prepared point-in-polygon
         return pts[hit], polys[hit]
@@ -108,10 +111,12 @@ def _code_rank(codes: np.ndarray) -> np.ndarray:
     return rank
 
 
-def pick_with_boundary_rule(layer: UnitLayer, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def pick_with_boundary_rule(
+    layer: UnitLayer, x: np.ndarray, y: np.ndarray, points=None
+) -> tuple[np.ndarray, np.ndarray]:
     """The covering polygon per point by the boundary rule; returns (index or -1, on_boundary)."""
     n = len(x)
-    pts, polys = layer.covering(x, y)
+    pts, polys = layer.covering(x, y, points)
     rank = _code_rank(layer.codes)
     best, count = _first_per_point(pts, polys, n, rank)
     shared = np.flatnonzero(count > 1)
@@ -189,7 +194,8 @@ def assign(
     on_boundary = np.zeros(n, dtype=bool)
     distance = np.full(n, np.nan)
 
-    g_idx, g_shared = pick_with_boundary_rule(h.grids, xo, yo)
+    points = shapely.points(xo, yo)
+    g_idx, g_shared = pick_with_boundary_rule(h.grids, xo, yo, points)
     m_inside = g_idx >= 0
     method[ok[m_inside]] = np.where(g_shared[m_inside], "boundary", "inside")
     on_boundary[ok] = g_shared
@@ -198,15 +204,17 @@ def assign(
     # outside every grid: the nearest grid within the tolerance, else unassigned with its distance
     outside = np.flatnonzero(~m_inside)
     if len(outside):
-        points = shapely.points(xo[outside], yo[outside])
-        (p, g), d = h.grids.tree.query_nearest(points, max_distance=tolerance, return_distance=True, all_matches=False)
+        out_points = points[outside]
+        (p, g), d = h.grids.tree.query_nearest(
+            out_points, max_distance=tolerance, return_distance=True, all_matches=False
+        )
         g_idx[outside[p]] = g
         method[ok[outside[p]]] = "nearest"
         distance[ok[outside[p]]] = np.round(d, 2)
         far = np.setdiff1d(np.arange(len(outside)), p)
         method[ok[outside[far]]] = "unassigned"
         if len(far) and len(h.grids.geoms):
-            (pf, _gf), df = h.grids.tree.query_nearest(points[far], return_distance=True, all_matches=False)
+            (pf, _gf), df = h.grids.tree.query_nearest(out_points[far], return_distance=True, all_matches=False)
             distance[ok[outside[far[pf]]]] = np.round(df, 1)
     has_grid = g_idx >= 0
     out["grid_code"][ok[has_grid]] = h.grids.codes[g_idx[has_grid]]
@@ -229,7 +237,7 @@ def assign(
     distance[ok[fallback]] = 0.0
 
     if h.micro is not None:
-        m_pts, m_polys = h.micro.covering(xo, yo)
+        m_pts, m_polys = h.micro.covering(xo, yo, points)
         rank = _code_rank(h.micro.codes)
         parent = _attr(h.micro, (h.micro_grid_field,) if h.micro_grid_field else ())
         if parent is not None and len(m_pts):

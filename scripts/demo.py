@@ -42,6 +42,65 @@ def _cbd_centre(gpkg: str) -> tuple[float, float]:
     return extent.center().x(), extent.center().y()
 
 
+def _place_orders(processing, gpkg: str, out: Path) -> None:
+    """Geolocate every order and inspection report, write the dispatch table, find repeat orders."""
+    units = {
+        "GRIDS": f"{gpkg}|layername=grids",
+        "MICROGRIDS": f"{gpkg}|layername=microgrids",
+        "DEDICATED": f"{gpkg}|layername=dedicated_grids",
+        "COMMUNITIES": f"{gpkg}|layername=communities",
+        "STREETS": f"{gpkg}|layername=streets",
+        "GAZETTEER": f"{gpkg}|layername=addresses",
+        "ROSTER": f"{gpkg}|layername=roster",
+    }
+    columns = {"X_FIELD": "x", "Y_FIELD": "y", "COORD_SYS_FIELD": "coord_sys", "CATEGORY_FIELD": "class_code"}
+    started = time.perf_counter()
+    placed = processing.run(
+        "gridgov:geolocate",
+        {
+            "INPUT": f"{gpkg}|layername=orders",
+            **columns,
+            "ADDRESS_FIELD": "address",
+            **units,
+            "OUTPUT": str(out / "orders_placed.gpkg"),
+            "DISPATCH": str(out / "dispatch.xlsx"),
+        },
+    )
+    print(
+        f"Orders placed: {placed['PLACED']} of {placed['ROWS_IN']} ({placed['NOT_PLACED']} explained in 'problem'), "
+        f"{time.perf_counter() - started:.1f} s\n      {placed['OUTPUT']}\n      {placed['DISPATCH']}",
+        flush=True,
+    )
+    inspections = processing.run(
+        "gridgov:geolocate",
+        {
+            "INPUT": f"{gpkg}|layername=inspections",
+            **columns,
+            **units,
+            "OWN_GRID_FIELD": "own_grid_code",
+            "INSPECTOR_FIELD": "inspector_id",
+            "OUTPUT": str(out / "inspections_placed.gpkg"),
+            "COVERAGE": str(out / "inspector_coverage.csv"),
+        },
+    )
+    print(
+        f"Inspections placed: {inspections['PLACED']} of {inspections['ROWS_IN']}\n      {inspections['COVERAGE']}",
+        flush=True,
+    )
+    cases = processing.run(
+        "gridgov:findrepeats",
+        {
+            "INPUT": placed["OUTPUT"],
+            "CATEGORY_FIELD": "class_code",
+            "TIME_FIELD": "reported_at",
+            "GRID_FIELD": "grid_code",
+            "OUTPUT": str(out / "orders_cases.gpkg"),
+            "RATES": str(out / "repeat_rates.csv"),
+        },
+    )
+    print(f"Repeat orders: {cases['CASES']} cases\n      {cases['OUTPUT']}\n      {cases['RATES']}", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default="out")
@@ -93,6 +152,7 @@ def main() -> int:
             feedback=PrintFeedback(),
         )
         print(f"Grid check: {check['ERROR_COUNT']} errors, coverage {check['COVERAGE_PCT']}%", flush=True)
+        _place_orders(processing, gpkg, out)
         # the hierarchy at three zoom levels, as a grid manager sees it in QGIS
         cx, cy = _cbd_centre(gpkg)
         for name, scale, label in (

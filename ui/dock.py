@@ -1,7 +1,7 @@
 """The "网格治理" dock panel: one tab per step of the grid centre's job.
 
-The grids tab drives the grid algorithms; the other tabs are filled by later work (work orders,
-analysis, patrol, printing). Every button runs the same Processing algorithm as the toolbox.
+The grids and orders tabs drive their algorithms; the other tabs are filled by later work
+(analysis, patrol, printing). Every button runs the same Processing algorithm as the toolbox.
 """
 
 from __future__ import annotations
@@ -33,10 +33,14 @@ class GridGovDock(QgsDockWidget):
         self.tabs.setObjectName("gridgov_tabs")
         self.pages: dict[str, QWidget] = {}
         for object_name, title, purpose in TABS:
-            if object_name == "tab_grids" and open_algorithm is not None:
+            if object_name in ("tab_grids", "tab_orders") and open_algorithm is not None:
                 from gridgov.ui.grids_panel import GridsPanel
+                from gridgov.ui.orders_panel import OrdersPanel
 
-                page = GridsPanel(open_algorithm, whose_action, self.tabs)
+                if object_name == "tab_grids":
+                    page = GridsPanel(open_algorithm, whose_action, self.tabs)
+                else:
+                    page = OrdersPanel(open_algorithm, self.tabs)
                 page.setObjectName(object_name)
                 self.tabs.addTab(page, tr(title))
                 self.pages[object_name] = page

@@ -10,6 +10,7 @@ from qgis.core import QgsProject, QgsSettings
 from qgis.PyQt.QtWidgets import QFileDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from gridgov.layers.processing.base import tr
+from gridgov.ui.algorithm_buttons import add_algorithm_buttons
 
 LOGGER = logging.getLogger("gridgov")
 SETTINGS_KEY = "gridgov/last_hierarchy_gpkg"
@@ -39,13 +40,7 @@ class GridsPanel(QWidget):
         self.load_button.setObjectName("btn_load_hierarchy")
         self.load_button.clicked.connect(self.choose_and_load)
         layout.addWidget(self.load_button)
-        self.buttons: dict[str, QPushButton] = {}
-        for object_name, text, algorithm_id in ALGORITHM_BUTTONS:
-            button = QPushButton(tr(text), self)
-            button.setObjectName(object_name)
-            button.clicked.connect(lambda _checked=False, a=algorithm_id: self.open_algorithm(a))
-            layout.addWidget(button)
-            self.buttons[algorithm_id] = button
+        self.buttons: dict[str, QPushButton] = add_algorithm_buttons(layout, self, ALGORITHM_BUTTONS, open_algorithm)
         if whose_action is not None:
             whose = QPushButton(whose_action.icon(), whose_action.text(), self)
             whose.setObjectName("btn_whose")

@@ -102,6 +102,11 @@ def test_grids_tab_drives_the_grid_algorithms_and_the_whose_tool(qgis_iface, mon
             button.click()
             assert opened[-1] == algorithm_id
         assert len(opened) == 5
+        orders = dock.pages["tab_orders"]
+        for algorithm_id, button in orders.buttons.items():
+            button.click()
+            assert opened[-1] == algorithm_id
+        assert set(orders.buttons) == {"gridgov:geolocate", "gridgov:convertcoords", "gridgov:findrepeats"}
         panel.load(str(demo_city_gpkg))
         assert {"street", "community", "grid", "microgrid", "dedicated"} <= set(hierarchy_layers(QgsProject.instance()))
         whose = panel.findChild(QPushButton, "btn_whose")

@@ -137,7 +137,12 @@ def test_hostile_rows_never_crash_and_every_row_is_explained(rows):
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(
-        st.tuples(st.one_of(st.floats(-1e7, 1e7), st.just(float("nan"))), st.one_of(st.floats(-1e7, 1e7), st.just(float("nan")))), min_size=1, max_size=40
+        st.tuples(
+            st.one_of(st.floats(-1e7, 1e7), st.just(float("nan"))),
+            st.one_of(st.floats(-1e7, 1e7), st.just(float("nan"))),
+        ),
+        min_size=1,
+        max_size=40,
     )
 )
 def test_assignment_of_random_points_keeps_every_row(points):
