@@ -74,7 +74,11 @@ class UnitLayer:
             raise KeyError(f"the layer has no code field {code_field!r} (fields: {', '.join(map(str, frame.columns))})")
         keep = ~(frame.geometry.isna() | frame.geometry.is_empty)
         frame = frame[keep].reset_index(drop=True)
-        geoms = shapely.make_valid(frame.geometry.values)
+        geoms = np.asarray(frame.geometry.values, dtype=object)
+        invalid = ~shapely.is_valid(geoms)
+        if invalid.any():  # repair only what needs it: make_valid on every polygon costs seconds
+            geoms = geoms.copy()
+            geoms[invalid] = shapely.make_valid(geoms[invalid])
         codes = frame[code_field].astype(str).str.strip().to_numpy(dtype=object)
         return cls(codes, np.asarray(geoms), pd.DataFrame(frame.drop(columns=frame.geometry.name)))
 
