@@ -32,6 +32,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gridgov.grid_ops.pointindex import EdgeRaster
+
+#: From this many points on, the edge raster (``pointindex``) pays for its build.
+RASTER_MIN_POINTS = 200_000
 NUDGE = (1e-3, 5e-4)  # metres east, north: the boundary rule's probe
 MATCH_METHODS = ("inside", "boundary", "nearest", "address", "unlocated", "unassigned", "invalid")
 RESULT_COLUMNS = (
@@ -61,6 +65,7 @@ class UnitLayer:
     geoms: np.ndarray
     attrs: pd.DataFrame
     tree: shapely.STRtree = field(init=False)
+    _raster: EdgeRaster | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.codes = np.asarray(self.codes, dtype=object)
@@ -88,6 +93,20 @@ class UnitLayer:
         ``points`` may pass the shapely points of ``x``, ``y`` when the caller already has them.
         """
         if len(x) == 0 or len(self.geoms) == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        if len(x) >= RASTER_MIN_POINTS:
+            if self._raster is None:
+                self._raster = EdgeRaster(self.geoms)
+            pts_fast, polys_fast, rest = self._raster.lookup(x, y)
+            pts_rest, polys_rest = self._exact(x[rest], y[rest], None if points is None else points[rest])
+            pts = np.concatenate([pts_fast, rest[pts_rest]])
+            polys = np.concatenate([polys_fast, polys_rest])
+            order = np.argsort(pts, kind="stable")
+            return pts[order], polys[order]
+        return self._exact(x, y, points)
+
+    def _exact(self, x: np.ndarray, y: np.ndarray, points=None) -> tuple[np.ndarray, np.ndarray]:
+        if len(x) == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         points = shapely.points(x, y) if points is None else points
         pts, polys = self.tree.query(points)  # bounding boxes only: cheap
