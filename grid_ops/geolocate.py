@@ -217,8 +217,7 @@ def assign(
     on_boundary = np.zeros(n, dtype=bool)
     distance = np.full(n, np.nan)
 
-    points = shapely.points(xo, yo)
-    g_idx, g_shared = pick_with_boundary_rule(h.grids, xo, yo, points)
+    g_idx, g_shared = pick_with_boundary_rule(h.grids, xo, yo)
     m_inside = g_idx >= 0
     method[ok[m_inside]] = np.where(g_shared[m_inside], "boundary", "inside")
     on_boundary[ok] = g_shared
@@ -227,7 +226,7 @@ def assign(
     # outside every grid: the nearest grid within the tolerance, else unassigned with its distance
     outside = np.flatnonzero(~m_inside)
     if len(outside):
-        out_points = points[outside]
+        out_points = shapely.points(xo[outside], yo[outside])
         (p, g), d = h.grids.tree.query_nearest(
             out_points, max_distance=tolerance, return_distance=True, all_matches=False
         )
@@ -260,7 +259,7 @@ def assign(
     distance[ok[fallback]] = 0.0
 
     if h.micro is not None:
-        m_pts, m_polys = h.micro.covering(xo, yo, points)
+        m_pts, m_polys = h.micro.covering(xo, yo)
         rank = _code_rank(h.micro.codes)
         parent = _attr(h.micro, (h.micro_grid_field,) if h.micro_grid_field else ())
         if parent is not None and len(m_pts):
@@ -283,20 +282,16 @@ def assign(
         d_pts, d_polys = h.dedicated.covering(xo, yo)
         if len(d_pts):
             cases = _attr(h.dedicated, (h.cases_field,) if h.cases_field else ())
-            classes = (
-                np.asarray(class_codes, dtype=object)[ok]
-                if class_codes is not None
-                else np.full(len(xo), "", dtype=object)
-            )
-            classes = np.asarray(
-                ["" if c is None or (isinstance(c, float) and np.isnan(c)) else str(c).strip() for c in classes],
-                dtype=object,
-            )
-            groups = np.asarray([h.class_groups.get(c, "") for c in classes], dtype=object)
-            if cases is not None:
-                takes = np.fromiter(
-                    (_takes_class(cases[g], groups[p], classes[p]) for p, g in zip(d_pts, d_polys)), bool, len(d_pts)
-                )
+            if cases is not None and class_codes is not None:
+                # decide once per (dedicated grid, class case) combination, not once per order
+                picked = pd.Series(np.asarray(class_codes, dtype=object)[ok][d_pts], dtype=object)
+                picked = picked.where(picked.notna(), "").astype(str).str.strip().to_numpy(dtype=object)
+                pairs = pd.DataFrame({"poly": d_polys, "cls": picked})
+                combos = pairs.drop_duplicates().copy()
+                combos["takes"] = [
+                    _takes_class(cases[g], h.class_groups.get(c, ""), c) for g, c in zip(combos["poly"], combos["cls"])
+                ]
+                takes = pairs.merge(combos, on=["poly", "cls"], how="left")["takes"].to_numpy(dtype=bool)
                 d_pts, d_polys = d_pts[takes], d_polys[takes]
             priority = None
             if h.priority_field and h.priority_field in h.dedicated.attrs.columns:
