@@ -11,7 +11,7 @@ import processing
 import pytest
 from qgis.core import QgsVectorLayer
 
-NYC = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "nyc"
+NYC = Path(__file__).resolve().parents[1] / "data" / "nyc"  # a copy of ../shared/data/nyc (see its README)
 BORO = {"MANHATTAN": 1, "BRONX": 2, "BROOKLYN": 3, "QUEENS": 4, "STATEN ISLAND": 5}
 
 
