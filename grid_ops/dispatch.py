@@ -29,16 +29,17 @@ def dispatch_tables(
     frame[UNIT_COLUMNS] = frame[UNIT_COLUMNS].fillna("").astype(str)
     manual = frame["resp_code"] == ""
     frame.loc[manual, "street_office"] = MANUAL
-    summary = (
-        frame.groupby(UNIT_COLUMNS, dropna=False, sort=True)
-        .agg(
-            orders=("match_method", "size"),
-            on_boundary=("on_boundary", "sum") if "on_boundary" in frame else ("match_method", "size"),
-        )
-        .reset_index()
-    )
-    if "on_boundary" not in frame:
-        summary = summary.drop(columns=["on_boundary"])
+    # one row per responsible unit; a dedicated grid spans several grids, so its street office and
+    # team are the ones most of its orders came from
+    keys = ["resp_level", "resp_code"]
+    frame["_boundary"] = frame["on_boundary"].astype(bool) if "on_boundary" in frame else False
+    summary = frame.groupby(keys, sort=False).agg(orders=("match_method", "size"), on_boundary=("_boundary", "sum"))
+    summary = summary.reset_index()
+    for column in ("street_office", "responsible", "resp_phone", "team_id"):
+        counts = frame.groupby([*keys, column], sort=False).size().reset_index(name="n")
+        mode = counts.sort_values("n", ascending=False, kind="stable").drop_duplicates(keys)[[*keys, column]]
+        summary = summary.merge(mode, on=keys, how="left")
+    summary = summary[[*UNIT_COLUMNS, "orders", "on_boundary"]]
     summary = summary.sort_values(["street_office", "orders"], ascending=[True, False], kind="stable")
     keep = [c for c in extra_columns if c in frame.columns and c not in UNIT_COLUMNS]
     detail = frame[[*UNIT_COLUMNS, *keep, "match_method", "problem"]].sort_values(
