@@ -90,3 +90,25 @@ def _add_groups(project: QgsProject, gpkg: Path, groups) -> QgsRectangle:
             if layer_name == "district":
                 extent = layer.extent()
     return extent
+
+
+def add_result_layer(project_path: str | Path, source: str, title: str, style: str, group_title: str) -> None:
+    """Put an algorithm's output layer at the top of a group of a saved project, styled, and save it.
+
+    The other layers of that group are hidden, so the project opens showing the result.
+    """
+    project = QgsProject()
+    if not project.read(str(project_path)):
+        raise RuntimeError(f"could not read {project_path}: {project.error()}")
+    layer = QgsVectorLayer(source, title, "ogr")
+    if not layer.isValid():
+        raise RuntimeError(f"{source} is not a valid layer")
+    apply_style(layer, style)
+    root = project.layerTreeRoot()
+    group = root.findGroup(group_title) or root.insertGroup(0, group_title)
+    for child in group.findLayers():
+        child.setItemVisibilityChecked(False)
+    project.addMapLayer(layer, False)
+    group.insertLayer(0, layer)
+    if not project.write(str(project_path)):
+        raise RuntimeError(f"could not write {project_path}: {project.error()}")

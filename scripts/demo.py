@@ -42,7 +42,7 @@ def _cbd_centre(gpkg: str) -> tuple[float, float]:
     return extent.center().x(), extent.center().y()
 
 
-def _place_orders(processing, gpkg: str, out: Path) -> None:
+def _place_orders(processing, gpkg: str, out: Path, project: str) -> None:
     """Geolocate every order and inspection report, write the dispatch table, find repeat orders."""
     units = {
         "GRIDS": f"{gpkg}|layername=grids",
@@ -71,6 +71,9 @@ def _place_orders(processing, gpkg: str, out: Path) -> None:
         f"{time.perf_counter() - started:.1f} s\n      {placed['OUTPUT']}\n      {placed['DISPATCH']}",
         flush=True,
     )
+    from gridgov.layers.project import add_result_layer
+
+    add_result_layer(project, placed["OUTPUT"], "工单落格 Placed orders", "placed_orders", "工单 Work orders")
     inspections = processing.run(
         "gridgov:geolocate",
         {
@@ -152,7 +155,7 @@ def main() -> int:
             feedback=PrintFeedback(),
         )
         print(f"Grid check: {check['ERROR_COUNT']} errors, coverage {check['COVERAGE_PCT']}%", flush=True)
-        _place_orders(processing, gpkg, out)
+        _place_orders(processing, gpkg, out, result["PROJECT"])
         # the hierarchy at three zoom levels, as a grid manager sees it in QGIS
         cx, cy = _cbd_centre(gpkg)
         for name, scale, label in (

@@ -181,8 +181,8 @@ def main() -> None:
 
     placed = QgsVectorLayer("Point?crs=EPSG:4547&field=match_method:string", "tmp", "memory")
     method_palette = {  # placed orders quiet, the ones a person must look at loud
-        "inside": ("31,120,180,90", "格内 Inside", 0.7),
-        "address": ("51,160,44,140", "按地址 By address", 0.9),
+        "inside": ("31,120,180,160", "格内 Inside", 1.0),
+        "address": ("51,160,44,200", "按地址 By address", 1.2),
         "boundary": ("255,127,0,220", "边界 On a shared edge", 1.6),
         "nearest": ("227,26,28,220", "就近 Nearest grid", 1.8),
         "unassigned": ("0,0,0,230", "格外 Unassigned", 2.2),

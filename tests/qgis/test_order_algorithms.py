@@ -202,3 +202,21 @@ def test_nyc_311_reproduces_the_community_board(tmp_path, gridgov_provider):
     _, state_plane = _geolocate_nyc(tmp_path, "X Coordinate (State Plane)", "Y Coordinate (State Plane)", "EPSG:2263")
     assert state_plane["grid_code"].tolist() == placed["grid_code"].tolist()
     assert state_plane["match_method"].tolist() == placed["match_method"].tolist()
+
+
+def test_result_layer_goes_on_top_of_its_group(demo_placed, demo_city_gpkg, tmp_path):
+    from qgis.core import QgsProject
+
+    from gridgov.layers.project import add_result_layer, build_demo_project
+
+    result, _out = demo_placed
+    path = build_demo_project(demo_city_gpkg, tmp_path / "demo.qgz")
+    add_result_layer(path, result["OUTPUT"], "工单落格 Placed orders", "placed_orders", "工单 Work orders")
+    project = QgsProject()
+    assert project.read(str(path))
+    group = project.layerTreeRoot().findGroup("工单 Work orders")
+    layers = group.findLayers()
+    assert layers[0].name() == "工单落格 Placed orders" and layers[0].isVisible()
+    assert not any(node.isVisible() for node in layers[1:])
+    renderer = layers[0].layer().renderer()
+    assert renderer.type() == "categorizedSymbol" and renderer.classAttribute() == "match_method"
