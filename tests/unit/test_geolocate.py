@@ -221,3 +221,49 @@ def test_invalid_polygons_still_work():
     h = geolocate.Hierarchy(grids=geolocate.UnitLayer.from_frame(grids, "grid_code"))
     out = geolocate.assign(h, np.array([8.0]), np.array([5.0]))
     assert out["grid_code"].iloc[0] == "g1"
+
+
+def test_inspections_outside_own_grid_and_coverage(demo_city_20k):
+    from gridgov.grid_ops import inspections
+
+    city = demo_city_20k
+    reports = city["inspections"]
+    h = demo_hierarchy(city)
+    placed = placement.place_orders(
+        reports,
+        placement.OrderColumns(x="x", y="y", coord_sys_field="coord_sys", category="class_code"),
+        h,
+        "EPSG:4547",
+    )
+    assert len(placed) == len(reports) and (placed["match_method"].isin(["inside", "boundary"])).all()
+    flagged = inspections.outside_own(placed, reports["own_grid_code"])
+    truth = city["truth_inspections"]["outside_own"].to_numpy(bool)
+    assert (flagged == truth).mean() > 0.999 and truth.sum() > 0
+    coverage = inspections.inspector_coverage(
+        placed, reports["inspector_id"], reports["own_grid_code"], placed["x_located"], placed["y_located"], h
+    )
+    assert coverage["reports"].sum() == len(reports)
+    assert coverage["outside_own"].sum() == flagged.sum()
+    assert ((coverage["units_visited"] <= coverage["units_total"]) & (coverage["units_total"] > 0)).all()
+    assert coverage["coverage_pct"].between(0, 100).all() and coverage["unit"].eq("micro-grid").all()
+
+
+def test_inspection_coverage_without_microgrids_counts_100m_cells():
+    import geopandas as gpd
+
+    from gridgov.grid_ops import inspections
+
+    grids = gpd.GeoDataFrame({"grid_code": ["g1"]}, geometry=[box(0, 0, 300, 200)], crs="EPSG:4547")
+    h = geolocate.Hierarchy(grids=geolocate.UnitLayer.from_frame(grids, "grid_code"))
+    x, y = np.array([50.0, 60.0, 250.0, 900.0]), np.array([50.0, 40.0, 150.0, 50.0])
+    placed = geolocate.assign(h, x, y, tolerance=10)
+    table = inspections.inspector_coverage(placed, ["m1"] * 4, ["g1"] * 4, x, y, h)
+    row = table.iloc[0]
+    assert (row["reports"], row["outside_own"], row["unit"], row["units_total"], row["units_visited"]) == (
+        4,
+        0,
+        "100 m cell",
+        6,
+        2,
+    )
+    assert row["coverage_pct"] == pytest.approx(33.3)
