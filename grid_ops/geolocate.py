@@ -99,10 +99,7 @@ class UnitLayer:
                 self._raster = EdgeRaster(self.geoms)
             pts_fast, polys_fast, rest = self._raster.lookup(x, y)
             pts_rest, polys_rest = self._exact(x[rest], y[rest], None if points is None else points[rest])
-            pts = np.concatenate([pts_fast, rest[pts_rest]])
-            polys = np.concatenate([polys_fast, polys_rest])
-            order = np.argsort(pts, kind="stable")
-            return pts[order], polys[order]
+            return np.concatenate([pts_fast, rest[pts_rest]]), np.concatenate([polys_fast, polys_rest])
         return self._exact(x, y, points)
 
     def _exact(self, x: np.ndarray, y: np.ndarray, points=None) -> tuple[np.ndarray, np.ndarray]:
@@ -116,14 +113,26 @@ class UnitLayer:
 
 def _first_per_point(pts: np.ndarray, polys: np.ndarray, n: int, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each point, the polygon of smallest ``rank`` (-1 where none) and the number of polygons."""
+    return _best_of_pairs(pts, polys, rank[polys] if len(polys) else polys, n)
+
+
+def _best_of_pairs(pts: np.ndarray, polys: np.ndarray, key: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per point, the polygon of the pair with the smallest ``key``; and the pairs per point.
+
+    Most points have one pair: they are taken directly; only the others are sorted.
+    """
     best = np.full(n, -1, dtype=np.int64)
     count = np.bincount(pts, minlength=n)
     if len(pts):
-        order = np.lexsort((rank[polys], pts))
-        pts_sorted, polys_sorted = pts[order], polys[order]
-        first = np.ones(len(pts_sorted), dtype=bool)
-        first[1:] = pts_sorted[1:] != pts_sorted[:-1]
-        best[pts_sorted[first]] = polys_sorted[first]
+        single = count[pts] == 1
+        best[pts[single]] = polys[single]
+        multi = np.flatnonzero(~single)
+        if len(multi):
+            order = multi[np.lexsort((key[multi], pts[multi]))]
+            pts_sorted, polys_sorted = pts[order], polys[order]
+            first = np.ones(len(order), dtype=bool)
+            first[1:] = pts_sorted[1:] != pts_sorted[:-1]
+            best[pts_sorted[first]] = polys_sorted[first]
     return best, count
 
 
@@ -144,7 +153,7 @@ def pick_with_boundary_rule(
     best, count = _first_per_point(pts, polys, n, rank)
     shared = np.flatnonzero(count > 1)
     if len(shared):
-        sel = np.isin(pts, shared)
+        sel = count[pts] > 1
         s_pts, s_polys = pts[sel], polys[sel]
         probe = shapely.intersects_xy(layer.geoms[s_polys], x[s_pts] + NUDGE[0], y[s_pts] + NUDGE[1])
         # rank: polygons holding the probe first, then by code
@@ -268,13 +277,7 @@ def assign(
             rank_pairs = np.where(own, 0, len(rank)) + rank[m_polys]
         else:
             rank_pairs = rank[m_polys] if len(m_pts) else np.zeros(0, dtype=np.int64)
-        best = np.full(len(xo), -1, dtype=np.int64)
-        if len(m_pts):
-            order = np.lexsort((rank_pairs, m_pts))
-            ps, gs = m_pts[order], m_polys[order]
-            first = np.ones(len(ps), dtype=bool)
-            first[1:] = ps[1:] != ps[:-1]
-            best[ps[first]] = gs[first]
+        best, _ = _best_of_pairs(m_pts, m_polys, rank_pairs, len(xo))
         found = best >= 0
         out["micro_code"][ok[found]] = h.micro.codes[best[found]]
 
@@ -313,10 +316,10 @@ def assign(
     ):
         present = out[key] != ""
         if name == "microgrid":
-            present &= np.isin(method, ("inside", "boundary"))  # a nearest point stays with its grid
+            present &= (method == "inside") | (method == "boundary")  # a nearest point stays with its grid
         level[present] = name
         code[present] = out[key][present]
-    unplaced = np.isin(method, ("invalid", "unassigned"))
+    unplaced = (method == "invalid") | (method == "unassigned")
     level[unplaced] = ""
     code[unplaced] = ""
     out["dedicated_code"][unplaced] = ""

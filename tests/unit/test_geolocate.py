@@ -267,3 +267,16 @@ def test_inspection_coverage_without_microgrids_counts_100m_cells():
         2,
     )
     assert row["coverage_pct"] == pytest.approx(33.3)
+
+
+def test_raster_path_gives_the_same_assignment(placed, monkeypatch):
+    """The edge raster (used from RASTER_MIN_POINTS points on) must not change a single answer."""
+    city, exact = placed
+    monkeypatch.setattr(geolocate, "RASTER_MIN_POINTS", 1000)
+    h = demo_hierarchy(city)
+    fast = geolocate.assign(
+        h, exact["x_located"].to_numpy(), exact["y_located"].to_numpy(), city["orders"]["class_code"]
+    )
+    assert h.grids._raster is not None and h.micro._raster is not None
+    for column in ("grid_code", "micro_code", "dedicated_code", "resp_code", "on_boundary"):
+        assert fast[column].tolist() == exact[column].tolist(), column
