@@ -91,6 +91,56 @@ def source_to_gdf(
     return frame
 
 
+#: File formats whose text is always UTF-8, so GDAL reads them exactly as QGIS shows them.
+UTF8_FORMATS = (".gpkg", ".geojson", ".json", ".fgb", ".sqlite")
+
+
+def ogr_file_frame(layer, fields: list[str] | None = None) -> gpd.GeoDataFrame | None:
+    """The whole of a file layer read in one vectorised call (pyogrio), or None when that is not safe.
+
+    Reading feature by feature through PyQGIS costs about 0.1 ms a feature (10 s for 100,000 orders);
+    GDAL reads the same file in a fraction of that. Only plain OGR file layers in a UTF-8 format
+    qualify (GeoPackage, GeoJSON, FlatGeobuf, SpatiaLite): no subset string, a named layer (or a
+    single-layer file). Feature ids (``_fid``) are OGR's, which are the
+    ids QGIS's OGR provider shows.
+    """
+    import pyogrio
+    from qgis.core import QgsProviderRegistry
+
+    if layer is None or layer.providerType() != "ogr" or layer.subsetString():
+        return None
+    parts = QgsProviderRegistry.instance().decodeUri("ogr", layer.source())
+    path = parts.get("path")
+    if not path or (parts.get("layerId") not in (None, "") and not parts.get("layerName")):
+        return None
+    if not str(path).lower().endswith(UTF8_FORMATS):
+        return None  # Shapefile, CSV ...: their encoding is the provider's business (.cpg, settings)
+    try:
+        frame = pyogrio.read_dataframe(path, layer=parts.get("layerName") or None, columns=fields, fid_as_index=True)
+    except Exception:
+        return None
+    if len(frame) != layer.featureCount():
+        return None
+    names = [f.name() for f in layer.fields()] if fields is None else list(fields)
+    columns = {}
+    for n in names:  # a GeoPackage's fid column is a field in QGIS, the index in pyogrio
+        if n in frame.columns:
+            columns[n] = frame[n].to_numpy()
+        elif n == frame.index.name:
+            columns[n] = frame.index.to_numpy()
+        else:
+            return None
+    frame = gpd.GeoDataFrame(
+        {**columns, FID: frame.index.to_numpy()},
+        geometry=frame.geometry.to_numpy() if isinstance(frame, gpd.GeoDataFrame) else [None] * len(frame),
+        crs=crs_string(layer.crs()),
+    ).reset_index(drop=True)
+    empty = frame.geometry.notna() & frame.geometry.is_empty
+    if empty.any():
+        frame.loc[empty, frame.geometry.name] = None
+    return frame
+
+
 # kind -> (QMetaType.Type name for QGIS >= 3.38 / Qt 6, QVariant.Type name for older QGIS, provider type)
 _FIELD_TYPES = {
     "int": ("Int", "Int", "integer"),

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingLayerPostProcessorInterface
+from qgis.core import (
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingFeatureSourceDefinition,
+    QgsProcessingLayerPostProcessorInterface,
+)
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
@@ -100,6 +105,16 @@ def read_source(alg: QgsProcessingAlgorithm, parameters, name: str, context, fee
     source = alg.parameterAsSource(parameters, name, context)
     if source is None:
         return None, None
+    definition = parameters.get(name)
+    narrowed = isinstance(definition, QgsProcessingFeatureSourceDefinition) and (
+        definition.selectedFeaturesOnly or getattr(definition, "filterExpression", "")
+    )
+    if not narrowed:
+        from gridgov.layers.convert import ogr_file_frame
+
+        frame = ogr_file_frame(alg.parameterAsVectorLayer(parameters, name, context), fields)
+        if frame is not None:
+            return frame, source
     return source_to_gdf(source, fields=fields, feedback=feedback), source
 
 
