@@ -214,6 +214,28 @@ def _qt_value(value):
     return value
 
 
+def column_values(series: pd.Series) -> list:
+    """A column as the Python values QGIS attributes take, converted once per column.
+
+    Numbers, booleans and text need no per-value work beyond NaN → None; only dates and values of
+    mixed object columns go through ``_qt_value``.
+    """
+    if pd.api.types.is_bool_dtype(series) or pd.api.types.is_integer_dtype(series):
+        if series.isna().any():  # nullable integer / boolean columns
+            return [None if v is pd.NA else v for v in series.astype(object).tolist()]
+        return series.tolist()
+    if pd.api.types.is_float_dtype(series):
+        values = series.to_numpy(dtype=float)
+        out = values.tolist()
+        for i in np.flatnonzero(np.isnan(values)):
+            out[i] = None
+        return out
+    values = series.tolist()
+    if series.dtype == object and all(type(v) is str for v in values):
+        return values
+    return [_qt_value(v) for v in values]
+
+
 def wkb_type_of(frame: gpd.GeoDataFrame) -> QgsWkbTypes.Type:
     """The layer geometry type for a frame: multi-polygon for polygons, and so on."""
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
@@ -239,13 +261,13 @@ def write_to_sink(frame: pd.DataFrame, sink, fields: QgsFields, feedback=None, m
         if multi:
             geoms = np.asarray([_as_multi(g) for g in geoms], dtype=object)
         wkb = shapely.to_wkb(geoms)
-    values = [frame[n].tolist() if n in frame.columns else [None] * len(frame) for n in names]
+    values = [column_values(frame[n]) if n in frame.columns else [None] * len(frame) for n in names]
     total = max(1, len(frame))
     written = 0
     batch = []
     for row in range(len(frame)):
         feature = QgsFeature(fields)
-        feature.setAttributes([_qt_value(col[row]) for col in values])
+        feature.setAttributes([col[row] for col in values])
         if has_geom and wkb[row] is not None:
             geom = QgsGeometry()
             geom.fromWkb(bytes(wkb[row]))
