@@ -85,7 +85,7 @@ setup: venv pkglink  ## everything the other targets need
 
 demo: setup  ## build the demo city and render an overview map into out/
 	$(PY) scripts/demo.py --out $(OUT) --orders $(ORDERS) --seed $(SEED)
-	@echo "Open: $(OUT)/demo_city.gpkg  $(OUT)/demo_city.qgz  $(OUT)/overview.png"
+	@echo "Open: $(OUT)/demo_city.qgz (QGIS)  $(OUT)/overview.png  $(OUT)/dispatch.xlsx  $(OUT)/orders_placed.gpkg"
 
 test: setup  ## the whole test suite, headless
 	$(PY) -m pytest tests/unit tests/qgis

@@ -16,8 +16,6 @@ from pyproj import CRS, Transformer
 from gridgov.grid_ops import geolocate, positions
 from gridgov.grid_ops.gazetteer import DEFAULT_THRESHOLD, Gazetteer
 
-LOCATE_COLUMNS = ("locate_method", "address_score", "candidates")
-
 
 @dataclass
 class OrderColumns:
