@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gridgov.grid_ops.ordertable import as_text
 from gridgov.grid_ops.pointindex import EdgeRaster
 
 #: From this many points on, the edge raster (``pointindex``) pays for its build.
@@ -65,6 +66,7 @@ class UnitLayer:
     geoms: np.ndarray
     attrs: pd.DataFrame
     tree: shapely.STRtree = field(init=False)
+    rank: np.ndarray = field(init=False, repr=False)  # each polygon's place in code order (ties: lower code wins)
     _raster: EdgeRaster | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -72,6 +74,9 @@ class UnitLayer:
         self.geoms = np.asarray(self.geoms, dtype=object)
         shapely.prepare(self.geoms)
         self.tree = shapely.STRtree(self.geoms)
+        order = np.argsort(self.codes.astype(str), kind="stable")
+        self.rank = np.empty(len(self.codes), dtype=np.int64)
+        self.rank[order] = np.arange(len(self.codes))
 
     @classmethod
     def from_frame(cls, frame: gpd.GeoDataFrame, code_field: str) -> UnitLayer:
@@ -87,33 +92,24 @@ class UnitLayer:
         codes = frame[code_field].astype(str).str.strip().to_numpy(dtype=object)
         return cls(codes, np.asarray(geoms), pd.DataFrame(frame.drop(columns=frame.geometry.name)))
 
-    def covering(self, x: np.ndarray, y: np.ndarray, points=None) -> tuple[np.ndarray, np.ndarray]:
-        """(point index, polygon index) for every polygon covering each point (edges included).
-
-        ``points`` may pass the shapely points of ``x``, ``y`` when the caller already has them.
-        """
+    def covering(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(point index, polygon index) for every polygon covering each point (edges included)."""
         if len(x) == 0 or len(self.geoms) == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         if len(x) >= RASTER_MIN_POINTS:
             if self._raster is None:
                 self._raster = EdgeRaster(self.geoms)
             pts_fast, polys_fast, rest = self._raster.lookup(x, y)
-            pts_rest, polys_rest = self._exact(x[rest], y[rest], None if points is None else points[rest])
+            pts_rest, polys_rest = self._exact(x[rest], y[rest])
             return np.concatenate([pts_fast, rest[pts_rest]]), np.concatenate([polys_fast, polys_rest])
-        return self._exact(x, y, points)
+        return self._exact(x, y)
 
-    def _exact(self, x: np.ndarray, y: np.ndarray, points=None) -> tuple[np.ndarray, np.ndarray]:
+    def _exact(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if len(x) == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        points = shapely.points(x, y) if points is None else points
-        pts, polys = self.tree.query(points)  # bounding boxes only: cheap
+        pts, polys = self.tree.query(shapely.points(x, y))  # bounding boxes only: cheap
         hit = shapely.intersects_xy(self.geoms[polys], x[pts], y[pts])  # prepared point-in-polygon
         return pts[hit], polys[hit]
-
-
-def _first_per_point(pts: np.ndarray, polys: np.ndarray, n: int, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each point, the polygon of smallest ``rank`` (-1 where none) and the number of polygons."""
-    return _best_of_pairs(pts, polys, rank[polys] if len(polys) else polys, n)
 
 
 def _best_of_pairs(pts: np.ndarray, polys: np.ndarray, key: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -136,34 +132,17 @@ def _best_of_pairs(pts: np.ndarray, polys: np.ndarray, key: np.ndarray, n: int) 
     return best, count
 
 
-def _code_rank(codes: np.ndarray) -> np.ndarray:
-    order = np.argsort(codes.astype(str), kind="stable")
-    rank = np.empty(len(codes), dtype=np.int64)
-    rank[order] = np.arange(len(codes))
-    return rank
-
-
-def pick_with_boundary_rule(
-    layer: UnitLayer, x: np.ndarray, y: np.ndarray, points=None
-) -> tuple[np.ndarray, np.ndarray]:
+def pick_with_boundary_rule(layer: UnitLayer, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The covering polygon per point by the boundary rule; returns (index or -1, on_boundary)."""
-    n = len(x)
-    pts, polys = layer.covering(x, y, points)
-    rank = _code_rank(layer.codes)
-    best, count = _first_per_point(pts, polys, n, rank)
-    shared = np.flatnonzero(count > 1)
-    if len(shared):
-        sel = count[pts] > 1
+    pts, polys = layer.covering(x, y)
+    best, count = _best_of_pairs(pts, polys, layer.rank[polys], len(x))
+    sel = count[pts] > 1
+    if sel.any():  # points on shared edges: polygons holding the probe first, then by code
         s_pts, s_polys = pts[sel], polys[sel]
         probe = shapely.intersects_xy(layer.geoms[s_polys], x[s_pts] + NUDGE[0], y[s_pts] + NUDGE[1])
-        # rank: polygons holding the probe first, then by code
-        big = len(layer.codes) + 1
-        local_rank = np.where(probe, rank[s_polys], rank[s_polys] + big)
-        order = np.lexsort((local_rank, s_pts))
-        p_sorted, g_sorted = s_pts[order], s_polys[order]
-        first = np.ones(len(p_sorted), dtype=bool)
-        first[1:] = p_sorted[1:] != p_sorted[:-1]
-        best[p_sorted[first]] = g_sorted[first]
+        key = np.where(probe, 0, len(layer.codes)) + layer.rank[s_polys]
+        shared_best, _ = _best_of_pairs(s_pts, s_polys, key, len(x))
+        best[count > 1] = shared_best[count > 1]
     return best, count > 1
 
 
@@ -195,9 +174,7 @@ class Hierarchy:
 def _attr(layer: UnitLayer, names: tuple[str, ...]) -> np.ndarray | None:
     for name in names:
         if name in layer.attrs.columns:
-            return (
-                layer.attrs[name].astype(object).where(layer.attrs[name].notna(), "").astype(str).to_numpy(dtype=object)
-            )
+            return as_text(layer.attrs[name].to_numpy(dtype=object)).to_numpy(dtype=object)
     return None
 
 
@@ -269,7 +246,7 @@ def assign(
 
     if h.micro is not None:
         m_pts, m_polys = h.micro.covering(xo, yo)
-        rank = _code_rank(h.micro.codes)
+        rank = h.micro.rank
         parent = _attr(h.micro, (h.micro_grid_field,) if h.micro_grid_field else ())
         if parent is not None and len(m_pts):
             # a micro-grid of the point's own grid first, so the chain stays consistent on edges
@@ -287,8 +264,7 @@ def assign(
             cases = _attr(h.dedicated, (h.cases_field,) if h.cases_field else ())
             if cases is not None and class_codes is not None:
                 # decide once per (dedicated grid, class case) combination, not once per order
-                picked = pd.Series(np.asarray(class_codes, dtype=object)[ok][d_pts], dtype=object)
-                picked = picked.where(picked.notna(), "").astype(str).str.strip().to_numpy(dtype=object)
+                picked = as_text(np.asarray(class_codes, dtype=object)[ok][d_pts]).str.strip().to_numpy(dtype=object)
                 pairs = pd.DataFrame({"poly": d_polys, "cls": picked})
                 combos = pairs.drop_duplicates().copy()
                 combos["takes"] = [
@@ -299,9 +275,9 @@ def assign(
             priority = None
             if h.priority_field and h.priority_field in h.dedicated.attrs.columns:
                 priority = pd.to_numeric(h.dedicated.attrs[h.priority_field], errors="coerce").fillna(1e9).to_numpy()
-            code_rank = _code_rank(h.dedicated.codes)
+            code_rank = h.dedicated.rank
             rank = code_rank if priority is None else np.lexsort((code_rank, priority)).argsort()
-            best, _ = _first_per_point(d_pts, d_polys, len(xo), rank)
+            best, _ = _best_of_pairs(d_pts, d_polys, rank[d_polys], len(xo))
             found = best >= 0
             out["dedicated_code"][ok[found]] = h.dedicated.codes[best[found]]
 

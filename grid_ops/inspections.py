@@ -15,13 +15,14 @@ import pandas as pd
 import shapely
 
 from gridgov.grid_ops.geolocate import Hierarchy, pick_with_boundary_rule
+from gridgov.grid_ops.ordertable import as_text
 
 CELL_M = 100.0
 
 
 def outside_own(placed: pd.DataFrame, own_grid) -> np.ndarray:
     """True where a placed report lies in another grid than the inspector's own."""
-    own = pd.Series(own_grid, dtype=object).where(pd.Series(own_grid, dtype=object).notna(), "").astype(str).str.strip()
+    own = as_text(own_grid).str.strip()
     grid = placed["grid_code"].astype(str).to_numpy()
     return (grid != "") & (own.to_numpy() != "") & (grid != own.to_numpy())
 
@@ -48,8 +49,8 @@ def inspector_coverage(
     """Per inspector: reports, reports outside their grid, units of their grid visited / total, coverage %."""
     frame = pd.DataFrame(
         {
-            "inspector": pd.Series(inspector, dtype=object).fillna("").astype(str).to_numpy(),
-            "own_grid_code": pd.Series(own_grid, dtype=object).fillna("").astype(str).str.strip().to_numpy(),
+            "inspector": as_text(inspector).to_numpy(),
+            "own_grid_code": as_text(own_grid).str.strip().to_numpy(),
             "grid_code": placed["grid_code"].astype(str).to_numpy(),
             "x": np.asarray(x, dtype=float),
             "y": np.asarray(y, dtype=float),
@@ -59,10 +60,18 @@ def inspector_coverage(
     grid_index = {code: i for i, code in enumerate(h.grids.codes)}
     micro_parent = None
     if h.micro is not None and h.micro_grid_field and h.micro_grid_field in h.micro.attrs.columns:
-        micro_parent = h.micro.attrs[h.micro_grid_field].astype(str).to_numpy()
+        micro_parent = as_text(h.micro.attrs[h.micro_grid_field].to_numpy(dtype=object)).to_numpy()
+        micros_per_grid = pd.Series(micro_parent).value_counts()
+        # every report's micro-grid in one look-up, kept only where it belongs to the inspector's own grid
+        inside = (frame["grid_code"] == frame["own_grid_code"]).to_numpy() & np.isfinite(frame["x"].to_numpy())
+        micro = np.full(len(frame), -1, dtype=np.int64)
+        micro[inside], _ = pick_with_boundary_rule(
+            h.micro, frame["x"].to_numpy()[inside], frame["y"].to_numpy()[inside]
+        )
+        own_micro = (micro >= 0) & (micro_parent[np.maximum(micro, 0)] == frame["own_grid_code"].to_numpy())
+        frame["micro"] = np.where(own_micro, micro, -1)
     rows = []
     for (who, own), group in frame.groupby(["inspector", "own_grid_code"], sort=True):
-        inside = group[(group["grid_code"] == own) & np.isfinite(group["x"])]
         row = {
             "inspector": who,
             "own_grid_code": own,
@@ -74,12 +83,15 @@ def inspector_coverage(
             "coverage_pct": np.nan,
         }
         if own in grid_index:
-            if micro_parent is not None and (micro_parent == own).any():
-                members = np.flatnonzero(micro_parent == own)
-                sub = type(h.micro)(h.micro.codes[members], h.micro.geoms[members], h.micro.attrs.iloc[members])
-                idx, _ = pick_with_boundary_rule(sub, inside["x"].to_numpy(), inside["y"].to_numpy())
-                row.update(unit="micro-grid", units_total=len(members), units_visited=len(np.unique(idx[idx >= 0])))
+            if micro_parent is not None and own in micros_per_grid.index:
+                visited = group["micro"].to_numpy()
+                row.update(
+                    unit="micro-grid",
+                    units_total=int(micros_per_grid[own]),
+                    units_visited=len(np.unique(visited[visited >= 0])),
+                )
             else:
+                inside = group[(group["grid_code"] == own) & np.isfinite(group["x"])]
                 cells = _cells_of_grid(h.grids.geoms[grid_index[own]], CELL_M)
                 seen = np.unique(
                     np.column_stack(

@@ -55,6 +55,12 @@ class OrderFileError(ValueError):
     """A file that cannot be read as an orders table (the message says why)."""
 
 
+def as_text(values) -> pd.Series:
+    """Text of each value, '' for None / NaN (vectorised): how every column of an order table is read."""
+    series = pd.Series(values, dtype=object)
+    return series.where(series.notna(), "").astype(str)
+
+
 def _key(name: str) -> str:
     return (
         str(name).strip().lower().replace(" ", "").replace("_", "").replace("-", "").replace("(", "").replace(")", "")

@@ -15,6 +15,7 @@ from pyproj import CRS, Transformer
 
 from gridgov.grid_ops import geolocate, positions
 from gridgov.grid_ops.gazetteer import DEFAULT_THRESHOLD, Gazetteer
+from gridgov.grid_ops.ordertable import as_text
 
 
 @dataclass
@@ -34,7 +35,7 @@ def _text(frame: pd.DataFrame, column: str | None) -> np.ndarray | None:
         return None
     if column not in frame.columns:
         raise KeyError(f"the orders have no field {column!r} (fields: {', '.join(map(str, frame.columns))})")
-    return positions.as_text(frame[column].to_numpy(dtype=object)).to_numpy(dtype=object)
+    return as_text(frame[column].to_numpy(dtype=object)).to_numpy(dtype=object)
 
 
 def _join(a: str, b: str) -> str:
@@ -62,10 +63,8 @@ def place_orders(
     systems = _text(frame, columns.coord_sys_field) if columns.coord_sys_field else columns.coord_sys
     system_label = columns.coord_sys_field or "COORD_SYS"
     if columns.x and columns.y:
-        pos = positions.to_target(
-            _text(frame, columns.x), _text(frame, columns.y), systems, target_crs, columns.x, columns.y, system_label
-        )
         raw_x, raw_y = _text(frame, columns.x), _text(frame, columns.y)
+        pos = positions.to_target(raw_x, raw_y, systems, target_crs, columns.x, columns.y, system_label)
     elif geometry_xy is not None:
         gx = np.asarray(geometry_xy[:, 0], dtype=float)
         gy = np.asarray(geometry_xy[:, 1], dtype=float)
@@ -86,12 +85,13 @@ def place_orders(
     needs_address = ~np.isfinite(x)
     no_coords_at_all = np.ones(n, dtype=bool)
     if raw_x is not None:
-        no_coords_at_all = np.array([not a.strip() and not b.strip() for a, b in zip(raw_x, raw_y)], dtype=bool)
+        no_coords_at_all = ((as_text(raw_x).str.strip() == "") & (as_text(raw_y).str.strip() == "")).to_numpy()
     elif geometry_xy is not None:
         no_coords_at_all = ~np.isfinite(np.asarray(geometry_xy[:, 0], dtype=float))
     unlocated = np.zeros(n, dtype=bool)
     if address is not None:
-        rows = np.flatnonzero(needs_address & (np.char.str_len(address.astype(str)) > 0))
+        has_address = as_text(address).str.len().to_numpy() > 0
+        rows = np.flatnonzero(needs_address & has_address)
         if len(rows) and gazetteer is not None and gazetteer_xy is not None:
             match = gazetteer.match(address[rows], threshold=address_threshold)
             hit = match.index >= 0
@@ -112,8 +112,7 @@ def place_orders(
         elif len(rows):
             for i in rows:
                 problem[i] = _join(problem[i], "address given but no gazetteer to match it against")
-        empty_address = needs_address & (np.char.str_len(address.astype(str)) == 0)
-        for i in np.flatnonzero(empty_address & no_coords_at_all):
+        for i in np.flatnonzero(needs_address & ~has_address & no_coords_at_all):
             problem[i] = f"no coordinates and {columns.address} is empty"
 
     classes = _text(frame, columns.category)

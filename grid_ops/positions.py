@@ -14,6 +14,7 @@ import pandas as pd
 from pyproj import CRS
 
 from gridgov.grid_ops import coords
+from gridgov.grid_ops.ordertable import as_text
 
 
 @dataclass
@@ -51,12 +52,6 @@ def parse_numbers(values, field: str) -> tuple[np.ndarray, np.ndarray]:
         problem[i] = f"{field} {str(series.iloc[i])[:40]!r} is not a number"
     numbers[~np.isfinite(numbers)] = np.nan
     return numbers, problem
-
-
-def as_text(values) -> pd.Series:
-    """Text of each value, '' for None / NaN (vectorised)."""
-    series = pd.Series(values, dtype=object)
-    return series.where(series.notna(), "").astype(str)
 
 
 def _is_geographic(system: str) -> bool:

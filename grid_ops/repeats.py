@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from gridgov.grid_ops.ordertable import as_text
+
 _TZ_SUFFIX = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 
 
@@ -25,8 +27,7 @@ def parse_times(values, field: str = "time") -> tuple[np.ndarray, np.ndarray]:
     Times with an offset are converted to China Standard Time (UTC+8) and made naive, so all rows
     are on one clock. Returns datetime64[s] (NaT where unparsable) and problem texts.
     """
-    series = pd.Series(values, dtype=object)
-    text = series.where(series.notna(), "").astype(str).str.strip()
+    text = as_text(values).str.strip()
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     has_tz = text.str.contains(_TZ_SUFFIX, regex=True) & text.str.contains(r"\d[T ]\d", regex=True)
     if has_tz.any():
@@ -71,9 +72,7 @@ def find_repeats(
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     n = len(x)
-    category = (
-        pd.Series(category, dtype=object).where(pd.Series(category, dtype=object).notna(), "").astype(str).to_numpy()
-    )
+    category = as_text(category).to_numpy()
     times = np.asarray(times, dtype="datetime64[s]")
     problem = np.full(n, "", dtype=object) if problem is None else np.asarray(problem, dtype=object).copy()
     no_pos = ~(np.isfinite(x) & np.isfinite(y))
@@ -135,7 +134,7 @@ def find_repeats(
 
 def repeat_rates(unit_codes, result: RepeatResult) -> pd.DataFrame:
     """Per unit (e.g. grid): checked orders, cases, repeat orders and the repeat rate (repeats / orders)."""
-    frame = pd.DataFrame({"unit": pd.Series(unit_codes, dtype=object).fillna("").astype(str), "case": result.case_id})
+    frame = pd.DataFrame({"unit": as_text(unit_codes), "case": result.case_id})
     frame = frame[(frame["case"] != "") & (frame["unit"] != "")]
     table = frame.groupby("unit").agg(orders=("case", "size"), cases=("case", "nunique")).reset_index()
     table["repeat_orders"] = table["orders"] - table["cases"]

@@ -22,7 +22,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from gridgov.layers.orders_input import read_orders_input, resolve_field, to_working_crs
+from gridgov.layers.orders_input import point_xy, read_orders_input, resolve_field, to_working_crs
 from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_source, tr, write_frame
 
 #: Unit layers: parameter, label, code field default, geometry must be polygons.
@@ -268,14 +268,11 @@ class GeolocateAlgorithm(GridGovAlgorithm):
         orders = read_orders_input(self, parameters, context, feedback, self.INPUT, self.INPUT_FILE)
         frame = orders.frame
         guessed = guess_order_fields(frame.columns).as_dict()
+        if orders.xy is not None:  # a point layer: positions come from the geometry unless fields are chosen
+            guessed.update(x=None, y=None, coord_sys=None)
         chosen = {
-            key: resolve_field(self, parameters, name, context, frame, guessed[key] if orders.xy is None else None)
-            for name, _, key in ORDER_FIELDS
+            key: resolve_field(self, parameters, name, context, frame, guessed[key]) for name, _, key in ORDER_FIELDS
         }
-        if orders.xy is not None:  # a point layer: coordinates come from the geometry unless fields are chosen
-            chosen["address"] = resolve_field(self, parameters, "ADDRESS_FIELD", context, frame, guessed["address"])
-            chosen["category"] = resolve_field(self, parameters, "CATEGORY_FIELD", context, frame, guessed["category"])
-            chosen["coord_sys"] = resolve_field(self, parameters, "COORD_SYS_FIELD", context, frame, None)
         system_text = self.parameterAsString(parameters, self.COORD_SYS, context).strip()
         if system_text:
             try:
@@ -316,8 +313,6 @@ class GeolocateAlgorithm(GridGovAlgorithm):
             if field not in gaz.columns:
                 raise QgsProcessingException(tr("GAZETTEER has no field {0!r}").format(field))
             gaz = to_working_crs(gaz, work_crs)
-            from gridgov.layers.orders_input import point_xy
-
             gazetteer = Gazetteer(gaz[field])
             gazetteer_xy = point_xy(gaz.geometry.values)
         feedback.setProgress(30)
