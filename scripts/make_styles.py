@@ -13,15 +13,20 @@ from pathlib import Path
 
 os.environ.setdefault("QT_HASH_SEED", "0")  # stable XML attribute order, so regenerated styles diff cleanly
 
+import numpy as np
 from qgis.core import (
     QgsApplication,
     QgsCategorizedSymbolRenderer,
+    QgsColorRampShader,
     QgsFillSymbol,
     QgsLineSymbol,
     QgsMarkerSymbol,
     QgsPalLayerSettings,
+    QgsRasterLayer,
+    QgsRasterShader,
     QgsRendererCategory,
     QgsRuleBasedRenderer,
+    QgsSingleBandPseudoColorRenderer,
     QgsSingleSymbolRenderer,
     QgsTextBufferSettings,
     QgsTextFormat,
@@ -95,7 +100,7 @@ def categorized_fills(field: str, palette: dict[str, tuple[str, str]], alpha: in
     return QgsCategorizedSymbolRenderer(field, categories)
 
 
-def save(layer: QgsVectorLayer, name: str) -> None:
+def save(layer, name: str) -> None:
     path = STYLES / f"{name}.qml"
     message, ok = layer.saveNamedStyle(str(path))
     if not ok:
@@ -105,6 +110,64 @@ def save(layer: QgsVectorLayer, name: str) -> None:
 
 def polygon_layer(fields: str) -> QgsVectorLayer:
     return QgsVectorLayer(f"Polygon?crs=EPSG:4547&{fields}", "tmp", "memory")
+
+
+def heatmap_style() -> None:
+    """Heatmap ramp on 0 … 1 (layers.rasters.style_heatmap stretches it to a series' maximum):
+    transparent where there is nothing, then yellow → orange → red → dark red."""
+    import tempfile
+
+    from osgeo import gdal
+
+    path = str(Path(tempfile.mkdtemp()) / "unit.tif")
+    ds = gdal.GetDriverByName("GTiff").Create(path, 2, 2, 1, gdal.GDT_Float32)
+    ds.SetGeoTransform((0, 1, 0, 2, 0, -1))
+    ds.GetRasterBand(1).WriteArray(np.array([[0.0, 0.5], [0.75, 1.0]], dtype=np.float32))
+    ds = None
+    layer = QgsRasterLayer(path, "heatmap")
+    function = QgsColorRampShader(0.0, 1.0)
+    function.setColorRampType(QgsColorRampShader.Type.Interpolated)
+    stops = (
+        (0.0, "255,255,178,0", "0"),
+        (0.02, "255,255,178,0", ""),
+        (0.1, "254,217,118,150", ""),
+        (0.3, "254,178,76,190", ""),
+        (0.5, "253,141,60,215", ""),
+        (0.7, "240,59,32,230", ""),
+        (1.0, "189,0,38,245", "max"),
+    )
+    function.setColorRampItemList(
+        [QgsColorRampShader.ColorRampItem(v, QColor(*map(int, c.split(","))), label) for v, c, label in stops]
+    )
+    shader = QgsRasterShader()
+    shader.setRasterShaderFunction(function)
+    renderer = QgsSingleBandPseudoColorRenderer(layer.dataProvider(), 1, shader)
+    renderer.setClassificationMin(0.0)
+    renderer.setClassificationMax(1.0)
+    layer.setRenderer(renderer)
+    save(layer, "heatmap")
+
+
+def hotspot_style() -> None:
+    """Gi* bins: hot reds, cold blues, grey where not significant (ArcGIS's familiar colours)."""
+    layer = polygon_layer("field=gi_bin:integer")
+    palette = {
+        3: ("#d62f27", "热点 Hot spot, 99% confidence"),
+        2: ("#ed7551", "热点 Hot spot, 95% confidence"),
+        1: ("#fab984", "热点 Hot spot, 90% confidence"),
+        0: ("#eeeeee", "不显著 Not significant"),
+        -1: ("#c0ccbe", "冷点 Cold spot, 90% confidence"),
+        -2: ("#849eba", "冷点 Cold spot, 95% confidence"),
+        -3: ("#4575b5", "冷点 Cold spot, 99% confidence"),
+    }
+    categories = []
+    for value, (color, label) in palette.items():
+        symbol = QgsFillSymbol.createSimple(
+            {"color": color, "outline_color": "#8c8c8c", "outline_width": "0.1", "style": "solid"}
+        )
+        categories.append(QgsRendererCategory(value, symbol, label))
+    layer.setRenderer(QgsCategorizedSymbolRenderer("gi_bin", categories))
+    save(layer, "hotspots")
 
 
 def main() -> None:
@@ -222,6 +285,9 @@ def main() -> None:
     }
     errors.setRenderer(categorized_fills("error_type", error_palette, alpha=150, width=0.8))
     save(errors, "validation_errors")
+
+    heatmap_style()
+    hotspot_style()
 
     hot = polygon_layer("field=pattern:string")
     hot.setRenderer(QgsSingleSymbolRenderer(outline("#b2182b", 0.6, "dash", fill="178,24,43,40")))

@@ -16,6 +16,7 @@ def _algorithm_classes() -> list[type]:
     from gridgov.layers.processing.democity_alg import DemoCityAlgorithm
     from gridgov.layers.processing.findrepeats_alg import FindRepeatsAlgorithm
     from gridgov.layers.processing.geolocate_alg import GeolocateAlgorithm
+    from gridgov.layers.processing.heatmap_alg import HeatmapAlgorithm
     from gridgov.layers.processing.importgrids_alg import ImportGridsAlgorithm
     from gridgov.layers.processing.renumbergrids_alg import RenumberGridsAlgorithm
     from gridgov.layers.processing.splitmicrogrids_alg import SplitMicrogridsAlgorithm
@@ -31,6 +32,7 @@ def _algorithm_classes() -> list[type]:
         ConvertCoordsAlgorithm,
         GeolocateAlgorithm,
         FindRepeatsAlgorithm,
+        HeatmapAlgorithm,
     ]
 
 

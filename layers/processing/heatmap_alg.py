@@ -1,0 +1,257 @@
+"""``gridgov:heatmap``: kernel density of orders (QGIS's kernels) by binning and FFT convolution."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingLayerPostProcessorInterface,
+    QgsProcessingOutputMultipleLayers,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterDistance,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterExtent,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterDestination,
+)
+
+from gridgov.layers.orders_input import point_xy
+from gridgov.layers.processing.base import GridGovAlgorithm, read_source, require_projected, tr
+from gridgov.layers.processing.order_filters import add_filter_parameters, default_class_groups, read_filter
+
+SERIES_KINDS = ("none", "month", "class")
+
+
+class HeatmapStyle(QgsProcessingLayerPostProcessorInterface):
+    """Styles a heatmap raster on load with a given colour-scale maximum (shared by a series)."""
+
+    _alive: ClassVar[list[HeatmapStyle]] = []
+
+    def __init__(self, maximum: float, name: str) -> None:
+        super().__init__()
+        self.maximum = maximum
+        self.name = name
+
+    def postProcessLayer(self, layer, context, feedback) -> None:  # noqa: N802
+        from gridgov.layers.rasters import style_heatmap
+
+        layer.setName(self.name)
+        style_heatmap(layer, self.maximum)
+
+    @classmethod
+    def make(cls, maximum: float, name: str) -> HeatmapStyle:
+        processor = cls(maximum, name)
+        cls._alive.append(processor)
+        return processor
+
+
+class HeatmapAlgorithm(GridGovAlgorithm):
+    NAME = "heatmap"
+    DISPLAY = "Heatmap of class cases (热力图)"
+    GROUP_ID = "analysis"
+    GROUP = "Analysis"
+    HELP = (
+        "Kernel density of orders as a GeoTIFF, with the kernels and raw / scaled values of QGIS's own Heatmap "
+        "(RADIUS, PIXEL_SIZE, KERNEL, DECAY, OUTPUT_VALUE and WEIGHT_FIELD mean the same), computed by binning "
+        "the points on a lattice finer than the pixels and one FFT convolution: the same surface as the direct "
+        "kernel sum (within 0.5 %), in a fraction of the time.\n\n"
+        "Filters: CATEGORIES (class codes such as 0601, major classes such as 06, or groups such as noise), "
+        "DATE_FROM / DATE_TO and HOURS (22-6 is 22:00 to 05:59). EXTENT fixes the raster's extent, so rasters "
+        "made for different periods line up. SERIES writes one raster per month or per class case into "
+        "OUTPUT_FOLDER, all on one extent and styled on one colour scale (MAXIMUM), so equal colours mean equal "
+        "density on every map of the series.\n\n"
+        "Example: INPUT the placed orders, CATEGORIES noise, HOURS 22-6, RADIUS 300, PIXEL_SIZE 20."
+    )
+    INPUT, RADIUS, PIXEL_SIZE, KERNEL, DECAY = "INPUT", "RADIUS", "PIXEL_SIZE", "KERNEL", "DECAY"
+    OUTPUT_VALUE, WEIGHT_FIELD, EXTENT, SERIES = "OUTPUT_VALUE", "WEIGHT_FIELD", "EXTENT", "SERIES"
+    OUTPUT, OUTPUT_FOLDER, MAXIMUM, POINTS_USED, SERIES_LAYERS = (
+        "OUTPUT",
+        "OUTPUT_FOLDER",
+        "MAXIMUM",
+        "POINTS_USED",
+        "SERIES_LAYERS",
+    )
+
+    def initAlgorithm(self, config=None) -> None:  # noqa: N802
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.INPUT, tr("Orders (points)"), [QgsProcessing.SourceType.TypeVectorPoint]
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterDistance(
+                self.RADIUS, tr("Radius"), 300.0, parentParameterName=self.INPUT, minValue=0.0
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterDistance(
+                self.PIXEL_SIZE, tr("Pixel size"), 20.0, parentParameterName=self.INPUT, minValue=0.0
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.KERNEL,
+                tr("Kernel shape"),
+                [tr("Quartic"), tr("Triangular"), tr("Uniform"), tr("Triweight"), tr("Epanechnikov")],
+                defaultValue=0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.DECAY,
+                tr("Decay ratio (triangular kernels only)"),
+                QgsProcessingParameterNumber.Type.Double,
+                0.0,
+                optional=True,
+                minValue=-100.0,
+                maxValue=100.0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.OUTPUT_VALUE, tr("Output values"), [tr("Raw"), tr("Scaled")], defaultValue=0
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.WEIGHT_FIELD,
+                tr("Weight from field"),
+                parentLayerParameterName=self.INPUT,
+                type=QgsProcessingParameterField.DataType.Numeric,
+                optional=True,
+            )
+        )
+        self.addParameter(QgsProcessingParameterExtent(self.EXTENT, tr("Extent"), optional=True))
+        add_filter_parameters(self)
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.SERIES,
+                tr("Series (one raster per …)"),
+                [tr("None"), tr("Month"), tr("Class case")],
+                defaultValue=0,
+            )
+        )
+        self.addParameter(QgsProcessingParameterRasterDestination(self.OUTPUT, tr("Heatmap")))
+        self.addParameter(
+            QgsProcessingParameterFolderDestination(
+                self.OUTPUT_FOLDER, tr("Folder for the series rasters"), optional=True, createByDefault=False
+            )
+        )
+        self.addOutput(QgsProcessingOutputNumber(self.MAXIMUM, tr("Largest value (the shared colour scale)")))
+        self.addOutput(QgsProcessingOutputNumber(self.POINTS_USED, tr("Orders used")))
+        self.addOutput(QgsProcessingOutputMultipleLayers(self.SERIES_LAYERS, tr("Series rasters")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        from gridgov.grid_ops.kde import KERNELS, RasterSpec, density
+        from gridgov.layers.rasters import write_geotiff
+
+        frame, source = read_source(self, parameters, self.INPUT, context, feedback)
+        require_projected(source, tr("The orders layer"))
+        radius = self.parameterAsDouble(parameters, self.RADIUS, context)
+        pixel = self.parameterAsDouble(parameters, self.PIXEL_SIZE, context)
+        if radius <= 0 or pixel <= 0:
+            raise QgsProcessingException(tr("RADIUS and PIXEL_SIZE must be positive"))
+        kernel = KERNELS[self.parameterAsEnum(parameters, self.KERNEL, context)]
+        scaled = self.parameterAsEnum(parameters, self.OUTPUT_VALUE, context) == 1
+        decay = self.parameterAsDouble(parameters, self.DECAY, context)
+        series = SERIES_KINDS[self.parameterAsEnum(parameters, self.SERIES, context)]
+
+        xy = point_xy(frame.geometry.values)
+        weights = None
+        weight_field = self.parameterAsString(parameters, self.WEIGHT_FIELD, context)
+        if weight_field:
+            weights = np.asarray(frame[weight_field].astype(float).to_numpy(), dtype=float)
+            bad = ~np.isfinite(weights)
+            if bad.any():
+                feedback.pushWarning(
+                    tr("{0} rows have no usable {1} (first: row {2}); they add nothing").format(
+                        int(bad.sum()), weight_field, int(np.flatnonzero(bad)[0]) + 1
+                    )
+                )
+        chosen, codes, times = read_filter(self, parameters, context, frame, default_class_groups())
+        keep = chosen.mask(codes, times) & np.isfinite(xy[:, 0]) & np.isfinite(xy[:, 1])
+        feedback.pushInfo(
+            tr("{0} of {1} orders pass the filter ({2})").format(int(keep.sum()), len(frame), chosen.describe())
+        )
+        if not keep.any():
+            raise QgsProcessingException(tr("No order passes the filter ({0})").format(chosen.describe()))
+
+        extent = self.parameterAsExtent(parameters, self.EXTENT, context, source.sourceCrs())
+        if parameters.get(self.EXTENT) and not extent.isNull():
+            spec = RasterSpec.for_extent(
+                extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum(), pixel
+            )
+        else:
+            spec = RasterSpec.around_points(xy[keep, 0], xy[keep, 1], radius, pixel)
+        if spec.cols * spec.rows > 100_000_000:
+            raise QgsProcessingException(
+                tr("{0} × {1} pixels is too large; choose a larger PIXEL_SIZE").format(spec.cols, spec.rows)
+            )
+        feedback.pushInfo(tr("Raster {0} × {1} pixels of {2} m").format(spec.cols, spec.rows, pixel))
+
+        def surface_of(mask: np.ndarray) -> np.ndarray:
+            w = None if weights is None else weights[mask]
+            return density(xy[mask, 0], xy[mask, 1], spec, radius, kernel, scaled, decay, w)
+
+        crs_wkt = source.sourceCrs().toWkt()
+        total = surface_of(keep)
+        feedback.setProgress(40)
+        out_path = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
+        write_geotiff(out_path, total, spec, crs_wkt, chosen.describe())
+        results = {
+            self.OUTPUT: out_path,
+            self.POINTS_USED: int(keep.sum()),
+            self.MAXIMUM: float(total.max()),
+            self.SERIES_LAYERS: [],
+        }
+        if context.willLoadLayerOnCompletion(out_path):
+            context.layerToLoadOnCompletionDetails(out_path).setPostProcessor(
+                HeatmapStyle.make(float(total.max()), tr("Heatmap"))
+            )
+
+        if series != "none":
+            results.update(
+                self._series(parameters, context, feedback, series, keep, codes, times, surface_of, spec, crs_wkt)
+            )
+        return results
+
+    def _series(self, parameters, context, feedback, series, keep, codes, times, surface_of, spec, crs_wkt):
+        from gridgov.layers.rasters import write_geotiff
+
+        folder = self.parameterAsString(parameters, self.OUTPUT_FOLDER, context)
+        if not folder:
+            raise QgsProcessingException(tr("SERIES needs OUTPUT_FOLDER"))
+        if series == "month":
+            if times is None:
+                raise QgsProcessingException(tr("A monthly series needs TIME_FIELD"))
+            keys = np.where(np.isnat(times), "", times.astype("datetime64[M]").astype(str))
+        else:
+            if codes is None:
+                raise QgsProcessingException(tr("A series per class case needs CATEGORY_FIELD"))
+            keys = np.asarray([str(c).strip() if c is not None else "" for c in codes], dtype=object)
+        members = sorted(set(keys[keep]) - {""})
+        surfaces = {}
+        for i, member in enumerate(members):
+            if feedback.isCanceled():
+                break
+            surfaces[member] = surface_of(keep & (keys == member))
+            feedback.setProgress(40 + 55 * (i + 1) / max(len(members), 1))
+        maximum = max((float(s.max()) for s in surfaces.values()), default=0.0)
+        paths = []
+        for member, surface in surfaces.items():
+            path = str(Path(folder) / f"heatmap_{member}.tif")
+            write_geotiff(path, surface, spec, crs_wkt, f"{series} {member}")
+            paths.append(path)
+            details = QgsProcessingContext.LayerDetails(f"{tr('Heatmap')} {member}", context.project(), path)
+            details.setPostProcessor(HeatmapStyle.make(maximum, f"{tr('Heatmap')} {member}"))
+            context.addLayerToLoadOnCompletion(path, details)
+        feedback.pushInfo(tr("{0} series rasters on one colour scale up to {1:.4g}").format(len(paths), maximum))
+        return {self.OUTPUT_FOLDER: folder, self.SERIES_LAYERS: paths, self.MAXIMUM: maximum}

@@ -1,0 +1,119 @@
+"""The class-case, date and hour filters that every analysis algorithm offers, in one place."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingParameterDateTime,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterField,
+    QgsProcessingParameterString,
+)
+
+from gridgov.layers.processing.base import tr
+
+CATEGORY_FIELD, CATEGORIES, TIME_FIELD = "CATEGORY_FIELD", "CATEGORIES", "TIME_FIELD"
+DATE_FROM, DATE_TO, HOURS = "DATE_FROM", "DATE_TO", "HOURS"
+
+
+def add_filter_parameters(alg, parent: str = "INPUT", advanced: bool = False) -> None:
+    """CATEGORY_FIELD, CATEGORIES, TIME_FIELD, DATE_FROM, DATE_TO and HOURS, all optional."""
+    params = [
+        QgsProcessingParameterField(
+            CATEGORY_FIELD, tr("Class case field"), "class_code", parentLayerParameterName=parent, optional=True
+        ),
+        QgsProcessingParameterString(
+            CATEGORIES,
+            tr("Only these class cases (codes, major classes or groups, e.g. 0601,0602 or noise)"),
+            optional=True,
+        ),
+        QgsProcessingParameterField(
+            TIME_FIELD, tr("Time field"), "reported_at", parentLayerParameterName=parent, optional=True
+        ),
+        QgsProcessingParameterDateTime(
+            DATE_FROM, tr("From date (inclusive)"), QgsProcessingParameterDateTime.Type.Date, optional=True
+        ),
+        QgsProcessingParameterDateTime(
+            DATE_TO, tr("To date (inclusive)"), QgsProcessingParameterDateTime.Type.Date, optional=True
+        ),
+        QgsProcessingParameterString(HOURS, tr("Hours of the day (e.g. 22-6 for night noise)"), optional=True),
+    ]
+    for param in params:
+        if advanced:
+            param.setFlags(param.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
+        alg.addParameter(param)
+
+
+def _date(alg, parameters, name: str, context):
+    value = parameters.get(name)
+    if value is None or value == "":
+        return None
+    date = alg.parameterAsDate(parameters, name, context)
+    if not date.isValid():
+        raise QgsProcessingException(tr("{0}: {1!r} is not a date").format(name, value))
+    return np.datetime64(date.toString("yyyy-MM-dd"), "D")
+
+
+def column(frame: pd.DataFrame, name: str, param: str) -> pd.Series:
+    if name not in frame.columns:
+        raise QgsProcessingException(
+            tr("{0}: the layer has no field {1!r} (fields: {2})").format(
+                param, name, ", ".join(map(str, frame.columns))
+            )
+        )
+    return frame[name]
+
+
+def times_of(frame: pd.DataFrame, field: str) -> tuple[np.ndarray, np.ndarray]:
+    """Times of a column as datetime64[s] (NaT where unreadable) and the problem text per row."""
+    from gridgov.grid_ops.repeats import parse_times
+
+    values = column(frame, field, TIME_FIELD)
+    return parse_times(values.map(lambda v: v.isoformat(sep=" ") if hasattr(v, "isoformat") else v), field)
+
+
+def _field(alg, parameters, name: str, context, frame: pd.DataFrame) -> str:
+    """The field chosen for ``name``; a default name the layer lacks counts as no field."""
+    field = alg.parameterAsString(parameters, name, context)
+    if field and field not in frame.columns and not parameters.get(name):
+        return ""
+    return field
+
+
+def read_filter(alg, parameters, context, frame: pd.DataFrame, class_groups: dict[str, str] | None = None):
+    """The filter, the class codes and the times of ``frame``; (filter, codes or None, times or None)."""
+    from gridgov.grid_ops.selection import OrderFilter, parse_classes, parse_hours
+
+    try:
+        hours = parse_hours(alg.parameterAsString(parameters, HOURS, context))
+    except ValueError as err:
+        raise QgsProcessingException(f"{HOURS}: {err}") from err
+    start, end = _date(alg, parameters, DATE_FROM, context), _date(alg, parameters, DATE_TO, context)
+    if start is not None and end is not None and end < start:
+        raise QgsProcessingException(tr("DATE_TO is before DATE_FROM"))
+    chosen = OrderFilter(
+        classes=parse_classes(alg.parameterAsString(parameters, CATEGORIES, context)),
+        start=start,
+        end=None if end is None else end + np.timedelta64(1, "D"),
+        hours=hours,
+        class_groups=class_groups or {},
+    )
+    category_field = _field(alg, parameters, CATEGORY_FIELD, context, frame)
+    time_field = _field(alg, parameters, TIME_FIELD, context, frame)
+    codes = column(frame, category_field, CATEGORY_FIELD).to_numpy(dtype=object) if category_field else None
+    times = times_of(frame, time_field)[0] if time_field else None
+    if chosen.classes and codes is None:
+        raise QgsProcessingException(tr("CATEGORIES needs CATEGORY_FIELD"))
+    if chosen.uses_time and times is None:
+        raise QgsProcessingException(tr("DATE_FROM, DATE_TO and HOURS need TIME_FIELD"))
+    return chosen, codes, times
+
+
+def default_class_groups() -> dict[str, str]:
+    """Class code → case group from the shipped taxonomy (so ``noise`` selects every noise class)."""
+    from gridgov.grid_ops.paths import resource_path
+
+    table = pd.read_csv(resource_path("taxonomy", "class_cases.csv"), dtype=str)
+    return dict(zip(table["class_code"], table["case_group"]))

@@ -1,0 +1,64 @@
+"""Rasters out of the engine: GeoTIFF writing and the shared-scale heatmap style."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from qgis.core import QgsRasterLayer, QgsSingleBandPseudoColorRenderer
+
+from gridgov.grid_ops.kde import RasterSpec
+from gridgov.layers.styles import apply_style
+
+
+def write_geotiff(path: str | Path, surface: np.ndarray, spec: RasterSpec, crs_wkt: str, description: str = "") -> str:
+    """A single-band float32 GeoTIFF (DEFLATE-compressed, tiled); returns the path written."""
+    from osgeo import gdal
+
+    path = str(path)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    driver = gdal.GetDriverByName("GTiff")
+    dataset = driver.Create(
+        path,
+        spec.cols,
+        spec.rows,
+        1,
+        gdal.GDT_Float32,
+        options=["COMPRESS=DEFLATE", "PREDICTOR=3", "TILED=YES"],
+    )
+    if dataset is None:
+        raise OSError(f"cannot create {path}")
+    dataset.SetGeoTransform(spec.geotransform())
+    dataset.SetProjection(crs_wkt)
+    band = dataset.GetRasterBand(1)
+    band.WriteArray(surface.astype(np.float32))
+    if description:
+        band.SetDescription(description)
+    band.FlushCache()
+    dataset = None  # closes and writes the file
+    return path
+
+
+def style_heatmap(layer: QgsRasterLayer, maximum: float) -> None:
+    """The heatmap style with its colour ramp stretched over 0 … ``maximum``.
+
+    The QML stores the ramp on 0 … 1; every raster of a series gets the same ``maximum``, so
+    equal colours mean equal densities across months, classes and atlas pages (QGIS's default
+    per-layer min/max stretch would not).
+    """
+    apply_style(layer, "heatmap")
+    renderer = layer.renderer()
+    if not isinstance(renderer, QgsSingleBandPseudoColorRenderer):
+        return
+    maximum = float(maximum) if maximum and np.isfinite(maximum) and maximum > 0 else 1.0
+    shader = renderer.shader()
+    function = shader.rasterShaderFunction()
+    items = function.colorRampItemList()
+    for item in items:
+        item.value = item.value * maximum
+    function.setColorRampItemList(items)
+    function.setMinimumValue(0.0)
+    function.setMaximumValue(maximum)
+    renderer.setClassificationMin(0.0)
+    renderer.setClassificationMax(maximum)
+    layer.triggerRepaint()

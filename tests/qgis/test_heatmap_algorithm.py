@@ -1,0 +1,162 @@
+"""gridgov:heatmap through Processing: the exact kernel sum, QGIS's own heatmap, filters and series."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import processing
+import pytest
+from osgeo import gdal
+from qgis.core import QgsProject, QgsRasterLayer, QgsSingleBandPseudoColorRenderer, QgsVectorLayer
+
+
+def _layer(gpkg: Path, name: str) -> str:
+    return f"{gpkg}|layername={name}"
+
+
+def _read(path: str) -> tuple[np.ndarray, tuple]:
+    ds = gdal.Open(str(path))
+    band = ds.GetRasterBand(1)
+    values = band.ReadAsArray().astype(float)
+    nodata = band.GetNoDataValue()
+    if nodata is not None:
+        values[values == nodata] = 0.0
+    return values, ds.GetGeoTransform()
+
+
+def _points(gpkg: Path) -> np.ndarray:
+    layer = QgsVectorLayer(_layer(gpkg, "truth_orders"), "orders", "ogr")
+    return np.array([[f.geometry().asPoint().x(), f.geometry().asPoint().y()] for f in layer.getFeatures()])
+
+
+def _quartic_sum(xy: np.ndarray, px: float, py: float, radius: float) -> float:
+    d = np.hypot(xy[:, 0] - px, xy[:, 1] - py) / radius
+    return float(((1 - d[d <= 1] ** 2) ** 2).sum())
+
+
+def test_heatmap_equals_the_kernel_sum_and_qgis_heatmap(demo_city_gpkg, tmp_path, gridgov_provider):
+    params = {"INPUT": _layer(demo_city_gpkg, "truth_orders"), "RADIUS": 300.0, "PIXEL_SIZE": 25.0, "KERNEL": 0}
+    ours = processing.run("gridgov:heatmap", {**params, "OUTPUT_VALUE": 0, "OUTPUT": str(tmp_path / "ours.tif")})
+    qgis = processing.run(
+        "qgis:heatmapkerneldensityestimation", {**params, "OUTPUT_VALUE": 0, "OUTPUT": str(tmp_path / "qgis.tif")}
+    )
+    values, transform = _read(ours["OUTPUT"])
+    theirs, their_transform = _read(qgis["OUTPUT"])
+    assert ours["POINTS_USED"] == 500
+    # QGIS's own raster layout: same corner, pixel size and size
+    assert transform == pytest.approx(their_transform)
+    assert values.shape == theirs.shape
+
+    # the oracle: the direct kernel sum at the pixel centres (where it is not negligible)
+    xy = _points(demo_city_gpkg)
+    rng = np.random.default_rng(5)
+    rows, cols = np.nonzero(values > 0.05 * values.max())
+    pick = rng.choice(len(rows), 300, replace=False)
+    for r, c in zip(rows[pick], cols[pick]):
+        px = transform[0] + (c + 0.5) * transform[1]
+        py = transform[3] + (r + 0.5) * transform[5]
+        assert values[r, c] == pytest.approx(_quartic_sum(xy, px, py, 300.0), rel=5e-3)
+
+    # QGIS's heatmap computes each point's kernel about a centre shifted by up to a pixel (it mixes
+    # rows counted from the bottom and from the top): same surface up to that shift
+    assert values.sum() == pytest.approx(theirs.sum(), rel=0.02)
+    assert np.corrcoef(values.ravel(), theirs.ravel())[0, 1] > 0.98
+    peak = np.unravel_index(values.argmax(), values.shape)
+    their_peak = np.unravel_index(theirs.argmax(), theirs.shape)
+    assert abs(peak[0] - their_peak[0]) <= 2 and abs(peak[1] - their_peak[1]) <= 2
+
+
+def test_heatmap_scaled_values_equal_qgis_constants(demo_city_gpkg, tmp_path, gridgov_provider):
+    raw = processing.run(
+        "gridgov:heatmap",
+        {
+            "INPUT": _layer(demo_city_gpkg, "truth_orders"),
+            "RADIUS": 200.0,
+            "PIXEL_SIZE": 25.0,
+            "KERNEL": 4,
+            "OUTPUT_VALUE": 0,
+            "OUTPUT": str(tmp_path / "raw.tif"),
+        },
+    )
+    scaled = processing.run(
+        "gridgov:heatmap",
+        {
+            "INPUT": _layer(demo_city_gpkg, "truth_orders"),
+            "RADIUS": 200.0,
+            "PIXEL_SIZE": 25.0,
+            "KERNEL": 4,
+            "OUTPUT_VALUE": 1,
+            "OUTPUT": str(tmp_path / "scaled.tif"),
+        },
+    )
+    a, _ = _read(raw["OUTPUT"])
+    b, _ = _read(scaled["OUTPUT"])
+    factor = 8.0 / (3.0 * np.pi * 200.0**2) * 0.75  # QGIS's Epanechnikov constant
+    np.testing.assert_allclose(b, a * factor, rtol=1e-4, atol=1e-9)
+
+
+def test_night_noise_filter_and_monthly_series_share_one_scale(demo_city_gpkg, tmp_path, gridgov_provider):
+    project = QgsProject.instance()
+    project.removeAllMapLayers()
+    folder = tmp_path / "series"
+    result = processing.runAndLoadResults(
+        "gridgov:heatmap",
+        {
+            "INPUT": _layer(demo_city_gpkg, "truth_orders"),
+            "RADIUS": 300.0,
+            "PIXEL_SIZE": 40.0,
+            "CATEGORY_FIELD": "class_code",
+            "CATEGORIES": "noise",
+            "TIME_FIELD": "true_time",
+            "HOURS": "22-6",
+            "SERIES": 1,
+            "OUTPUT": str(tmp_path / "night_noise.tif"),
+            "OUTPUT_FOLDER": str(folder),
+        },
+    )
+    layer = QgsVectorLayer(_layer(demo_city_gpkg, "truth_orders"), "orders", "ogr")
+    expected = 0
+    for f in layer.getFeatures():
+        hour = int(str(f["true_time"])[11:13]) if len(str(f["true_time"])) > 12 else -1
+        if str(f["class_code"]).startswith("06") and (hour >= 22 or 0 <= hour < 6):
+            expected += 1
+    assert result["POINTS_USED"] == expected > 0
+    files = sorted(folder.glob("heatmap_*.tif"))
+    assert len(files) == len(result["SERIES_LAYERS"]) >= 2
+    maxima = [_read(f)[0].max() for f in files]
+    assert result["MAXIMUM"] == pytest.approx(max(maxima), rel=1e-5)
+    # every raster of the series on the same extent and on the same colour scale
+    transforms = {_read(f)[1] for f in files}
+    assert len(transforms) == 1
+    loaded = [lyr for lyr in project.mapLayers().values() if isinstance(lyr, QgsRasterLayer)]
+    series_layers = [lyr for lyr in loaded if Path(lyr.source()).parent == folder]
+    assert len(series_layers) == len(files)
+    for lyr in series_layers:
+        renderer = lyr.renderer()
+        assert isinstance(renderer, QgsSingleBandPseudoColorRenderer)
+        assert renderer.classificationMax() == pytest.approx(result["MAXIMUM"], rel=1e-5)
+    project.removeAllMapLayers()
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"HOURS": "night"}, "HOURS"),
+        ({"CATEGORIES": "0601", "CATEGORY_FIELD": ""}, "CATEGORY_FIELD"),
+        ({"CATEGORIES": "9999", "CATEGORY_FIELD": "class_code"}, "No order passes"),
+    ],
+)
+def test_heatmap_bad_parameters_say_what_is_wrong(demo_city_gpkg, tmp_path, gridgov_provider, extra, message):
+    from qgis.core import QgsProcessingException
+
+    with pytest.raises(QgsProcessingException, match=message):
+        processing.run(
+            "gridgov:heatmap",
+            {
+                "INPUT": _layer(demo_city_gpkg, "truth_orders"),
+                "TIME_FIELD": "true_time",
+                **extra,
+                "OUTPUT": str(tmp_path / "x.tif"),
+            },
+        )

@@ -1,0 +1,155 @@
+"""Kernel density: the FFT surface against a direct kernel sum written independently here."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gridgov.grid_ops import kde
+
+
+def direct_sum(x, y, px, py, radius, kernel="quartic", decay=0.0, weights=None):
+    """The oracle: every point's kernel at every position, QGIS's raw formulas typed in afresh."""
+    w = np.ones(len(x)) if weights is None else weights
+    out = np.zeros(len(px))
+    for i, (cx, cy) in enumerate(zip(px, py)):
+        s = np.hypot(x - cx, y - cy) / radius
+        inside = s <= 1
+        s = s[inside]
+        value = {
+            "quartic": (1 - s**2) ** 2,
+            "triweight": (1 - s**2) ** 3,
+            "epanechnikov": 1 - s**2,
+            "uniform": np.ones_like(s),
+            "triangular": 1 - (1 - decay) * s,
+        }[kernel]
+        out[i] = float((w[inside] * value).sum())
+    return out
+
+
+def clustered(n, seed=7, side=6000.0):
+    rng = np.random.default_rng(seed)
+    centres = rng.uniform(500, side - 500, (12, 2))
+    n_hot = int(n * 0.7)
+    xy = np.vstack(
+        [centres[rng.integers(0, 12, n_hot)] + rng.normal(0, 150, (n_hot, 2)), rng.uniform(0, side, (n - n_hot, 2))]
+    )
+    return xy[:, 0] + 500_000, xy[:, 1] + 2_500_000
+
+
+def sample_pixels(spec, n, seed=3):
+    rng = np.random.default_rng(seed)
+    rows, cols = rng.integers(0, spec.rows, n), rng.integers(0, spec.cols, n)
+    cx, cy = spec.centres()
+    return rows, cols, cx[cols], cy[rows]
+
+
+def assert_close_to_exact(surface, exact, peak):
+    """Within 0.5 % wherever the density is at least 1 % of the peak; within 0.5 % of the peak elsewhere."""
+    significant = exact >= 0.01 * peak
+    assert significant.sum() > 50
+    relative = np.abs(surface[significant] - exact[significant]) / exact[significant]
+    assert relative.max() < 0.005, relative.max()
+    assert np.abs(surface - exact).max() < 0.005 * peak
+
+
+@pytest.mark.parametrize(
+    ("kernel", "decay"), [("quartic", 0.0), ("triweight", 0.0), ("epanechnikov", 0.0), ("triangular", 0.0)]
+)
+def test_surface_matches_the_direct_kernel_sum(kernel, decay):
+    x, y = clustered(20_000)
+    spec = kde.RasterSpec.around_points(x, y, 300.0, 20.0)
+    surface = kde.density(x, y, spec, 300.0, kernel, decay=decay)
+    rows, cols, px, py = sample_pixels(spec, 600)
+    exact = direct_sum(x, y, px, py, 300.0, kernel, decay)
+    assert_close_to_exact(surface[rows, cols], exact, surface.max())
+
+
+def test_coarse_pixels_and_weights():
+    """Pixel as large as a third of the radius, weighted points: still the exact sum."""
+    x, y = clustered(5_000, seed=11)
+    w = np.random.default_rng(2).uniform(0.5, 3.0, len(x))
+    spec = kde.RasterSpec.around_points(x, y, 150.0, 50.0)
+    surface = kde.density(x, y, spec, 150.0, weights=w)
+    rows, cols, px, py = sample_pixels(spec, 500)
+    assert_close_to_exact(surface[rows, cols], direct_sum(x, y, px, py, 150.0, weights=w), surface.max())
+
+
+def test_points_outside_the_extent_still_count_within_the_radius():
+    spec = kde.RasterSpec.for_extent(0.0, 0.0, 1000.0, 1000.0, 10.0)
+    x, y = np.array([1100.0, 2000.0, np.nan]), np.array([500.0, 500.0, 1.0])
+    surface = kde.density(x, y, spec, 300.0)
+    cx, cy = spec.centres()
+    expected = direct_sum(x[:1], y[:1], np.full(spec.rows, cx[-1]), cy, 300.0)
+    np.testing.assert_allclose(surface[:, -1], expected, rtol=5e-3, atol=5e-3)  # peak 1
+    assert surface[:, : spec.cols - 45].max() == 0.0  # 1,100 m - 300 m = 800 m: nothing left of it
+
+
+def test_raster_layout_is_qgis_own():
+    """The points' extent grown by the radius, ceil(size / pixel) + 1 pixels (qgskde.cpp)."""
+    spec = kde.RasterSpec.around_points(np.array([0.0, 95.0]), np.array([0.0, 42.0]), 10.0, 20.0)
+    assert (spec.x_min, spec.y_max, spec.cols, spec.rows) == (-10.0, 52.0, 7, 5)
+    fixed = kde.RasterSpec.for_extent(0, 0, 100, 60, 20)
+    assert (fixed.cols, fixed.rows, fixed.x_max, fixed.y_min) == (5, 3, 100, 0)
+
+
+def _disc_integral(kernel, radius=1.0, decay=0.0, n=801):
+    g = np.linspace(-radius, radius, n)
+    step = g[1] - g[0]
+    d = np.hypot(g[:, None], g[None, :])
+    return float(kde.kernel_value(d, radius, kernel, scaled=True, decay=decay).sum() * step * step)
+
+
+@pytest.mark.parametrize("kernel", ["triweight", "epanechnikov", "uniform", "triangular"])
+def test_scaled_kernels_integrate_to_one(kernel):
+    assert _disc_integral(kernel) == pytest.approx(1.0, rel=1e-2)
+
+
+def test_scaled_quartic_keeps_qgis_constant():
+    """QGIS's scaled quartic uses 116/(5π)·15/16, which integrates to 7.25, not 1; kept so the
+    values equal QGIS's heatmap (users switch between the two)."""
+    assert _disc_integral("quartic") == pytest.approx(7.25, rel=1e-2)
+    assert float(kde.kernel_value(np.array([0.0]), 2.0, "quartic", scaled=True)[0]) == pytest.approx(
+        116 / (5 * math.pi * 4) * 15 / 16
+    )
+
+
+def test_triangular_decay_and_bad_kernel():
+    d = np.array([0.0, 50.0, 100.0, 101.0])
+    np.testing.assert_allclose(kde.kernel_value(d, 100.0, "triangular", decay=0.5), [1.0, 0.75, 0.5, 0.0])
+    with pytest.raises(ValueError, match="unknown kernel"):
+        kde.kernel_value(d, 100.0, "gaussian")
+    with pytest.raises(ValueError, match="radius"):
+        kde.kernel_value(d, 0.0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.floats(-200, 1200), st.just(math.nan)),
+            st.one_of(st.floats(-200, 1200), st.just(math.nan)),
+            st.floats(0, 10, allow_nan=False),
+        ),
+        min_size=0,
+        max_size=60,
+    ),
+    st.sampled_from(["quartic", "epanechnikov", "triweight"]),
+)
+def test_any_points_give_a_non_negative_surface_with_the_right_mass(rows, kernel):
+    """Random points (some without a position, some off the raster): never negative, never NaN, and
+    the scaled surface integrates to the weight of the points far enough inside."""
+    spec = kde.RasterSpec.for_extent(-1000.0, -1000.0, 2200.0, 2200.0, 10.0)
+    x = np.array([r[0] for r in rows], dtype=float)
+    y = np.array([r[1] for r in rows], dtype=float)
+    w = np.array([r[2] for r in rows], dtype=float)
+    surface = kde.density(x, y, spec, 100.0, kernel, scaled=True, weights=w)
+    assert np.isfinite(surface).all()
+    assert surface.min() >= 0.0
+    factor = 7.25 if kernel == "quartic" else 1.0
+    expected = factor * w[np.isfinite(x) & np.isfinite(y)].sum()
+    assert surface.sum() * 100.0 == pytest.approx(expected, rel=0.02, abs=1e-6)
