@@ -16,7 +16,9 @@ def _algorithm_classes() -> list[type]:
     from gridgov.layers.processing.democity_alg import DemoCityAlgorithm
     from gridgov.layers.processing.findrepeats_alg import FindRepeatsAlgorithm
     from gridgov.layers.processing.geolocate_alg import GeolocateAlgorithm
+    from gridgov.layers.processing.gridstats_alg import GridStatsAlgorithm
     from gridgov.layers.processing.heatmap_alg import HeatmapAlgorithm
+    from gridgov.layers.processing.hotspots_alg import HotspotsAlgorithm
     from gridgov.layers.processing.importgrids_alg import ImportGridsAlgorithm
     from gridgov.layers.processing.renumbergrids_alg import RenumberGridsAlgorithm
     from gridgov.layers.processing.splitmicrogrids_alg import SplitMicrogridsAlgorithm
@@ -33,6 +35,8 @@ def _algorithm_classes() -> list[type]:
         GeolocateAlgorithm,
         FindRepeatsAlgorithm,
         HeatmapAlgorithm,
+        GridStatsAlgorithm,
+        HotspotsAlgorithm,
     ]
 
 

@@ -1,0 +1,126 @@
+"""gridgov:gridstats and gridgov:hotspots through Processing on the demo city."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import processing
+import pytest
+from qgis.core import QgsFeatureRequest, QgsProcessingException, QgsProject, QgsVectorLayer
+from qgis.PyQt.QtCore import QVariant
+
+
+def _layer(gpkg: Path, name: str) -> str:
+    return f"{gpkg}|layername={name}"
+
+
+def _rows(path: str) -> pd.DataFrame:
+    layer = QgsVectorLayer(path, "out", "ogr")
+    names = [f.name() for f in layer.fields()]
+
+    def plain(value):  # QGIS gives NULL as a null QVariant
+        return None if isinstance(value, QVariant) and value.isNull() else value
+
+    return pd.DataFrame([dict(zip(names, map(plain, f.attributes()))) for f in layer.getFeatures()])
+
+
+@pytest.fixture()
+def stats(demo_city_gpkg, tmp_path, gridgov_provider):
+    result = processing.run(
+        "gridgov:gridstats",
+        {
+            "INPUT": _layer(demo_city_gpkg, "truth_orders"),
+            "GRIDS": _layer(demo_city_gpkg, "grids"),
+            "TIME_FIELD": "true_time",
+            "PERIOD": 1,
+            "OUTPUT": str(tmp_path / "stats.gpkg"),
+            "TABLE": str(tmp_path / "counts.csv"),
+        },
+    )
+    return result, tmp_path
+
+
+def test_gridstats_counts_every_order_once(stats, demo_city_gpkg):
+    result, _ = stats
+    table = _rows(result["OUTPUT"])
+    grids = QgsVectorLayer(_layer(demo_city_gpkg, "grids"), "g", "ogr")
+    assert len(table) == grids.featureCount()  # every grid, also the quiet ones
+    orders = QgsVectorLayer(_layer(demo_city_gpkg, "truth_orders"), "o", "ogr")
+    assert table["cnt_total"].sum() == orders.featureCount()  # the demo's true positions all lie in grids
+    assert {"per_1k_hh", "per_km2", "cur_cnt", "prev_cnt", "diff_cnt", "perc_chg", "cnt_0601"} <= set(table.columns)
+    assert (table["diff_cnt"] == table["cur_cnt"] - table["prev_cnt"]).all()
+    with_prev = table["prev_cnt"] > 0
+    expected = (table["diff_cnt"][with_prev] / table["prev_cnt"][with_prev] * 100).round(2)
+    np.testing.assert_allclose(table["perc_chg"][with_prev].astype(float), expected)
+    assert table["perc_chg"][~with_prev].isna().all()
+    counts = pd.read_csv(result["TABLE"], dtype={"grid_code": str, "class_code": str})
+    assert counts["count"].sum() == orders.featureCount()
+
+
+def test_gridstats_filter_to_night_noise(demo_city_gpkg, tmp_path, gridgov_provider):
+    result = processing.run(
+        "gridgov:gridstats",
+        {
+            "INPUT": _layer(demo_city_gpkg, "truth_orders"),
+            "GRIDS": _layer(demo_city_gpkg, "grids"),
+            "CATEGORY_FIELD": "class_code",
+            "CATEGORIES": "noise",
+            "TIME_FIELD": "true_time",
+            "HOURS": "22-6",
+            "OUTPUT": str(tmp_path / "night.gpkg"),
+        },
+    )
+    table = _rows(result["OUTPUT"])
+    orders = _rows(_layer(demo_city_gpkg, "truth_orders"))
+    hour = orders["true_time"].astype(str).str[11:13].astype(int)
+    night_noise = orders["class_code"].astype(str).str.startswith("06") & ((hour >= 22) | (hour < 6))
+    assert table["cnt_total"].sum() == night_noise.sum() > 0
+
+
+def test_hotspots_on_grid_counts(stats, gridgov_provider):
+    result, tmp_path = stats
+    project = QgsProject.instance()
+    project.removeAllMapLayers()
+    params = {"INPUT": result["OUTPUT"], "FIELD": "cnt_total", "PERMUTATIONS": 199, "LOCAL_MORAN": True}
+    first = processing.runAndLoadResults("gridgov:hotspots", {**params, "OUTPUT": str(tmp_path / "hot1.gpkg")})
+    second = processing.run("gridgov:hotspots", {**params, "OUTPUT": str(tmp_path / "hot2.gpkg")})
+    a, b = _rows(first["OUTPUT"]), _rows(second["OUTPUT"])
+    assert {"gi_z", "gi_p", "gi_p_sim", "gi_bin", "n_neigh", "lisa_i", "lisa_q", "lisa_p_sim"} <= set(a.columns)
+    assert a["gi_bin"].between(-3, 3).all() and first["HOT"] == (a["gi_bin"] > 0).sum() > 0
+    pd.testing.assert_frame_equal(a, b)  # same seed, same result
+    loaded = [lyr for lyr in project.mapLayers().values() if lyr.name() == "Hot spots (Gi*)"]
+    assert loaded and loaded[0].renderer().classAttribute() == "gi_bin"
+    project.removeAllMapLayers()
+
+
+@pytest.mark.parametrize(("weights", "extra"), [(1, {}), (2, {"DISTANCE": 400.0}), (3, {"K": 6})])
+def test_hotspots_other_weights(stats, weights, extra):
+    result, tmp_path = stats
+    out = processing.run(
+        "gridgov:hotspots",
+        {
+            "INPUT": result["OUTPUT"],
+            "FIELD": "cnt_total",
+            "WEIGHTS": weights,
+            "TRANSFORM": 1,
+            "PERMUTATIONS": 0,
+            **extra,
+            "OUTPUT": str(tmp_path / f"w{weights}.gpkg"),
+        },
+    )
+    table = _rows(out["OUTPUT"])
+    assert table["gi_z"].notna().all() and table["gi_p_sim"].isna().all()
+
+
+def test_hotspots_refuses_empty_values(demo_city_gpkg, tmp_path, gridgov_provider):
+    grids = QgsVectorLayer(_layer(demo_city_gpkg, "grids"), "g", "ogr")
+    memory = grids.materialize(QgsFeatureRequest())  # a copy we may edit
+    memory.startEditing()
+    index = memory.fields().indexOf("households")
+    first = next(memory.getFeatures())
+    memory.changeAttributeValue(first.id(), index, None)
+    memory.commitChanges()
+    with pytest.raises(QgsProcessingException, match="have no households"):
+        processing.run("gridgov:hotspots", {"INPUT": memory, "FIELD": "households", "OUTPUT": str(tmp_path / "x.gpkg")})

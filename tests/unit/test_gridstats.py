@@ -1,0 +1,57 @@
+"""Per-grid counts, rates and period change."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gridgov.grid_ops.gridstats import grid_stats, period_labels
+
+GRIDS = pd.DataFrame({"grid_code": ["A", "B", "C"], "households": [500, 0, 250], "area_m2": [2e5, 1e5, 5e4]})
+
+
+def test_counts_rates_and_percent_change():
+    order_grid = np.array(["A", "A", "A", "B", "", "A", "C", "X"], dtype=object)
+    classes = np.array(["0601", "0601", "0503", "0601", "0601", "0503", "0601", "0601"], dtype=object)
+    times = np.array(
+        [
+            "2025-05-03",
+            "2025-06-01",
+            "2025-06-30",
+            "2025-06-10",
+            "2025-06-11",
+            "2025-05-20",
+            "2025-05-02",
+            "2025-06-01",
+        ],
+        dtype="datetime64[s]",
+    )
+    table, long, facts = grid_stats(GRIDS, order_grid, classes, times, "month")
+    assert table["grid_code"].tolist() == ["A", "B", "C"]
+    assert table["cnt_total"].tolist() == [4, 1, 1]
+    assert facts["outside_grids"] == 2 and facts["current"] == "2025-06" and facts["previous"] == "2025-05"
+    assert table["cnt_0601"].tolist() == [2, 1, 1] and table["cnt_0503"].tolist() == [2, 0, 0]
+    assert table["per_1k_hh"].tolist()[0] == 8.0 and np.isnan(table["per_1k_hh"][1])
+    assert table["per_km2"].tolist() == [20.0, 10.0, 20.0]
+    assert table["cur_cnt"].tolist() == [2, 1, 0]
+    assert table["prev_cnt"].tolist() == [2, 0, 1]
+    assert table["diff_cnt"].tolist() == [0, 1, -1]
+    assert table["perc_chg"][0] == 0.0 and np.isnan(table["perc_chg"][1]) and table["perc_chg"][2] == -100.0
+    assert long["count"].sum() == 6  # every order inside a grid, once
+    assert set(long.columns) == {"grid_code", "class_code", "period", "count"}
+
+
+def test_weeks_run_monday_to_sunday_and_bad_period():
+    labels = period_labels(np.array(["2025-06-01", "2025-06-02"], dtype="datetime64[s]"), "week")
+    assert labels[0] != labels[1]  # Sunday 1 June and Monday 2 June
+    with pytest.raises(ValueError, match="period"):
+        period_labels(np.array([], dtype="datetime64[s]"), "fortnight")
+
+
+@given(st.lists(st.sampled_from(["A", "B", "C", "", "Z", None]), max_size=40))
+def test_every_order_counted_once_or_reported_outside(codes):
+    table, _, facts = grid_stats(GRIDS, np.array(codes, dtype=object))
+    assert table["cnt_total"].sum() + facts["outside_grids"] == len(codes)
