@@ -92,23 +92,54 @@ def _add_groups(project: QgsProject, gpkg: Path, groups) -> QgsRectangle:
     return extent
 
 
-def add_result_layer(project_path: str | Path, source: str, title: str, style: str, group_title: str) -> None:
+def add_result_layer(
+    project_path: str | Path,
+    source: str,
+    title: str,
+    style: str,
+    group_title: str,
+    maximum: float | None = None,
+    hide_others: bool = True,
+) -> None:
     """Put an algorithm's output layer at the top of a group of a saved project, styled, and save it.
 
-    The other layers of that group are hidden, so the project opens showing the result.
+    A ``.tif`` source is a heatmap raster, its colour scale stretched to ``maximum``. With
+    ``hide_others`` the other layers of that group are hidden, so the project opens on the result.
     """
     project = QgsProject()
     if not project.read(str(project_path)):
         raise RuntimeError(f"could not read {project_path}: {project.error()}")
-    layer = QgsVectorLayer(source, title, "ogr")
-    if not layer.isValid():
-        raise RuntimeError(f"{source} is not a valid layer")
-    apply_style(layer, style)
+    if str(source).lower().endswith(".tif"):
+        from qgis.core import QgsRasterLayer
+
+        from gridgov.layers.rasters import style_heatmap
+
+        layer = QgsRasterLayer(str(source), title)
+        if not layer.isValid():
+            raise RuntimeError(f"{source} is not a valid raster")
+        style_heatmap(layer, maximum or 1.0)
+    else:
+        layer = QgsVectorLayer(source, title, "ogr")
+        if not layer.isValid():
+            raise RuntimeError(f"{source} is not a valid layer")
+        apply_style(layer, style)
     root = project.layerTreeRoot()
     group = root.findGroup(group_title) or root.insertGroup(0, group_title)
-    for child in group.findLayers():
+    for child in group.findLayers() if hide_others else ():
         child.setItemVisibilityChecked(False)
     project.addMapLayer(layer, False)
     group.insertLayer(0, layer)
     if not project.write(str(project_path)):
         raise RuntimeError(f"could not write {project_path}: {project.error()}")
+
+
+def set_group_visible(project_path: str | Path, group_title: str, visible: bool) -> None:
+    """Check or uncheck a layer group of a saved project, and save it."""
+    project = QgsProject()
+    if not project.read(str(project_path)):
+        raise RuntimeError(f"could not read {project_path}: {project.error()}")
+    group = project.layerTreeRoot().findGroup(group_title)
+    if group is not None:
+        group.setItemVisibilityChecked(visible)
+        if not project.write(str(project_path)):
+            raise RuntimeError(f"could not write {project_path}: {project.error()}")

@@ -22,12 +22,15 @@ def render_project_png(
     title: str | None = None,
     center: tuple[float, float] | None = None,
     scale: float | None = None,
+    legend_layer: str | None = None,
 ) -> Path:
     """Draw the checked layers of a project (its layer-tree order) into ``png_path``.
 
     The extent is that of ``extent_layer`` (a layer name) or of all visible layers, with a margin;
     or, with ``center`` and ``scale``, the window of that map scale (1:scale) around the centre,
-    so scale-dependent layers and labels show as a user would see them at that zoom.
+    so scale-dependent layers and labels show as a user would see them at that zoom. With
+    ``legend_layer`` (a layer title), a legend of that layer's classes that occur on the map is
+    drawn in the lower left corner.
     """
     project = QgsProject()
     if not project.read(str(project_path)):
@@ -56,6 +59,9 @@ def render_project_png(
     job.start()
     job.waitForFinished()
     image = job.renderedImage()
+    legend_of = next((lyr for lyr in layers if lyr.name() == legend_layer), None) if legend_layer else None
+    if legend_of is not None:
+        _draw_legend(image, legend_of)
     if title:
         painter = QPainter(image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -72,3 +78,52 @@ def render_project_png(
     if not image.save(str(png_path), "PNG"):
         raise RuntimeError(f"could not write {png_path}")
     return png_path
+
+
+def _present_values(layer, field: str) -> set:
+    index = layer.fields().indexOf(field)
+    return set(layer.uniqueValues(index)) if index >= 0 else set()
+
+
+def _draw_legend(image, layer) -> None:
+    """Swatches and labels of a categorised layer's classes that occur in it, lower left."""
+    from qgis.core import QgsCategorizedSymbolRenderer, QgsSymbolLayerUtils
+
+    renderer = layer.renderer()
+    if not isinstance(renderer, QgsCategorizedSymbolRenderer):
+        return
+    present = {str(v) for v in _present_values(layer, renderer.classAttribute())}
+    items = [c for c in renderer.categories() if str(c.value()) in present]
+    if not items:
+        return
+    font = QFont("Noto Sans CJK SC")
+    font.setPixelSize(22)
+    row_h, swatch, pad = 34, 26, 16
+    width = 520
+    height = pad * 2 + 40 + row_h * len(items)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    x0, y0 = 24, image.height() - height - 24
+    painter.fillRect(x0, y0, width, height, QColor(255, 255, 255, 235))
+    painter.setPen(QColor("#888888"))
+    painter.drawRect(x0, y0, width, height)
+    font.setBold(True)
+    painter.setFont(font)
+    painter.setPen(QColor("#222222"))
+    painter.drawText(x0 + pad, y0 + pad, width - 2 * pad, 32, int(Qt.AlignmentFlag.AlignVCenter), layer.name())
+    font.setBold(False)
+    painter.setFont(font)
+    for i, category in enumerate(items):
+        y = y0 + pad + 40 + i * row_h
+        icon = QgsSymbolLayerUtils.symbolPreviewPixmap(category.symbol(), QSize(swatch, swatch))
+        painter.drawPixmap(x0 + pad, y + (row_h - swatch) // 2, icon)
+        painter.setPen(QColor("#222222"))
+        painter.drawText(
+            x0 + pad + swatch + 12,
+            y,
+            width - swatch - 3 * pad,
+            row_h,
+            int(Qt.AlignmentFlag.AlignVCenter),
+            category.label(),
+        )
+    painter.end()

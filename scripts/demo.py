@@ -104,6 +104,114 @@ def _place_orders(processing, gpkg: str, out: Path, project: str) -> None:
     print(f"Repeat orders: {cases['CASES']} cases\n      {cases['OUTPUT']}\n      {cases['RATES']}", flush=True)
 
 
+def _analyse(processing, gpkg: str, out: Path, project: str) -> None:
+    """Noise of the last month: a night heatmap, monthly heatmaps on one scale, grid statistics, hot spots."""
+    from gridgov.layers.project import add_result_layer, set_group_visible
+    from gridgov.layers.render import render_project_png
+
+    orders = str(out / "orders_cases.gpkg")
+    night = processing.run(
+        "gridgov:heatmap",
+        {
+            "INPUT": orders,
+            "CATEGORY_FIELD": "class_code",
+            "CATEGORIES": "noise",
+            "TIME_FIELD": "reported_at",
+            "HOURS": "22-6",
+            "RADIUS": 300.0,
+            "PIXEL_SIZE": 20.0,
+            "SERIES": 1,
+            "OUTPUT": str(out / "heatmap_noise_night.tif"),
+            "OUTPUT_FOLDER": str(out / "heatmap_noise_night_months"),
+        },
+    )
+    print(
+        f"Night-noise heatmap: {night['POINTS_USED']} orders, {len(night['SERIES_LAYERS'])} monthly rasters on one "
+        f"colour scale (max {night['SERIES_MAXIMUM']:.3g})\n      {night['OUTPUT']}\n      {night['OUTPUT_FOLDER']}",
+        flush=True,
+    )
+    stats = processing.run(
+        "gridgov:gridstats",
+        {
+            "INPUT": orders,
+            "GRID_FIELD": "grid_code",
+            "GRIDS": f"{gpkg}|layername=grids",
+            "CATEGORY_FIELD": "class_code",
+            "CATEGORIES": "noise",
+            "TIME_FIELD": "reported_at",
+            "PERIOD": 1,
+            "REPEAT_FIELD": "is_repeat",
+            "OUTPUT": str(out / "grid_stats_noise.gpkg"),
+            "TABLE": str(out / "grid_counts_noise.csv"),
+        },
+    )
+    hot = processing.run(
+        "gridgov:hotspots",
+        {"INPUT": stats["OUTPUT"], "FIELD": "cur_cnt", "PERMUTATIONS": 999, "OUTPUT": str(out / "hotspots_noise.gpkg")},
+    )
+    print(
+        f"Noise hot spots of the last month (Gi*, queen, FDR): {hot['HOT']} hot and {hot['COLD']} cold grids\n"
+        f"      {stats['OUTPUT']}\n      {hot['OUTPUT']}",
+        flush=True,
+    )
+    group = "分析 Analysis"  # the heatmap first: the hot-spot grids are drawn over it
+    set_group_visible(project, "工单 Work orders", False)  # the project opens on the analysis, not on dots
+    add_result_layer(project, night["OUTPUT"], "夜间噪声热力 Night noise heatmap", "heatmap", group, night["MAXIMUM"])
+    add_result_layer(
+        project, hot["OUTPUT"], "噪声热点 Noise hot spots (Gi*, last month)", "hotspots", group, hide_others=False
+    )
+    png = render_project_png(
+        project,
+        out / "hotspots_noise.png",
+        extent_layer="district",
+        title="噪声热点（上月，Gi*）与夜间噪声热力  Noise hot spots (last month, Gi*) and night-noise heatmap",
+        legend_layer="噪声热点 Noise hot spots (Gi*, last month)",
+    )
+    print(f"      {png}", flush=True)
+    trend = processing.run(
+        "gridgov:emerginghotspots",
+        {
+            "INPUT": orders,
+            "GRID_FIELD": "grid_code",
+            "GRIDS": f"{gpkg}|layername=grids",
+            "CATEGORY_FIELD": "class_code",
+            "CATEGORIES": "noise",
+            "TIME_FIELD": "reported_at",
+            "TIME_STEP": 1,
+            "OUTPUT": str(out / "emerging_noise.gpkg"),
+            "CUBE": str(out / "emerging_noise_cube.csv"),
+        },
+    )
+    add_result_layer(
+        project, trend["OUTPUT"], "噪声热点趋势 Noise: emerging hot spots (monthly)", "emerging_hotspots", group
+    )
+    png = render_project_png(
+        project,
+        out / "emerging_noise.png",
+        extent_layer="district",
+        title="噪声热点趋势（按月，时空 Gi* + Mann-Kendall）  Noise: emerging hot spots by month",
+        legend_layer="噪声热点趋势 Noise: emerging hot spots (monthly)",
+    )
+    print(f"Emerging hot spots of noise by month\n      {trend['OUTPUT']}\n      {png}", flush=True)
+    when = processing.run(
+        "gridgov:timeprofile",
+        {
+            "INPUT": orders,
+            "GROUP_FIELD": "grid_code",
+            "CATEGORY_FIELD": "class_code",
+            "CATEGORIES": "noise",
+            "TIME_FIELD": "reported_at",
+            "TOP": 5,
+            "OUTPUT": str(out / "noise_peak_hours.csv"),
+            "CHART_FOLDER": str(out / "noise_profiles"),
+        },
+    )
+    print(
+        f"When: noise peak hours of the 5 busiest grids\n      {when['OUTPUT']}\n      {when['CHART_FOLDER']}",
+        flush=True,
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default="out")
@@ -156,6 +264,7 @@ def main() -> int:
         )
         print(f"Grid check: {check['ERROR_COUNT']} errors, coverage {check['COVERAGE_PCT']}%", flush=True)
         _place_orders(processing, gpkg, out, result["PROJECT"])
+        _analyse(processing, gpkg, out, result["PROJECT"])
         # the hierarchy at three zoom levels, as a grid manager sees it in QGIS
         cx, cy = _cbd_centre(gpkg)
         for name, scale, label in (

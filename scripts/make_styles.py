@@ -162,12 +162,53 @@ def hotspot_style() -> None:
     }
     categories = []
     for value, (color, label) in palette.items():
+        # not significant: outline only, so the map (or a heatmap) below stays visible
         symbol = QgsFillSymbol.createSimple(
-            {"color": color, "outline_color": "#8c8c8c", "outline_width": "0.1", "style": "solid"}
+            {
+                "color": color if value else "0,0,0,0",
+                "outline_color": "#8c8c8c" if value else "#bdbdbd",
+                "outline_width": "0.15" if value else "0.1",
+                "style": "solid",
+            }
         )
+        if value:
+            symbol.setOpacity(0.85)
         categories.append(QgsRendererCategory(value, symbol, label))
     layer.setRenderer(QgsCategorizedSymbolRenderer("gi_bin", categories))
     save(layer, "hotspots")
+
+    emerging = polygon_layer("field=pattern:string")
+    pattern_colours = {  # ArcGIS-like: hot reds (darker = more established), cold blues, outline for none
+        "new hot spot": ("#fdd0a2", "新增热点 New hot spot"),
+        "consecutive hot spot": ("#fdae6b", "连续热点 Consecutive hot spot"),
+        "intensifying hot spot": ("#a50f15", "加强热点 Intensifying hot spot"),
+        "persistent hot spot": ("#de2d26", "持续热点 Persistent hot spot"),
+        "diminishing hot spot": ("#fb6a4a", "减弱热点 Diminishing hot spot"),
+        "sporadic hot spot": ("#fcbba1", "零星热点 Sporadic hot spot"),
+        "oscillating hot spot": ("#f768a1", "振荡热点 Oscillating hot spot"),
+        "historical hot spot": ("#bcbddc", "历史热点 Historical hot spot"),
+        "new cold spot": ("#c6dbef", "新增冷点 New cold spot"),
+        "consecutive cold spot": ("#9ecae1", "连续冷点 Consecutive cold spot"),
+        "intensifying cold spot": ("#08519c", "加强冷点 Intensifying cold spot"),
+        "persistent cold spot": ("#3182bd", "持续冷点 Persistent cold spot"),
+        "diminishing cold spot": ("#6baed6", "减弱冷点 Diminishing cold spot"),
+        "sporadic cold spot": ("#deebf7", "零星冷点 Sporadic cold spot"),
+        "oscillating cold spot": ("#7fcdbb", "振荡冷点 Oscillating cold spot"),
+        "historical cold spot": ("#d9d9d9", "历史冷点 Historical cold spot"),
+        "no pattern": ("0,0,0,0", "无模式 No pattern"),
+    }
+    categories = [
+        QgsRendererCategory(
+            value,
+            QgsFillSymbol.createSimple(
+                {"color": color, "outline_color": "#9e9e9e", "outline_width": "0.1", "style": "solid"}
+            ),
+            label,
+        )
+        for value, (color, label) in pattern_colours.items()
+    ]
+    emerging.setRenderer(QgsCategorizedSymbolRenderer("pattern", categories))
+    save(emerging, "emerging_hotspots")
 
 
 def main() -> None:

@@ -15,6 +15,12 @@ if str(PKG_DIR) not in sys.path:
     sys.path.insert(0, str(PKG_DIR))
 
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+# The shared machine's load makes single examples slow now and then: a deadline would turn that into
+# a flaky failure, and speed has its own benchmarks.
+settings.register_profile("gridgov", deadline=None)
+settings.load_profile("gridgov")
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from gridgov.layers.processing.base import tr
+from gridgov.ui.step_panel import STEP_BUTTONS, StepPanel
 
 #: (object name, tab title source text, what the tab will hold)
 TABS = (
@@ -33,14 +34,13 @@ class GridGovDock(QgsDockWidget):
         self.tabs.setObjectName("gridgov_tabs")
         self.pages: dict[str, QWidget] = {}
         for object_name, title, purpose in TABS:
-            if object_name in ("tab_grids", "tab_orders") and open_algorithm is not None:
+            if (object_name == "tab_grids" or object_name in STEP_BUTTONS) and open_algorithm is not None:
                 from gridgov.ui.grids_panel import GridsPanel
-                from gridgov.ui.orders_panel import OrdersPanel
 
                 if object_name == "tab_grids":
                     page = GridsPanel(open_algorithm, whose_action, self.tabs)
                 else:
-                    page = OrdersPanel(open_algorithm, self.tabs)
+                    page = StepPanel(object_name, open_algorithm, self.tabs)
                 page.setObjectName(object_name)
                 self.tabs.addTab(page, tr(title))
                 self.pages[object_name] = page

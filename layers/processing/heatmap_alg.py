@@ -66,7 +66,7 @@ class HeatmapAlgorithm(GridGovAlgorithm):
         "Filters: CATEGORIES (class codes such as 0601, major classes such as 06, or groups such as noise), "
         "DATE_FROM / DATE_TO and HOURS (22-6 is 22:00 to 05:59). EXTENT fixes the raster's extent, so rasters "
         "made for different periods line up. SERIES writes one raster per month or per class case into "
-        "OUTPUT_FOLDER, all on one extent and styled on one colour scale (MAXIMUM), so equal colours mean equal "
+        "OUTPUT_FOLDER, all on one extent and styled on one colour scale (SERIES_MAXIMUM), so equal colours mean equal "
         "density on every map of the series.\n\n"
         "Example: INPUT the placed orders, CATEGORIES noise, HOURS 22-6, RADIUS 300, PIXEL_SIZE 20."
     )
@@ -79,6 +79,7 @@ class HeatmapAlgorithm(GridGovAlgorithm):
         "POINTS_USED",
         "SERIES_LAYERS",
     )
+    SERIES_MAXIMUM = "SERIES_MAXIMUM"
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802
         self.addParameter(
@@ -145,7 +146,12 @@ class HeatmapAlgorithm(GridGovAlgorithm):
                 self.OUTPUT_FOLDER, tr("Folder for the series rasters"), optional=True, createByDefault=False
             )
         )
-        self.addOutput(QgsProcessingOutputNumber(self.MAXIMUM, tr("Largest value (the shared colour scale)")))
+        self.addOutput(QgsProcessingOutputNumber(self.MAXIMUM, tr("Largest value of the heatmap")))
+        self.addOutput(
+            QgsProcessingOutputNumber(
+                self.SERIES_MAXIMUM, tr("Largest value of the series (their shared colour scale)")
+            )
+        )
         self.addOutput(QgsProcessingOutputNumber(self.POINTS_USED, tr("Orders used")))
         self.addOutput(QgsProcessingOutputMultipleLayers(self.SERIES_LAYERS, tr("Series rasters")))
 
@@ -190,10 +196,23 @@ class HeatmapAlgorithm(GridGovAlgorithm):
                 extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum(), pixel
             )
         else:
-            spec = RasterSpec.around_points(xy[keep, 0], xy[keep, 1], radius, pixel)
+            spread = keep
+            if "match_method" in frame.columns:  # Geolocate's output: orders placed nowhere do not set the extent
+                placed = frame["match_method"].isin(["inside", "boundary", "nearest", "address"]).to_numpy()
+                if (keep & placed).any() and (keep & ~placed).any():
+                    feedback.pushInfo(
+                        tr("{0} orders placed in no grid lie outside the raster (their match_method)").format(
+                            int((keep & ~placed).sum())
+                        )
+                    )
+                    spread = keep & placed
+            spec = RasterSpec.around_points(xy[spread, 0], xy[spread, 1], radius, pixel)
         if spec.cols * spec.rows > 100_000_000:
             raise QgsProcessingException(
-                tr("{0} × {1} pixels is too large; choose a larger PIXEL_SIZE").format(spec.cols, spec.rows)
+                tr(
+                    "{0} × {1} pixels is too large: some orders lie far from the others. Set EXTENT to the area "
+                    "of interest, or choose a larger PIXEL_SIZE"
+                ).format(spec.cols, spec.rows)
             )
         feedback.pushInfo(tr("Raster {0} × {1} pixels of {2} m").format(spec.cols, spec.rows, pixel))
 
@@ -254,4 +273,4 @@ class HeatmapAlgorithm(GridGovAlgorithm):
             details.setPostProcessor(HeatmapStyle.make(maximum, f"{tr('Heatmap')} {member}"))
             context.addLayerToLoadOnCompletion(path, details)
         feedback.pushInfo(tr("{0} series rasters on one colour scale up to {1:.4g}").format(len(paths), maximum))
-        return {self.OUTPUT_FOLDER: folder, self.SERIES_LAYERS: paths, self.MAXIMUM: maximum}
+        return {self.OUTPUT_FOLDER: folder, self.SERIES_LAYERS: paths, self.SERIES_MAXIMUM: maximum}

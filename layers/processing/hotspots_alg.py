@@ -52,6 +52,7 @@ class HotspotsAlgorithm(GridGovAlgorithm):
                 "cnt_total",
                 parentLayerParameterName=self.INPUT,
                 type=QgsProcessingParameterField.DataType.Numeric,
+                optional=True,  # QGIS 3.22 checks a field's default only when given: fall back in code
             )
         )
         self.addParameter(
@@ -103,7 +104,7 @@ class HotspotsAlgorithm(GridGovAlgorithm):
         from gridgov.grid_ops.weights import WEIGHT_KINDS, build_weights
 
         frame, source = read_source(self, parameters, self.INPUT, context, feedback)
-        field = self.parameterAsString(parameters, self.FIELD, context)
+        field = self.parameterAsString(parameters, self.FIELD, context) or "cnt_total"
         if field not in frame.columns:
             raise QgsProcessingException(tr("FIELD: the layer has no field {0!r}").format(field))
         values = frame[field].astype(float).to_numpy()

@@ -12,8 +12,10 @@ from gridgov.layers.processing.base import tr
 def _algorithm_classes() -> list[type]:
     """Imported lazily so the provider module loads even before the engine's dependencies are checked."""
     from gridgov.layers.processing.buildgrid_alg import BuildGridAlgorithm
+    from gridgov.layers.processing.classify_alg import ClassifyAlgorithm
     from gridgov.layers.processing.convertcoords_alg import ConvertCoordsAlgorithm
     from gridgov.layers.processing.democity_alg import DemoCityAlgorithm
+    from gridgov.layers.processing.emerginghotspots_alg import EmergingHotspotsAlgorithm
     from gridgov.layers.processing.findrepeats_alg import FindRepeatsAlgorithm
     from gridgov.layers.processing.geolocate_alg import GeolocateAlgorithm
     from gridgov.layers.processing.gridstats_alg import GridStatsAlgorithm
@@ -22,6 +24,7 @@ def _algorithm_classes() -> list[type]:
     from gridgov.layers.processing.importgrids_alg import ImportGridsAlgorithm
     from gridgov.layers.processing.renumbergrids_alg import RenumberGridsAlgorithm
     from gridgov.layers.processing.splitmicrogrids_alg import SplitMicrogridsAlgorithm
+    from gridgov.layers.processing.timeprofile_alg import TimeProfileAlgorithm
     from gridgov.layers.processing.validategrids_alg import ValidateGridsAlgorithm
 
     return [
@@ -34,9 +37,12 @@ def _algorithm_classes() -> list[type]:
         ConvertCoordsAlgorithm,
         GeolocateAlgorithm,
         FindRepeatsAlgorithm,
+        ClassifyAlgorithm,
         HeatmapAlgorithm,
         GridStatsAlgorithm,
         HotspotsAlgorithm,
+        EmergingHotspotsAlgorithm,
+        TimeProfileAlgorithm,
     ]
 
 

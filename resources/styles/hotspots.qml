@@ -23,7 +23,7 @@
       <category symbol="6" value="-3" render="true" label="冷点 Cold spot, 99% confidence"/>
     </categories>
     <symbols>
-      <symbol type="fill" force_rhr="0" clip_to_extent="1" alpha="1" name="0">
+      <symbol type="fill" force_rhr="0" clip_to_extent="1" alpha="0.85" name="0">
         <data_defined_properties>
           <Option type="Map">
             <Option type="QString" name="name" value=""/>
@@ -41,7 +41,7 @@
             <Option type="QString" name="offset_unit" value="MM"/>
             <Option type="QString" name="outline_color" value="140,140,140,255"/>
             <Option type="QString" name="outline_style" value="solid"/>
-            <Option type="QString" name="outline_width" value="0.1"/>
+            <Option type="QString" name="outline_width" value="0.15"/>
             <Option type="QString" name="outline_width_unit" value="MM"/>
             <Option type="QString" name="style" value="solid"/>
           </Option>
@@ -53,7 +53,7 @@
           <prop k="offset_unit" v="MM"/>
           <prop k="outline_color" v="140,140,140,255"/>
           <prop k="outline_style" v="solid"/>
-          <prop k="outline_width" v="0.1"/>
+          <prop k="outline_width" v="0.15"/>
           <prop k="outline_width_unit" v="MM"/>
           <prop k="style" v="solid"/>
           <data_defined_properties>
@@ -65,7 +65,7 @@
           </data_defined_properties>
         </layer>
       </symbol>
-      <symbol type="fill" force_rhr="0" clip_to_extent="1" alpha="1" name="1">
+      <symbol type="fill" force_rhr="0" clip_to_extent="1" alpha="0.85" name="1">
         <data_defined_properties>
           <Option type="Map">
             <Option type="QString" name="name" value=""/>
@@ -83,7 +83,7 @@
             <Option type="QString" name="offset_unit" value="MM"/>
             <Option type="QString" name="outline_color" value="140,140,140,255"/>
             <Option type="QString" name="outline_style" value="solid"/>
-            <Option type="QString" name="outline_width" value="0.1"/>
+            <Option type="QString" name="outline_width" value="0.15"/>
             <Option type="QString" name="outline_width_unit" value="MM"/>
             <Option type="QString" name="style" value="solid"/>
           </Option>
@@ -95,7 +95,7 @@
           <prop k="offset_unit" v="MM"/>
           <prop k="outline_color" v="140,140,140,255"/>
           <prop k="outline_style" v="solid"/>
-          <prop k="outline_width" v="0.1"/>
+          <prop k="outline_width" v="0.15"/>
           <prop k="outline_width_unit" v="MM"/>
           <prop k="style" v="solid"/>
           <data_defined_properties>
@@ -107,7 +107,7 @@
           </data_defined_properties>
         </layer>
       </symbol>
-      <symbol type="fill" force_rhr="0" clip_to_extent="1" alpha="1" name="2">
+      <symbol type="fill" force_rhr="0" clip_to_extent="1" alpha="0.85" name="2">
         <data_defined_properties>
           <Option type="Map">
             <Option type="QString" name="name" value=""/>
@@ -125,7 +125,7 @@
             <Option type="QString" name="offset_unit" value="MM"/>
             <Option type="QString" name="outline_color" value="140,140,140,255"/>
             <Option type="QString" name="outline_style" value="solid"/>
-            <Option type="QString" name="outline_width" value="0.1"/>
+            <Option type="QString" name="outline_width" value="0.15"/>
             <Option type="QString" name="outline_width_unit" value="MM"/>
             <Option type="QString" name="style" value="solid"/>
           </Option>
@@ -137,7 +137,7 @@
           <prop k="offset_unit" v="MM"/>
           <prop k="outline_color" v="140,140,140,255"/>
           <prop k="outline_style" v="solid"/>
-          <prop k="outline_width" v="0.1"/>
+          <prop k="outline_width" v="0.15"/>
           <prop k="outline_width_unit" v="MM"/>
           <prop k="style" v="solid"/>
           <data_defined_properties>
@@ -160,24 +160,24 @@
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
             <Option type="QString" name="border_width_map_unit_scale" value="3x:0,0,0,0,0,0"/>
-            <Option type="QString" name="color" value="238,238,238,255"/>
+            <Option type="QString" name="color" value="0,0,0,0"/>
             <Option type="QString" name="joinstyle" value="bevel"/>
             <Option type="QString" name="offset" value="0,0"/>
             <Option type="QString" name="offset_map_unit_scale" value="3x:0,0,0,0,0,0"/>
             <Option type="QString" name="offset_unit" value="MM"/>
-            <Option type="QString" name="outline_color" value="140,140,140,255"/>
+            <Option type="QString" name="outline_color" value="189,189,189,255"/>
             <Option type="QString" name="outline_style" value="solid"/>
             <Option type="QString" name="outline_width" value="0.1"/>
             <Option type="QString" name="outline_width_unit" value="MM"/>
             <Option type="QString" name="style" value="solid"/>
           </Option>
           <prop k="border_width_map_unit_scale" v="3x:0,0,0,0,0,0"/>
-          <prop k="color" v="238,238,238,255"/>
+          <prop k="color" v="0,0,0,0"/>
           <prop k="joinstyle" v="bevel"/>
           <prop k="offset" v="0,0"/>
           <prop k="offset_map_unit_scale" v="3x:0,0,0,0,0,0"/>
           <prop k="offset_unit" v="MM"/>
-          <prop k="outline_color" v="140,140,140,255"/>
+          <prop k="outline_color" v="189,189,189,255"/>
           <prop k="outline_style" v="solid"/>
           <prop k="outline_width" v="0.1"/>
           <prop k="outline_width_unit" v="MM"/>
@@ -191,7 +191,7 @@
           </data_defined_properties>
         </layer>
       </symbol>
-      <symbol type="fill" force_rhr="0" clip_to_extent="1" alpha="1" name="4">
+      <symbol type="fill" force_rhr="0" clip_to_extent="1" alpha="0.85" name="4">
         <data_defined_properties>
           <Option type="Map">
             <Option type="QString" name="name" value=""/>
@@ -209,7 +209,7 @@
             <Option type="QString" name="offset_unit" value="MM"/>
             <Option type="QString" name="outline_color" value="140,140,140,255"/>
             <Option type="QString" name="outline_style" value="solid"/>
-            <Option type="QString" name="outline_width" value="0.1"/>
+            <Option type="QString" name="outline_width" value="0.15"/>
             <Option type="QString" name="outline_width_unit" value="MM"/>
             <Option type="QString" name="style" value="solid"/>
           </Option>
@@ -221,7 +221,7 @@
           <prop k="offset_unit" v="MM"/>
           <prop k="outline_color" v="140,140,140,255"/>
           <prop k="outline_style" v="solid"/>
-          <prop k="outline_width" v="0.1"/>
+          <prop k="outline_width" v="0.15"/>
           <prop k="outline_width_unit" v="MM"/>
           <prop k="style" v="solid"/>
           <data_defined_properties>
@@ -233,7 +233,7 @@
           </data_defined_properties>
         </layer>
       </symbol>
-      <symbol type="fill" force_rhr="0" clip_to_extent="1" alpha="1" name="5">
+      <symbol type="fill" force_rhr="0" clip_to_extent="1" alpha="0.85" name="5">
         <data_defined_properties>
           <Option type="Map">
             <Option type="QString" name="name" value=""/>
@@ -251,7 +251,7 @@
             <Option type="QString" name="offset_unit" value="MM"/>
             <Option type="QString" name="outline_color" value="140,140,140,255"/>
             <Option type="QString" name="outline_style" value="solid"/>
-            <Option type="QString" name="outline_width" value="0.1"/>
+            <Option type="QString" name="outline_width" value="0.15"/>
             <Option type="QString" name="outline_width_unit" value="MM"/>
             <Option type="QString" name="style" value="solid"/>
           </Option>
@@ -263,7 +263,7 @@
           <prop k="offset_unit" v="MM"/>
           <prop k="outline_color" v="140,140,140,255"/>
           <prop k="outline_style" v="solid"/>
-          <prop k="outline_width" v="0.1"/>
+          <prop k="outline_width" v="0.15"/>
           <prop k="outline_width_unit" v="MM"/>
           <prop k="style" v="solid"/>
           <data_defined_properties>
@@ -275,7 +275,7 @@
           </data_defined_properties>
         </layer>
       </symbol>
-      <symbol type="fill" force_rhr="0" clip_to_extent="1" alpha="1" name="6">
+      <symbol type="fill" force_rhr="0" clip_to_extent="1" alpha="0.85" name="6">
         <data_defined_properties>
           <Option type="Map">
             <Option type="QString" name="name" value=""/>
@@ -293,7 +293,7 @@
             <Option type="QString" name="offset_unit" value="MM"/>
             <Option type="QString" name="outline_color" value="140,140,140,255"/>
             <Option type="QString" name="outline_style" value="solid"/>
-            <Option type="QString" name="outline_width" value="0.1"/>
+            <Option type="QString" name="outline_width" value="0.15"/>
             <Option type="QString" name="outline_width_unit" value="MM"/>
             <Option type="QString" name="style" value="solid"/>
           </Option>
@@ -305,7 +305,7 @@
           <prop k="offset_unit" v="MM"/>
           <prop k="outline_color" v="140,140,140,255"/>
           <prop k="outline_style" v="solid"/>
-          <prop k="outline_width" v="0.1"/>
+          <prop k="outline_width" v="0.15"/>
           <prop k="outline_width_unit" v="MM"/>
           <prop k="style" v="solid"/>
           <data_defined_properties>

@@ -124,3 +124,98 @@ def test_hotspots_refuses_empty_values(demo_city_gpkg, tmp_path, gridgov_provide
     memory.commitChanges()
     with pytest.raises(QgsProcessingException, match="have no households"):
         processing.run("gridgov:hotspots", {"INPUT": memory, "FIELD": "households", "OUTPUT": str(tmp_path / "x.gpkg")})
+
+
+def test_emerging_hotspots_on_the_demo_orders(demo_city_gpkg, tmp_path, gridgov_provider):
+    from gridgov.grid_ops.emerging import PATTERNS
+
+    result = processing.run(
+        "gridgov:emerginghotspots",
+        {
+            "INPUT": _layer(demo_city_gpkg, "truth_orders"),
+            "GRIDS": _layer(demo_city_gpkg, "grids"),
+            "TIME_FIELD": "true_time",
+            "TIME_STEP": 1,
+            "OUTPUT": str(tmp_path / "trend.gpkg"),
+            "CUBE": str(tmp_path / "cube.csv"),
+        },
+    )
+    table = _rows(result["OUTPUT"])
+    grids = QgsVectorLayer(_layer(demo_city_gpkg, "grids"), "g", "ogr")
+    assert len(table) == grids.featureCount()
+    assert set(table["pattern"]) <= set(PATTERNS)
+    assert {"pattern_zh", "mk_tau", "mk_p", "n_hot", "n_cold", "z_2025_01", "z_2025_12"} <= set(table.columns)
+    cube = pd.read_csv(result["CUBE"], dtype={"grid_code": str})
+    assert len(cube) == 12 * grids.featureCount() and cube["count"].sum() == table["total"].sum() == 500
+
+
+def test_emerging_hotspots_needs_time(demo_city_gpkg, tmp_path, gridgov_provider):
+    with pytest.raises(QgsProcessingException, match="TIME_FIELD"):
+        processing.run(
+            "gridgov:emerginghotspots",
+            {
+                "INPUT": _layer(demo_city_gpkg, "truth_orders"),
+                "GRIDS": _layer(demo_city_gpkg, "grids"),
+                "TIME_FIELD": "",
+                "OUTPUT": str(tmp_path / "t.gpkg"),
+            },
+        )
+
+
+def test_timeprofile_tables_and_charts(demo_city_gpkg, tmp_path, gridgov_provider):
+    from osgeo import gdal
+
+    result = processing.run(
+        "gridgov:timeprofile",
+        {
+            "INPUT": _layer(demo_city_gpkg, "truth_orders"),
+            "GROUP_FIELD": "class_code",
+            "TIME_FIELD": "true_time",
+            "TOP": 3,
+            "OUTPUT": str(tmp_path / "peaks.csv"),
+            "TABLE": str(tmp_path / "counts.csv"),
+            "CHART_FOLDER": str(tmp_path / "charts"),
+        },
+    )
+    peaks = pd.read_csv(result["OUTPUT"], dtype={"group": str})
+    counts = pd.read_csv(result["TABLE"], dtype={"group": str})
+    assert len(peaks) == 3 and peaks["orders"].is_monotonic_decreasing
+    assert counts.groupby("group")["count"].sum().loc[peaks["group"]].tolist() == peaks["orders"].tolist()
+    assert peaks["peak_hours"].str.match(r"^\d\d:00–\d\d:00$").all()
+    assert len(result["CHARTS"]) == 3
+    image = gdal.Open(result["CHARTS"][0])
+    assert (image.RasterXSize, image.RasterYSize) == (1000, 380)
+    assert image.GetRasterBand(1).ReadAsArray().std() > 10  # drawn, not blank
+
+
+def test_classify_orders_with_rules_and_a_trained_model(demo_city_gpkg, tmp_path, gridgov_provider):
+    rules = processing.run(
+        "gridgov:classify",
+        {"INPUT": _layer(demo_city_gpkg, "orders"), "TEXT_FIELD": "description", "OUTPUT": str(tmp_path / "r.csv")},
+    )
+    table = pd.read_csv(rules["OUTPUT"], dtype=str)
+    assert len(table) == 500 and (table["class_method"].fillna("") != "learned").all()
+    assert (table["class_code"] == table["class_code_src"]).mean() > 0.8
+    hybrid = processing.run(
+        "gridgov:classify",
+        {
+            "INPUT": _layer(demo_city_gpkg, "orders"),
+            "TEXT_FIELD": "description",
+            "LABEL_FIELD": "class_code",
+            "OUTPUT": str(tmp_path / "h.csv"),
+            "REPORT": str(tmp_path / "report.csv"),
+        },
+    )
+    assert hybrid["ACCURACY_HYBRID"] is not None and 0 <= hybrid["ACCURACY_HYBRID"] <= 1
+    out = pd.read_csv(hybrid["OUTPUT"], dtype=str)
+    assert set(out["class_method"].dropna()) <= {"learned", "rules"} and len(out) == 500
+    report = pd.read_csv(hybrid["REPORT"], dtype={"class_code": str})
+    assert {"class_code", "class_name", "recall_learned", "most_confused_with"} <= set(report.columns)
+
+
+def test_classify_learned_without_labels_says_so(demo_city_gpkg, tmp_path, gridgov_provider):
+    with pytest.raises(QgsProcessingException, match="LABEL_FIELD"):
+        processing.run(
+            "gridgov:classify",
+            {"INPUT": _layer(demo_city_gpkg, "orders"), "METHOD": 2, "OUTPUT": str(tmp_path / "x.csv")},
+        )

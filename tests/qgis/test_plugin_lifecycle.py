@@ -107,6 +107,18 @@ def test_grids_tab_drives_the_grid_algorithms_and_the_whose_tool(qgis_iface, mon
             button.click()
             assert opened[-1] == algorithm_id
         assert set(orders.buttons) == {"gridgov:geolocate", "gridgov:convertcoords", "gridgov:findrepeats"}
+        analysis = dock.pages["tab_analysis"]
+        for algorithm_id, button in analysis.buttons.items():
+            button.click()
+            assert opened[-1] == algorithm_id
+        assert set(analysis.buttons) == {
+            "gridgov:classify",
+            "gridgov:heatmap",
+            "gridgov:gridstats",
+            "gridgov:hotspots",
+            "gridgov:emerginghotspots",
+            "gridgov:timeprofile",
+        }
         panel.load(str(demo_city_gpkg))
         assert {"street", "community", "grid", "microgrid", "dedicated"} <= set(hierarchy_layers(QgsProject.instance()))
         whose = panel.findChild(QPushButton, "btn_whose")
