@@ -135,7 +135,8 @@ def ogr_file_frame(layer, fields: list[str] | None = None) -> gpd.GeoDataFrame |
         geometry=frame.geometry.to_numpy() if isinstance(frame, gpd.GeoDataFrame) else [None] * len(frame),
         crs=crs_string(layer.crs()),
     ).reset_index(drop=True)
-    empty = frame.geometry.notna() & frame.geometry.is_empty
+    geoms = frame.geometry.to_numpy()
+    empty = ~shapely.is_missing(geoms) & shapely.is_empty(geoms)
     if empty.any():
         frame.loc[empty, frame.geometry.name] = None
     return frame

@@ -96,10 +96,18 @@ def _draw_legend(image, layer) -> None:
     items = [c for c in renderer.categories() if str(c.value()) in present]
     if not items:
         return
+    from qgis.PyQt.QtGui import QFontMetrics
+
     font = QFont("Noto Sans CJK SC")
     font.setPixelSize(22)
     row_h, swatch, pad = 34, 26, 16
-    width = 520
+    bold = QFont(font)
+    bold.setBold(True)
+    text_w = max(
+        [QFontMetrics(bold).horizontalAdvance(layer.name())]
+        + [QFontMetrics(font).horizontalAdvance(c.label()) + swatch + 12 for c in items]
+    )
+    width = min(text_w + 2 * pad + 8, image.width() - 48)  # wide enough for every line
     height = pad * 2 + 40 + row_h * len(items)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)

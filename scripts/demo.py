@@ -105,11 +105,28 @@ def _place_orders(processing, gpkg: str, out: Path, project: str) -> None:
 
 
 def _analyse(processing, gpkg: str, out: Path, project: str) -> None:
-    """Noise of the last month: a night heatmap, monthly heatmaps on one scale, grid statistics, hot spots."""
+    """Classify the order texts; then noise: a night heatmap, monthly heatmaps on one scale, grid
+    statistics, last month's hot spots, emerging hot spots by month, and when it happens."""
     from gridgov.layers.project import add_result_layer, set_group_visible
     from gridgov.layers.render import render_project_png
 
     orders = str(out / "orders_cases.gpkg")
+    classified = processing.run(
+        "gridgov:classify",
+        {
+            "INPUT": f"{gpkg}|layername=orders",
+            "TEXT_FIELD": "description",
+            "LABEL_FIELD": "class_code",
+            "OUTPUT": str(out / "orders_classified.csv"),
+            "REPORT": str(out / "classify_report.csv"),
+        },
+    )
+    print(
+        f"Classification on held-back orders: rules {classified['ACCURACY_RULES']:.1%}, learned "
+        f"{classified['ACCURACY_LEARNED']:.1%}, hybrid {classified['ACCURACY_HYBRID']:.1%}\n"
+        f"      {classified['OUTPUT']}\n      {classified['REPORT']}",
+        flush=True,
+    )
     night = processing.run(
         "gridgov:heatmap",
         {
@@ -120,16 +137,30 @@ def _analyse(processing, gpkg: str, out: Path, project: str) -> None:
             "HOURS": "22-6",
             "RADIUS": 300.0,
             "PIXEL_SIZE": 20.0,
-            "SERIES": 1,
             "OUTPUT": str(out / "heatmap_noise_night.tif"),
-            "OUTPUT_FOLDER": str(out / "heatmap_noise_night_months"),
         },
     )
-    print(
-        f"Night-noise heatmap: {night['POINTS_USED']} orders, {len(night['SERIES_LAYERS'])} monthly rasters on one "
-        f"colour scale (max {night['SERIES_MAXIMUM']:.3g})\n      {night['OUTPUT']}\n      {night['OUTPUT_FOLDER']}",
-        flush=True,
-    )
+    print(f"Night-noise heatmap: {night['POINTS_USED']} orders\n      {night['OUTPUT']}", flush=True)
+    for group in ("noise", "parking"):
+        series = processing.run(
+            "gridgov:heatmap",
+            {
+                "INPUT": orders,
+                "CATEGORY_FIELD": "class_code",
+                "CATEGORIES": group,
+                "TIME_FIELD": "reported_at",
+                "RADIUS": 300.0,
+                "PIXEL_SIZE": 20.0,
+                "SERIES": 1,
+                "OUTPUT": str(out / f"heatmap_{group}.tif"),
+                "OUTPUT_FOLDER": str(out / f"heatmap_{group}_months"),
+            },
+        )
+        print(
+            f"{group.capitalize()} heatmaps: {series['POINTS_USED']} orders, {len(series['SERIES_LAYERS'])} months on "
+            f"one colour scale (max {series['SERIES_MAXIMUM']:.3g})\n      {series['OUTPUT_FOLDER']}",
+            flush=True,
+        )
     stats = processing.run(
         "gridgov:gridstats",
         {
