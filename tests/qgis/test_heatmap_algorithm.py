@@ -161,3 +161,34 @@ def test_heatmap_bad_parameters_say_what_is_wrong(demo_city_gpkg, tmp_path, grid
                 "OUTPUT": str(tmp_path / "x.tif"),
             },
         )
+
+
+def test_heatmap_extent_and_weights(demo_city_gpkg, tmp_path, gridgov_provider):
+    """EXTENT fixes the raster (so periods line up); WEIGHT_FIELD weighs each order (here only the
+    orders of planted hot areas count, weighted by their area id)."""
+    extent = "500000,505000,2495000,2499000 [EPSG:4547]"
+    result = processing.run(
+        "gridgov:heatmap",
+        {
+            "INPUT": _layer(demo_city_gpkg, "truth_orders"),
+            "RADIUS": 250.0,
+            "PIXEL_SIZE": 50.0,
+            "EXTENT": extent,
+            "WEIGHT_FIELD": "hotarea_id",
+            "OUTPUT": str(tmp_path / "w.tif"),
+        },
+    )
+    values, transform = _read(result["OUTPUT"])
+    assert transform == pytest.approx((500000.0, 50.0, 0.0, 2499000.0, 0.0, -50.0))
+    assert values.shape == (80, 100)
+    assert values.max() > 0 and (values == 0).any()  # hot-area orders inside, plain orders weigh nothing
+    layer = QgsVectorLayer(_layer(demo_city_gpkg, "truth_orders"), "o", "ogr")
+    pts = np.array(
+        [[f.geometry().asPoint().x(), f.geometry().asPoint().y(), f["hotarea_id"]] for f in layer.getFeatures()]
+    )
+    rng = np.random.default_rng(1)
+    for r, c in zip(rng.integers(0, 80, 60), rng.integers(0, 100, 60)):
+        px, py = 500000.0 + (c + 0.5) * 50.0, 2499000.0 - (r + 0.5) * 50.0
+        d = np.hypot(pts[:, 0] - px, pts[:, 1] - py) / 250.0
+        expected = float((pts[d <= 1, 2] * (1 - d[d <= 1] ** 2) ** 2).sum())
+        assert values[r, c] == pytest.approx(expected, rel=5e-3, abs=1e-3 * max(values.max(), 1.0))
