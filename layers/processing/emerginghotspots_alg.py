@@ -9,17 +9,20 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDistance,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterField,
     QgsProcessingParameterNumber,
 )
 from scipy import stats
 
-from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_source, tr, write_frame
-from gridgov.layers.processing.gridstats_alg import order_grid_codes
+from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, tr, write_frame
+from gridgov.layers.processing.grid_inputs import (
+    add_order_and_grid_parameters,
+    add_weights_parameters,
+    order_grid_codes,
+    read_orders_and_grids,
+    read_weights,
+)
 from gridgov.layers.processing.order_filters import add_filter_parameters, default_class_groups, read_filter
 
 TIME_STEPS = ("week", "month")
@@ -42,55 +45,16 @@ class EmergingHotspotsAlgorithm(GridGovAlgorithm):
         "Example: INPUT the placed orders, GRIDS the grid layer, TIME_FIELD reported_at, CATEGORIES noise, "
         "TIME_STEP month."
     )
-    INPUT, GRIDS, CODE_FIELD, GRID_FIELD = "INPUT", "GRIDS", "CODE_FIELD", "GRID_FIELD"
-    TIME_STEP, WEIGHTS, DISTANCE, K = "TIME_STEP", "WEIGHTS", "DISTANCE", "K"
+    TIME_STEP = "TIME_STEP"
     ALPHA, FDR, OUTPUT, CUBE = "ALPHA", "FDR", "OUTPUT", "CUBE"
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.INPUT, tr("Orders (points)"), [QgsProcessing.SourceType.TypeVectorPoint]
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.GRID_FIELD,
-                tr("Orders' grid code field"),
-                "grid_code",
-                parentLayerParameterName=self.INPUT,
-                optional=True,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(self.GRIDS, tr("Grids"), [QgsProcessing.SourceType.TypeVectorPolygon])
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.CODE_FIELD, tr("Grid code field"), "grid_code", parentLayerParameterName=self.GRIDS, optional=True
-            )
-        )
+        add_order_and_grid_parameters(self)
         add_filter_parameters(self)
         self.addParameter(
             QgsProcessingParameterEnum(self.TIME_STEP, tr("Time step"), [tr("Week"), tr("Month")], defaultValue=1)
         )
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                self.WEIGHTS,
-                tr("Neighbours"),
-                [tr("Queen (shared corner)"), tr("Rook (shared edge)"), tr("Distance band"), tr("K nearest")],
-                defaultValue=0,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterDistance(
-                self.DISTANCE, tr("Distance band"), 500.0, parentParameterName=self.GRIDS, minValue=0.0
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.K, tr("K nearest"), QgsProcessingParameterNumber.Type.Integer, 8, minValue=1
-            )
-        )
+        add_weights_parameters(self, "GRIDS")
         self.addParameter(
             QgsProcessingParameterNumber(
                 self.ALPHA,
@@ -120,18 +84,9 @@ class EmergingHotspotsAlgorithm(GridGovAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         from gridgov.grid_ops.emerging import emerging_hotspots, space_time_cube, time_steps
         from gridgov.grid_ops.hotspots import confidence_bins
-        from gridgov.grid_ops.weights import WEIGHT_KINDS, build_weights
 
-        orders, _ = read_source(self, parameters, self.INPUT, context, feedback)
-        grids, grid_source = read_source(self, parameters, self.GRIDS, context, feedback)
-        code_field = self.parameterAsString(parameters, self.CODE_FIELD, context) or "grid_code"
-        if code_field not in grids.columns:
-            raise QgsProcessingException(tr("CODE_FIELD: the grids have no field {0!r}").format(code_field))
-        grid_field = self.parameterAsString(parameters, self.GRID_FIELD, context)
-        if grid_field and grid_field not in orders.columns:
-            if parameters.get(self.GRID_FIELD):
-                raise QgsProcessingException(tr("GRID_FIELD: the orders have no field {0!r}").format(grid_field))
-            grid_field = ""
+        data = read_orders_and_grids(self, parameters, context, feedback)
+        orders, grids, code_field = data.orders, data.grids, data.code_field
         chosen, codes, times = read_filter(self, parameters, context, orders, default_class_groups())
         if times is None:
             raise QgsProcessingException(tr("Emerging hot spots need TIME_FIELD"))
@@ -141,8 +96,7 @@ class EmergingHotspotsAlgorithm(GridGovAlgorithm):
                 int(keep.sum()), len(orders), chosen.describe()
             )
         )
-        grids = grids.drop(columns=["_fid"]).reset_index(drop=True)
-        grid_of_order = order_grid_codes(orders, grid_field, grids, code_field, feedback)[keep]
+        grid_of_order = order_grid_codes(data, feedback)[keep]
         grid_codes = grids[code_field].astype(str).str.strip().to_numpy(dtype=object)
         position = pd.Series(np.arange(len(grid_codes)), index=grid_codes)
         position = position[~position.index.duplicated()]
@@ -168,16 +122,7 @@ class EmergingHotspotsAlgorithm(GridGovAlgorithm):
                 len(grids), len(labels), step, int(cube.sum())
             )
         )
-        kind = WEIGHT_KINDS[self.parameterAsEnum(parameters, self.WEIGHTS, context)]
-        try:
-            w = build_weights(
-                grids.geometry.to_numpy(),
-                kind,
-                self.parameterAsDouble(parameters, self.DISTANCE, context),
-                self.parameterAsInt(parameters, self.K, context),
-            )
-        except ValueError as err:
-            raise QgsProcessingException(str(err)) from err
+        w = read_weights(self, parameters, context, grids.geometry.to_numpy(), feedback)
         alpha = self.parameterAsDouble(parameters, self.ALPHA, context)
         fdr = self.parameterAsBoolean(parameters, self.FDR, context)
         table, z = emerging_hotspots(cube, w, alpha=alpha, fdr=fdr)
@@ -189,7 +134,7 @@ class EmergingHotspotsAlgorithm(GridGovAlgorithm):
             out[name] = z[:, i].round(4)
         summary = table["pattern"].value_counts()
         feedback.pushInfo(", ".join(f"{k}: {v}" for k, v in summary.items()))
-        dest = write_frame(self, parameters, self.OUTPUT, context, out, grid_source.sourceCrs(), feedback)
+        dest = write_frame(self, parameters, self.OUTPUT, context, out, data.grid_source.sourceCrs(), feedback)
         StyleOnLoad.attach(context, dest, "emerging_hotspots", tr("Emerging hot spots"))
         results = {self.OUTPUT: dest}
         if parameters.get(self.CUBE) is not None:

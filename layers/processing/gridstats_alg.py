@@ -2,39 +2,19 @@
 
 from __future__ import annotations
 
-import numpy as np
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterString,
 )
 
-from gridgov.layers.orders_input import point_xy
-from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_source, tr, write_frame
+from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, tr, write_frame
+from gridgov.layers.processing.grid_inputs import add_order_and_grid_parameters, order_grid_codes, read_orders_and_grids
 from gridgov.layers.processing.order_filters import add_filter_parameters, default_class_groups, read_filter
-
-
-def order_grid_codes(frame, grid_field: str, grids, code_field: str, feedback) -> np.ndarray:
-    """Each order's grid: from its grid field when given, else by where its point lies (the engine's
-    boundary rule, as geolocate)."""
-    if grid_field:
-        return frame[grid_field].to_numpy(dtype=object)
-    from gridgov.grid_ops.geolocate import UnitLayer, pick_with_boundary_rule
-
-    layer = UnitLayer.from_frame(grids, code_field)
-    xy = point_xy(frame.geometry.values)
-    ok = np.isfinite(xy[:, 0]) & np.isfinite(xy[:, 1])
-    codes = np.full(len(frame), "", dtype=object)
-    idx, _ = pick_with_boundary_rule(layer, xy[ok, 0], xy[ok, 1])
-    found = idx >= 0
-    codes[np.flatnonzero(ok)[found]] = layer.codes[idx[found]]
-    feedback.pushInfo(tr("{0} orders lie in a grid").format(int(found.sum())))
-    return codes
 
 
 class GridStatsAlgorithm(GridGovAlgorithm):
@@ -52,43 +32,17 @@ class GridStatsAlgorithm(GridGovAlgorithm):
         "class case and period. The orders' grid comes from GRID_FIELD, or else from where each point lies.\n\n"
         "Example: INPUT the placed orders, GRIDS the grid layer, GRID_FIELD grid_code, CATEGORIES noise, PERIOD month."
     )
-    INPUT, GRIDS, CODE_FIELD, GRID_FIELD = "INPUT", "GRIDS", "CODE_FIELD", "GRID_FIELD"
     PERIOD, CURRENT, POPULATION_FIELD, REPEAT_FIELD = "PERIOD", "CURRENT", "POPULATION_FIELD", "REPEAT_FIELD"
     OUTPUT, TABLE = "OUTPUT", "TABLE"
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.INPUT, tr("Orders (points)"), [QgsProcessing.SourceType.TypeVectorPoint]
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.GRID_FIELD,
-                tr("Orders' grid code field"),
-                "grid_code",
-                parentLayerParameterName=self.INPUT,
-                optional=True,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(self.GRIDS, tr("Grids"), [QgsProcessing.SourceType.TypeVectorPolygon])
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.CODE_FIELD,
-                tr("Grid code field"),
-                "grid_code",
-                parentLayerParameterName=self.GRIDS,
-                optional=True,
-            )
-        )
+        add_order_and_grid_parameters(self)
         self.addParameter(
             QgsProcessingParameterField(
                 self.POPULATION_FIELD,
                 tr("Households field"),
                 "households",
-                parentLayerParameterName=self.GRIDS,
+                parentLayerParameterName="GRIDS",
                 optional=True,
             )
         )
@@ -106,7 +60,7 @@ class GridStatsAlgorithm(GridGovAlgorithm):
                 self.REPEAT_FIELD,
                 tr("Repeat flag field (is_repeat)"),
                 "is_repeat",
-                parentLayerParameterName=self.INPUT,
+                parentLayerParameterName="INPUT",
                 optional=True,
             )
         )
@@ -128,22 +82,14 @@ class GridStatsAlgorithm(GridGovAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         from gridgov.grid_ops.gridstats import PERIODS, grid_stats
 
-        orders, _ = read_source(self, parameters, self.INPUT, context, feedback)
-        grids, grid_source = read_source(self, parameters, self.GRIDS, context, feedback)
-        code_field = self.parameterAsString(parameters, self.CODE_FIELD, context) or "grid_code"
-        if code_field not in grids.columns:
-            raise QgsProcessingException(tr("CODE_FIELD: the grids have no field {0!r}").format(code_field))
-        grid_field = self.parameterAsString(parameters, self.GRID_FIELD, context)
-        if grid_field and grid_field not in orders.columns:
-            if parameters.get(self.GRID_FIELD):
-                raise QgsProcessingException(tr("GRID_FIELD: the orders have no field {0!r}").format(grid_field))
-            grid_field = ""
+        data = read_orders_and_grids(self, parameters, context, feedback)
+        orders, grids, code_field = data.orders, data.grids, data.code_field
         chosen, codes, times = read_filter(self, parameters, context, orders, default_class_groups())
         keep = chosen.mask(codes, times)
         feedback.pushInfo(
             tr("{0} of {1} orders pass the filter ({2})").format(int(keep.sum()), len(orders), chosen.describe())
         )
-        grid_of_order = order_grid_codes(orders, grid_field, grids.drop(columns=["_fid"]), code_field, feedback)
+        grid_of_order = order_grid_codes(data, feedback)
         repeat_field = self.parameterAsString(parameters, self.REPEAT_FIELD, context)
         is_repeat = None
         if repeat_field and repeat_field in orders.columns:
@@ -167,11 +113,11 @@ class GridStatsAlgorithm(GridGovAlgorithm):
             feedback.pushInfo(tr("Current period {0}, previous {1}").format(facts["current"], facts["previous"]))
         if facts["outside_grids"]:
             feedback.pushWarning(tr("{0} orders are in no grid and not counted").format(facts["outside_grids"]))
-        out = grids.drop(columns=["_fid"]).reset_index(drop=True)
+        out = grids.copy()
         for column in table.columns.drop("grid_code"):
             name = column if column not in out.columns else f"{column}_stat"
             out[name] = table[column].to_numpy()
-        dest = write_frame(self, parameters, self.OUTPUT, context, out, grid_source.sourceCrs(), feedback)
+        dest = write_frame(self, parameters, self.OUTPUT, context, out, data.grid_source.sourceCrs(), feedback)
         StyleOnLoad.attach(context, dest, "grids", tr("Grid statistics"))
         results = {self.OUTPUT: dest}
         if parameters.get(self.TABLE) is not None:

@@ -8,7 +8,6 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDistance,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
@@ -17,6 +16,7 @@ from qgis.core import (
 )
 
 from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_source, tr, write_frame
+from gridgov.layers.processing.grid_inputs import add_weights_parameters, read_weights
 
 
 class HotspotsAlgorithm(GridGovAlgorithm):
@@ -35,7 +35,7 @@ class HotspotsAlgorithm(GridGovAlgorithm):
         "Local Moran's I: lisa_i, lisa_q (1 high-high, 2 low-high, 3 low-low, 4 high-low) and lisa_p_sim.\n\n"
         "Example: INPUT the Grid statistics layer, FIELD cnt_total, WEIGHTS queen, PERMUTATIONS 999."
     )
-    INPUT, FIELD, WEIGHTS, DISTANCE, K = "INPUT", "FIELD", "WEIGHTS", "DISTANCE", "K"
+    INPUT, FIELD = "INPUT", "FIELD"
     TRANSFORM, PERMUTATIONS, SEED, FDR, LOCAL_MORAN = "TRANSFORM", "PERMUTATIONS", "SEED", "FDR", "LOCAL_MORAN"
     OUTPUT, HOT, COLD = "OUTPUT", "HOT", "COLD"
 
@@ -55,24 +55,7 @@ class HotspotsAlgorithm(GridGovAlgorithm):
                 optional=True,  # QGIS 3.22 checks a field's default only when given: fall back in code
             )
         )
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                self.WEIGHTS,
-                tr("Neighbours"),
-                [tr("Queen (shared corner)"), tr("Rook (shared edge)"), tr("Distance band"), tr("K nearest")],
-                defaultValue=0,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterDistance(
-                self.DISTANCE, tr("Distance band"), 500.0, parentParameterName=self.INPUT, minValue=0.0
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.K, tr("K nearest"), QgsProcessingParameterNumber.Type.Integer, 8, minValue=1
-            )
-        )
+        add_weights_parameters(self, self.INPUT)
         self.addParameter(
             QgsProcessingParameterEnum(
                 self.TRANSFORM, tr("Weights"), [tr("Binary"), tr("Row-standardised")], defaultValue=0
@@ -101,7 +84,6 @@ class HotspotsAlgorithm(GridGovAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         from gridgov.grid_ops.hotspots import gi_star, local_moran
-        from gridgov.grid_ops.weights import WEIGHT_KINDS, build_weights
 
         frame, source = read_source(self, parameters, self.INPUT, context, feedback)
         field = self.parameterAsString(parameters, self.FIELD, context) or "cnt_total"
@@ -123,23 +105,7 @@ class HotspotsAlgorithm(GridGovAlgorithm):
                     int(empty.sum()), int(frame["_fid"][empty].iat[0])
                 )
             )
-        kind = WEIGHT_KINDS[self.parameterAsEnum(parameters, self.WEIGHTS, context)]
-        try:
-            w = build_weights(
-                frame.geometry.to_numpy(),
-                kind,
-                self.parameterAsDouble(parameters, self.DISTANCE, context),
-                self.parameterAsInt(parameters, self.K, context),
-            )
-        except ValueError as err:
-            raise QgsProcessingException(str(err)) from err
-        islands = int((np.diff(w.indptr) == 0).sum())
-        if islands:
-            feedback.pushWarning(
-                tr("{0} grids have no neighbour with {1} weights; they are compared on their own value").format(
-                    islands, kind
-                )
-            )
+        w = read_weights(self, parameters, context, frame.geometry.to_numpy(), feedback)
         permutations = self.parameterAsInt(parameters, self.PERMUTATIONS, context)
         seed = self.parameterAsInt(parameters, self.SEED, context)
         transform = "R" if self.parameterAsEnum(parameters, self.TRANSFORM, context) == 1 else "B"

@@ -1,0 +1,128 @@
+"""Inputs shared by the per-grid analyses: orders with their grid, the grid layer, neighbour weights."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingParameterDistance,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterNumber,
+)
+
+from gridgov.layers.orders_input import point_xy
+from gridgov.layers.processing.base import read_source, tr
+
+INPUT, GRID_FIELD, GRIDS, CODE_FIELD = "INPUT", "GRID_FIELD", "GRIDS", "CODE_FIELD"
+WEIGHTS, DISTANCE, K = "WEIGHTS", "DISTANCE", "K"
+
+
+def add_order_and_grid_parameters(alg) -> None:
+    """INPUT (order points), GRID_FIELD (their grid code, optional), GRIDS and CODE_FIELD."""
+    alg.addParameter(
+        QgsProcessingParameterFeatureSource(INPUT, tr("Orders (points)"), [QgsProcessing.SourceType.TypeVectorPoint])
+    )
+    alg.addParameter(
+        QgsProcessingParameterField(
+            GRID_FIELD, tr("Orders' grid code field"), "grid_code", parentLayerParameterName=INPUT, optional=True
+        )
+    )
+    alg.addParameter(
+        QgsProcessingParameterFeatureSource(GRIDS, tr("Grids"), [QgsProcessing.SourceType.TypeVectorPolygon])
+    )
+    # optional: QGIS 3.22 checks a field parameter's default only when it is given; the code falls back
+    alg.addParameter(
+        QgsProcessingParameterField(
+            CODE_FIELD, tr("Grid code field"), "grid_code", parentLayerParameterName=GRIDS, optional=True
+        )
+    )
+
+
+@dataclass
+class OrdersAndGrids:
+    orders: gpd.GeoDataFrame
+    grids: gpd.GeoDataFrame  # without QGIS's feature ids, index 0..n-1
+    grid_source: object
+    code_field: str
+    grid_field: str  # '' when the orders' grid comes from where they lie
+
+
+def read_orders_and_grids(alg, parameters, context, feedback) -> OrdersAndGrids:
+    orders, _ = read_source(alg, parameters, INPUT, context, feedback)
+    grids, grid_source = read_source(alg, parameters, GRIDS, context, feedback)
+    code_field = alg.parameterAsString(parameters, CODE_FIELD, context) or "grid_code"
+    if code_field not in grids.columns:
+        raise QgsProcessingException(tr("CODE_FIELD: the grids have no field {0!r}").format(code_field))
+    grid_field = alg.parameterAsString(parameters, GRID_FIELD, context)
+    if grid_field and grid_field not in orders.columns:
+        if parameters.get(GRID_FIELD):
+            raise QgsProcessingException(tr("GRID_FIELD: the orders have no field {0!r}").format(grid_field))
+        grid_field = ""
+    grids = grids.drop(columns=["_fid"]).reset_index(drop=True)
+    return OrdersAndGrids(orders, grids, grid_source, code_field, grid_field)
+
+
+def order_grid_codes(data: OrdersAndGrids, feedback) -> np.ndarray:
+    """Each order's grid: from its grid field when given, else by where its point lies (the engine's
+    boundary rule, as geolocate)."""
+    if data.grid_field:
+        return data.orders[data.grid_field].to_numpy(dtype=object)
+    from gridgov.grid_ops.geolocate import UnitLayer, pick_with_boundary_rule
+
+    layer = UnitLayer.from_frame(data.grids, data.code_field)
+    xy = point_xy(data.orders.geometry.values)
+    ok = np.isfinite(xy[:, 0]) & np.isfinite(xy[:, 1])
+    codes = np.full(len(data.orders), "", dtype=object)
+    idx, _ = pick_with_boundary_rule(layer, xy[ok, 0], xy[ok, 1])
+    found = idx >= 0
+    codes[np.flatnonzero(ok)[found]] = layer.codes[idx[found]]
+    feedback.pushInfo(tr("{0} orders lie in a grid").format(int(found.sum())))
+    return codes
+
+
+def add_weights_parameters(alg, parent: str) -> None:
+    """WEIGHTS (queen, rook, distance band, k nearest), DISTANCE and K."""
+    alg.addParameter(
+        QgsProcessingParameterEnum(
+            WEIGHTS,
+            tr("Neighbours"),
+            [tr("Queen (shared corner)"), tr("Rook (shared edge)"), tr("Distance band"), tr("K nearest")],
+            defaultValue=0,
+        )
+    )
+    alg.addParameter(
+        QgsProcessingParameterDistance(DISTANCE, tr("Distance band"), 500.0, parentParameterName=parent, minValue=0.0)
+    )
+    alg.addParameter(
+        QgsProcessingParameterNumber(K, tr("K nearest"), QgsProcessingParameterNumber.Type.Integer, 8, minValue=1)
+    )
+
+
+def read_weights(alg, parameters, context, geoms: np.ndarray, feedback):
+    """The chosen neighbour weights of ``geoms``; warns about grids without a neighbour."""
+    from gridgov.grid_ops.weights import WEIGHT_KINDS, build_weights
+
+    kind = WEIGHT_KINDS[alg.parameterAsEnum(parameters, WEIGHTS, context)]
+    try:
+        w = build_weights(
+            geoms,
+            kind,
+            alg.parameterAsDouble(parameters, DISTANCE, context),
+            alg.parameterAsInt(parameters, K, context),
+        )
+    except ValueError as err:
+        raise QgsProcessingException(str(err)) from err
+    islands = int((np.diff(w.indptr) == 0).sum())
+    if islands:
+        feedback.pushWarning(
+            tr("{0} grids have no neighbour with {1} weights; they are compared on their own value").format(
+                islands, kind
+            )
+        )
+    return w
