@@ -119,7 +119,8 @@ def ogr_file_frame(layer, fields: list[str] | None = None) -> gpd.GeoDataFrame |
         frame = pyogrio.read_dataframe(path, layer=parts.get("layerName") or None, columns=fields, fid_as_index=True)
     except Exception:
         return None
-    if len(frame) != layer.featureCount():
+    count = layer.featureCount()  # -1 when the provider has not counted yet (it is then not a filter)
+    if count >= 0 and len(frame) != count:
         return None
     names = [f.name() for f in layer.fields()] if fields is None else list(fields)
     columns = {}
