@@ -180,18 +180,18 @@ def _quadratic_binning(u: np.ndarray, v: np.ndarray, w: np.ndarray, n_u: int, n_
     iu = np.rint(u).astype(np.int64)
     iv = np.rint(v).astype(np.int64)
     base = iv * n_u + iu
+    fu, fv = u - iu, v - iv
     # points in lattice order: the nine scattered additions then walk memory forwards, not at random
     order = np.argsort(base)
-    base, w = base[order], w[order]
-    fu, fv = u[order] - iu[order], v[order] - iv[order]
+    base, w, fu, fv = base[order], w[order], fu[order], fv[order]
     along_u = ((-1, fu * (fu - 1) / 2), (0, 1 - fu * fu), (1, fu * (fu + 1) / 2))
-    along_v = ((-1, fv * (fv - 1) / 2), (0, 1 - fv * fv), (1, fv * (fv + 1) / 2))
+    along_v = ((-1, w * fv * (fv - 1) / 2), (0, w * (1 - fv * fv)), (1, w * fv * (fv + 1) / 2))  # weight folded in
     if _FAST_ADD_AT:  # nine in-place additions: no 9-fold index and weight arrays to build
         lattice = np.zeros(n_u * n_v)
-        for dv, b in along_v:
+        for dv, wb in along_v:
             for du, a in along_u:
-                np.add.at(lattice, base + (dv * n_u + du), w * a * b)
+                np.add.at(lattice, base + (dv * n_u + du), wb * a)
         return lattice.reshape(n_v, n_u)
     index = np.concatenate([base + dv * n_u + du for dv, _ in along_v for du, _ in along_u])
-    share = np.concatenate([w * a * b for _, b in along_v for _, a in along_u])
+    share = np.concatenate([wb * a for _, wb in along_v for _, a in along_u])
     return np.bincount(index, share, minlength=n_u * n_v).reshape(n_v, n_u)
