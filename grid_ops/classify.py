@@ -126,9 +126,15 @@ class LearnedClassifier:
         self.classes_: np.ndarray = np.array([], dtype=object)
 
     def fit(self, texts, labels) -> LearnedClassifier:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_pipeline
+        try:
+            from sklearn.feature_extraction.text import TfidfVectorizer
+            from sklearn.linear_model import LogisticRegression
+            from sklearn.pipeline import make_pipeline
+        except ImportError as err:  # the rules need nothing; only the learned model needs scikit-learn
+            raise ValueError(
+                "the learned classifier needs scikit-learn in QGIS's Python (pip install scikit-learn); "
+                "the rules method works without it"
+            ) from err
 
         text = normalise_text(texts).to_numpy(dtype=object)
         labels = as_text(labels).str.strip().to_numpy(dtype=object)

@@ -84,3 +84,12 @@ def test_learned_needs_two_classes_and_predicts_empty_text_as_nothing():
     )
     out = model.predict(["楼上噪音太大", ""])
     assert out["class_code"].tolist() == ["0601", ""] and np.isclose(out["class_score"][1], 0.0)
+
+
+def test_without_scikit_learn_the_message_says_what_to_install(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "sklearn", None)
+    monkeypatch.setitem(sys.modules, "sklearn.feature_extraction.text", None)
+    with pytest.raises(ValueError, match="pip install scikit-learn"):
+        classify.LearnedClassifier().fit(["楼上噪音", "乱停车"] * 3, ["0601", "0503"] * 3)
