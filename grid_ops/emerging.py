@@ -21,7 +21,9 @@ import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
+from gridgov.grid_ops.gridstats import period_labels
 from gridgov.grid_ops.hotspots import bh_thresholds
+from gridgov.grid_ops.weights import binary_weights
 
 KINDS = ("new", "consecutive", "intensifying", "persistent", "diminishing", "sporadic", "oscillating", "historical")
 #: The 17 patterns: no pattern, then each kind as a hot and as a cold spot.
@@ -46,18 +48,18 @@ PATTERNS_ZH = {
     "historical hot spot": "历史热点",
     "historical cold spot": "历史冷点",
 }
-STEPS = {"week": "W-SUN", "month": "M"}
+STEPS = ("week", "month")
 
 
 def time_steps(times: np.ndarray, step: str = "month") -> tuple[pd.PeriodIndex, np.ndarray]:
     """The consecutive time steps from the first to the last order, and each order's step (-1: no time)."""
     if step not in STEPS:
         raise ValueError(f"time step is week or month, not {step!r}")
-    periods = pd.DatetimeIndex(np.asarray(times, dtype="datetime64[ns]")).to_period(STEPS[step])
+    periods = period_labels(times, step)
     known = ~periods.isna()
     if not known.any():
         raise ValueError("no order has a readable time")
-    labels = pd.period_range(periods[known].min(), periods[known].max(), freq=STEPS[step])
+    labels = pd.period_range(periods[known].min(), periods[known].max(), freq=periods.freq)
     index = np.full(len(periods), -1, dtype=np.int64)
     index[known] = (periods[known] - labels[0]).map(lambda offset: offset.n).to_numpy(dtype=np.int64)
     return labels, index
@@ -72,12 +74,8 @@ def space_time_cube(grid_index: np.ndarray, step_index: np.ndarray, n_grids: int
 
 def space_time_gi(cube: np.ndarray, w: sparse.csr_matrix, time_lag: int = 1) -> np.ndarray:
     """Gi* z-score of every bin (n_grids, n_steps) over the whole cube."""
-    n_grids, n_steps = cube.shape
-    a = sparse.csr_matrix(w, dtype=np.float64, copy=True)
-    a.setdiag(0)
-    a.eliminate_zeros()
-    a.data[:] = 1.0
-    a = a + sparse.identity(n_grids, format="csr")
+    n_steps = cube.shape[1]
+    a = binary_weights(w, with_self=True)
     spatial = a @ cube  # neighbours and itself, same step
     k = np.asarray(a.sum(axis=1)).ravel()
     sums = np.zeros_like(cube)

@@ -24,6 +24,15 @@ def period_labels(times: np.ndarray, period: str) -> pd.PeriodIndex:
     return pd.DatetimeIndex(np.asarray(times, dtype="datetime64[ns]")).to_period(_PANDAS_PERIOD[period])
 
 
+def grid_positions(grid_codes, order_grid) -> np.ndarray:
+    """Each order's row in the grid table (the first grid of a code), -1 where its code is no grid's."""
+    codes = as_text(grid_codes).str.strip().to_numpy(dtype=object)
+    position = pd.Series(np.arange(len(codes)), index=codes)
+    position = position[~position.index.duplicated()]
+    found = position.reindex(as_text(order_grid).str.strip().to_numpy(dtype=object))
+    return found.fillna(-1).to_numpy(dtype=np.int64)
+
+
 def grid_stats(
     grids: pd.DataFrame,
     order_grid: np.ndarray,
@@ -44,12 +53,9 @@ def grid_stats(
     """
     codes = as_text(grids["grid_code"]).str.strip().to_numpy(dtype=object)
     table = pd.DataFrame({"grid_code": codes})
-    order_grid = as_text(order_grid).str.strip().to_numpy(dtype=object)
-    position = pd.Series(np.arange(len(codes)), index=codes)
-    position = position[~position.index.duplicated()]
-    idx = position.reindex(order_grid).to_numpy()
-    placed = ~np.isnan(idx)
-    idx = idx[placed].astype(np.int64)
+    positions = grid_positions(codes, order_grid)
+    placed = positions >= 0
+    idx = positions[placed]
     facts: dict[str, object] = {"orders": len(order_grid), "outside_grids": int((~placed).sum())}
     table["cnt_total"] = np.bincount(idx, minlength=len(codes))
 

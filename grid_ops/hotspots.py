@@ -23,16 +23,10 @@ import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
+from gridgov.grid_ops.weights import binary_weights
+
 #: ArcGIS's confidence levels for bins ±1, ±2, ±3.
 LEVELS = ((3, 0.01), (2, 0.05), (1, 0.10))
-
-
-def _with_self(w: sparse.csr_matrix) -> sparse.csr_matrix:
-    w = sparse.csr_matrix(w, dtype=np.float64, copy=True)
-    w.setdiag(0)
-    w.eliminate_zeros()
-    w.data[:] = 1.0
-    return (w + sparse.identity(w.shape[0], format="csr")).tocsr()
 
 
 def gi_star(
@@ -57,7 +51,7 @@ def gi_star(
     transform = transform.upper()
     if transform not in ("B", "R"):
         raise ValueError(f"transform is B (binary) or R (row-standardised), not {transform!r}")
-    star = _with_self(w)
+    star = binary_weights(w, with_self=True)
     cardinality = np.diff(star.indptr).astype(float)  # neighbours + itself
     weights = star.multiply(1.0 / cardinality[:, None]).tocsr() if transform == "R" else star
     row_sum = np.asarray(weights.sum(axis=1)).ravel()
@@ -102,7 +96,8 @@ def conditional_p_sim(
         # draws whose sum of `size` values is ≥ the observed sum
         larger[members] = permutations - np.searchsorted(sums, observed[members], side="left")
     # correct the draws where a grid drew itself among its first k: it takes k + 1 less itself
-    perm_idx, position = np.nonzero(np.ones_like(draws, dtype=bool))
+    perm_idx = np.repeat(np.arange(permutations), take)
+    position = np.tile(np.arange(take), permutations)
     grid = draws.ravel()
     hit = position < k[grid]
     p_h, g_h = perm_idx[hit], grid[hit]
@@ -157,10 +152,7 @@ def local_moran(y: np.ndarray, w: sparse.csr_matrix, permutations: int = 999, se
     (1 HH, 2 LH, 3 LL, 4 HL, as esda), ``lisa_p_sim`` (conditional permutations)."""
     y = np.asarray(y, dtype=float)
     n = len(y)
-    w = sparse.csr_matrix(w, dtype=np.float64, copy=True)
-    w.setdiag(0)
-    w.eliminate_zeros()
-    w.data[:] = 1.0
+    w = binary_weights(w)
     k = np.diff(w.indptr)
     dev = y - y.mean()
     m2 = (dev**2).sum() / (n - 1)  # esda's scaling: I_i = (n − 1) z_i lag_i / Σz²

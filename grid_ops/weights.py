@@ -54,6 +54,16 @@ def contiguity(geoms: np.ndarray, kind: str = "queen") -> sparse.csr_matrix:
     return _incidence(keys, owner[1:][same_ring], n)
 
 
+def binary_weights(w: sparse.csr_matrix, with_self: bool = False) -> sparse.csr_matrix:
+    """0/1 neighbours (any weights and any diagonal ignored), plus each grid itself with ``with_self``
+    (Gi*'s star weights)."""
+    w = sparse.csr_matrix(w, dtype=np.float64, copy=True)
+    w.setdiag(0)
+    w.eliminate_zeros()
+    w.data[:] = 1.0
+    return (w + sparse.identity(w.shape[0], format="csr")).tocsr() if with_self else w
+
+
 def distance_band(x: np.ndarray, y: np.ndarray, threshold: float) -> sparse.csr_matrix:
     """Neighbours within ``threshold`` (centroid to centroid, inclusive)."""
     tree = cKDTree(np.column_stack([x, y]))

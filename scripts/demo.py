@@ -104,11 +104,24 @@ def _place_orders(processing, gpkg: str, out: Path, project: str) -> None:
     print(f"Repeat orders: {cases['CASES']} cases\n      {cases['OUTPUT']}\n      {cases['RATES']}", flush=True)
 
 
+def _add_and_draw(
+    project: str, source: str, title: str, style: str, png: Path, png_title: str, hide_others: bool = True
+) -> Path:
+    """Put a result layer at the top of the project's analysis group and draw the district with its legend."""
+    from gridgov.layers.project import add_result_layer
+    from gridgov.layers.render import render_project_png
+
+    add_result_layer(project, source, title, style, ANALYSIS_GROUP, hide_others=hide_others)
+    return render_project_png(project, png, extent_layer="district", title=png_title, legend_layer=title)
+
+
+ANALYSIS_GROUP = "分析 Analysis"
+
+
 def _analyse(processing, gpkg: str, out: Path, project: str) -> None:
     """Classify the order texts; then noise: a night heatmap, monthly heatmaps on one scale, grid
     statistics, last month's hot spots, emerging hot spots by month, and when it happens."""
     from gridgov.layers.project import add_result_layer, set_group_visible
-    from gridgov.layers.render import render_project_png
 
     orders = str(out / "orders_cases.gpkg")
     classified = processing.run(
@@ -185,18 +198,19 @@ def _analyse(processing, gpkg: str, out: Path, project: str) -> None:
         f"      {stats['OUTPUT']}\n      {hot['OUTPUT']}",
         flush=True,
     )
-    group = "分析 Analysis"  # the heatmap first: the hot-spot grids are drawn over it
+    # the heatmap first: the hot-spot grids are drawn over it
     set_group_visible(project, "工单 Work orders", False)  # the project opens on the analysis, not on dots
-    add_result_layer(project, night["OUTPUT"], "夜间噪声热力 Night noise heatmap", "heatmap", group, night["MAXIMUM"])
     add_result_layer(
-        project, hot["OUTPUT"], "噪声热点 Noise hot spots (Gi*, last month)", "hotspots", group, hide_others=False
+        project, night["OUTPUT"], "夜间噪声热力 Night noise heatmap", "heatmap", ANALYSIS_GROUP, night["MAXIMUM"]
     )
-    png = render_project_png(
+    png = _add_and_draw(
         project,
+        hot["OUTPUT"],
+        "噪声热点 Noise hot spots (Gi*, last month)",
+        "hotspots",
         out / "hotspots_noise.png",
-        extent_layer="district",
-        title="噪声热点（上月，Gi*）与夜间噪声热力  Noise hot spots (last month, Gi*) and night-noise heatmap",
-        legend_layer="噪声热点 Noise hot spots (Gi*, last month)",
+        "噪声热点（上月，Gi*）与夜间噪声热力  Noise hot spots (last month, Gi*) and night-noise heatmap",
+        hide_others=False,
     )
     print(f"      {png}", flush=True)
     trend = processing.run(
@@ -213,15 +227,13 @@ def _analyse(processing, gpkg: str, out: Path, project: str) -> None:
             "CUBE": str(out / "emerging_noise_cube.csv"),
         },
     )
-    add_result_layer(
-        project, trend["OUTPUT"], "噪声热点趋势 Noise: emerging hot spots (monthly)", "emerging_hotspots", group
-    )
-    png = render_project_png(
+    png = _add_and_draw(
         project,
+        trend["OUTPUT"],
+        "噪声热点趋势 Noise: emerging hot spots (monthly)",
+        "emerging_hotspots",
         out / "emerging_noise.png",
-        extent_layer="district",
-        title="噪声热点趋势（按月，时空 Gi* + Mann-Kendall）  Noise: emerging hot spots by month",
-        legend_layer="噪声热点趋势 Noise: emerging hot spots (monthly)",
+        "噪声热点趋势（按月，时空 Gi* + Mann-Kendall）  Noise: emerging hot spots by month",
     )
     print(f"Emerging hot spots of noise by month\n      {trend['OUTPUT']}\n      {png}", flush=True)
     when = processing.run(

@@ -55,30 +55,42 @@ class GridGovAlgorithm(QgsProcessingAlgorithm):
 class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
     """Applies a QML style from ``resources/styles`` when Processing loads an output layer.
 
-    Instances must outlive the algorithm run (Processing calls them afterwards), so they are kept
-    in a class-level list, as QuickOSM does.
+    With ``maximum`` the layer is a heatmap raster whose colour scale is stretched to it (a series
+    shares one). Instances must outlive the algorithm run (Processing calls them afterwards), so
+    they are kept in a class-level list, as QuickOSM does.
     """
 
     _alive: ClassVar[list[StyleOnLoad]] = []
 
-    def __init__(self, style: str, name: str | None = None) -> None:
+    def __init__(self, style: str, name: str | None = None, maximum: float | None = None) -> None:
         super().__init__()
         self.style = style
         self.name = name
+        self.maximum = maximum
 
     def postProcessLayer(self, layer, context, feedback) -> None:  # noqa: N802
-        from gridgov.layers.styles import apply_style
-
         if self.name:
             layer.setName(self.name)
-        apply_style(layer, self.style)
+        if self.maximum is not None:
+            from gridgov.layers.rasters import style_heatmap
+
+            style_heatmap(layer, self.maximum)
+        else:
+            from gridgov.layers.styles import apply_style
+
+            apply_style(layer, self.style)
+
+    @classmethod
+    def make(cls, style: str, name: str | None = None, maximum: float | None = None) -> StyleOnLoad:
+        """A post-processor kept alive for Processing to call after the run."""
+        processor = cls(style, name, maximum)
+        cls._alive.append(processor)
+        return processor
 
     @classmethod
     def attach(cls, context, dest_id: str, style: str, name: str | None = None) -> None:
         if context.willLoadLayerOnCompletion(dest_id):
-            processor = cls(style, name)
-            cls._alive.append(processor)
-            context.layerToLoadOnCompletionDetails(dest_id).setPostProcessor(processor)
+            context.layerToLoadOnCompletionDetails(dest_id).setPostProcessor(cls.make(style, name))
 
 
 def write_frame(alg: QgsProcessingAlgorithm, parameters, name: str, context, frame, crs, feedback=None) -> str:

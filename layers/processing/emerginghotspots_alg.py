@@ -23,7 +23,7 @@ from gridgov.layers.processing.grid_inputs import (
     read_orders_and_grids,
     read_weights,
 )
-from gridgov.layers.processing.order_filters import add_filter_parameters, default_class_groups, read_filter
+from gridgov.layers.processing.order_filters import add_filter_parameters, filter_orders
 
 TIME_STEPS = ("week", "month")
 
@@ -83,24 +83,18 @@ class EmergingHotspotsAlgorithm(GridGovAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         from gridgov.grid_ops.emerging import emerging_hotspots, space_time_cube, time_steps
+        from gridgov.grid_ops.gridstats import grid_positions
         from gridgov.grid_ops.hotspots import confidence_bins
 
         data = read_orders_and_grids(self, parameters, context, feedback)
         orders, grids, code_field = data.orders, data.grids, data.code_field
-        chosen, codes, times = read_filter(self, parameters, context, orders, default_class_groups())
+        _, _, times, keep = filter_orders(self, parameters, context, orders, feedback)
         if times is None:
             raise QgsProcessingException(tr("Emerging hot spots need TIME_FIELD"))
-        keep = chosen.mask(codes, times) & ~np.isnat(times)
-        feedback.pushInfo(
-            tr("{0} of {1} orders pass the filter and have a time ({2})").format(
-                int(keep.sum()), len(orders), chosen.describe()
-            )
-        )
+        keep &= ~np.isnat(times)
         grid_of_order = order_grid_codes(data, feedback)[keep]
         grid_codes = grids[code_field].astype(str).str.strip().to_numpy(dtype=object)
-        position = pd.Series(np.arange(len(grid_codes)), index=grid_codes)
-        position = position[~position.index.duplicated()]
-        grid_index = position.reindex(pd.Series(grid_of_order).astype(str).str.strip()).fillna(-1).to_numpy(np.int64)
+        grid_index = grid_positions(grid_codes, grid_of_order)
         step = TIME_STEPS[self.parameterAsEnum(parameters, self.TIME_STEP, context)]
         try:
             labels, step_index = time_steps(times[keep], step)

@@ -95,7 +95,8 @@ class FindRepeatsAlgorithm(GridGovAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.CASES, tr("Cases")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from gridgov.grid_ops.repeats import find_repeats, parse_times, repeat_rates
+        from gridgov.grid_ops.repeats import find_repeats, repeat_rates
+        from gridgov.layers.processing.order_filters import times_of
 
         frame, source = read_source(self, parameters, self.INPUT, context, feedback)
         require_projected(source, tr("The orders layer"))
@@ -105,10 +106,7 @@ class FindRepeatsAlgorithm(GridGovAlgorithm):
             if fields[name] and fields[name] not in frame.columns:
                 raise QgsProcessingException(tr("{0}: no field {1!r}").format(name, fields[name]))
         xy = point_xy(frame.geometry.values)
-        values = frame[fields[self.TIME_FIELD]]
-        times, problem = parse_times(
-            values.map(lambda v: v.isoformat(sep=" ") if hasattr(v, "isoformat") else v), fields[self.TIME_FIELD]
-        )
+        times, problem = times_of(frame, fields[self.TIME_FIELD])
         result = find_repeats(
             xy[:, 0],
             xy[:, 1],

@@ -14,7 +14,7 @@ from qgis.core import (
 
 from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, tr, write_frame
 from gridgov.layers.processing.grid_inputs import add_order_and_grid_parameters, order_grid_codes, read_orders_and_grids
-from gridgov.layers.processing.order_filters import add_filter_parameters, default_class_groups, read_filter
+from gridgov.layers.processing.order_filters import add_filter_parameters, filter_orders
 
 
 class GridStatsAlgorithm(GridGovAlgorithm):
@@ -84,11 +84,7 @@ class GridStatsAlgorithm(GridGovAlgorithm):
 
         data = read_orders_and_grids(self, parameters, context, feedback)
         orders, grids, code_field = data.orders, data.grids, data.code_field
-        chosen, codes, times = read_filter(self, parameters, context, orders, default_class_groups())
-        keep = chosen.mask(codes, times)
-        feedback.pushInfo(
-            tr("{0} of {1} orders pass the filter ({2})").format(int(keep.sum()), len(orders), chosen.describe())
-        )
+        _, codes, times, keep = filter_orders(self, parameters, context, orders, feedback)
         grid_of_order = order_grid_codes(data, feedback)
         repeat_field = self.parameterAsString(parameters, self.REPEAT_FIELD, context)
         is_repeat = None

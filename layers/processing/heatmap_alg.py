@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
 
 import numpy as np
 from qgis.core import (
     QgsProcessing,
     QgsProcessingContext,
     QgsProcessingException,
-    QgsProcessingLayerPostProcessorInterface,
     QgsProcessingOutputMultipleLayers,
     QgsProcessingOutputNumber,
     QgsProcessingParameterDistance,
@@ -24,33 +22,10 @@ from qgis.core import (
 )
 
 from gridgov.layers.orders_input import point_xy
-from gridgov.layers.processing.base import GridGovAlgorithm, read_source, require_projected, tr
-from gridgov.layers.processing.order_filters import add_filter_parameters, default_class_groups, read_filter
+from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_source, require_projected, tr
+from gridgov.layers.processing.order_filters import add_filter_parameters, filter_orders
 
 SERIES_KINDS = ("none", "month", "class")
-
-
-class HeatmapStyle(QgsProcessingLayerPostProcessorInterface):
-    """Styles a heatmap raster on load with a given colour-scale maximum (shared by a series)."""
-
-    _alive: ClassVar[list[HeatmapStyle]] = []
-
-    def __init__(self, maximum: float, name: str) -> None:
-        super().__init__()
-        self.maximum = maximum
-        self.name = name
-
-    def postProcessLayer(self, layer, context, feedback) -> None:  # noqa: N802
-        from gridgov.layers.rasters import style_heatmap
-
-        layer.setName(self.name)
-        style_heatmap(layer, self.maximum)
-
-    @classmethod
-    def make(cls, maximum: float, name: str) -> HeatmapStyle:
-        processor = cls(maximum, name)
-        cls._alive.append(processor)
-        return processor
 
 
 class HeatmapAlgorithm(GridGovAlgorithm):
@@ -182,11 +157,8 @@ class HeatmapAlgorithm(GridGovAlgorithm):
                         int(bad.sum()), weight_field, int(np.flatnonzero(bad)[0]) + 1
                     )
                 )
-        chosen, codes, times = read_filter(self, parameters, context, frame, default_class_groups())
-        keep = chosen.mask(codes, times) & np.isfinite(xy[:, 0]) & np.isfinite(xy[:, 1])
-        feedback.pushInfo(
-            tr("{0} of {1} orders pass the filter ({2})").format(int(keep.sum()), len(frame), chosen.describe())
-        )
+        chosen, codes, times, keep = filter_orders(self, parameters, context, frame, feedback)
+        keep &= np.isfinite(xy[:, 0]) & np.isfinite(xy[:, 1])
         if not keep.any():
             raise QgsProcessingException(tr("No order passes the filter ({0})").format(chosen.describe()))
 
@@ -233,7 +205,7 @@ class HeatmapAlgorithm(GridGovAlgorithm):
         }
         if context.willLoadLayerOnCompletion(out_path):
             context.layerToLoadOnCompletionDetails(out_path).setPostProcessor(
-                HeatmapStyle.make(float(total.max()), tr("Heatmap"))
+                StyleOnLoad.make("heatmap", tr("Heatmap"), float(total.max()))
             )
 
         if series != "none":
@@ -257,20 +229,22 @@ class HeatmapAlgorithm(GridGovAlgorithm):
                 raise QgsProcessingException(tr("A series per class case needs CATEGORY_FIELD"))
             keys = np.asarray([str(c).strip() if c is not None else "" for c in codes], dtype=object)
         members = sorted(set(keys[keep]) - {""})
-        surfaces = {}
+        # each raster is written as soon as it is computed (a year of months is not held in memory);
+        # the shared maximum is known at the end, before the layers load and get styled
+        paths, names, maximum = [], [], 0.0
         for i, member in enumerate(members):
             if feedback.isCanceled():
                 break
-            surfaces[member] = surface_of(keep & (keys == member))
+            surface = surface_of(keep & (keys == member))
+            maximum = max(maximum, float(surface.max()))
+            paths.append(
+                write_geotiff(Path(folder) / f"heatmap_{member}.tif", surface, spec, crs_wkt, f"{series} {member}")
+            )
+            names.append(f"{tr('Heatmap')} {member}")
             feedback.setProgress(40 + 55 * (i + 1) / max(len(members), 1))
-        maximum = max((float(s.max()) for s in surfaces.values()), default=0.0)
-        paths = []
-        for member, surface in surfaces.items():
-            path = str(Path(folder) / f"heatmap_{member}.tif")
-            write_geotiff(path, surface, spec, crs_wkt, f"{series} {member}")
-            paths.append(path)
-            details = QgsProcessingContext.LayerDetails(f"{tr('Heatmap')} {member}", context.project(), path)
-            details.setPostProcessor(HeatmapStyle.make(maximum, f"{tr('Heatmap')} {member}"))
+        for path, name in zip(paths, names):
+            details = QgsProcessingContext.LayerDetails(name, context.project(), path)
+            details.setPostProcessor(StyleOnLoad.make("heatmap", name, maximum))
             context.addLayerToLoadOnCompletion(path, details)
         feedback.pushInfo(tr("{0} series rasters on one colour scale up to {1:.4g}").format(len(paths), maximum))
         return {self.OUTPUT_FOLDER: folder, self.SERIES_LAYERS: paths, self.SERIES_MAXIMUM: maximum}

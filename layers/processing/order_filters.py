@@ -83,7 +83,11 @@ def _field(alg, parameters, name: str, context, frame: pd.DataFrame) -> str:
 
 
 def read_filter(alg, parameters, context, frame: pd.DataFrame, class_groups: dict[str, str] | None = None):
-    """The filter, the class codes and the times of ``frame``; (filter, codes or None, times or None)."""
+    """The filter, the class codes and the times of ``frame``; (filter, codes or None, times or None).
+
+    ``class_groups`` maps class codes to case groups (so ``noise`` selects every noise class); by
+    default the shipped catalogue's.
+    """
     from gridgov.grid_ops.selection import OrderFilter, parse_classes, parse_hours
 
     try:
@@ -98,7 +102,7 @@ def read_filter(alg, parameters, context, frame: pd.DataFrame, class_groups: dic
         start=start,
         end=None if end is None else end + np.timedelta64(1, "D"),
         hours=hours,
-        class_groups=class_groups or {},
+        class_groups=default_class_groups() if class_groups is None else class_groups,
     )
     category_field = _field(alg, parameters, CATEGORY_FIELD, context, frame)
     time_field = _field(alg, parameters, TIME_FIELD, context, frame)
@@ -117,3 +121,13 @@ def default_class_groups() -> dict[str, str]:
 
     table = pd.read_csv(resource_path("taxonomy", "class_cases.csv"), dtype=str)
     return dict(zip(table["class_code"], table["case_group"]))
+
+
+def filter_orders(alg, parameters, context, frame: pd.DataFrame, feedback):
+    """``read_filter`` and the rows it keeps, said in the log: (filter, codes, times, keep)."""
+    chosen, codes, times = read_filter(alg, parameters, context, frame)
+    keep = chosen.mask(codes, times)
+    feedback.pushInfo(
+        tr("{0} of {1} orders pass the filter ({2})").format(int(keep.sum()), len(frame), chosen.describe())
+    )
+    return chosen, codes, times, keep

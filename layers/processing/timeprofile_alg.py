@@ -18,7 +18,7 @@ from qgis.core import (
 )
 
 from gridgov.layers.processing.base import GridGovAlgorithm, read_source, tr, write_frame
-from gridgov.layers.processing.order_filters import add_filter_parameters, default_class_groups, read_filter
+from gridgov.layers.processing.order_filters import add_filter_parameters, filter_orders
 
 
 class TimeProfileAlgorithm(GridGovAlgorithm):
@@ -98,10 +98,9 @@ class TimeProfileAlgorithm(GridGovAlgorithm):
         from gridgov.grid_ops.timeprofile import profiles
 
         frame, _ = read_source(self, parameters, self.INPUT, context, feedback)
-        chosen, codes, times = read_filter(self, parameters, context, frame, default_class_groups())
+        chosen, _, times, keep = filter_orders(self, parameters, context, frame, feedback)
         if times is None:
             raise QgsProcessingException(tr("A time profile needs TIME_FIELD"))
-        keep = chosen.mask(codes, times)
         group_field = self.parameterAsString(parameters, self.GROUP_FIELD, context)
         if group_field and group_field not in frame.columns:
             if parameters.get(self.GROUP_FIELD):
