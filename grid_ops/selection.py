@@ -31,7 +31,7 @@ def parse_hours(text: str | None) -> np.ndarray | None:
             continue
         m = _RANGE.match(part)
         if m is None:
-            if part.strip().isdigit() and 0 <= int(part) <= 23:
+            if re.fullmatch(r"\d{1,2}", part.strip()) and int(part) <= 23:  # \d: decimals only, not "²"
                 hours[int(part)] = True
                 continue
             raise ValueError(f"hours {part.strip()!r} is not a range like 22-6 or 07:00-09:00")

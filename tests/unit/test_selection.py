@@ -26,7 +26,7 @@ def test_hours(text, hours):
     assert sorted(np.flatnonzero(parse_hours(text))) == sorted(hours)
 
 
-@pytest.mark.parametrize("text", ["night", "25-3", "7-", "7-9-11"])
+@pytest.mark.parametrize("text", ["night", "25-3", "7-", "7-9-11", "²", "24"])
 def test_bad_hours_name_the_text(text):
     with pytest.raises(ValueError, match="hours"):
         parse_hours(text)
