@@ -255,6 +255,79 @@ def _analyse(processing, gpkg: str, out: Path, project: str) -> None:
     )
 
 
+PATROL_GROUP = "巡查 Patrol"
+
+
+def _govern(processing, gpkg: str, out: Path, project: str) -> None:
+    """Noise hot areas ranked into the governance list; then the evening and night patrol plan of the
+    street office of the top hot area."""
+    areas = processing.run(
+        "gridgov:hotareas",
+        {
+            "INPUT": str(out / "hotspots_noise.gpkg"),
+            "FIELD": "gi_bin",
+            "THRESHOLD": 2,
+            "ORDERS": str(out / "orders_cases.gpkg"),
+            "CATEGORY_FIELD": "class_code",
+            "CATEGORIES": "noise",
+            "TIME_FIELD": "reported_at",
+            "OUTPUT": str(out / "hot_areas_noise.gpkg"),
+            "OUTPUT_XLSX": str(out / "governance_list_noise.xlsx"),
+        },
+    )
+    print(
+        f"Hot areas of noise: {areas['AREAS']} ranked\n      {areas['OUTPUT']}\n      {areas['OUTPUT_XLSX']}",
+        flush=True,
+    )
+    import geopandas as gpd
+
+    ranked = gpd.read_file(areas["OUTPUT"])
+    street = ranked["grid_codes"].iat[0].split(",")[0][:9] if len(ranked) else "440399001"
+    plan = processing.run(
+        "gridgov:patrolplan",
+        {
+            "INPUT": f"{gpkg}|layername=grids",
+            "STREET": street,
+            "ORDERS": str(out / "orders_cases.gpkg"),
+            "CATEGORY_FIELD": "class_code",
+            "CATEGORIES": "noise",
+            "TIME_FIELD": "reported_at",
+            "DAYS": 90,
+            "TEAMS": f"{gpkg}|layername=patrol_teams",
+            "START": f"{gpkg}|layername=street_offices",
+            "WINDOWS": "19:00-23:00;23:00-02:00",
+            "ROADS": f"{gpkg}|layername=roads",
+            "OUTPUT_STOPS": str(out / "patrol_stops.gpkg"),
+            "OUTPUT_ROUTES": str(out / "patrol_routes.gpkg"),
+            "OUTPUT_SCHEDULE": str(out / "patrol_schedule.xlsx"),
+        },
+    )
+    print(
+        f"Patrol plan of street {street} (noise, 19:00-02:00): team loads max/min {plan['BALANCE']:.2f}; "
+        f"incidents covered per km {plan['COVERAGE_PER_KM']:.4f} against {plan['CODE_ORDER_PER_KM']:.4f} "
+        f"(every grid in code order) and {plan['RANDOM_PER_KM']:.4f} (random stops)\n"
+        f"      {plan['OUTPUT_STOPS']}\n      {plan['OUTPUT_ROUTES']}\n      {plan['OUTPUT_SCHEDULE']}",
+        flush=True,
+    )
+    from gridgov.layers.project import add_result_layer, set_group_visible
+    from gridgov.layers.render import render_project_png
+
+    set_group_visible(project, ANALYSIS_GROUP, False)
+    add_result_layer(project, areas["OUTPUT"], "噪声热区 Noise hot areas (ranked)", "hot_areas", PATROL_GROUP)
+    add_result_layer(
+        project, plan["OUTPUT_ROUTES"], "巡查路线 Patrol routes", "patrol_routes", PATROL_GROUP, hide_others=False
+    )
+    add_result_layer(
+        project, plan["OUTPUT_STOPS"], "巡查点位 Patrol stops", "patrol_stops", PATROL_GROUP, hide_others=False
+    )
+    png = render_project_png(
+        project, out / "patrol_plan.png", extent_layer="巡查路线 Patrol routes",
+        title=f"噪声热区与巡查计划（街道 {street}，19:00-02:00）  Noise hot areas and patrol plan",
+        legend_layer="噪声热区 Noise hot areas (ranked)",
+    )  # fmt: skip
+    print(f"      {png}", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default="out")
@@ -308,6 +381,7 @@ def main() -> int:
         print(f"Grid check: {check['ERROR_COUNT']} errors, coverage {check['COVERAGE_PCT']}%", flush=True)
         _place_orders(processing, gpkg, out, result["PROJECT"])
         _analyse(processing, gpkg, out, result["PROJECT"])
+        _govern(processing, gpkg, out, result["PROJECT"])
         # the hierarchy at three zoom levels, as a grid manager sees it in QGIS
         cx, cy = _cbd_centre(gpkg)
         for name, scale, label in (
@@ -324,6 +398,7 @@ def main() -> int:
                 title=f"网格体系 Grid hierarchy  {label}",
             )
             print(f"      {path}", flush=True)
+        _govern(processing, gpkg, out, result["PROJECT"])
     finally:
         QgsApplication.processingRegistry().removeProvider(provider)
         app.exitQgis()

@@ -35,6 +35,14 @@ STEP_BUTTONS = {
             ("btn_timeprofile", "时段分布 When: hour × weekday…", "gridgov:timeprofile"),
         ),
     ),
+    "tab_patrol": (
+        "Turn hot spots into action: merge hot grids into ranked hot areas (the governance list), then plan "
+        "each street office's patrol teams through its hot places in their hours.",
+        (
+            ("btn_hotareas", "热区清单 Hot areas and governance list…", "gridgov:hotareas"),
+            ("btn_patrolplan", "巡查计划 Patrol plan…", "gridgov:patrolplan"),
+        ),
+    ),
 }
 
 

@@ -20,8 +20,10 @@ def _algorithm_classes() -> list[type]:
     from gridgov.layers.processing.geolocate_alg import GeolocateAlgorithm
     from gridgov.layers.processing.gridstats_alg import GridStatsAlgorithm
     from gridgov.layers.processing.heatmap_alg import HeatmapAlgorithm
+    from gridgov.layers.processing.hotareas_alg import HotAreasAlgorithm
     from gridgov.layers.processing.hotspots_alg import HotspotsAlgorithm
     from gridgov.layers.processing.importgrids_alg import ImportGridsAlgorithm
+    from gridgov.layers.processing.patrolplan_alg import PatrolPlanAlgorithm
     from gridgov.layers.processing.renumbergrids_alg import RenumberGridsAlgorithm
     from gridgov.layers.processing.splitmicrogrids_alg import SplitMicrogridsAlgorithm
     from gridgov.layers.processing.timeprofile_alg import TimeProfileAlgorithm
@@ -43,6 +45,8 @@ def _algorithm_classes() -> list[type]:
         HotspotsAlgorithm,
         EmergingHotspotsAlgorithm,
         TimeProfileAlgorithm,
+        HotAreasAlgorithm,
+        PatrolPlanAlgorithm,
     ]
 
 

@@ -119,6 +119,11 @@ def test_grids_tab_drives_the_grid_algorithms_and_the_whose_tool(qgis_iface, mon
             "gridgov:emerginghotspots",
             "gridgov:timeprofile",
         }
+        patrol = dock.pages["tab_patrol"]
+        for algorithm_id, button in patrol.buttons.items():
+            button.click()
+            assert opened[-1] == algorithm_id
+        assert set(patrol.buttons) == {"gridgov:hotareas", "gridgov:patrolplan"}
         panel.load(str(demo_city_gpkg))
         assert {"street", "community", "grid", "microgrid", "dedicated"} <= set(hierarchy_layers(QgsProject.instance()))
         whose = panel.findChild(QPushButton, "btn_whose")
