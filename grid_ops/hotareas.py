@@ -140,6 +140,7 @@ def hot_areas(
         cur = int((period_index[mine] == 0).sum())
         prev = int((period_index[mine] == 1).sum())
         repeats = orders.is_repeat[mine] if orders.is_repeat is not None else np.zeros(total, dtype=bool)
+        shape = shapely.union_all(geoms[grids])
         rows.append(
             {
                 "area_id": f"HA{a + 1:03d}",
@@ -158,8 +159,8 @@ def hot_areas(
                 "cur_cnt": cur,
                 "prev_cnt": prev,
                 "perc_chg": round(100.0 * (cur - prev) / prev, 1) if prev else np.nan,
-                "area_km2": round(float(shapely.area(shapely.union_all(geoms[grids]))) / 1e6, 4),
-                "geometry": shapely.union_all(geoms[grids]),
+                "area_km2": round(float(shapely.area(shape)) / 1e6, 4),
+                "geometry": shape,
             }
         )
     table = pd.DataFrame(rows)

@@ -30,18 +30,15 @@ from gridgov.grid_ops.patrol import (
 from gridgov.grid_ops.roadnet import RoadNetwork, Router
 
 
-def orders_in_places(polygons: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Index of the place polygon holding each order (the first one where places overlap), or -1."""
+def orders_in_places(codes: np.ndarray, polygons: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Index of the place polygon holding each order, or -1: geolocate's point-in-polygon and its
+    shared-edge rule, so an order counts where the dispatch put it."""
+    from gridgov.grid_ops.geolocate import UnitLayer, pick_with_boundary_rule
+
     out = np.full(len(x), -1, dtype=np.int64)
     ok = np.isfinite(x) & np.isfinite(y)
-    pts, polys = shapely.STRtree(np.asarray(polygons, dtype=object)).query(
-        shapely.points(x[ok], y[ok]), predicate="within"
-    )
-    order = np.lexsort((polys, pts))
-    pts, polys = pts[order], polys[order]
-    first = np.ones(len(pts), dtype=bool)
-    first[1:] = pts[1:] != pts[:-1]
-    out[np.flatnonzero(ok)[pts[first]]] = polys[first]
+    layer = UnitLayer(codes=codes, geoms=polygons, attrs=pd.DataFrame(index=range(len(codes))))
+    out[ok], _ = pick_with_boundary_rule(layer, x[ok], y[ok])
     return out
 
 
@@ -78,7 +75,7 @@ def plan_patrol(
 ) -> PatrolResult:
     """Plan the patrols (see the module docstrings of ``patrol`` and ``routing``)."""
     order_x, order_y = np.asarray(order_x, float), np.asarray(order_y, float)
-    place_of_order = orders_in_places(polygons, order_x, order_y)
+    place_of_order = orders_in_places(places.ids, polygons, order_x, order_y)
     stops = build_stops(
         places, teams, shifts, place_of_order, order_minute, days,
         focus_share=focus_share, service_min=service_min, pins=pins, drops=drops,

@@ -140,9 +140,9 @@ def _solve_shift(solver, idx, stops, n_teams, shift, metres, minutes, time_limit
 
 
 def _bounds(demand: np.ndarray, n_teams: int, band: float) -> tuple[int, int]:
-    mean = demand.sum() / max(n_teams, 1)
-    cap = max(math.ceil(mean * (1 + band)), int(demand.max()) if len(demand) else 0)
-    return cap, math.floor(mean * (1 - band))
+    """OR-Tools' integer load cap and soft floor per team."""
+    floor = math.floor(demand.sum() / max(n_teams, 1) * (1 - band))
+    return (math.ceil(_cap(demand, n_teams, band)) if len(demand) else 0), floor
 
 
 def _ortools_shift(idx, stops, n_teams, shift, metres, minutes, time_limit, band, pins=True):

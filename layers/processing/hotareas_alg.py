@@ -129,7 +129,8 @@ class HotAreasAlgorithm(GridGovAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         from gridgov.grid_ops import hotareas
-        from gridgov.grid_ops.gridstats import PERIODS
+        from gridgov.grid_ops.gridstats import PERIODS, grid_positions
+        from gridgov.grid_ops.patrolplan import orders_in_places
         from gridgov.grid_ops.weights import contiguity
         from gridgov.layers.orders_input import point_xy
 
@@ -154,12 +155,10 @@ class HotAreasAlgorithm(GridGovAlgorithm):
         _chosen, codes, times, keep = filter_orders(self, parameters, context, orders, feedback)
         grid_field = self.parameterAsString(parameters, self.ORDER_GRID_FIELD, context) or "grid_code"
         if grid_field in orders.columns:
-            grid = pd.Index(grids[code_field].astype(str)).get_indexer(orders[grid_field].astype(str))
+            grid = grid_positions(grids[code_field], orders[grid_field])
         else:
-            from gridgov.grid_ops.patrolplan import orders_in_places
-
             xy = point_xy(orders.geometry.values)
-            grid = orders_in_places(geoms, xy[:, 0], xy[:, 1])
+            grid = orders_in_places(grids[code_field].to_numpy(dtype=object), geoms, xy[:, 0], xy[:, 1])
         grid = np.where(keep, grid, -1)
         if times is None:
             times = np.full(len(orders), np.datetime64("NaT"), dtype="datetime64[s]")

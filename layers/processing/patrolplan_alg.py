@@ -203,9 +203,8 @@ class PatrolPlanAlgorithm(GridGovAlgorithm):
 
         teams_frame, _ = read_source(self, parameters, self.TEAMS, context, feedback)
         teams_frame = _in_street(teams_frame, street, self.TEAMS)
-        for needed in ("team_id",):
-            if needed not in teams_frame.columns:
-                raise QgsProcessingException(tr("TEAMS: the table has no field {0!r}").format(needed))
+        if "team_id" not in teams_frame.columns:
+            raise QgsProcessingException(tr("TEAMS: the table has no field {0!r}").format("team_id"))
         names = teams_frame["team_name"] if "team_name" in teams_frame else teams_frame["team_id"]
         try:
             teams = patrol.Teams(teams_frame["team_id"].astype(str).tolist(), names.astype(str).tolist())
