@@ -320,8 +320,11 @@ def _govern(processing, gpkg: str, out: Path, project: str) -> None:
     add_result_layer(
         project, plan["OUTPUT_STOPS"], "巡查点位 Patrol stops", "patrol_stops", PATROL_GROUP, hide_others=False
     )
+    xmin, ymin, xmax, ymax = gpd.read_file(plan["OUTPUT_ROUTES"]).total_bounds
+    metres_per_px_at_1 = 0.0254 / 150  # render_project_png draws 2000 × 1600 px at 150 dpi
+    scale = 1.15 * max((xmax - xmin) / 2000, (ymax - ymin) / 1600) / metres_per_px_at_1
     png = render_project_png(
-        project, out / "patrol_plan.png", extent_layer="巡查路线 Patrol routes",
+        project, out / "patrol_plan.png", center=((xmin + xmax) / 2, (ymin + ymax) / 2), scale=scale,
         title=f"噪声热区与巡查计划（街道 {street}，19:00-02:00）  Noise hot areas and patrol plan",
         legend_layer="噪声热区 Noise hot areas (ranked)",
     )  # fmt: skip
@@ -381,7 +384,6 @@ def main() -> int:
         print(f"Grid check: {check['ERROR_COUNT']} errors, coverage {check['COVERAGE_PCT']}%", flush=True)
         _place_orders(processing, gpkg, out, result["PROJECT"])
         _analyse(processing, gpkg, out, result["PROJECT"])
-        _govern(processing, gpkg, out, result["PROJECT"])
         # the hierarchy at three zoom levels, as a grid manager sees it in QGIS
         cx, cy = _cbd_centre(gpkg)
         for name, scale, label in (

@@ -84,7 +84,7 @@
   </renderer-v2>
   <labeling type="simple">
     <settings calloutType="simple">
-      <text-style fontStrikeout="0" fontUnderline="0" allowHtml="0" fieldName="if(&quot;seq&quot; > 0, to_string(&quot;seq&quot;), '')" fontWordSpacing="0" blendMode="0" useSubstitutions="0" textOpacity="1" textColor="0,0,0,255" fontKerning="1" multilineHeight="1" fontSizeUnit="Point" capitalization="0" fontLetterSpacing="0" previewBkgrdColor="255,255,255,255" namedStyle="" legendString="Aa" fontSize="7" fontSizeMapUnitScale="3x:0,0,0,0,0,0" isExpression="1" fontWeight="50" fontFamily="DejaVu LGC Sans" textOrientation="horizontal" fontItalic="0">
+      <text-style fontStrikeout="0" fontUnderline="0" allowHtml="0" fieldName="if(&quot;seq&quot; > 0, to_string(&quot;seq&quot;), '')" fontWordSpacing="0" blendMode="0" useSubstitutions="0" textOpacity="1" textColor="0,0,0,255" fontKerning="1" multilineHeight="1" fontSizeUnit="Point" capitalization="0" fontLetterSpacing="0" previewBkgrdColor="255,255,255,255" namedStyle="" legendString="Aa" fontSize="7" fontSizeMapUnitScale="3x:0,0,0,0,0,0" isExpression="1" fontWeight="50" fontFamily="Noto Sans CJK SC" textOrientation="horizontal" fontItalic="0">
         <families/>
         <text-buffer bufferSizeUnits="MM" bufferOpacity="1" bufferColor="255,255,255,255" bufferJoinStyle="128" bufferNoFill="1" bufferSize="0.80000000000000004" bufferBlendMode="0" bufferSizeMapUnitScale="3x:0,0,0,0,0,0" bufferDraw="1"/>
         <text-mask maskOpacity="1" maskSizeUnits="MM" maskSize="1.5" maskedSymbolLayers="" maskEnabled="0" maskSizeMapUnitScale="3x:0,0,0,0,0,0" maskType="0" maskJoinStyle="128"/>
