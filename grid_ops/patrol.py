@@ -113,12 +113,13 @@ def expected_incidents(
     out = np.zeros((len(shifts), n_places))
     ok = place_of_order >= 0
     for s, (start, end) in enumerate(shifts):
-        in_shift = _in_shift(minute_of_day, start, end) & ok
-        out[s] = np.bincount(place_of_order[in_shift], minlength=n_places) / max(days, 1e-9)
+        during = in_shift(minute_of_day, start, end) & ok
+        out[s] = np.bincount(place_of_order[during], minlength=n_places) / max(days, 1e-9)
     return out
 
 
-def _in_shift(minute_of_day: np.ndarray, start: int, end: int) -> np.ndarray:
+def in_shift(minute_of_day: np.ndarray, start: int, end: int) -> np.ndarray:
+    """Whether each minute of the day falls in the shift [start, end), which may run past midnight."""
     m = np.asarray(minute_of_day, dtype=float)
     return ((m >= start) & (m < end)) | ((m + 1440 >= start) & (m + 1440 < end))
 
@@ -132,11 +133,11 @@ def stop_windows(
     m = np.asarray(minute_of_day, dtype=float)
     rel = np.where(m >= start, m - start, m + 1440 - start)  # minutes since the shift began
     n_slots = int(np.ceil((end - start) / 60))
-    in_shift = rel < end - start
+    within = rel < end - start
     ws = np.full(len(places), float(start))
     we = np.full(len(places), float(end))
     for k, place in enumerate(places):
-        sel = in_shift & (place_of_order == place)
+        sel = within & (place_of_order == place)
         if not sel.any():
             continue
         hourly = np.bincount((rel[sel] // 60).astype(int), minlength=n_slots)[:n_slots].astype(float)
@@ -170,9 +171,6 @@ class Stops:
 
     def __len__(self) -> int:
         return len(self.place)
-
-    def subset(self, mask: np.ndarray) -> Stops:
-        return Stops(*(getattr(self, f)[mask] for f in self.__dataclass_fields__))
 
 
 def build_stops(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
-from gridgov.grid_ops.patrol import _in_shift
+from gridgov.grid_ops.patrol import in_shift
 from gridgov.grid_ops.roadnet import Router
 
 #: Default distance (metres) within which a passing team covers an incident.
@@ -59,7 +59,7 @@ def coverage(
         km += sum(shapely.length(line) for line in lines) / 1000
         if not lines:
             continue
-        when = np.flatnonzero(_in_shift(minute_of_day, *shift) & ~covered)
+        when = np.flatnonzero(in_shift(minute_of_day, *shift) & ~covered)
         hit, _ = shapely.STRtree(lines).query(points[when], predicate="dwithin", distance=distance)
         covered[when[np.unique(hit)]] = True
     return Coverage(name, int(covered.sum()), len(x), km)
