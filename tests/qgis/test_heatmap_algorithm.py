@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +37,12 @@ def _quartic_sum(xy: np.ndarray, px: float, py: float, radius: float) -> float:
 
 
 def test_heatmap_equals_the_kernel_sum_and_qgis_heatmap(demo_city_gpkg, tmp_path, gridgov_provider):
-    params = {"INPUT": _layer(demo_city_gpkg, "truth_orders"), "RADIUS": 300.0, "PIXEL_SIZE": 25.0, "KERNEL": 0}
+    # a private copy: after dozens of earlier runs on the shared session GeoPackage (in WAL mode),
+    # QGIS's own heatmap at times failed to query it ("unable to open database file"); the oracle
+    # comparison is not about that (noted on issue 6 to be found at its root)
+    city = tmp_path / "city.gpkg"
+    shutil.copyfile(demo_city_gpkg, city)
+    params = {"INPUT": _layer(city, "truth_orders"), "RADIUS": 300.0, "PIXEL_SIZE": 25.0, "KERNEL": 0}
     ours = processing.run("gridgov:heatmap", {**params, "OUTPUT_VALUE": 0, "OUTPUT": str(tmp_path / "ours.tif")})
     qgis = processing.run(
         "qgis:heatmapkerneldensityestimation", {**params, "OUTPUT_VALUE": 0, "OUTPUT": str(tmp_path / "qgis.tif")}
@@ -49,7 +55,7 @@ def test_heatmap_equals_the_kernel_sum_and_qgis_heatmap(demo_city_gpkg, tmp_path
     assert values.shape == theirs.shape
 
     # the oracle: the direct kernel sum at the pixel centres (where it is not negligible)
-    xy = _points(demo_city_gpkg)
+    xy = _points(city)
     rng = np.random.default_rng(5)
     rows, cols = np.nonzero(values > 0.05 * values.max())
     pick = rng.choice(len(rows), 300, replace=False)
