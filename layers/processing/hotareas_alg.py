@@ -134,16 +134,16 @@ class HotAreasAlgorithm(GridGovAlgorithm):
         from gridgov.grid_ops.weights import contiguity
         from gridgov.layers.orders_input import point_xy
 
+        try:  # before any layer is read: a typo in the weights costs nothing
+            weights = hotareas.parse_weights(self.parameterAsString(parameters, self.SCORE_WEIGHTS, context))
+        except ValueError as err:
+            raise QgsProcessingException(f"{self.SCORE_WEIGHTS}: {err}") from err
         grids, source = read_source(self, parameters, self.INPUT, context, feedback)
         field = self.parameterAsString(parameters, self.FIELD, context) or "gi_bin"
         code_field = self.parameterAsString(parameters, self.CODE_FIELD, context) or "grid_code"
         for name, param in ((field, self.FIELD), (code_field, self.CODE_FIELD)):
             if name not in grids.columns:
                 raise QgsProcessingException(tr("{0}: the grids have no field {1!r}").format(param, name))
-        try:
-            weights = hotareas.parse_weights(self.parameterAsString(parameters, self.SCORE_WEIGHTS, context))
-        except ValueError as err:
-            raise QgsProcessingException(f"{self.SCORE_WEIGHTS}: {err}") from err
         grids = grids.drop(columns=["_fid"]).reset_index(drop=True)
         value = pd.to_numeric(grids[field], errors="coerce").to_numpy(dtype=float)
         hot = np.nan_to_num(value, nan=-np.inf) >= self.parameterAsDouble(parameters, self.THRESHOLD, context)

@@ -35,6 +35,10 @@ def test_hot_areas_ranked_with_a_governance_sheet(demo_city_gpkg, tmp_path, grid
     sheet = openpyxl.load_workbook(tmp_path / "list.xlsx").worksheets[0]
     assert sheet.title.startswith("治理清单") and sheet.max_row == len(rows) + 1
     assert (tmp_path / "list.csv").exists()
+
+
+def test_hot_areas_bad_weights_say_what(demo_city_gpkg, tmp_path, gridgov_provider):
+    # its own test: a traceback that keeps the test's layers alive past QGIS's exit crashes the process
     with pytest.raises(QgsProcessingException, match="SCORE_WEIGHTS"):
         processing.run(
             "gridgov:hotareas",
@@ -43,7 +47,7 @@ def test_hot_areas_ranked_with_a_governance_sheet(demo_city_gpkg, tmp_path, grid
                 "FIELD": "households",
                 "ORDERS": _layer(demo_city_gpkg, "truth_orders"),
                 "SCORE_WEIGHTS": "loudness=1",
-                "OUTPUT": "memory:",
+                "OUTPUT": str(tmp_path / "never.gpkg"),
             },
         )
 
