@@ -24,6 +24,7 @@ def _algorithm_classes() -> list[type]:
     from gridgov.layers.processing.hotspots_alg import HotspotsAlgorithm
     from gridgov.layers.processing.importgrids_alg import ImportGridsAlgorithm
     from gridgov.layers.processing.patrolplan_alg import PatrolPlanAlgorithm
+    from gridgov.layers.processing.printmap_alg import PrintMapAlgorithm
     from gridgov.layers.processing.renumbergrids_alg import RenumberGridsAlgorithm
     from gridgov.layers.processing.splitmicrogrids_alg import SplitMicrogridsAlgorithm
     from gridgov.layers.processing.timeprofile_alg import TimeProfileAlgorithm
@@ -47,6 +48,7 @@ def _algorithm_classes() -> list[type]:
         TimeProfileAlgorithm,
         HotAreasAlgorithm,
         PatrolPlanAlgorithm,
+        PrintMapAlgorithm,
     ]
 
 

@@ -1,0 +1,402 @@
+"""Print layouts for hotspot maps: load a ``.qpt`` template, bind it to the page layers, export.
+
+The templates in ``resources/layouts/`` are ordinary QGIS print layouts (users open and edit them in
+the layout designer). Items are found by their id; a user's own template works as long as it keeps
+the ids in :data:`ITEM_IDS` (the optional ones may go).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from qgis.core import (
+    Qgis,
+    QgsColorRampLegendNode,
+    QgsLayout,
+    QgsLayoutExporter,
+    QgsLayoutItemAttributeTable,
+    QgsLayoutItemLabel,
+    QgsLayoutItemLegend,
+    QgsLayoutItemMap,
+    QgsLayoutItemPicture,
+    QgsLayoutItemScaleBar,
+    QgsLayoutMultiFrame,
+    QgsLayoutTableColumn,
+    QgsLegendStyle,
+    QgsMapLayer,
+    QgsMapLayerLegendUtils,
+    QgsMapLayerType,
+    QgsPrintLayout,
+    QgsProject,
+    QgsReadWriteContext,
+    QgsRenderContext,
+    QgsTextFormat,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import QSizeF, Qt
+from qgis.PyQt.QtGui import QFont, QFontDatabase
+from qgis.PyQt.QtXml import QDomDocument
+
+from gridgov.grid_ops.paths import resource_path
+from gridgov.grid_ops.pdftext import RADICAL_BLOCKS, fix_pdf_text, kangxi_to_ideograph
+
+LOGGER = logging.getLogger("gridgov")
+# text as text in PDFs (QGIS >= 3.22 names it in Qgis, earlier in QgsRenderContext)
+ALWAYS_TEXT = (
+    Qgis.TextRenderFormat.AlwaysText
+    if hasattr(Qgis, "TextRenderFormat")
+    else QgsRenderContext.TextRenderFormat.TextFormatAlwaysText
+)
+
+#: Built-in templates: key → (file in resources/layouts, label shown to users).
+TEMPLATES = {
+    "a4_landscape": ("hotspot_a4_landscape.qpt", "A4 横向 landscape"),
+    "a4_portrait": ("hotspot_a4_portrait.qpt", "A4 纵向 portrait"),
+    "a3_landscape": ("hotspot_a3_landscape.qpt", "A3 横向 landscape"),
+    "a3_portrait": ("hotspot_a3_portrait.qpt", "A3 纵向 portrait"),
+}
+#: Item ids a template must have, and those it may leave out.
+ITEM_IDS = ("map", "title", "legend")
+OPTIONAL_IDS = ("overview", "scalebar", "north_arrow", "table", "table_title", "date", "source", "page_number")
+#: CJK fonts in order of preference; the first one installed is used everywhere on the page.
+CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Noto Sans SC",
+)
+#: Table columns: (field of the page-grid layer, heading).
+TABLE_COLUMNS = (
+    ("page_rank", "序号"),
+    ("grid_code", "网格编码"),
+    ("community", "社区"),
+    ("manager", "网格员"),
+    ("count", "件数"),
+    ("change", "环比"),
+    ("trend", "趋势"),
+)
+
+
+def template_path(key: str) -> Path:
+    """The file of a built-in template."""
+    return resource_path("layouts", TEMPLATES[key][0])
+
+
+def cjk_font_family(candidates: tuple[str, ...] = CJK_FAMILIES) -> str:
+    """The first installed CJK font family; the application's default font when none is.
+
+    Without a CJK font Qt still draws Chinese through its own fallback where the system has one, so
+    the map prints; a warning tells the user which package to install (fonts-noto-cjk on Debian).
+    """
+    installed = set(QFontDatabase().families())
+    for family in candidates:
+        if family in installed:
+            return family
+    fallback = QFont().defaultFamily()
+    LOGGER.warning(
+        "None of the CJK fonts %s is installed; Chinese text falls back to %s. Install Noto Sans CJK "
+        "(Debian/Ubuntu: fonts-noto-cjk) for print-quality Chinese.",
+        ", ".join(candidates[:3]),
+        fallback,
+    )
+    return fallback
+
+
+def load_template(path: str | Path, project: QgsProject) -> QgsPrintLayout:
+    """A print layout read from a ``.qpt`` file; raises ValueError naming what is wrong with it."""
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"layout template {path} does not exist")
+    document = QDomDocument()
+    ok = document.setContent(path.read_text(encoding="utf-8"))
+    if not (ok[0] if isinstance(ok, tuple) else ok):
+        raise ValueError(f"layout template {path} is not valid XML")
+    layout = QgsPrintLayout(project)
+    layout.initializeDefaults()
+    _items, ok = layout.loadFromTemplate(document, QgsReadWriteContext())
+    if not ok:
+        raise ValueError(f"QGIS could not read the layout template {path}")
+    missing = [i for i in ITEM_IDS if layout.itemById(i) is None]
+    if missing:
+        raise ValueError(f"layout template {path} lacks the item(s) {', '.join(missing)} (ids in the item properties)")
+    return layout
+
+
+def set_text_font(item, family: str) -> None:
+    """Put every text of a layout item in ``family``, keeping sizes and weights."""
+
+    def refamily(font: QFont) -> QFont:
+        font = QFont(font)
+        font.setFamily(family)
+        return font
+
+    def reformat(fmt: QgsTextFormat) -> QgsTextFormat:
+        fmt = QgsTextFormat(fmt)
+        fmt.setFont(refamily(fmt.font()))
+        return fmt
+
+    if isinstance(item, QgsLayoutItemLabel):
+        if hasattr(item, "setTextFormat"):  # QGIS >= 3.24
+            item.setTextFormat(reformat(item.textFormat()))
+        else:
+            item.setFont(refamily(item.font()))
+    elif isinstance(item, QgsLayoutItemScaleBar):
+        item.setTextFormat(reformat(item.textFormat()))
+    elif isinstance(item, QgsLayoutItemLegend):
+        for style in (
+            QgsLegendStyle.Style.Title,
+            QgsLegendStyle.Style.Group,
+            QgsLegendStyle.Style.Subgroup,
+            QgsLegendStyle.Style.SymbolLabel,
+        ):
+            legend_style = item.style(style)
+            if hasattr(legend_style, "setTextFormat"):  # QGIS >= 3.30
+                legend_style.setTextFormat(reformat(legend_style.textFormat()))
+            else:
+                legend_style.setFont(refamily(legend_style.font()))
+            item.setStyle(style, legend_style)
+    elif isinstance(item, QgsLayoutItemAttributeTable):
+        item.setHeaderTextFormat(reformat(item.headerTextFormat()))
+        item.setContentTextFormat(reformat(item.contentTextFormat()))
+
+
+def apply_font(layout: QgsLayout, family: str) -> None:
+    """One font family for every text item and table of the layout."""
+    for item in layout.items():
+        if hasattr(item, "uuid"):
+            set_text_font(item, family)
+    for frame in layout.multiFrames():
+        set_text_font(frame, family)
+
+
+def item(layout: QgsLayout, item_id: str):
+    """The layout item with that id, or None (multi-frame tables are found through their frame)."""
+    found = layout.itemById(item_id)
+    if found is None:
+        return None
+    multi = getattr(found, "multiFrame", None)
+    return multi() if callable(multi) and multi() is not None else found
+
+
+@dataclass
+class PageLayers:
+    """The layers one printed hotspot page draws, top to bottom."""
+
+    coverage: QgsVectorLayer | None  # atlas units (None: one page of everything)
+    grids: QgsVectorLayer  # grids of the pages, coloured by class; their worst ones numbered
+    context: QgsVectorLayer  # every grid, as faint outlines (no legend entry)
+    hot_areas: QgsVectorLayer | None = None
+    dedicated: QgsVectorLayer | None = None
+    heatmap: QgsMapLayer | None = None
+    overview_base: QgsVectorLayer | None = None  # what the inset shows (the units; else the grids)
+
+    def main_map(self) -> list[QgsMapLayer]:
+        layers = [self.coverage, self.hot_areas, self.dedicated, self.grids, self.context, self.heatmap]
+        return [layer for layer in layers if layer is not None]
+
+    def legend(self) -> list[QgsMapLayer]:
+        layers = [self.hot_areas, self.dedicated, self.grids, self.heatmap]
+        return [layer for layer in layers if layer is not None]
+
+
+def bind(layout: QgsPrintLayout, layers: PageLayers, texts: dict[str, str], table_rows: int) -> None:
+    """Point the template's items at the page layers and fill in the texts.
+
+    ``texts`` has ``title`` (an expression-enabled label text, e.g. ``[% "title" %]`` for the atlas),
+    ``source`` and ``table_title``. The legend lists only what is drawn on the page (QGIS's "filter
+    legend by map content"); the table lists the page's worst grids in the order of their numbers.
+    """
+    atlas_on = layers.coverage is not None
+    main = layout.itemById("map")
+    main.setLayers(layers.main_map())
+    main.setKeepLayerSet(True)
+    main.setCrs(layers.grids.crs())
+    if atlas_on:
+        main.setAtlasDriven(True)
+        main.setAtlasScalingMode(QgsLayoutItemMap.AtlasScalingMode.Auto)
+        main.setAtlasMargin(0.06)
+    else:
+        extent = layers.grids.extent()
+        extent.scale(1.04)
+        main.zoomToExtent(extent)
+    overview = layout.itemById("overview")
+    if isinstance(overview, QgsLayoutItemMap):
+        base = layers.overview_base or layers.context
+        overview.setLayers([base])
+        overview.setKeepLayerSet(True)
+        overview.setCrs(layers.grids.crs())
+        extent = base.extent()
+        extent.scale(1.08)
+        overview.zoomToExtent(extent)
+        for index in range(overview.overviews().size()):
+            overview.overviews().overview(index).setLinkedMap(main)
+    for item_id, key in (("title", "title"), ("source", "source"), ("table_title", "table_title")):
+        label = layout.itemById(item_id)
+        if isinstance(label, QgsLayoutItemLabel) and key in texts:
+            label.setText(texts[key])
+    legend = layout.itemById("legend")
+    if isinstance(legend, QgsLayoutItemLegend):
+        _bind_legend(legend, main, layers)
+    scalebar = layout.itemById("scalebar")
+    if isinstance(scalebar, QgsLayoutItemScaleBar):
+        scalebar.setLinkedMap(main)
+    arrow = layout.itemById("north_arrow")
+    if isinstance(arrow, QgsLayoutItemPicture):
+        arrow.setPicturePath(str(resource_path("icons", "north_arrow.svg")))
+        arrow.setLinkedMap(main)
+    table = item(layout, "table")
+    if isinstance(table, QgsLayoutItemAttributeTable):
+        _bind_table(table, layers.grids, atlas_on, table_rows)
+    if atlas_on:
+        atlas = layout.atlas()
+        atlas.setCoverageLayer(layers.coverage)
+        atlas.setEnabled(True)
+        atlas.setHideCoverage(False)
+        atlas.setPageNameExpression('"page_key"')
+        atlas.setSortFeatures(True)
+        atlas.setSortExpression('"page_no"')
+        atlas.setSortAscending(True)
+        atlas.setFilenameExpression('"file_stem"')
+    apply_font(layout, cjk_font_family())
+    if isinstance(table, QgsLayoutItemAttributeTable):
+        if atlas_on:
+            layout.atlas().first()  # the first page: the most urgent unit, a full table
+        fit_table(table)
+
+
+def fit_table(table: QgsLayoutItemAttributeTable, smallest: float = 5.0) -> None:
+    """Shrink the table's text until every row fits its frame: a cut-off row is a lost grid."""
+    frames = [table.frame(i) for i in range(table.frameCount())]
+    room = sum(frame.rect().height() for frame in frames)
+    table.refreshAttributes()
+    while table.totalHeight() > room:
+        header, content = QgsTextFormat(table.headerTextFormat()), QgsTextFormat(table.contentTextFormat())
+        if content.size() <= smallest:
+            LOGGER.warning("the table's rows do not fit its frame even at %s pt: enlarge it in the template", smallest)
+            return
+        header.setSize(max(smallest, header.size() - 0.5))
+        content.setSize(max(smallest, content.size() - 0.5))
+        table.setHeaderTextFormat(header)
+        table.setContentTextFormat(content)
+        table.setCellMargin(max(0.4, table.cellMargin() * 0.85))
+        table.refreshAttributes()
+
+
+def _bind_legend(legend: QgsLayoutItemLegend, main: QgsLayoutItemMap, layers: PageLayers) -> None:
+    legend.setAutoUpdateModel(False)
+    legend.setLinkedMap(main)
+    root = legend.model().rootGroup()  # the legend's own tree once auto-update is off (it owns it)
+    root.removeAllChildren()
+    for layer in layers.legend():
+        node = root.addLayer(layer)
+        if layer.type() == QgsMapLayerType.RasterLayer:  # the colour ramp only, not the band's name above it
+            nodes = legend.model().layerLegendNodes(node)
+            ramps = [i for i, n in enumerate(nodes) if isinstance(n, QgsColorRampLegendNode)]
+            if ramps:
+                QgsMapLayerLegendUtils.setLegendNodeOrder(node, ramps)
+                QgsMapLayerLegendUtils.setLegendNodeSymbolSize(node, ramps[0], QSizeF(4 * legend.symbolWidth(), 0))
+                legend.model().refreshLayerLegend(node)
+    legend.setLegendFilterByMapEnabled(True)
+    legend.setResizeToContents(True)
+    legend.refresh()
+
+
+def _bind_table(table: QgsLayoutItemAttributeTable, grids: QgsVectorLayer, atlas_on: bool, rows: int) -> None:
+    table.setSource(QgsLayoutItemAttributeTable.ContentSource.LayerAttributes)
+    table.setVectorLayer(grids)
+    columns = []
+    for field, heading in TABLE_COLUMNS:
+        column = QgsLayoutTableColumn(heading)
+        column.setAttribute(field)
+        align = (
+            Qt.AlignmentFlag.AlignLeft
+            if field in ("grid_code", "community", "manager")
+            else Qt.AlignmentFlag.AlignHCenter
+        )
+        column.setHAlignment(align)
+        columns.append(column)
+    table.setColumns(columns)
+    sort = QgsLayoutTableColumn()
+    sort.setAttribute("page_rank")
+    sort.setSortOrder(Qt.SortOrder.AscendingOrder)
+    table.setSortColumns([sort])
+    page = "\"page_key\" = attribute(@atlas_feature, 'page_key') AND " if atlas_on else ""
+    table.setFilterFeatures(True)
+    table.setFeatureFilter(f'{page}"page_rank" > 0')
+    table.setMaximumNumberOfFeatures(rows)
+    table.setResizeMode(QgsLayoutMultiFrame.ResizeMode.UseExistingFrames)
+    table.setEmptyTableBehavior(QgsLayoutItemAttributeTable.EmptyTableMode.ShowMessage)
+    table.setEmptyTableMessage("本页无工单 No cases on this page")
+    table.refresh()
+
+
+def export_pdf(layout: QgsPrintLayout, path: str | Path, feedback=None) -> Path:
+    """One PDF: one page per atlas unit (in the atlas order), or the single page."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    settings = QgsLayoutExporter.PdfExportSettings()
+    settings.dpi = 300
+    settings.rasterizeWholeImage = False
+    settings.forceVectorOutput = False
+    settings.appendGeoreference = True
+    settings.simplifyGeometries = True
+    settings.textRenderFormat = ALWAYS_TEXT  # real text, not outlines: titles and grid codes can be searched and copied
+    if layout.atlas().enabled():
+        result, error = QgsLayoutExporter.exportToPdf(layout.atlas(), str(path), settings, feedback)
+    else:
+        result, error = QgsLayoutExporter(layout).exportToPdf(str(path), settings), ""
+    if result != QgsLayoutExporter.ExportResult.Success:
+        raise RuntimeError(f"could not write {path}: {error or result}")
+    fixed = fix_pdf_text(path, radical_map(cjk_font_family()))
+    LOGGER.debug("%s: %d radical code points in the text layer mapped to their ideographs", path.name, fixed)
+    return path
+
+
+@functools.lru_cache(maxsize=4)
+def radical_map(family: str) -> dict[int, int]:
+    """Radical → ideograph for every radical that ``family`` draws with an ideograph's glyph."""
+    from qgis.PyQt.QtGui import QRawFont
+
+    mapping = kangxi_to_ideograph()
+    raw = QRawFont.fromFont(QFont(family))
+    if not raw.isValid():
+        return mapping
+    ideographs = "".join(chr(code) for code in range(0x4E00, 0xA000))
+    first: dict[int, int] = {}
+    for char, glyph in zip(ideographs, raw.glyphIndexesForString(ideographs)):
+        if glyph:
+            first.setdefault(glyph, ord(char))
+    for low, high in RADICAL_BLOCKS:
+        radicals = "".join(chr(code) for code in range(low, high + 1))
+        for char, glyph in zip(radicals, raw.glyphIndexesForString(radicals)):
+            if glyph in first and ord(char) not in mapping:
+                mapping[ord(char)] = first[glyph]
+    return mapping
+
+
+def export_pngs(layout: QgsPrintLayout, path: str | Path, dpi: int = 150, feedback=None) -> list[Path]:
+    """One PNG per atlas unit, named ``<stem>_<page no>_<code>_<name>.png`` beside ``path``; or ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    settings = QgsLayoutExporter.ImageExportSettings()
+    settings.dpi = dpi
+    atlas = layout.atlas()
+    if not atlas.enabled():
+        result = QgsLayoutExporter(layout).exportToImage(str(path), settings)
+        if result != QgsLayoutExporter.ExportResult.Success:
+            raise RuntimeError(f"could not write {path}: {result}")
+        return [path]
+    atlas.setFilenameExpression(f"'{path.stem}_' || \"file_stem\"")
+    base = str(path.parent / "page.png")
+    result, error = QgsLayoutExporter.exportToImage(atlas, base, "png", settings, feedback)
+    if result != QgsLayoutExporter.ExportResult.Success:
+        raise RuntimeError(f"could not write the pages beside {path}: {error or result}")
+    return sorted(path.parent.glob(f"{path.stem}_*.png"))

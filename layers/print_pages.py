@@ -1,0 +1,196 @@
+"""The layers a printed hotspot page draws, built from engine frames and styled for paper.
+
+Grids of the current atlas page are coloured (Gi* bins, or one graduated scale computed over the
+whole district, so every page uses the same colours); grids of other pages stay as faint outlines;
+everything outside the current unit is veiled. The numbers on the map are the rows of the page's table.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+from qgis.core import (
+    QgsClassificationQuantile,
+    QgsFillSymbol,
+    QgsGraduatedSymbolRenderer,
+    QgsPalLayerSettings,
+    QgsRuleBasedRenderer,
+    QgsSingleSymbolRenderer,
+    QgsTextBufferSettings,
+    QgsTextFormat,
+    QgsVectorLayer,
+    QgsVectorLayerSimpleLabeling,
+)
+from qgis.PyQt.QtGui import QColor, QFont
+
+from gridgov.layers.convert import fields_for, write_to_sink
+from gridgov.layers.styles import apply_style
+
+#: The current atlas page's rows (rules and the table use it).
+ON_PAGE = "\"page_key\" = attribute(@atlas_feature, 'page_key')"
+
+
+def memory_layer(frame: gpd.GeoDataFrame, name: str, crs_authid_or_wkt: str) -> QgsVectorLayer:
+    """A memory layer holding every row of ``frame`` (multi-polygons)."""
+    layer = QgsVectorLayer(f"MultiPolygon?crs={crs_authid_or_wkt}", name, "memory")
+    if not layer.isValid():
+        raise RuntimeError(f"could not create the memory layer {name} ({crs_authid_or_wkt})")
+    fields = fields_for(frame)
+    provider = layer.dataProvider()
+    provider.addAttributes(fields.toList())
+    layer.updateFields()
+    write_to_sink(frame, provider, layer.fields())
+    layer.updateExtents()
+    return layer
+
+
+def text_format(family: str, size: float, color: str = "#222222", bold: bool = False) -> QgsTextFormat:
+    fmt = QgsTextFormat()
+    font = QFont(family)
+    font.setBold(bold)
+    fmt.setFont(font)
+    fmt.setSize(size)
+    fmt.setColor(QColor(color))
+    buffer = QgsTextBufferSettings()
+    buffer.setEnabled(True)
+    buffer.setSize(0.8)
+    buffer.setColor(QColor("white"))
+    fmt.setBuffer(buffer)
+    return fmt
+
+
+def label_layer(layer: QgsVectorLayer, expression: str, fmt: QgsTextFormat) -> None:
+    settings = QgsPalLayerSettings()
+    settings.fieldName = expression
+    settings.isExpression = True
+    settings.setFormat(fmt)
+    settings.placement = QgsPalLayerSettings.Placement.OverPoint
+    settings.displayAll = True
+    layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
+    layer.setLabelsEnabled(True)
+
+
+def style_page_grids(layer: QgsVectorLayer, field: str, atlas_on: bool, family: str) -> None:
+    """Gi* bins with the hot-spot style, any other field in five quantile classes of the whole layer;
+    as rules limited to the current page, so the legend lists only the classes on it."""
+    if field == "gi_bin":
+        apply_style(layer, "hotspots")
+        renderer = layer.renderer()
+    else:
+        renderer = QgsGraduatedSymbolRenderer(field)
+        renderer.setClassificationMethod(QgsClassificationQuantile())
+        renderer.updateClasses(layer, 5)
+        from qgis.core import QgsGradientColorRamp
+
+        renderer.updateColorRamp(QgsGradientColorRamp(QColor("#fff3b0"), QColor("#b2182b")))
+    rules = QgsRuleBasedRenderer.convertFromRenderer(renderer) if renderer is not None else None
+    if rules is None:
+        return
+    if atlas_on:
+        for rule in rules.rootRule().children():
+            base = rule.filterExpression()
+            rule.setFilterExpression(f"({ON_PAGE}) AND ({base})" if base else ON_PAGE)
+    for rule in rules.rootRule().children():
+        symbol = rule.symbol()
+        if symbol is None:
+            continue
+        symbol.setOpacity(0.85)
+        if rule.label().startswith("不显著"):  # no fill: the heatmap and the base show through
+            symbol.setColor(QColor(255, 255, 255, 0))
+    layer.setRenderer(rules)
+    on_page = f"{ON_PAGE} AND " if atlas_on else ""
+    label_layer(layer, f'if({on_page}"page_rank" > 0, to_string("page_rank"), \'\')', text_format(family, 8, bold=True))
+
+
+def style_context(layer: QgsVectorLayer) -> None:
+    """Every grid as a faint outline: where the page's grids sit among their neighbours."""
+    symbol = QgsFillSymbol.createSimple(
+        {"color": "255,255,255,0", "outline_color": "150,150,150,255", "outline_width": "0.1", "outline_style": "solid"}
+    )
+    layer.setRenderer(QgsSingleSymbolRenderer(symbol))
+
+
+def style_coverage(layer: QgsVectorLayer, atlas_on: bool, family: str) -> None:
+    """Unit boundaries; the current unit bold, the land outside it veiled in white."""
+    other = QgsFillSymbol.createSimple(
+        {"color": "255,255,255,0", "outline_color": "90,90,90,255", "outline_width": "0.35"}
+    )
+    if not atlas_on:
+        layer.setRenderer(QgsSingleSymbolRenderer(other))
+        return
+    current = QgsFillSymbol.createSimple(
+        {"color": "255,255,255,0", "outline_color": "30,30,30,255", "outline_width": "0.8"}
+    )
+    from qgis.core import QgsGeometryGeneratorSymbolLayer
+
+    veil = QgsGeometryGeneratorSymbolLayer.create(
+        {"geometryModifier": "difference(buffer($geometry, 60000), $geometry)", "SymbolType": "Fill"}
+    )
+    veil.setSubSymbol(QgsFillSymbol.createSimple({"color": "255,255,255,170", "outline_style": "no"}))
+    current.insertSymbolLayer(0, veil)
+    root = QgsRuleBasedRenderer.Rule(None)
+    root.appendChild(QgsRuleBasedRenderer.Rule(current, filterExp="@atlas_featureid = $id", label="current"))
+    root.appendChild(QgsRuleBasedRenderer.Rule(other, filterExp="ELSE", label="other"))
+    layer.setRenderer(QgsRuleBasedRenderer(root))
+    label_layer(
+        layer,
+        "if(@atlas_featureid = $id, '', \"page_name\")",
+        text_format(family, 9, color="#555555"),
+    )
+
+
+def style_overview(layer: QgsVectorLayer, atlas_on: bool) -> None:
+    """The inset: every unit in light grey, the current one in red; no labels at that size."""
+    other = QgsFillSymbol.createSimple(
+        {"color": "235,235,235,255", "outline_color": "120,120,120,255", "outline_width": "0.15"}
+    )
+    if not atlas_on:
+        layer.setRenderer(QgsSingleSymbolRenderer(other))
+        return
+    current = QgsFillSymbol.createSimple(
+        {"color": "215,25,28,200", "outline_color": "120,0,0,255", "outline_width": "0.3"}
+    )
+    root = QgsRuleBasedRenderer.Rule(None)
+    root.appendChild(QgsRuleBasedRenderer.Rule(current, filterExp=ON_PAGE, label="current"))
+    root.appendChild(QgsRuleBasedRenderer.Rule(other, filterExp="ELSE", label="other"))
+    layer.setRenderer(QgsRuleBasedRenderer(root))
+
+
+def style_hot_areas(layer: QgsVectorLayer, family: str) -> None:
+    symbol = QgsFillSymbol.createSimple(
+        {"color": "255,255,255,0", "outline_color": "120,0,20,255", "outline_width": "0.7", "outline_style": "dash"}
+    )
+    layer.setRenderer(QgsSingleSymbolRenderer(symbol))
+    if layer.fields().indexOf("rank") >= 0:
+        label_layer(layer, "'热区' || to_string(\"rank\")", text_format(family, 8, color="#78001a", bold=True))
+        settings = layer.labeling().settings()
+        settings.placement = QgsPalLayerSettings.Placement.Horizontal  # a free spot inside, off the grid numbers
+        settings.displayAll = False
+        layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
+
+
+def style_dedicated(layer: QgsVectorLayer, family: str) -> None:
+    symbol = QgsFillSymbol.createSimple(
+        {"color": "255,255,255,0", "outline_color": "106,61,154,255", "outline_width": "0.6", "outline_style": "dot"}
+    )
+    layer.setRenderer(QgsSingleSymbolRenderer(symbol))
+    if layer.fields().indexOf("name") >= 0:
+        label_layer(layer, '"name"', text_format(family, 7, color="#6a3d9a"))
+
+
+def unit_frame(coverage: gpd.GeoDataFrame, pages, titles: list[str]) -> gpd.GeoDataFrame:
+    """The atlas coverage: one feature per page with the fields the layout reads."""
+    frame = gpd.GeoDataFrame(
+        {
+            "page_key": pages.page_key.to_numpy(dtype=object),
+            "page_name": pages.page_name.to_numpy(dtype=object),
+            "page_no": pages.page_no.to_numpy(dtype=np.int64),
+            "title": np.asarray(titles, dtype=object),
+            "file_stem": pages.file_stem.to_numpy(dtype=object),
+            "hot_grids": pages.hot_grids.to_numpy(dtype=np.int64),
+            "cases": pages.cases.to_numpy(dtype=float),
+        },
+        geometry=coverage.geometry.to_numpy()[pages.unit.to_numpy()],
+        crs=coverage.crs,
+    )
+    return frame
