@@ -83,9 +83,9 @@ pkglink:
 
 setup: venv pkglink  ## everything the other targets need
 
-demo: setup  ## build the demo city and render an overview map into out/
+demo: setup  ## build the demo city, run the whole job on it, end with out/hotspot_atlas.pdf
 	$(PY) scripts/demo.py --out $(OUT) --orders $(ORDERS) --seed $(SEED)
-	@echo "Open: $(OUT)/demo_city.qgz (QGIS)  $(OUT)/overview.png  $(OUT)/dispatch.xlsx  $(OUT)/orders_placed.gpkg"
+	@echo "Open: $(OUT)/demo_city.qgz (QGIS)  $(OUT)/overview.png  $(OUT)/dispatch.xlsx  $(OUT)/hotspot_atlas.pdf"
 
 test: setup  ## the whole test suite, headless
 	$(PY) -m pytest tests/unit tests/qgis

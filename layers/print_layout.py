@@ -130,13 +130,24 @@ def load_template(path: str | Path, project: QgsProject) -> QgsPrintLayout:
     return layout
 
 
+def print_font(font: QFont, family: str) -> QFont:
+    """``font`` in ``family``, laid out without optional OpenType substitutions.
+
+    Noto Sans CJK swaps in alternate digits after Latin letters ("EPSG:4547", "99% confidence") and
+    ligatures ("fi"); those glyphs have no code point, so the PDF's text layer would lose them and a
+    search for the number would fail. Plain shaping keeps every glyph mapped to its character.
+    """
+    font = QFont(font)
+    font.setFamily(family)
+    font.setStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
+    return font
+
+
 def set_text_font(item, family: str) -> None:
     """Put every text of a layout item in ``family``, keeping sizes and weights."""
 
     def refamily(font: QFont) -> QFont:
-        font = QFont(font)
-        font.setFamily(family)
-        return font
+        return print_font(font, family)
 
     def reformat(fmt: QgsTextFormat) -> QgsTextFormat:
         fmt = QgsTextFormat(fmt)

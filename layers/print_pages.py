@@ -45,8 +45,10 @@ def memory_layer(frame: gpd.GeoDataFrame, name: str, crs_authid_or_wkt: str) -> 
 
 
 def text_format(family: str, size: float, color: str = "#222222", bold: bool = False) -> QgsTextFormat:
+    from gridgov.layers.print_layout import print_font
+
     fmt = QgsTextFormat()
-    font = QFont(family)
+    font = print_font(QFont(family), family)
     font.setBold(bold)
     fmt.setFont(font)
     fmt.setSize(size)

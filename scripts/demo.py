@@ -331,6 +331,37 @@ def _govern(processing, gpkg: str, out: Path, project: str) -> None:
     print(f"      {png}", flush=True)
 
 
+def _print(processing, gpkg: str, out: Path) -> None:
+    """The planners' paper: an A4 atlas of last month's noise hot spots, one page per street office,
+    most urgent first, with the hot areas, the dedicated grids and last month's heatmap on one scale."""
+    import shutil
+    import subprocess
+
+    months = sorted((out / "heatmap_noise_months").glob("*.tif"))
+    printed = processing.run(
+        "gridgov:printmap",
+        {
+            "GRIDS": str(out / "hotspots_noise.gpkg"),
+            "COVERAGE": f"{gpkg}|layername=streets",
+            "HOT_AREAS": str(out / "hot_areas_noise.gpkg"),
+            "DEDICATED": f"{gpkg}|layername=dedicated_grids",
+            "HEATMAP": str(months[-1]) if months else None,
+            "TRENDS": str(out / "emerging_noise.gpkg"),
+            "ROSTER": f"{gpkg}|layername=roster",
+            "CLASS_CASE": "噪声",
+            "LAYOUT": 0,
+            "OUTPUT": str(out / "hotspot_atlas.pdf"),
+        },
+        feedback=PrintFeedback(),
+    )
+    print(f"Hotspot atlas: {printed['PAGES']} pages, one per street office\n      {printed['OUTPUT']}", flush=True)
+    if shutil.which("pdftoppm"):
+        first = out / "hotspot_atlas_page1"
+        command = ["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile", printed["OUTPUT"], str(first)]
+        subprocess.run(command, check=True)
+        print(f"      {first}.png", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default="out")
@@ -401,6 +432,7 @@ def main() -> int:
             )
             print(f"      {path}", flush=True)
         _govern(processing, gpkg, out, result["PROJECT"])
+        _print(processing, gpkg, out)
     finally:
         QgsApplication.processingRegistry().removeProvider(provider)
         app.exitQgis()
