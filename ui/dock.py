@@ -1,7 +1,6 @@
 """The "网格治理" dock panel: one tab per step of the grid centre's job.
 
-The grids and orders tabs drive their algorithms; the other tabs are filled by later work
-(analysis, patrol, printing). Every button runs the same Processing algorithm as the toolbox.
+Every tab drives its step's algorithms; every button runs the same Processing algorithm as the toolbox.
 """
 
 from __future__ import annotations

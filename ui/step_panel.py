@@ -1,4 +1,4 @@
-"""Dock tabs that are a short note and one button per Processing algorithm (工单, 分析).
+"""Dock tabs that are a short note and one button per Processing algorithm (工单, 分析, 巡查, 出图).
 
 Each button opens the algorithm's own dialog, so the dock and the toolbox run the same code.
 """
@@ -42,6 +42,12 @@ STEP_BUTTONS = {
             ("btn_hotareas", "热区清单 Hot areas and governance list…", "gridgov:hotareas"),
             ("btn_patrolplan", "巡查计划 Patrol plan…", "gridgov:patrolplan"),
         ),
+    ),
+    "tab_print": (
+        "Print hotspot maps for the weekly review and the monthly topic meeting: one page per street office, "
+        "community or hot area, most urgent first, every page on one colour scale, with a table of its worst "
+        "grids (A4 / A3 templates you can edit in the layout designer).",
+        (("btn_printmap", "热点图出图 Print hotspot maps…", "gridgov:printmap"),),
     ),
 }
 

@@ -124,6 +124,11 @@ def test_grids_tab_drives_the_grid_algorithms_and_the_whose_tool(qgis_iface, mon
             button.click()
             assert opened[-1] == algorithm_id
         assert set(patrol.buttons) == {"gridgov:hotareas", "gridgov:patrolplan"}
+        printing = dock.pages["tab_print"]
+        for algorithm_id, button in printing.buttons.items():
+            button.click()
+            assert opened[-1] == algorithm_id
+        assert set(printing.buttons) == {"gridgov:printmap"}
         panel.load(str(demo_city_gpkg))
         assert {"street", "community", "grid", "microgrid", "dedicated"} <= set(hierarchy_layers(QgsProject.instance()))
         whose = panel.findChild(QPushButton, "btn_whose")
