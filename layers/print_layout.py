@@ -25,6 +25,8 @@ from qgis.core import (
     QgsLayoutItemScaleBar,
     QgsLayoutMultiFrame,
     QgsLayoutTableColumn,
+    QgsLayoutUtils,
+    QgsLegendRenderer,
     QgsLegendStyle,
     QgsMapLayer,
     QgsMapLayerLegendUtils,
@@ -315,9 +317,48 @@ def _bind_legend(legend: QgsLayoutItemLegend, main: QgsLayoutItemMap, layers: Pa
                 QgsMapLayerLegendUtils.setLegendNodeOrder(node, ramps)
                 QgsMapLayerLegendUtils.setLegendNodeSymbolSize(node, ramps[0], QSizeF(4 * legend.symbolWidth(), 0))
                 legend.model().refreshLayerLegend(node)
+    fit_legend(legend)
     legend.setLegendFilterByMapEnabled(True)
-    legend.setResizeToContents(True)
     legend.refresh()
+
+
+def fit_legend(legend: QgsLayoutItemLegend, smallest: float = 6.0) -> None:
+    """Shrink the legend's text and swatches until its fullest version (every class of every layer)
+    fits the template's box, so no page's legend runs into the table below it."""
+    box = legend.sizeWithUnits()
+    styles = (
+        QgsLegendStyle.Style.Title,
+        QgsLegendStyle.Style.Group,
+        QgsLegendStyle.Style.Subgroup,
+        QgsLegendStyle.Style.SymbolLabel,
+    )
+    legend.setLegendFilterByMapEnabled(False)  # measured with everything in it
+    for _ in range(12):
+        context = QgsLayoutUtils.createRenderContextForLayout(legend.layout(), None)
+        size = QgsLegendRenderer(legend.model(), legend.legendSettings()).minimumSize(context)
+        if size.height() <= box.height() + 0.01 and size.width() <= box.width() + 0.01:
+            break
+        label = legend.style(QgsLegendStyle.Style.SymbolLabel)
+        current = label.textFormat().size() if hasattr(label, "textFormat") else label.font().pointSizeF()
+        if current <= smallest:
+            LOGGER.warning("the legend does not fit its box even at %s pt: enlarge it in the template", smallest)
+            break
+        for style in styles:
+            legend_style = legend.style(style)
+            if hasattr(legend_style, "setTextFormat"):  # QGIS >= 3.30
+                fmt = QgsTextFormat(legend_style.textFormat())
+                fmt.setSize(fmt.size() * 0.92)
+                legend_style.setTextFormat(fmt)
+            else:
+                font = QFont(legend_style.font())
+                font.setPointSizeF(font.pointSizeF() * 0.92)
+                legend_style.setFont(font)
+            legend_style.setMargin(QgsLegendStyle.Side.Top, legend_style.margin(QgsLegendStyle.Side.Top) * 0.85)
+            legend.setStyle(style, legend_style)
+        legend.setSymbolHeight(legend.symbolHeight() * 0.92)
+        legend.setSymbolWidth(legend.symbolWidth() * 0.92)
+    legend.setResizeToContents(False)
+    legend.attemptResize(box)
 
 
 def _bind_table(table: QgsLayoutItemAttributeTable, grids: QgsVectorLayer, atlas_on: bool, rows: int) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 from qgis.core import (
+    QgsCategorizedSymbolRenderer,
     QgsClassificationQuantile,
     QgsFillSymbol,
     QgsGraduatedSymbolRenderer,
@@ -28,6 +29,25 @@ from gridgov.layers.styles import apply_style
 
 #: The current atlas page's rows (rules and the table use it).
 ON_PAGE = "\"page_key\" = attribute(@atlas_feature, 'page_key')"
+
+
+#: Gi* bin → the printed legend's label (confidence of a hot or cold spot).
+GI_BIN_LABELS = {
+    3: "热点 99% 置信",
+    2: "热点 95% 置信",
+    1: "热点 90% 置信",
+    0: "不显著",
+    -1: "冷点 90% 置信",
+    -2: "冷点 95% 置信",
+    -3: "冷点 99% 置信",
+}
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return None
 
 
 def memory_layer(frame: gpd.GeoDataFrame, name: str, crs_authid_or_wkt: str) -> QgsVectorLayer:
@@ -78,6 +98,14 @@ def style_page_grids(layer: QgsVectorLayer, field: str, atlas_on: bool, family: 
     if field == "gi_bin":
         apply_style(layer, "hotspots")
         renderer = layer.renderer()
+        if isinstance(renderer, QgsCategorizedSymbolRenderer):
+            present = {_as_int(v) for v in layer.uniqueValues(layer.fields().indexOf(field))}
+            for index in reversed(range(len(renderer.categories()))):
+                value = _as_int(renderer.categories()[index].value())
+                if value not in present:  # on no page: it would only crowd the legend's fitting
+                    renderer.deleteCategory(index)
+                elif value in GI_BIN_LABELS:  # short labels: two legend columns fit
+                    renderer.updateCategoryLabel(index, GI_BIN_LABELS[value])
     else:
         renderer = QgsGraduatedSymbolRenderer(field)
         renderer.setClassificationMethod(QgsClassificationQuantile())

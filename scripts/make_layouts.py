@@ -166,7 +166,8 @@ def build(paper: str, orientation: str) -> QgsPrintLayout:
     legend.setId("legend")
     legend.setTitle("图例 Legend")
     legend.setLinkedMap(main)
-    legend.setColumnCount(2 if orientation == "portrait" else 1)
+    legend.setColumnCount(2)
+    legend.setSplitLayer(False)  # a layer's classes stay together under its title
     legend.setSymbolWidth(6 * k)
     legend.setSymbolHeight(3.5 * k)
     legend.setResizeToContents(False)

@@ -198,7 +198,7 @@ class PrintMapAlgorithm(GridGovAlgorithm):
         family = print_layout.cjk_font_family()
         import geopandas as gpd
 
-        grid_title = tr("网格热点 Gi* hot spots") if field == "gi_bin" else tr("网格 Grids: {0}").format(field)
+        grid_title = tr("网格热点 Gi*") if field == "gi_bin" else tr("网格 Grids: {0}").format(field)
         grid_layer = print_pages.memory_layer(frame, f"{grid_title}（{period}）" if period else grid_title, crs_text)
         print_pages.style_page_grids(grid_layer, field, atlas_on, family)
         context_layer = print_pages.memory_layer(
@@ -216,7 +216,7 @@ class PrintMapAlgorithm(GridGovAlgorithm):
             print_pages.style_overview(inset, True)
             layers.overview_base = inset
         for name, title, style in (
-            (self.HOT_AREAS, tr("热区 Hot areas (rank)"), print_pages.style_hot_areas),
+            (self.HOT_AREAS, tr("热区 Hot areas"), print_pages.style_hot_areas),
             (self.DEDICATED, tr("专属网格 Dedicated grids"), print_pages.style_dedicated),
         ):
             extra, _ = read_source(self, parameters, name, context, feedback)
@@ -341,7 +341,7 @@ class PrintMapAlgorithm(GridGovAlgorithm):
         from gridgov.layers.rasters import style_heatmap
 
         layer = raster.clone()
-        layer.setName(tr("热力 Heatmap (kernel density, one scale)"))
+        layer.setName(tr("热力（全区统一色阶）"))
         maximum = self.parameterAsDouble(parameters, self.HEATMAP_MAXIMUM, context)
         if maximum <= 0:
             stats = layer.dataProvider().bandStatistics(1, QgsRasterBandStats.Stats.Max)

@@ -13,17 +13,10 @@ from qgis.core import QgsProcessingException, QgsProject
 from qgis.PyQt.QtGui import QImage
 
 from gridgov.layers import print_layout
+from gridgov.layers.print_pages import GI_BIN_LABELS
 
-#: Gi* bin → legend label of the hot-spot style (resources/styles/hotspots.qml).
-LABELS = {
-    3: "热点 Hot spot, 99% confidence",
-    2: "热点 Hot spot, 95% confidence",
-    1: "热点 Hot spot, 90% confidence",
-    0: "不显著 Not significant",
-    -1: "冷点 Cold spot, 90% confidence",
-    -2: "冷点 Cold spot, 95% confidence",
-    -3: "冷点 Cold spot, 99% confidence",
-}
+#: Gi* bin → the printed legend's label.
+LABELS = GI_BIN_LABELS
 #: Designed bins per street: which classes each page must list in its legend (the rest are 0).
 DESIGN = {"440399001": [3, 3, 3, 1], "440399002": [2, 2, -1], "440399003": [-2]}
 
@@ -161,7 +154,7 @@ def test_chinese_text_is_text_and_searchable(atlas):
     # characters Noto draws with a radical's glyph (网, 页) come out as the ideographs; digits after
     # Latin letters survive
     assert "本页重点网格" in text and "网格员" in text and "⽹" not in text
-    assert "EPSG:4547" in text and "99% confidence" in text
+    assert "EPSG:4547" in text and "CGCS2000" in text
 
 
 def test_one_png_per_page_named_by_unit(hot_grids, demo_city_gpkg, tmp_path, module_provider):
