@@ -18,6 +18,10 @@ TABLE_ROWS = 10
 #: Placeholders a title template may use.
 TITLE_KEYS = ("area", "class_case", "period")
 DEFAULT_TITLE = "{area}{class_case}热点分布图（{period}）"
+#: The atlas margin around a unit, and the least a page shows: this many typical grids across, so a
+#: small hot area still sits among its neighbours.
+ATLAS_MARGIN = 0.06
+MIN_GRIDS_ACROSS = 8
 #: Trend categories when no emerging-hot-spot pattern is given: this period against the last.
 TREND_UP, TREND_NEW, TREND_FLAT, TREND_DOWN, TREND_NONE = "上升", "新增", "持平", "下降", "无"
 
@@ -123,3 +127,13 @@ def format_change(percent: np.ndarray, cur: np.ndarray, prev: np.ndarray) -> np.
         else:
             out.append(f"{p:+.0f}%")
     return np.array(out, dtype=object)
+
+
+def atlas_margins(widths: np.ndarray, heights: np.ndarray, grid_size: float) -> np.ndarray:
+    """Each unit's atlas margin in percent of its extent: ``ATLAS_MARGIN``, or more for a unit smaller
+    than ``MIN_GRIDS_ACROSS`` grids of ``grid_size`` metres, so its page is that wide."""
+    span = np.maximum(np.asarray(widths, dtype=float), np.asarray(heights, dtype=float))
+    least = MIN_GRIDS_ACROSS * grid_size
+    with np.errstate(divide="ignore", invalid="ignore"):
+        needed = np.where(span > 0, (least / span - 1.0) / 2.0, ATLAS_MARGIN)
+    return 100.0 * np.maximum(ATLAS_MARGIN, np.nan_to_num(needed, nan=ATLAS_MARGIN))

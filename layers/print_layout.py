@@ -24,6 +24,7 @@ from qgis.core import (
     QgsLayoutItemPicture,
     QgsLayoutItemScaleBar,
     QgsLayoutMultiFrame,
+    QgsLayoutObject,
     QgsLayoutTableColumn,
     QgsLayoutUtils,
     QgsLegendRenderer,
@@ -33,6 +34,7 @@ from qgis.core import (
     QgsMapLayerType,
     QgsPrintLayout,
     QgsProject,
+    QgsProperty,
     QgsReadWriteContext,
     QgsRenderContext,
     QgsTextFormat,
@@ -44,6 +46,7 @@ from qgis.PyQt.QtXml import QDomDocument
 
 from gridgov.grid_ops.paths import resource_path
 from gridgov.grid_ops.pdftext import RADICAL_BLOCKS, fix_pdf_text, kangxi_to_ideograph
+from gridgov.grid_ops.printpages import ATLAS_MARGIN
 
 LOGGER = logging.getLogger("gridgov")
 # text as text in PDFs (QGIS >= 3.22 names it in Qgis, earlier in QgsRenderContext)
@@ -235,7 +238,11 @@ def bind(layout: QgsPrintLayout, layers: PageLayers, texts: dict[str, str], tabl
     if atlas_on:
         main.setAtlasDriven(True)
         main.setAtlasScalingMode(QgsLayoutItemMap.AtlasScalingMode.Auto)
-        main.setAtlasMargin(0.06)
+        main.setAtlasMargin(ATLAS_MARGIN)
+        if layers.coverage.fields().indexOf("atlas_margin") >= 0:  # small units get more surroundings
+            main.dataDefinedProperties().setProperty(
+                QgsLayoutObject.DataDefinedProperty.MapAtlasMargin, QgsProperty.fromField("atlas_margin")
+            )
     else:
         extent = layers.grids.extent()
         extent.scale(1.04)
@@ -243,7 +250,7 @@ def bind(layout: QgsPrintLayout, layers: PageLayers, texts: dict[str, str], tabl
     overview = layout.itemById("overview")
     if isinstance(overview, QgsLayoutItemMap):
         base = layers.overview_base or layers.context
-        overview.setLayers([base])
+        overview.setLayers([base, layers.context] if base is not layers.context else [base])
         overview.setKeepLayerSet(True)
         overview.setCrs(layers.grids.crs())
         extent = base.extent()

@@ -208,8 +208,12 @@ def style_dedicated(layer: QgsVectorLayer, family: str) -> None:
         label_layer(layer, '"name"', text_format(family, 7, color="#6a3d9a"))
 
 
-def unit_frame(coverage: gpd.GeoDataFrame, pages, titles: list[str]) -> gpd.GeoDataFrame:
+def unit_frame(coverage: gpd.GeoDataFrame, pages, titles: list[str], grid_size: float) -> gpd.GeoDataFrame:
     """The atlas coverage: one feature per page with the fields the layout reads."""
+    from gridgov.grid_ops.printpages import atlas_margins
+
+    geoms = coverage.geometry.to_numpy()[pages.unit.to_numpy()]
+    bounds = gpd.GeoSeries(geoms).bounds.to_numpy()
     frame = gpd.GeoDataFrame(
         {
             "page_key": pages.page_key.to_numpy(dtype=object),
@@ -219,8 +223,9 @@ def unit_frame(coverage: gpd.GeoDataFrame, pages, titles: list[str]) -> gpd.GeoD
             "file_stem": pages.file_stem.to_numpy(dtype=object),
             "hot_grids": pages.hot_grids.to_numpy(dtype=np.int64),
             "cases": pages.cases.to_numpy(dtype=float),
+            "atlas_margin": atlas_margins(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1], grid_size),
         },
-        geometry=coverage.geometry.to_numpy()[pages.unit.to_numpy()],
+        geometry=geoms,
         crs=coverage.crs,
     )
     return frame

@@ -24,8 +24,9 @@ from qgis.core import (
 from gridgov.grid_ops.printpages import DEFAULT_TITLE, TABLE_ROWS
 from gridgov.layers.processing.base import GridGovAlgorithm, read_source, tr
 
-#: Unit code and name fields tried in order when COVERAGE_CODE_FIELD / COVERAGE_NAME_FIELD are empty.
-CODE_FIELDS = ("street_code", "community_code", "area_id", "code", "id")
+#: Unit code and name fields tried in order when COVERAGE_CODE_FIELD / COVERAGE_NAME_FIELD are empty
+#: (a code field must name each unit once: communities also carry their street's code).
+CODE_FIELDS = ("code", "area_id", "community_code", "street_code", "grid_code", "id")
 NAME_FIELDS = ("name", "street_name", "community_name", "streets")
 
 
@@ -209,10 +210,12 @@ class PrintMapAlgorithm(GridGovAlgorithm):
         print_pages.style_context(context_layer)
         layers = print_layout.PageLayers(coverage=None, grids=grid_layer, context=context_layer)
         if atlas_on:
-            unit_layer = print_pages.memory_layer(print_pages.unit_frame(coverage, pages, titles), "units", crs_text)
+            grid_size = float(np.sqrt(np.nanmedian(grids.geometry.area.to_numpy()))) if len(grids) else 0.0
+            units_frame = print_pages.unit_frame(coverage, pages, titles, grid_size)
+            unit_layer = print_pages.memory_layer(units_frame, "units", crs_text)
             print_pages.style_coverage(unit_layer, True, family)
             layers.coverage = unit_layer
-            inset = print_pages.memory_layer(print_pages.unit_frame(coverage, pages, titles), "inset", crs_text)
+            inset = print_pages.memory_layer(units_frame, "inset", crs_text)
             print_pages.style_overview(inset, True)
             layers.overview_base = inset
         for name, title, style in (
@@ -260,15 +263,22 @@ class PrintMapAlgorithm(GridGovAlgorithm):
                 name = str(grids["street_name"].iloc[0])
             return [Unit("all", name or tr("全区"))], np.zeros(len(grids), dtype=np.int64)
         code_field = self.parameterAsString(parameters, self.COVERAGE_CODE_FIELD, context) or next(
-            (f for f in CODE_FIELDS if f in coverage.columns), None
+            (f for f in CODE_FIELDS if f in coverage.columns and coverage[f].is_unique), None
         )
         name_field = self.parameterAsString(parameters, self.COVERAGE_NAME_FIELD, context) or next(
             (f for f in NAME_FIELDS if f in coverage.columns), None
         )
         if code_field is None or code_field not in coverage.columns:
             raise QgsProcessingException(
-                tr("{0}: the coverage has none of the fields {1}; choose its code field").format(
+                tr("{0}: the coverage has no field among {1} that names each unit once; choose its code field").format(
                     self.COVERAGE_CODE_FIELD, ", ".join(CODE_FIELDS)
+                )
+            )
+        twice = coverage[code_field][coverage[code_field].duplicated()]
+        if len(twice):
+            raise QgsProcessingException(
+                tr("{0}: {1!r} is the code of more than one unit (row {2}); each page needs its own code").format(
+                    self.COVERAGE_CODE_FIELD, twice.iat[0], int(twice.index[0]) + 1
                 )
             )
         codes = coverage[code_field].astype(str).to_numpy(dtype=object)

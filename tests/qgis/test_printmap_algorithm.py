@@ -246,3 +246,32 @@ def test_prints_without_the_preferred_font(hot_grids, tmp_path, module_provider,
     )
     assert _pages(Path(result["OUTPUT"])) == 1
     assert "噪声热点分布图" in _pdf_text(Path(result["OUTPUT"]), 1)
+
+
+def test_one_page_per_community_with_only_its_grids(hot_grids, demo_city_gpkg, tmp_path, module_provider):
+    grids, path = hot_grids
+    communities = gpd.read_file(demo_city_gpkg, layer="communities")
+    result = processing.run(
+        "gridgov:printmap",
+        {"GRIDS": str(path), "COVERAGE": _layer(demo_city_gpkg, "communities"), "OUTPUT": str(tmp_path / "c.pdf")},
+    )
+    pdf = Path(result["OUTPUT"])
+    # communities also carry their street's code: the unit code is the one that names each unit once
+    assert result["PAGES"] == len(communities) == _pages(pdf)
+    text = _pdf_text(pdf, 1)
+    page_community = next(c for c, n in zip(communities.community_code, communities.name) if f"{n}热点分布图" in text)
+    listed = [code for code in grids.grid_code if code in text]
+    assert listed and all(code.startswith(page_community) for code in listed)
+
+
+def test_coverage_codes_must_name_each_unit_once(hot_grids, demo_city_gpkg, tmp_path, module_provider):
+    with pytest.raises(QgsProcessingException, match=r"COVERAGE_CODE_FIELD.*440399001.*more than one unit"):
+        processing.run(
+            "gridgov:printmap",
+            {
+                "GRIDS": str(hot_grids[1]),
+                "COVERAGE": _layer(demo_city_gpkg, "communities"),
+                "COVERAGE_CODE_FIELD": "street_code",
+                "OUTPUT": str(tmp_path / "never.pdf"),
+            },
+        )

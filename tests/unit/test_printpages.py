@@ -96,3 +96,11 @@ def test_text_fix_never_changes_length_or_other_bytes(noise):
     assert len(fixed) == len(data)
     differing = [i for i, (a, b) in enumerate(zip(data, fixed)) if a != b]
     assert all(data[i : i + 1] in b"0123456789ABCDEFabcdef" for i in differing)
+
+
+def test_small_units_get_a_wider_margin():
+    # a 300 m hot area among 250 m grids: the page shows at least 8 grids (2,000 m) across
+    margins = printpages.atlas_margins(np.array([300.0, 5000.0, 0.0]), np.array([200.0, 4000.0, 0.0]), 250.0)
+    assert margins[0] == pytest.approx(100 * (2000 / 300 - 1) / 2)
+    assert margins[1] == pytest.approx(100 * printpages.ATLAS_MARGIN)  # a street needs only the usual margin
+    assert margins[2] == pytest.approx(100 * printpages.ATLAS_MARGIN)  # a degenerate unit does not crash
