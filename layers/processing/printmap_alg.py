@@ -10,6 +10,8 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputMultipleLayers,
     QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
@@ -60,6 +62,7 @@ class PrintMapAlgorithm(GridGovAlgorithm):
     TRENDS, ROSTER = "TRENDS", "ROSTER"
     LAYOUT, TEMPLATE, TITLE, CLASS_CASE, PERIOD, ROWS = "LAYOUT", "TEMPLATE", "TITLE", "CLASS_CASE", "PERIOD", "ROWS"
     OUTPUT, PAGES, FILES = "OUTPUT", "PAGES", "FILES"
+    ADD_LAYOUT, LAYOUT_NAME = "ADD_LAYOUT", "LAYOUT_NAME"
 
     def flags(self):
         # layouts, fonts and the PDF writer belong to the main thread (as QGIS's own layout export algorithms)
@@ -141,7 +144,14 @@ class PrintMapAlgorithm(GridGovAlgorithm):
             QgsProcessingParameterFileDestination(self.OUTPUT, tr("Printed file"), tr("PDF (*.pdf);;PNG (*.png)"))
         )
         self.addOutput(QgsProcessingOutputNumber(self.PAGES, tr("Pages")))
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                self.ADD_LAYOUT, tr("Also add the layout and its layers to the project (edit it in the designer)"),
+                False,
+            )
+        )  # fmt: skip
         self.addOutput(QgsProcessingOutputMultipleLayers(self.FILES, tr("Files written")))
+        self.addOutput(QgsProcessingOutputString(self.LAYOUT_NAME, tr("Layout added to the project")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         from pathlib import Path
@@ -161,7 +171,8 @@ class PrintMapAlgorithm(GridGovAlgorithm):
         if not template:
             key = list(print_layout.TEMPLATES)[self.parameterAsEnum(parameters, self.LAYOUT, context)]
             template = print_layout.template_path(key)
-        project = QgsProject()
+        add_layout = self.parameterAsBoolean(parameters, self.ADD_LAYOUT, context) and context.project() is not None
+        project = context.project() if add_layout else QgsProject()
         try:
             layout = print_layout.load_template(template, project)
         except ValueError as err:
@@ -228,9 +239,18 @@ class PrintMapAlgorithm(GridGovAlgorithm):
                 style(layer, family)
                 setattr(layers, "hot_areas" if name == self.HOT_AREAS else "dedicated", layer)
         layers.heatmap = self._heatmap(parameters, context, feedback)
+        layout_name = ""
+        if add_layout:
+            base = tr("热点图 Hotspot map") + f" {class_case}{period}".rstrip()
+            taken = {existing.name() for existing in project.layoutManager().layouts()}
+            layout_name = next(n for n in (base, *(f"{base} ({i})" for i in range(2, 999))) if n not in taken)
+            layout.setName(layout_name)
+            group = project.layerTreeRoot().insertGroup(0, tr("出图 Print") + f" · {layout_name}")
         for layer in [*layers.main_map(), layers.overview_base]:
             if layer is not None:
                 project.addMapLayer(layer, False)
+                if add_layout:
+                    group.addLayer(layer).setItemVisibilityChecked(False)  # drawn by the layout, not the canvas
 
         texts = {
             "title": '[% "title" %]' if atlas_on else titles[0],
@@ -250,7 +270,15 @@ class PrintMapAlgorithm(GridGovAlgorithm):
         else:
             files = print_layout.export_pngs(layout, out, feedback=feedback)
         feedback.pushInfo(tr("Written: {0}").format(", ".join(str(f) for f in files[:5])))
-        return {self.OUTPUT: str(out), self.PAGES: len(pages), self.FILES: [str(f) for f in files]}
+        if add_layout:
+            project.layoutManager().addLayout(layout)
+            feedback.pushInfo(tr("Layout {0!r} added to the project: Project ▸ Layouts").format(layout_name))
+        return {
+            self.OUTPUT: str(out),
+            self.PAGES: len(pages),
+            self.FILES: [str(f) for f in files],
+            self.LAYOUT_NAME: layout_name,
+        }
 
     def _units(self, parameters, context, coverage, grids):
         """The atlas units and each grid's unit (its representative point in the unit's polygon)."""

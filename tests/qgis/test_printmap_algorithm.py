@@ -275,3 +275,31 @@ def test_coverage_codes_must_name_each_unit_once(hot_grids, demo_city_gpkg, tmp_
                 "OUTPUT": str(tmp_path / "never.pdf"),
             },
         )
+
+
+def test_the_layout_can_go_into_the_project_for_the_designer(hot_grids, demo_city_gpkg, tmp_path, module_provider):
+    project = QgsProject.instance()
+    try:
+        runs = [
+            processing.run(
+                "gridgov:printmap",
+                {
+                    "GRIDS": str(hot_grids[1]),
+                    "COVERAGE": _layer(demo_city_gpkg, "streets"),
+                    "CLASS_CASE": "噪声",
+                    "ADD_LAYOUT": True,
+                    "OUTPUT": str(tmp_path / f"p{i}.pdf"),
+                },
+            )
+            for i in range(2)
+        ]
+        names = [r["LAYOUT_NAME"] for r in runs]
+        assert names == ["热点图 Hotspot map 噪声2025-12", "热点图 Hotspot map 噪声2025-12 (2)"]
+        layout = project.layoutManager().layoutByName(names[0])
+        assert layout is not None and layout.atlas().enabled() and layout.atlas().count() == 7
+        coverage = layout.atlas().coverageLayer()
+        assert project.mapLayer(coverage.id()) is coverage  # the layers live in the project with the layout
+        group = project.layerTreeRoot().findGroup(f"出图 Print · {names[0]}")
+        assert group is not None and not any(node.isVisible() for node in group.findLayers())
+    finally:
+        project.clear()
