@@ -8,6 +8,7 @@ the ids in :data:`ITEM_IDS` (the optional ones may go).
 from __future__ import annotations
 
 import functools
+import glob
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 from qgis.core import (
     Qgis,
     QgsColorRampLegendNode,
+    QgsExpression,
     QgsLayout,
     QgsLayoutExporter,
     QgsLayoutItemAttributeTable,
@@ -47,6 +49,7 @@ from qgis.PyQt.QtXml import QDomDocument
 from gridgov.grid_ops.paths import resource_path
 from gridgov.grid_ops.pdftext import RADICAL_BLOCKS, fix_pdf_text, kangxi_to_ideograph
 from gridgov.grid_ops.printpages import ATLAS_MARGIN
+from gridgov.layers.processing.base import tr
 
 LOGGER = logging.getLogger("gridgov")
 # text as text in PDFs (QGIS >= 3.22 names it in Qgis, earlier in QgsRenderContext)
@@ -286,10 +289,12 @@ def bind(layout: QgsPrintLayout, layers: PageLayers, texts: dict[str, str], tabl
         atlas.setSortAscending(True)
         atlas.setFilenameExpression('"file_stem"')
     apply_font(layout, cjk_font_family())
-    if isinstance(table, QgsLayoutItemAttributeTable):
-        if atlas_on:
-            layout.atlas().first()  # the first page: the most urgent unit, a full table
+    if isinstance(table, QgsLayoutItemAttributeTable):  # measured full: every page's rows must fit
+        page_filter = table.featureFilter()
+        table.setFeatureFilter('"page_rank" > 0')
         fit_table(table)
+        table.setFeatureFilter(page_filter)
+        table.refreshAttributes()
 
 
 def fit_table(table: QgsLayoutItemAttributeTable, smallest: float = 5.0) -> None:
@@ -373,7 +378,7 @@ def _bind_table(table: QgsLayoutItemAttributeTable, grids: QgsVectorLayer, atlas
     table.setVectorLayer(grids)
     columns = []
     for field, heading in TABLE_COLUMNS:
-        column = QgsLayoutTableColumn(heading)
+        column = QgsLayoutTableColumn(tr(heading))
         column.setAttribute(field)
         align = (
             Qt.AlignmentFlag.AlignLeft
@@ -393,7 +398,7 @@ def _bind_table(table: QgsLayoutItemAttributeTable, grids: QgsVectorLayer, atlas
     table.setMaximumNumberOfFeatures(rows)
     table.setResizeMode(QgsLayoutMultiFrame.ResizeMode.UseExistingFrames)
     table.setEmptyTableBehavior(QgsLayoutItemAttributeTable.EmptyTableMode.ShowMessage)
-    table.setEmptyTableMessage("本页无工单 No cases on this page")
+    table.setEmptyTableMessage(tr("本页无工单 No cases on this page"))
     table.refresh()
 
 
@@ -453,9 +458,9 @@ def export_pngs(layout: QgsPrintLayout, path: str | Path, dpi: int = 150, feedba
         if result != QgsLayoutExporter.ExportResult.Success:
             raise RuntimeError(f"could not write {path}: {result}")
         return [path]
-    atlas.setFilenameExpression(f"'{path.stem}_' || \"file_stem\"")
+    atlas.setFilenameExpression(f'{QgsExpression.quotedString(path.stem + "_")} || "file_stem"')
     base = str(path.parent / "page.png")
     result, error = QgsLayoutExporter.exportToImage(atlas, base, "png", settings, feedback)
     if result != QgsLayoutExporter.ExportResult.Success:
         raise RuntimeError(f"could not write the pages beside {path}: {error or result}")
-    return sorted(path.parent.glob(f"{path.stem}_*.png"))
+    return sorted(path.parent.glob(f"{glob.escape(path.stem)}_*.png"))
