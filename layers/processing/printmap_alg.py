@@ -191,8 +191,15 @@ class PrintMapAlgorithm(GridGovAlgorithm):
         crs = grid_source.sourceCrs()
         crs_text = crs.authid() or crs.toWkt()
 
-        coverage, _ = read_source(self, parameters, self.COVERAGE, context, feedback)
+        coverage = self._in_crs_of(grids, read_source(self, parameters, self.COVERAGE, context, feedback)[0])
         units, grid_page = self._units(parameters, context, coverage, grids)
+        off_page = np.flatnonzero(grid_page < 0)
+        if coverage is not None and len(off_page):  # said, not silently dropped
+            feedback.pushWarning(
+                tr("{0} of {1} grids lie in no unit of the coverage and are on no page (grid {2} ...)").format(
+                    len(off_page), len(grids), grids[code_field].iat[off_page[0]]
+                )
+            )
         hot = np.nan_to_num(value, nan=-np.inf) >= 2
         pages = printpages.order_pages(units, grid_page, count, hot)
         period = self.parameterAsString(parameters, self.PERIOD, context)
@@ -233,7 +240,7 @@ class PrintMapAlgorithm(GridGovAlgorithm):
             (self.HOT_AREAS, tr("热区 Hot areas"), print_pages.style_hot_areas),
             (self.DEDICATED, tr("专属网格 Dedicated grids"), print_pages.style_dedicated),
         ):
-            extra, _ = read_source(self, parameters, name, context, feedback)
+            extra = self._in_crs_of(grids, read_source(self, parameters, name, context, feedback)[0])
             if extra is not None and len(extra):
                 layer = print_pages.memory_layer(extra.drop(columns=["_fid"], errors="ignore"), title, crs_text)
                 style(layer, family)
@@ -279,6 +286,13 @@ class PrintMapAlgorithm(GridGovAlgorithm):
             self.FILES: [str(f) for f in files],
             self.LAYOUT_NAME: layout_name,
         }
+
+    @staticmethod
+    def _in_crs_of(grids, frame):
+        """``frame`` reprojected to the grids' CRS where the two differ (Processing does not)."""
+        if frame is None or frame.crs is None or grids.crs is None or frame.crs == grids.crs:
+            return frame
+        return frame.to_crs(grids.crs)
 
     def _units(self, parameters, context, coverage, grids):
         """The atlas units and each grid's unit (its representative point in the unit's polygon)."""

@@ -9,7 +9,7 @@ import geopandas as gpd
 import numpy as np
 import processing
 import pytest
-from qgis.core import QgsProcessingException, QgsProject
+from qgis.core import QgsProcessingException, QgsProcessingFeedback, QgsProject
 from qgis.PyQt.QtGui import QImage
 
 from gridgov.layers import print_layout
@@ -303,3 +303,33 @@ def test_the_layout_can_go_into_the_project_for_the_designer(hot_grids, demo_cit
         assert group is not None and not any(node.isVisible() for node in group.findLayers())
     finally:
         project.clear()
+
+
+def test_coverage_in_another_crs_and_grids_on_no_page(hot_grids, demo_city_gpkg, tmp_path, module_provider):
+    streets = gpd.read_file(demo_city_gpkg, layer="streets")
+    kept = streets[streets.street_code != "440399007"].to_crs("EPSG:4490")  # CGCS2000 degrees; one street gone
+    kept.to_file(tmp_path / "streets_4490.gpkg", driver="GPKG")
+    messages = []
+
+    class Feedback(QgsProcessingFeedback):
+        def pushWarning(self, warning):  # noqa: N802
+            messages.append(warning)
+
+    result = processing.run(
+        "gridgov:printmap",
+        {
+            "GRIDS": str(hot_grids[1]),
+            "COVERAGE": str(tmp_path / "streets_4490.gpkg"),
+            "OUTPUT": str(tmp_path / "a.pdf"),
+        },
+        feedback=Feedback(),
+    )
+    assert result["PAGES"] == 6 == _pages(Path(result["OUTPUT"]))
+    grids = hot_grids[0]
+    missing = int((grids.street_code == "440399007").sum())
+    assert any(f"{missing} of {len(grids)} grids lie in no unit" in m for m in messages)
+    # reprojected: page 1 is still the street with the most hot grids, its table holds its own grids
+    text = _pdf_text(Path(result["OUTPUT"]), 1)
+    assert "南湖街道热点分布图" in text
+    listed = [code for code in grids.grid_code if code in text]
+    assert len(listed) == 10 and all(code.startswith("440399001") for code in listed)
