@@ -100,12 +100,18 @@ def add_result_layer(
     group_title: str,
     maximum: float | None = None,
     hide_others: bool = True,
+    month: str | None = None,
+    events: bool = False,
 ) -> None:
     """Put an algorithm's output layer at the top of a group of a saved project, styled, and save it.
 
     A ``.tif`` source is a heatmap raster, its colour scale stretched to ``maximum``. With
     ``hide_others`` the other layers of that group are hidden, so the project opens on the result.
+    ``month`` (a heatmap of one month) and ``events`` (orders with a report time) make the layer
+    temporal; the project's time range then spans every temporal layer, stepping by month.
     """
+    from gridgov.layers import temporal
+
     project = QgsProject()
     if not project.read(str(project_path)):
         raise RuntimeError(f"could not read {project_path}: {project.error()}")
@@ -127,8 +133,14 @@ def add_result_layer(
     group = root.findGroup(group_title) or root.insertGroup(0, group_title)
     for child in group.findLayers() if hide_others else ():
         child.setItemVisibilityChecked(False)
+    if month:
+        temporal.set_month(layer, month)
+    if events:
+        temporal.set_event_time(layer)
     project.addMapLayer(layer, False)
     group.insertLayer(0, layer)
+    if month or events:
+        temporal.fit_project_time(project, list(project.mapLayers().values()))
     if not project.write(str(project_path)):
         raise RuntimeError(f"could not write {project_path}: {project.error()}")
 

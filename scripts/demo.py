@@ -73,7 +73,9 @@ def _place_orders(processing, gpkg: str, out: Path, project: str) -> None:
     )
     from gridgov.layers.project import add_result_layer
 
-    add_result_layer(project, placed["OUTPUT"], "工单落格 Placed orders", "placed_orders", "工单 Work orders")
+    add_result_layer(
+        project, placed["OUTPUT"], "工单落格 Placed orders", "placed_orders", "工单 Work orders", events=True
+    )  # the temporal controller plays them month by month
     inspections = processing.run(
         "gridgov:geolocate",
         {
@@ -116,6 +118,7 @@ def _add_and_draw(
 
 
 ANALYSIS_GROUP = "分析 Analysis"
+MONTHS_GROUP = "月度热力 Heatmaps by month (temporal controller)"
 
 
 def _analyse(processing, gpkg: str, out: Path, project: str) -> None:
@@ -169,6 +172,14 @@ def _analyse(processing, gpkg: str, out: Path, project: str) -> None:
                 "OUTPUT_FOLDER": str(out / f"heatmap_{group}_months"),
             },
         )
+        if group == "noise":  # for the temporal controller: one month per frame, one colour scale
+            for path in sorted(series["SERIES_LAYERS"]):
+                month = Path(path).stem.replace("heatmap_", "")
+                add_result_layer(
+                    project, path, f"噪声热力 Noise heatmap {month}", "heatmap", MONTHS_GROUP,
+                    series["SERIES_MAXIMUM"], hide_others=False, month=month,
+                )  # fmt: skip
+            set_group_visible(project, MONTHS_GROUP, False)  # check it, then play the temporal controller
         print(
             f"{group.capitalize()} heatmaps: {series['POINTS_USED']} orders, {len(series['SERIES_LAYERS'])} months on "
             f"one colour scale (max {series['SERIES_MAXIMUM']:.3g})\n      {series['OUTPUT_FOLDER']}",

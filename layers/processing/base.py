@@ -62,11 +62,20 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
 
     _alive: ClassVar[list[StyleOnLoad]] = []
 
-    def __init__(self, style: str, name: str | None = None, maximum: float | None = None) -> None:
+    def __init__(
+        self,
+        style: str,
+        name: str | None = None,
+        maximum: float | None = None,
+        month: str | None = None,
+        events: bool = False,
+    ) -> None:
         super().__init__()
         self.style = style
         self.name = name
         self.maximum = maximum
+        self.month = month  # a heatmap of one month: shown in that month's frames of the temporal controller
+        self.events = events  # orders: each shown in the frame holding its report time
 
     def postProcessLayer(self, layer, context, feedback) -> None:  # noqa: N802
         if self.name:
@@ -79,18 +88,28 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
             from gridgov.layers.styles import apply_style
 
             apply_style(layer, self.style)
+        if self.month or self.events:
+            from gridgov.layers import temporal
+
+            if self.month:
+                temporal.set_month(layer, self.month)
+            if self.events:
+                temporal.set_event_time(layer)
 
     @classmethod
-    def make(cls, style: str, name: str | None = None, maximum: float | None = None) -> StyleOnLoad:
+    def make(
+        cls, style: str, name: str | None = None, maximum: float | None = None, month: str | None = None,
+        events: bool = False,
+    ) -> StyleOnLoad:  # fmt: skip
         """A post-processor kept alive for Processing to call after the run."""
-        processor = cls(style, name, maximum)
+        processor = cls(style, name, maximum, month, events)
         cls._alive.append(processor)
         return processor
 
     @classmethod
-    def attach(cls, context, dest_id: str, style: str, name: str | None = None) -> None:
+    def attach(cls, context, dest_id: str, style: str, name: str | None = None, events: bool = False) -> None:
         if context.willLoadLayerOnCompletion(dest_id):
-            context.layerToLoadOnCompletionDetails(dest_id).setPostProcessor(cls.make(style, name))
+            context.layerToLoadOnCompletionDetails(dest_id).setPostProcessor(cls.make(style, name, events=events))
 
 
 def write_frame(alg: QgsProcessingAlgorithm, parameters, name: str, context, frame, crs, feedback=None) -> str:

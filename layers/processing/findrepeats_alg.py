@@ -132,7 +132,7 @@ class FindRepeatsAlgorithm(GridGovAlgorithm):
             )
         )
         dest = write_frame(self, parameters, self.OUTPUT, context, out, source.sourceCrs(), feedback)
-        StyleOnLoad.attach(context, dest, "orders_points", tr("Orders with cases"))
+        StyleOnLoad.attach(context, dest, "orders_points", tr("Orders with cases"), events=True)
         results = {self.OUTPUT: dest, self.CASES: n_cases}
         if fields[self.GRID_FIELD] and parameters.get(self.RATES) is not None:
             rates = repeat_rates(frame[fields[self.GRID_FIELD]].to_numpy(dtype=object), result)

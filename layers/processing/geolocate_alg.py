@@ -356,7 +356,7 @@ class GeolocateAlgorithm(GridGovAlgorithm):
             feedback.pushWarning(tr("row {0}: {1}").format(placed.index[placed["problem"] != ""][i] + 1, text))
         crs = QgsCoordinateReferenceSystem(work_crs)
         dest = write_frame(self, parameters, self.OUTPUT, context, out, crs, feedback)
-        StyleOnLoad.attach(context, dest, "placed_orders", tr("Placed orders"))
+        StyleOnLoad.attach(context, dest, "placed_orders", tr("Placed orders"), events=True)
         if len(out) != len(frame):
             raise QgsProcessingException(tr("internal error: {0} rows in, {1} out").format(len(frame), len(out)))
         results = {

@@ -242,9 +242,10 @@ class HeatmapAlgorithm(GridGovAlgorithm):
             )
             names.append(f"{tr('Heatmap')} {member}")
             feedback.setProgress(40 + 55 * (i + 1) / max(len(members), 1))
-        for path, name in zip(paths, names):
+        for path, name, member in zip(paths, names, members):
             details = QgsProcessingContext.LayerDetails(name, context.project(), path)
-            details.setPostProcessor(StyleOnLoad.make("heatmap", name, maximum))
+            month = member if series == "month" else None  # the temporal controller plays the months
+            details.setPostProcessor(StyleOnLoad.make("heatmap", name, maximum, month=month))
             context.addLayerToLoadOnCompletion(path, details)
         feedback.pushInfo(tr("{0} series rasters on one colour scale up to {1:.4g}").format(len(paths), maximum))
         return {self.OUTPUT_FOLDER: folder, self.SERIES_LAYERS: paths, self.SERIES_MAXIMUM: maximum}

@@ -143,6 +143,13 @@ def test_night_noise_filter_and_monthly_series_share_one_scale(demo_city_gpkg, t
         renderer = lyr.renderer()
         assert isinstance(renderer, QgsSingleBandPseudoColorRenderer)
         assert renderer.classificationMax() == pytest.approx(result["SERIES_MAXIMUM"], rel=1e-5)
+        # the temporal controller shows each month's raster in that month only
+        month = Path(lyr.source()).stem.replace("heatmap_", "")
+        span = lyr.temporalProperties().fixedTemporalRange()
+        assert lyr.temporalProperties().isActive()
+        assert span.begin().toString("yyyy-MM-dd") == f"{month}-01"
+        assert span.includeBeginning() and not span.includeEnd()
+        assert span.begin().addMonths(1) == span.end()
     project.removeAllMapLayers()
 
 

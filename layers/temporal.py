@@ -1,0 +1,154 @@
+"""Temporal properties, so QGIS's temporal controller can play orders and heatmaps month by month.
+
+Orders are events: each shows in the frame that holds its report time. A monthly heatmap covers
+its month. The project's time range spans them, with a one-month step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from qgis.core import (
+    Qgis,
+    QgsDateTimeRange,
+    QgsExpression,
+    QgsFeatureRequest,
+    QgsMapLayer,
+    QgsProject,
+    QgsRasterLayer,
+    QgsUnitTypes,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import QDate, QDateTime, QMetaType, Qt, QTime, QVariant
+
+_MONTH = re.compile(r"(\d{4})-(\d{2})(?!\d)")
+
+
+def month_range(text: str) -> QgsDateTimeRange | None:
+    """[first day of the month, first day of the next) for the first ``YYYY-MM`` in ``text``."""
+    match = _MONTH.search(text or "")
+    if not match:
+        return None
+    year, month = int(match.group(1)), int(match.group(2))
+    if not 1 <= month <= 12:
+        return None
+    start = dt.datetime(year, month, 1)
+    end = dt.datetime(year + (month == 12), month % 12 + 1, 1)
+    return QgsDateTimeRange(_qt(start), _qt(end), True, False)
+
+
+def _qt(value: dt.datetime) -> QDateTime:
+    return QDateTime(QDate(value.year, value.month, value.day), QTime(0, 0))
+
+
+def set_month(layer: QgsRasterLayer, month: str) -> bool:
+    """Show a raster only in its month's frames (``month`` holds ``YYYY-MM``, e.g. a file name)."""
+    span = month_range(month)
+    if span is None:
+        return False
+    properties = layer.temporalProperties()
+    properties.setMode(Qgis.RasterTemporalMode.FixedTemporalRange)
+    properties.setFixedTemporalRange(span)
+    properties.setIsActive(True)
+    return True
+
+
+#: Text fields that usually hold an order's report time (ISO text in GeoPackages and CSVs).
+TIME_NAMES = (
+    "reported_at",
+    "report_time",
+    "created_at",
+    "true_time",
+    "time",
+    "datetime",
+    "date",
+    "上报时间",
+    "受理时间",
+)
+
+
+def _is_date_type(field) -> bool:
+    kinds = {QVariant.DateTime, QVariant.Date}
+    if hasattr(QMetaType, "Type"):  # Qt 6 names the same types in QMetaType
+        kinds |= {getattr(QMetaType.Type, "QDateTime", None), getattr(QMetaType.Type, "QDate", None)}
+    return field.type() in kinds
+
+
+def time_field(layer: QgsVectorLayer) -> str | None:
+    """When each order was reported: the first date-time field, else a text field named like one
+    (``reported_at``, ``true_time`` ...) whose values read as ISO date-times."""
+    for field in layer.fields():
+        if _is_date_type(field):
+            return field.name()
+    names = {f.name().lower(): f.name() for f in layer.fields()}
+    for wanted in TIME_NAMES:
+        name = names.get(wanted)
+        if name is None:
+            continue
+        request = QgsFeatureRequest().setLimit(20).setSubsetOfAttributes([name], layer.fields())
+        request.setFlags(QgsFeatureRequest.Flag.NoGeometry)
+        values = [str(f[name]) for f in layer.getFeatures(request) if f[name] not in (None, "") and f[name] == f[name]]
+        if values and all(QDateTime.fromString(v[:19], Qt.DateFormat.ISODate).isValid() for v in values):
+            return name
+    return None
+
+
+def set_event_time(layer: QgsVectorLayer, field: str | None = None) -> bool:
+    """Each feature shows in the frames holding its time (``field``, else the one :func:`time_field` finds).
+
+    A date-time field is used as it is; ISO text goes through ``to_datetime`` in an expression.
+    """
+    field = field or time_field(layer)
+    index = layer.fields().indexOf(field) if field else -1
+    if index < 0:
+        return False
+    properties = layer.temporalProperties()
+    if _is_date_type(layer.fields().at(index)):
+        properties.setMode(Qgis.VectorTemporalMode.FeatureDateTimeInstantFromField)
+        properties.setStartField(field)
+        properties.setFixedDuration(0)
+    else:
+        expression = f"to_datetime({QgsExpression.quotedColumnRef(field)})"
+        properties.setMode(Qgis.VectorTemporalMode.FeatureDateTimeStartAndEndFromExpressions)
+        properties.setStartExpression(expression)
+        properties.setEndExpression(expression)
+    properties.setIsActive(True)
+    return True
+
+
+def _time_span(layer: QgsVectorLayer) -> QgsDateTimeRange | None:
+    """First and last report time of a layer (the provider's min / max: ISO text sorts as time does)."""
+    field = time_field(layer)
+    if field is None:
+        return None
+    index = layer.fields().indexOf(field)
+    low, high = layer.minimumValue(index), layer.maximumValue(index)
+    if not isinstance(low, QDateTime):
+        low = QDateTime.fromString(str(low)[:19], Qt.DateFormat.ISODate)
+        high = QDateTime.fromString(str(high)[:19], Qt.DateFormat.ISODate)
+    return QgsDateTimeRange(low, high) if low.isValid() and high.isValid() else None
+
+
+def fit_project_time(project: QgsProject, layers: list[QgsMapLayer]) -> None:
+    """The project's time range over the layers' months, stepped by one month, for the controller."""
+    spans = []
+    for layer in layers:
+        properties = layer.temporalProperties()
+        if not properties.isActive():
+            continue
+        if isinstance(layer, QgsRasterLayer):
+            spans.append(properties.fixedTemporalRange())
+        elif isinstance(layer, QgsVectorLayer):
+            span = _time_span(layer)
+            if span is not None:
+                spans.append(span)
+    if not spans:
+        return
+    begin = min(s.begin() for s in spans)
+    end = max(s.end() for s in spans)
+    first = QDateTime(QDate(begin.date().year(), begin.date().month(), 1), QTime(0, 0))
+    settings = project.timeSettings()
+    settings.setTemporalRange(QgsDateTimeRange(first, end))
+    settings.setTimeStep(1)
+    settings.setTimeStepUnit(QgsUnitTypes.TemporalUnit.TemporalMonths)
