@@ -1,4 +1,4 @@
-"""Locator filter: type a grid code or name in QGIS's search bar (prefix ``wg``) and jump to it."""
+"""Locator filter: type a grid code, a grid name or an address in QGIS's search bar (prefix ``wg``) and jump to it."""
 
 from __future__ import annotations
 
@@ -46,8 +46,36 @@ def find_units(project: QgsProject, text: str, limit: int = MAX_RESULTS) -> list
     return found
 
 
+#: Fields of a point layer that make it an address gazetteer (标准地址).
+ADDRESS_FIELDS = ("address", "std_address", "地址", "标准地址")
+
+
+def find_addresses(project: QgsProject, text: str, limit: int = MAX_RESULTS) -> list[tuple[str, int, str]]:
+    """(layer id, feature id, display text) of gazetteer addresses containing ``text``."""
+    from qgis.core import QgsExpression, QgsVectorLayer, QgsWkbTypes
+
+    text = text.strip()
+    if len(text) < 2:
+        return []
+    found = []
+    pattern = QgsExpression.quotedString(f"%{text}%")
+    for layer in project.mapLayers().values():
+        if not isinstance(layer, QgsVectorLayer) or layer.geometryType() != QgsWkbTypes.GeometryType.PointGeometry:
+            continue
+        field = next((f for f in ADDRESS_FIELDS if layer.fields().lookupField(f) >= 0), None)
+        if field is None:
+            continue
+        request = QgsFeatureRequest().setFilterExpression(f"{QgsExpression.quotedColumnRef(field)} LIKE {pattern}")
+        request.setLimit(limit - len(found)).setFlags(QgsFeatureRequest.Flag.NoGeometry)
+        for feature in layer.getFeatures(request):
+            found.append((layer.id(), feature.id(), f"{feature[field]} · {tr('地址 Address')}"))
+        if len(found) >= limit:
+            break
+    return found
+
+
 class GridLocatorFilter(QgsLocatorFilter):
-    """Finds grids, communities, streets, micro-grids and dedicated grids by code or name."""
+    """Finds grids, communities, streets, micro-grids and dedicated grids by code or name, and addresses."""
 
     def __init__(self, iface=None) -> None:
         super().__init__()
@@ -60,13 +88,15 @@ class GridLocatorFilter(QgsLocatorFilter):
         return "gridgov_units"
 
     def displayName(self) -> str:  # noqa: N802
-        return tr("网格 Grid units (code or name)")
+        return tr("网格 Grid units (code or name) and addresses")
 
     def prefix(self) -> str:
         return "wg"
 
     def fetchResults(self, string: str, context: QgsLocatorContext, feedback) -> None:  # noqa: N802
-        for layer_id, fid, text in find_units(QgsProject.instance(), string):
+        project = QgsProject.instance()
+        units = find_units(project, string)
+        for layer_id, fid, text in units + find_addresses(project, string, MAX_RESULTS - len(units)):
             if feedback.isCanceled():
                 return
             result = QgsLocatorResult(self, text, f"{layer_id}|{fid}")
@@ -89,6 +119,8 @@ def zoom_to_feature(iface, layer_id: str, fid: int) -> None:
 
     transform = QgsCoordinateTransform(layer.crs(), canvas.mapSettings().destinationCrs(), QgsProject.instance())
     box = transform.transformBoundingBox(feature.geometry().boundingBox())
+    if box.width() < 1e-9 and box.height() < 1e-9:  # an address point: its block, about 200 m across
+        box.grow(0.001 if canvas.mapSettings().destinationCrs().isGeographic() else 100.0)
     box.scale(1.3)
     canvas.setExtent(box)
     canvas.refresh()

@@ -90,6 +90,22 @@ def test_locator_finds_by_code_and_name(project):
     assert find_units(proj, "'; DROP TABLE grids; --") == []
 
 
+def test_locator_finds_addresses_of_the_gazetteer(demo_city_gpkg, project):
+    from qgis.core import QgsVectorLayer
+
+    from gridgov.ui.locator import find_addresses
+
+    proj, _ = project
+    gazetteer = QgsVectorLayer(f"{demo_city_gpkg}|layername=addresses", "标准地址", "ogr")
+    proj.addMapLayer(gazetteer)
+    address = next(gazetteer.getFeatures())["address"]
+    found = find_addresses(proj, address[-8:])
+    assert found and all(layer_id == gazetteer.id() for layer_id, _, _ in found)
+    assert any(address in text for _, _, text in found)
+    assert find_addresses(proj, "'; DROP TABLE addresses; --") == []
+    assert len(find_addresses(proj, "深圳", limit=5)) == 5
+
+
 @pytest.mark.parametrize("scale", [60000, 10000, 4000])
 def test_hierarchy_renders_at_three_zoom_levels(demo_city_gpkg, tmp_path, scale):
     from gridgov.layers.project import build_demo_project
