@@ -1,4 +1,5 @@
-"""The "whose is this?" (这是谁的?) map tool: click a spot, see who is responsible for it."""
+"""The "whose is this?" (这是谁的?) map tool: click a spot, see who is responsible for it; click an
+order, see its class case, status, repeats and responsible unit too."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QDialog, QTextBrowser, QVBoxLayout, QWidget
 
 from gridgov.layers.hierarchy import chain_html, responsibility_chain
+from gridgov.layers.order_info import orders_html, orders_near
 from gridgov.layers.processing.base import tr
+
+#: How near (screen pixels) a click must be to an order to show it.
+CLICK_PIXELS = 6
 
 
 class ChainPopup(QDialog):
@@ -21,7 +26,7 @@ class ChainPopup(QDialog):
         self.browser = QTextBrowser(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser)
-        self.resize(560, 240)
+        self.resize(560, 360)
         self.setModal(False)
 
 
@@ -43,7 +48,8 @@ class WhoseIsThisTool(QgsMapToolEmitPoint):
         """Answer for a point in the canvas CRS; returns the HTML shown."""
         crs = self.canvas().mapSettings().destinationCrs()
         units = responsibility_chain(self.project, point, crs)
-        self.last_html = chain_html(units)
+        radius = CLICK_PIXELS * self.canvas().mapSettings().mapUnitsPerPixel()
+        self.last_html = orders_html(orders_near(self.project, point, crs, radius)) + chain_html(units)
         if self.popup is None:
             self.popup = ChainPopup(self.canvas().window())
         self.popup.browser.setHtml(self.last_html)

@@ -121,3 +121,34 @@ def test_hierarchy_renders_at_three_zoom_levels(demo_city_gpkg, tmp_path, scale)
     ptr.setsize(image.sizeInBytes())
     pixels = np.frombuffer(ptr, dtype=np.uint8).reshape(image.height(), image.bytesPerLine())
     assert pixels.std() > 10  # not a blank page
+
+
+def test_whose_tool_shows_an_order_under_the_click(project, qgis_canvas, tmp_path):
+    import geopandas as gpd
+    import shapely
+    from qgis.core import QgsVectorLayer
+
+    from gridgov.ui.whose_tool import WhoseIsThisTool
+
+    proj, _ = project
+    grids = hierarchy_layers(proj)["grid"]
+    spot = next(grids.getFeatures()).geometry().pointOnSurface().asPoint()
+    orders = gpd.GeoDataFrame(
+        {
+            "order_id": ["A1", "A2"], "class_code": ["0101", "0601"], "status": ["办理中", "已办结"],
+            "reported_at": ["2025-12-03T08:15:00", "2025-12-04T23:40:00"], "resp_code": ["G1", "G2"],
+            "responsible": ["刘杰", "张娟"], "case_id": [7, 8], "repeat_count": [3, 1], "is_repeat": [True, False],
+            "match_method": ["inside", "inside"],
+        },
+        geometry=[shapely.Point(spot.x(), spot.y()), shapely.Point(spot.x() + 5000, spot.y())],
+        crs="EPSG:4547",
+    )  # fmt: skip
+    orders.to_file(tmp_path / "placed.gpkg", driver="GPKG")
+    proj.addMapLayer(QgsVectorLayer(str(tmp_path / "placed.gpkg"), "工单落格 Placed orders", "ogr"))
+    qgis_canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:4547"))
+    tool = WhoseIsThisTool(qgis_canvas, proj)
+    html = tool.show_chain(spot)
+    assert "A1" in html and "暴露垃圾" in html and "办理中" in html and "刘杰" in html
+    assert "重复 Repeat · 案件 7 · 3 件" in html and "A2" not in html  # only the order under the click
+    assert "Responsible" in html  # and the responsibility chain of the spot below it
+    tool.popup.close()

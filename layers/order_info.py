@@ -1,0 +1,111 @@
+"""What a click on a work order shows: its class case, status, repeats and who is responsible.
+
+Order layers are recognised by their fields (``class_code`` and a responsibility or grid field, as
+geolocate and findrepeats write them), so any placed-orders layer in the project works.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsFeatureRequest,
+    QgsPointXY,
+    QgsProject,
+    QgsRectangle,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+
+from gridgov.layers.processing.base import tr
+
+#: (field, label) shown for an order, in this order, when the layer has them.
+ORDER_FIELDS = (
+    ("order_id", "工单号 Order"),
+    ("reported_at", "上报时间 Reported"),
+    ("status", "状态 Status"),
+    ("channel_zh", "渠道 Channel"),
+    ("address", "地址 Address"),
+    ("description", "诉求 Description"),
+)
+RESPONSIBLE_FIELDS = ("resp_level", "resp_code", "responsible", "resp_phone", "street_office")
+MAX_ORDERS = 5
+
+
+@functools.lru_cache(maxsize=1)
+def class_names() -> dict[str, str]:
+    """Class code → Chinese name from the plugin's class-case catalogue."""
+    import pandas as pd
+
+    from gridgov.grid_ops.paths import resource_path
+
+    table = pd.read_csv(resource_path("taxonomy", "class_cases.csv"), dtype=str).fillna("")
+    return dict(zip(table["class_code"], table["name_zh"]))
+
+
+def is_order_layer(layer) -> bool:
+    if not isinstance(layer, QgsVectorLayer) or layer.geometryType() != QgsWkbTypes.GeometryType.PointGeometry:
+        return False
+    names = set(layer.fields().names())
+    return "class_code" in names and bool(names & {"resp_code", "grid_code", "case_id"})
+
+
+def orders_near(
+    project: QgsProject, point: QgsPointXY, crs: QgsCoordinateReferenceSystem, radius: float
+) -> list[tuple[QgsVectorLayer, object]]:
+    """(layer, feature) of the orders of visible order layers within ``radius`` (map units) of a point."""
+    root = project.layerTreeRoot()
+    found = []
+    for layer in project.mapLayers().values():
+        node = root.findLayer(layer.id())
+        if not is_order_layer(layer) or node is None or not node.isVisible():
+            continue
+        transform = QgsCoordinateTransform(crs, layer.crs(), project)
+        box = transform.transformBoundingBox(
+            QgsRectangle(point.x() - radius, point.y() - radius, point.x() + radius, point.y() + radius)
+        )
+        request = QgsFeatureRequest().setFilterRect(box).setLimit(MAX_ORDERS)
+        found.extend((layer, feature) for feature in layer.getFeatures(request))
+        if len(found) >= MAX_ORDERS:
+            break
+    return found[:MAX_ORDERS]
+
+
+def _text(feature, name: str) -> str:
+    if feature.fields().lookupField(name) < 0:
+        return ""
+    value = feature[name]
+    if value is None or (hasattr(value, "isNull") and value.isNull()):
+        return ""
+    return html.escape(str(value.toString("yyyy-MM-dd HH:mm") if hasattr(value, "toString") else value))
+
+
+def order_html(feature) -> str:
+    """One order as a small HTML table: identity, class case, status, repeats, responsibility."""
+    code = _text(feature, "class_code")
+    rows = [(tr("类案 Class case"), f"{code} {html.escape(class_names().get(code, ''))}".strip())]
+    rows += [(tr(label), _text(feature, name)) for name, label in ORDER_FIELDS if _text(feature, name)]
+    count = _text(feature, "repeat_count")
+    if count:
+        repeat = tr("重复 Repeat") if _text(feature, "is_repeat").lower() in ("true", "1") else tr("首报 First report")
+        rows.append((tr("重复 Repeats"), f"{repeat} · {tr('案件')} {_text(feature, 'case_id')} · {count} {tr('件')}"))
+    who = " ".join(_text(feature, name) for name in RESPONSIBLE_FIELDS if _text(feature, name))
+    if who:
+        rows.append((tr("责任 Responsible"), who))
+    method = _text(feature, "match_method")
+    if method:
+        problem = _text(feature, "problem")
+        rows.append((tr("落格 Placed"), method + (f" · {problem}" if problem else "")))
+    body = "".join(f"<tr><td><b>{label}</b></td><td>{value}</td></tr>" for label, value in rows)
+    return f"<table cellspacing='3'>{body}</table>"
+
+
+def orders_html(found: list[tuple[QgsVectorLayer, object]]) -> str:
+    """Every order found, under its layer's name; empty when there is none."""
+    if not found:
+        return ""
+    parts = [f"<p><b>{html.escape(layer.name())}</b></p>{order_html(feature)}" for layer, feature in found]
+    return "".join(parts) + "<hr/>"
