@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import numpy as np
 from qgis.core import (
     Qgis,
     QgsDateTimeRange,
@@ -75,9 +76,20 @@ def _is_date_type(field) -> bool:
     return field.type() in kinds
 
 
+def _text_values(layer: QgsVectorLayer, name: str, limit: int | None = None) -> list[str]:
+    request = QgsFeatureRequest().setSubsetOfAttributes([name], layer.fields())
+    request.setFlags(QgsFeatureRequest.Flag.NoGeometry)
+    if limit:
+        request.setLimit(limit)
+    values = (f[name] for f in layer.getFeatures(request))
+    return [str(v) for v in values if v is not None and not (isinstance(v, QVariant) and v.isNull()) and str(v) != ""]
+
+
 def time_field(layer: QgsVectorLayer) -> str | None:
     """When each order was reported: the first date-time field, else a text field named like one
-    (``reported_at``, ``true_time`` ...) whose values read as ISO date-times."""
+    (``reported_at``, ``true_time`` ...) whose values read as date-times (mixed formats allowed)."""
+    from gridgov.grid_ops.repeats import parse_times
+
     for field in layer.fields():
         if _is_date_type(field):
             return field.name()
@@ -86,18 +98,27 @@ def time_field(layer: QgsVectorLayer) -> str | None:
         name = names.get(wanted)
         if name is None:
             continue
-        request = QgsFeatureRequest().setLimit(20).setSubsetOfAttributes([name], layer.fields())
-        request.setFlags(QgsFeatureRequest.Flag.NoGeometry)
-        values = [str(f[name]) for f in layer.getFeatures(request) if f[name] not in (None, "") and f[name] == f[name]]
-        if values and all(QDateTime.fromString(v[:19], Qt.DateFormat.ISODate).isValid() for v in values):
+        values = _text_values(layer, name, limit=50)
+        if values and (~np.isnat(parse_times(values)[0])).mean() >= 0.8:
             return name
     return None
+
+
+def time_expression(field: str) -> str:
+    """The report time of a text field as QGIS reads it, for the formats 12345 exports mix: ISO with
+    ``T`` or a space (an offset is dropped: the clock time as written), ``2025/1/5 8:00``, a date."""
+    f = QgsExpression.quotedColumnRef(field)
+    return (
+        f"coalesce(try(to_datetime(left(replace({f}, 'T', ' '), 19), 'yyyy-MM-dd HH:mm:ss')), "
+        f"try(to_datetime({f}, 'yyyy/M/d H:mm')), try(to_datetime({f}, 'yyyy/M/d H:mm:ss')), "
+        f"try(to_datetime(left({f}, 10), 'yyyy-MM-dd')))"
+    )
 
 
 def set_event_time(layer: QgsVectorLayer, field: str | None = None) -> bool:
     """Each feature shows in the frames holding its time (``field``, else the one :func:`time_field` finds).
 
-    A date-time field is used as it is; ISO text goes through ``to_datetime`` in an expression.
+    A date-time field is used as it is; text goes through :func:`time_expression`.
     """
     field = field or time_field(layer)
     index = layer.fields().indexOf(field) if field else -1
@@ -109,24 +130,31 @@ def set_event_time(layer: QgsVectorLayer, field: str | None = None) -> bool:
         properties.setStartField(field)
         properties.setFixedDuration(0)
     else:
-        expression = f"to_datetime({QgsExpression.quotedColumnRef(field)})"
         properties.setMode(Qgis.VectorTemporalMode.FeatureDateTimeStartAndEndFromExpressions)
-        properties.setStartExpression(expression)
-        properties.setEndExpression(expression)
+        properties.setStartExpression(time_expression(field))
+        # QGIS shows a feature when its end is after the frame's start: a second's duration keeps an
+        # order reported at midnight on the 1st in its own month (and out of the month before)
+        properties.setEndExpression(f"({time_expression(field)}) + make_interval(seconds:=1)")
     properties.setIsActive(True)
     return True
 
 
 def _time_span(layer: QgsVectorLayer) -> QgsDateTimeRange | None:
-    """First and last report time of a layer (the provider's min / max: ISO text sorts as time does)."""
+    """First and last report time of a layer."""
+    from gridgov.grid_ops.repeats import parse_times
+
     field = time_field(layer)
     if field is None:
         return None
     index = layer.fields().indexOf(field)
-    low, high = layer.minimumValue(index), layer.maximumValue(index)
-    if not isinstance(low, QDateTime):
-        low = QDateTime.fromString(str(low)[:19], Qt.DateFormat.ISODate)
-        high = QDateTime.fromString(str(high)[:19], Qt.DateFormat.ISODate)
+    if _is_date_type(layer.fields().at(index)):
+        low, high = layer.minimumValue(index), layer.maximumValue(index)
+    else:
+        times = parse_times(_text_values(layer, field))[0]
+        times = times[~np.isnat(times)]
+        if not len(times):
+            return None
+        low, high = (QDateTime.fromString(str(t)[:19], Qt.DateFormat.ISODate) for t in (times.min(), times.max()))
     return QgsDateTimeRange(low, high) if low.isValid() and high.isValid() else None
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from qgis.core import QgsDateTimeRange, QgsFeatureRequest, QgsProject, QgsUnitTypes, QgsVectorLayer
+from qgis.core import QgsDateTimeRange, QgsFeature, QgsFeatureRequest, QgsProject, QgsUnitTypes, QgsVectorLayer
 from qgis.PyQt.QtCore import QDate, QDateTime, Qt, QTime
 
 from gridgov.layers import temporal
@@ -33,7 +33,7 @@ def test_orders_are_events_and_the_project_steps_by_month(demo_city_gpkg, qgis_a
     assert temporal.time_field(layer) == "true_time"
     assert temporal.set_event_time(layer)
     properties = layer.temporalProperties()
-    assert properties.isActive() and "true_time" in properties.startExpression()  # ISO text: to_datetime()
+    assert properties.isActive() and "true_time" in properties.startExpression()  # text: read by expression
     # the frame of one month holds exactly that month's orders
     times = [QDateTime.fromString(str(f["true_time"])[:19], Qt.DateFormat.ISODate) for f in layer.getFeatures()]
     first = min(times)
@@ -72,3 +72,30 @@ def test_orders_loaded_from_an_algorithm_are_temporal(demo_city_gpkg, qgis_app):
     layer = QgsVectorLayer(f"{demo_city_gpkg}|layername=truth_orders", "orders", "ogr")
     StyleOnLoad("placed_orders", "Placed orders", events=True).postProcessLayer(layer, None, None)
     assert layer.name() == "Placed orders" and layer.temporalProperties().isActive()
+
+
+def test_mixed_time_formats_each_show_in_their_month(qgis_app):
+    # what 12345 exports mix: ISO with an offset, ISO with a space, 2025/1/5 8:00, a bare date
+    texts = [
+        "2025-03-01T00:42:08+08:00", "2025-03-31 23:59:59", "2025/3/5 8:00", "2025-03-09",
+        "2025-04-01 00:00:00", "2025/4/30 17:47", "", None,
+    ]  # fmt: skip
+    layer = QgsVectorLayer("Point?crs=EPSG:4547&field=reported_at:string", "orders", "memory")
+    features = []
+    for text in texts:
+        feature = QgsFeature(layer.fields())
+        feature.setAttributes([text])
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    assert temporal.time_field(layer) == "reported_at" and temporal.set_event_time(layer)
+    properties = layer.temporalProperties()
+    for month, expected in ((3, 4), (4, 2), (5, 0)):
+        begin = QDateTime(QDate(2025, month, 1), QTime(0, 0))
+        frame = QgsDateTimeRange(begin, begin.addMonths(1), True, False)
+        request = QgsFeatureRequest().setFilterExpression(properties.createFilterString(_context(layer), frame))
+        assert sum(1 for _ in layer.getFeatures(request)) == expected, month
+    project = QgsProject()
+    project.addMapLayer(layer)
+    temporal.fit_project_time(project, [layer])
+    span = project.timeSettings().temporalRange()
+    assert span.begin().toString("yyyy-MM-dd") == "2025-03-01" and span.end().toString("yyyy-MM-dd") == "2025-04-30"
