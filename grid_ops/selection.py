@@ -31,8 +31,9 @@ def parse_hours(text: str | None) -> np.ndarray | None:
             continue
         m = _RANGE.match(part)
         if m is None:
-            if re.fullmatch(r"\d{1,2}", part.strip()) and int(part) <= 23:  # \d: decimals only, not "²"
-                hours[int(part)] = True
+            single = part.strip()  # str.strip() also drops \x1c-\x1f, which int() would refuse
+            if re.fullmatch(r"\d{1,2}", single) and int(single) <= 23:  # \d: decimals only, not "²"
+                hours[int(single)] = True
                 continue
             raise ValueError(f"hours {part.strip()!r} is not a range like 22-6 or 07:00-09:00")
         start, end = int(m.group(1)), int(m.group(3))

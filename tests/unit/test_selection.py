@@ -32,6 +32,11 @@ def test_bad_hours_name_the_text(text):
         parse_hours(text)
 
 
+def test_a_single_hour_with_control_whitespace():
+    # hypothesis found it: "0\x1f" passed the digit check after strip() but int() refused the raw text
+    assert list(np.flatnonzero(parse_hours("0\x1f"))) == [0]
+
+
 @given(st.text(max_size=12))
 def test_any_text_gives_hours_or_a_clear_error(text):
     try:
