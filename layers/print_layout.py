@@ -170,21 +170,39 @@ def set_text_font(item, family: str) -> None:
     elif isinstance(item, QgsLayoutItemScaleBar):
         item.setTextFormat(reformat(item.textFormat()))
     elif isinstance(item, QgsLayoutItemLegend):
-        for style in (
-            QgsLegendStyle.Style.Title,
-            QgsLegendStyle.Style.Group,
-            QgsLegendStyle.Style.Subgroup,
-            QgsLegendStyle.Style.SymbolLabel,
-        ):
-            legend_style = item.style(style)
-            if hasattr(legend_style, "setTextFormat"):  # QGIS >= 3.30
-                legend_style.setTextFormat(reformat(legend_style.textFormat()))
-            else:
-                legend_style.setFont(refamily(legend_style.font()))
-            item.setStyle(style, legend_style)
+        restyle_legend_text(item, family=family)
     elif isinstance(item, QgsLayoutItemAttributeTable):
         item.setHeaderTextFormat(reformat(item.headerTextFormat()))
         item.setContentTextFormat(reformat(item.contentTextFormat()))
+
+
+LEGEND_TEXT_STYLES = (
+    QgsLegendStyle.Style.Title,
+    QgsLegendStyle.Style.Group,
+    QgsLegendStyle.Style.Subgroup,
+    QgsLegendStyle.Style.SymbolLabel,
+)
+
+
+def restyle_legend_text(
+    legend: QgsLayoutItemLegend, family: str | None = None, scale: float = 1.0, margin_scale: float = 1.0
+) -> None:
+    """Every text style of a legend in ``family`` (when given), its size times ``scale`` and its top
+    margin times ``margin_scale`` (legend styles hold a QgsTextFormat from QGIS 3.30, a QFont before)."""
+    for style in LEGEND_TEXT_STYLES:
+        legend_style = legend.style(style)
+        if hasattr(legend_style, "setTextFormat"):  # QGIS >= 3.30
+            fmt = QgsTextFormat(legend_style.textFormat())
+            if family:
+                fmt.setFont(print_font(fmt.font(), family))
+            fmt.setSize(fmt.size() * scale)
+            legend_style.setTextFormat(fmt)
+        else:
+            font = print_font(legend_style.font(), family) if family else QFont(legend_style.font())
+            font.setPointSizeF(font.pointSizeF() * scale)
+            legend_style.setFont(font)
+        legend_style.setMargin(QgsLegendStyle.Side.Top, legend_style.margin(QgsLegendStyle.Side.Top) * margin_scale)
+        legend.setStyle(style, legend_style)
 
 
 def apply_font(layout: QgsLayout, family: str) -> None:
@@ -226,12 +244,13 @@ class PageLayers:
         return [layer for layer in layers if layer is not None]
 
 
-def bind(layout: QgsPrintLayout, layers: PageLayers, texts: dict[str, str], table_rows: int) -> None:
+def bind(layout: QgsPrintLayout, layers: PageLayers, texts: dict[str, str], table_rows: int, family: str) -> None:
     """Point the template's items at the page layers and fill in the texts.
 
     ``texts`` has ``title`` (an expression-enabled label text, e.g. ``[% "title" %]`` for the atlas),
-    ``source`` and ``table_title``. The legend lists only what is drawn on the page (QGIS's "filter
-    legend by map content"); the table lists the page's worst grids in the order of their numbers.
+    ``source`` and ``table_title``; ``family`` is the font of every text (:func:`cjk_font_family`).
+    The legend lists only what is drawn on the page (QGIS's "filter legend by map content"); the table
+    lists the page's worst grids in the order of their numbers.
     """
     atlas_on = layers.coverage is not None
     main = layout.itemById("map")
@@ -288,7 +307,7 @@ def bind(layout: QgsPrintLayout, layers: PageLayers, texts: dict[str, str], tabl
         atlas.setSortExpression('"page_no"')
         atlas.setSortAscending(True)
         atlas.setFilenameExpression('"file_stem"')
-    apply_font(layout, cjk_font_family())
+    apply_font(layout, family)
     if isinstance(table, QgsLayoutItemAttributeTable):  # measured full: every page's rows must fit
         page_filter = table.featureFilter()
         table.setFeatureFilter('"page_rank" > 0')
@@ -338,12 +357,6 @@ def fit_legend(legend: QgsLayoutItemLegend, smallest: float = 6.0) -> None:
     """Shrink the legend's text and swatches until its fullest version (every class of every layer)
     fits the template's box, so no page's legend runs into the table below it."""
     box = legend.sizeWithUnits()
-    styles = (
-        QgsLegendStyle.Style.Title,
-        QgsLegendStyle.Style.Group,
-        QgsLegendStyle.Style.Subgroup,
-        QgsLegendStyle.Style.SymbolLabel,
-    )
     legend.setLegendFilterByMapEnabled(False)  # measured with everything in it
     for _ in range(12):
         context = QgsLayoutUtils.createRenderContextForLayout(legend.layout(), None)
@@ -355,18 +368,7 @@ def fit_legend(legend: QgsLayoutItemLegend, smallest: float = 6.0) -> None:
         if current <= smallest:
             LOGGER.warning("the legend does not fit its box even at %s pt: enlarge it in the template", smallest)
             break
-        for style in styles:
-            legend_style = legend.style(style)
-            if hasattr(legend_style, "setTextFormat"):  # QGIS >= 3.30
-                fmt = QgsTextFormat(legend_style.textFormat())
-                fmt.setSize(fmt.size() * 0.92)
-                legend_style.setTextFormat(fmt)
-            else:
-                font = QFont(legend_style.font())
-                font.setPointSizeF(font.pointSizeF() * 0.92)
-                legend_style.setFont(font)
-            legend_style.setMargin(QgsLegendStyle.Side.Top, legend_style.margin(QgsLegendStyle.Side.Top) * 0.85)
-            legend.setStyle(style, legend_style)
+        restyle_legend_text(legend, scale=0.92, margin_scale=0.85)
         legend.setSymbolHeight(legend.symbolHeight() * 0.92)
         legend.setSymbolWidth(legend.symbolWidth() * 0.92)
     legend.setResizeToContents(False)
@@ -402,8 +404,8 @@ def _bind_table(table: QgsLayoutItemAttributeTable, grids: QgsVectorLayer, atlas
     table.refresh()
 
 
-def export_pdf(layout: QgsPrintLayout, path: str | Path, feedback=None) -> Path:
-    """One PDF: one page per atlas unit (in the atlas order), or the single page."""
+def export_pdf(layout: QgsPrintLayout, path: str | Path, family: str, feedback=None) -> Path:
+    """One PDF: one page per atlas unit (in the atlas order), or the single page; its text in ``family``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     settings = QgsLayoutExporter.PdfExportSettings()
@@ -419,7 +421,7 @@ def export_pdf(layout: QgsPrintLayout, path: str | Path, feedback=None) -> Path:
         result, error = QgsLayoutExporter(layout).exportToPdf(str(path), settings), ""
     if result != QgsLayoutExporter.ExportResult.Success:
         raise RuntimeError(f"could not write {path}: {error or result}")
-    fixed = fix_pdf_text(path, radical_map(cjk_font_family()))
+    fixed = fix_pdf_text(path, radical_map(family))
     LOGGER.debug("%s: %d radical code points in the text layer mapped to their ideographs", path.name, fixed)
     return path
 

@@ -81,13 +81,19 @@ def text_format(family: str, size: float, color: str = "#222222", bold: bool = F
     return fmt
 
 
-def label_layer(layer: QgsVectorLayer, expression: str, fmt: QgsTextFormat) -> None:
+def label_layer(
+    layer: QgsVectorLayer,
+    expression: str,
+    fmt: QgsTextFormat,
+    placement=QgsPalLayerSettings.Placement.OverPoint,
+    display_all: bool = True,
+) -> None:
     settings = QgsPalLayerSettings()
     settings.fieldName = expression
     settings.isExpression = True
     settings.setFormat(fmt)
-    settings.placement = QgsPalLayerSettings.Placement.OverPoint
-    settings.displayAll = True
+    settings.placement = placement
+    settings.displayAll = display_all
     layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
     layer.setLabelsEnabled(True)
 
@@ -132,25 +138,33 @@ def style_page_grids(layer: QgsVectorLayer, field: str, atlas_on: bool, family: 
     label_layer(layer, f'if({on_page}"page_rank" > 0, to_string("page_rank"), \'\')', text_format(family, 8, bold=True))
 
 
+def outline(color: str, width: float, style: str = "solid", fill: str = "255,255,255,0") -> QgsFillSymbol:
+    """A polygon symbol drawn as its outline (``color`` as "r,g,b,a", ``width`` in mm)."""
+    return QgsFillSymbol.createSimple(
+        {"color": fill, "outline_color": color, "outline_width": str(width), "outline_style": style}
+    )
+
+
+def current_or_other(layer: QgsVectorLayer, current: QgsFillSymbol, other: QgsFillSymbol, is_current: str) -> None:
+    """Two rules: ``current`` where ``is_current`` holds (the atlas page's unit), ``other`` elsewhere."""
+    root = QgsRuleBasedRenderer.Rule(None)
+    root.appendChild(QgsRuleBasedRenderer.Rule(current, filterExp=is_current, label="current"))
+    root.appendChild(QgsRuleBasedRenderer.Rule(other, filterExp="ELSE", label="other"))
+    layer.setRenderer(QgsRuleBasedRenderer(root))
+
+
 def style_context(layer: QgsVectorLayer) -> None:
     """Every grid as a faint outline: where the page's grids sit among their neighbours."""
-    symbol = QgsFillSymbol.createSimple(
-        {"color": "255,255,255,0", "outline_color": "150,150,150,255", "outline_width": "0.1", "outline_style": "solid"}
-    )
-    layer.setRenderer(QgsSingleSymbolRenderer(symbol))
+    layer.setRenderer(QgsSingleSymbolRenderer(outline("150,150,150,255", 0.1)))
 
 
 def style_coverage(layer: QgsVectorLayer, atlas_on: bool, family: str) -> None:
     """Unit boundaries; the current unit bold, the land outside it veiled in white."""
-    other = QgsFillSymbol.createSimple(
-        {"color": "255,255,255,0", "outline_color": "90,90,90,255", "outline_width": "0.35"}
-    )
+    other = outline("90,90,90,255", 0.35)
     if not atlas_on:
         layer.setRenderer(QgsSingleSymbolRenderer(other))
         return
-    current = QgsFillSymbol.createSimple(
-        {"color": "255,255,255,0", "outline_color": "30,30,30,255", "outline_width": "0.8"}
-    )
+    current = outline("30,30,30,255", 0.8)
     from qgis.core import QgsGeometryGeneratorSymbolLayer
 
     veil = QgsGeometryGeneratorSymbolLayer.create(
@@ -158,10 +172,7 @@ def style_coverage(layer: QgsVectorLayer, atlas_on: bool, family: str) -> None:
     )
     veil.setSubSymbol(QgsFillSymbol.createSimple({"color": "255,255,255,170", "outline_style": "no"}))
     current.insertSymbolLayer(0, veil)
-    root = QgsRuleBasedRenderer.Rule(None)
-    root.appendChild(QgsRuleBasedRenderer.Rule(current, filterExp="@atlas_featureid = $id", label="current"))
-    root.appendChild(QgsRuleBasedRenderer.Rule(other, filterExp="ELSE", label="other"))
-    layer.setRenderer(QgsRuleBasedRenderer(root))
+    current_or_other(layer, current, other, "@atlas_featureid = $id")
     label_layer(
         layer,
         "if(@atlas_featureid = $id, '', \"page_name\")",
@@ -171,39 +182,22 @@ def style_coverage(layer: QgsVectorLayer, atlas_on: bool, family: str) -> None:
 
 def style_overview(layer: QgsVectorLayer, atlas_on: bool) -> None:
     """The inset: every unit in light grey, the current one in red; no labels at that size."""
-    other = QgsFillSymbol.createSimple(
-        {"color": "235,235,235,255", "outline_color": "120,120,120,255", "outline_width": "0.15"}
-    )
+    other = outline("120,120,120,255", 0.15, fill="235,235,235,255")
     if not atlas_on:
         layer.setRenderer(QgsSingleSymbolRenderer(other))
         return
-    current = QgsFillSymbol.createSimple(
-        {"color": "215,25,28,200", "outline_color": "120,0,0,255", "outline_width": "0.3"}
-    )
-    root = QgsRuleBasedRenderer.Rule(None)
-    root.appendChild(QgsRuleBasedRenderer.Rule(current, filterExp=ON_PAGE, label="current"))
-    root.appendChild(QgsRuleBasedRenderer.Rule(other, filterExp="ELSE", label="other"))
-    layer.setRenderer(QgsRuleBasedRenderer(root))
+    current_or_other(layer, outline("120,0,0,255", 0.3, fill="215,25,28,200"), other, ON_PAGE)
 
 
 def style_hot_areas(layer: QgsVectorLayer, family: str) -> None:
-    symbol = QgsFillSymbol.createSimple(
-        {"color": "255,255,255,0", "outline_color": "120,0,20,255", "outline_width": "0.7", "outline_style": "dash"}
-    )
-    layer.setRenderer(QgsSingleSymbolRenderer(symbol))
-    if layer.fields().indexOf("rank") >= 0:
-        label_layer(layer, "'热区' || to_string(\"rank\")", text_format(family, 8, color="#78001a", bold=True))
-        settings = layer.labeling().settings()
-        settings.placement = QgsPalLayerSettings.Placement.Horizontal  # a free spot inside, off the grid numbers
-        settings.displayAll = False
-        layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
+    layer.setRenderer(QgsSingleSymbolRenderer(outline("120,0,20,255", 0.7, "dash")))
+    if layer.fields().indexOf("rank") >= 0:  # at a free spot inside, off the grid numbers
+        fmt = text_format(family, 8, color="#78001a", bold=True)
+        label_layer(layer, "'热区' || to_string(\"rank\")", fmt, QgsPalLayerSettings.Placement.Horizontal, False)
 
 
 def style_dedicated(layer: QgsVectorLayer, family: str) -> None:
-    symbol = QgsFillSymbol.createSimple(
-        {"color": "255,255,255,0", "outline_color": "106,61,154,255", "outline_width": "0.6", "outline_style": "dot"}
-    )
-    layer.setRenderer(QgsSingleSymbolRenderer(symbol))
+    layer.setRenderer(QgsSingleSymbolRenderer(outline("106,61,154,255", 0.6, "dot")))
     if layer.fields().indexOf("name") >= 0:
         label_layer(layer, '"name"', text_format(family, 7, color="#6a3d9a"))
 

@@ -140,7 +140,7 @@ def add_result_layer(
     project.addMapLayer(layer, False)
     group.insertLayer(0, layer)
     if month or events:
-        temporal.fit_project_time(project, list(project.mapLayers().values()))
+        temporal.fit_project_time(project, [layer])
     if not project.write(str(project_path)):
         raise RuntimeError(f"could not write {project_path}: {project.error()}")
 

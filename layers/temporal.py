@@ -159,8 +159,11 @@ def _time_span(layer: QgsVectorLayer) -> QgsDateTimeRange | None:
 
 
 def fit_project_time(project: QgsProject, layers: list[QgsMapLayer]) -> None:
-    """The project's time range over the layers' months, stepped by one month, for the controller."""
-    spans = []
+    """Widen the project's time range (from the first of a month, one-month steps, for the controller)
+    to cover ``layers``: only the layers just added are read, the range kept so far stands for the rest."""
+    settings = project.timeSettings()
+    known = settings.temporalRange()
+    spans = [known] if known.begin().isValid() and known.end().isValid() else []
     for layer in layers:
         properties = layer.temporalProperties()
         if not properties.isActive():
@@ -176,7 +179,6 @@ def fit_project_time(project: QgsProject, layers: list[QgsMapLayer]) -> None:
     begin = min(s.begin() for s in spans)
     end = max(s.end() for s in spans)
     first = QDateTime(QDate(begin.date().year(), begin.date().month(), 1), QTime(0, 0))
-    settings = project.timeSettings()
     settings.setTemporalRange(QgsDateTimeRange(first, end))
     settings.setTimeStep(1)
     settings.setTimeStepUnit(QgsUnitTypes.TemporalUnit.TemporalMonths)

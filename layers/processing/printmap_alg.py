@@ -266,14 +266,14 @@ class PrintMapAlgorithm(GridGovAlgorithm):
             ).format(grid_source.sourceName(), len(grids), crs.authid(), crs.description()),
             "table_title": tr("本页重点网格（按件数，{0}） Worst grids on this page").format(period or count_field),
         }
-        print_layout.bind(layout, layers, texts, rows)
+        print_layout.bind(layout, layers, texts, rows, family)
         if not atlas_on:
             number = layout.itemById("page_number")
             if number is not None:
                 number.setText("")
         feedback.pushInfo(tr("{0} page(s), in this order: {1}").format(len(pages), ", ".join(pages.page_name[:12])))
         if out.suffix.lower() == ".pdf":
-            files = [print_layout.export_pdf(layout, out, feedback)]
+            files = [print_layout.export_pdf(layout, out, family, feedback)]
         else:
             files = print_layout.export_pngs(layout, out, feedback=feedback)
         feedback.pushInfo(tr("Written: {0}").format(", ".join(str(f) for f in files[:5])))
