@@ -105,7 +105,7 @@ class GridGovPlugin:
         if self.dock is None:
             from gridgov.ui.dock import GridGovDock
 
-            self.dock = GridGovDock(self.iface.mainWindow(), self._open_algorithm, self.whose_action)
+            self.dock = GridGovDock(self.iface.mainWindow(), self.iface, self._open_algorithm, self.whose_action)
             self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         return self.dock
 
@@ -166,6 +166,7 @@ class GridGovPlugin:
             self.toolbar.deleteLater()
             self.toolbar = None
         if self.dock is not None:
+            self.dock.shut_down()
             self.iface.removeDockWidget(self.dock)
             self.dock.setParent(None)
             self.dock.deleteLater()

@@ -1,67 +1,48 @@
-"""Dock tabs that are a short note and one button per Processing algorithm (工单, 分析, 巡查, 出图).
+"""One dock tab: what the step is for, then each of its algorithms as a form with a run button.
 
-Each button opens the algorithm's own dialog, so the dock and the toolbox run the same code.
+The algorithms sit in a tool box (one open at a time) so a narrow dock still shows a whole form.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from qgis.PyQt.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from qgis.PyQt.QtWidgets import QLabel, QToolBox, QVBoxLayout, QWidget
 
 from gridgov.layers.processing.base import tr
-from gridgov.ui.algorithm_buttons import add_algorithm_buttons
-
-#: tab object name → (note, ((button object name, text, algorithm id), ...))
-STEP_BUTTONS = {
-    "tab_orders": (
-        "Place 12345 orders, internet clues and inspection reports in the grid responsible for them "
-        "(any coordinate system, or only an address), write the dispatch table, and find repeats.",
-        (
-            ("btn_geolocate", "工单落格 Geolocate orders to grids…", "gridgov:geolocate"),
-            ("btn_convertcoords", "坐标转换 Convert coordinates…", "gridgov:convertcoords"),
-            ("btn_findrepeats", "重复工单 Find repeat orders…", "gridgov:findrepeats"),
-        ),
-    ),
-    "tab_analysis": (
-        "Where and when class cases concentrate: heatmaps (e.g. noise at night), counts and change per grid, "
-        "and statistically significant hot spots.",
-        (
-            ("btn_classify", "类案分类 Classify orders…", "gridgov:classify"),
-            ("btn_heatmap", "热力图 Heatmap of class cases…", "gridgov:heatmap"),
-            ("btn_gridstats", "网格统计 Grid statistics…", "gridgov:gridstats"),
-            ("btn_hotspots", "热点分析 Hot spots (Gi*)…", "gridgov:hotspots"),
-            ("btn_emerginghotspots", "热点趋势 Emerging hot spots…", "gridgov:emerginghotspots"),
-            ("btn_timeprofile", "时段分布 When: hour × weekday…", "gridgov:timeprofile"),
-        ),
-    ),
-    "tab_patrol": (
-        "Turn hot spots into action: merge hot grids into ranked hot areas (the governance list), then plan "
-        "each street office's patrol teams through its hot places in their hours.",
-        (
-            ("btn_hotareas", "热区清单 Hot areas and governance list…", "gridgov:hotareas"),
-            ("btn_patrolplan", "巡查计划 Patrol plan…", "gridgov:patrolplan"),
-        ),
-    ),
-    "tab_print": (
-        "Print hotspot maps for the weekly review and the monthly topic meeting: one page per street office, "
-        "community or hot area, most urgent first, every page on one colour scale, with a table of its worst "
-        "grids (A4 / A3 templates you can edit in the layout designer).",
-        (("btn_printmap", "热点图出图 Print hotspot maps…", "gridgov:printmap"),),
-    ),
-}
+from gridgov.ui.algorithm_page import AlgorithmPage
+from gridgov.ui.steps import STEPS_BY_NAME
 
 
 class StepPanel(QWidget):
-    """A note and the algorithm buttons of one step; ``buttons`` maps algorithm id → button."""
+    """A step's note and its algorithm pages; ``pages`` maps algorithm id → :class:`AlgorithmPage`."""
 
-    def __init__(self, step: str, open_algorithm: Callable[[str], None], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, step: str, iface=None, open_algorithm: Callable[[str], None] | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        note_text, buttons = STEP_BUTTONS[step]
+        self.step = STEPS_BY_NAME[step]
         self.setObjectName(f"gridgov_{step}_panel")
-        layout = QVBoxLayout(self)
-        note = QLabel(tr(note_text), self)
+        self.main_layout = QVBoxLayout(self)
+        note = QLabel(tr(self.step.note), self)
         note.setWordWrap(True)
-        layout.addWidget(note)
-        self.buttons: dict[str, QPushButton] = add_algorithm_buttons(layout, self, buttons, open_algorithm)
-        layout.addStretch(1)
+        self.main_layout.addWidget(note)
+        self.toolbox = QToolBox(self)
+        self.toolbox.setObjectName("algorithms")
+        self.pages: dict[str, AlgorithmPage] = {}
+        for algorithm_id in self.step.algorithms:
+            page = AlgorithmPage(algorithm_id, tr(self.step.results_group), iface, open_algorithm, self.toolbox)
+            self.toolbox.addItem(page, page.form.algorithm.icon(), page.display_name)
+            self.pages[algorithm_id] = page
+        self.main_layout.addWidget(self.toolbox, 1)
+
+    def show_algorithm(self, algorithm_id: str) -> AlgorithmPage:
+        """Open ``algorithm_id``'s page in the tool box and return it."""
+        page = self.pages[algorithm_id]
+        self.toolbox.setCurrentWidget(page)
+        return page
+
+    def restore(self) -> None:
+        """Put back each form's settings from the project (after a project is opened)."""
+        for page in self.pages.values():
+            page.form.restore()

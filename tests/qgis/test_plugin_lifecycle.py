@@ -46,7 +46,7 @@ def test_load_unload_load(qgis_iface):
         plugin._toggle_dock(True)
         assert plugin.dock is not None and plugin.dock.tabs.count() == 5
         titles = [plugin.dock.tabs.tabText(i) for i in range(5)]
-        assert titles[0].startswith("网格") and titles[-1].startswith("出图")
+        assert titles == ["Grids", "Orders", "Analysis", "Patrol", "Print"]
         plugin.unload()
         assert registry.providerById("gridgov") is None
         assert "网格治理 Grid Governance" not in _menus(qgis_iface)
@@ -84,11 +84,12 @@ def test_too_old_shapely_is_reported(monkeypatch):
     assert missing and "older than 2.0" in missing[0].reason
 
 
-def test_grids_tab_drives_the_grid_algorithms_and_the_whose_tool(qgis_iface, monkeypatch, demo_city_gpkg):
+def test_each_tab_holds_a_form_per_algorithm_and_the_whose_tool(qgis_iface, monkeypatch, demo_city_gpkg):
     from qgis.core import QgsProject
     from qgis.PyQt.QtWidgets import QPushButton
 
     from gridgov.layers.hierarchy import hierarchy_layers
+    from gridgov.ui.steps import STEPS
 
     plugin = gridgov.classFactory(qgis_iface)
     plugin.initGui()
@@ -97,38 +98,19 @@ def test_grids_tab_drives_the_grid_algorithms_and_the_whose_tool(qgis_iface, mon
     try:
         plugin.dock = None
         dock = plugin._ensure_dock()
+        provider_ids = {a.id() for a in QgsApplication.processingRegistry().providerById("gridgov").algorithms()}
+        in_tabs = [a for step in STEPS for a in step.algorithms]
+        assert sorted(in_tabs) == sorted(provider_ids - {"gridgov:democity"})  # each algorithm in one tab
+        for step in STEPS:
+            panel = dock.pages[step.name]
+            assert list(panel.pages) == list(step.algorithms)
+            for algorithm_id, page in panel.pages.items():
+                assert dock.page(algorithm_id) is page and panel.toolbox.currentWidget() is page
+                assert page.form.wrappers, algorithm_id
+                page.findChild(QPushButton, "open_dialog").click()
+                assert opened[-1] == algorithm_id
+        assert len(opened) == len(in_tabs)
         panel = dock.pages["tab_grids"]
-        for algorithm_id, button in panel.buttons.items():
-            button.click()
-            assert opened[-1] == algorithm_id
-        assert len(opened) == 5
-        orders = dock.pages["tab_orders"]
-        for algorithm_id, button in orders.buttons.items():
-            button.click()
-            assert opened[-1] == algorithm_id
-        assert set(orders.buttons) == {"gridgov:geolocate", "gridgov:convertcoords", "gridgov:findrepeats"}
-        analysis = dock.pages["tab_analysis"]
-        for algorithm_id, button in analysis.buttons.items():
-            button.click()
-            assert opened[-1] == algorithm_id
-        assert set(analysis.buttons) == {
-            "gridgov:classify",
-            "gridgov:heatmap",
-            "gridgov:gridstats",
-            "gridgov:hotspots",
-            "gridgov:emerginghotspots",
-            "gridgov:timeprofile",
-        }
-        patrol = dock.pages["tab_patrol"]
-        for algorithm_id, button in patrol.buttons.items():
-            button.click()
-            assert opened[-1] == algorithm_id
-        assert set(patrol.buttons) == {"gridgov:hotareas", "gridgov:patrolplan"}
-        printing = dock.pages["tab_print"]
-        for algorithm_id, button in printing.buttons.items():
-            button.click()
-            assert opened[-1] == algorithm_id
-        assert set(printing.buttons) == {"gridgov:printmap"}
         panel.load(str(demo_city_gpkg))
         assert {"street", "community", "grid", "microgrid", "dedicated"} <= set(hierarchy_layers(QgsProject.instance()))
         whose = panel.findChild(QPushButton, "btn_whose")

@@ -1,0 +1,151 @@
+"""A dock form for one Processing algorithm, built from its parameter definitions.
+
+The widgets are QGIS's own Processing parameter widgets (layer combos that filter by geometry,
+field combos tied to their layer, enum and number boxes), the same the toolbox dialog shows, so a
+form can never drift from the algorithm it runs. Advanced parameters sit in a collapsed box.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qgis.core import (
+    QgsProcessingAlgorithm,
+    QgsProcessingContext,
+    QgsProcessingDestinationParameter,
+    QgsProcessingOutputLayerDefinition,
+    QgsProcessingParameterDefinition,
+    QgsProject,
+)
+from qgis.gui import (
+    QgsCollapsibleGroupBox,
+    QgsGui,
+    QgsProcessingContextGenerator,
+    QgsProcessingGui,
+    QgsProcessingParameterWidgetContext,
+)
+from qgis.PyQt.QtWidgets import QVBoxLayout, QWidget
+
+from gridgov.layers.processing.base import tr
+from gridgov.ui import form_values
+
+_FLAGS = QgsProcessingParameterDefinition.Flag
+
+
+class _ProjectContext(QgsProcessingContextGenerator):
+    """Gives the parameter widgets a processing context on the current project (for layer look-ups)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.context = QgsProcessingContext()
+
+    def processingContext(self) -> QgsProcessingContext:  # noqa: N802
+        self.context.setProject(QgsProject.instance())
+        return self.context
+
+
+class AlgorithmForm(QWidget):
+    """The parameters of ``algorithm`` as widgets; ``values()`` gives what to run it with."""
+
+    def __init__(self, algorithm: QgsProcessingAlgorithm, iface=None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.algorithm = algorithm
+        self.setObjectName(f"form_{algorithm.name()}")
+        self._context_generator = _ProjectContext()
+        self._widget_context = QgsProcessingParameterWidgetContext()
+        self._widget_context.setProject(QgsProject.instance())
+        if iface is not None:
+            self._widget_context.setMapCanvas(iface.mapCanvas())
+            self._widget_context.setMessageBar(iface.messageBar())
+        self.wrappers: dict[str, Any] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        advanced = QgsCollapsibleGroupBox(tr("Advanced parameters"), self)
+        advanced.setObjectName("advanced")
+        advanced_layout = QVBoxLayout(advanced)
+        registry = QgsGui.processingGuiRegistry()
+        context = self._context_generator.processingContext()
+        for param in algorithm.parameterDefinitions():
+            if param.flags() & _FLAGS.FlagHidden:
+                continue
+            wrapper = registry.createParameterWidgetWrapper(param, QgsProcessingGui.WidgetType.Standard)
+            if wrapper is None:  # every gridgov parameter has a QGIS widget; a foreign type is left out
+                continue
+            wrapper.setWidgetContext(self._widget_context)
+            wrapper.registerProcessingContextGenerator(self._context_generator)
+            host, host_layout = (advanced, advanced_layout) if param.flags() & _FLAGS.FlagAdvanced else (self, layout)
+            label = wrapper.createWrappedLabel()
+            widget = wrapper.createWrappedWidget(context)
+            if label is not None:
+                label.setParent(host)
+                host_layout.addWidget(label)
+            widget.setParent(host)
+            widget.setObjectName(f"param_{param.name()}")
+            widget.setToolTip(param.toolTip() if hasattr(param, "toolTip") else param.description())
+            host_layout.addWidget(widget)
+            self.wrappers[param.name()] = wrapper
+        wrappers = list(self.wrappers.values())
+        for wrapper in wrappers:  # ties each field combo to its layer combo
+            wrapper.postInitialize(wrappers)
+        if advanced_layout.count():
+            advanced.setCollapsed(True)
+            layout.addWidget(advanced)
+        else:
+            advanced.deleteLater()
+
+    def widget(self, name: str) -> QWidget:
+        """The input widget of parameter ``name`` (for tests and for focusing a bad value)."""
+        return self.wrappers[name].wrappedWidget()
+
+    def values(self) -> dict[str, Any]:
+        """The parameters to run with; layer outputs are loaded into the current project."""
+        values = {name: wrapper.parameterValue() for name, wrapper in self.wrappers.items()}
+        for name, value in values.items():
+            definition = self.algorithm.parameterDefinition(name)
+            if isinstance(value, QgsProcessingOutputLayerDefinition):
+                value.destinationProject = QgsProject.instance()
+            elif isinstance(value, str) and value and definition.type() in _LAYER_SINKS:
+                values[name] = QgsProcessingOutputLayerDefinition(value, QgsProject.instance())
+        return values
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        """Put ``values`` in the widgets (unknown names are ignored)."""
+        context = self._context_generator.processingContext()
+        for name, value in values.items():
+            wrapper = self.wrappers.get(name)
+            if wrapper is not None:
+                wrapper.setParameterValue(value, context)
+
+    def remember(self) -> None:
+        """Keep the current values in the project, for the next run and the next time it is opened."""
+        inputs = {
+            name: value
+            for name, value in self.values().items()
+            if not isinstance(self.algorithm.parameterDefinition(name), QgsProcessingDestinationParameter)
+        }  # outputs start as temporary layers again, so a re-run never overwrites last run's files
+        form_values.save(QgsProject.instance(), self.algorithm.id(), inputs)
+
+    def restore(self) -> None:
+        """Put back the values the project remembers for this algorithm; a layer parameter the project
+        does not remember gets the loaded grid hierarchy's layer of its level (grids, streets ...)."""
+        from gridgov.layers.hierarchy import hierarchy_layers
+        from gridgov.ui.steps import hierarchy_defaults
+
+        project = QgsProject.instance()
+        remembered = form_values.load(project, self.algorithm.id(), list(self.wrappers))
+        levels = hierarchy_layers(project)
+        for name, level in hierarchy_defaults(self.algorithm.id()).items():
+            if name in self.wrappers and name not in remembered and level in levels:
+                remembered[name] = levels[level].id()
+        self.set_values(remembered)
+        # a field combo empties itself when the first layer offered lacks its default field; once the
+        # right layer is in place the default (grid_code, class_code ...) is put back
+        context = self._context_generator.processingContext()
+        for name, wrapper in self.wrappers.items():
+            default = self.algorithm.parameterDefinition(name).defaultValue()
+            if name not in remembered and default not in (None, "") and wrapper.parameterValue() in (None, ""):
+                wrapper.setParameterValue(default, context)
+
+
+#: Destination types whose output is a layer to load (a file output such as a PDF is not).
+_LAYER_SINKS = {"sink", "vectorDestination", "rasterDestination"}
