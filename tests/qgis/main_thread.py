@@ -1,0 +1,63 @@
+"""How long the QGIS main thread goes without turning its event loop while the dock runs something.
+
+A 10 ms timer on the main thread notes when it fires; the longest gap between two firings is the
+longest time the window could not redraw or react to a click. This is what "QGIS froze" means to
+a user, measured instead of guessed.
+"""
+
+from __future__ import annotations
+
+import time
+
+from qgis.core import QgsApplication
+from qgis.PyQt.QtCore import QTimer
+
+TICK_MS = 10
+
+
+class MainThreadWatch:
+    """Start it, turn the event loop, read ``longest`` (seconds) and ``where`` (what ran then)."""
+
+    def __init__(self) -> None:
+        self.timer = QTimer()
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self._tick)
+        self.last = 0.0
+        self.longest = 0.0
+        self.gaps: list[float] = []
+
+    def start(self) -> None:
+        self.last = time.perf_counter()
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self._tick()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        gap = now - self.last
+        self.gaps.append(gap)
+        self.longest = max(self.longest, gap)
+        self.last = now
+
+
+def run_and_watch(page, timeout: float = 1800.0):
+    """Press Run on a dock page and turn the event loop until it is over, watching the main thread.
+
+    Returns (ok, results, seconds, longest gap in seconds).
+    """
+    done = []
+    page.finished.connect(lambda ok, results: done.append((ok, results)))
+    watch = MainThreadWatch()
+    watch.start()
+    started = time.perf_counter()
+    assert page.run(), page.status.text()
+    deadline = time.monotonic() + timeout
+    while not done and time.monotonic() < deadline:
+        QgsApplication.processEvents()
+        time.sleep(0.002)
+    seconds = time.perf_counter() - started
+    watch.stop()
+    assert done, f"{page.algorithm_id} did not finish in {timeout} s"
+    return done[0][0], done[0][1], seconds, watch.longest
