@@ -18,8 +18,10 @@ from qgis.core import (
     QgsMapLayer,
     QgsProject,
     QgsRasterLayer,
+    QgsTask,
     QgsUnitTypes,
     QgsVectorLayer,
+    QgsVectorLayerFeatureSource,
 )
 from qgis.PyQt.QtCore import QDate, QDateTime, QMetaType, Qt, QTime, QVariant
 
@@ -139,31 +141,97 @@ def set_event_time(layer: QgsVectorLayer, field: str | None = None) -> bool:
     return True
 
 
-def _time_span(layer: QgsVectorLayer) -> QgsDateTimeRange | None:
-    """First and last report time of a layer."""
+#: Report times parsed per batch: the parse holds Python's lock, and a long hold would stall the
+#: QGIS window while :class:`TimeSpanTask` runs in the background.
+PARSE_BATCH = 20_000
+
+
+def _batch_span(values: list[str], span: list) -> None:
+    """Widen ``span`` ([earliest, latest] datetime64 or None) by the report times in ``values``."""
     from gridgov.grid_ops.repeats import parse_times
 
-    field = time_field(layer)
-    if field is None:
+    times = parse_times(values)[0]
+    times = times[~np.isnat(times)]
+    if len(times):
+        low, high = times.min(), times.max()
+        span[0] = low if span[0] is None else min(span[0], low)
+        span[1] = high if span[1] is None else max(span[1], high)
+
+
+def _read_span(features, field: str, is_date: bool, canceled=lambda: False) -> QgsDateTimeRange | None:
+    """First and last report time of ``features`` (an iterator), read in batches."""
+    span: list = [None, None]
+    batch: list[str] = []
+    for feature in features:
+        value = feature[field]
+        if value is None or (isinstance(value, QVariant) and value.isNull()):
+            continue
+        text = value.toString(Qt.DateFormat.ISODate) if is_date and hasattr(value, "toString") else str(value)
+        if text:
+            batch.append(text)
+        if len(batch) >= PARSE_BATCH:
+            if canceled():
+                return None
+            _batch_span(batch, span)
+            batch = []
+    if batch:
+        _batch_span(batch, span)
+    if span[0] is None:
         return None
-    index = layer.fields().indexOf(field)
-    if _is_date_type(layer.fields().at(index)):
-        low, high = layer.minimumValue(index), layer.maximumValue(index)
-    else:
-        times = parse_times(_text_values(layer, field))[0]
-        times = times[~np.isnat(times)]
-        if not len(times):
-            return None
-        low, high = (QDateTime.fromString(str(t)[:19], Qt.DateFormat.ISODate) for t in (times.min(), times.max()))
+    low, high = (QDateTime.fromString(str(t)[:19], Qt.DateFormat.ISODate) for t in span)
     return QgsDateTimeRange(low, high) if low.isValid() and high.isValid() else None
 
 
-def fit_project_time(project: QgsProject, layers: list[QgsMapLayer]) -> None:
+def _time_request(layer: QgsVectorLayer, field: str) -> QgsFeatureRequest:
+    request = QgsFeatureRequest().setSubsetOfAttributes([field], layer.fields())
+    return request.setFlags(QgsFeatureRequest.Flag.NoGeometry)
+
+
+def _time_span(layer: QgsVectorLayer) -> QgsDateTimeRange | None:
+    """First and last report time of a layer (read here: for scripts; the dock uses TimeSpanTask)."""
+    field = time_field(layer)
+    if field is None:
+        return None
+    is_date = _is_date_type(layer.fields().field(field))
+    return _read_span(layer.getFeatures(_time_request(layer, field)), field, is_date)
+
+
+class TimeSpanTask(QgsTask):
+    """Reads a layer's first and last report time in the background, then widens the project's range.
+
+    A million orders take seconds to read and parse: on the main thread that froze QGIS after each
+    run of the dock. The layer's feature source is taken here, on the main thread, as QGIS requires.
+    """
+
+    def __init__(self, layer: QgsVectorLayer, project: QgsProject) -> None:
+        super().__init__(f"{layer.name()}: time span", QgsTask.Flag.CanCancel)
+        self.project = project
+        self.field = time_field(layer)
+        self.is_date = bool(self.field) and _is_date_type(layer.fields().field(self.field))
+        self.source = QgsVectorLayerFeatureSource(layer) if self.field else None
+        self.request = _time_request(layer, self.field) if self.field else None
+        self.span: QgsDateTimeRange | None = None
+
+    def run(self) -> bool:
+        if self.source is None:
+            return False
+        self.span = _read_span(self.source.getFeatures(self.request), self.field, self.is_date, self.isCanceled)
+        return self.span is not None
+
+    def finished(self, result: bool) -> None:
+        if result and self.span is not None:
+            fit_project_time(self.project, [], [self.span])
+
+
+def fit_project_time(
+    project: QgsProject, layers: list[QgsMapLayer], spans: list[QgsDateTimeRange] | tuple = ()
+) -> None:
     """Widen the project's time range (from the first of a month, one-month steps, for the controller)
-    to cover ``layers``: only the layers just added are read, the range kept so far stands for the rest."""
+    to cover ``layers`` and ``spans`` (already read): only the layers just added are read, the range
+    kept so far stands for the rest."""
     settings = project.timeSettings()
     known = settings.temporalRange()
-    spans = [known] if known.begin().isValid() and known.end().isValid() else []
+    spans = [*spans, known] if known.begin().isValid() and known.end().isValid() else list(spans)
     for layer in layers:
         properties = layer.temporalProperties()
         if not properties.isActive():

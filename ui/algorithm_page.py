@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 
 from qgis.core import Qgis, QgsApplication, QgsProject, QgsVectorLayer
+from qgis.PyQt import sip
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
@@ -42,6 +43,7 @@ class AlgorithmPage(QWidget):
         self.iface = iface
         self.runner: AlgorithmRunner | None = None
         self.added_layers: list = []
+        self.time_tasks: list = []  # kept referenced while the task manager runs them
         # an instance of our own: the form's widgets point at its parameter definitions, which must
         # outlive them even when the provider is unloaded before the dock is deleted
         self.algorithm = QgsApplication.processingRegistry().createAlgorithmById(algorithm_id)
@@ -138,6 +140,7 @@ class AlgorithmPage(QWidget):
         except Exception as exc:
             LOGGER.exception("after %s", self.algorithm_id)
             ok = False
+            self.status.setText(tr("Failed: {0}").format(exc))
             self._message(str(exc), Qgis.MessageLevel.Critical, runner)
         self.finished.emit(ok, results)
 
@@ -150,8 +153,15 @@ class AlgorithmPage(QWidget):
         added, failed = load_results(runner.context, runner.feedback, project, self.group_title)
         self.added_layers = added
         timed = [layer for layer in added if layer.temporalProperties().isActive()]
-        if timed:
-            temporal.fit_project_time(project, timed)
+        rasters = [layer for layer in timed if not isinstance(layer, QgsVectorLayer)]
+        if rasters:
+            temporal.fit_project_time(project, rasters)
+        self.time_tasks = [task for task in self.time_tasks if not sip.isdeleted(task)]
+        for layer in timed:
+            if isinstance(layer, QgsVectorLayer):  # a million report times are read in the background
+                task = temporal.TimeSpanTask(layer, project)
+                self.time_tasks.append(task)
+                QgsApplication.taskManager().addTask(task)
         summary = tr("{0} finished in {1:.1f} s").format(self.display_name, runner.seconds)
         if added:
             summary += tr(": {0} layer(s) added to “{1}”").format(len(added), self.group_title)

@@ -73,7 +73,12 @@ def test_a_full_run_from_the_dock(dock, demo_city_gpkg, tmp_path, qgis_iface):
     assert placed in _group_layers("Order results")
     assert placed.featureCount() == orders.featureCount() == results["ROWS_IN"]  # rows in = rows out
     assert placed.temporalProperties().isActive()  # the temporal controller can play the orders
-    assert project.timeSettings().temporalRange().begin().isValid()
+    deadline = time.monotonic() + 60  # the orders' time span is read in the background
+    while not project.timeSettings().temporalRange().begin().isValid() and time.monotonic() < deadline:
+        QgsApplication.processEvents()
+        time.sleep(0.01)
+    span = project.timeSettings().temporalRange()
+    assert span.begin().date().day() == 1 and span.begin() < span.end()
 
     repeats = dock.page("gridgov:findrepeats")
     repeats.form.set_values({"INPUT": placed.id(), "CATEGORY_FIELD": "class_code", "TIME_FIELD": "reported_at",
