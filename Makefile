@@ -104,6 +104,13 @@ format: setup
 bench: setup  ## benchmarks: plugin against its peers, side by side (not part of make test)
 	$(PY) -m pytest tests/benchmarks -s -q
 
+transup:  ## refresh resources/i18n/gridgov_zh_CN.ts from the code (new strings marked unfinished)
+	python3 scripts/i18n.py update
+
+transcompile:  ## compile the .ts into the .qm QGIS loads (installs lrelease, qttools5-dev-tools, if missing)
+	@command -v lrelease >/dev/null || { $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q qttools5-dev-tools; }
+	python3 scripts/i18n.py compile
+
 qgis: demo  ## open QGIS desktop with the plugin enabled and the demo project loaded
 	@mkdir -p $(QGIS_PROFILE_PATH)/profiles/default/QGIS
 	@printf '[PythonPlugins]\n$(PLUGIN)=true\n' > $(QGIS_PROFILE_PATH)/profiles/default/QGIS/QGIS3.ini

@@ -19,7 +19,7 @@ from gridgov.layers.processing.base import tr
 from gridgov.layers.qgis_logging import LOG_TAG, setup_logger, teardown_logger
 
 LOGGER = logging.getLogger("gridgov")
-MENU_TITLE = "网格治理 Grid Governance"
+MENU_TITLE = "Grid Governance"
 
 
 class GridGovPlugin:
@@ -57,7 +57,7 @@ class GridGovPlugin:
         self.toolbar = self.iface.addToolBar(tr(MENU_TITLE))
         self.toolbar.setObjectName("gridgov_toolbar")
 
-        dock_action = QAction(icon, tr("网格治理面板 Grid Governance panel"), self.iface.mainWindow())
+        dock_action = QAction(icon, tr("Grid Governance panel"), self.iface.mainWindow())
         dock_action.setObjectName("gridgov_show_dock")
         dock_action.setCheckable(True)
         dock_action.toggled.connect(self._toggle_dock)
@@ -69,7 +69,7 @@ class GridGovPlugin:
         self._add_action(demo_action, toolbar=False)
 
         self.whose_action = QAction(
-            QIcon(str(resource_path("icons", "whose.svg"))), tr("这是谁的? Whose is this?"), self.iface.mainWindow()
+            QIcon(str(resource_path("icons", "whose.svg"))), tr("Whose is this?"), self.iface.mainWindow()
         )
         self.whose_action.setObjectName("gridgov_whose")
         self.whose_action.setCheckable(True)
@@ -176,3 +176,6 @@ class GridGovPlugin:
             self.provider = None
         teardown_logger(self._log_handler)
         self._log_handler = None
+        from gridgov.layers.translation import remove_translator
+
+        remove_translator()

@@ -155,7 +155,7 @@ def load_hierarchy(
     available = _layer_names(gpkg)
     roster = None
     if roster_layer in available:
-        roster = QgsVectorLayer(f"{gpkg}|layername={roster_layer}", tr("网格员名册 Grid managers"), "ogr")
+        roster = QgsVectorLayer(f"{gpkg}|layername={roster_layer}", tr("Grid managers"), "ogr")
         roster.setCustomProperty(LEVEL_PROPERTY, "roster")
         project.addMapLayer(roster, False)
     for level, name, code_field, title, style in LEVELS:
@@ -260,11 +260,11 @@ def responsible_unit(units: list[Unit]) -> Unit | None:
 
 
 LEVEL_TITLES = {
-    "street": "街道 Street",
-    "community": "社区 Community",
-    "grid": "网格 Grid",
-    "microgrid": "微网格 Micro-grid",
-    "dedicated": "专属网格 Dedicated grid",
+    "street": "Street",
+    "community": "Community",
+    "grid": "Grid",
+    "microgrid": "Micro-grid",
+    "dedicated": "Dedicated grid",
 }
 
 

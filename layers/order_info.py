@@ -24,12 +24,12 @@ from gridgov.layers.processing.base import tr
 
 #: (field, label) shown for an order, in this order, when the layer has them.
 ORDER_FIELDS = (
-    ("order_id", "工单号 Order"),
-    ("reported_at", "上报时间 Reported"),
-    ("status", "状态 Status"),
-    ("channel_zh", "渠道 Channel"),
-    ("address", "地址 Address"),
-    ("description", "诉求 Description"),
+    ("order_id", "Order"),
+    ("reported_at", "Reported"),
+    ("status", "Status"),
+    ("channel_zh", "Channel"),
+    ("address", "Address"),
+    ("description", "Description"),
 )
 RESPONSIBLE_FIELDS = ("resp_level", "resp_code", "responsible", "resp_phone", "street_office")
 MAX_ORDERS = 5
@@ -86,19 +86,19 @@ def _text(feature, name: str) -> str:
 def order_html(feature) -> str:
     """One order as a small HTML table: identity, class case, status, repeats, responsibility."""
     code = _text(feature, "class_code")
-    rows = [(tr("类案 Class case"), f"{code} {html.escape(class_names().get(code, ''))}".strip())]
+    rows = [(tr("Class case"), f"{code} {html.escape(class_names().get(code, ''))}".strip())]
     rows += [(tr(label), _text(feature, name)) for name, label in ORDER_FIELDS if _text(feature, name)]
     count = _text(feature, "repeat_count")
     if count:
-        repeat = tr("重复 Repeat") if _text(feature, "is_repeat").lower() in ("true", "1") else tr("首报 First report")
-        rows.append((tr("重复 Repeats"), f"{repeat} · {tr('案件')} {_text(feature, 'case_id')} · {count} {tr('件')}"))
+        repeat = tr("Repeat") if _text(feature, "is_repeat").lower() in ("true", "1") else tr("First report")
+        rows.append((tr("Repeats"), f"{repeat} · {tr('case')} {_text(feature, 'case_id')} · {count} {tr('orders')}"))
     who = " ".join(_text(feature, name) for name in RESPONSIBLE_FIELDS if _text(feature, name))
     if who:
-        rows.append((tr("责任 Responsible"), who))
+        rows.append((tr("Responsible"), who))
     method = _text(feature, "match_method")
     if method:
         problem = _text(feature, "problem")
-        rows.append((tr("落格 Placed"), method + (f" · {problem}" if problem else "")))
+        rows.append((tr("Placed"), method + (f" · {problem}" if problem else "")))
     body = "".join(f"<tr><td><b>{label}</b></td><td>{value}</td></tr>" for label, value in rows)
     return f"<table cellspacing='3'>{body}</table>"
 

@@ -68,7 +68,7 @@ def find_addresses(project: QgsProject, text: str, limit: int = MAX_RESULTS) -> 
         request = QgsFeatureRequest().setFilterExpression(f"{QgsExpression.quotedColumnRef(field)} LIKE {pattern}")
         request.setLimit(limit - len(found)).setFlags(QgsFeatureRequest.Flag.NoGeometry)
         for feature in layer.getFeatures(request):
-            found.append((layer.id(), feature.id(), f"{feature[field]} · {tr('地址 Address')}"))
+            found.append((layer.id(), feature.id(), f"{feature[field]} · {tr('Address')}"))
         if len(found) >= limit:
             break
     return found
@@ -88,7 +88,7 @@ class GridLocatorFilter(QgsLocatorFilter):
         return "gridgov_units"
 
     def displayName(self) -> str:  # noqa: N802
-        return tr("网格 Grid units (code or name) and addresses")
+        return tr("Grid units (code or name) and addresses")
 
     def prefix(self) -> str:
         return "wg"

@@ -22,7 +22,7 @@ class ChainPopup(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("gridgov_whose_popup")
-        self.setWindowTitle(tr("这是谁的? Whose is this?"))
+        self.setWindowTitle(tr("Whose is this?"))
         self.browser = QTextBrowser(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser)

@@ -21,6 +21,11 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("gridgov", text)
 
 
+def tr_noop(text: str) -> str:
+    """Mark ``text`` for translation where it is written (a table); ``tr()`` translates it where shown."""
+    return text
+
+
 class GridGovAlgorithm(QgsProcessingAlgorithm):
     """Base class: subclasses set ``NAME``, ``DISPLAY``, ``GROUP_ID``, ``GROUP`` and ``HELP``."""
 

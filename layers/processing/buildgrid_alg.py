@@ -26,7 +26,7 @@ from gridgov.layers.processing.base import (
 
 class BuildGridAlgorithm(GridGovAlgorithm):
     NAME = "buildgrid"
-    DISPLAY = "Build regular grid (生成规则网格)"
+    DISPLAY = "Build regular grid"
     GROUP_ID = "grids"
     GROUP = "Grids"
     HELP = (

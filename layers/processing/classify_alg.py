@@ -19,11 +19,16 @@ from qgis.core import (
 from gridgov.layers.processing.base import GridGovAlgorithm, read_source, tr, write_frame
 
 METHOD_CHOICES = ("auto", "rules", "learned", "hybrid")
+ACCURACY_LABELS = {
+    "ACCURACY_RULES": "Accuracy of the rules",
+    "ACCURACY_LEARNED": "Accuracy of the learned model",
+    "ACCURACY_HYBRID": "Accuracy of rules and model together",
+}
 
 
 class ClassifyAlgorithm(GridGovAlgorithm):
     NAME = "classify"
-    DISPLAY = "Classify orders into class cases (类案分类)"
+    DISPLAY = "Classify orders into class cases"
     GROUP_ID = "analysis"
     GROUP = "Analysis"
     HELP = (
@@ -94,7 +99,7 @@ class ClassifyAlgorithm(GridGovAlgorithm):
             )
         )
         for name in self.ACCURACY:
-            self.addOutput(QgsProcessingOutputNumber(name, tr(name.replace("_", " ").capitalize())))
+            self.addOutput(QgsProcessingOutputNumber(name, tr(ACCURACY_LABELS[name])))
 
     def _taxonomy(self, parameters, context, feedback):
         from gridgov.grid_ops.classify import Taxonomy

@@ -22,7 +22,7 @@ from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, tr, wr
 
 class ConvertCoordsAlgorithm(GridGovAlgorithm):
     NAME = "convertcoords"
-    DISPLAY = "Convert coordinates (坐标转换 WGS84/GCJ-02/BD-09/CGCS2000)"
+    DISPLAY = "Convert coordinates (WGS84/GCJ-02/BD-09/CGCS2000)"
     GROUP_ID = "orders"
     GROUP = "Work orders"
     HELP = (

@@ -18,7 +18,7 @@ class DemoCityAlgorithm(GridGovAlgorithm):
     """Build the deterministic demo district (streets, communities, grids, micro-grids, orders ...)."""
 
     NAME = "democity"
-    DISPLAY = "Build demo city (示范城区)"
+    DISPLAY = "Build demo city"
     GROUP_ID = "data"
     GROUP = "Data"
     HELP = (

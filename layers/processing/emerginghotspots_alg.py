@@ -30,7 +30,7 @@ TIME_STEPS = ("week", "month")
 
 class EmergingHotspotsAlgorithm(GridGovAlgorithm):
     NAME = "emerginghotspots"
-    DISPLAY = "Emerging hot spots (热点趋势)"
+    DISPLAY = "Emerging hot spots"
     GROUP_ID = "analysis"
     GROUP = "Analysis"
     HELP = (

@@ -27,7 +27,7 @@ from gridgov.layers.processing.base import (
 
 class FindRepeatsAlgorithm(GridGovAlgorithm):
     NAME = "findrepeats"
-    DISPLAY = "Find repeat orders (重复工单)"
+    DISPLAY = "Find repeat orders"
     GROUP_ID = "orders"
     GROUP = "Work orders"
     HELP = (

@@ -27,11 +27,11 @@ from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_s
 
 #: Unit layers: parameter, label, code field default, geometry must be polygons.
 UNIT_LAYERS = (
-    ("GRIDS", "Grids (网格)", "CODE_FIELD", "grid_code"),
-    ("MICROGRIDS", "Micro-grids (微网格)", "MICRO_CODE_FIELD", "micro_code"),
-    ("DEDICATED", "Dedicated grids (专属网格)", "DEDICATED_CODE_FIELD", "dedicated_code"),
-    ("COMMUNITIES", "Communities (社区)", "COMMUNITY_CODE_FIELD", "community_code"),
-    ("STREETS", "Streets (街道)", "STREET_CODE_FIELD", "street_code"),
+    ("GRIDS", "Grids", "CODE_FIELD", "grid_code"),
+    ("MICROGRIDS", "Micro-grids", "MICRO_CODE_FIELD", "micro_code"),
+    ("DEDICATED", "Dedicated grids", "DEDICATED_CODE_FIELD", "dedicated_code"),
+    ("COMMUNITIES", "Communities", "COMMUNITY_CODE_FIELD", "community_code"),
+    ("STREETS", "Streets", "STREET_CODE_FIELD", "street_code"),
 )
 ORDER_FIELDS = (
     ("X_FIELD", "X / longitude field", "x"),
@@ -92,7 +92,7 @@ def build_hierarchy(
 
 class GeolocateAlgorithm(GridGovAlgorithm):
     NAME = "geolocate"
-    DISPLAY = "Geolocate orders to grids (工单落格)"
+    DISPLAY = "Geolocate orders to grids"
     GROUP_ID = "orders"
     GROUP = "Work orders"
     HELP = (

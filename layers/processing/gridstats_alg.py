@@ -19,7 +19,7 @@ from gridgov.layers.processing.order_filters import add_filter_parameters, filte
 
 class GridStatsAlgorithm(GridGovAlgorithm):
     NAME = "gridstats"
-    DISPLAY = "Grid statistics (网格统计)"
+    DISPLAY = "Grid statistics"
     GROUP_ID = "analysis"
     GROUP = "Analysis"
     HELP = (

@@ -30,7 +30,7 @@ SERIES_KINDS = ("none", "month", "class")
 
 class HeatmapAlgorithm(GridGovAlgorithm):
     NAME = "heatmap"
-    DISPLAY = "Heatmap of class cases (热力图)"
+    DISPLAY = "Heatmap of class cases"
     GROUP_ID = "analysis"
     GROUP = "Analysis"
     HELP = (

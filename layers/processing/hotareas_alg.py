@@ -21,6 +21,8 @@ from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_s
 from gridgov.layers.processing.order_filters import add_filter_parameters, filter_orders
 
 #: Column headers of the governance list sheet.
+#: How the periods of ``gridstats.PERIODS`` read in the form.
+PERIOD_LABELS = {"week": "Week", "month": "Month", "quarter": "Quarter", "year": "Year"}
 SHEET_COLUMNS = {
     "rank": "排名 rank",
     "area_id": "热区 area",
@@ -47,13 +49,13 @@ SHEET_COLUMNS = {
 
 class HotAreasAlgorithm(GridGovAlgorithm):
     NAME = "hotareas"
-    DISPLAY = "Hot areas and governance list (热区治理清单)"
+    DISPLAY = "Hot areas and governance list"
     GROUP_ID = "governance"
     GROUP = "Governance"
     HELP = (
-        "Merges touching hot grids into hot areas and ranks them for action (治理清单). A grid is hot when FIELD "
-        "reaches THRESHOLD: by default gi_bin ≥ 2 of the Hot spots algorithm (95 % hot), or any density field "
-        "(cnt_total, per_km2 ...) with your own threshold. Grids sharing a corner form one area.\n\n"
+        "Merges touching hot grids into hot areas and ranks them for action (the governance list). A grid is hot "
+        "when FIELD reaches THRESHOLD: by default gi_bin ≥ 2 of the Hot spots algorithm (95 % hot), or any density "
+        "field (cnt_total, per_km2 ...) with your own threshold. Grids sharing a corner form one area.\n\n"
         "For each area, from the ORDERS (placed orders with their grid; the usual class-case, date and hour "
         "filters apply): cnt_total, the class-case mix, the monthly trend (Mann-Kendall: rising, steady, falling), "
         "peak hours and days, the streets, communities and grids responsible, the repeat rate (is_repeat of Find "
@@ -108,7 +110,7 @@ class HotAreasAlgorithm(GridGovAlgorithm):
         add_filter_parameters(self, self.ORDERS)
         self.addParameter(
             QgsProcessingParameterEnum(
-                self.PERIOD, tr("Change against the previous"), [tr(p) for p in PERIODS], defaultValue=1
+                self.PERIOD, tr("Change against the previous"), [tr(PERIOD_LABELS[p]) for p in PERIODS], defaultValue=1
             )
         )
         self.addParameter(

@@ -21,7 +21,7 @@ from gridgov.layers.processing.grid_inputs import add_weights_parameters, read_w
 
 class HotspotsAlgorithm(GridGovAlgorithm):
     NAME = "hotspots"
-    DISPLAY = "Hot spots, Getis-Ord Gi* (热点分析)"
+    DISPLAY = "Hot spots, Getis-Ord Gi*"
     GROUP_ID = "analysis"
     GROUP = "Analysis"
     HELP = (

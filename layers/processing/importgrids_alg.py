@@ -32,7 +32,7 @@ MAPPED = (
 
 class ImportGridsAlgorithm(GridGovAlgorithm):
     NAME = "importgrids"
-    DISPLAY = "Import grid layer (导入网格图层)"
+    DISPLAY = "Import grid layer"
     GROUP_ID = "grids"
     GROUP = "Grids"
     HELP = (
@@ -41,7 +41,8 @@ class ImportGridsAlgorithm(GridGovAlgorithm):
         "import_status and problem for every row (nothing is dropped). Fields left empty are guessed from "
         "their names (e.g. WGBM / 网格编码 / grid_id for the code; 网格员 / manager; 户数 / households). Codes "
         "are cleaned (full-width digits, spaces, Excel's 4.4e14). Without a parent field, a grid's parent is "
-        "read from its code. TARGET_CRS reprojects (empty: keep the layer's CRS)."
+        "read from its code. TARGET_CRS reprojects (empty: keep the layer's CRS).\n\n"
+        "Example: INPUT a Shapefile of grids with fields WGBM and WGY, LEVEL grid, TARGET_CRS EPSG:4547."
     )
     INPUT, LEVEL, TARGET_CRS, OUTPUT, PROBLEMS = "INPUT", "LEVEL", "TARGET_CRS", "OUTPUT", "PROBLEMS"
 

@@ -53,7 +53,7 @@ def parse_pairs(text: str, what: str) -> dict[str, str]:
 
 class PatrolPlanAlgorithm(GridGovAlgorithm):
     NAME = "patrolplan"
-    DISPLAY = "Patrol plan (巡查计划)"
+    DISPLAY = "Patrol plan"
     GROUP_ID = "governance"
     GROUP = "Governance"
     HELP = (
@@ -71,7 +71,9 @@ class PatrolPlanAlgorithm(GridGovAlgorithm):
         "Outputs: stops (team, seq, arrive, depart, window, status: planned or dropped), route lines (length_m, "
         "load), and the schedule per team (XLSX and CSV, with a sheet measuring the plan: the share of the "
         "period's incidents within COVER_DISTANCE of a route in its shift, per km, against patrolling every place "
-        "in code order and against random stops)."
+        "in code order and against random stops).\n\n"
+        "Example: INPUT the grids, STREET 440399001, ORDERS the placed orders, CATEGORIES noise, DAYS 90, "
+        "TEAMS patrol_teams, START street_offices, WINDOWS 19:00-23:00;23:00-02:00, ROADS the roads."
     )
     INPUT, ID_FIELD, NAME_FIELD, STREET = "INPUT", "ID_FIELD", "NAME_FIELD", "STREET"
     ORDERS, DAYS, TEAMS, START, WINDOWS, ROADS = "ORDERS", "DAYS", "TEAMS", "START", "WINDOWS", "ROADS"

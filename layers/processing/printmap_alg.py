@@ -34,7 +34,7 @@ NAME_FIELDS = ("name", "street_name", "community_name", "streets")
 
 class PrintMapAlgorithm(GridGovAlgorithm):
     NAME = "printmap"
-    DISPLAY = "Print hotspot maps (热点图出图)"
+    DISPLAY = "Print hotspot maps"
     GROUP_ID = "print"
     GROUP = "Print"
     HELP = (
@@ -54,7 +54,9 @@ class PrintMapAlgorithm(GridGovAlgorithm):
         "title and legend (overview, scalebar, north_arrow, table, table_title, date, source and page_number are "
         "used when present). TITLE may use {area}, {class_case} and {period}.\n\n"
         "OUTPUT: a .pdf holds every page; a .png gives one PNG per page, named from the page number and the "
-        "unit's code and name."
+        "unit's code and name.\n\n"
+        "Example: GRIDS the Hot spots layer of noise, COVERAGE the streets, HOT_AREAS the hot areas, CLASS_CASE "
+        "噪声, LAYOUT A4 landscape, OUTPUT hotspot_atlas.pdf."
     )
     GRIDS, CODE_FIELD, FIELD, COUNT_FIELD = "GRIDS", "CODE_FIELD", "FIELD", "COUNT_FIELD"
     COVERAGE, COVERAGE_CODE_FIELD, COVERAGE_NAME_FIELD = "COVERAGE", "COVERAGE_CODE_FIELD", "COVERAGE_NAME_FIELD"

@@ -59,10 +59,10 @@ class GridGovProvider(QgsProcessingProvider):
         return "gridgov"
 
     def name(self) -> str:
-        return tr("网格治理 Grid Governance")
+        return tr("Grid Governance")
 
     def longName(self) -> str:  # noqa: N802
-        return tr("网格治理 Grid Governance: grids, work orders, hotspots and patrols")
+        return tr("Grid Governance: grids, work orders, hotspots and patrols")
 
     def icon(self) -> QIcon:
         return QIcon(str(resource_path("icons", "gridgov.svg")))

@@ -16,13 +16,14 @@ from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_s
 
 class RenumberGridsAlgorithm(GridGovAlgorithm):
     NAME = "renumbergrids"
-    DISPLAY = "Renumber grids (网格重新编码)"
+    DISPLAY = "Renumber grids"
     GROUP_ID = "grids"
     GROUP = "Grids"
     HELP = (
         "Gives each grid a new code: its community's 12-digit code (COMMUNITY_FIELD) plus a sequence numbered "
         "west to east, north to south inside the community, as CJ/T 213 (14 digits, 2-digit sequence) or "
-        "DB11/T 2157 (15 digits, 3-digit sequence) require. The old code is kept in old_code."
+        "DB11/T 2157 (15 digits, 3-digit sequence) require. The old code is kept in old_code.\n\n"
+        "Example: INPUT the grids, COMMUNITY_FIELD community_code, FORMAT 15 digits."
     )
     INPUT, CODE_FIELD, COMMUNITY_FIELD, FORMAT, OUTPUT = "INPUT", "CODE_FIELD", "COMMUNITY_FIELD", "FORMAT", "OUTPUT"
 

@@ -24,7 +24,7 @@ from gridgov.layers.processing.base import (
 
 class SplitMicrogridsAlgorithm(GridGovAlgorithm):
     NAME = "splitmicrogrids"
-    DISPLAY = "Split into micro-grids (划分微网格)"
+    DISPLAY = "Split into micro-grids"
     GROUP_ID = "grids"
     GROUP = "Grids"
     HELP = (
@@ -35,7 +35,9 @@ class SplitMicrogridsAlgorithm(GridGovAlgorithm):
         "WEIGHT_FIELD households each (1 per point without it); without points, TARGET is an area in m². "
         "ROADS: road centrelines (optional). MIN_PARTS / MAX_PARTS bound the micro-grids per grid.\n\n"
         "Outputs: the micro-grids (micro_code, grid_code, households, area_m2, compactness, weight_basis) and "
-        "EVENNESS_MAX, the largest max/min households ratio inside one grid."
+        "EVENNESS_MAX, the largest max/min households ratio inside one grid.\n\n"
+        "Example: INPUT the grids, CODE_FIELD grid_code, HOUSEHOLDS the buildings, WEIGHT_FIELD households, "
+        "TARGET 100, ROADS the roads."
     )
     INPUT, CODE_FIELD, HOUSEHOLDS, WEIGHT_FIELD = "INPUT", "CODE_FIELD", "HOUSEHOLDS", "WEIGHT_FIELD"
     TARGET, ROADS, MIN_PARTS, MAX_PARTS, OUTPUT = "TARGET", "ROADS", "MIN_PARTS", "MAX_PARTS", "OUTPUT"

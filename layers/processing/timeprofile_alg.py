@@ -23,7 +23,7 @@ from gridgov.layers.processing.order_filters import add_filter_parameters, filte
 
 class TimeProfileAlgorithm(GridGovAlgorithm):
     NAME = "timeprofile"
-    DISPLAY = "When: hour × weekday profile (时段分布)"
+    DISPLAY = "When: hour × weekday profile"
     GROUP_ID = "analysis"
     GROUP = "Analysis"
     HELP = (

@@ -32,7 +32,7 @@ LEVEL_CHOICES = ("auto", "street", "community", "grid", "microgrid", "dedicated"
 
 class ValidateGridsAlgorithm(GridGovAlgorithm):
     NAME = "validategrids"
-    DISPLAY = "Validate grids (网格质检)"
+    DISPLAY = "Validate grids"
     GROUP_ID = "grids"
     GROUP = "Grids"
     HELP = (
@@ -45,7 +45,8 @@ class ValidateGridsAlgorithm(GridGovAlgorithm):
         "codes); orphan (parent code not in PARENT). Dedicated grids may overlap unless their PRIORITY_FIELD is "
         "equal. COVERAGE_PCT: share of the parent layer (or of the grids' own outline) that grids cover.\n\n"
         "The parent code is PARENT_FIELD of a grid, or read from its own code (first 12 digits of a grid code, "
-        "all but the last 3 of a micro-grid code)."
+        "all but the last 3 of a micro-grid code).\n\n"
+        "Example: INPUT the micro-grids, LEVEL micro-grid, PARENT the grids, PARENT_CODE_FIELD grid_code."
     )
     INPUT, CODE_FIELD, LEVEL, PARENT, PARENT_CODE_FIELD = "INPUT", "CODE_FIELD", "LEVEL", "PARENT", "PARENT_CODE_FIELD"
     PARENT_FIELD, PRIORITY_FIELD, TOLERANCE, MIN_AREA = "PARENT_FIELD", "PRIORITY_FIELD", "TOLERANCE", "MIN_AREA"

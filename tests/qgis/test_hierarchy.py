@@ -149,6 +149,6 @@ def test_whose_tool_shows_an_order_under_the_click(project, qgis_canvas, tmp_pat
     tool = WhoseIsThisTool(qgis_canvas, proj)
     html = tool.show_chain(spot)
     assert "A1" in html and "暴露垃圾" in html and "办理中" in html and "刘杰" in html
-    assert "重复 Repeat · 案件 7 · 3 件" in html and "A2" not in html  # only the order under the click
+    assert "Repeat · case 7 · 3 orders" in html and "A2" not in html  # only the order under the click
     assert "Responsible" in html  # and the responsibility chain of the spot below it
     tool.popup.close()

@@ -41,7 +41,7 @@ def test_load_unload_load(qgis_iface):
         plugin = gridgov.classFactory(qgis_iface)
         plugin.initGui()
         assert registry.providerById("gridgov") is not None
-        assert "网格治理 Grid Governance" in _menus(qgis_iface)
+        assert "Grid Governance" in _menus(qgis_iface)
         assert len(_toolbars(qgis_iface)) == 1
         plugin._toggle_dock(True)
         assert plugin.dock is not None and plugin.dock.tabs.count() == 5
@@ -49,7 +49,7 @@ def test_load_unload_load(qgis_iface):
         assert titles == ["Grids", "Orders", "Analysis", "Patrol", "Print"]
         plugin.unload()
         assert registry.providerById("gridgov") is None
-        assert "网格治理 Grid Governance" not in _menus(qgis_iface)
+        assert "Grid Governance" not in _menus(qgis_iface)
         assert plugin.dock is None and plugin.actions == []
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         assert _toolbars(qgis_iface) == []
