@@ -10,12 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from qgis.core import (
+    QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingDestinationParameter,
     QgsProcessingOutputLayerDefinition,
     QgsProcessingParameterDefinition,
     QgsProject,
+    QgsVectorLayer,
 )
 from qgis.gui import (
     QgsCollapsibleGroupBox,
@@ -58,6 +60,8 @@ class AlgorithmForm(QWidget):
             self._widget_context.setMapCanvas(iface.mapCanvas())
             self._widget_context.setMessageBar(iface.messageBar())
         self.wrappers: dict[str, Any] = {}
+        self.chosen: set[str] = set()  # parameters the user set, or the project remembered: never re-picked
+        self._programmatic = 0
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         advanced = QgsCollapsibleGroupBox(tr("Advanced parameters"), self)
@@ -83,7 +87,9 @@ class AlgorithmForm(QWidget):
             widget.setObjectName(f"param_{param.name()}")
             widget.setToolTip(param.toolTip() if hasattr(param, "toolTip") else param.description())
             host_layout.addWidget(widget)
-            self.wrappers[param.name()] = wrapper
+            name = param.name()
+            self.wrappers[name] = wrapper
+            wrapper.widgetValueHasChanged.connect(lambda _wrapper, name=name: self._touched(name))
         wrappers = list(self.wrappers.values())
         for wrapper in wrappers:  # ties each field combo to its layer combo
             wrapper.postInitialize(wrappers)
@@ -109,12 +115,25 @@ class AlgorithmForm(QWidget):
         return values
 
     def set_values(self, values: dict[str, Any]) -> None:
-        """Put ``values`` in the widgets (unknown names are ignored)."""
+        """Put ``values`` in the widgets, as the user would (unknown names are ignored)."""
         context = self._context_generator.processingContext()
         for name, value in values.items():
             wrapper = self.wrappers.get(name)
             if wrapper is not None:
                 wrapper.setParameterValue(value, context)
+                self.chosen.add(name)
+
+    def _touched(self, name: str) -> None:
+        if not self._programmatic:
+            self.chosen.add(name)
+
+    def _set_default(self, name: str, value: Any, context) -> None:
+        """Set a value the form chose (not the user): a later, better default may replace it."""
+        self._programmatic += 1
+        try:
+            self.wrappers[name].setParameterValue(value, context)
+        finally:
+            self._programmatic -= 1
 
     def remember(self) -> None:
         """Keep the current values in the project, for the next run and the next time it is opened."""
@@ -126,25 +145,85 @@ class AlgorithmForm(QWidget):
         form_values.save(QgsProject.instance(), self.algorithm.id(), inputs)
 
     def restore(self) -> None:
-        """Put back the values the project remembers for this algorithm; a layer parameter the project
-        does not remember gets the loaded grid hierarchy's layer of its level (grids, streets ...)."""
+        """Put back the values the project remembers for this algorithm. A layer parameter the project
+        does not remember gets the loaded grid hierarchy's layer of its level (grids, streets ...),
+        else the layer that has the fields its field parameters expect (see :meth:`pick_layers`)."""
         from gridgov.layers.hierarchy import hierarchy_layers
         from gridgov.ui.steps import hierarchy_defaults
 
         project = QgsProject.instance()
         remembered = form_values.load(project, self.algorithm.id(), list(self.wrappers))
+        self.chosen = set()
+        self.set_values(remembered)
+        context = self._context_generator.processingContext()
         levels = hierarchy_layers(project)
         for name, level in hierarchy_defaults(self.algorithm.id()).items():
-            if name in self.wrappers and name not in remembered and level in levels:
-                remembered[name] = levels[level].id()
-        self.set_values(remembered)
+            if name in self.wrappers and name not in self.chosen and level in levels:
+                self._set_default(name, levels[level].id(), context)
+        self.pick_layers(keep=set(hierarchy_defaults(self.algorithm.id())))
+
+    def pick_layers(self, keep: set[str] = frozenset()) -> None:
+        """Point each layer combo (not chosen by the user, nor in ``keep``) whose layer lacks the fields the form
+        expects of it (its field parameters' defaults: gi_bin, class_code, x ...) at the project layer
+        that has most of them, the topmost of equals (new results are on top). Run after each dock
+        run, so the hot-spot grids a run just made are what the next form offers."""
+        context = self._context_generator.processingContext()
+        candidates = [node.layer() for node in QgsProject.instance().layerTreeRoot().findLayers()]
+        keep = set(keep) | self.chosen
+        for name, fields in self._expected_fields().items():
+            if name in keep:
+                continue
+            definition = self.algorithm.parameterDefinition(name)
+            current = QgsProject.instance().mapLayer(str(self.wrappers[name].parameterValue() or ""))
+            best, best_score = None, _score(current, fields)
+            for layer in candidates:
+                score = _score(layer, fields) if _accepts(definition, layer) else 0
+                if score > best_score:
+                    best, best_score = layer, score
+            if best is not None:
+                self._set_default(name, best.id(), context)
+        self._fill_default_fields(keep)
+
+    def _expected_fields(self) -> dict[str, list[str]]:
+        """Layer parameter → the default field names of the field parameters that read it."""
+        expected: dict[str, list[str]] = {}
+        for definition in self.algorithm.parameterDefinitions():
+            parent = getattr(definition, "parentLayerParameterName", lambda: "")()
+            default = definition.defaultValue()
+            if definition.type() == "field" and parent in self.wrappers and isinstance(default, str) and default:
+                expected.setdefault(parent, []).append(default)
+        return expected
+
+    def _fill_default_fields(self, keep: set[str]) -> None:
         # a field combo empties itself when the first layer offered lacks its default field; once the
         # right layer is in place the default (grid_code, class_code ...) is put back
         context = self._context_generator.processingContext()
         for name, wrapper in self.wrappers.items():
             default = self.algorithm.parameterDefinition(name).defaultValue()
-            if name not in remembered and default not in (None, "") and wrapper.parameterValue() in (None, ""):
-                wrapper.setParameterValue(default, context)
+            if name not in keep and default not in (None, "") and wrapper.parameterValue() in (None, ""):
+                self._set_default(name, default, context)
+
+
+def _score(layer, fields: list[str]) -> int:
+    """How many of ``fields`` ``layer`` has (0 for no layer, or one that is not a vector layer)."""
+    if not isinstance(layer, QgsVectorLayer):
+        return 0
+    names = set(layer.fields().names())
+    return sum(field in names for field in fields)
+
+
+def _accepts(definition, layer) -> bool:
+    """Whether a layer parameter's combo offers ``layer`` (its geometry type is among the allowed)."""
+    if not isinstance(layer, QgsVectorLayer):
+        return False
+    kinds = list(definition.dataTypes()) if hasattr(definition, "dataTypes") else []
+    source = QgsProcessing.SourceType
+    if not kinds or source.TypeVector in kinds:
+        return True
+    if source.TypeVectorAnyGeometry in kinds and layer.isSpatial():
+        return True
+    geometry = int(layer.geometryType())  # point 0, line 1, polygon 2, as the source types number them
+    return any(int(kind) == geometry for kind in kinds if int(kind) in (0, 1, 2))
 
 
 #: Destination types whose output is a layer to load (a file output such as a PDF is not).

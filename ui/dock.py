@@ -42,6 +42,8 @@ class GridGovDock(QgsDockWidget):
             page.setObjectName(step.name)
             self.tabs.addTab(page, tr(step.title))
             self.pages[step.name] = page
+            for algorithm_page in page.pages.values():
+                algorithm_page.finished.connect(self._offer_new_layers)
         self.setWidget(self.tabs)
         QgsProject.instance().readProject.connect(self.restore)
 
@@ -52,6 +54,15 @@ class GridGovDock(QgsDockWidget):
                 self.tabs.setCurrentIndex(index)
                 return self.pages[step.name].show_algorithm(algorithm_id)
         raise KeyError(algorithm_id)
+
+    def _offer_new_layers(self, ok: bool, _results: dict) -> None:
+        """After a run, forms whose layer lacks the fields they expect offer the layers it made."""
+        if not ok:
+            return
+        for panel in self.pages.values():
+            for page in panel.pages.values():
+                if not (page.runner and page.runner.running):
+                    page.form.pick_layers()
 
     def restore(self, *_args) -> None:
         for panel in self.pages.values():

@@ -105,7 +105,8 @@ def test_a_full_run_from_the_dock(dock, demo_city_gpkg, tmp_path, qgis_iface):
     assert hotspots.renderer().type() in {"categorizedSymbol", "RuleRenderer"}  # styled, not a plain fill
 
     areas = dock.page("gridgov:hotareas")
-    areas.form.set_values({"INPUT": hotspots.id(), "FIELD": "gi_bin", "THRESHOLD": 1, "ORDERS": cases.id(),
+    assert areas.form.values()["INPUT"] == hotspots.id()  # the layer with gi_bin, offered after the run
+    areas.form.set_values({"FIELD": "gi_bin", "THRESHOLD": 1, "ORDERS": cases.id(),
                            "CATEGORY_FIELD": "class_code", "TIME_FIELD": "reported_at"})  # fmt: skip
     ok, results = _wait(areas)
     assert ok, areas.status.text()
@@ -126,7 +127,9 @@ def test_a_full_run_from_the_dock(dock, demo_city_gpkg, tmp_path, qgis_iface):
 
     pdf = tmp_path / "atlas.pdf"
     printing = dock.page("gridgov:printmap")
-    printing.form.set_values({"GRIDS": hotspots.id(), "COVERAGE": levels["street"].id(), "OUTPUT": str(pdf)})
+    assert printing.form.values()["GRIDS"] == hotspots.id() and printing.form.values()["FIELD"] == "gi_bin"
+    assert printing.form.values()["COVERAGE"] == levels["street"].id()
+    printing.form.set_values({"OUTPUT": str(pdf)})
     ok, results = _wait(printing)
     assert ok, printing.status.text()
     assert pdf.exists() and pdf.stat().st_size > 10_000 and results["PAGES"] == levels["street"].featureCount()
@@ -154,6 +157,17 @@ def test_forms_remember_their_settings_in_the_project(dock, tmp_path):
     assert values["INPUT"] == project.mapLayersByName("orders")[0].id()
     reopened = dock.page("gridgov:findrepeats").form.values()  # the dock follows the opened project
     assert reopened["DAYS"] == 11
+
+
+def test_a_layer_the_user_chose_is_never_replaced(dock):
+    project = QgsProject.instance()
+    streets = project.mapLayersByName("街道 Streets")[0]
+    printing = dock.page("gridgov:printmap")
+    printing.form.set_values({"GRIDS": streets.id()})
+    check = dock.page("gridgov:validategrids")
+    ok, _ = _wait(check)  # a run adds a layer, and the forms look for better layers
+    assert ok
+    assert printing.form.values()["GRIDS"] == streets.id()
 
 
 def test_a_refused_form_says_why_and_starts_nothing(dock, qgis_iface):
