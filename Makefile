@@ -27,7 +27,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: help setup system venv system-libs pkglink demo test unit lint format bench qgis install package clean transup transcompile
+.PHONY: help setup system venv system-libs pkglink demo test unit lint format bench qgis install package clean transup transcompile screenshots
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -103,6 +103,18 @@ format: setup
 
 bench: setup  ## benchmarks: plugin against its peers, side by side (not part of make test)
 	$(PY) -m pytest tests/benchmarks -s -q
+
+SHOTS ?= $(OUT)/screenshots
+screenshots: setup  ## the dock in a real QGIS set to Chinese, one PNG per tab (Xvfb; runs make demo first if needed)
+	@[ -f $(OUT)/demo_city.qgz ] || $(MAKE) --no-print-directory demo
+	@rm -rf $(BUILD)/qgis-zh && mkdir -p $(BUILD)/qgis-zh/profiles/default/QGIS $(SHOTS)
+	@printf '[PythonPlugins]\n$(PLUGIN)=true\n\n[locale]\noverrideFlag=true\nuserLocale=zh-Hans\nglobalLocale=zh-Hans\n\n[qgis]\ncheckVersion=false\n' \
+	  > $(BUILD)/qgis-zh/profiles/default/QGIS/QGIS3.ini
+	GRIDGOV_SHOTS=$(CURDIR)/$(SHOTS) PYTHONPATH=$$($(PY) -c 'import site; print(site.getsitepackages()[0])') \
+	QGIS_PLUGINPATH=$(CURDIR)/$(PKG_DIR) QT_QPA_PLATFORM= timeout 300 xvfb-run -a -s "-screen 0 1600x1000x24" \
+	  qgis --noversioncheck --profiles-path $(CURDIR)/$(BUILD)/qgis-zh --project $(CURDIR)/$(OUT)/demo_city.qgz \
+	  --code $(CURDIR)/scripts/screenshots.py
+	@ls $(SHOTS)/*.png
 
 transup:  ## refresh resources/i18n/gridgov_zh_CN.ts from the code (new strings marked unfinished)
 	python3 scripts/i18n.py update

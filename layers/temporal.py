@@ -211,11 +211,16 @@ class TimeSpanTask(QgsTask):
         self.source = QgsVectorLayerFeatureSource(layer) if self.field else None
         self.request = _time_request(layer, self.field) if self.field else None
         self.span: QgsDateTimeRange | None = None
+        self.error = ""
 
     def run(self) -> bool:
         if self.source is None:
             return False
-        self.span = _read_span(self.source.getFeatures(self.request), self.field, self.is_date, self.isCanceled)
+        try:  # an exception must not escape into Qt's thread pool
+            self.span = _read_span(self.source.getFeatures(self.request), self.field, self.is_date, self.isCanceled)
+        except Exception as exc:
+            self.error = str(exc)
+            return False
         return self.span is not None
 
     def finished(self, result: bool) -> None:

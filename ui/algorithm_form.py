@@ -175,7 +175,7 @@ class AlgorithmForm(QWidget):
                 continue
             definition = self.algorithm.parameterDefinition(name)
             current = QgsProject.instance().mapLayer(str(self.wrappers[name].parameterValue() or ""))
-            best, best_score = None, _score(current, fields)
+            best, best_score = None, max(_score(current, fields), self._minimum_score(name, fields) - 1)
             for layer in candidates:
                 score = _score(layer, fields) if _accepts(definition, layer) else 0
                 if score > best_score:
@@ -185,14 +185,27 @@ class AlgorithmForm(QWidget):
         self._fill_default_fields(keep)
 
     def _expected_fields(self) -> dict[str, list[str]]:
-        """Layer parameter → the default field names of the field parameters that read it."""
+        """Layer parameter → the default field names of the field parameters that read it, or the
+        fields ``steps.EXPECTED_FIELDS`` names for it."""
+        from gridgov.ui.steps import EXPECTED_FIELDS
+
         expected: dict[str, list[str]] = {}
         for definition in self.algorithm.parameterDefinitions():
             parent = getattr(definition, "parentLayerParameterName", lambda: "")()
             default = definition.defaultValue()
             if definition.type() == "field" and parent in self.wrappers and isinstance(default, str) and default:
                 expected.setdefault(parent, []).append(default)
+        for name, fields in EXPECTED_FIELDS.get(self.algorithm.id(), {}).items():
+            if name in self.wrappers:
+                expected[name] = list(fields)
         return expected
+
+    def _minimum_score(self, name: str, fields: list[str]) -> int:
+        """A layer named in ``steps.EXPECTED_FIELDS`` must have all its fields (an optional layer such
+        as the trends to print must not be filled with any layer that shares a grid_code)."""
+        from gridgov.ui.steps import EXPECTED_FIELDS
+
+        return len(fields) if name in EXPECTED_FIELDS.get(self.algorithm.id(), {}) else 1
 
     def _fill_default_fields(self, keep: set[str]) -> None:
         # a field combo empties itself when the first layer offered lacks its default field; once the

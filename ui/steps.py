@@ -101,3 +101,11 @@ def hierarchy_defaults(algorithm_id: str) -> dict[str, str]:
     """Which parameters of ``algorithm_id`` default to which hierarchy level."""
     merged = {**HIERARCHY_DEFAULTS, **ALGORITHM_DEFAULTS.get(algorithm_id, {})}
     return {name: level for name, level in merged.items() if level}
+
+
+#: Per algorithm: fields a layer parameter's layer is expected to have, for parameters that have no
+#: field parameter saying so (the patrol teams table, the start points, the hot areas to print).
+EXPECTED_FIELDS = {
+    "gridgov:patrolplan": {"TEAMS": ["team_id", "street_code", "team_name"], "START": ["street_code", "name"]},
+    "gridgov:printmap": {"HOT_AREAS": ["area_id", "grid_codes", "rank"], "TRENDS": ["pattern", "grid_code"]},
+}

@@ -119,10 +119,20 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
 
 def write_frame(alg: QgsProcessingAlgorithm, parameters, name: str, context, frame, crs, feedback=None) -> str:
     """Create the sink ``name`` for ``frame`` (fields from its dtypes) and write every row."""
+    import geopandas as gpd
+    from qgis.core import QgsWkbTypes
+
     from gridgov.layers.convert import fields_for, wkb_type_of, write_to_sink
 
     fields = fields_for(frame)
-    sink, dest_id = alg.parameterAsSink(parameters, name, context, fields, wkb_type_of(frame), crs)
+    wkb_type = wkb_type_of(frame)
+    if wkb_type == QgsWkbTypes.Type.NoGeometry and isinstance(frame, gpd.GeoDataFrame):
+        # no rows to tell the geometry (no grid errors, no hot area): the sink's declared type, so the
+        # empty layer still takes its polygon or point style
+        declared = {0: QgsWkbTypes.Type.Point, 1: QgsWkbTypes.Type.MultiLineString, 2: QgsWkbTypes.Type.MultiPolygon}
+        definition = alg.parameterDefinition(name)
+        wkb_type = declared.get(int(definition.dataType()), wkb_type) if hasattr(definition, "dataType") else wkb_type
+    sink, dest_id = alg.parameterAsSink(parameters, name, context, fields, wkb_type, crs)
     if sink is None:
         raise QgsProcessingException(alg.invalidSinkError(parameters, name))
     write_to_sink(frame, sink, fields, feedback)

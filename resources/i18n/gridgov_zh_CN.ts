@@ -281,7 +281,7 @@
       <translation>本页无工单 No cases on this page</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/base.py" line="162" />
+      <location filename="../../layers/processing/base.py" line="172" />
       <source>{0} is in a geographic CRS ({1}); reproject it to a projected CRS in metres first, e.g. CGCS2000 / 3-degree Gauss-Kruger (EPSG:4547 for 114°E)</source>
       <translation>{0} 为地理坐标系（{1}）；请先投影到以米为单位的投影坐标系，例如 CGCS2000 / 3 度带高斯-克吕格（东经 114° 为 EPSG:4547）</translation>
     </message>
@@ -2476,7 +2476,7 @@ Example: INPUT the micro-grids, LEVEL micro-grid, PARENT the grids, PARENT_CODE_
       <translation>以下输出无法加载：{0}</translation>
     </message>
     <message>
-      <location filename="../../ui/algorithm_form.py" line="63" />
+      <location filename="../../ui/algorithm_form.py" line="67" />
       <source>Advanced parameters</source>
       <translation>高级参数</translation>
     </message>

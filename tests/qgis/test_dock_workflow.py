@@ -62,6 +62,8 @@ def test_a_full_run_from_the_dock(dock, demo_city_gpkg, tmp_path, qgis_iface):
     check = dock.page("gridgov:validategrids")
     ok, results = _wait(check)
     assert ok, check.status.text()
+    errors = check.added_layers[0]
+    assert errors.isSpatial() and errors.renderer().type() == "categorizedSymbol"  # styled even with no error
     assert check.form.values()["INPUT"] == levels["grid"].id()  # the hierarchy's grids, picked for the user
 
     geolocate = dock.page("gridgov:geolocate")
@@ -113,16 +115,17 @@ def test_a_full_run_from_the_dock(dock, demo_city_gpkg, tmp_path, qgis_iface):
 
     street = sorted(levels["street"].uniqueValues(levels["street"].fields().lookupField("street_code")))[0]
     plan = dock.page("gridgov:patrolplan")
+    offered = plan.form.values()  # the roster's teams and the street offices, found by their fields
+    assert offered["TEAMS"] == project.mapLayersByName("patrol_teams")[0].id()
+    assert offered["START"] == project.mapLayersByName("street_offices")[0].id()
     plan.form.set_values({"INPUT": levels["grid"].id(), "STREET": street, "ORDERS": cases.id(),
                           "CATEGORY_FIELD": "class_code", "TIME_FIELD": "reported_at", "DAYS": 365,
-                          "TEAMS": project.mapLayersByName("patrol_teams")[0].id(),
-                          "START": project.mapLayersByName("street_offices")[0].id(),
                           "ROADS": project.mapLayersByName("roads")[0].id(), "WINDOWS": "19:00-23:00"})  # fmt: skip
     ok, results = _wait(plan)
     assert ok, plan.status.text()
-    assert {layer.name() for layer in plan.added_layers} >= {"Patrol stops", "Patrol routes"} or len(
-        plan.added_layers
-    ) >= 2
+    assert {layer.name() for layer in plan.added_layers} == {"Patrol stops", "Patrol routes"}
+    stops = next(layer for layer in plan.added_layers if layer.name() == "Patrol stops")
+    assert stops.labelsEnabled()  # the patrol_stops style: numbered stops
     assert all(layer in _group_layers("Patrol results") for layer in plan.added_layers)
 
     pdf = tmp_path / "atlas.pdf"
