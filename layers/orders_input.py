@@ -31,8 +31,11 @@ class OrdersInput:
 def point_xy(geoms) -> np.ndarray:
     """(n, 2) coordinates of point geometries (first part of multi-points), NaN for empty ones."""
     geoms = np.asarray(geoms, dtype=object)
-    first = shapely.get_geometry(geoms, 0)
-    single = np.where(shapely.get_type_id(geoms) == 0, geoms, first)
+    single = geoms.copy()
+    multi = shapely.get_type_id(geoms) == 4
+    if multi.any():  # only multi-points are taken apart: a million new objects would hold the lock ~1 s
+        single[multi] = shapely.get_geometry(geoms[multi], 0)
+    single[shapely.is_empty(single)] = None  # GEOS refuses the x of an empty point: NaN, as for no geometry
     return np.column_stack([shapely.get_x(single), shapely.get_y(single)]).astype(float)
 
 

@@ -222,13 +222,16 @@ def test_result_layer_goes_on_top_of_its_group(demo_placed, demo_city_gpkg, tmp_
     assert renderer.type() == "categorizedSymbol" and renderer.classAttribute() == "match_method"
 
 
+@pytest.mark.parametrize("part", [30_000, 97])  # 97: read in fid ranges, as a million orders are
 @pytest.mark.parametrize("layer_name", ["orders", "grids", "roster"])
-def test_fast_file_read_equals_reading_through_qgis(demo_city_gpkg, layer_name):
+def test_fast_file_read_equals_reading_through_qgis(demo_city_gpkg, layer_name, part, monkeypatch):
     """The pyogrio fast path of read_source gives the rows, ids, values and geometries QGIS gives."""
     import shapely
 
+    from gridgov.layers import convert
     from gridgov.layers.convert import ogr_file_frame, source_to_gdf
 
+    monkeypatch.setattr(convert, "READ_PART", part)
     layer = QgsVectorLayer(_layer(demo_city_gpkg, layer_name), layer_name, "ogr")
     fast, slow = ogr_file_frame(layer), source_to_gdf(layer)
     assert fast is not None and list(fast.columns) == list(slow.columns)
@@ -243,3 +246,20 @@ def test_fast_file_read_equals_reading_through_qgis(demo_city_gpkg, layer_name):
     subset = QgsVectorLayer(_layer(demo_city_gpkg, layer_name), layer_name, "ogr")
     subset.setSubsetString("1 = 0")
     assert ogr_file_frame(subset) is None  # filtered layers go through QGIS
+
+
+def test_point_positions_of_points_multipoints_and_empty_geometries():
+    """An empty point (GEOS has no x for it) reads as no position, like a missing geometry."""
+    import numpy as np
+    import shapely
+
+    from gridgov.layers.orders_input import point_xy
+
+    geoms = np.array(
+        [shapely.Point(1, 2), shapely.MultiPoint([(3, 4), (5, 6)]), None, shapely.from_wkt("POINT EMPTY"),
+         shapely.from_wkt("MULTIPOINT EMPTY")],
+        dtype=object,
+    )  # fmt: skip
+    xy = point_xy(geoms)
+    assert xy[:2].tolist() == [[1.0, 2.0], [3.0, 4.0]]
+    assert np.isnan(xy[2:]).all()
