@@ -16,6 +16,7 @@ from qgis.core import (
     QgsProcessingDestinationParameter,
     QgsProcessingOutputLayerDefinition,
     QgsProcessingParameterDefinition,
+    QgsProcessingUtils,
     QgsProject,
     QgsVectorLayer,
 )
@@ -112,6 +113,21 @@ class AlgorithmForm(QWidget):
                 value.destinationProject = QgsProject.instance()
             elif isinstance(value, str) and value and definition.type() in _LAYER_SINKS:
                 values[name] = QgsProcessingOutputLayerDefinition(value, QgsProject.instance())
+        return values
+
+    def run_values(self) -> dict[str, Any]:
+        """:meth:`values`, with each temporary vector output a GeoPackage in QGIS's temporary folder
+        instead of a memory layer: the next step reads a GeoPackage with GDAL in seconds, a memory
+        layer feature by feature (a million placed orders: 3.5 s against about 100 s)."""
+        values = self.values()
+        for name, value in values.items():
+            if (
+                isinstance(value, QgsProcessingOutputLayerDefinition)
+                and self.algorithm.parameterDefinition(name).type() == "sink"
+                and value.sink.staticValue() == QgsProcessing.TEMPORARY_OUTPUT
+            ):
+                path = QgsProcessingUtils.generateTempFilename(f"{self.algorithm.name()}_{name.lower()}.gpkg")
+                values[name] = QgsProcessingOutputLayerDefinition(path, QgsProject.instance())
         return values
 
     def set_values(self, values: dict[str, Any]) -> None:

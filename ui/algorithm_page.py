@@ -93,7 +93,7 @@ class AlgorithmPage(QWidget):
         if self.runner is not None and self.runner.running:
             return False
         try:
-            values = self.form.values()
+            values = self.form.run_values()
             self.form.remember()
             self.runner = AlgorithmRunner(self.algorithm_id, values, QgsProject.instance(), self)
             problem = self.runner.check()
@@ -111,7 +111,14 @@ class AlgorithmPage(QWidget):
         self.cancel_button.setEnabled(True)
         self.progress.setValue(0)
         self.status.setText(tr("Running…"))
-        self.runner.start()
+        try:
+            self.runner.start()
+        except Exception as exc:  # the run never started: say so and free the button
+            LOGGER.exception("cannot start %s", self.algorithm_id)
+            self.runner.feedback.reportError(str(exc))
+            self.runner.running = False
+            self._finished(False, {})
+            return False
         return True
 
     def cancel(self) -> None:

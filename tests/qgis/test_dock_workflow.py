@@ -74,6 +74,7 @@ def test_a_full_run_from_the_dock(dock, demo_city_gpkg, tmp_path, qgis_iface):
     placed = geolocate.added_layers[0]
     assert placed in _group_layers("Order results")
     assert placed.featureCount() == orders.featureCount() == results["ROWS_IN"]  # rows in = rows out
+    assert placed.providerType() == "ogr" and ".gpkg" in placed.source()  # the next step reads it with GDAL
     assert placed.temporalProperties().isActive()  # the temporal controller can play the orders
     deadline = time.monotonic() + 60  # the orders' time span is read in the background
     while not project.timeSettings().temporalRange().begin().isValid() and time.monotonic() < deadline:
