@@ -26,11 +26,17 @@ def results_group(project: QgsProject, title: str) -> QgsLayerTreeGroup:
 
 
 def load_results(
-    context: QgsProcessingContext, feedback: QgsProcessingFeedback, project: QgsProject, group_title: str
+    context: QgsProcessingContext,
+    feedback: QgsProcessingFeedback,
+    project: QgsProject,
+    group_title: str,
+    output_order: list[str] | tuple[str, ...] = (),
 ) -> tuple[list[QgsMapLayer], list[str]]:
-    """Add the layers ``context`` holds for loading to ``group_title`` in ``project``, in output order,
-    each run through its post-processor (the gridgov style, a heatmap's scale, its time).
+    """Add the layers ``context`` holds for loading to ``group_title`` in ``project``, each run
+    through its post-processor (the gridgov style, a heatmap's scale, its time).
 
+    They come in ``output_order`` (the algorithm's output names: the main layer first), not in the
+    context's order, which is that of their file paths and so differs from run to run.
     Returns the layers added and the outputs that could not be loaded.
     """
     details_by_id = context.layersToLoadOnCompletion()
@@ -39,7 +45,9 @@ def load_results(
     if not details_by_id:
         return added, failed
     group = results_group(project, group_title)
-    for position, (layer_id, details) in enumerate(details_by_id.items()):
+    rank = {name: i for i, name in enumerate(output_order)}
+    ordered = sorted(details_by_id.items(), key=lambda item: rank.get(item[1].outputName, len(rank)))
+    for position, (layer_id, details) in enumerate(ordered):
         layer = QgsProcessingUtils.mapLayerFromString(layer_id, context, typeHint=details.layerTypeHint)
         if layer is None:
             failed.append(layer_id)

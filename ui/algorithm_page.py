@@ -157,7 +157,8 @@ class AlgorithmPage(QWidget):
 
         self.progress.setValue(100)
         project = QgsProject.instance()
-        added, failed = load_results(runner.context, runner.feedback, project, self.group_title)
+        outputs = [definition.name() for definition in runner.algorithm.destinationParameterDefinitions()]
+        added, failed = load_results(runner.context, runner.feedback, project, self.group_title, outputs)
         self.added_layers = added
         timed = [layer for layer in added if layer.temporalProperties().isActive()]
         rasters = [layer for layer in timed if not isinstance(layer, QgsVectorLayer)]

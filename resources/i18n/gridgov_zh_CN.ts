@@ -6,7 +6,7 @@
     <message>
       <location filename="../../plugin.py" line="22" />
       <location filename="../../layers/processing/provider.py" line="62" />
-      <location filename="../../ui/algorithm_page.py" line="182" />
+      <location filename="../../ui/algorithm_page.py" line="190" />
       <source>Grid Governance</source>
       <translation>网格治理</translation>
     </message>
@@ -206,17 +206,17 @@
       <translation>落格</translation>
     </message>
     <message>
-      <location filename="../../layers/orders_input.py" line="49" />
+      <location filename="../../layers/orders_input.py" line="52" />
       <source>Read {0} rows from {1} ({2})</source>
       <translation>从 {1}（{2}）读取 {0} 行</translation>
     </message>
     <message>
-      <location filename="../../layers/orders_input.py" line="53" />
+      <location filename="../../layers/orders_input.py" line="56" />
       <source>Give the orders as a layer (INPUT) or a file (INPUT_FILE)</source>
       <translation>请以图层（INPUT）或文件（INPUT_FILE）提供工单</translation>
     </message>
     <message>
-      <location filename="../../layers/orders_input.py" line="68" />
+      <location filename="../../layers/orders_input.py" line="71" />
       <source>{0}: the orders have no field {1!r} (fields: {2})</source>
       <translation>{0}：工单没有字段 {1!r}（现有字段：{2}）</translation>
     </message>
@@ -2471,12 +2471,12 @@ Example: INPUT the micro-grids, LEVEL micro-grid, PARENT the grids, PARENT_CODE_
       <translation>层级：{0}；{1} 个错误；覆盖率 {2}%</translation>
     </message>
     <message>
-      <location filename="../../layers/results.py" line="57" />
+      <location filename="../../layers/results.py" line="65" />
       <source>These outputs could not be loaded: {0}</source>
       <translation>以下输出无法加载：{0}</translation>
     </message>
     <message>
-      <location filename="../../ui/algorithm_form.py" line="67" />
+      <location filename="../../ui/algorithm_form.py" line="68" />
       <source>Advanced parameters</source>
       <translation>高级参数</translation>
     </message>
@@ -2506,43 +2506,43 @@ Example: INPUT the micro-grids, LEVEL micro-grid, PARENT the grids, PARENT_CODE_
       <translation>正在运行…</translation>
     </message>
     <message>
-      <location filename="../../ui/algorithm_page.py" line="119" />
+      <location filename="../../ui/algorithm_page.py" line="126" />
       <source>Cancelling…</source>
       <translation>正在取消…</translation>
     </message>
     <message>
-      <location filename="../../ui/algorithm_page.py" line="133" />
+      <location filename="../../ui/algorithm_page.py" line="140" />
       <source>Cancelled: nothing was added.</source>
       <translation>已取消：未添加任何内容。</translation>
     </message>
     <message>
-      <location filename="../../ui/algorithm_page.py" line="134" />
+      <location filename="../../ui/algorithm_page.py" line="141" />
       <source>{0} was cancelled.</source>
       <translation>{0} 已取消。</translation>
     </message>
     <message>
-      <location filename="../../ui/algorithm_page.py" line="136" />
+      <location filename="../../ui/algorithm_page.py" line="143" />
       <source>see the log</source>
       <translation>请查看日志</translation>
     </message>
     <message>
-      <location filename="../../ui/algorithm_page.py" line="137" />
-      <location filename="../../ui/algorithm_page.py" line="143" />
+      <location filename="../../ui/algorithm_page.py" line="144" />
+      <location filename="../../ui/algorithm_page.py" line="150" />
       <source>Failed: {0}</source>
       <translation>失败：{0}</translation>
     </message>
     <message>
-      <location filename="../../ui/algorithm_page.py" line="138" />
+      <location filename="../../ui/algorithm_page.py" line="145" />
       <source>{0} failed: {1}</source>
       <translation>{0} 失败：{1}</translation>
     </message>
     <message>
-      <location filename="../../ui/algorithm_page.py" line="165" />
+      <location filename="../../ui/algorithm_page.py" line="173" />
       <source>{0} finished in {1:.1f} s</source>
       <translation>{0} 完成，用时 {1:.1f} 秒</translation>
     </message>
     <message>
-      <location filename="../../ui/algorithm_page.py" line="167" />
+      <location filename="../../ui/algorithm_page.py" line="175" />
       <source>: {0} layer(s) added to “{1}”</source>
       <translation>：{0} 个图层已加入“{1}”</translation>
     </message>

@@ -89,6 +89,8 @@ def test_a_full_run_from_the_dock(dock, demo_city_gpkg, tmp_path, qgis_iface):
     ok, _ = _wait(repeats)
     assert ok, repeats.status.text()
     cases = repeats.added_layers[0]
+    # the algorithm's output order, whatever order the temporary file paths sort in
+    assert [layer.name() for layer in repeats.added_layers] == ["Orders with cases", "Repeat rate per grid"]
 
     stats = dock.page("gridgov:gridstats")
     stats.form.set_values({"INPUT": cases.id(), "GRID_FIELD": "grid_code", "GRIDS": levels["grid"].id(),
