@@ -283,39 +283,58 @@ def wkb_type_of(frame: gpd.GeoDataFrame) -> QgsWkbTypes.Type:
     return QgsWkbTypes.Type.NoGeometry
 
 
+#: Rows turned into features per step: each step's vectorised calls hold Python's lock, so a dock run
+#: writing a million orders in the background never stalls the QGIS window for long.
+WRITE_PART = 20_000
+
+
 def write_to_sink(frame: pd.DataFrame, sink, fields: QgsFields, feedback=None, multi: bool = True) -> int:
     """Add every row of ``frame`` to ``sink`` (fields in ``fields`` order); returns the number written."""
     names = [fields.at(i).name() for i in range(fields.count())]
     has_geom = isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame.columns
-    if has_geom:
-        geoms = frame.geometry.values
-        if multi:
-            geoms = np.asarray([_as_multi(g) for g in geoms], dtype=object)
-        wkb = shapely.to_wkb(geoms)
-    values = [column_values(frame[n]) if n in frame.columns else [None] * len(frame) for n in names]
+    geoms = np.asarray(frame.geometry.values) if has_geom else None
     total = max(1, len(frame))
     written = 0
-    batch = []
-    for row in range(len(frame)):
-        feature = QgsFeature(fields)
-        feature.setAttributes([col[row] for col in values])
-        if has_geom and wkb[row] is not None:
-            geom = QgsGeometry()
-            geom.fromWkb(bytes(wkb[row]))
-            feature.setGeometry(geom)
-        batch.append(feature)
-        if len(batch) >= 5000:
+    for start in range(0, len(frame), WRITE_PART):
+        part = slice(start, start + WRITE_PART)
+        rows = frame.iloc[part]
+        values = [column_values(rows[n]) if n in frame.columns else [None] * len(rows) for n in names]
+        wkb = shapely.to_wkb(_to_multi(geoms[part]) if multi else geoms[part]) if has_geom else None
+        batch = []
+        for row in range(len(rows)):
+            feature = QgsFeature(fields)
+            feature.setAttributes([col[row] for col in values])
+            if wkb is not None and wkb[row] is not None:
+                geom = QgsGeometry()
+                geom.fromWkb(bytes(wkb[row]))
+                feature.setGeometry(geom)
+            batch.append(feature)
+            if len(batch) >= 5000:
+                sink.addFeatures(batch, QgsFeatureSink.Flag.FastInsert)
+                written += len(batch)
+                batch = []
+        if batch:
             sink.addFeatures(batch, QgsFeatureSink.Flag.FastInsert)
             written += len(batch)
-            batch = []
-            if feedback is not None:
-                if feedback.isCanceled():
-                    return written
-                feedback.setProgress(100.0 * written / total)
-    if batch:
-        sink.addFeatures(batch, QgsFeatureSink.Flag.FastInsert)
-        written += len(batch)
+        if feedback is not None:
+            if feedback.isCanceled():
+                return written
+            feedback.setProgress(100.0 * written / total)
     return written
+
+
+def _to_multi(geoms: np.ndarray) -> np.ndarray:
+    """Polygons as one-part multi-polygons and lines as multi-lines, vectorised (a list of a million
+    objects would hold Python's lock for a second); collections go through :func:`_as_multi`."""
+    out = np.array(geoms, dtype=object, copy=True)
+    kind = shapely.get_type_id(out)
+    for single, make in ((3, shapely.multipolygons), (1, shapely.multilinestrings)):
+        where = np.flatnonzero(kind == single)
+        if len(where):
+            out[where] = make(out[where], indices=np.arange(len(where)))
+    for i in np.flatnonzero(kind == 7):  # geometry collection
+        out[i] = _as_multi(out[i])
+    return out
 
 
 def _as_multi(geom):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import processing
 import pytest
-from qgis.core import QgsVectorLayer
+from qgis.core import NULL, QgsVectorLayer, QgsWkbTypes
 
 NYC = Path(__file__).resolve().parents[1] / "data" / "nyc"  # a copy of ../shared/data/nyc (see its README)
 BORO = {"MANHATTAN": 1, "BRONX": 2, "BROOKLYN": 3, "QUEENS": 4, "STATEN ISLAND": 5}
@@ -263,3 +263,30 @@ def test_point_positions_of_points_multipoints_and_empty_geometries():
     xy = point_xy(geoms)
     assert xy[:2].tolist() == [[1.0, 2.0], [3.0, 4.0]]
     assert np.isnan(xy[2:]).all()
+
+
+@pytest.mark.parametrize("part", [20_000, 3])  # 3: written in many steps, as a million orders are
+def test_write_to_sink_writes_every_row_once_in_order(part, monkeypatch):
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    from gridgov.layers import convert
+
+    monkeypatch.setattr(convert, "WRITE_PART", part)
+    frame = gpd.GeoDataFrame(
+        {"code": ["a", "b", None, "d", "e", "f", "g"], "n": [1.0, np.nan, 3.0, 4.0, 5.0, 6.0, 7.0]},
+        geometry=[shapely.box(0, 0, 1, 1), None, shapely.box(2, 2, 3, 3), shapely.from_wkt("POLYGON EMPTY"),
+                  shapely.MultiPolygon([shapely.box(5, 5, 6, 6)]), shapely.box(7, 7, 8, 8), shapely.box(9, 9, 10, 10)],
+        crs="EPSG:4547",
+    )  # fmt: skip
+    fields = convert.fields_for(frame)
+    layer = QgsVectorLayer("MultiPolygon?crs=EPSG:4547", "out", "memory")
+    layer.dataProvider().addAttributes(fields.toList())
+    layer.updateFields()
+    assert convert.write_to_sink(frame, layer.dataProvider(), layer.fields()) == len(frame)
+    features = list(layer.getFeatures())
+    assert [f["code"] for f in features] == ["a", "b", None, "d", "e", "f", "g"]
+    assert [f["n"] for f in features][2:] == [3.0, 4.0, 5.0, 6.0, 7.0] and features[1]["n"] == NULL
+    assert features[1].geometry().isNull() and features[0].geometry().wkbType() == QgsWkbTypes.Type.MultiPolygon
+    assert [f.geometry().boundingBox().xMinimum() for f in features if not f.geometry().isEmpty()] == [0, 2, 5, 7, 9]
