@@ -118,7 +118,7 @@ def place_orders(
     classes = _text(frame, columns.category)
     result = geolocate.assign(hierarchy, x, y, classes, tolerance=tolerance)
     method = result["match_method"].to_numpy(dtype=object).copy()
-    by_address = np.char.startswith(locate.astype(str), "address_") & (method != "invalid")
+    by_address = (locate != "coords") & (locate != "none") & (method != "invalid")  # "address_<how>"
     method[by_address & (method != "unassigned")] = "address"
     method[unlocated] = "unlocated"
 

@@ -323,6 +323,21 @@ def write_to_sink(frame: pd.DataFrame, sink, fields: QgsFields, feedback=None, m
     return written
 
 
+def points_array(x, y, part: int = WRITE_PART) -> np.ndarray:
+    """Point geometries of ``x``, ``y`` as an object array, None where a coordinate is not finite.
+
+    Made in parts: creating a million shapely objects at once holds Python's lock for half a second,
+    and an array (not a list) lets geopandas check them in one vectorised call.
+    """
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    out = np.full(len(x), None, dtype=object)
+    rows = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
+    for start in range(0, len(rows), part):
+        chunk = rows[start : start + part]
+        out[chunk] = shapely.points(x[chunk], y[chunk])
+    return out
+
+
 def _to_multi(geoms: np.ndarray) -> np.ndarray:
     """Polygons as one-part multi-polygons and lines as multi-lines, vectorised (a list of a million
     objects would hold Python's lock for a second); collections go through :func:`_as_multi`."""

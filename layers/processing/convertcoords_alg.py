@@ -16,6 +16,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from gridgov.layers.convert import points_array
 from gridgov.layers.orders_input import read_orders_input, resolve_field
 from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, tr, write_frame
 
@@ -113,11 +114,12 @@ class ConvertCoordsAlgorithm(GridGovAlgorithm):
         out["x_out"] = np.round(pos.x, 9)
         out["y_out"] = np.round(pos.y, 9)
         out["problem"] = pos.problem
-        geometry = np.where(pos.located, gpd.points_from_xy(pos.x, pos.y), None)
+        located = np.asarray(pos.located, dtype=bool)
+        geometry = points_array(np.where(located, pos.x, np.nan), np.where(located, pos.y, np.nan))
         crs_text = (
             "EPSG:4326" if target in ("gcj02", "bd09", "wgs84") else ("EPSG:4490" if target == "cgcs2000" else target)
         )
-        out = gpd.GeoDataFrame(out, geometry=list(geometry), crs=crs_text)
+        out = gpd.GeoDataFrame(out, geometry=geometry, crs=crs_text)
         failed = int((~pos.located).sum())
         for i in np.flatnonzero(~pos.located)[:20]:
             feedback.pushWarning(tr("row {0}: {1}").format(i + 1, pos.problem[i]))

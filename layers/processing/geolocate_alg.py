@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 from qgis.core import (
     QgsCoordinateReferenceSystem,
@@ -22,6 +21,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from gridgov.layers.convert import points_array
 from gridgov.layers.orders_input import point_xy, read_orders_input, resolve_field, to_working_crs
 from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_source, tr, write_frame
 
@@ -346,9 +346,8 @@ class GeolocateAlgorithm(GridGovAlgorithm):
         if own_field:
             placed["outside_own"] = inspections.outside_own(placed, frame[own_field])
         out = frame.rename(columns={c: f"{c}_src" for c in frame.columns if c in placed.columns}).join(placed)
-        geometry = gpd.points_from_xy(placed["x_located"], placed["y_located"])
-        geometry = np.where(np.isfinite(placed["x_located"].to_numpy()), geometry, None)
-        out = gpd.GeoDataFrame(out, geometry=list(geometry), crs=work_crs)
+        geometry = points_array(placed["x_located"], placed["y_located"])
+        out = gpd.GeoDataFrame(out, geometry=geometry, crs=work_crs)
         counts = Counter(placed["match_method"])
         for method, count in sorted(counts.items()):
             feedback.pushInfo(f"{method}: {count}")
