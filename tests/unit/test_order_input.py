@@ -249,6 +249,18 @@ def test_mixed_time_formats_and_bad_ones():
     assert problem.tolist()[4:] == ["reported_at '昨天晚上' is not a date and time", "reported_at is empty"]
 
 
+@pytest.mark.parametrize("kind", ["list", "array", "series"])
+def test_times_parsed_in_parts_equal_one_parse(kind, monkeypatch):
+    texts = ["2025-01-01 00:02:09", "2025-01-01T00:03:26+08:00", "2025/1/1 00:09", "2025-01-01T00:00:00Z",
+             "昨天晚上", "", None, "2025-02-03", "2025-03-04T05:06:07-05:00"] * 3  # fmt: skip
+    whole = repeats.parse_times(texts, "t")
+    monkeypatch.setattr(repeats, "PARSE_PART", 4)
+    values = {"list": texts, "array": np.array(texts, dtype=object),
+              "series": pd.Series(texts, index=range(100, 100 + len(texts)))}[kind]  # fmt: skip
+    parts = repeats.parse_times(values, "t")
+    assert parts[0].tolist() == whole[0].tolist() and parts[1].tolist() == whole[1].tolist()
+
+
 @settings(max_examples=50, deadline=None)
 @given(
     st.lists(
