@@ -100,12 +100,12 @@ UTF8_FORMATS = (".gpkg", ".geojson", ".json", ".fgb", ".sqlite")
 READ_PART = 30_000
 
 
-def _read_in_parts(pyogrio, path: str, layer_name: str | None, fields: list[str] | None):
+def read_in_parts(pyogrio, path: str, layer_name: str | None, fields: list[str] | None, read_geometry: bool = True):
     """``pyogrio.read_dataframe`` of a whole layer; a large GeoPackage table is read in fid ranges
     (an indexed ``WHERE fid > a AND fid <= b``: faster than one call, and short holds of the lock)."""
     info = pyogrio.read_info(path, layer=layer_name)
     fid = info.get("fid_column") or ""
-    whole = dict(layer=layer_name, columns=fields, fid_as_index=True)
+    whole = dict(layer=layer_name, columns=fields, fid_as_index=True, read_geometry=read_geometry)
     if info.get("driver") != "GPKG" or not fid or info.get("features", 0) <= READ_PART:
         return pyogrio.read_dataframe(path, **whole)
     import sqlite3
@@ -144,7 +144,7 @@ def ogr_file_frame(layer, fields: list[str] | None = None) -> gpd.GeoDataFrame |
     if not str(path).lower().endswith(UTF8_FORMATS):
         return None  # Shapefile, CSV ...: their encoding is the provider's business (.cpg, settings)
     try:
-        frame = _read_in_parts(pyogrio, path, parts.get("layerName") or None, fields)
+        frame = read_in_parts(pyogrio, path, parts.get("layerName") or None, fields)
     except Exception:
         return None
     count = layer.featureCount()  # -1 when the provider has not counted yet (it is then not a filter)

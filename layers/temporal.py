@@ -17,6 +17,7 @@ from qgis.core import (
     QgsFeatureRequest,
     QgsMapLayer,
     QgsProject,
+    QgsProviderRegistry,
     QgsRasterLayer,
     QgsTask,
     QgsUnitTypes,
@@ -176,6 +177,11 @@ def _read_span(features, field: str, is_date: bool, canceled=lambda: False) -> Q
             batch = []
     if batch:
         _batch_span(batch, span)
+    return _as_range(span)
+
+
+def _as_range(span: list) -> QgsDateTimeRange | None:
+    """[earliest, latest] datetime64 as a QGIS range (None when no time was read)."""
     if span[0] is None:
         return None
     low, high = (QDateTime.fromString(str(t)[:19], Qt.DateFormat.ISODate) for t in span)
@@ -196,6 +202,33 @@ def _time_span(layer: QgsVectorLayer) -> QgsDateTimeRange | None:
     return _read_span(layer.getFeatures(_time_request(layer, field)), field, is_date)
 
 
+def _gpkg_table(layer: QgsVectorLayer) -> tuple[str, str | None] | None:
+    """(file, table) of a plain GeoPackage layer (read here, on the main thread), else None."""
+    if layer.providerType() != "ogr" or layer.subsetString():
+        return None
+    parts = QgsProviderRegistry.instance().decodeUri("ogr", layer.source())
+    path = str(parts.get("path") or "")
+    return (path, parts.get("layerName") or None) if path.lower().endswith(".gpkg") else None
+
+
+def _read_gpkg_span(path: str, table: str | None, field: str, canceled=lambda: False) -> QgsDateTimeRange | None:
+    """First and last report time of a GeoPackage table's ``field``, read by GDAL in parts."""
+    import pyogrio
+
+    from gridgov.layers.convert import read_in_parts
+
+    values = read_in_parts(pyogrio, path, table, [field], read_geometry=False)[field]
+    span: list = [None, None]
+    for start in range(0, len(values), PARSE_BATCH):
+        if canceled():
+            return None
+        part = values.iloc[start : start + PARSE_BATCH]
+        texts = [str(v) for v in part.dropna().astype(str) if str(v) not in ("", "NaT")]
+        if texts:
+            _batch_span(texts, span)
+    return _as_range(span)
+
+
 class TimeSpanTask(QgsTask):
     """Reads a layer's first and last report time in the background, then widens the project's range.
 
@@ -210,6 +243,7 @@ class TimeSpanTask(QgsTask):
         self.is_date = bool(self.field) and _is_date_type(layer.fields().field(self.field))
         self.source = QgsVectorLayerFeatureSource(layer) if self.field else None
         self.request = _time_request(layer, self.field) if self.field else None
+        self.gpkg = _gpkg_table(layer) if self.field else None
         self.span: QgsDateTimeRange | None = None
         self.error = ""
 
@@ -217,7 +251,10 @@ class TimeSpanTask(QgsTask):
         if self.source is None:
             return False
         try:  # an exception must not escape into Qt's thread pool
-            self.span = _read_span(self.source.getFeatures(self.request), self.field, self.is_date, self.isCanceled)
+            if self.gpkg is not None:  # GDAL in parts: a QGIS feature iterator holds Python's lock while it waits
+                self.span = _read_gpkg_span(*self.gpkg, self.field, self.isCanceled)
+            else:
+                self.span = _read_span(self.source.getFeatures(self.request), self.field, self.is_date, self.isCanceled)
         except Exception as exc:
             self.error = str(exc)
             return False

@@ -99,3 +99,17 @@ def test_mixed_time_formats_each_show_in_their_month(qgis_app):
     temporal.fit_project_time(project, [layer])
     span = project.timeSettings().temporalRange()
     assert span.begin().toString("yyyy-MM-dd") == "2025-03-01" and span.end().toString("yyyy-MM-dd") == "2025-04-30"
+
+
+def test_the_background_span_of_a_geopackage_equals_reading_every_feature(demo_city_gpkg, qgis_app, monkeypatch):
+    """TimeSpanTask reads a GeoPackage with GDAL in parts; QGIS's feature by feature read agrees."""
+    from gridgov.layers import convert
+
+    monkeypatch.setattr(convert, "READ_PART", 70)  # many fid ranges on the small demo city
+    monkeypatch.setattr(temporal, "PARSE_BATCH", 33)
+    layer = QgsVectorLayer(f"{demo_city_gpkg}|layername=truth_orders", "orders", "ogr")
+    task = temporal.TimeSpanTask(layer, QgsProject.instance())
+    assert task.gpkg is not None
+    assert task.run()
+    expected = temporal._time_span(layer)
+    assert task.span.begin() == expected.begin() and task.span.end() == expected.end()
