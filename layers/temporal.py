@@ -241,14 +241,15 @@ class TimeSpanTask(QgsTask):
         self.project = project
         self.field = time_field(layer)
         self.is_date = bool(self.field) and _is_date_type(layer.fields().field(self.field))
-        self.source = QgsVectorLayerFeatureSource(layer) if self.field else None
-        self.request = _time_request(layer, self.field) if self.field else None
         self.gpkg = _gpkg_table(layer) if self.field else None
+        # QGIS's feature source only when GDAL cannot read the file itself
+        self.source = QgsVectorLayerFeatureSource(layer) if self.field and self.gpkg is None else None
+        self.request = _time_request(layer, self.field) if self.source is not None else None
         self.span: QgsDateTimeRange | None = None
         self.error = ""
 
     def run(self) -> bool:
-        if self.source is None:
+        if not self.field:
             return False
         try:  # an exception must not escape into Qt's thread pool
             if self.gpkg is not None:  # GDAL in parts: a QGIS feature iterator holds Python's lock while it waits

@@ -151,11 +151,12 @@ class AlgorithmForm(QWidget):
         finally:
             self._programmatic -= 1
 
-    def remember(self) -> None:
-        """Keep the current values in the project, for the next run and the next time it is opened."""
+    def remember(self, values: dict[str, Any] | None = None) -> None:
+        """Keep ``values`` (default: the current ones) in the project, for the next run and the next
+        time it is opened."""
         inputs = {
             name: value
-            for name, value in self.values().items()
+            for name, value in (self.values() if values is None else values).items()
             if not isinstance(self.algorithm.parameterDefinition(name), QgsProcessingDestinationParameter)
         }  # outputs start as temporary layers again, so a re-run never overwrites last run's files
         form_values.save(QgsProject.instance(), self.algorithm.id(), inputs)

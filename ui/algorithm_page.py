@@ -94,7 +94,7 @@ class AlgorithmPage(QWidget):
             return False
         try:
             values = self.form.run_values()
-            self.form.remember()
+            self.form.remember(values)  # the widgets were read once: outputs are left out anyway
             self.runner = AlgorithmRunner(self.algorithm_id, values, QgsProject.instance(), self)
             problem = self.runner.check()
         except Exception as exc:  # a form must never raise into QGIS

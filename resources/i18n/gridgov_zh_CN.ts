@@ -514,19 +514,19 @@ Example: INPUT the orders, TEXT_FIELD description, LABEL_FIELD class_code (last 
       <translation>{0} 条工单按 {1} 分类；{2} 条无类别（无关键词且无模型）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="25" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="26" />
       <source>Convert coordinates (WGS84/GCJ-02/BD-09/CGCS2000)</source>
       <translation>坐标转换（WGS84/GCJ-02/BD-09/CGCS2000）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="27" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="28" />
       <location filename="../../layers/processing/findrepeats_alg.py" line="32" />
       <location filename="../../layers/processing/geolocate_alg.py" line="97" />
       <source>Work orders</source>
       <translation>工单</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="28" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="29" />
       <source>Converts points or X/Y columns between wgs84, gcj02 (AMap, Tencent), bd09 (Baidu), cgcs2000 and any EPSG:n (e.g. EPSG:4547, CGCS2000 3-degree Gauss-Krüger 114°E). PROJ has no GCJ-02 or BD-09; the published algorithm is applied (inverse exact to 1e-9°), only inside China's box. FROM applies to all rows; COORD_SYS_FIELD gives it per row. Every row is written, with x_out, y_out and a problem text where the input could not be converted (empty, not a number, latitude beyond ±90, unknown system). GCJ-02 and BD-09 outputs are written as EPSG:4326 layers: QGIS has no CRS for them, so mark such layers clearly.
 
 Example: FROM gcj02, TO EPSG:4547 for orders exported from an AMap-based app.</source>
@@ -535,76 +535,76 @@ Example: FROM gcj02, TO EPSG:4547 for orders exported from an AMap-based app.</s
 示例：从基于高德的应用导出的工单，FROM gcj02，TO EPSG:4547。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="43" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="44" />
       <source>Points or table</source>
       <translation>点或表格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="49" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="50" />
       <source>…or a file (CSV, XLSX, Open311 JSON)</source>
       <translation>…或文件（CSV、XLSX、Open311 JSON）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="52" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="53" />
       <source>Tables (*.csv *.txt *.xlsx *.xls *.json);;All files (*.*)</source>
       <translation>表格 (*.csv *.txt *.xlsx *.xls *.json);;所有文件 (*.*)</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="56" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="57" />
       <location filename="../../layers/processing/geolocate_alg.py" line="37" />
       <source>X / longitude field</source>
       <translation>X / 经度字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="57" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="58" />
       <location filename="../../layers/processing/geolocate_alg.py" line="38" />
       <source>Y / latitude field</source>
       <translation>Y / 纬度字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="58" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="59" />
       <location filename="../../layers/processing/geolocate_alg.py" line="39" />
       <source>Coordinate system field (per row)</source>
       <translation>坐标系字段（逐行）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="65" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="66" />
       <source>From (wgs84, gcj02, bd09, cgcs2000, EPSG:n)</source>
       <translation>源坐标系（wgs84、gcj02、bd09、cgcs2000、EPSG:n）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="69" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="70" />
       <source>To (wgs84, gcj02, bd09, cgcs2000, EPSG:n)</source>
       <translation>目标坐标系（wgs84、gcj02、bd09、cgcs2000、EPSG:n）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="73" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="74" />
       <source>Converted points</source>
       <translation>转换后的点</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="76" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="77" />
       <source>Rows not converted</source>
       <translation>未转换的行</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="102" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="103" />
       <source>Choose X_FIELD and Y_FIELD (no coordinate columns recognised)</source>
       <translation>请选择 X_FIELD 与 Y_FIELD（未识别到坐标列）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="123" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="356" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="125" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="355" />
       <source>row {0}: {1}</source>
       <translation>第 {0} 行：{1}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="124" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="126" />
       <source>{0} rows converted to {1}, {2} not</source>
       <translation>{0} 行已转换为 {1}，{2} 行未转换</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="128" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="130" />
       <source>Converted ({0})</source>
       <translation>已转换（{0}）</translation>
     </message>
@@ -972,7 +972,7 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
     </message>
     <message>
       <location filename="../../layers/processing/geolocate_alg.py" line="234" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="359" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="358" />
       <source>Placed orders</source>
       <translation>已落格工单</translation>
     </message>
@@ -1044,12 +1044,12 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
       <translation>GAZETTEER 没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="361" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="360" />
       <source>internal error: {0} rows in, {1} out</source>
       <translation>内部错误：输入 {0} 行，输出 {1} 行</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="381" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="380" />
       <source>Dispatch table: {0}</source>
       <translation>派单表：{0}</translation>
     </message>
