@@ -261,6 +261,14 @@ class GeolocateAlgorithm(GridGovAlgorithm):
             self.addOutput(QgsProcessingOutputNumber(name, tr(label)))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        from gridgov.layers.postgis.dispatch import in_database
+
+        results = in_database("geolocate", self, parameters, context, feedback)
+        if results is not None:
+            return results
+        return self._in_engine(parameters, context, feedback)
+
+    def _in_engine(self, parameters, context, feedback):
         from gridgov.grid_ops import coords, dispatch, inspections, placement
         from gridgov.grid_ops.gazetteer import Gazetteer
         from gridgov.grid_ops.ordertable import guess_order_fields

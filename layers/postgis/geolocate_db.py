@@ -1,0 +1,192 @@
+"""Run ``gridgov:geolocate`` in PostGIS when its inputs allow it; say why not otherwise."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from gridgov.layers.postgis import connection as pg
+from gridgov.layers.postgis.geolocate_sql import PEOPLE, PEOPLE_SOURCES, GeolocateSpec, Table, Unit, geolocate_statement
+from gridgov.layers.postgis.pushdown import destination, gist_index_steps, load_result, replace_steps, upload_rows_step
+from gridgov.layers.postgis.source import NotInDatabase, PgTable, one_database, pg_table
+from gridgov.layers.processing.base import read_source, tr
+
+#: Inputs only the engine handles: positions from columns or per-row systems, addresses, inspections.
+ENGINE_ONLY = (
+    "INPUT_FILE", "X_FIELD", "Y_FIELD", "COORD_SYS_FIELD", "COORD_SYS", "GAZETTEER", "OWN_GRID_FIELD",
+    "INSPECTOR_FIELD",
+)  # fmt: skip
+UNITS = (
+    ("GRIDS", "CODE_FIELD", "grid_code"),
+    ("MICROGRIDS", "MICRO_CODE_FIELD", "micro_code"),
+    ("DEDICATED", "DEDICATED_CODE_FIELD", "dedicated_code"),
+    ("COMMUNITIES", "COMMUNITY_CODE_FIELD", "community_code"),
+    ("STREETS", "STREET_CODE_FIELD", "street_code"),
+)
+
+
+def _given(parameters, name: str) -> bool:
+    value = parameters.get(name)
+    return value is not None and value != "" and value is not False
+
+
+def plan(alg, parameters, context) -> tuple[dict[str, PgTable], PgTable]:
+    """The PostGIS tables of the run; raises :class:`NotInDatabase` with the reason it cannot be one."""
+    for name in ENGINE_ONLY:
+        if _given(parameters, name):
+            raise NotInDatabase(tr("{0} is set").format(name))
+    dispatch = parameters.get("DISPATCH")
+    if dispatch not in (None, ""):
+        raise NotInDatabase(tr("{0} is set").format("DISPATCH"))
+    tables = {"INPUT": pg_table(alg, parameters, "INPUT", context, required=True)}
+    for param, _, _ in UNITS:
+        tables[param] = pg_table(alg, parameters, param, context, required=param == "GRIDS")
+    near = one_database(tables)
+    grids_layer = alg.parameterAsVectorLayer(parameters, "GRIDS", context)
+    if grids_layer.crs().isGeographic():
+        raise NotInDatabase(tr("the grids are in geographic coordinates"))
+    orders = tables["INPUT"]
+    if not orders.geometry or orders.srid <= 0:
+        raise NotInDatabase(tr("INPUT has no point geometry with a known SRID"))
+    for param, table in tables.items():
+        if param != "INPUT" and table is not None and table.srid != tables["GRIDS"].srid:
+            raise NotInDatabase(tr("{0} is not in the grids' coordinate system").format(param))
+    return {k: v for k, v in tables.items() if v is not None}, near
+
+
+def _code_field(alg, parameters, context, table: PgTable, code_param: str, default: str) -> str:
+    field = alg.parameterAsString(parameters, code_param, context) or default
+    if field in table.fields:
+        return field
+    guess = next((c for c in table.fields if c.lower() in (default, "code", "编码")), None)
+    if guess is None:
+        raise NotInDatabase(tr("{0}: no code field {1!r}").format(code_param, field))
+    return guess
+
+
+def _as_table(t: PgTable) -> Table:
+    return Table(t.schema, t.table, t.geometry, t.srid, t.fields)
+
+
+def _roster_rows(alg, parameters, context) -> tuple[list[tuple], set[str]]:
+    """The roster as (grid_code, person fields...) rows, first row per grid as the engine keeps it."""
+    frame, _ = read_source(alg, parameters, "ROSTER", context)
+    if frame is None:
+        return [], set()
+    frame = frame.drop(columns=[c for c in (frame.geometry.name, "_fid") if c in frame.columns])
+    key = "grid_code" if "grid_code" in frame.columns else frame.columns[0]
+    frame = frame.astype(str).drop_duplicates(key)
+    columns = {p: next((c for c in PEOPLE_SOURCES[p] if c in frame.columns), None) for p in PEOPLE}
+    useful = {p for p, c in columns.items() if c is not None and (frame[c] != "").any()}
+    rows = [(row[key], *[(row[columns[p]] if columns[p] else "") for p in PEOPLE]) for _, row in frame.iterrows()]
+    return rows, useful
+
+
+def _class_rows(alg, parameters, context) -> list[tuple]:
+    import pandas as pd
+
+    frame, _ = read_source(alg, parameters, "TAXONOMY", context)
+    if frame is None:
+        from gridgov.grid_ops.paths import resource_path
+
+        frame = pd.read_csv(resource_path("taxonomy", "class_cases.csv"), dtype=str)
+    if not {"class_code", "case_group"} <= set(frame.columns):
+        return []
+    pairs = dict(zip(frame["class_code"].astype(str), frame["case_group"].astype(str)))
+    return list(pairs.items())
+
+
+def geolocate_in_database(alg, parameters, context, feedback) -> dict | None:
+    """Results of the in-database run, or None (with the reason in the log) to run the engine."""
+    from gridgov.grid_ops.ordertable import guess_order_fields
+
+    try:
+        tables, near = plan(alg, parameters, context)
+        orders = tables["INPUT"]
+        units = {}
+        for param, code_param, default in UNITS:
+            if param in tables:
+                units[param] = Unit(
+                    _as_table(tables[param]), _code_field(alg, parameters, context, tables[param], code_param, default)
+                )
+        fields = [f for f in orders.fields if f != orders.geometry]
+        guessed = guess_order_fields(fields)
+        category = alg.parameterAsString(parameters, "CATEGORY_FIELD", context) or guessed.category
+        address = alg.parameterAsString(parameters, "ADDRESS_FIELD", context) or guessed.address
+        if address:
+            raise NotInDatabase(tr("the orders have an address field ({0}), matched by the engine").format(address))
+        dest = destination(parameters, "OUTPUT", context, orders, "placed")
+    except NotInDatabase as reason:
+        feedback.pushInfo(tr("Running in the engine, not in PostGIS: {0}").format(reason))
+        return None
+    feedback.pushInfo(
+        tr("Running in PostGIS ({0}): every input is a table of that database").format(near.uri.database())
+    )
+    roster_rows, roster_people = _roster_rows(alg, parameters, context)
+    grid_table = units["GRIDS"].table
+    people_from = {}
+    for person in PEOPLE:
+        if person in roster_people:
+            people_from[person] = "roster"
+        elif grid_table.first_field(PEOPLE_SOURCES[person]):
+            people_from[person] = "grid"
+    class_rows = _class_rows(alg, parameters, context) if category else []
+    spec = GeolocateSpec(
+        orders=_as_table(orders),
+        key=orders.key,
+        grids=units["GRIDS"],
+        result=dest.table,
+        category=category,
+        micro=units.get("MICROGRIDS"),
+        micro_parent=alg.parameterAsString(parameters, "MICRO_PARENT_FIELD", context) or "grid_code",
+        dedicated=units.get("DEDICATED"),
+        priority=alg.parameterAsString(parameters, "PRIORITY_FIELD", context) or "priority",
+        cases=alg.parameterAsString(parameters, "CASES_FIELD", context) or "case_groups",
+        communities=units.get("COMMUNITIES"),
+        streets=units.get("STREETS"),
+        tolerance=alg.parameterAsDouble(parameters, "TOLERANCE", context),
+        people_from=people_from,
+        roster_table="gridgov_roster" if roster_rows else None,
+        classes_table="gridgov_classes" if class_rows else None,
+    )
+    statement, params = geolocate_statement(spec)
+    connection = pg.connect(orders)
+    try:
+        steps = gist_index_steps([u.table for u in units.values()], connection)
+        if roster_rows:
+            steps += upload_rows_step("gridgov_roster", ["grid_code", *PEOPLE], roster_rows)
+        if class_rows:
+            steps += upload_rows_step("gridgov_classes", ["class_code", "case_group"], class_rows)
+        steps += replace_steps(dest.table, orders.key, statement, params)
+        seconds = pg.run_job(connection, steps, feedback)
+        counts = Counter(
+            dict(
+                pg.fetch(
+                    connection,
+                    pg_sql_count(dest.table),
+                )
+            )
+        )
+        connection.rollback()
+    finally:
+        connection.close()
+    feedback.pushInfo(tr("PostGIS placed {0} rows in {1:.1f} s").format(sum(counts.values()), seconds))
+    for method, count in sorted(counts.items()):
+        feedback.pushInfo(f"{method}: {count}")
+    output = load_result(
+        alg, parameters, "OUTPUT", context, feedback, orders, dest, orders.key, "placed_orders", tr("Placed orders"),
+        events=True,
+    )  # fmt: skip
+    total = sum(counts.values())
+    return {
+        "OUTPUT": output,
+        "ROWS_IN": total,
+        "ROWS_OUT": total,
+        "PLACED": int(sum(counts[m] for m in ("inside", "boundary", "nearest", "address"))),
+        "NOT_PLACED": int(sum(counts[m] for m in ("unlocated", "unassigned", "invalid"))),
+    }
+
+
+def pg_sql_count(table: Table):
+    from psycopg2 import sql
+
+    return sql.SQL("SELECT match_method, count(*) FROM {} GROUP BY 1").format(table.ident)

@@ -1,0 +1,391 @@
+"""``gridgov:geolocate`` as one SQL statement: the rules of ``grid_ops.geolocate`` inside PostGIS.
+
+Each order's point is matched with lateral index look-ups (``ST_Intersects`` on the GiST index for
+covering units, ``<->`` for the nearest grid), so PostgreSQL can split the orders table over
+parallel workers and never sorts millions of pairs. The rules, in the engine's words:
+
+- grid: the covering grid; on an edge shared by several, the one holding the point moved 1 mm
+  east and 0.5 mm north, then the lowest code (``on_boundary``); outside every grid, the nearest
+  within the tolerance (``nearest``, ``distance_m`` to 2 decimals), else ``unassigned`` (to 1);
+- community and street: the chosen grid's own fields, else the covering unit; where no grid is
+  responsible a covering community or street is (``inside``);
+- micro-grid: the covering micro-grid of the point's own grid first, then the lowest code;
+- dedicated grid: the covering one that takes the order's class case, lowest priority number,
+  then lowest code; it is responsible before every other level.
+
+Only identifiers that QGIS reported (quoted with ``psycopg2.sql.Identifier``) and values passed as
+query parameters go into the SQL: names and class cases with quotes in them do no harm.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from psycopg2 import sql
+
+#: Result columns in the engine's order (``grid_ops.geolocate.RESULT_COLUMNS`` plus placement's own).
+RESULT_COLUMNS = (
+    "grid_code",
+    "micro_code",
+    "dedicated_code",
+    "community_code",
+    "street_code",
+    "resp_level",
+    "resp_code",
+    "responsible",
+    "resp_phone",
+    "team_id",
+    "street_office",
+    "match_method",
+    "on_boundary",
+    "distance_m",
+    "problem",
+    "locate_method",
+    "address_score",
+    "candidates",
+    "x_located",
+    "y_located",
+)
+PEOPLE = ("responsible", "resp_phone", "team_id", "street_office")
+#: Where the engine looks for each person field (first present wins), on the roster and on the layers.
+PEOPLE_SOURCES = {
+    "responsible": ("manager", "负责人", "网格员"),
+    "resp_phone": ("phone", "电话"),
+    "team_id": ("team_id",),
+    "street_office": ("street_office",),
+}
+NUDGE = (1e-3, 5e-4)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as the SQL needs it: where it is and which columns play which part."""
+
+    schema: str
+    name: str
+    geometry: str = ""
+    srid: int = 0
+    fields: tuple[str, ...] = ()
+
+    @property
+    def ident(self) -> sql.Composed:
+        return sql.SQL("{}.{}").format(sql.Identifier(self.schema), sql.Identifier(self.name))
+
+    def first_field(self, names) -> str | None:
+        return next((n for n in names if n in self.fields), None)
+
+
+@dataclass(frozen=True)
+class Unit:
+    table: Table
+    code: str
+
+
+@dataclass
+class GeolocateSpec:
+    orders: Table
+    key: str
+    grids: Unit
+    result: Table
+    category: str | None = None
+    micro: Unit | None = None
+    micro_parent: str | None = "grid_code"
+    dedicated: Unit | None = None
+    priority: str | None = "priority"
+    cases: str | None = "case_groups"
+    communities: Unit | None = None
+    streets: Unit | None = None
+    tolerance: float = 50.0
+    #: person field → "roster" or "grid" (where the engine would take it from), missing = empty
+    people_from: dict[str, str] = field(default_factory=dict)
+    roster_table: str | None = None  # a temporary table (grid_code, responsible, resp_phone, team_id, street_office)
+    classes_table: str | None = None  # a temporary table (class_code, case_group)
+
+
+def _code(alias: str, column: str) -> sql.Composed:
+    return sql.SQL("btrim(({}.{})::text)").format(sql.Identifier(alias), sql.Identifier(column))
+
+
+def _text(alias: str, column: str | None) -> sql.Composable:
+    if not column:
+        return sql.SQL("''")
+    return sql.SQL("coalesce(({}.{})::text, '')").format(sql.Identifier(alias), sql.Identifier(column))
+
+
+def _point(spec: GeolocateSpec) -> sql.Composed:
+    """The order's point in the grids' SRID (first part of a multi-point), NULL where it has none."""
+    geom = sql.SQL("o.{}").format(sql.Identifier(spec.orders.geometry))
+    single = sql.SQL(
+        "ST_Force2D(CASE WHEN GeometryType({g}) = 'MULTIPOINT' THEN ST_GeometryN({g}, 1) ELSE {g} END)"
+    ).format(g=geom)
+    if spec.orders.srid != spec.grids.table.srid:
+        single = sql.SQL("ST_Transform({}, {})").format(single, sql.Literal(int(spec.grids.table.srid)))
+    return sql.SQL("CASE WHEN {g} IS NULL OR ST_IsEmpty({g}) THEN NULL ELSE {p} END").format(g=geom, p=single)
+
+
+def _covering_pick(unit: Unit, alias: str, extra: list[sql.Composable], when: sql.Composable) -> sql.Composed:
+    """Lateral pick of the covering unit by the boundary rule (probe east-north, then lowest code)."""
+    geom = sql.SQL("u.{}").format(sql.Identifier(unit.table.geometry))
+    columns = sql.SQL(", ").join([sql.SQL("{} AS code").format(_code("u", unit.code)), *extra])
+    return sql.SQL(
+        """LEFT JOIN LATERAL (
+    SELECT h.*, h.n > 1 AS shared FROM (
+        SELECT {columns}, {geom} AS ug, count(*) OVER () AS n FROM {table} u
+        WHERE {when} AND ST_Intersects({geom}, p.g)
+    ) h
+    ORDER BY (h.n > 1 AND NOT ST_Intersects(h.ug, ST_Translate(p.g, {dx}, {dy}))), h.code COLLATE "C"
+    LIMIT 1
+) {alias} ON true"""
+    ).format(
+        columns=columns,
+        geom=geom,
+        table=unit.table.ident,
+        when=when,
+        dx=sql.Literal(NUDGE[0]),
+        dy=sql.Literal(NUDGE[1]),
+        alias=sql.Identifier(alias),
+    )
+
+
+def _grid_extra(spec: GeolocateSpec) -> tuple[list[sql.Composable], dict[str, str | None]]:
+    """Grid fields carried along with the chosen grid: community, street and people."""
+    grid = spec.grids.table
+    wanted = {
+        "comm": grid.first_field(("community_code", "comm_code")),
+        "street": grid.first_field(("street_code",)),
+    }
+    for key in PEOPLE:
+        wanted[key] = grid.first_field(PEOPLE_SOURCES[key]) if spec.people_from.get(key) == "grid" else None
+    extra = [
+        sql.SQL("{} AS {}").format(_text("u", column), sql.Identifier(f"a_{key}")) for key, column in wanted.items()
+    ]
+    return extra, wanted
+
+
+def geolocate_statement(spec: GeolocateSpec) -> tuple[sql.Composed, dict]:
+    """``CREATE TABLE result AS SELECT ...``: every order row once, with the engine's result columns."""
+    grid_extra, _ = _grid_extra(spec)
+    grid_geom = sql.SQL("u.{}").format(sql.Identifier(spec.grids.table.geometry))
+    has_point = sql.SQL("p.g IS NOT NULL")
+    joins = [
+        _covering_pick(spec.grids, "gp", grid_extra, has_point),
+        sql.SQL(
+            """LEFT JOIN LATERAL (
+    SELECT {code} AS code, ST_Distance({geom}, p.g) AS d, {extra} FROM {table} u
+    WHERE p.g IS NOT NULL AND gp.code IS NULL
+    ORDER BY {geom} <-> p.g, {code} COLLATE "C" LIMIT 1
+) nn ON true"""
+        ).format(
+            code=_code("u", spec.grids.code),
+            geom=grid_geom,
+            extra=sql.SQL(", ").join(grid_extra),
+            table=spec.grids.table.ident,
+        ),
+    ]
+    # the grid responsible (inside, boundary, nearest) and the fields that came with it
+    chosen = "CASE WHEN gp.code IS NOT NULL THEN gp.{0} WHEN nn.d <= %(tolerance)s THEN nn.{0} END"
+    grid_code = sql.SQL(chosen.format("code"))
+    grid_attr = {key: sql.SQL(chosen.format(f"a_{key}")) for key in ("comm", "street", *PEOPLE)}
+    level_codes = {}
+    for key, unit in (("comm", spec.communities), ("street", spec.streets)):
+        own = sql.SQL("coalesce({}, '')").format(grid_attr[key])
+        if unit is None:
+            level_codes[key] = own
+            continue
+        alias = f"{key}_pick"
+        joins.append(_covering_pick(unit, alias, [], sql.SQL("p.g IS NOT NULL AND {} = ''").format(own)))
+        level_codes[key] = sql.SQL("CASE WHEN {own} <> '' THEN {own} ELSE coalesce({a}.code, '') END").format(
+            own=own, a=sql.Identifier(alias)
+        )
+    micro_code = sql.SQL("''")
+    if spec.micro is not None:
+        parent = spec.micro_parent if spec.micro_parent in spec.micro.table.fields else None
+        own_first = (
+            sql.SQL("({} IS DISTINCT FROM coalesce({}, '')), ").format(_text("u", parent), grid_code)
+            if parent
+            else sql.SQL("")
+        )
+        joins.append(
+            sql.SQL(
+                """LEFT JOIN LATERAL (
+    SELECT {code} AS code FROM {table} u WHERE p.g IS NOT NULL AND ST_Intersects(u.{geom}, p.g)
+    ORDER BY {own_first}{code} COLLATE "C" LIMIT 1
+) mp ON true"""
+            ).format(
+                code=_code("u", spec.micro.code),
+                table=spec.micro.table.ident,
+                geom=sql.Identifier(spec.micro.table.geometry),
+                own_first=own_first,
+            )
+        )
+        micro_code = sql.SQL("coalesce(mp.code, '')")
+    dedicated_code = sql.SQL("''")
+    dedicated_people: dict[str, sql.Composable] = {}
+    if spec.dedicated is not None:
+        table = spec.dedicated.table
+        takes = sql.SQL("true")
+        cases = spec.cases if spec.cases in table.fields else None
+        if cases and spec.category:
+            group = (
+                sql.SQL("coalesce((SELECT t.case_group FROM {} t WHERE t.class_code = p.cls LIMIT 1), '')").format(
+                    sql.Identifier(spec.classes_table)
+                )
+                if spec.classes_table
+                else sql.SQL("''")
+            )
+            takes = sql.SQL(
+                """(btrim({cases}) = '' OR (p.cls = '' AND {group} = '') OR EXISTS (
+        SELECT 1 FROM unnest(regexp_split_to_array({cases}, '[,，;]')) w
+        WHERE btrim(w) <> '' AND btrim(w) IN ({group}, p.cls, CASE WHEN p.cls <> '' THEN left(p.cls, 2) ELSE '' END)))"""
+            ).format(cases=_text("u", cases), group=group)
+        priority = sql.SQL("1e9::float8")
+        if spec.priority in table.fields:
+            text = sql.SQL("btrim(({})::text)").format(sql.SQL("u.{}").format(sql.Identifier(spec.priority)))
+            priority = sql.SQL(
+                r"CASE WHEN {t} ~ '^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$' THEN ({t})::float8 ELSE 1e9 END"
+            ).format(t=text)
+        extra = [
+            sql.SQL("{} AS {}").format(_text("u", table.first_field(PEOPLE_SOURCES[key])), sql.Identifier(f"a_{key}"))
+            for key in ("responsible", "resp_phone")
+            if table.first_field(PEOPLE_SOURCES[key])
+        ]
+        joins.append(
+            sql.SQL(
+                """LEFT JOIN LATERAL (
+    SELECT {code} AS code{extra} FROM {table} u
+    WHERE p.g IS NOT NULL AND ST_Intersects(u.{geom}, p.g) AND {takes}
+    ORDER BY {priority}, {code} COLLATE "C" LIMIT 1
+) dp ON true"""
+            ).format(
+                code=_code("u", spec.dedicated.code),
+                extra=sql.SQL("").join(sql.SQL(", ") + e for e in extra),
+                table=table.ident,
+                geom=sql.Identifier(table.geometry),
+                takes=takes,
+                priority=priority,
+            )
+        )
+        dedicated_code = sql.SQL("coalesce(dp.code, '')")
+        for key in ("responsible", "resp_phone"):
+            if table.first_field(PEOPLE_SOURCES[key]):
+                dedicated_people[key] = sql.SQL("dp.{}").format(sql.Identifier(f"a_{key}"))
+    if spec.roster_table:
+        joins.append(
+            sql.SQL("LEFT JOIN {} r ON r.grid_code = ({})").format(sql.Identifier(spec.roster_table), grid_code)
+        )
+    people = {}
+    for key in PEOPLE:
+        source = spec.people_from.get(key)
+        if source == "roster" and spec.roster_table:
+            people[key] = sql.SQL("coalesce(r.{}, '')").format(sql.Identifier(key))
+        elif source == "grid":
+            people[key] = sql.SQL("coalesce({}, '')").format(grid_attr[key])
+        else:
+            people[key] = sql.SQL("''")
+
+    cls = (
+        sql.SQL("btrim(coalesce((o.{})::text, ''))").format(sql.Identifier(spec.category))
+        if spec.category
+        else sql.SQL("''")
+    )
+    inner = sql.SQL(
+        """SELECT o.*, p.g AS gg_point, p.cls AS gg_cls,
+    coalesce({grid_code}, '') AS gg_grid, gp.code IS NOT NULL AS gg_in, coalesce(gp.shared, false) AS gg_shared,
+    nn.d AS gg_d, {micro} AS gg_micro, {dedicated} AS gg_dedicated, {comm} AS gg_comm, {street} AS gg_street,
+    {people}{dedicated_people}
+FROM {orders} o
+CROSS JOIN LATERAL (SELECT {point} AS g, {cls} AS cls) p
+{joins}"""
+    ).format(
+        grid_code=grid_code,
+        micro=micro_code,
+        dedicated=dedicated_code,
+        comm=level_codes["comm"],
+        street=level_codes["street"],
+        people=sql.SQL(", ").join(sql.SQL("{} AS {}").format(v, sql.Identifier(f"gg_{k}")) for k, v in people.items()),
+        dedicated_people=sql.SQL("").join(
+            sql.SQL(", {} AS {}").format(v, sql.Identifier(f"gg_ded_{k}")) for k, v in dedicated_people.items()
+        ),
+        orders=spec.orders.ident,
+        point=_point(spec),
+        cls=cls,
+        joins=sql.SQL("\n").join(joins),
+    )
+    method = sql.SQL(
+        """CASE WHEN i.gg_point IS NULL THEN 'invalid'
+     WHEN i.gg_in THEN CASE WHEN i.gg_shared THEN 'boundary' ELSE 'inside' END
+     WHEN i.gg_d <= %(tolerance)s THEN 'nearest'
+     WHEN i.gg_comm <> '' OR i.gg_street <> '' THEN 'inside'
+     ELSE 'unassigned' END"""
+    )
+    unplaced = sql.SQL("m.match_method IN ('invalid', 'unassigned')")
+    level = sql.SQL(
+        """CASE WHEN l.match_method IN ('invalid', 'unassigned') THEN ''
+     WHEN l.gg_dedicated <> '' THEN 'dedicated'
+     WHEN l.gg_micro <> '' AND l.match_method IN ('inside', 'boundary') THEN 'microgrid'
+     WHEN l.gg_grid <> '' THEN 'grid'
+     WHEN l.gg_comm <> '' THEN 'community'
+     WHEN l.gg_street <> '' THEN 'street'
+     ELSE '' END"""
+    )
+    person_columns = []
+    for key in PEOPLE:
+        value = sql.SQL("m.{}").format(sql.Identifier(f"gg_{key}"))
+        if key in dedicated_people:
+            value = sql.SQL("CASE WHEN m.resp_level = 'dedicated' THEN coalesce(m.{}, '') ELSE {} END").format(
+                sql.Identifier(f"gg_ded_{key}"), value
+            )
+        person_columns.append(sql.SQL("{} AS {}").format(value, sql.Identifier(key)))
+    renamed = [
+        sql.SQL("m.{} AS {}").format(sql.Identifier(c), sql.Identifier(f"{c}_src" if c in RESULT_COLUMNS else c))
+        for c in spec.orders.fields
+        if c != spec.orders.geometry
+    ]
+    statement = sql.SQL(
+        """CREATE TABLE {result} AS
+SELECT {renamed},
+    m.gg_grid AS grid_code, m.gg_micro AS micro_code,
+    CASE WHEN {unplaced} THEN '' ELSE m.gg_dedicated END AS dedicated_code,
+    m.gg_comm AS community_code, m.gg_street AS street_code,
+    m.resp_level,
+    CASE m.resp_level WHEN 'dedicated' THEN m.gg_dedicated WHEN 'microgrid' THEN m.gg_micro
+        WHEN 'grid' THEN m.gg_grid WHEN 'community' THEN m.gg_comm WHEN 'street' THEN m.gg_street ELSE '' END
+        AS resp_code,
+    {people},
+    m.match_method,
+    m.gg_shared AS on_boundary,
+    CASE WHEN m.match_method IN ('inside', 'boundary') THEN 0.0
+         WHEN m.match_method = 'nearest' THEN round(m.gg_d::numeric, 2)::float8
+         WHEN m.match_method = 'unassigned' THEN round(m.gg_d::numeric, 1)::float8 END AS distance_m,
+    CASE WHEN m.match_method = 'invalid' THEN %(no_geometry)s
+         WHEN m.match_method = 'unassigned' THEN 'position is ' ||
+            CASE WHEN round(m.gg_d::numeric, 1) >= 1000 THEN to_char(round(m.gg_d::numeric, 1) / 1000, 'FM999,999,990.0') || ' km'
+                 ELSE round(round(m.gg_d::numeric, 1)::float8)::bigint::text || ' m' END
+            || %(far_suffix)s
+         ELSE '' END AS problem,
+    CASE WHEN m.gg_point IS NULL THEN 'none' ELSE 'coords' END AS locate_method,
+    NULL::float8 AS address_score,
+    ''::text AS candidates,
+    ST_X(m.gg_point) AS x_located, ST_Y(m.gg_point) AS y_located,
+    m.gg_point::geometry(Point, {srid}) AS geom
+FROM (
+    SELECT l.*, {level} AS resp_level FROM (
+        SELECT i.*, {method} AS match_method FROM ({inner}) i
+    ) l
+) m"""
+    ).format(
+        result=spec.result.ident,
+        renamed=sql.SQL(", ").join(renamed),
+        unplaced=unplaced,
+        people=sql.SQL(", ").join(person_columns),
+        srid=sql.Literal(int(spec.grids.table.srid)),
+        level=level,
+        method=method,
+        inner=inner,
+    )
+    params = {
+        "tolerance": float(spec.tolerance),
+        "no_geometry": "geometry is empty",
+        "far_suffix": f" from the nearest grid (tolerance {spec.tolerance:g} m)",
+    }
+    return statement, params
