@@ -54,6 +54,8 @@ def run_job(connection, steps: Iterable[tuple[str, object, tuple | dict | None]]
     try:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL max_parallel_workers_per_gather = %s", (parallel_workers(),))
+            # the work is PostGIS calls per row, which JIT cannot speed up; compiling costs seconds
+            cursor.execute("SET LOCAL jit = off")
             steps = list(steps)
             for number, (label, statement, params) in enumerate(steps, 1):
                 if feedback is not None:

@@ -6,7 +6,7 @@ from collections import Counter
 
 from gridgov.layers.postgis import connection as pg
 from gridgov.layers.postgis.geolocate_sql import PEOPLE, PEOPLE_SOURCES, GeolocateSpec, Table, Unit, geolocate_statement
-from gridgov.layers.postgis.pushdown import destination, gist_index_steps, load_result, replace_steps, upload_rows_step
+from gridgov.layers.postgis.pushdown import destination, gist_index_steps, load_result, replace_steps
 from gridgov.layers.postgis.source import NotInDatabase, PgTable, one_database, pg_table
 from gridgov.layers.processing.base import read_source, tr
 
@@ -67,21 +67,22 @@ def _as_table(t: PgTable) -> Table:
     return Table(t.schema, t.table, t.geometry, t.srid, t.fields)
 
 
-def _roster_rows(alg, parameters, context) -> tuple[list[tuple], set[str]]:
-    """The roster as (grid_code, person fields...) rows, first row per grid as the engine keeps it."""
+def _roster(alg, parameters, context) -> tuple[dict[str, dict[str, str]], set[str]]:
+    """The roster by grid code (first row per grid, as the engine keeps it) and the fields it fills."""
     frame, _ = read_source(alg, parameters, "ROSTER", context)
     if frame is None:
-        return [], set()
+        return {}, set()
     frame = frame.drop(columns=[c for c in (frame.geometry.name, "_fid") if c in frame.columns])
     key = "grid_code" if "grid_code" in frame.columns else frame.columns[0]
     frame = frame.astype(str).drop_duplicates(key)
     columns = {p: next((c for c in PEOPLE_SOURCES[p] if c in frame.columns), None) for p in PEOPLE}
     useful = {p for p, c in columns.items() if c is not None and (frame[c] != "").any()}
-    rows = [(row[key], *[(row[columns[p]] if columns[p] else "") for p in PEOPLE]) for _, row in frame.iterrows()]
-    return rows, useful
+    records = frame.to_dict("records")
+    roster = {row[key]: {p: row[columns[p]] for p in useful} for row in records}
+    return roster, useful
 
 
-def _class_rows(alg, parameters, context) -> list[tuple]:
+def _class_groups(alg, parameters, context) -> dict[str, str]:
     import pandas as pd
 
     frame, _ = read_source(alg, parameters, "TAXONOMY", context)
@@ -90,9 +91,8 @@ def _class_rows(alg, parameters, context) -> list[tuple]:
 
         frame = pd.read_csv(resource_path("taxonomy", "class_cases.csv"), dtype=str)
     if not {"class_code", "case_group"} <= set(frame.columns):
-        return []
-    pairs = dict(zip(frame["class_code"].astype(str), frame["case_group"].astype(str)))
-    return list(pairs.items())
+        return {}
+    return dict(zip(frame["class_code"].astype(str), frame["case_group"].astype(str)))
 
 
 def geolocate_in_database(alg, parameters, context, feedback) -> dict | None:
@@ -121,7 +121,7 @@ def geolocate_in_database(alg, parameters, context, feedback) -> dict | None:
     feedback.pushInfo(
         tr("Running in PostGIS ({0}): every input is a table of that database").format(near.uri.database())
     )
-    roster_rows, roster_people = _roster_rows(alg, parameters, context)
+    roster, roster_people = _roster(alg, parameters, context)
     grid_table = units["GRIDS"].table
     people_from = {}
     for person in PEOPLE:
@@ -129,7 +129,7 @@ def geolocate_in_database(alg, parameters, context, feedback) -> dict | None:
             people_from[person] = "roster"
         elif grid_table.first_field(PEOPLE_SOURCES[person]):
             people_from[person] = "grid"
-    class_rows = _class_rows(alg, parameters, context) if category else []
+    class_groups = _class_groups(alg, parameters, context) if category else {}
     spec = GeolocateSpec(
         orders=_as_table(orders),
         key=orders.key,
@@ -145,17 +145,13 @@ def geolocate_in_database(alg, parameters, context, feedback) -> dict | None:
         streets=units.get("STREETS"),
         tolerance=alg.parameterAsDouble(parameters, "TOLERANCE", context),
         people_from=people_from,
-        roster_table="gridgov_roster" if roster_rows else None,
-        classes_table="gridgov_classes" if class_rows else None,
+        roster=roster or None,
+        class_groups=class_groups,
     )
     statement, params = geolocate_statement(spec)
     connection = pg.connect(orders)
     try:
         steps = gist_index_steps([u.table for u in units.values()], connection)
-        if roster_rows:
-            steps += upload_rows_step("gridgov_roster", ["grid_code", *PEOPLE], roster_rows)
-        if class_rows:
-            steps += upload_rows_step("gridgov_classes", ["class_code", "case_group"], class_rows)
         steps += replace_steps(dest.table, orders.key, statement, params)
         seconds = pg.run_job(connection, steps, feedback)
         counts = Counter(

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from psycopg2 import sql
+from psycopg2.extras import Json
 
 #: Result columns in the engine's order (``grid_ops.geolocate.RESULT_COLUMNS`` plus placement's own).
 RESULT_COLUMNS = (
@@ -98,8 +99,10 @@ class GeolocateSpec:
     tolerance: float = 50.0
     #: person field → "roster" or "grid" (where the engine would take it from), missing = empty
     people_from: dict[str, str] = field(default_factory=dict)
-    roster_table: str | None = None  # a temporary table (grid_code, responsible, resp_phone, team_id, street_office)
-    classes_table: str | None = None  # a temporary table (class_code, case_group)
+    #: grid code → {person field: value}, the roster as the engine indexes it (sent as one JSON parameter)
+    roster: dict[str, dict[str, str]] | None = None
+    #: class code → case group (one JSON parameter: a parallel worker can read it, unlike a temporary table)
+    class_groups: dict[str, str] | None = None
 
 
 def _code(alias: str, column: str) -> sql.Composed:
@@ -226,13 +229,7 @@ def geolocate_statement(spec: GeolocateSpec) -> tuple[sql.Composed, dict]:
         takes = sql.SQL("true")
         cases = spec.cases if spec.cases in table.fields else None
         if cases and spec.category:
-            group = (
-                sql.SQL("coalesce((SELECT t.case_group FROM {} t WHERE t.class_code = p.cls LIMIT 1), '')").format(
-                    sql.Identifier(spec.classes_table)
-                )
-                if spec.classes_table
-                else sql.SQL("''")
-            )
+            group = sql.SQL("p.grp")
             takes = sql.SQL(
                 """(btrim({cases}) = '' OR (p.cls = '' AND {group} = '') OR EXISTS (
         SELECT 1 FROM unnest(regexp_split_to_array({cases}, '[,，;]')) w
@@ -269,15 +266,13 @@ def geolocate_statement(spec: GeolocateSpec) -> tuple[sql.Composed, dict]:
         for key in ("responsible", "resp_phone"):
             if table.first_field(PEOPLE_SOURCES[key]):
                 dedicated_people[key] = sql.SQL("dp.{}").format(sql.Identifier(f"a_{key}"))
-    if spec.roster_table:
-        joins.append(
-            sql.SQL("LEFT JOIN {} r ON r.grid_code = ({})").format(sql.Identifier(spec.roster_table), grid_code)
-        )
+    if spec.roster is not None:
+        joins.append(sql.SQL("CROSS JOIN LATERAL (SELECT %(roster)s::jsonb -> ({}) AS person) r").format(grid_code))
     people = {}
     for key in PEOPLE:
         source = spec.people_from.get(key)
-        if source == "roster" and spec.roster_table:
-            people[key] = sql.SQL("coalesce(r.{}, '')").format(sql.Identifier(key))
+        if source == "roster" and spec.roster is not None:
+            people[key] = sql.SQL("coalesce(r.person ->> {}, '')").format(sql.Literal(key))
         elif source == "grid":
             people[key] = sql.SQL("coalesce({}, '')").format(grid_attr[key])
         else:
@@ -294,7 +289,8 @@ def geolocate_statement(spec: GeolocateSpec) -> tuple[sql.Composed, dict]:
     nn.d AS gg_d, {micro} AS gg_micro, {dedicated} AS gg_dedicated, {comm} AS gg_comm, {street} AS gg_street,
     {people}{dedicated_people}
 FROM {orders} o
-CROSS JOIN LATERAL (SELECT {point} AS g, {cls} AS cls) p
+CROSS JOIN LATERAL (SELECT q.*, coalesce(%(groups)s::jsonb ->> q.cls, '') AS grp FROM (
+    SELECT {point} AS g, {cls} AS cls OFFSET 0) q OFFSET 0) p
 {joins}"""
     ).format(
         grid_code=grid_code,
@@ -385,6 +381,8 @@ FROM (
     )
     params = {
         "tolerance": float(spec.tolerance),
+        "roster": Json(spec.roster or {}),
+        "groups": Json(spec.class_groups or {}),
         "no_geometry": "geometry is empty",
         "far_suffix": f" from the nearest grid (tolerance {spec.tolerance:g} m)",
     }

@@ -98,21 +98,6 @@ def replace_steps(result: Table, key: str, statement, params) -> list[tuple[str,
     ]
 
 
-def upload_rows_step(name: str, columns: list[str], rows: list[tuple]) -> list[tuple[str, object, object]]:
-    """A temporary table ``name`` (text columns) filled with ``rows`` through query parameters."""
-    create = sql.SQL("CREATE TEMP TABLE {} ({}) ON COMMIT DROP").format(
-        sql.Identifier(name), sql.SQL(", ").join(sql.SQL("{} text").format(sql.Identifier(c)) for c in columns)
-    )
-    steps = [(tr("upload {0}").format(name), create, None)]
-    if rows:
-        values = sql.SQL(", ").join(
-            sql.SQL("({})").format(sql.SQL(", ").join(sql.Placeholder() * len(columns))) for _ in rows
-        )
-        insert = sql.SQL("INSERT INTO {} VALUES {}").format(sql.Identifier(name), values)
-        steps.append((tr("upload {0}").format(name), insert, tuple(v for row in rows for v in row)))
-    return steps
-
-
 def result_layer_source(near: PgTable, result: Table, key: str) -> str:
     """The result table as a ``postgres://`` layer string: the connection of ``near``, credentials
     left as QGIS keeps them (an ``authcfg`` id is not expanded)."""
