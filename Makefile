@@ -1,7 +1,7 @@
 # Grid Governance (gridgov) QGIS plugin: one entry point for set-up, demo, tests and packaging.
 #
 #   make demo   set up (Debian packages, .venv, PyPI packages), build the demo city, render out/
-#   make test   set up, then the whole test suite headless
+#   make test   set up, then the whole test suite headless (PostGIS tests start their own server)
 #
 # Set-up steps are idempotent: they only install what is missing.
 
@@ -17,7 +17,8 @@ OUT         := out
 ORDERS      ?= 100000
 SEED        ?= 20251
 APT_PACKAGES := qgis python3-qgis qgis-providers xvfb fonts-noto-cjk poppler-utils python3-venv python3-pip \
-                libgeos-dev libproj-dev libgdal-dev libspatialindex-dev
+                libgeos-dev libproj-dev libgdal-dev libspatialindex-dev \
+                postgresql-15-postgis-3 python3-psycopg2 gdal-bin
 QGIS_PROFILE_PATH := $(CURDIR)/$(BUILD)/qgis-profiles
 QGIS_USER_PLUGINS ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default/python/plugins
 
@@ -27,7 +28,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: help setup system venv system-libs pkglink demo test unit lint format bench qgis install package clean transup transcompile screenshots
+.PHONY: help setup system venv system-libs pkglink demo test unit postgis lint format bench qgis install package clean transup transcompile screenshots
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -89,6 +90,9 @@ demo: setup  ## build the demo city, run the whole job on it, end with out/hotsp
 
 test: setup  ## the whole test suite, headless
 	$(PY) -m pytest tests/unit tests/qgis
+
+postgis: setup  ## the PostGIS push-down tests alone: each run starts its own PostgreSQL 15 + PostGIS on loopback
+	$(PY) -m pytest tests/qgis -k postgis
 
 unit: setup  ## engine tests only (no QGIS)
 	$(PY) -m pytest tests/unit
