@@ -77,7 +77,9 @@ def grid_stats(
     if class_codes is not None:
         classes = as_text(class_codes).str.strip().to_numpy(dtype=object)[placed]
         long["class_code"] = classes
-        top = pd.Series(classes[classes != ""]).value_counts().index[:class_columns]
+        frequency = pd.Series(classes[classes != ""]).value_counts()
+        # ties go by code, so the same orders always give the same columns (and PostGIS gives them too)
+        top = sorted(frequency.index, key=lambda c: (-frequency[c], c))[:class_columns]
         for code in sorted(top):
             table[f"cnt_{code}"] = np.bincount(idx[classes == code], minlength=len(codes))
     if is_repeat is not None:

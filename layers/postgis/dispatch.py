@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import importlib
 
+from qgis.core import QgsProcessingFeatureSourceDefinition, QgsProcessingUtils
+
 from gridgov.layers.processing.base import tr
 
 #: algorithm → (module, function) of its in-database run
 IN_DATABASE = {
     "geolocate": ("gridgov.layers.postgis.geolocate_db", "geolocate_in_database"),
+    "gridstats": ("gridgov.layers.postgis.gridstats_db", "gridstats_in_database"),
 }
+
+
+def input_layer(alg, parameters, context):
+    """The layer behind INPUT, also when it comes as selected features only."""
+    value = parameters.get("INPUT")
+    if isinstance(value, QgsProcessingFeatureSourceDefinition):
+        return QgsProcessingUtils.mapLayerFromString(value.source.staticValue(), context)
+    if value is None or value == "":
+        return None
+    return alg.parameterAsVectorLayer(parameters, "INPUT", context)
 
 
 def in_database(name: str, alg, parameters, context, feedback) -> dict | None:
@@ -18,7 +31,7 @@ def in_database(name: str, alg, parameters, context, feedback) -> dict | None:
     Only an input layer served by PostGIS makes this worth trying; the reason for not using the
     database is logged then, so a user who expected it knows what to change.
     """
-    layer = alg.parameterAsVectorLayer(parameters, "INPUT", context) if parameters.get("INPUT") else None
+    layer = input_layer(alg, parameters, context)
     if layer is None or layer.providerType() != "postgres":
         return None
     try:

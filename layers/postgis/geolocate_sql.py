@@ -105,6 +105,13 @@ class GeolocateSpec:
     class_groups: dict[str, str] | None = None
 
 
+def np_round(expression: str, digits: int) -> str:
+    """SQL text rounding ``expression`` as ``numpy.round`` does (scale, round half to even, unscale),
+    so both paths give the same float, bit for bit."""
+    scale = f"1e{digits}"
+    return f"(round(({expression})::float8 * {scale}) / {scale})"
+
+
 def _code(alias: str, column: str) -> sql.Composed:
     return sql.SQL("btrim(({}.{})::text)").format(sql.Identifier(alias), sql.Identifier(column))
 
@@ -351,12 +358,12 @@ SELECT {renamed},
     m.match_method,
     m.gg_shared AS on_boundary,
     CASE WHEN m.match_method IN ('inside', 'boundary') THEN 0.0
-         WHEN m.match_method = 'nearest' THEN round(m.gg_d::numeric, 2)::float8
-         WHEN m.match_method = 'unassigned' THEN round(m.gg_d::numeric, 1)::float8 END AS distance_m,
+         WHEN m.match_method = 'nearest' THEN {near}
+         WHEN m.match_method = 'unassigned' THEN {far} END AS distance_m,
     CASE WHEN m.match_method = 'invalid' THEN %(no_geometry)s
          WHEN m.match_method = 'unassigned' THEN 'position is ' ||
-            CASE WHEN round(m.gg_d::numeric, 1) >= 1000 THEN to_char(round(m.gg_d::numeric, 1) / 1000, 'FM999,999,990.0') || ' km'
-                 ELSE round(round(m.gg_d::numeric, 1)::float8)::bigint::text || ' m' END
+            CASE WHEN {far} >= 1000 THEN to_char({far} / 1000, 'FM999,999,990.0') || ' km'
+                 ELSE round({far})::bigint::text || ' m' END
             || %(far_suffix)s
          ELSE '' END AS problem,
     CASE WHEN m.gg_point IS NULL THEN 'none' ELSE 'coords' END AS locate_method,
@@ -371,6 +378,8 @@ FROM (
 ) m"""
     ).format(
         result=spec.result.ident,
+        near=sql.SQL(np_round("m.gg_d", 2)),
+        far=sql.SQL(np_round("m.gg_d", 1)),
         renamed=sql.SQL(", ").join(renamed),
         unplaced=unplaced,
         people=sql.SQL(", ").join(person_columns),

@@ -80,6 +80,14 @@ class GridStatsAlgorithm(GridGovAlgorithm):
         )
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        from gridgov.layers.postgis.dispatch import in_database
+
+        results = in_database("gridstats", self, parameters, context, feedback)
+        if results is not None:
+            return results
+        return self._in_engine(parameters, context, feedback)
+
+    def _in_engine(self, parameters, context, feedback):
         from gridgov.grid_ops.gridstats import PERIODS, grid_stats
 
         data = read_orders_and_grids(self, parameters, context, feedback)

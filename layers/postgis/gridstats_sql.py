@@ -1,0 +1,193 @@
+"""``gridgov:gridstats`` as SQL: the counts of ``grid_ops.gridstats.grid_stats`` made by PostgreSQL.
+
+The orders are counted per grid in one grouped pass (parallel aggregate where PostgreSQL can); the
+grid table is joined to the counts, so every grid gets a row, also the quiet ones. As in the engine,
+an order counts for the first grid of its code (lowest key), a period is a calendar week (Monday to
+Sunday), month, quarter or year, and the class-case columns are the most frequent class cases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from psycopg2 import sql
+
+from gridgov.layers.postgis.geolocate_sql import NUDGE, Table, np_round
+
+#: Label of a period as pandas writes it (``str(pd.Period)``), from a timestamp expression ``{t}``.
+PERIOD_LABEL = {
+    "week": "to_char(date_trunc('week', {t}), 'YYYY-MM-DD') || '/' || "
+    "to_char(date_trunc('week', {t}) + interval '6 days', 'YYYY-MM-DD')",
+    "month": "to_char({t}, 'YYYY-MM')",
+    "quarter": "to_char({t}, 'YYYY\"Q\"Q')",
+    "year": "to_char({t}, 'YYYY')",
+}
+
+
+@dataclass
+class GridStatsSpec:
+    orders: Table
+    grids: Table
+    grid_key: str
+    code: str  # the grids' code field
+    result: Table
+    grid_field: str | None = None  # the orders' grid code; None: by where each point lies
+    category: str | None = None
+    time: str | None = None
+    period: str = "month"
+    repeat: str | None = None
+    households: str | None = None
+    area_field: str | None = None  # area_m2 when the grids carry it, else the geometry's area
+
+
+def order_rows(spec: GridStatsSpec) -> sql.Composed:
+    """One row per order: its grid's key (the first grid of its code), class case and period label."""
+    o_cls = (
+        sql.SQL("btrim(coalesce((o.{})::text, ''))").format(sql.Identifier(spec.category))
+        if spec.category
+        else sql.SQL("''")
+    )
+    label = sql.SQL("NULL::text")
+    if spec.time:
+        label = sql.SQL(PERIOD_LABEL[spec.period].replace("{t}", "(o.{t})::timestamp")).format(
+            t=sql.Identifier(spec.time)
+        )
+    repeat = (
+        sql.SQL("coalesce((o.{})::boolean, false)").format(sql.Identifier(spec.repeat))
+        if spec.repeat
+        else sql.SQL("false")
+    )
+    if spec.grid_field:
+        where = sql.SQL("btrim(coalesce((o.{})::text, ''))").format(sql.Identifier(spec.grid_field))
+        return sql.SQL(
+            "SELECT c.gkey, {cls} AS cls, {label} AS label, {repeat} AS rep FROM {orders} o "
+            "JOIN codes c ON c.code = {where}"
+        ).format(cls=o_cls, label=label, repeat=repeat, orders=spec.orders.ident, where=where)
+    geom = sql.SQL("o.{}").format(sql.Identifier(spec.orders.geometry))
+    point = sql.SQL(
+        "CASE WHEN {g} IS NULL OR ST_IsEmpty({g}) THEN NULL ELSE "
+        "ST_Force2D(CASE WHEN GeometryType({g}) = 'MULTIPOINT' THEN ST_GeometryN({g}, 1) ELSE {g} END) END"
+    ).format(g=geom)
+    if spec.orders.srid != spec.grids.srid:
+        point = sql.SQL("ST_Transform({}, {})").format(point, sql.Literal(int(spec.grids.srid)))
+    return sql.SQL(
+        """SELECT c.gkey, {cls} AS cls, {label} AS label, {repeat} AS rep FROM {orders} o
+CROSS JOIN LATERAL (SELECT {point} AS g OFFSET 0) p
+JOIN LATERAL (
+    SELECT h.code FROM (
+        SELECT btrim((u.{code})::text) AS code, u.{geom} AS ug, count(*) OVER () AS n FROM {grids} u
+        WHERE p.g IS NOT NULL AND ST_Intersects(u.{geom}, p.g)
+    ) h
+    ORDER BY (h.n > 1 AND NOT ST_Intersects(h.ug, ST_Translate(p.g, {dx}, {dy}))), h.code COLLATE "C" LIMIT 1
+) pick ON true
+JOIN codes c ON c.code = pick.code"""
+    ).format(
+        cls=o_cls,
+        label=label,
+        repeat=repeat,
+        orders=spec.orders.ident,
+        point=point,
+        code=sql.Identifier(spec.code),
+        geom=sql.Identifier(spec.grids.geometry),
+        grids=spec.grids.ident,
+        dx=sql.Literal(NUDGE[0]),
+        dy=sql.Literal(NUDGE[1]),
+    )
+
+
+def codes_cte(spec: GridStatsSpec) -> sql.Composed:
+    """Each grid code with the key of its first grid (the engine counts an order there)."""
+    return sql.SQL(
+        "codes AS (SELECT btrim((u.{code})::text) AS code, min(u.{key}) AS gkey FROM {grids} u GROUP BY 1)"
+    ).format(code=sql.Identifier(spec.code), key=sql.Identifier(spec.grid_key), grids=spec.grids.ident)
+
+
+def facts_statement(spec: GridStatsSpec) -> sql.Composed:
+    """Class cases by frequency and the latest period, which name the result's columns."""
+    return sql.SQL(
+        """WITH {codes}, o AS ({rows})
+SELECT 'class' AS kind, cls AS value, count(*) AS n FROM o WHERE cls <> '' GROUP BY cls
+UNION ALL SELECT 'latest', max(label), count(*) FROM o WHERE label IS NOT NULL"""
+    ).format(codes=codes_cte(spec), rows=order_rows(spec))
+
+
+def stats_statement(
+    spec: GridStatsSpec, grid_columns: list[str], classes: list[str], current: str | None, previous: str | None
+) -> tuple[sql.Composed, dict]:
+    """``CREATE TABLE result AS``: the grids with their counts (column names as the engine's)."""
+    params: dict = {"current": current, "previous": previous}
+    counts = [sql.SQL("count(*) AS cnt_total"), sql.SQL("sum(rep::int) AS reps")]
+    for i, code in enumerate(classes):
+        params[f"class_{i}"] = code
+        counts.append(
+            sql.SQL("count(*) FILTER (WHERE cls = %({})s) AS {}").format(
+                sql.SQL(f"class_{i}"), sql.Identifier(f"cnt_{code}")
+            )
+        )
+    if current is not None:
+        counts += [
+            sql.SQL("count(*) FILTER (WHERE label = %(current)s) AS cur_cnt"),
+            sql.SQL("count(*) FILTER (WHERE label = %(previous)s) AS prev_cnt"),
+        ]
+    taken = set(grid_columns) | {spec.grids.geometry}
+
+    def out(name: str) -> sql.Identifier:
+        return sql.Identifier(name if name not in taken else f"{name}_stat")
+
+    total = sql.SQL("coalesce(s.cnt_total, 0)")
+    columns = [sql.SQL("{} AS {}").format(total, out("cnt_total"))]
+    if spec.households:
+        hh = sql.SQL("(u.{})::float8").format(sql.Identifier(spec.households))
+        columns.append(
+            sql.SQL("CASE WHEN {hh} > 0 THEN " + np_round("{t} / {hh} * 1000", 3) + " END AS {}").format(
+                out("per_1k_hh"), hh=hh, t=total
+            )
+        )
+    area = (
+        sql.SQL("(u.{})::float8").format(sql.Identifier(spec.area_field))
+        if spec.area_field
+        else sql.SQL("ST_Area(u.{})").format(sql.Identifier(spec.grids.geometry))
+    )
+    columns.append(
+        sql.SQL("CASE WHEN {a} > 0 THEN " + np_round("{t} / ({a} / 1e6)", 3) + " END AS {}").format(
+            out("per_km2"), a=area, t=total
+        )
+    )
+    for code in sorted(classes):
+        columns.append(
+            sql.SQL("coalesce(s.{c}, 0) AS {o}").format(c=sql.Identifier(f"cnt_{code}"), o=out(f"cnt_{code}"))
+        )
+    if spec.repeat:
+        columns.append(
+            sql.SQL("CASE WHEN {t} > 0 THEN " + np_round("s.reps::float8 / {t}", 4) + " END AS {}").format(
+                out("repeat_rate"), t=total
+            )
+        )
+    if current is not None:
+        cur, prev = sql.SQL("coalesce(s.cur_cnt, 0)"), sql.SQL("coalesce(s.prev_cnt, 0)")
+        columns += [
+            sql.SQL("{} AS {}").format(cur, out("cur_cnt")),
+            sql.SQL("{} AS {}").format(prev, out("prev_cnt")),
+            sql.SQL("{} - {} AS {}").format(cur, prev, out("diff_cnt")),
+            sql.SQL("CASE WHEN {p} > 0 THEN " + np_round("({c} - {p})::float8 / {p} * 100", 2) + " END AS {}").format(
+                out("perc_chg"), c=cur, p=prev
+            ),
+            sql.SQL("%(current)s::text AS {}").format(out("cur_period")),
+        ]
+    statement = sql.SQL(
+        """CREATE TABLE {result} AS
+WITH {codes}, s AS (SELECT gkey, {counts} FROM ({rows}) o GROUP BY gkey)
+SELECT {grid_columns}, {columns}, u.{geom} AS geom
+FROM {grids} u LEFT JOIN s ON s.gkey = u.{key}"""
+    ).format(
+        result=spec.result.ident,
+        codes=codes_cte(spec),
+        counts=sql.SQL(", ").join(counts),
+        rows=order_rows(spec),
+        grid_columns=sql.SQL(", ").join(sql.SQL("u.{}").format(sql.Identifier(c)) for c in grid_columns),
+        columns=sql.SQL(", ").join(columns),
+        geom=sql.Identifier(spec.grids.geometry),
+        grids=spec.grids.ident,
+        key=sql.Identifier(spec.grid_key),
+    )
+    return statement, params

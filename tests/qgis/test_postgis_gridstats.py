@@ -1,0 +1,87 @@
+"""``gridgov:gridstats`` in PostGIS against the engine on the same PostGIS rows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from qgis import processing
+from qgis.core import QgsProcessingFeatureSourceDefinition, QgsProject, QgsVectorLayer
+
+from .test_postgis_geolocate import LogFeedback, auth_config, pg_layer
+
+
+@pytest.fixture(scope="module")
+def authcfg(pg_city, qgis_app):
+    return auth_config(pg_city[0])
+
+
+@pytest.fixture(scope="module")
+def timed_orders(pg_city):
+    """city.orders_ts: the order points with their report time as a timestamp column and a repeat flag."""
+    from gridgov.grid_ops.repeats import parse_times
+
+    server, _ = pg_city
+    connection = server.connect()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT fid, reported_at FROM city.order_points ORDER BY fid")
+        rows = cursor.fetchall()
+        times, _ = parse_times(pd.Series([r[1] for r in rows], dtype=object))
+        texts = [None if np.isnat(t) else str(t) for t in times]
+        cursor.execute(
+            "DROP TABLE IF EXISTS city.orders_ts; CREATE TABLE city.orders_ts AS "
+            "SELECT o.fid, o.order_id, o.class_code, o.geom, t.ts::timestamp AS reported_ts, (o.fid %% 4 = 0) AS is_repeat "
+            "FROM city.order_points o JOIN unnest(%s::bigint[], %s::text[]) AS t(fid, ts) ON t.fid = o.fid;"
+            "ALTER TABLE city.orders_ts ADD PRIMARY KEY (fid)",
+            ([r[0] for r in rows], texts),
+        )
+    connection.close()
+    return server
+
+
+def frame_of(layer) -> pd.DataFrame:
+    names = layer.fields().names()
+    return pd.DataFrame([dict(zip(names, f.attributes())) for f in layer.getFeatures()]).set_index("fid").sort_index()
+
+
+@pytest.mark.parametrize("period", [1, 0])  # month, week
+def test_gridstats_in_postgis_matches_the_engine(timed_orders, authcfg, gridgov_provider, period):
+    server = timed_orders
+    orders = pg_layer(server, "orders_ts", authcfg)
+    grids = pg_layer(server, "grids", authcfg)
+    params = {
+        "GRIDS": grids, "CATEGORY_FIELD": "class_code", "TIME_FIELD": "reported_ts", "PERIOD": period,
+        "REPEAT_FIELD": "is_repeat", "POPULATION_FIELD": "households", "OUTPUT": "TEMPORARY_OUTPUT",
+    }  # fmt: skip
+    n_orders = orders.featureCount()
+    feedback = LogFeedback()
+    in_db = processing.run("gridgov:gridstats", {**params, "INPUT": orders}, feedback=feedback)
+    assert any("Running in PostGIS" in line for line in feedback.lines), feedback.lines
+    # the same PostGIS rows through the engine: a selection keeps the run out of the database
+    QgsProject.instance().addMapLayer(orders)
+    orders.selectAll()
+    try:
+        engine_feedback = LogFeedback()
+        source = QgsProcessingFeatureSourceDefinition(orders.id(), True)
+        in_engine = processing.run("gridgov:gridstats", {**params, "INPUT": source}, feedback=engine_feedback)
+    finally:
+        QgsProject.instance().removeMapLayer(orders.id())
+    assert any("Running in the engine" in line for line in engine_feedback.lines)
+    db = frame_of(QgsVectorLayer(in_db["OUTPUT"][len("postgres://") :], "db", "postgres"))
+    engine_layer = in_engine["OUTPUT"]
+    engine = frame_of(engine_layer if isinstance(engine_layer, QgsVectorLayer) else QgsVectorLayer(engine_layer))
+    assert list(db.columns) == list(engine.columns)
+    assert len(db) == len(engine) == grids.featureCount()
+    assert db["cnt_total"].sum() > 0.9 * n_orders
+    assert (db["cur_cnt"] > 0).any() and db["perc_chg"].notna().any()
+    for column in db.columns:
+        a, b = db[column], engine[column]
+        if pd.api.types.is_numeric_dtype(b) or column.startswith(
+            ("cnt_", "per_", "cur_cnt", "prev_", "diff_", "perc_", "repeat_")
+        ):
+            a = pd.to_numeric(a, errors="coerce").to_numpy(float)
+            b = pd.to_numeric(b, errors="coerce").to_numpy(float)
+            assert np.array_equal(np.isnan(a), np.isnan(b)), column
+            assert np.allclose(a[~np.isnan(a)], b[~np.isnan(b)], atol=1e-9), column
+        else:
+            assert (a.astype(str) == b.astype(str)).all(), column
