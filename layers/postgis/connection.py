@@ -10,6 +10,7 @@ connection leaves no half-written table behind.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -17,8 +18,8 @@ from collections.abc import Callable, Iterable
 
 from qgis.core import QgsProcessingException
 
-from gridgov.layers.processing.base import tr
 from gridgov.layers.postgis.source import PgTable
+from gridgov.layers.processing.base import tr
 
 
 def connect(table: PgTable):
@@ -99,7 +100,7 @@ def _rollback(connection) -> None:
     try:
         if not connection.closed:
             connection.rollback()
-    except Exception:  # noqa: BLE001 - the connection is gone: the server has rolled back by itself
+    except Exception:
         pass
 
 
@@ -125,8 +126,6 @@ class _CancelWatcher:
         while not self._done.wait(self.poll):
             if self.is_cancelled():
                 self.cancelled = True
-                try:
+                with contextlib.suppress(Exception):  # nothing running, or already gone
                     self.connection.cancel()
-                except Exception:  # noqa: BLE001 - nothing running, or already gone
-                    pass
                 return

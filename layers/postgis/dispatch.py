@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-from qgis.core import QgsProcessingFeatureSourceDefinition, QgsProcessingUtils
+from qgis.core import QgsProcessingFeatureSourceDefinition, QgsProcessingUtils, QgsSettings
 
 from gridgov.layers.processing.base import tr
 
@@ -13,6 +13,14 @@ IN_DATABASE = {
     "geolocate": ("gridgov.layers.postgis.geolocate_db", "geolocate_in_database"),
     "gridstats": ("gridgov.layers.postgis.gridstats_db", "gridstats_in_database"),
 }
+
+
+#: QGIS setting: false keeps every run in the engine (results are then written where OUTPUT says)
+SETTING = "gridgov/run_in_postgis"
+
+
+def pushdown_enabled() -> bool:
+    return QgsSettings().value(SETTING, True, type=bool)
 
 
 def input_layer(alg, parameters, context):
@@ -33,6 +41,9 @@ def in_database(name: str, alg, parameters, context, feedback) -> dict | None:
     """
     layer = input_layer(alg, parameters, context)
     if layer is None or layer.providerType() != "postgres":
+        return None
+    if not pushdown_enabled():
+        feedback.pushInfo(tr("Running in the engine: running in PostGIS is switched off ({0})").format(SETTING))
         return None
     try:
         module = importlib.import_module(IN_DATABASE[name][0])

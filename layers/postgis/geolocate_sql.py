@@ -240,7 +240,8 @@ def geolocate_statement(spec: GeolocateSpec) -> tuple[sql.Composed, dict]:
             takes = sql.SQL(
                 """(btrim({cases}) = '' OR (p.cls = '' AND {group} = '') OR EXISTS (
         SELECT 1 FROM unnest(regexp_split_to_array({cases}, '[,，;]')) w
-        WHERE btrim(w) <> '' AND btrim(w) IN ({group}, p.cls, CASE WHEN p.cls <> '' THEN left(p.cls, 2) ELSE '' END)))"""
+        WHERE btrim(w) <> ''
+            AND btrim(w) IN ({group}, p.cls, CASE WHEN p.cls <> '' THEN left(p.cls, 2) ELSE '' END)))"""
             ).format(cases=_text("u", cases), group=group)
         priority = sql.SQL("1e9::float8")
         if spec.priority in table.fields:

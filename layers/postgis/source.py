@@ -33,7 +33,7 @@ class PgTable:
         return (self.uri.service(), self.uri.host(), self.uri.port() or "5432", self.uri.database())
 
 
-class NotInDatabase(Exception):
+class NotInDatabase(Exception):  # noqa: N818 - a reason, not an error
     """Why an input keeps the run in the engine (shown in the log)."""
 
 
@@ -64,6 +64,9 @@ def pg_table(alg, parameters, name: str, context, required: bool = False) -> PgT
         raise NotInDatabase(tr("{0} is a query, not a table").format(name))
     if not uri.keyColumn() or "," in uri.keyColumn():
         raise NotInDatabase(tr("{0} has no single key column").format(name))
+    fields = tuple(f.name() for f in layer.fields())
+    if uri.keyColumn().strip('"') not in fields:  # QGIS fell back to the row's ctid: nothing to key a result on
+        raise NotInDatabase(tr("{0} has no single key column").format(name))
     srid = layer.crs().postgisSrid() if layer.isSpatial() else 0
     return PgTable(
         uri=uri,
@@ -72,7 +75,7 @@ def pg_table(alg, parameters, name: str, context, required: bool = False) -> PgT
         geometry=uri.geometryColumn() if layer.isSpatial() else "",
         key=uri.keyColumn().strip('"'),
         srid=int(srid),
-        fields=tuple(f.name() for f in layer.fields()),
+        fields=fields,
         layer_name=layer.name(),
     )
 

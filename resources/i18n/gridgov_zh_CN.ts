@@ -221,6 +221,211 @@
       <translation>{0}：工单没有字段 {1!r}（现有字段：{2}）</translation>
     </message>
     <message>
+      <location filename="../../layers/postgis/connection.py" line="34" />
+      <source>Cannot connect to the database of {0}: {1}</source>
+      <translation>无法连接 {0} 所在的数据库：{1}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/connection.py" line="64" />
+      <location filename="../../layers/processing/democity_alg.py" line="76" />
+      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="151" />
+      <source>Cancelled</source>
+      <translation>已取消</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/connection.py" line="65" />
+      <source>PostGIS: {0}</source>
+      <translation>PostGIS 步骤：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/connection.py" line="72" />
+      <location filename="../../layers/postgis/connection.py" line="81" />
+      <source>Cancelled: nothing was written to the database</source>
+      <translation>已取消：没有向数据库写入任何内容</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/connection.py" line="74" />
+      <source>The connection to the database was lost during the run; nothing was written ({0})</source>
+      <translation>运行中与数据库的连接断开；没有写入任何内容（{0}）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/connection.py" line="83" />
+      <source>The database refused the job; nothing was written: {0}</source>
+      <translation>数据库拒绝了该任务；没有写入任何内容：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/dispatch.py" line="46" />
+      <source>Running in the engine: running in PostGIS is switched off ({0})</source>
+      <translation>在插件引擎中运行：已关闭在 PostGIS 中运行（{0}）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/dispatch.py" line="51" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="119" />
+      <location filename="../../layers/postgis/gridstats_db.py" line="79" />
+      <source>Running in the engine, not in PostGIS: {0}</source>
+      <translation>在插件引擎中运行，而不是在 PostGIS 中：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/geolocate_db.py" line="36" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="39" />
+      <location filename="../../layers/postgis/gridstats_db.py" line="40" />
+      <source>{0} is set</source>
+      <translation>设置了 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/geolocate_db.py" line="46" />
+      <source>the grids are in geographic coordinates</source>
+      <translation>网格使用地理坐标</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/geolocate_db.py" line="49" />
+      <source>INPUT has no point geometry with a known SRID</source>
+      <translation>INPUT 没有已知 SRID 的点几何</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/geolocate_db.py" line="52" />
+      <source>{0} is not in the grids' coordinate system</source>
+      <translation>{0} 与网格的坐标系不同</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/geolocate_db.py" line="62" />
+      <source>{0}: no code field {1!r}</source>
+      <translation>{0}：没有编码字段 {1!r}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/geolocate_db.py" line="116" />
+      <source>the orders have an address field ({0}), matched by the engine</source>
+      <translation>工单有地址字段（{0}），由插件引擎匹配</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/geolocate_db.py" line="122" />
+      <location filename="../../layers/postgis/gridstats_db.py" line="83" />
+      <source>Running in PostGIS ({0}): every input is a table of that database</source>
+      <translation>在 PostGIS 中运行（{0}）：所有输入都是该数据库的表</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/geolocate_db.py" line="168" />
+      <source>PostGIS placed {0} rows in {1:.1f} s</source>
+      <translation>PostGIS 落格 {0} 行，用时 {1:.1f} 秒</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/geolocate_db.py" line="172" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="234" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="366" />
+      <source>Placed orders</source>
+      <translation>已落格工单</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/gridstats_db.py" line="32" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="315" />
+      <source>{0}: the layer has no field {1!r}</source>
+      <translation>{0}：图层没有字段 {1!r}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/gridstats_db.py" line="46" />
+      <location filename="../../layers/processing/grid_inputs.py" line="61" />
+      <source>CODE_FIELD: the grids have no field {0!r}</source>
+      <translation>CODE_FIELD：网格没有字段 {0!r}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/gridstats_db.py" line="51" />
+      <source>TIME_FIELD {0} is text; the engine reads its mixed formats</source>
+      <translation>TIME_FIELD {0} 是文本；其混合格式由插件引擎解析</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/gridstats_db.py" line="101" />
+      <location filename="../../layers/processing/gridstats_alg.py" line="117" />
+      <source>Current period {0}, previous {1}</source>
+      <translation>当前周期 {0}，上一周期 {1}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/gridstats_db.py" line="112" />
+      <source>PostGIS counted the orders of every grid in {0:.1f} s</source>
+      <translation>PostGIS 统计了每个网格的工单，用时 {0:.1f} 秒</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/gridstats_db.py" line="114" />
+      <location filename="../../layers/processing/gridstats_alg.py" line="22" />
+      <location filename="../../layers/processing/gridstats_alg.py" line="69" />
+      <source>Grid statistics</source>
+      <translation>网格统计</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/pushdown.py" line="53" />
+      <source>{0} is a table of another database</source>
+      <translation>{0} 是另一个数据库的表</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/pushdown.py" line="75" />
+      <source>GiST index on {0}.{1}</source>
+      <translation>为 {0}.{1} 建立 GiST 索引</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/pushdown.py" line="89" />
+      <source>drop the earlier {0}</source>
+      <translation>删除之前的 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/pushdown.py" line="90" />
+      <source>create {0}</source>
+      <translation>创建 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/pushdown.py" line="92" />
+      <source>key and index of {0}</source>
+      <translation>{0} 的主键和索引</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/pushdown.py" line="129" />
+      <source>Cannot open the result table {0}</source>
+      <translation>无法打开结果表 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/pushdown.py" line="142" />
+      <source>Result table {0}.{1}</source>
+      <translation>结果表 {0}.{1}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/source.py" line="49" />
+      <source>{0} is not given</source>
+      <translation>未给出 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/source.py" line="54" />
+      <source>{0} uses selected features or a filter</source>
+      <translation>{0} 使用了所选要素或筛选条件</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/source.py" line="57" />
+      <source>{0} is not a vector layer</source>
+      <translation>{0} 不是矢量图层</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/source.py" line="59" />
+      <source>{0} is not a PostGIS layer ({1})</source>
+      <translation>{0} 不是 PostGIS 图层（{1}）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/source.py" line="62" />
+      <source>{0} has a subset filter</source>
+      <translation>{0} 设置了子集筛选</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/source.py" line="64" />
+      <source>{0} is a query, not a table</source>
+      <translation>{0} 是查询，不是表</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/source.py" line="66" />
+      <source>{0} has no single key column</source>
+      <translation>{0} 没有单一的主键列</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/source.py" line="86" />
+      <source>{0} and {1} are in different databases</source>
+      <translation>{0} 和 {1} 位于不同的数据库</translation>
+    </message>
+    <message>
       <location filename="../../layers/print_layout.py" line="64" />
       <source>A4 横向 landscape</source>
       <translation>A4 横向 landscape</translation>
@@ -594,7 +799,7 @@ Example: FROM gcj02, TO EPSG:4547 for orders exported from an AMap-based app.</s
     </message>
     <message>
       <location filename="../../layers/processing/convertcoords_alg.py" line="125" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="355" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="363" />
       <source>row {0}: {1}</source>
       <translation>第 {0} 行：{1}</translation>
     </message>
@@ -661,12 +866,6 @@ OUTPUT：GeoPackage；旁边同时写出一个已配好样式的 QGIS 工程（P
       <location filename="../../layers/processing/democity_alg.py" line="62" />
       <source>Demo city QGIS project</source>
       <translation>示范城区 QGIS 工程</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/democity_alg.py" line="76" />
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="151" />
-      <source>Cancelled</source>
-      <translation>已取消</translation>
     </message>
     <message>
       <location filename="../../layers/processing/democity_alg.py" line="85" />
@@ -971,12 +1170,6 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
       <translation>巡查上报：巡查员字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="234" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="358" />
-      <source>Placed orders</source>
-      <translation>已落格工单</translation>
-    </message>
-    <message>
       <location filename="../../layers/processing/geolocate_alg.py" line="240" />
       <source>Inspector coverage</source>
       <translation>巡查员覆盖情况</translation>
@@ -1014,42 +1207,42 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
       <translation>未落格行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="281" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="289" />
       <source>COORD_SYS: {0}</source>
       <translation>坐标系 COORD_SYS：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="287" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="295" />
       <source>coordinate system of all rows: {0}</source>
       <translation>所有行的坐标系：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="291" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="299" />
       <source>GRIDS is required</source>
       <translation>必须提供 GRIDS</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="294" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="302" />
       <source>The grid layer has no CRS</source>
       <translation>网格图层没有坐标系</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="298" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="306" />
       <source>The grids are in geographic coordinates; distances are measured in {0}</source>
       <translation>网格为地理坐标；距离以 {0} 计量</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="314" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="322" />
       <source>GAZETTEER has no field {0!r}</source>
       <translation>GAZETTEER 没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="360" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="368" />
       <source>internal error: {0} rows in, {1} out</source>
       <translation>内部错误：输入 {0} 行，输出 {1} 行</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="380" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="388" />
       <source>Dispatch table: {0}</source>
       <translation>派单表：{0}</translation>
     </message>
@@ -1072,11 +1265,6 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
       <location filename="../../layers/processing/printmap_alg.py" line="79" />
       <source>Grid code field</source>
       <translation>网格编码字段</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="61" />
-      <source>CODE_FIELD: the grids have no field {0!r}</source>
-      <translation>CODE_FIELD：网格没有字段 {0!r}</translation>
     </message>
     <message>
       <location filename="../../layers/processing/grid_inputs.py" line="65" />
@@ -1119,13 +1307,6 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
       <location filename="../../layers/processing/grid_inputs.py" line="124" />
       <source>{0} grids have no neighbour with {1} weights; they are compared on their own value</source>
       <translation>{0} 个网格在 {1} 权重下没有邻居；只与自身值比较</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/gridstats_alg.py" line="22" />
-      <location filename="../../layers/processing/gridstats_alg.py" line="69" />
-      <location filename="../../layers/processing/gridstats_alg.py" line="117" />
-      <source>Grid statistics</source>
-      <translation>网格统计</translation>
     </message>
     <message>
       <location filename="../../layers/processing/gridstats_alg.py" line="25" />
@@ -1175,12 +1356,7 @@ Example: INPUT the placed orders, GRIDS the grid layer, GRID_FIELD grid_code, CA
       <translation>各网格、类案、周期的件数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/gridstats_alg.py" line="109" />
-      <source>Current period {0}, previous {1}</source>
-      <translation>当前周期 {0}，上一周期 {1}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/gridstats_alg.py" line="111" />
+      <location filename="../../layers/processing/gridstats_alg.py" line="119" />
       <source>{0} orders are in no grid and not counted</source>
       <translation>{0} 条工单不在任何网格内，未计入</translation>
     </message>
@@ -1878,11 +2054,6 @@ Example: INPUT the grids, STREET 440399001, ORDERS the placed orders, CATEGORIES
       <location filename="../../layers/processing/patrolplan_alg.py" line="307" />
       <source>Schedule written: {0}</source>
       <translation>排班表已写出：{0}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="315" />
-      <source>{0}: the layer has no field {1!r}</source>
-      <translation>{0}：图层没有字段 {1!r}</translation>
     </message>
     <message>
       <location filename="../../layers/processing/patrolplan_alg.py" line="326" />

@@ -30,7 +30,8 @@ def timed_orders(pg_city):
         texts = [None if np.isnat(t) else str(t) for t in times]
         cursor.execute(
             "DROP TABLE IF EXISTS city.orders_ts; CREATE TABLE city.orders_ts AS "
-            "SELECT o.fid, o.order_id, o.class_code, o.geom, t.ts::timestamp AS reported_ts, (o.fid %% 4 = 0) AS is_repeat "
+            "SELECT o.fid, o.order_id, o.class_code, o.geom, t.ts::timestamp AS reported_ts, "
+            "(o.fid %% 4 = 0) AS is_repeat "
             "FROM city.order_points o JOIN unnest(%s::bigint[], %s::text[]) AS t(fid, ts) ON t.fid = o.fid;"
             "ALTER TABLE city.orders_ts ADD PRIMARY KEY (fid)",
             ([r[0] for r in rows], texts),

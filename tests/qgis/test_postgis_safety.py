@@ -90,7 +90,7 @@ def test_a_connection_dropped_mid_run_leaves_no_half_written_table(pg_city, auth
     killer = threading.Thread(target=drop_the_connection)
     killer.start()
     try:
-        with pytest.raises(QgsProcessingException, match="connection to the database was lost.*nothing was written"):
+        with pytest.raises(QgsProcessingException, match=r"connection to the database was lost.*nothing was written"):
             processing.run("gridgov:geolocate", {**layers, "OUTPUT": "TEMPORARY_OUTPUT"})
     finally:
         killer.join()

@@ -1,0 +1,168 @@
+"""Benchmark: orders in PostGIS against 20,000 grids: geolocation plus per-grid monthly counts, run
+in the database (``gridgov:geolocate`` and ``gridgov:gridstats`` on PostGIS layers) against pulling
+the rows into the engine (the same algorithms with running in PostGIS switched off), one run.
+
+The orders table is partitioned by month (12 partitions of 2025) and filled in the database with
+the clustered pattern of DESIGN.md §6 (70 % around 300 hot centres, 30 % anywhere). Sizes come from
+``GRIDGOV_PG_SIZES`` (default 1, 3 and 10 million); the engine is pulled only up to
+``GRIDGOV_PG_PULL_MAX`` rows (default 3 million: beyond, QGIS's feature iterator alone takes many
+minutes and gigabytes). Peak memory is this QGIS process's resident high-water mark after each step.
+Run with ``make bench``; not part of ``make test``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from qgis import processing
+from qgis.core import QgsDataSourceUri, QgsSettings, QgsVectorLayer
+
+HERE = Path(__file__).resolve().parent
+SIZES = [int(float(s) * 1_000_000) for s in os.environ.get("GRIDGOV_PG_SIZES", "1,3,10").split(",")]
+PULL_MAX = int(float(os.environ.get("GRIDGOV_PG_PULL_MAX", "3")) * 1_000_000)
+
+
+def _module(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+ORDERS_SQL = """
+DROP TABLE IF EXISTS bench.orders CASCADE;
+CREATE TABLE bench.orders (fid bigint, class_code text, reported_at timestamp, geom geometry(Point, 4547),
+    PRIMARY KEY (fid, reported_at)) PARTITION BY RANGE (reported_at);
+DO $$ BEGIN FOR m IN 1..12 LOOP
+    EXECUTE format('CREATE TABLE bench.orders_2025_%s PARTITION OF bench.orders FOR VALUES FROM (%L) TO (%L)',
+        lpad(m::text, 2, '0'), make_date(2025, m, 1), make_date(2025, m, 1) + interval '1 month');
+END LOOP; END $$;
+SELECT setseed(0.4);
+DROP TABLE IF EXISTS hot;
+CREATE TEMP TABLE hot AS SELECT k, 480000 + random() * 40000 AS x, 2480000 + random() * 40000 AS y
+    FROM generate_series(0, 299) k;
+INSERT INTO bench.orders
+SELECT i, (ARRAY['0601', '0503', '0101', '0401'])[1 + (i % 4)],
+    timestamp '2025-01-01' + random() * interval '364 days',
+    CASE WHEN i % 10 < 7 THEN
+        ST_SetSRID(ST_MakePoint(h.x + 400 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()),
+                                h.y + 400 * sqrt(-2 * ln(1 - random())) * sin(2 * pi() * random())), 4547)
+    ELSE ST_SetSRID(ST_MakePoint(480000 + random() * 40000, 2480000 + random() * 40000), 4547) END
+FROM generate_series(1, %(n)s) i JOIN hot h ON h.k = i % 300;
+ANALYZE bench.orders;
+""".replace("%", "%%").replace("%%(n)s", "%(n)s")  # only n is a query parameter
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    server_mod = _module("gridgov_bench_server", HERE.parent / "postgis" / "server.py")
+    bench_geo = _module("gridgov_bench_geolocate", HERE / "test_bench_geolocate.py")
+    srv = server_mod.PostgresServer().start()
+    try:
+        grids, micro, dedicated, _xy, _classes = bench_geo.synthetic_city()
+        micro = micro[micro.geom_type.isin(["Polygon", "MultiPolygon"])]  # PostGIS keeps one geometry type
+        path = tmp_path_factory.mktemp("pg_bench") / "city.gpkg"
+        for name, frame in (("grids", grids), ("microgrids", micro), ("dedicated_grids", dedicated)):
+            frame.to_file(path, layer=name, driver="GPKG")
+        srv.load_gpkg(path, "bench")
+        yield srv
+    finally:
+        srv.stop()
+
+
+def _layer(srv, table: str) -> QgsVectorLayer:
+    uri = QgsDataSourceUri()
+    uri.setConnection("127.0.0.1", str(srv.port), srv.database, "gridgov", srv.password)
+    uri.setDataSource("bench", table, "geom", "", "fid")
+    layer = QgsVectorLayer(uri.uri(False), table, "postgres")
+    assert layer.isValid(), table
+    return layer
+
+
+def _run_pair(srv, in_database: bool) -> tuple[float, float, float, dict]:
+    QgsSettings().setValue("gridgov/run_in_postgis", in_database)
+    layers = {
+        k: _layer(srv, v)
+        for k, v in (("GRIDS", "grids"), ("MICROGRIDS", "microgrids"), ("DEDICATED", "dedicated_grids"))
+    }
+    started = time.perf_counter()
+    placed = processing.run(
+        "gridgov:geolocate",
+        {"INPUT": _layer(srv, "orders"), **layers, "CATEGORY_FIELD": "class_code", "OUTPUT": "TEMPORARY_OUTPUT"},
+    )
+    geolocate_s = time.perf_counter() - started
+    out = placed["OUTPUT"]
+    placed_layer = (
+        out
+        if isinstance(out, QgsVectorLayer)
+        else QgsVectorLayer(
+            out[len("postgres://") :] if out.startswith("postgres://") else out,
+            "placed",
+            "postgres" if out.startswith("postgres://") else "ogr",
+        )
+    )
+    started = time.perf_counter()
+    processing.run(
+        "gridgov:gridstats",
+        {
+            "INPUT": placed_layer, "GRIDS": layers["GRIDS"], "GRID_FIELD": "grid_code", "CATEGORY_FIELD": "class_code",
+            "TIME_FIELD": "reported_at", "PERIOD": 1, "OUTPUT": "TEMPORARY_OUTPUT",
+        },
+    )  # fmt: skip
+    gridstats_s = time.perf_counter() - started
+    QgsSettings().setValue("gridgov/run_in_postgis", True)
+    return geolocate_s, gridstats_s, _peak_mb(), placed
+
+
+@pytest.fixture(scope="module")
+def provider(qgis_processing):
+    from qgis.core import QgsApplication
+
+    from gridgov.layers.processing.provider import GridGovProvider
+
+    registry = QgsApplication.processingRegistry()
+    if registry.providerById("gridgov") is None:
+        registry.addProvider(GridGovProvider())
+    yield
+
+
+def test_bench_postgis(server, provider):
+    rows = []
+    connection = server.connect()
+    for n in SIZES:
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(ORDERS_SQL, {"n": n})
+        load_s = time.perf_counter() - started
+        db = _run_pair(server, True)
+        assert db[3]["ROWS_OUT"] == n
+        pulled = _run_pair(server, False) if n <= PULL_MAX else None
+        if pulled is not None:
+            assert pulled[3]["ROWS_OUT"] == n
+        rows.append((n, load_s, db, pulled))
+        print(
+            f"\n{n:>11,} orders (loaded in {load_s:.0f} s): in PostGIS geolocate {db[0]:.1f} s + monthly counts "
+            f"{db[1]:.1f} s (QGIS peak {db[2]:.0f} MB)"
+            + (
+                f"; pulled into the engine {pulled[0]:.1f} s + {pulled[1]:.1f} s (QGIS peak {pulled[2]:.0f} MB); "
+                f"ratio {(pulled[0] + pulled[1]) / (db[0] + db[1]):.2f}"
+                if pulled
+                else "; not pulled"
+            ),
+            flush=True,
+        )
+    connection.close()
+    first = rows[0]
+    for n, _, db, _ in rows[1:]:
+        print(f"time × {(db[0] + db[1]) / (first[2][0] + first[2][1]):.1f} for rows × {n / first[0]:.0f}")
