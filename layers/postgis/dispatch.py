@@ -12,6 +12,7 @@ from gridgov.layers.processing.base import tr
 IN_DATABASE = {
     "geolocate": ("gridgov.layers.postgis.geolocate_db", "geolocate_in_database"),
     "gridstats": ("gridgov.layers.postgis.gridstats_db", "gridstats_in_database"),
+    "findrepeats": ("gridgov.layers.postgis.findrepeats_db", "findrepeats_in_database"),
 }
 
 

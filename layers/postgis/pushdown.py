@@ -134,10 +134,12 @@ def load_result(
             if feedback.isCanceled():
                 break
             sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
-        StyleOnLoad.attach(context, dest_id, style, title, events=events)
+        if style:
+            StyleOnLoad.attach(context, dest_id, style, title, events=events)
         return dest_id
     details = QgsProcessingContext.LayerDetails(title, context.project(), name)
     context.addLayerToLoadOnCompletion(source, details)
-    StyleOnLoad.attach(context, source, style, title, events=events)
+    if style:
+        StyleOnLoad.attach(context, source, style, title, events=events)
     feedback.pushInfo(tr("Result table {0}.{1}").format(dest.table.schema, dest.table.name))
     return source

@@ -95,6 +95,14 @@ class FindRepeatsAlgorithm(GridGovAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.CASES, tr("Cases")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        from gridgov.layers.postgis.dispatch import in_database
+
+        results = in_database("findrepeats", self, parameters, context, feedback)
+        if results is not None:
+            return results
+        return self._in_engine(parameters, context, feedback)
+
+    def _in_engine(self, parameters, context, feedback):
         from gridgov.grid_ops.repeats import find_repeats, repeat_rates
         from gridgov.layers.processing.order_filters import times_of
 

@@ -71,7 +71,10 @@ def times_of(frame: pd.DataFrame, field: str) -> tuple[np.ndarray, np.ndarray]:
     from gridgov.grid_ops.repeats import parse_times
 
     values = column(frame, field, TIME_FIELD)
-    return parse_times(values.map(lambda v: v.isoformat(sep=" ") if hasattr(v, "isoformat") else v), field)
+    # a missing date and time (NaT) also has isoformat(): it is an empty time, not the text 'NaT'
+    return parse_times(
+        values.map(lambda v: v.isoformat(sep=" ") if hasattr(v, "isoformat") and not pd.isna(v) else v), field
+    )
 
 
 def _field(alg, parameters, name: str, context, frame: pd.DataFrame) -> str:

@@ -254,16 +254,81 @@
       <translation>数据库拒绝了该任务；没有写入任何内容：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/dispatch.py" line="46" />
+      <location filename="../../layers/postgis/dispatch.py" line="47" />
       <source>Running in the engine: running in PostGIS is switched off ({0})</source>
       <translation>在插件引擎中运行：已关闭在 PostGIS 中运行（{0}）</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/dispatch.py" line="51" />
+      <location filename="../../layers/postgis/dispatch.py" line="52" />
+      <location filename="../../layers/postgis/findrepeats_db.py" line="49" />
       <location filename="../../layers/postgis/geolocate_db.py" line="119" />
-      <location filename="../../layers/postgis/gridstats_db.py" line="79" />
       <source>Running in the engine, not in PostGIS: {0}</source>
       <translation>在插件引擎中运行，而不是在 PostGIS 中：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/findrepeats_db.py" line="27" />
+      <source>INPUT is in geographic coordinates</source>
+      <translation>INPUT 使用地理坐标</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/findrepeats_db.py" line="32" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="115" />
+      <source>{0}: no field {1!r}</source>
+      <translation>{0}：没有字段 {1!r}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/findrepeats_db.py" line="35" />
+      <location filename="../../layers/postgis/gridstats_db.py" line="51" />
+      <source>TIME_FIELD {0} is text; the engine reads its mixed formats</source>
+      <translation>TIME_FIELD {0} 是文本；其混合格式由插件引擎解析</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/findrepeats_db.py" line="52" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="122" />
+      <location filename="../../layers/postgis/gridstats_db.py" line="83" />
+      <source>Running in PostGIS ({0}): every input is a table of that database</source>
+      <translation>在 PostGIS 中运行（{0}）：所有输入都是该数据库的表</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/findrepeats_db.py" line="66" />
+      <source>orders in time order</source>
+      <translation>按时间排序工单</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/findrepeats_db.py" line="67" />
+      <location filename="../../layers/postgis/findrepeats_db.py" line="68" />
+      <source>the repeat rule</source>
+      <translation>重复工单规则</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/findrepeats_db.py" line="74" />
+      <location filename="../../layers/postgis/pushdown.py" line="89" />
+      <source>drop the earlier {0}</source>
+      <translation>删除之前的 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/findrepeats_db.py" line="78" />
+      <location filename="../../layers/postgis/pushdown.py" line="90" />
+      <source>create {0}</source>
+      <translation>创建 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/findrepeats_db.py" line="94" />
+      <source>PostGIS grouped the orders into {0} cases in {1:.1f} s; {2} orders could not be checked</source>
+      <translation>PostGIS 将工单归为 {0} 个案件，用时 {1:.1f} 秒；{2} 条工单无法检查</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/findrepeats_db.py" line="100" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="83" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="143" />
+      <source>Orders with cases</source>
+      <translation>带案件编号的工单</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/findrepeats_db.py" line="114" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="89" />
+      <source>Repeat rate per grid</source>
+      <translation>各网格重复率</translation>
     </message>
     <message>
       <location filename="../../layers/postgis/geolocate_db.py" line="36" />
@@ -298,12 +363,6 @@
       <translation>工单有地址字段（{0}），由插件引擎匹配</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="122" />
-      <location filename="../../layers/postgis/gridstats_db.py" line="83" />
-      <source>Running in PostGIS ({0}): every input is a table of that database</source>
-      <translation>在 PostGIS 中运行（{0}）：所有输入都是该数据库的表</translation>
-    </message>
-    <message>
       <location filename="../../layers/postgis/geolocate_db.py" line="168" />
       <source>PostGIS placed {0} rows in {1:.1f} s</source>
       <translation>PostGIS 落格 {0} 行，用时 {1:.1f} 秒</translation>
@@ -326,11 +385,6 @@
       <location filename="../../layers/processing/grid_inputs.py" line="61" />
       <source>CODE_FIELD: the grids have no field {0!r}</source>
       <translation>CODE_FIELD：网格没有字段 {0!r}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/gridstats_db.py" line="51" />
-      <source>TIME_FIELD {0} is text; the engine reads its mixed formats</source>
-      <translation>TIME_FIELD {0} 是文本；其混合格式由插件引擎解析</translation>
     </message>
     <message>
       <location filename="../../layers/postgis/gridstats_db.py" line="101" />
@@ -361,16 +415,6 @@
       <translation>为 {0}.{1} 建立 GiST 索引</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/pushdown.py" line="89" />
-      <source>drop the earlier {0}</source>
-      <translation>删除之前的 {0}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/pushdown.py" line="90" />
-      <source>create {0}</source>
-      <translation>创建 {0}</translation>
-    </message>
-    <message>
       <location filename="../../layers/postgis/pushdown.py" line="92" />
       <source>key and index of {0}</source>
       <translation>{0} 的主键和索引</translation>
@@ -381,7 +425,7 @@
       <translation>无法打开结果表 {0}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/pushdown.py" line="142" />
+      <location filename="../../layers/postgis/pushdown.py" line="144" />
       <source>Result table {0}.{1}</source>
       <translation>结果表 {0}.{1}</translation>
     </message>
@@ -417,11 +461,12 @@
     </message>
     <message>
       <location filename="../../layers/postgis/source.py" line="66" />
+      <location filename="../../layers/postgis/source.py" line="69" />
       <source>{0} has no single key column</source>
       <translation>{0} 没有单一的主键列</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/source.py" line="86" />
+      <location filename="../../layers/postgis/source.py" line="89" />
       <source>{0} and {1} are in different databases</source>
       <translation>{0} 和 {1} 位于不同的数据库</translation>
     </message>
@@ -991,34 +1036,18 @@ Example: INPUT the placed orders of Geolocate, CATEGORY_FIELD class_code, TIME_F
       <translation>网格字段（用于重复率）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="83" />
-      <location filename="../../layers/processing/findrepeats_alg.py" line="135" />
-      <source>Orders with cases</source>
-      <translation>带案件编号的工单</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="89" />
-      <source>Repeat rate per grid</source>
-      <translation>各网格重复率</translation>
-    </message>
-    <message>
       <location filename="../../layers/processing/findrepeats_alg.py" line="95" />
       <source>Cases</source>
       <translation>案件数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="102" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="110" />
       <location filename="../../layers/processing/heatmap_alg.py" line="138" />
       <source>The orders layer</source>
       <translation>工单图层</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="107" />
-      <source>{0}: no field {1!r}</source>
-      <translation>{0}：没有字段 {1!r}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="130" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="138" />
       <source>{0} orders form {1} cases; {2} orders could not be checked</source>
       <translation>{0} 条工单归为 {1} 个案件；{2} 条工单无法判断</translation>
     </message>
@@ -1847,22 +1876,22 @@ Example: INPUT a Shapefile of grids with fields WGBM and WGY, LEVEL grid, TARGET
       <translation>{0}：图层没有字段 {1!r}（现有字段：{2}）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="99" />
+      <location filename="../../layers/processing/order_filters.py" line="102" />
       <source>DATE_TO is before DATE_FROM</source>
       <translation>DATE_TO 早于 DATE_FROM</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="112" />
+      <location filename="../../layers/processing/order_filters.py" line="115" />
       <source>CATEGORIES needs CATEGORY_FIELD</source>
       <translation>CATEGORIES 需要 CATEGORY_FIELD</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="114" />
+      <location filename="../../layers/processing/order_filters.py" line="117" />
       <source>DATE_FROM, DATE_TO and HOURS need TIME_FIELD</source>
       <translation>DATE_FROM、DATE_TO 与 HOURS 需要 TIME_FIELD</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="131" />
+      <location filename="../../layers/processing/order_filters.py" line="134" />
       <source>{0} of {1} orders pass the filter ({2})</source>
       <translation>{1} 条工单中 {0} 条通过筛选（{2}）</translation>
     </message>

@@ -31,7 +31,8 @@ def timed_orders(pg_city):
         cursor.execute(
             "DROP TABLE IF EXISTS city.orders_ts; CREATE TABLE city.orders_ts AS "
             "SELECT o.fid, o.order_id, o.class_code, o.geom, t.ts::timestamp AS reported_ts, "
-            "(o.fid %% 4 = 0) AS is_repeat "
+            "(o.fid %% 4 = 0) AS is_repeat, "
+            "(SELECT min(u.grid_code) FROM city.grids u WHERE ST_Intersects(u.geom, o.geom)) AS grid_of_order "
             "FROM city.order_points o JOIN unnest(%s::bigint[], %s::text[]) AS t(fid, ts) ON t.fid = o.fid;"
             "ALTER TABLE city.orders_ts ADD PRIMARY KEY (fid)",
             ([r[0] for r in rows], texts),
@@ -86,3 +87,59 @@ def test_gridstats_in_postgis_matches_the_engine(timed_orders, authcfg, gridgov_
             assert np.allclose(a[~np.isnan(a)], b[~np.isnan(b)], atol=1e-9), column
         else:
             assert (a.astype(str) == b.astype(str)).all(), column
+
+
+def _engine_run(algorithm: str, layer, params: dict) -> dict:
+    """The same PostGIS rows through the engine: a selection keeps the run out of the database."""
+    QgsProject.instance().addMapLayer(layer)
+    layer.selectAll()
+    try:
+        feedback = LogFeedback()
+        source = QgsProcessingFeatureSourceDefinition(layer.id(), True)
+        result = processing.run(algorithm, {**params, "INPUT": source}, feedback=feedback)
+    finally:
+        QgsProject.instance().removeMapLayer(layer.id())
+    assert any("Running in the engine" in line for line in feedback.lines)
+    return result
+
+
+def _as_layer(value, provider: str = "ogr") -> QgsVectorLayer:
+    if isinstance(value, QgsVectorLayer):
+        return value
+    if value.startswith("postgres://"):
+        return QgsVectorLayer(value[len("postgres://") :], "db", "postgres")
+    return QgsVectorLayer(value, "engine", provider)
+
+
+def test_findrepeats_in_postgis_matches_the_engine(timed_orders, authcfg, gridgov_provider):
+    server = timed_orders
+    params = {
+        "CATEGORY_FIELD": "class_code", "TIME_FIELD": "reported_ts", "DISTANCE": 300.0, "DAYS": 20.0,
+        "GRID_FIELD": "grid_of_order", "OUTPUT": "TEMPORARY_OUTPUT", "RATES": "TEMPORARY_OUTPUT",
+    }  # fmt: skip
+    feedback = LogFeedback()
+    in_db = processing.run(
+        "gridgov:findrepeats", {**params, "INPUT": pg_layer(server, "orders_ts", authcfg)}, feedback=feedback
+    )
+    assert any("Running in PostGIS" in line for line in feedback.lines), feedback.lines
+    in_engine = _engine_run("gridgov:findrepeats", pg_layer(server, "orders_ts", authcfg), params)
+    assert in_db["CASES"] == in_engine["CASES"]
+    db = frame_of(_as_layer(in_db["OUTPUT"]))
+    engine = frame_of(_as_layer(in_engine["OUTPUT"]))
+    assert len(db) == len(engine) == pg_layer(server, "orders_ts", authcfg).featureCount()
+    assert (engine["repeat_count"] > 1).sum() > 100  # the rule is exercised: many cases hold several orders
+    for column in ("case_id", "repeat_count", "is_repeat", "repeat_problem"):
+        a, b = db[column].astype(str).replace({"NULL": ""}), engine[column].astype(str).replace({"NULL": ""})
+        assert (a == b).all(), f"{column}:\n{pd.DataFrame({'db': a, 'engine': b})[a != b].head()}"
+    first_db = pd.to_datetime(db["first_seen"].map(lambda v: v.toString("yyyy-MM-ddTHH:mm:ss") if v else None))
+    first_engine = pd.to_datetime(engine["first_seen"].map(lambda v: v.toString("yyyy-MM-ddTHH:mm:ss") if v else None))
+    assert first_db.equals(first_engine)
+    rates_db = frame_rates(_as_layer(in_db["RATES"]))
+    rates_engine = frame_rates(_as_layer(in_engine["RATES"]))
+    assert rates_db.equals(rates_engine)
+
+
+def frame_rates(layer) -> pd.DataFrame:
+    names = layer.fields().names()
+    frame = pd.DataFrame([dict(zip(names, f.attributes())) for f in layer.getFeatures()])
+    return frame.astype({"orders": int, "cases": int, "repeat_orders": int}).set_index("grid_of_order").sort_index()
