@@ -122,9 +122,9 @@ def _text(alias: str, column: str | None) -> sql.Composable:
     return sql.SQL("coalesce(({}.{})::text, '')").format(sql.Identifier(alias), sql.Identifier(column))
 
 
-def _point(spec: GeolocateSpec) -> sql.Composed:
+def _point(spec: GeolocateSpec, alias: str = "o") -> sql.Composed:
     """The order's point in the grids' SRID (first part of a multi-point), NULL where it has none."""
-    geom = sql.SQL("o.{}").format(sql.Identifier(spec.orders.geometry))
+    geom = sql.SQL("{}.{}").format(sql.Identifier(alias), sql.Identifier(spec.orders.geometry))
     single = sql.SQL(
         "ST_Force2D(CASE WHEN GeometryType({g}) = 'MULTIPOINT' THEN ST_GeometryN({g}, 1) ELSE {g} END)"
     ).format(g=geom)
@@ -157,6 +157,66 @@ def _covering_pick(unit: Unit, alias: str, extra: list[sql.Composable], when: sq
     )
 
 
+def _cls(spec: GeolocateSpec, alias: str = "o") -> sql.Composable:
+    if not spec.category:
+        return sql.SQL("''")
+    return sql.SQL("btrim(coalesce(({}.{})::text, ''))").format(sql.Identifier(alias), sql.Identifier(spec.category))
+
+
+def _hits(spec: GeolocateSpec, unit: Unit, extra_condition: sql.Composable = sql.SQL("true")) -> sql.Composed:
+    """Every (order, covering unit) pair: a plain join PostgreSQL can split over parallel workers."""
+    return sql.SQL("{orders} oi JOIN {table} u ON ST_Intersects(u.{geom}, {point}) AND {extra}").format(
+        orders=spec.orders.ident,
+        table=unit.table.ident,
+        geom=sql.Identifier(unit.table.geometry),
+        point=_point(spec, "oi"),
+        extra=extra_condition,
+    )
+
+
+def _grouped_grid_pick(spec: GeolocateSpec, grid_extra: list[sql.Composable]) -> sql.Composed:
+    """The covering grid by the boundary rule as one grouped join (``gp``: key, code, shared, a_*).
+
+    The rule as an aggregate: each covering grid's code prefixed with 0 when it also holds the point
+    moved east-north, else 1; the smallest string wins (a single covering grid wins whatever its
+    prefix). ``min`` of text aggregates in parallel workers, unlike a per-order ``LIMIT 1``.
+    """
+    probe = sql.SQL("ST_Intersects(u.{}, ST_Translate({}, {}, {}))").format(
+        sql.Identifier(spec.grids.table.geometry), _point(spec, "oi"), sql.Literal(NUDGE[0]), sql.Literal(NUDGE[1])
+    )
+    return sql.SQL(
+        """LEFT JOIN (
+    SELECT h.key, h.n > 1 AS shared, ga.* FROM (
+        SELECT oi.{key} AS key, count(*) AS n,
+            substr(min(((CASE WHEN {probe} THEN '0' ELSE '1' END) || {code}) COLLATE "C"), 2) AS pick
+        FROM {hits} GROUP BY oi.{key}
+    ) h
+    JOIN (
+        SELECT DISTINCT ON ({code}) {code} AS code, {extra} FROM {grids} u ORDER BY {code}
+    ) ga ON ga.code = h.pick
+) gp ON gp.key = o.{key}"""
+    ).format(
+        key=sql.Identifier(spec.key),
+        probe=probe,
+        code=_code("u", spec.grids.code),
+        hits=_hits(spec, spec.grids),
+        extra=sql.SQL(", ").join(grid_extra),
+        grids=spec.grids.table.ident,
+    )
+
+
+def _grouped_micro(spec: GeolocateSpec, parent: str | None) -> sql.Composed:
+    """Covering micro-grids per order (``mh``: codes in code order, with their grids' codes)."""
+    code = _code("u", spec.micro.code)
+    return sql.SQL(
+        """LEFT JOIN (
+    SELECT oi.{key} AS key, array_agg({code} ORDER BY {code} COLLATE "C") AS codes,
+        array_agg({parent} ORDER BY {code} COLLATE "C") AS parents
+    FROM {hits} GROUP BY oi.{key}
+) mh ON mh.key = o.{key}"""
+    ).format(key=sql.Identifier(spec.key), code=code, parent=_text("u", parent), hits=_hits(spec, spec.micro))
+
+
 def _grid_extra(spec: GeolocateSpec) -> tuple[list[sql.Composable], dict[str, str | None]]:
     """Grid fields carried along with the chosen grid: community, street and people."""
     grid = spec.grids.table
@@ -176,9 +236,8 @@ def geolocate_statement(spec: GeolocateSpec) -> tuple[sql.Composed, dict]:
     """``CREATE TABLE result AS SELECT ...``: every order row once, with the engine's result columns."""
     grid_extra, _ = _grid_extra(spec)
     grid_geom = sql.SQL("u.{}").format(sql.Identifier(spec.grids.table.geometry))
-    has_point = sql.SQL("p.g IS NOT NULL")
     joins = [
-        _covering_pick(spec.grids, "gp", grid_extra, has_point),
+        _grouped_grid_pick(spec, grid_extra),
         sql.SQL(
             """LEFT JOIN LATERAL (
     SELECT {code} AS code, ST_Distance({geom}, p.g) AS d, {extra} FROM {table} u
@@ -210,25 +269,12 @@ def geolocate_statement(spec: GeolocateSpec) -> tuple[sql.Composed, dict]:
     micro_code = sql.SQL("''")
     if spec.micro is not None:
         parent = spec.micro_parent if spec.micro_parent in spec.micro.table.fields else None
-        own_first = (
-            sql.SQL("({} IS DISTINCT FROM coalesce({}, '')), ").format(_text("u", parent), grid_code)
-            if parent
-            else sql.SQL("")
+        joins.append(_grouped_micro(spec, parent))
+        # a micro-grid of the point's own grid first (lowest code), else the lowest code
+        own = sql.SQL("mh.codes[array_position(mh.parents, coalesce({}, ''))]").format(grid_code) if parent else None
+        micro_code = (
+            sql.SQL("coalesce({}, mh.codes[1], '')").format(own) if own else sql.SQL("coalesce(mh.codes[1], '')")
         )
-        joins.append(
-            sql.SQL(
-                """LEFT JOIN LATERAL (
-    SELECT {code} AS code FROM {table} u WHERE p.g IS NOT NULL AND ST_Intersects(u.{geom}, p.g)
-    ORDER BY {own_first}{code} COLLATE "C" LIMIT 1
-) mp ON true"""
-            ).format(
-                code=_code("u", spec.micro.code),
-                table=spec.micro.table.ident,
-                geom=sql.Identifier(spec.micro.table.geometry),
-                own_first=own_first,
-            )
-        )
-        micro_code = sql.SQL("coalesce(mp.code, '')")
     dedicated_code = sql.SQL("''")
     dedicated_people: dict[str, sql.Composable] = {}
     if spec.dedicated is not None:
@@ -236,13 +282,13 @@ def geolocate_statement(spec: GeolocateSpec) -> tuple[sql.Composed, dict]:
         takes = sql.SQL("true")
         cases = spec.cases if spec.cases in table.fields else None
         if cases and spec.category:
-            group = sql.SQL("p.grp")
+            group = sql.SQL("coalesce(%(groups)s::jsonb ->> {cls}, '')").format(cls=_cls(spec, "oi"))
             takes = sql.SQL(
-                """(btrim({cases}) = '' OR (p.cls = '' AND {group} = '') OR EXISTS (
-        SELECT 1 FROM unnest(regexp_split_to_array({cases}, '[,，;]')) w
-        WHERE btrim(w) <> ''
-            AND btrim(w) IN ({group}, p.cls, CASE WHEN p.cls <> '' THEN left(p.cls, 2) ELSE '' END)))"""
-            ).format(cases=_text("u", cases), group=group)
+                # no subquery (it would keep the join out of the parallel workers): split, trimmed, overlap
+                r"""(btrim({cases}) = '' OR ({cls} = '' AND {group} = '') OR
+    array_remove(regexp_split_to_array(btrim({cases}), '\s*[,，;]\s*'), '')
+    && array_remove(ARRAY[{group}, {cls}, CASE WHEN {cls} <> '' THEN left({cls}, 2) ELSE '' END], ''))"""
+            ).format(cases=_text("u", cases), group=group, cls=_cls(spec, "oi"))
         priority = sql.SQL("1e9::float8")
         if spec.priority in table.fields:
             text = sql.SQL("btrim(({})::text)").format(sql.SQL("u.{}").format(sql.Identifier(spec.priority)))
@@ -256,17 +302,15 @@ def geolocate_statement(spec: GeolocateSpec) -> tuple[sql.Composed, dict]:
         ]
         joins.append(
             sql.SQL(
-                """LEFT JOIN LATERAL (
-    SELECT {code} AS code{extra} FROM {table} u
-    WHERE p.g IS NOT NULL AND ST_Intersects(u.{geom}, p.g) AND {takes}
-    ORDER BY {priority}, {code} COLLATE "C" LIMIT 1
-) dp ON true"""
+                """LEFT JOIN (
+    SELECT DISTINCT ON (oi.{key}) oi.{key} AS key, {code} AS code{extra} FROM {hits}
+    ORDER BY oi.{key}, {priority}, {code} COLLATE "C"
+) dp ON dp.key = o.{key}"""
             ).format(
+                key=sql.Identifier(spec.key),
                 code=_code("u", spec.dedicated.code),
                 extra=sql.SQL("").join(sql.SQL(", ") + e for e in extra),
-                table=table.ident,
-                geom=sql.Identifier(table.geometry),
-                takes=takes,
+                hits=_hits(spec, spec.dedicated, takes),
                 priority=priority,
             )
         )
