@@ -112,6 +112,13 @@ def np_round(expression: str, digits: int) -> str:
     return f"(round(({expression})::float8 * {scale}) / {scale})"
 
 
+def key_expression(key: str, alias: str) -> sql.Composable:
+    """A row's key: its key column, or a row value of a composite key (a month-partitioned table's
+    primary key holds the month's column too)."""
+    columns = [sql.SQL("{}.{}").format(sql.Identifier(alias), sql.Identifier(k)) for k in key.split(",")]
+    return columns[0] if len(columns) == 1 else sql.SQL("ROW({})").format(sql.SQL(", ").join(columns))
+
+
 def _code(alias: str, column: str) -> sql.Composed:
     return sql.SQL("btrim(({}.{})::text)").format(sql.Identifier(alias), sql.Identifier(column))
 
@@ -163,14 +170,14 @@ def _cls(spec: GeolocateSpec, alias: str = "o") -> sql.Composable:
     return sql.SQL("btrim(coalesce(({}.{})::text, ''))").format(sql.Identifier(alias), sql.Identifier(spec.category))
 
 
-def _hits(spec: GeolocateSpec, unit: Unit, extra_condition: sql.Composable = sql.SQL("true")) -> sql.Composed:
+def _hits(spec: GeolocateSpec, unit: Unit, extra_condition: sql.Composable | None = None) -> sql.Composed:
     """Every (order, covering unit) pair: a plain join PostgreSQL can split over parallel workers."""
     return sql.SQL("{orders} oi JOIN {table} u ON ST_Intersects(u.{geom}, {point}) AND {extra}").format(
         orders=spec.orders.ident,
         table=unit.table.ident,
         geom=sql.Identifier(unit.table.geometry),
         point=_point(spec, "oi"),
-        extra=extra_condition,
+        extra=sql.SQL("true") if extra_condition is None else extra_condition,
     )
 
 
@@ -187,16 +194,17 @@ def _grouped_grid_pick(spec: GeolocateSpec, grid_extra: list[sql.Composable]) ->
     return sql.SQL(
         """LEFT JOIN (
     SELECT h.key, h.n > 1 AS shared, ga.* FROM (
-        SELECT oi.{key} AS key, count(*) AS n,
+        SELECT {key_oi} AS key, count(*) AS n,
             substr(min(((CASE WHEN {probe} THEN '0' ELSE '1' END) || {code}) COLLATE "C"), 2) AS pick
-        FROM {hits} GROUP BY oi.{key}
+        FROM {hits} GROUP BY 1
     ) h
     JOIN (
         SELECT DISTINCT ON ({code}) {code} AS code, {extra} FROM {grids} u ORDER BY {code}
     ) ga ON ga.code = h.pick
-) gp ON gp.key = o.{key}"""
+) gp ON gp.key = {key_o}"""
     ).format(
-        key=sql.Identifier(spec.key),
+        key_oi=key_expression(spec.key, "oi"),
+        key_o=key_expression(spec.key, "o"),
         probe=probe,
         code=_code("u", spec.grids.code),
         hits=_hits(spec, spec.grids),
@@ -210,11 +218,17 @@ def _grouped_micro(spec: GeolocateSpec, parent: str | None) -> sql.Composed:
     code = _code("u", spec.micro.code)
     return sql.SQL(
         """LEFT JOIN (
-    SELECT oi.{key} AS key, array_agg({code} ORDER BY {code} COLLATE "C") AS codes,
+    SELECT {key_oi} AS key, array_agg({code} ORDER BY {code} COLLATE "C") AS codes,
         array_agg({parent} ORDER BY {code} COLLATE "C") AS parents
-    FROM {hits} GROUP BY oi.{key}
-) mh ON mh.key = o.{key}"""
-    ).format(key=sql.Identifier(spec.key), code=code, parent=_text("u", parent), hits=_hits(spec, spec.micro))
+    FROM {hits} GROUP BY 1
+) mh ON mh.key = {key_o}"""
+    ).format(
+        key_oi=key_expression(spec.key, "oi"),
+        key_o=key_expression(spec.key, "o"),
+        code=code,
+        parent=_text("u", parent),
+        hits=_hits(spec, spec.micro),
+    )
 
 
 def _grid_extra(spec: GeolocateSpec) -> tuple[list[sql.Composable], dict[str, str | None]]:
@@ -303,11 +317,12 @@ def geolocate_statement(spec: GeolocateSpec) -> tuple[sql.Composed, dict]:
         joins.append(
             sql.SQL(
                 """LEFT JOIN (
-    SELECT DISTINCT ON (oi.{key}) oi.{key} AS key, {code} AS code{extra} FROM {hits}
-    ORDER BY oi.{key}, {priority}, {code} COLLATE "C"
-) dp ON dp.key = o.{key}"""
+    SELECT DISTINCT ON ({key_oi}) {key_oi} AS key, {code} AS code{extra} FROM {hits}
+    ORDER BY {key_oi}, {priority}, {code} COLLATE "C"
+) dp ON dp.key = {key_o}"""
             ).format(
-                key=sql.Identifier(spec.key),
+                key_oi=key_expression(spec.key, "oi"),
+                key_o=key_expression(spec.key, "o"),
                 code=_code("u", spec.dedicated.code),
                 extra=sql.SQL("").join(sql.SQL(", ") + e for e in extra),
                 hits=_hits(spec, spec.dedicated, takes),

@@ -41,6 +41,8 @@ def plan(alg, parameters, context) -> tuple[GridStatsSpec, PgTable, PgTable]:
     orders = pg_table(alg, parameters, "INPUT", context, required=True)
     grids = pg_table(alg, parameters, "GRIDS", context, required=True)
     one_database({"INPUT": orders, "GRIDS": grids})
+    if "," in grids.key:
+        raise NotInDatabase(tr("{0} has no single key column").format("GRIDS"))
     code = alg.parameterAsString(parameters, "CODE_FIELD", context) or "grid_code"
     if code not in grids.fields:
         raise NotInDatabase(tr("CODE_FIELD: the grids have no field {0!r}").format(code))

@@ -91,7 +91,7 @@ def replace_steps(result: Table, key: str, statement, params) -> list[tuple[str,
         (
             tr("key and index of {0}").format(result.name),
             sql.SQL("ALTER TABLE {t} ADD PRIMARY KEY ({k}); CREATE INDEX ON {t} USING gist (geom); ANALYZE {t}").format(
-                t=result.ident, k=sql.Identifier(key)
+                t=result.ident, k=sql.SQL(", ").join(sql.Identifier(k) for k in key.split(","))
             ),
             None,
         ),

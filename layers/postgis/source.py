@@ -19,7 +19,7 @@ class PgTable:
     """One PostGIS table (or view) as QGIS sees it."""
 
     uri: QgsDataSourceUri
-    schema: str
+    schema: str  # key: the key column, or the columns of a composite key joined by commas
     table: str
     geometry: str
     key: str
@@ -62,10 +62,11 @@ def pg_table(alg, parameters, name: str, context, required: bool = False) -> PgT
         raise NotInDatabase(tr("{0} has a subset filter").format(name))
     if not uri.table() or uri.table().startswith("("):
         raise NotInDatabase(tr("{0} is a query, not a table").format(name))
-    if not uri.keyColumn() or "," in uri.keyColumn():
+    keys = [k.strip().strip('"') for k in uri.keyColumn().split(",") if k.strip()]
+    if not keys:
         raise NotInDatabase(tr("{0} has no single key column").format(name))
     fields = tuple(f.name() for f in layer.fields())
-    if uri.keyColumn().strip('"') not in fields:  # QGIS fell back to the row's ctid: nothing to key a result on
+    if not set(keys) <= set(fields):  # QGIS fell back to the row's ctid: nothing to key a result on
         raise NotInDatabase(tr("{0} has no single key column").format(name))
     srid = layer.crs().postgisSrid() if layer.isSpatial() else 0
     return PgTable(
@@ -73,7 +74,7 @@ def pg_table(alg, parameters, name: str, context, required: bool = False) -> PgT
         schema=uri.schema() or "public",
         table=uri.table(),
         geometry=uri.geometryColumn() if layer.isSpatial() else "",
-        key=uri.keyColumn().strip('"'),
+        key=",".join(keys),
         srid=int(srid),
         fields=fields,
         layer_name=layer.name(),

@@ -143,3 +143,50 @@ def frame_rates(layer) -> pd.DataFrame:
     names = layer.fields().names()
     frame = pd.DataFrame([dict(zip(names, f.attributes())) for f in layer.getFeatures()])
     return frame.astype({"orders": int, "cases": int, "repeat_orders": int}).set_index("grid_of_order").sort_index()
+
+
+def test_orders_partitioned_by_month_run_in_postgis(timed_orders, authcfg, gridgov_provider):
+    """A month-partitioned orders table (primary key: fid and the month's column) is used as it is."""
+    server = timed_orders
+    connection = server.connect()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DROP TABLE IF EXISTS city.orders_by_month CASCADE;"
+            "CREATE TABLE city.orders_by_month (LIKE city.orders_ts, PRIMARY KEY (fid, reported_ts)) "
+            "PARTITION BY RANGE (reported_ts);"
+            "DO $$ DECLARE m date; BEGIN FOR m IN SELECT DISTINCT date_trunc('month', reported_ts)::date "
+            "FROM city.orders_ts WHERE reported_ts IS NOT NULL LOOP EXECUTE format("
+            "'CREATE TABLE city.%I PARTITION OF city.orders_by_month FOR VALUES FROM (%L) TO (%L)', "
+            "'orders_' || to_char(m, 'YYYY_MM'), m, m + interval '1 month'); END LOOP; END $$;"
+            "INSERT INTO city.orders_by_month SELECT * FROM city.orders_ts WHERE reported_ts IS NOT NULL;"
+            "SELECT count(*) FROM pg_inherits WHERE inhparent = 'city.orders_by_month'::regclass"
+        )
+        assert cursor.fetchone()[0] >= 3
+    connection.close()
+    layers = {k: pg_layer(server, v, authcfg) for k, v in (("GRIDS", "grids"), ("DEDICATED", "dedicated_grids"))}
+    feedback = LogFeedback()
+    placed = processing.run(
+        "gridgov:geolocate",
+        {"INPUT": pg_layer(server, "orders_by_month", authcfg), **layers, "OUTPUT": "TEMPORARY_OUTPUT"},
+        feedback=feedback,
+    )
+    assert any("Running in PostGIS" in line for line in feedback.lines), feedback.lines
+    assert placed["ROWS_OUT"] == pg_layer(server, "orders_by_month", authcfg).featureCount() > 2000
+    feedback = LogFeedback()
+    stats = processing.run(
+        "gridgov:gridstats",
+        {
+            "INPUT": pg_layer(server, "orders_by_month", authcfg), "GRIDS": layers["GRIDS"],
+            "TIME_FIELD": "reported_ts", "OUTPUT": "TEMPORARY_OUTPUT",
+        },
+        feedback=feedback,
+    )  # fmt: skip
+    assert any("Running in PostGIS" in line for line in feedback.lines), feedback.lines
+    counted = sum(
+        f["cnt_total"] for f in QgsVectorLayer(stats["OUTPUT"][len("postgres://") :], "s", "postgres").getFeatures()
+    )
+    assert counted == placed["ROWS_OUT"] - sum(
+        1
+        for f in QgsVectorLayer(placed["OUTPUT"][len("postgres://") :], "p", "postgres").getFeatures()
+        if f["grid_code"] in ("", None) or f["match_method"] == "nearest"
+    )
