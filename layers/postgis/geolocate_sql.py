@@ -253,10 +253,14 @@ def geolocate_statement(spec: GeolocateSpec) -> tuple[sql.Composed, dict]:
     joins = [
         _grouped_grid_pick(spec, grid_extra),
         sql.SQL(
+            # the index orders by distance alone (a second sort key would sort every grid for every
+            # point): the nearest few by the index, then distance and code among them
             """LEFT JOIN LATERAL (
-    SELECT {code} AS code, ST_Distance({geom}, p.g) AS d, {extra} FROM {table} u
-    WHERE p.g IS NOT NULL AND gp.code IS NULL
-    ORDER BY {geom} <-> p.g, {code} COLLATE "C" LIMIT 1
+    SELECT k.* FROM (
+        SELECT {code} AS code, ST_Distance({geom}, p.g) AS d, {extra} FROM {table} u
+        WHERE p.g IS NOT NULL AND gp.code IS NULL
+        ORDER BY {geom} <-> p.g LIMIT 8
+    ) k ORDER BY k.d, k.code COLLATE "C" LIMIT 1
 ) nn ON true"""
         ).format(
             code=_code("u", spec.grids.code),

@@ -6,22 +6,23 @@ The orders table is partitioned by month (12 partitions of 2025) and filled in t
 the clustered pattern of DESIGN.md §6 (70 % around 300 hot centres, 30 % anywhere). Sizes come from
 ``GRIDGOV_PG_SIZES`` (default 1, 3 and 10 million); the engine is pulled only up to
 ``GRIDGOV_PG_PULL_MAX`` rows (default 3 million: beyond, QGIS's feature iterator alone takes many
-minutes and gigabytes). Peak memory is this QGIS process's resident high-water mark after each step.
+minutes and gigabytes). Peak memory is this QGIS process's resident high-water mark during each
+path (reset before it; the synthetic city is built in a child process).
 Run with ``make bench``; not part of ``make test``.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import multiprocessing as mp
 import os
-import resource
 import sys
 import time
 from pathlib import Path
 
 import pytest
 from qgis import processing
-from qgis.core import QgsDataSourceUri, QgsSettings, QgsVectorLayer
+from qgis.core import QgsDataSourceUri, QgsProcessingFeedback, QgsSettings, QgsVectorLayer
 
 HERE = Path(__file__).resolve().parent
 SIZES = [int(float(s) * 1_000_000) for s in os.environ.get("GRIDGOV_PG_SIZES", "1,3,10").split(",")]
@@ -36,8 +37,23 @@ def _module(name: str, path: Path):
     return module
 
 
+def _reset_peak() -> None:
+    """Start the resident high-water mark afresh (Linux: ``5`` into ``/proc/self/clear_refs``)."""
+    Path("/proc/self/clear_refs").write_text("5")
+
+
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    status = Path("/proc/self/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))) / 1024
+
+
+def _write_city(path: Path) -> None:
+    """The synthetic city's units into ``path``, in a child process: this QGIS process never holds them."""
+    bench_geo = _module("gridgov_bench_geolocate", HERE / "test_bench_geolocate.py")
+    grids, micro, dedicated, _xy, _classes = bench_geo.synthetic_city()
+    micro = micro[micro.geom_type.isin(["Polygon", "MultiPolygon"])]  # PostGIS keeps one geometry type
+    for name, frame in (("grids", grids), ("microgrids", micro), ("dedicated_grids", dedicated)):
+        frame.to_file(path, layer=name, driver="GPKG")
 
 
 ORDERS_SQL = """
@@ -67,14 +83,13 @@ ANALYZE bench.orders;
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     server_mod = _module("gridgov_bench_server", HERE.parent / "postgis" / "server.py")
-    bench_geo = _module("gridgov_bench_geolocate", HERE / "test_bench_geolocate.py")
     srv = server_mod.PostgresServer().start()
     try:
-        grids, micro, dedicated, _xy, _classes = bench_geo.synthetic_city()
-        micro = micro[micro.geom_type.isin(["Polygon", "MultiPolygon"])]  # PostGIS keeps one geometry type
         path = tmp_path_factory.mktemp("pg_bench") / "city.gpkg"
-        for name, frame in (("grids", grids), ("microgrids", micro), ("dedicated_grids", dedicated)):
-            frame.to_file(path, layer=name, driver="GPKG")
+        child = mp.get_context("fork").Process(target=_write_city, args=(path,))
+        child.start()
+        child.join()
+        assert child.exitcode == 0
         srv.load_gpkg(path, "bench")
         yield srv
     finally:
@@ -90,17 +105,34 @@ def _layer(srv, table: str) -> QgsVectorLayer:
     return layer
 
 
+class _Log(QgsProcessingFeedback):
+    def __init__(self):
+        super().__init__()
+        self.lines: list[str] = []
+
+    def pushInfo(self, info):  # noqa: N802
+        self.lines.append(info)
+
+
+def _where(feedback: _Log) -> str:
+    return "postgis" if any("Running in PostGIS" in line for line in feedback.lines) else "engine"
+
+
 def _run_pair(srv, in_database: bool) -> tuple[float, float, float, dict]:
     QgsSettings().setValue("gridgov/run_in_postgis", in_database)
+    _reset_peak()
     layers = {
         k: _layer(srv, v)
         for k, v in (("GRIDS", "grids"), ("MICROGRIDS", "microgrids"), ("DEDICATED", "dedicated_grids"))
     }
     started = time.perf_counter()
+    feedback = _Log()
     placed = processing.run(
         "gridgov:geolocate",
         {"INPUT": _layer(srv, "orders"), **layers, "CATEGORY_FIELD": "class_code", "OUTPUT": "TEMPORARY_OUTPUT"},
+        feedback=feedback,
     )
+    assert _where(feedback) == ("postgis" if in_database else "engine"), feedback.lines[:5]
     geolocate_s = time.perf_counter() - started
     out = placed["OUTPUT"]
     placed_layer = (
@@ -113,13 +145,16 @@ def _run_pair(srv, in_database: bool) -> tuple[float, float, float, dict]:
         )
     )
     started = time.perf_counter()
+    feedback = _Log()
     processing.run(
         "gridgov:gridstats",
         {
             "INPUT": placed_layer, "GRIDS": layers["GRIDS"], "GRID_FIELD": "grid_code", "CATEGORY_FIELD": "class_code",
             "TIME_FIELD": "reported_at", "PERIOD": 1, "OUTPUT": "TEMPORARY_OUTPUT",
         },
+        feedback=feedback,
     )  # fmt: skip
+    assert _where(feedback) == ("postgis" if in_database else "engine"), feedback.lines[:5]
     gridstats_s = time.perf_counter() - started
     QgsSettings().setValue("gridgov/run_in_postgis", True)
     return geolocate_s, gridstats_s, _peak_mb(), placed
