@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from psycopg2 import sql
 
-from gridgov.layers.postgis.geolocate_sql import Table, key_expression, np_round
+from gridgov.layers.postgis.geolocate_sql import Table, key_columns, key_join, key_select, np_round
 
 #: The loop; a temporary function, so nothing is left in the database.
 REPEATS_FUNCTION = """
@@ -78,13 +78,14 @@ def rows_statement(spec: RepeatsSpec) -> sql.Composed:
     ).format(g=geom)
     return sql.SQL(
         """CREATE TEMP TABLE gridgov_rows ON COMMIT DROP AS
-SELECT row_number() OVER (ORDER BY {key}) AS rk, {key} AS key, coalesce((o.{cls})::text, '') AS cls,
+SELECT row_number() OVER (ORDER BY {key_cols}) AS rk, {key_select}, coalesce((o.{cls})::text, '') AS cls,
     date_trunc('second', (o.{time})::timestamp) AS t, floor(extract(epoch FROM (o.{time})::timestamp))::float8 AS ts,
     ST_X(p.pt) AS x, ST_Y(p.pt) AS y
 FROM {orders} o CROSS JOIN LATERAL (SELECT {point} AS pt OFFSET 0) p;
-CREATE INDEX ON gridgov_rows (key)"""
+CREATE INDEX ON gridgov_rows (rk)"""
     ).format(
-        key=key_expression(spec.key, "o"),
+        key_cols=key_columns(spec.key, "o"),
+        key_select=key_select(spec.key, "o"),
         cls=sql.Identifier(spec.category),
         time=sql.Identifier(spec.time),
         orders=spec.orders.ident,
@@ -126,7 +127,7 @@ SELECT {renamed},
          WHEN g.x IS NULL THEN 'no position' ELSE '' END AS repeat_problem,
     o.{geom} AS geom
 FROM {orders} o
-JOIN gridgov_rows g ON g.key = {key}
+JOIN gridgov_rows g ON {join}
 LEFT JOIN gridgov_case k ON k.rk = g.rk
 LEFT JOIN cases cs ON cs.idx = k.idx
 LEFT JOIN numbered nb ON nb.idx = k.idx"""
@@ -136,7 +137,7 @@ LEFT JOIN numbered nb ON nb.idx = k.idx"""
         geom=sql.Identifier(spec.orders.geometry),
         time=sql.Identifier(spec.time),
         orders=spec.orders.ident,
-        key=key_expression(spec.key, "o"),
+        join=key_join(spec.key, "g", "o"),
     )
     return statement, {"time_empty": f"{spec.time} is empty"}
 

@@ -112,11 +112,29 @@ def np_round(expression: str, digits: int) -> str:
     return f"(round(({expression})::float8 * {scale}) / {scale})"
 
 
-def key_expression(key: str, alias: str) -> sql.Composable:
-    """A row's key: its key column, or a row value of a composite key (a month-partitioned table's
-    primary key holds the month's column too)."""
-    columns = [sql.SQL("{}.{}").format(sql.Identifier(alias), sql.Identifier(k)) for k in key.split(",")]
-    return columns[0] if len(columns) == 1 else sql.SQL("ROW({})").format(sql.SQL(", ").join(columns))
+def key_columns(key: str, alias: str) -> sql.Composed:
+    """A row's key columns (one, or those of a composite key: a month-partitioned table's primary key
+    holds the month's column too), for GROUP BY, DISTINCT ON and ORDER BY."""
+    return sql.SQL(", ").join(sql.SQL("{}.{}").format(sql.Identifier(alias), sql.Identifier(k)) for k in key.split(","))
+
+
+def key_select(key: str, alias: str) -> sql.Composed:
+    """The key columns named gg_k0, gg_k1, ... in a select list."""
+    return sql.SQL(", ").join(
+        sql.SQL("{}.{} AS {}").format(sql.Identifier(alias), sql.Identifier(k), sql.Identifier(f"gg_k{i}"))
+        for i, k in enumerate(key.split(","))
+    )
+
+
+def key_join(key: str, keyed: str, alias: str) -> sql.Composed:
+    """``keyed``'s gg_k columns equal to ``alias``'s key columns: column by column, so PostgreSQL can
+    hash the join (a row value would make it compare every pair)."""
+    return sql.SQL(" AND ").join(
+        sql.SQL("{}.{} = {}.{}").format(
+            sql.Identifier(keyed), sql.Identifier(f"gg_k{i}"), sql.Identifier(alias), sql.Identifier(k)
+        )
+        for i, k in enumerate(key.split(","))
+    )
 
 
 def _code(alias: str, column: str) -> sql.Composed:
@@ -193,18 +211,19 @@ def _grouped_grid_pick(spec: GeolocateSpec, grid_extra: list[sql.Composable]) ->
     )
     return sql.SQL(
         """LEFT JOIN (
-    SELECT h.key, h.n > 1 AS shared, ga.* FROM (
-        SELECT {key_oi} AS key, count(*) AS n,
+    SELECT h.*, h.n > 1 AS shared, ga.* FROM (
+        SELECT {key_oi}, count(*) AS n,
             substr(min(((CASE WHEN {probe} THEN '0' ELSE '1' END) || {code}) COLLATE "C"), 2) AS pick
-        FROM {hits} GROUP BY 1
+        FROM {hits} GROUP BY {key_cols}
     ) h
     JOIN (
         SELECT DISTINCT ON ({code}) {code} AS code, {extra} FROM {grids} u ORDER BY {code}
     ) ga ON ga.code = h.pick
-) gp ON gp.key = {key_o}"""
+) gp ON {join}"""
     ).format(
-        key_oi=key_expression(spec.key, "oi"),
-        key_o=key_expression(spec.key, "o"),
+        key_oi=key_select(spec.key, "oi"),
+        key_cols=key_columns(spec.key, "oi"),
+        join=key_join(spec.key, "gp", "o"),
         probe=probe,
         code=_code("u", spec.grids.code),
         hits=_hits(spec, spec.grids),
@@ -218,13 +237,14 @@ def _grouped_micro(spec: GeolocateSpec, parent: str | None) -> sql.Composed:
     code = _code("u", spec.micro.code)
     return sql.SQL(
         """LEFT JOIN (
-    SELECT {key_oi} AS key, array_agg({code} ORDER BY {code} COLLATE "C") AS codes,
+    SELECT {key_oi}, array_agg({code} ORDER BY {code} COLLATE "C") AS codes,
         array_agg({parent} ORDER BY {code} COLLATE "C") AS parents
-    FROM {hits} GROUP BY 1
-) mh ON mh.key = {key_o}"""
+    FROM {hits} GROUP BY {key_cols}
+) mh ON {join}"""
     ).format(
-        key_oi=key_expression(spec.key, "oi"),
-        key_o=key_expression(spec.key, "o"),
+        key_oi=key_select(spec.key, "oi"),
+        key_cols=key_columns(spec.key, "oi"),
+        join=key_join(spec.key, "mh", "o"),
         code=code,
         parent=_text("u", parent),
         hits=_hits(spec, spec.micro),
@@ -321,12 +341,13 @@ def geolocate_statement(spec: GeolocateSpec) -> tuple[sql.Composed, dict]:
         joins.append(
             sql.SQL(
                 """LEFT JOIN (
-    SELECT DISTINCT ON ({key_oi}) {key_oi} AS key, {code} AS code{extra} FROM {hits}
-    ORDER BY {key_oi}, {priority}, {code} COLLATE "C"
-) dp ON dp.key = {key_o}"""
+    SELECT DISTINCT ON ({key_cols}) {key_oi}, {code} AS code{extra} FROM {hits}
+    ORDER BY {key_cols}, {priority}, {code} COLLATE "C"
+) dp ON {join}"""
             ).format(
-                key_oi=key_expression(spec.key, "oi"),
-                key_o=key_expression(spec.key, "o"),
+                key_oi=key_select(spec.key, "oi"),
+                key_cols=key_columns(spec.key, "oi"),
+                join=key_join(spec.key, "dp", "o"),
                 code=_code("u", spec.dedicated.code),
                 extra=sql.SQL("").join(sql.SQL(", ") + e for e in extra),
                 hits=_hits(spec, spec.dedicated, takes),

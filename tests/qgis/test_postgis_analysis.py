@@ -1,4 +1,5 @@
-"""``gridgov:gridstats`` in PostGIS against the engine on the same PostGIS rows."""
+"""``gridgov:gridstats`` and ``gridgov:findrepeats`` in PostGIS against the engine on the same PostGIS rows,
+and a month-partitioned orders table."""
 
 from __future__ import annotations
 
