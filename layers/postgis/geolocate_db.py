@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+from psycopg2 import sql
+from qgis.core import QgsProcessingException
+
 from gridgov.layers.postgis import connection as pg
 from gridgov.layers.postgis.geolocate_sql import PEOPLE, PEOPLE_SOURCES, GeolocateSpec, Table, Unit, geolocate_statement
 from gridgov.layers.postgis.pushdown import destination, gist_index_steps, load_result, replace_steps
@@ -154,17 +157,14 @@ def geolocate_in_database(alg, parameters, context, feedback) -> dict | None:
         steps = gist_index_steps([u.table for u in units.values()], connection)
         steps += replace_steps(dest.table, orders.key, statement, params)
         seconds = pg.run_job(connection, steps, feedback)
-        counts = Counter(
-            dict(
-                pg.fetch(
-                    connection,
-                    pg_sql_count(dest.table),
-                )
-            )
-        )
+        counts = Counter(dict(pg.fetch(connection, count_statement(dest.table))))
+        ((rows_in,),) = pg.fetch(connection, sql.SQL("SELECT count(*) FROM {}").format(spec.orders.ident))
         connection.rollback()
     finally:
         connection.close()
+    rows_out = sum(counts.values())
+    if rows_in != rows_out:
+        raise QgsProcessingException(tr("internal error: {0} rows in, {1} out").format(rows_in, rows_out))
     feedback.pushInfo(tr("PostGIS placed {0} rows in {1:.1f} s").format(sum(counts.values()), seconds))
     for method, count in sorted(counts.items()):
         feedback.pushInfo(f"{method}: {count}")
@@ -172,17 +172,15 @@ def geolocate_in_database(alg, parameters, context, feedback) -> dict | None:
         alg, parameters, "OUTPUT", context, feedback, orders, dest, orders.key, "placed_orders", tr("Placed orders"),
         events=True,
     )  # fmt: skip
-    total = sum(counts.values())
     return {
         "OUTPUT": output,
-        "ROWS_IN": total,
-        "ROWS_OUT": total,
+        "ROWS_IN": rows_in,
+        "ROWS_OUT": rows_out,
         "PLACED": int(sum(counts[m] for m in ("inside", "boundary", "nearest", "address"))),
         "NOT_PLACED": int(sum(counts[m] for m in ("unlocated", "unassigned", "invalid"))),
     }
 
 
-def pg_sql_count(table: Table):
-    from psycopg2 import sql
-
+def count_statement(table: Table) -> sql.Composed:
+    """Rows of the result per match method."""
     return sql.SQL("SELECT match_method, count(*) FROM {} GROUP BY 1").format(table.ident)

@@ -1,8 +1,10 @@
 """``gridgov:geolocate`` as one SQL statement: the rules of ``grid_ops.geolocate`` inside PostGIS.
 
-Each order's point is matched with lateral index look-ups (``ST_Intersects`` on the GiST index for
-covering units, ``<->`` for the nearest grid), so PostgreSQL can split the orders table over
-parallel workers and never sorts millions of pairs. The rules, in the engine's words:
+The covering grids, micro-grids and dedicated grids come from plain joins of the orders with each
+unit table on its GiST index (``ST_Intersects``), reduced per order by an aggregate or
+``DISTINCT ON``: PostgreSQL 15 runs those joins in parallel workers, while a per-order
+``LATERAL ... LIMIT 1`` or sub-select stays in the leader. The nearest grid, needed only for points
+outside every grid, comes from the index's distance order (``<->``). The rules, in the engine's words:
 
 - grid: the covering grid; on an edge shared by several, the one holding the point moved 1 mm
   east and 0.5 mm north, then the lowest code (``on_boundary``); outside every grid, the nearest

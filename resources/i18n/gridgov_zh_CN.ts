@@ -261,7 +261,7 @@
     <message>
       <location filename="../../layers/postgis/dispatch.py" line="52" />
       <location filename="../../layers/postgis/findrepeats_db.py" line="49" />
-      <location filename="../../layers/postgis/geolocate_db.py" line="119" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="122" />
       <source>Running in the engine, not in PostGIS: {0}</source>
       <translation>在插件引擎中运行，而不是在 PostGIS 中：{0}</translation>
     </message>
@@ -278,14 +278,14 @@
     </message>
     <message>
       <location filename="../../layers/postgis/findrepeats_db.py" line="35" />
-      <location filename="../../layers/postgis/gridstats_db.py" line="51" />
+      <location filename="../../layers/postgis/gridstats_db.py" line="53" />
       <source>TIME_FIELD {0} is text; the engine reads its mixed formats</source>
       <translation>TIME_FIELD {0} 是文本；其混合格式由插件引擎解析</translation>
     </message>
     <message>
       <location filename="../../layers/postgis/findrepeats_db.py" line="52" />
-      <location filename="../../layers/postgis/geolocate_db.py" line="122" />
-      <location filename="../../layers/postgis/gridstats_db.py" line="83" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="125" />
+      <location filename="../../layers/postgis/gridstats_db.py" line="85" />
       <source>Running in PostGIS ({0}): every input is a table of that database</source>
       <translation>在 PostGIS 中运行（{0}）：所有输入都是该数据库的表</translation>
     </message>
@@ -331,36 +331,42 @@
       <translation>各网格重复率</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="36" />
       <location filename="../../layers/postgis/geolocate_db.py" line="39" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="42" />
       <location filename="../../layers/postgis/gridstats_db.py" line="40" />
       <source>{0} is set</source>
       <translation>设置了 {0}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="46" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="49" />
       <source>the grids are in geographic coordinates</source>
       <translation>网格使用地理坐标</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="49" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="52" />
       <source>INPUT has no point geometry with a known SRID</source>
       <translation>INPUT 没有已知 SRID 的点几何</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="52" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="55" />
       <source>{0} is not in the grids' coordinate system</source>
       <translation>{0} 与网格的坐标系不同</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="62" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="65" />
       <source>{0}: no code field {1!r}</source>
       <translation>{0}：没有编码字段 {1!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="116" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="119" />
       <source>the orders have an address field ({0}), matched by the engine</source>
       <translation>工单有地址字段（{0}），由插件引擎匹配</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/geolocate_db.py" line="167" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="368" />
+      <source>internal error: {0} rows in, {1} out</source>
+      <translation>内部错误：输入 {0} 行，输出 {1} 行</translation>
     </message>
     <message>
       <location filename="../../layers/postgis/geolocate_db.py" line="168" />
@@ -381,24 +387,31 @@
       <translation>{0}：图层没有字段 {1!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/gridstats_db.py" line="46" />
+      <location filename="../../layers/postgis/gridstats_db.py" line="45" />
+      <location filename="../../layers/postgis/source.py" line="67" />
+      <location filename="../../layers/postgis/source.py" line="70" />
+      <source>{0} has no single key column</source>
+      <translation>{0} 没有单一的主键列</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/gridstats_db.py" line="48" />
       <location filename="../../layers/processing/grid_inputs.py" line="61" />
       <source>CODE_FIELD: the grids have no field {0!r}</source>
       <translation>CODE_FIELD：网格没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/gridstats_db.py" line="101" />
+      <location filename="../../layers/postgis/gridstats_db.py" line="103" />
       <location filename="../../layers/processing/gridstats_alg.py" line="117" />
       <source>Current period {0}, previous {1}</source>
       <translation>当前周期 {0}，上一周期 {1}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/gridstats_db.py" line="112" />
+      <location filename="../../layers/postgis/gridstats_db.py" line="114" />
       <source>PostGIS counted the orders of every grid in {0:.1f} s</source>
       <translation>PostGIS 统计了每个网格的工单，用时 {0:.1f} 秒</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/gridstats_db.py" line="114" />
+      <location filename="../../layers/postgis/gridstats_db.py" line="116" />
       <location filename="../../layers/processing/gridstats_alg.py" line="22" />
       <location filename="../../layers/processing/gridstats_alg.py" line="69" />
       <source>Grid statistics</source>
@@ -460,13 +473,7 @@
       <translation>{0} 是查询，不是表</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/source.py" line="66" />
-      <location filename="../../layers/postgis/source.py" line="69" />
-      <source>{0} has no single key column</source>
-      <translation>{0} 没有单一的主键列</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/source.py" line="89" />
+      <location filename="../../layers/postgis/source.py" line="90" />
       <source>{0} and {1} are in different databases</source>
       <translation>{0} 和 {1} 位于不同的数据库</translation>
     </message>
@@ -1264,11 +1271,6 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
       <location filename="../../layers/processing/geolocate_alg.py" line="322" />
       <source>GAZETTEER has no field {0!r}</source>
       <translation>GAZETTEER 没有字段 {0!r}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="368" />
-      <source>internal error: {0} rows in, {1} out</source>
-      <translation>内部错误：输入 {0} 行，输出 {1} 行</translation>
     </message>
     <message>
       <location filename="../../layers/processing/geolocate_alg.py" line="388" />
