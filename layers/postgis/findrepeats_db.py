@@ -66,6 +66,7 @@ def findrepeats_in_database(alg, parameters, context, feedback) -> dict | None:
         (tr("orders in time order"), rows_statement(spec), None),
         (tr("the repeat rule"), *loop_statement()),
         (tr("the repeat rule"), *run_statement(spec)),
+        (tr("plan"), sql.SQL("SET LOCAL enable_nestloop = off"), None),  # the key joins by hash
         *replace_steps(dest.table, orders.key, *result_statement(spec)),
     ]
     if rates is not None:

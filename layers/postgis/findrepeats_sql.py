@@ -82,7 +82,8 @@ SELECT row_number() OVER (ORDER BY {key_cols}) AS rk, {key_select}, coalesce((o.
     date_trunc('second', (o.{time})::timestamp) AS t, floor(extract(epoch FROM (o.{time})::timestamp))::float8 AS ts,
     ST_X(p.pt) AS x, ST_Y(p.pt) AS y
 FROM {orders} o CROSS JOIN LATERAL (SELECT {point} AS pt OFFSET 0) p;
-CREATE INDEX ON gridgov_rows (rk)"""
+CREATE INDEX ON gridgov_rows (rk);
+ANALYZE gridgov_rows"""
     ).format(
         key_cols=key_columns(spec.key, "o"),
         key_select=key_select(spec.key, "o"),

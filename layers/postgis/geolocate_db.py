@@ -155,6 +155,10 @@ def geolocate_in_database(alg, parameters, context, feedback) -> dict | None:
     connection = pg.connect(orders)
     try:
         steps = gist_index_steps([u.table for u in units.values()], connection)
+        # the key and code joins by hash: before its partitions are analysed the planner may join a
+        # million orders to 20,000 grid codes in a nested loop (minutes); the spatial joins, which
+        # have no other method, keep theirs
+        steps.append((tr("plan"), sql.SQL("SET LOCAL enable_nestloop = off"), None))
         steps += replace_steps(dest.table, orders.key, statement, params)
         seconds = pg.run_job(connection, steps, feedback)
         counts = Counter(dict(pg.fetch(connection, count_statement(dest.table))))

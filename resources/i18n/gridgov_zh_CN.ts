@@ -301,31 +301,37 @@
       <translation>重复工单规则</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="74" />
+      <location filename="../../layers/postgis/findrepeats_db.py" line="69" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="161" />
+      <source>plan</source>
+      <translation>查询计划</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/findrepeats_db.py" line="75" />
       <location filename="../../layers/postgis/pushdown.py" line="89" />
       <source>drop the earlier {0}</source>
       <translation>删除之前的 {0}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="78" />
+      <location filename="../../layers/postgis/findrepeats_db.py" line="79" />
       <location filename="../../layers/postgis/pushdown.py" line="90" />
       <source>create {0}</source>
       <translation>创建 {0}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="94" />
+      <location filename="../../layers/postgis/findrepeats_db.py" line="95" />
       <source>PostGIS grouped the orders into {0} cases in {1:.1f} s; {2} orders could not be checked</source>
       <translation>PostGIS 将工单归为 {0} 个案件，用时 {1:.1f} 秒；{2} 条工单无法检查</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="100" />
+      <location filename="../../layers/postgis/findrepeats_db.py" line="101" />
       <location filename="../../layers/processing/findrepeats_alg.py" line="83" />
       <location filename="../../layers/processing/findrepeats_alg.py" line="143" />
       <source>Orders with cases</source>
       <translation>带案件编号的工单</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="114" />
+      <location filename="../../layers/postgis/findrepeats_db.py" line="115" />
       <location filename="../../layers/processing/findrepeats_alg.py" line="89" />
       <source>Repeat rate per grid</source>
       <translation>各网格重复率</translation>
@@ -363,18 +369,18 @@
       <translation>工单有地址字段（{0}），由插件引擎匹配</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="167" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="171" />
       <location filename="../../layers/processing/geolocate_alg.py" line="368" />
       <source>internal error: {0} rows in, {1} out</source>
       <translation>内部错误：输入 {0} 行，输出 {1} 行</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="168" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="172" />
       <source>PostGIS placed {0} rows in {1:.1f} s</source>
       <translation>PostGIS 落格 {0} 行，用时 {1:.1f} 秒</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="172" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="176" />
       <location filename="../../layers/processing/geolocate_alg.py" line="234" />
       <location filename="../../layers/processing/geolocate_alg.py" line="366" />
       <source>Placed orders</source>
