@@ -57,6 +57,14 @@ RESULT_COLUMNS = (
     "problem",
 )
 
+#: Where each person field comes from (first column present wins), on the roster and on the layers.
+PEOPLE_SOURCES = {
+    "responsible": ("manager", "负责人", "网格员"),
+    "resp_phone": ("phone", "电话"),
+    "team_id": ("team_id",),
+    "street_office": ("street_office",),
+}
+
 
 @dataclass
 class UnitLayer:
@@ -315,12 +323,7 @@ def _add_people(frame: pd.DataFrame, h: Hierarchy) -> None:
     responsible, otherwise the grid's roster entry (or the grid layer's own fields)."""
     n = len(frame)
     people = {k: np.full(n, "", dtype=object) for k in ("responsible", "resp_phone", "team_id", "street_office")}
-    sources = {
-        "responsible": ("manager", "负责人", "网格员"),
-        "resp_phone": ("phone", "电话"),
-        "team_id": ("team_id",),
-        "street_office": ("street_office",),
-    }
+    sources = PEOPLE_SOURCES
     grid_codes = frame["grid_code"].to_numpy()
     if h.roster is not None and len(h.roster):
         roster = h.roster

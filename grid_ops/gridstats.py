@@ -14,14 +14,14 @@ import pandas as pd
 from gridgov.grid_ops.ordertable import as_text
 
 PERIODS = ("week", "month", "quarter", "year")
-_PANDAS_PERIOD = {"week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}
+PANDAS_PERIOD = {"week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}
 
 
 def period_labels(times: np.ndarray, period: str) -> pd.PeriodIndex:
     """Each time's calendar period (weeks run Monday to Sunday); NaT stays NaT."""
     if period not in PERIODS:
         raise ValueError(f"period is one of {', '.join(PERIODS)}, not {period!r}")
-    return pd.DatetimeIndex(np.asarray(times, dtype="datetime64[ns]")).to_period(_PANDAS_PERIOD[period])
+    return pd.DatetimeIndex(np.asarray(times, dtype="datetime64[ns]")).to_period(PANDAS_PERIOD[period])
 
 
 def grid_positions(grid_codes, order_grid) -> np.ndarray:
@@ -95,7 +95,7 @@ def grid_stats(
         known = ~labels.isna()
         if known.any():
             periods = labels[known]
-            cur = pd.Period(current, _PANDAS_PERIOD[period]) if current else periods.max()
+            cur = pd.Period(current, PANDAS_PERIOD[period]) if current else periods.max()
             prev = cur - 1
             table["cur_cnt"] = np.bincount(idx[known][periods == cur], minlength=len(codes))
             table["prev_cnt"] = np.bincount(idx[known][periods == prev], minlength=len(codes))

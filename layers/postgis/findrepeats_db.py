@@ -14,9 +14,8 @@ from gridgov.layers.postgis.findrepeats_sql import (
     run_statement,
 )
 from gridgov.layers.postgis.geolocate_sql import Table
-from gridgov.layers.postgis.gridstats_db import TIME_TYPES
 from gridgov.layers.postgis.pushdown import destination, load_result, replace_steps
-from gridgov.layers.postgis.source import NotInDatabase, pg_table
+from gridgov.layers.postgis.source import NotInDatabase, pg_table, require_time_field
 from gridgov.layers.processing.base import tr
 
 
@@ -30,10 +29,7 @@ def plan(alg, parameters, context):
         names[name] = alg.parameterAsString(parameters, name, context)
         if names[name] and names[name] not in orders.fields:
             raise NotInDatabase(tr("{0}: no field {1!r}").format(name, names[name]))
-    if layer.fields().field(names["TIME_FIELD"]).type() not in TIME_TYPES:
-        raise NotInDatabase(
-            tr("TIME_FIELD {0} is text; the engine reads its mixed formats").format(names["TIME_FIELD"])
-        )
+    require_time_field(alg, parameters, context, names["TIME_FIELD"])
     return orders, names
 
 
@@ -52,7 +48,7 @@ def findrepeats_in_database(alg, parameters, context, feedback) -> dict | None:
         tr("Running in PostGIS ({0}): every input is a table of that database").format(orders.uri.database())
     )
     spec = RepeatsSpec(
-        orders=Table(orders.schema, orders.table, orders.geometry, orders.srid, orders.fields),
+        orders=orders.sql_table(),
         key=orders.key,
         category=names["CATEGORY_FIELD"],
         time=names["TIME_FIELD"],
@@ -66,7 +62,6 @@ def findrepeats_in_database(alg, parameters, context, feedback) -> dict | None:
         (tr("orders in time order"), rows_statement(spec), None),
         (tr("the repeat rule"), *loop_statement()),
         (tr("the repeat rule"), *run_statement(spec)),
-        (tr("plan"), sql.SQL("SET LOCAL enable_nestloop = off"), None),  # the key joins by hash
         *replace_steps(dest.table, orders.key, *result_statement(spec)),
     ]
     if rates is not None:

@@ -10,38 +10,24 @@ from qgis.core import QgsProcessingException
 from gridgov.layers.postgis import connection as pg
 from gridgov.layers.postgis.geolocate_sql import PEOPLE, PEOPLE_SOURCES, GeolocateSpec, Table, Unit, geolocate_statement
 from gridgov.layers.postgis.pushdown import destination, gist_index_steps, load_result, replace_steps
-from gridgov.layers.postgis.source import NotInDatabase, PgTable, one_database, pg_table
+from gridgov.layers.postgis.source import NotInDatabase, PgTable, is_given, one_database, pg_table
 from gridgov.layers.processing.base import read_source, tr
+from gridgov.layers.processing.geolocate_alg import UNIT_LAYERS, code_field_of
 
 #: Inputs only the engine handles: positions from columns or per-row systems, addresses, inspections.
 ENGINE_ONLY = (
     "INPUT_FILE", "X_FIELD", "Y_FIELD", "COORD_SYS_FIELD", "COORD_SYS", "GAZETTEER", "OWN_GRID_FIELD",
-    "INSPECTOR_FIELD",
+    "INSPECTOR_FIELD", "DISPATCH",
 )  # fmt: skip
-UNITS = (
-    ("GRIDS", "CODE_FIELD", "grid_code"),
-    ("MICROGRIDS", "MICRO_CODE_FIELD", "micro_code"),
-    ("DEDICATED", "DEDICATED_CODE_FIELD", "dedicated_code"),
-    ("COMMUNITIES", "COMMUNITY_CODE_FIELD", "community_code"),
-    ("STREETS", "STREET_CODE_FIELD", "street_code"),
-)
-
-
-def _given(parameters, name: str) -> bool:
-    value = parameters.get(name)
-    return value is not None and value != "" and value is not False
 
 
 def plan(alg, parameters, context) -> tuple[dict[str, PgTable], PgTable]:
     """The PostGIS tables of the run; raises :class:`NotInDatabase` with the reason it cannot be one."""
     for name in ENGINE_ONLY:
-        if _given(parameters, name):
+        if is_given(parameters, name):
             raise NotInDatabase(tr("{0} is set").format(name))
-    dispatch = parameters.get("DISPATCH")
-    if dispatch not in (None, ""):
-        raise NotInDatabase(tr("{0} is set").format("DISPATCH"))
     tables = {"INPUT": pg_table(alg, parameters, "INPUT", context, required=True)}
-    for param, _, _ in UNITS:
+    for param, *_ in UNIT_LAYERS:
         tables[param] = pg_table(alg, parameters, param, context, required=param == "GRIDS")
     near = one_database(tables)
     grids_layer = alg.parameterAsVectorLayer(parameters, "GRIDS", context)
@@ -54,20 +40,6 @@ def plan(alg, parameters, context) -> tuple[dict[str, PgTable], PgTable]:
         if param != "INPUT" and table is not None and table.srid != tables["GRIDS"].srid:
             raise NotInDatabase(tr("{0} is not in the grids' coordinate system").format(param))
     return {k: v for k, v in tables.items() if v is not None}, near
-
-
-def _code_field(alg, parameters, context, table: PgTable, code_param: str, default: str) -> str:
-    field = alg.parameterAsString(parameters, code_param, context) or default
-    if field in table.fields:
-        return field
-    guess = next((c for c in table.fields if c.lower() in (default, "code", "编码")), None)
-    if guess is None:
-        raise NotInDatabase(tr("{0}: no code field {1!r}").format(code_param, field))
-    return guess
-
-
-def _as_table(t: PgTable) -> Table:
-    return Table(t.schema, t.table, t.geometry, t.srid, t.fields)
 
 
 def _roster(alg, parameters, context) -> tuple[dict[str, dict[str, str]], set[str]]:
@@ -106,11 +78,13 @@ def geolocate_in_database(alg, parameters, context, feedback) -> dict | None:
         tables, near = plan(alg, parameters, context)
         orders = tables["INPUT"]
         units = {}
-        for param, code_param, default in UNITS:
+        for param, _, code_param, default in UNIT_LAYERS:
             if param in tables:
-                units[param] = Unit(
-                    _as_table(tables[param]), _code_field(alg, parameters, context, tables[param], code_param, default)
-                )
+                chosen = alg.parameterAsString(parameters, code_param, context)
+                code = code_field_of(chosen, default, tables[param].fields)
+                if code is None:
+                    raise NotInDatabase(tr("{0}: no code field {1!r}").format(code_param, chosen or default))
+                units[param] = Unit(tables[param].sql_table(), code)
         fields = [f for f in orders.fields if f != orders.geometry]
         guessed = guess_order_fields(fields)
         category = alg.parameterAsString(parameters, "CATEGORY_FIELD", context) or guessed.category
@@ -134,7 +108,7 @@ def geolocate_in_database(alg, parameters, context, feedback) -> dict | None:
             people_from[person] = "grid"
     class_groups = _class_groups(alg, parameters, context) if category else {}
     spec = GeolocateSpec(
-        orders=_as_table(orders),
+        orders=orders.sql_table(),
         key=orders.key,
         grids=units["GRIDS"],
         result=dest.table,
@@ -155,10 +129,6 @@ def geolocate_in_database(alg, parameters, context, feedback) -> dict | None:
     connection = pg.connect(orders)
     try:
         steps = gist_index_steps([u.table for u in units.values()], connection)
-        # the key and code joins by hash: before its partitions are analysed the planner may join a
-        # million orders to 20,000 grid codes in a nested loop (minutes); the spatial joins, which
-        # have no other method, keep theirs
-        steps.append((tr("plan"), sql.SQL("SET LOCAL enable_nestloop = off"), None))
         steps += replace_steps(dest.table, orders.key, statement, params)
         seconds = pg.run_job(connection, steps, feedback)
         counts = Counter(dict(pg.fetch(connection, count_statement(dest.table))))

@@ -26,38 +26,12 @@ from dataclasses import dataclass, field
 from psycopg2 import sql
 from psycopg2.extras import Json
 
-#: Result columns in the engine's order (``grid_ops.geolocate.RESULT_COLUMNS`` plus placement's own).
-RESULT_COLUMNS = (
-    "grid_code",
-    "micro_code",
-    "dedicated_code",
-    "community_code",
-    "street_code",
-    "resp_level",
-    "resp_code",
-    "responsible",
-    "resp_phone",
-    "team_id",
-    "street_office",
-    "match_method",
-    "on_boundary",
-    "distance_m",
-    "problem",
-    "locate_method",
-    "address_score",
-    "candidates",
-    "x_located",
-    "y_located",
-)
-PEOPLE = ("responsible", "resp_phone", "team_id", "street_office")
-#: Where the engine looks for each person field (first present wins), on the roster and on the layers.
-PEOPLE_SOURCES = {
-    "responsible": ("manager", "负责人", "网格员"),
-    "resp_phone": ("phone", "电话"),
-    "team_id": ("team_id",),
-    "street_office": ("street_office",),
-}
-NUDGE = (1e-3, 5e-4)
+from gridgov.grid_ops.geolocate import NUDGE, PEOPLE_SOURCES
+from gridgov.grid_ops.geolocate import RESULT_COLUMNS as ENGINE_COLUMNS
+
+#: Result columns in the engine's order: the assignment's, then placement's own.
+RESULT_COLUMNS = (*ENGINE_COLUMNS, "locate_method", "address_score", "candidates", "x_located", "y_located")
+PEOPLE = tuple(PEOPLE_SOURCES)
 
 
 @dataclass(frozen=True)

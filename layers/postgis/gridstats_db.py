@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 import pandas as pd
-from qgis.PyQt.QtCore import QVariant
 
+from gridgov.grid_ops.gridstats import PANDAS_PERIOD, PERIODS
 from gridgov.layers.postgis import connection as pg
 from gridgov.layers.postgis.geolocate_sql import Table
 from gridgov.layers.postgis.gridstats_sql import GridStatsSpec, facts_statement, stats_statement
 from gridgov.layers.postgis.pushdown import destination, gist_index_steps, load_result, replace_steps
-from gridgov.layers.postgis.source import NotInDatabase, PgTable, one_database, pg_table
+from gridgov.layers.postgis.source import NotInDatabase, PgTable, is_given, one_database, pg_table, require_time_field
 from gridgov.layers.processing.base import tr
 
-PERIODS = ("week", "month", "quarter", "year")
-PANDAS_PERIOD = {"week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}
 #: Filters the engine applies (mixed-format times, hours across midnight, case groups).
 ENGINE_ONLY = ("CATEGORIES", "DATE_FROM", "DATE_TO", "HOURS", "TABLE")
-TIME_TYPES = (QVariant.DateTime, QVariant.Date)
-
-
-def _given(parameters, name: str) -> bool:
-    value = parameters.get(name)
-    return value is not None and value != ""
 
 
 def _field(alg, parameters, name: str, context, table: PgTable) -> str:
@@ -36,7 +28,7 @@ def _field(alg, parameters, name: str, context, table: PgTable) -> str:
 
 def plan(alg, parameters, context) -> tuple[GridStatsSpec, PgTable, PgTable]:
     for name in ENGINE_ONLY:
-        if _given(parameters, name):
+        if is_given(parameters, name):
             raise NotInDatabase(tr("{0} is set").format(name))
     orders = pg_table(alg, parameters, "INPUT", context, required=True)
     grids = pg_table(alg, parameters, "GRIDS", context, required=True)
@@ -48,15 +40,13 @@ def plan(alg, parameters, context) -> tuple[GridStatsSpec, PgTable, PgTable]:
         raise NotInDatabase(tr("CODE_FIELD: the grids have no field {0!r}").format(code))
     time = _field(alg, parameters, "TIME_FIELD", context, orders)
     if time:
-        layer = alg.parameterAsVectorLayer(parameters, "INPUT", context)
-        if layer.fields().field(time).type() not in TIME_TYPES:
-            raise NotInDatabase(tr("TIME_FIELD {0} is text; the engine reads its mixed formats").format(time))
+        require_time_field(alg, parameters, context, time)
     repeat = alg.parameterAsString(parameters, "REPEAT_FIELD", context)
     households = alg.parameterAsString(parameters, "POPULATION_FIELD", context)
     return (
         GridStatsSpec(
-            orders=Table(orders.schema, orders.table, orders.geometry, orders.srid, orders.fields),
-            grids=Table(grids.schema, grids.table, grids.geometry, grids.srid, grids.fields),
+            orders=orders.sql_table(),
+            grids=grids.sql_table(),
             grid_key=grids.key,
             code=code,
             result=Table("", "", "geom"),

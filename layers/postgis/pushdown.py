@@ -24,7 +24,7 @@ from gridgov.layers.postgis.geolocate_sql import Table
 from gridgov.layers.postgis.source import NotInDatabase, PgTable
 from gridgov.layers.processing.base import StyleOnLoad, tr
 
-TEMPORARY = ("TEMPORARY_OUTPUT", "memory:", "")
+TEMPORARY = ("TEMPORARY_OUTPUT", "")
 
 
 @dataclass
@@ -84,8 +84,14 @@ def gist_index_steps(tables: list[Table], connection) -> list[tuple[str, object,
 
 
 def replace_steps(result: Table, key: str, statement, params) -> list[tuple[str, object, object]]:
-    """Drop an earlier result, create the new one, give it its key, spatial index and statistics."""
+    """Drop an earlier result, create the new one, give it its key, spatial index and statistics.
+
+    The result statement joins keys and codes by hash: before a partitioned table's partitions are
+    analysed the planner may join a million orders to 20,000 grid codes in a nested loop (minutes).
+    Spatial joins have no other method and keep their nested loops.
+    """
     return [
+        (tr("plan"), sql.SQL("SET LOCAL enable_nestloop = off"), None),
         (tr("drop the earlier {0}").format(result.name), sql.SQL("DROP TABLE IF EXISTS {}").format(result.ident), None),
         (tr("create {0}").format(result.name), statement, params),
         (

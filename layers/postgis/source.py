@@ -10,8 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qgis.core import QgsDataSourceUri, QgsProcessingFeatureSourceDefinition
+from qgis.PyQt.QtCore import QVariant
 
+from gridgov.layers.postgis.geolocate_sql import Table
 from gridgov.layers.processing.base import tr
+
+#: Field types a time can be read from in SQL; a text time has mixed formats only the engine reads.
+TIME_TYPES = (QVariant.DateTime, QVariant.Date)
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,9 @@ class PgTable:
     srid: int
     fields: tuple[str, ...]
     layer_name: str
+
+    def sql_table(self) -> Table:
+        return Table(self.schema, self.table, self.geometry, self.srid, self.fields)
 
     @property
     def database(self) -> tuple[str, str, str, str]:
@@ -89,3 +97,15 @@ def one_database(tables: dict[str, PgTable | None]) -> PgTable:
         if table.database != first.database:
             raise NotInDatabase(tr("{0} and {1} are in different databases").format(first_name, name))
     return first
+
+
+def is_given(parameters, name: str) -> bool:
+    value = parameters.get(name)
+    return value is not None and value != "" and value is not False
+
+
+def require_time_field(alg, parameters, context, field: str) -> None:
+    """A text time field keeps the run in the engine."""
+    layer = alg.parameterAsVectorLayer(parameters, "INPUT", context)
+    if layer.fields().field(field).type() not in TIME_TYPES:
+        raise NotInDatabase(tr("TIME_FIELD {0} is text; the engine reads its mixed formats").format(field))

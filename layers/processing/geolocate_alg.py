@@ -42,6 +42,15 @@ ORDER_FIELDS = (
 )
 
 
+def code_field_of(chosen: str, default: str, columns) -> str | None:
+    """The unit layer's code field: the chosen one (else the standard name) if the layer has it, else
+    a field named like a code; None when there is none."""
+    field = chosen or default
+    if field in columns:
+        return field
+    return next((c for c in columns if c.lower() in (default, "code", "编码")), None)
+
+
 def unit_frames(alg, parameters, context, feedback) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, str]]:
     """The unit layers given, with their code fields (the chosen one, else the standard name)."""
     frames, code_fields = {}, {}
@@ -49,14 +58,12 @@ def unit_frames(alg, parameters, context, feedback) -> tuple[dict[str, gpd.GeoDa
         frame, _ = read_source(alg, parameters, param, context)
         if frame is None:
             continue
-        field = alg.parameterAsString(parameters, code_param, context) or default
-        if field not in frame.columns:
-            guess = next((c for c in frame.columns if c.lower() in (default, "code", "编码")), None)
-            if guess is None:
-                raise QgsProcessingException(
-                    tr("{0}: no code field {1!r}; choose it in {2}").format(tr(label), field, code_param)
-                )
-            field = guess
+        chosen = alg.parameterAsString(parameters, code_param, context)
+        field = code_field_of(chosen, default, frame.columns)
+        if field is None:
+            raise QgsProcessingException(
+                tr("{0}: no code field {1!r}; choose it in {2}").format(tr(label), chosen or default, code_param)
+            )
         frames[param], code_fields[param] = frame.drop(columns=["_fid"]), field
         feedback.pushInfo(tr("{0}: {1} units, code field {2}").format(tr(label), len(frame), field))
     return frames, code_fields

@@ -260,164 +260,151 @@
     </message>
     <message>
       <location filename="../../layers/postgis/dispatch.py" line="52" />
-      <location filename="../../layers/postgis/findrepeats_db.py" line="49" />
-      <location filename="../../layers/postgis/geolocate_db.py" line="122" />
+      <location filename="../../layers/postgis/findrepeats_db.py" line="45" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="96" />
       <source>Running in the engine, not in PostGIS: {0}</source>
       <translation>在插件引擎中运行，而不是在 PostGIS 中：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="27" />
+      <location filename="../../layers/postgis/findrepeats_db.py" line="26" />
       <source>INPUT is in geographic coordinates</source>
       <translation>INPUT 使用地理坐标</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="32" />
+      <location filename="../../layers/postgis/findrepeats_db.py" line="31" />
       <location filename="../../layers/processing/findrepeats_alg.py" line="115" />
       <source>{0}: no field {1!r}</source>
       <translation>{0}：没有字段 {1!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="35" />
-      <location filename="../../layers/postgis/gridstats_db.py" line="53" />
-      <source>TIME_FIELD {0} is text; the engine reads its mixed formats</source>
-      <translation>TIME_FIELD {0} 是文本；其混合格式由插件引擎解析</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="52" />
-      <location filename="../../layers/postgis/geolocate_db.py" line="125" />
-      <location filename="../../layers/postgis/gridstats_db.py" line="85" />
+      <location filename="../../layers/postgis/findrepeats_db.py" line="48" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="99" />
+      <location filename="../../layers/postgis/gridstats_db.py" line="75" />
       <source>Running in PostGIS ({0}): every input is a table of that database</source>
       <translation>在 PostGIS 中运行（{0}）：所有输入都是该数据库的表</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="66" />
+      <location filename="../../layers/postgis/findrepeats_db.py" line="62" />
       <source>orders in time order</source>
       <translation>按时间排序工单</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="67" />
-      <location filename="../../layers/postgis/findrepeats_db.py" line="68" />
+      <location filename="../../layers/postgis/findrepeats_db.py" line="63" />
+      <location filename="../../layers/postgis/findrepeats_db.py" line="64" />
       <source>the repeat rule</source>
       <translation>重复工单规则</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="69" />
-      <location filename="../../layers/postgis/geolocate_db.py" line="161" />
-      <source>plan</source>
-      <translation>查询计划</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="75" />
-      <location filename="../../layers/postgis/pushdown.py" line="89" />
+      <location filename="../../layers/postgis/findrepeats_db.py" line="70" />
+      <location filename="../../layers/postgis/pushdown.py" line="95" />
       <source>drop the earlier {0}</source>
       <translation>删除之前的 {0}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="79" />
-      <location filename="../../layers/postgis/pushdown.py" line="90" />
+      <location filename="../../layers/postgis/findrepeats_db.py" line="74" />
+      <location filename="../../layers/postgis/pushdown.py" line="96" />
       <source>create {0}</source>
       <translation>创建 {0}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="95" />
+      <location filename="../../layers/postgis/findrepeats_db.py" line="90" />
       <source>PostGIS grouped the orders into {0} cases in {1:.1f} s; {2} orders could not be checked</source>
       <translation>PostGIS 将工单归为 {0} 个案件，用时 {1:.1f} 秒；{2} 条工单无法检查</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="101" />
+      <location filename="../../layers/postgis/findrepeats_db.py" line="96" />
       <location filename="../../layers/processing/findrepeats_alg.py" line="83" />
       <location filename="../../layers/processing/findrepeats_alg.py" line="143" />
       <source>Orders with cases</source>
       <translation>带案件编号的工单</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="115" />
+      <location filename="../../layers/postgis/findrepeats_db.py" line="110" />
       <location filename="../../layers/processing/findrepeats_alg.py" line="89" />
       <source>Repeat rate per grid</source>
       <translation>各网格重复率</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="39" />
-      <location filename="../../layers/postgis/geolocate_db.py" line="42" />
-      <location filename="../../layers/postgis/gridstats_db.py" line="40" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="28" />
+      <location filename="../../layers/postgis/gridstats_db.py" line="32" />
       <source>{0} is set</source>
       <translation>设置了 {0}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="49" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="35" />
       <source>the grids are in geographic coordinates</source>
       <translation>网格使用地理坐标</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="52" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="38" />
       <source>INPUT has no point geometry with a known SRID</source>
       <translation>INPUT 没有已知 SRID 的点几何</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="55" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="41" />
       <source>{0} is not in the grids' coordinate system</source>
       <translation>{0} 与网格的坐标系不同</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="65" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="86" />
       <source>{0}: no code field {1!r}</source>
       <translation>{0}：没有编码字段 {1!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="119" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="93" />
       <source>the orders have an address field ({0}), matched by the engine</source>
       <translation>工单有地址字段（{0}），由插件引擎匹配</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="171" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="368" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="141" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="375" />
       <source>internal error: {0} rows in, {1} out</source>
       <translation>内部错误：输入 {0} 行，输出 {1} 行</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="172" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="142" />
       <source>PostGIS placed {0} rows in {1:.1f} s</source>
       <translation>PostGIS 落格 {0} 行，用时 {1:.1f} 秒</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="176" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="234" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="366" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="146" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="241" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="373" />
       <source>Placed orders</source>
       <translation>已落格工单</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/gridstats_db.py" line="32" />
+      <location filename="../../layers/postgis/gridstats_db.py" line="24" />
       <location filename="../../layers/processing/patrolplan_alg.py" line="315" />
       <source>{0}: the layer has no field {1!r}</source>
       <translation>{0}：图层没有字段 {1!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/gridstats_db.py" line="45" />
-      <location filename="../../layers/postgis/source.py" line="67" />
-      <location filename="../../layers/postgis/source.py" line="70" />
+      <location filename="../../layers/postgis/gridstats_db.py" line="37" />
+      <location filename="../../layers/postgis/source.py" line="75" />
+      <location filename="../../layers/postgis/source.py" line="78" />
       <source>{0} has no single key column</source>
       <translation>{0} 没有单一的主键列</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/gridstats_db.py" line="48" />
+      <location filename="../../layers/postgis/gridstats_db.py" line="40" />
       <location filename="../../layers/processing/grid_inputs.py" line="61" />
       <source>CODE_FIELD: the grids have no field {0!r}</source>
       <translation>CODE_FIELD：网格没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/gridstats_db.py" line="103" />
+      <location filename="../../layers/postgis/gridstats_db.py" line="93" />
       <location filename="../../layers/processing/gridstats_alg.py" line="117" />
       <source>Current period {0}, previous {1}</source>
       <translation>当前周期 {0}，上一周期 {1}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/gridstats_db.py" line="114" />
+      <location filename="../../layers/postgis/gridstats_db.py" line="104" />
       <source>PostGIS counted the orders of every grid in {0:.1f} s</source>
       <translation>PostGIS 统计了每个网格的工单，用时 {0:.1f} 秒</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/gridstats_db.py" line="116" />
+      <location filename="../../layers/postgis/gridstats_db.py" line="106" />
       <location filename="../../layers/processing/gridstats_alg.py" line="22" />
       <location filename="../../layers/processing/gridstats_alg.py" line="69" />
       <source>Grid statistics</source>
@@ -434,54 +421,64 @@
       <translation>为 {0}.{1} 建立 GiST 索引</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/pushdown.py" line="92" />
+      <location filename="../../layers/postgis/pushdown.py" line="94" />
+      <source>plan</source>
+      <translation>查询计划</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/pushdown.py" line="98" />
       <source>key and index of {0}</source>
       <translation>{0} 的主键和索引</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/pushdown.py" line="129" />
+      <location filename="../../layers/postgis/pushdown.py" line="135" />
       <source>Cannot open the result table {0}</source>
       <translation>无法打开结果表 {0}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/pushdown.py" line="144" />
+      <location filename="../../layers/postgis/pushdown.py" line="150" />
       <source>Result table {0}.{1}</source>
       <translation>结果表 {0}.{1}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/source.py" line="49" />
+      <location filename="../../layers/postgis/source.py" line="57" />
       <source>{0} is not given</source>
       <translation>未给出 {0}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/source.py" line="54" />
+      <location filename="../../layers/postgis/source.py" line="62" />
       <source>{0} uses selected features or a filter</source>
       <translation>{0} 使用了所选要素或筛选条件</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/source.py" line="57" />
+      <location filename="../../layers/postgis/source.py" line="65" />
       <source>{0} is not a vector layer</source>
       <translation>{0} 不是矢量图层</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/source.py" line="59" />
+      <location filename="../../layers/postgis/source.py" line="67" />
       <source>{0} is not a PostGIS layer ({1})</source>
       <translation>{0} 不是 PostGIS 图层（{1}）</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/source.py" line="62" />
+      <location filename="../../layers/postgis/source.py" line="70" />
       <source>{0} has a subset filter</source>
       <translation>{0} 设置了子集筛选</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/source.py" line="64" />
+      <location filename="../../layers/postgis/source.py" line="72" />
       <source>{0} is a query, not a table</source>
       <translation>{0} 是查询，不是表</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/source.py" line="90" />
+      <location filename="../../layers/postgis/source.py" line="98" />
       <source>{0} and {1} are in different databases</source>
       <translation>{0} 和 {1} 位于不同的数据库</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/source.py" line="111" />
+      <source>TIME_FIELD {0} is text; the engine reads its mixed formats</source>
+      <translation>TIME_FIELD {0} 是文本；其混合格式由插件引擎解析</translation>
     </message>
     <message>
       <location filename="../../layers/print_layout.py" line="64" />
@@ -784,7 +781,7 @@ Example: INPUT the orders, TEXT_FIELD description, LABEL_FIELD class_code (last 
     <message>
       <location filename="../../layers/processing/convertcoords_alg.py" line="28" />
       <location filename="../../layers/processing/findrepeats_alg.py" line="32" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="97" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="104" />
       <source>Work orders</source>
       <translation>工单</translation>
     </message>
@@ -857,7 +854,7 @@ Example: FROM gcj02, TO EPSG:4547 for orders exported from an AMap-based app.</s
     </message>
     <message>
       <location filename="../../layers/processing/convertcoords_alg.py" line="125" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="363" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="370" />
       <source>row {0}: {1}</source>
       <translation>第 {0} 行：{1}</translation>
     </message>
@@ -1092,22 +1089,22 @@ Example: INPUT the placed orders of Geolocate, CATEGORY_FIELD class_code, TIME_F
       <translation>地址字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="57" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="65" />
       <source>{0}: no code field {1!r}; choose it in {2}</source>
       <translation>{0}：没有编码字段 {1!r}；请在 {2} 中选择</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="61" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="68" />
       <source>{0}: {1} units, code field {2}</source>
       <translation>{0}：{1} 个单元，编码字段 {2}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="95" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="102" />
       <source>Geolocate orders to grids</source>
       <translation>工单落格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="98" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="105" />
       <source>Places every work order (or inspection report) in the unit responsible for it and writes every input row exactly once, with grid_code, micro_code, dedicated_code, community_code, street_code, the responsible unit (resp_level, resp_code, responsible, resp_phone, team_id, street_office), match_method, on_boundary, distance_m and a problem text.
 
 Orders: a layer (points, or a table with X_FIELD / Y_FIELD) or a file in INPUT_FILE (CSV in UTF-8, UTF-8 with BOM or GBK/GB18030, XLSX, Open311 GeoReport v2 JSON). COORD_SYS is wgs84, gcj02, bd09, cgcs2000 or EPSG:n for all rows; COORD_SYS_FIELD gives it per row. Rows without coordinates are matched by ADDRESS_FIELD against the GAZETTEER (exact, normalised, fuzzy ≥ ADDRESS_THRESHOLD); below it they are 'unlocated' with the best candidates listed.
@@ -1132,154 +1129,154 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
 示例：示范城区工单：INPUT orders，X_FIELD x，Y_FIELD y，COORD_SYS_FIELD coord_sys，ADDRESS_FIELD address，CATEGORY_FIELD class_code，GRIDS grids，MICROGRIDS microgrids，DEDICATED dedicated_grids，GAZETTEER addresses，ROSTER roster。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="137" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="144" />
       <source>Orders layer</source>
       <translation>工单图层</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="142" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="149" />
       <source>…or orders file (CSV, XLSX, Open311 JSON)</source>
       <translation>…或工单文件（CSV、XLSX、Open311 JSON）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="145" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="152" />
       <source>Orders (*.csv *.txt *.xlsx *.xls *.json);;All files (*.*)</source>
       <translation>工单 (*.csv *.txt *.xlsx *.xls *.json);;所有文件 (*.*)</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="155" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="162" />
       <source>Coordinate system of all rows (wgs84, gcj02, bd09, cgcs2000, EPSG:n)</source>
       <translation>所有行的坐标系（wgs84、gcj02、bd09、cgcs2000、EPSG:n）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="163" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="170" />
       <source>{0} code field</source>
       <translation>{0}编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="172" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="179" />
       <source>Micro-grid field holding its grid's code</source>
       <translation>微网格所属网格编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="173" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="180" />
       <source>Dedicated grid priority field (1 = highest)</source>
       <translation>专属网格优先级字段（1 = 最高）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="174" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="181" />
       <source>Dedicated grid class cases field</source>
       <translation>专属网格类案字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="184" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="191" />
       <source>Gazetteer of standard addresses (points)</source>
       <translation>标准地址库（点）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="192" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="199" />
       <source>Gazetteer address field</source>
       <translation>地址库地址字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="199" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="206" />
       <source>Roster (grid managers)</source>
       <translation>网格员名册</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="202" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="209" />
       <source>Class-case table (class_code, case_group)</source>
       <translation>类案表（class_code、case_group）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="209" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="216" />
       <source>Nearest-grid tolerance (metres, whatever the grids' CRS)</source>
       <translation>就近网格容差（米，与网格坐标系无关）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="217" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="224" />
       <source>Address match threshold (0-1)</source>
       <translation>地址匹配阈值（0-1）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="226" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="233" />
       <source>Inspection reports: inspector's own grid field</source>
       <translation>巡查上报：巡查员所属网格字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="227" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="234" />
       <source>Inspection reports: inspector field</source>
       <translation>巡查上报：巡查员字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="240" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="247" />
       <source>Inspector coverage</source>
       <translation>巡查员覆盖情况</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="249" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="256" />
       <source>Dispatch table</source>
       <translation>派单表</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="250" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="257" />
       <location filename="../../layers/processing/hotareas_alg.py" line="126" />
       <location filename="../../layers/processing/patrolplan_alg.py" line="171" />
       <source>Excel (*.xlsx);;CSV (*.csv)</source>
       <translation>Excel 表格 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="256" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="263" />
       <source>Rows read</source>
       <translation>读取行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="257" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="264" />
       <source>Rows written</source>
       <translation>写出行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="258" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="265" />
       <source>Rows placed</source>
       <translation>落格行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="259" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="266" />
       <source>Rows not placed</source>
       <translation>未落格行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="289" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="296" />
       <source>COORD_SYS: {0}</source>
       <translation>坐标系 COORD_SYS：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="295" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="302" />
       <source>coordinate system of all rows: {0}</source>
       <translation>所有行的坐标系：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="299" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="306" />
       <source>GRIDS is required</source>
       <translation>必须提供 GRIDS</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="302" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="309" />
       <source>The grid layer has no CRS</source>
       <translation>网格图层没有坐标系</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="306" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="313" />
       <source>The grids are in geographic coordinates; distances are measured in {0}</source>
       <translation>网格为地理坐标；距离以 {0} 计量</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="322" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="329" />
       <source>GAZETTEER has no field {0!r}</source>
       <translation>GAZETTEER 没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="388" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="395" />
       <source>Dispatch table: {0}</source>
       <translation>派单表：{0}</translation>
     </message>

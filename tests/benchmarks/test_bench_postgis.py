@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from qgis import processing
-from qgis.core import QgsDataSourceUri, QgsProcessingFeedback, QgsSettings, QgsVectorLayer
+from qgis.core import QgsDataSourceUri, QgsSettings, QgsVectorLayer
 
 HERE = Path(__file__).resolve().parent
 SIZES = [int(float(s) * 1_000_000) for s in os.environ.get("GRIDGOV_PG_SIZES", "1,3,10").split(",")]
@@ -35,6 +35,9 @@ def _module(name: str, path: Path):
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+_LogFeedback = _module("gridgov_bench_pg_geolocate", HERE.parent / "qgis" / "test_postgis_geolocate.py").LogFeedback
 
 
 def _reset_peak() -> None:
@@ -105,16 +108,7 @@ def _layer(srv, table: str) -> QgsVectorLayer:
     return layer
 
 
-class _Log(QgsProcessingFeedback):
-    def __init__(self):
-        super().__init__()
-        self.lines: list[str] = []
-
-    def pushInfo(self, info):  # noqa: N802
-        self.lines.append(info)
-
-
-def _where(feedback: _Log) -> str:
+def _where(feedback) -> str:
     return "postgis" if any("Running in PostGIS" in line for line in feedback.lines) else "engine"
 
 
@@ -126,7 +120,7 @@ def _run_pair(srv, in_database: bool) -> tuple[float, float, float, dict]:
         for k, v in (("GRIDS", "grids"), ("MICROGRIDS", "microgrids"), ("DEDICATED", "dedicated_grids"))
     }
     started = time.perf_counter()
-    feedback = _Log()
+    feedback = _LogFeedback()
     placed = processing.run(
         "gridgov:geolocate",
         {"INPUT": _layer(srv, "orders"), **layers, "CATEGORY_FIELD": "class_code", "OUTPUT": "TEMPORARY_OUTPUT"},
@@ -145,7 +139,7 @@ def _run_pair(srv, in_database: bool) -> tuple[float, float, float, dict]:
         )
     )
     started = time.perf_counter()
-    feedback = _Log()
+    feedback = _LogFeedback()
     processing.run(
         "gridgov:gridstats",
         {

@@ -60,19 +60,9 @@ def test_gridstats_in_postgis_matches_the_engine(timed_orders, authcfg, gridgov_
     feedback = LogFeedback()
     in_db = processing.run("gridgov:gridstats", {**params, "INPUT": orders}, feedback=feedback)
     assert any("Running in PostGIS" in line for line in feedback.lines), feedback.lines
-    # the same PostGIS rows through the engine: a selection keeps the run out of the database
-    QgsProject.instance().addMapLayer(orders)
-    orders.selectAll()
-    try:
-        engine_feedback = LogFeedback()
-        source = QgsProcessingFeatureSourceDefinition(orders.id(), True)
-        in_engine = processing.run("gridgov:gridstats", {**params, "INPUT": source}, feedback=engine_feedback)
-    finally:
-        QgsProject.instance().removeMapLayer(orders.id())
-    assert any("Running in the engine" in line for line in engine_feedback.lines)
-    db = frame_of(QgsVectorLayer(in_db["OUTPUT"][len("postgres://") :], "db", "postgres"))
-    engine_layer = in_engine["OUTPUT"]
-    engine = frame_of(engine_layer if isinstance(engine_layer, QgsVectorLayer) else QgsVectorLayer(engine_layer))
+    in_engine = _engine_run("gridgov:gridstats", orders, params)
+    db = frame_of(_as_layer(in_db["OUTPUT"]))
+    engine = frame_of(_as_layer(in_engine["OUTPUT"]))
     assert list(db.columns) == list(engine.columns)
     assert len(db) == len(engine) == grids.featureCount()
     assert db["cnt_total"].sum() > 0.9 * n_orders
