@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterator
 
 import geopandas as gpd
 import numpy as np
@@ -50,16 +51,19 @@ def _python_value(value):
     return value
 
 
-def source_to_gdf(
+def source_parts(
     source,
+    rows: int,
     fields: list[str] | None = None,
     feedback=None,
     request: QgsFeatureRequest | None = None,
     with_geometry: bool = True,
-) -> gpd.GeoDataFrame:
-    """Read a QgsFeatureSource (or layer) into a GeoDataFrame in the source's CRS.
+) -> Iterator[gpd.GeoDataFrame]:
+    """A QgsFeatureSource (or layer) as GeoDataFrames of at most ``rows`` features, in source order.
 
-    Null or empty geometries become None (the engine reports them; nothing is dropped here).
+    One feature iterator reads them all, so only one part is held at a time: a million orders pulled
+    from a database never sit in memory whole. There is always at least one (maybe empty) part, so a
+    caller sees the columns. Null or empty geometries become None (the engine reports them).
     """
     names = [f.name() for f in source.fields()] if fields is None else list(fields)
     index = [source.fields().lookupField(n) for n in names]
@@ -69,13 +73,25 @@ def source_to_gdf(
     req = request or QgsFeatureRequest()
     if not with_geometry:
         req.setFlags(QgsFeatureRequest.Flag.NoGeometry)
-    total = max(1, source.featureCount())
+    crs = crs_string(source.sourceCrs()) if hasattr(source, "sourceCrs") else None
+    total = source.featureCount()  # -1 where the provider does not know yet
+    rows = max(1, int(rows))
+    whole = 0 < total <= rows  # read in parts, the caller reports progress over its own work
+
+    def part(fids, wkbs, columns) -> gpd.GeoDataFrame:
+        data = {name: col for name, col in zip(names, columns)}
+        data[FID] = fids
+        geometry = shapely.from_wkb(np.asarray(wkbs, dtype=object)) if with_geometry else [None] * len(fids)
+        return gpd.GeoDataFrame(data, geometry=geometry, crs=crs)
+
     fids, wkbs, columns = [], [], [[] for _ in names]
+    yielded = False
     for n, feature in enumerate(source.getFeatures(req)):
         if feedback is not None and n % 5000 == 0:
             if feedback.isCanceled():
                 break
-            feedback.setProgress(100.0 * n / total)
+            if whole:
+                feedback.setProgress(100.0 * n / total)
         fids.append(feature.id())
         attrs = feature.attributes()
         for col, i in zip(columns, index):
@@ -83,12 +99,24 @@ def source_to_gdf(
         if with_geometry:
             geom = feature.geometry()
             wkbs.append(None if geom is None or geom.isNull() or geom.isEmpty() else bytes(geom.asWkb()))
-    data = {name: col for name, col in zip(names, columns)}
-    data[FID] = fids
-    geometry = shapely.from_wkb(np.asarray(wkbs, dtype=object)) if with_geometry else None
-    crs = crs_string(source.sourceCrs()) if hasattr(source, "sourceCrs") else None
-    frame = gpd.GeoDataFrame(data, geometry=geometry if with_geometry else [None] * len(fids), crs=crs)
-    return frame
+        if len(fids) >= rows:
+            yield part(fids, wkbs, columns)
+            yielded = True
+            fids, wkbs, columns = [], [], [[] for _ in names]
+    if fids or not yielded:
+        yield part(fids, wkbs, columns)
+
+
+def source_to_gdf(
+    source,
+    fields: list[str] | None = None,
+    feedback=None,
+    request: QgsFeatureRequest | None = None,
+    with_geometry: bool = True,
+) -> gpd.GeoDataFrame:
+    """Read a QgsFeatureSource (or layer) whole into a GeoDataFrame in the source's CRS."""
+    parts = list(source_parts(source, 2**62, fields, feedback, request, with_geometry))
+    return parts[0]
 
 
 #: File formats whose text is always UTF-8, so GDAL reads them exactly as QGIS shows them.
@@ -100,39 +128,56 @@ UTF8_FORMATS = (".gpkg", ".geojson", ".json", ".fgb", ".sqlite")
 READ_PART = 30_000
 
 
+def _fid_ranges(path: str, table: str, fid: str, step: int) -> list[tuple[int, int]] | None:
+    """(low, high] fid ranges of ``step`` ids covering a GeoPackage table; None when it is empty."""
+    import sqlite3
+
+    table, fid = table.replace('"', '""'), fid.replace('"', '""')
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        low, high = db.execute(f'SELECT MIN("{fid}"), MAX("{fid}") FROM "{table}"').fetchone()
+    if low is None:
+        return None
+    return [(start, start + step) for start in range(int(low) - 1, int(high), step)]
+
+
+def _read_range(pyogrio, path: str, fid: str, low: int, high: int, **whole):
+    quoted = fid.replace('"', '""')
+    return pyogrio.read_dataframe(path, where=f'"{quoted}" > {low} AND "{quoted}" <= {high}', **whole)
+
+
 def read_in_parts(pyogrio, path: str, layer_name: str | None, fields: list[str] | None, read_geometry: bool = True):
     """``pyogrio.read_dataframe`` of a whole layer; a large GeoPackage table is read in fid ranges
     (an indexed ``WHERE fid > a AND fid <= b``: faster than one call, and short holds of the lock)."""
+    parts = list(_file_parts(pyogrio, path, layer_name, fields, read_geometry, None))
+    return parts[0] if len(parts) == 1 else pd.concat(parts)
+
+
+def _file_parts(pyogrio, path, layer_name, fields, read_geometry, rows: int | None):
+    """The layer as pyogrio frames of about ``rows`` features (None: one frame), each read in fid
+    ranges of ``READ_PART`` from a GeoPackage."""
     info = pyogrio.read_info(path, layer=layer_name)
     fid = info.get("fid_column") or ""
     whole = dict(layer=layer_name, columns=fields, fid_as_index=True, read_geometry=read_geometry)
     if info.get("driver") != "GPKG" or not fid or info.get("features", 0) <= READ_PART:
-        return pyogrio.read_dataframe(path, **whole)
-    import sqlite3
-
-    table = (layer_name or pyogrio.list_layers(path)[0][0]).replace('"', '""')
-    fid = fid.replace('"', '""')
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-        low, high = db.execute(f'SELECT MIN("{fid}"), MAX("{fid}") FROM "{table}"').fetchone()
-    if low is None:
-        return pyogrio.read_dataframe(path, **whole)
-    parts = [
-        pyogrio.read_dataframe(path, where=f'"{fid}" > {start} AND "{fid}" <= {start + READ_PART}', **whole)
-        for start in range(int(low) - 1, int(high), READ_PART)
-    ]
-    return pd.concat(parts) if len(parts) > 1 else parts[0]
+        yield pyogrio.read_dataframe(path, **whole)
+        return
+    table = layer_name or pyogrio.list_layers(path)[0][0]
+    ranges = _fid_ranges(path, table, fid, READ_PART)
+    if ranges is None:
+        yield pyogrio.read_dataframe(path, **whole)
+        return
+    per_part = len(ranges) if rows is None else max(1, rows // READ_PART)
+    for first in range(0, len(ranges), per_part):
+        pieces = [_read_range(pyogrio, path, fid, low, high, **whole) for low, high in ranges[first : first + per_part]]
+        yield pd.concat(pieces) if len(pieces) > 1 else pieces[0]
 
 
-def ogr_file_frame(layer, fields: list[str] | None = None) -> gpd.GeoDataFrame | None:
-    """The whole of a file layer read in one vectorised call (pyogrio), or None when that is not safe.
+def _ogr_file(layer) -> tuple[str, str | None] | None:
+    """(path, layer name) of a layer GDAL can read exactly as QGIS shows it, else None.
 
-    Reading feature by feature through PyQGIS costs about 0.1 ms a feature (10 s for 100,000 orders);
-    GDAL reads the same file in a fraction of that. Only plain OGR file layers in a UTF-8 format
-    qualify (GeoPackage, GeoJSON, FlatGeobuf, SpatiaLite): no subset string, a named layer (or a
-    single-layer file). Feature ids (``_fid``) are OGR's, which are the
-    ids QGIS's OGR provider shows.
+    Only plain OGR file layers in a UTF-8 format qualify (GeoPackage, GeoJSON, FlatGeobuf,
+    SpatiaLite): no subset string, a named layer (or a single-layer file).
     """
-    import pyogrio
     from qgis.core import QgsProviderRegistry
 
     if layer is None or layer.providerType() != "ogr" or layer.subsetString():
@@ -143,13 +188,11 @@ def ogr_file_frame(layer, fields: list[str] | None = None) -> gpd.GeoDataFrame |
         return None
     if not str(path).lower().endswith(UTF8_FORMATS):
         return None  # Shapefile, CSV ...: their encoding is the provider's business (.cpg, settings)
-    try:
-        frame = read_in_parts(pyogrio, path, parts.get("layerName") or None, fields)
-    except Exception:
-        return None
-    count = layer.featureCount()  # -1 when the provider has not counted yet (it is then not a filter)
-    if count >= 0 and len(frame) != count:
-        return None
+    return str(path), parts.get("layerName") or None
+
+
+def _as_layer_frame(frame, layer, fields: list[str] | None) -> gpd.GeoDataFrame | None:
+    """A pyogrio frame with the layer's field names and ``_fid`` (None if a field is missing)."""
     names = [f.name() for f in layer.fields()] if fields is None else list(fields)
     columns = {}
     for n in names:  # a GeoPackage's fid column is a field in QGIS, the index in pyogrio
@@ -170,6 +213,51 @@ def ogr_file_frame(layer, fields: list[str] | None = None) -> gpd.GeoDataFrame |
     if empty.any():
         frame.loc[empty, frame.geometry.name] = None
     return frame
+
+
+def ogr_file_frame(layer, fields: list[str] | None = None) -> gpd.GeoDataFrame | None:
+    """The whole of a file layer read in one vectorised call (pyogrio), or None when that is not safe.
+
+    Reading feature by feature through PyQGIS costs about 0.1 ms a feature (10 s for 100,000 orders);
+    GDAL reads the same file in a fraction of that. Feature ids (``_fid``) are OGR's, which are the
+    ids QGIS's OGR provider shows.
+    """
+    import pyogrio
+
+    where = _ogr_file(layer)
+    if where is None:
+        return None
+    try:
+        frame = read_in_parts(pyogrio, where[0], where[1], fields)
+    except Exception:
+        return None
+    count = layer.featureCount()  # -1 when the provider has not counted yet (it is then not a filter)
+    if count >= 0 and len(frame) != count:
+        return None
+    return _as_layer_frame(frame, layer, fields)
+
+
+def ogr_file_parts(layer, rows: int, fields: list[str] | None = None) -> Iterator[gpd.GeoDataFrame] | None:
+    """:func:`ogr_file_frame` in parts of about ``rows`` features (fid ranges), or None when the
+    layer does not qualify. The caller checks the total against the layer's feature count."""
+    import pyogrio
+
+    where = _ogr_file(layer)
+    if where is None:
+        return None
+    try:
+        pyogrio.read_info(where[0], layer=where[1])
+    except Exception:
+        return None
+
+    def parts():
+        for frame in _file_parts(pyogrio, where[0], where[1], fields, True, rows):
+            converted = _as_layer_frame(frame, layer, fields)
+            if converted is None:
+                raise KeyError(f"GDAL does not show the fields QGIS shows in {where[0]}")
+            yield converted
+
+    return parts()
 
 
 # kind -> (QMetaType.Type name for QGIS >= 3.38 / Qt 6, QVariant.Type name for older QGIS, provider type)
@@ -200,14 +288,28 @@ def _kind(series: pd.Series) -> str:
     return "str"
 
 
-def fields_for(frame: pd.DataFrame, skip: tuple[str, ...] = (FID,)) -> QgsFields:
-    """QgsFields for the non-geometry columns of ``frame`` (types from the pandas dtypes)."""
+def fields_for(frame: pd.DataFrame, skip: tuple[str, ...] = (FID,), like: QgsFields | None = None) -> QgsFields:
+    """QgsFields for the non-geometry columns of ``frame`` (types from the pandas dtypes).
+
+    A column that comes from a field of ``like`` (same name, or that name plus ``_src``) keeps that
+    field's type: a part of rows whose values are all empty cannot tell it.
+    """
     fields = QgsFields()
     geometry_name = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
     for name in frame.columns:
         if name == geometry_name or name in skip:
             continue
-        fields.append(make_field(str(name), _kind(frame[name])))
+        source = -1
+        if like is not None:
+            source = like.lookupField(str(name))
+            if source < 0 and str(name).endswith("_src"):
+                source = like.lookupField(str(name)[: -len("_src")])
+        if source >= 0:
+            field = QgsField(like.at(source))
+            field.setName(str(name))
+            fields.append(field)
+        else:
+            fields.append(make_field(str(name), _kind(frame[name])))
     return fields
 
 

@@ -6,16 +6,17 @@ Kept apart from the algorithms so geolocate, findrepeats and convertcoords read 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from qgis.core import QgsProcessingException, QgsWkbTypes
+from qgis.core import QgsFields, QgsProcessingException, QgsWkbTypes
 
 from gridgov.layers.convert import FID
-from gridgov.layers.processing.base import read_source, tr
+from gridgov.layers.processing.base import read_source_parts, tr
 
 
 @dataclass
@@ -26,6 +27,8 @@ class OrdersInput:
     xy: np.ndarray | None  # (n, 2) in ``crs``, NaN where a row has no geometry
     crs: str | None
     description: str
+    fields: QgsFields | None = None  # the layer's fields (None for a file): their types, whatever a part holds
+    total: int = -1  # rows in the whole input, -1 where the provider does not know
 
 
 def point_xy(geoms) -> np.ndarray:
@@ -41,6 +44,18 @@ def point_xy(geoms) -> np.ndarray:
 
 def read_orders_input(alg, parameters, context, feedback, layer_param: str, file_param: str | None) -> OrdersInput:
     """Orders from ``file_param`` when a file is given, else from the layer ``layer_param``."""
+    return next(read_orders_parts(alg, parameters, context, feedback, layer_param, file_param))
+
+
+def read_orders_parts(
+    alg, parameters, context, feedback, layer_param: str, file_param: str | None, rows: int | None = None
+) -> Iterator[OrdersInput]:
+    """The orders in parts of about ``rows`` rows (None: whole), for steps that treat rows one by one.
+
+    A file (CSV, XLSX, Open311 JSON) is read whole, as its reader needs; a layer is read part by part,
+    so memory stays bounded however many rows a database table holds. Raises before yielding when
+    there is no input at all.
+    """
     from gridgov.grid_ops.ordertable import OrderFileError, read_orders
 
     path = alg.parameterAsFile(parameters, file_param, context) if file_param else ""
@@ -50,16 +65,19 @@ def read_orders_input(alg, parameters, context, feedback, layer_param: str, file
         except OrderFileError as err:
             raise QgsProcessingException(str(err)) from err
         feedback.pushInfo(tr("Read {0} rows from {1} ({2})").format(len(frame), path, ", ".join(facts.values())))
-        return OrdersInput(frame, None, None, path)
-    frame, source = read_source(alg, parameters, layer_param, context, feedback)
-    if frame is None:
+        return iter([OrdersInput(frame, None, None, path, None, len(frame))])
+    parts, source = read_source_parts(alg, parameters, layer_param, context, feedback, rows=rows)
+    if parts is None:
         raise QgsProcessingException(tr("Give the orders as a layer (INPUT) or a file (INPUT_FILE)"))
-    xy = None
-    if QgsWkbTypes.geometryType(source.wkbType()) == QgsWkbTypes.GeometryType.PointGeometry:
-        xy = point_xy(frame.geometry.values)
+    points = QgsWkbTypes.geometryType(source.wkbType()) == QgsWkbTypes.GeometryType.PointGeometry
+    return (_as_orders(frame, points, source) for frame in parts)
+
+
+def _as_orders(frame: gpd.GeoDataFrame, points: bool, source) -> OrdersInput:
+    xy = point_xy(frame.geometry.values) if points else None
     table = pd.DataFrame(frame.drop(columns=[frame.geometry.name, FID]))
     crs = frame.crs.to_string() if frame.crs is not None else None
-    return OrdersInput(table, xy, crs, source.sourceName())
+    return OrdersInput(table, xy, crs, source.sourceName(), source.fields(), source.featureCount())
 
 
 def resolve_field(alg, parameters, name: str, context, frame: pd.DataFrame, guessed: str | None) -> str | None:

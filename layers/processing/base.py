@@ -119,12 +119,22 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
 
 def write_frame(alg: QgsProcessingAlgorithm, parameters, name: str, context, frame, crs, feedback=None) -> str:
     """Create the sink ``name`` for ``frame`` (fields from its dtypes) and write every row."""
+    from gridgov.layers.convert import write_to_sink
+
+    sink, dest_id, fields = open_sink(alg, parameters, name, context, frame, crs)
+    write_to_sink(frame, sink, fields, feedback)
+    return dest_id
+
+
+def open_sink(alg: QgsProcessingAlgorithm, parameters, name: str, context, frame, crs, like=None):
+    """The sink ``name`` with fields for ``frame`` (``like``: source fields whose types to keep);
+    returns (sink, destination id, fields). Rows are written with ``convert.write_to_sink``."""
     import geopandas as gpd
     from qgis.core import QgsWkbTypes
 
-    from gridgov.layers.convert import fields_for, wkb_type_of, write_to_sink
+    from gridgov.layers.convert import fields_for, wkb_type_of
 
-    fields = fields_for(frame)
+    fields = fields_for(frame, like=like)
     wkb_type = wkb_type_of(frame)
     if wkb_type == QgsWkbTypes.Type.NoGeometry and isinstance(frame, gpd.GeoDataFrame):
         # no rows to tell the geometry (no grid errors, no hot area): the sink's declared type, so the
@@ -135,15 +145,27 @@ def write_frame(alg: QgsProcessingAlgorithm, parameters, name: str, context, fra
     sink, dest_id = alg.parameterAsSink(parameters, name, context, fields, wkb_type, crs)
     if sink is None:
         raise QgsProcessingException(alg.invalidSinkError(parameters, name))
-    write_to_sink(frame, sink, fields, feedback)
-    return dest_id
+    return sink, dest_id, fields
 
 
 def read_source(alg: QgsProcessingAlgorithm, parameters, name: str, context, feedback=None, fields=None):
     """The feature source ``name`` as a GeoDataFrame (None when the optional parameter is empty)."""
+    parts, source = read_source_parts(alg, parameters, name, context, feedback, fields)
+    return (None, None) if parts is None else (next(parts), source)
+
+
+def read_source_parts(
+    alg: QgsProcessingAlgorithm, parameters, name: str, context, feedback=None, fields=None, rows: int | None = None
+):
+    """The feature source ``name`` as GeoDataFrames of about ``rows`` features (None: one frame), and
+    the source; (None, None) when the optional parameter is empty.
+
+    A plain file layer is read by GDAL (fast, in fid ranges); anything else (a database table, a
+    selection, a filter) through QGIS's feature iterator. Either way only one part is in memory.
+    """
     from qgis.core import QgsFeatureRequest
 
-    from gridgov.layers.convert import source_to_gdf
+    from gridgov.layers.convert import ogr_file_frame, ogr_file_parts, source_parts
 
     # the engine reports invalid geometries row by row (and validategrids repairs them on request):
     # QGIS's own check would stop the whole run at the first one
@@ -156,12 +178,28 @@ def read_source(alg: QgsProcessingAlgorithm, parameters, name: str, context, fee
         definition.selectedFeaturesOnly or getattr(definition, "filterExpression", "")
     )
     if not narrowed:
-        from gridgov.layers.convert import ogr_file_frame
+        layer = alg.parameterAsVectorLayer(parameters, name, context)
+        if rows is None:
+            frame = ogr_file_frame(layer, fields)
+            if frame is not None:
+                return iter([frame]), source
+        else:
+            parts = ogr_file_parts(layer, rows, fields)
+            if parts is not None:
+                return _counted(parts, layer.featureCount(), source.sourceName()), source
+    return source_parts(source, rows or 2**62, fields=fields, feedback=feedback), source
 
-        frame = ogr_file_frame(alg.parameterAsVectorLayer(parameters, name, context), fields)
-        if frame is not None:
-            return frame, source
-    return source_to_gdf(source, fields=fields, feedback=feedback), source
+
+def _counted(parts, expected: int, name: str):
+    """Yield ``parts``; at the end, refuse a total that differs from the layer's feature count."""
+    total = 0
+    for part in parts:
+        total += len(part)
+        yield part
+    if expected >= 0 and total != expected:
+        raise QgsProcessingException(
+            tr("{0}: read {1} features, but the layer reports {2}").format(name, total, expected)
+        )
 
 
 def require_projected(source, what: str) -> None:

@@ -21,9 +21,16 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from gridgov.layers.convert import points_array
-from gridgov.layers.orders_input import point_xy, read_orders_input, resolve_field, to_working_crs
-from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_source, tr, write_frame
+from gridgov.layers.convert import points_array, write_to_sink
+from gridgov.layers.orders_input import point_xy, read_orders_parts, resolve_field, to_working_crs
+from gridgov.layers.processing.base import (
+    GridGovAlgorithm,
+    StyleOnLoad,
+    open_sink,
+    read_source,
+    tr,
+    write_frame,
+)
 
 #: Unit layers: parameter, label, code field default, geometry must be polygons.
 UNIT_LAYERS = (
@@ -33,6 +40,9 @@ UNIT_LAYERS = (
     ("COMMUNITIES", "Communities", "COMMUNITY_CODE_FIELD", "community_code"),
     ("STREETS", "Streets", "STREET_CODE_FIELD", "street_code"),
 )
+#: Orders placed per part: each part is read, placed and written before the next is read, so a table of
+#: ten million orders needs the memory of this many (about 1 GB), not of all of them.
+ORDERS_PART = 250_000
 ORDER_FIELDS = (
     ("X_FIELD", "X / longitude field", "x"),
     ("Y_FIELD", "Y / latitude field", "y"),
@@ -280,7 +290,10 @@ class GeolocateAlgorithm(GridGovAlgorithm):
         from gridgov.grid_ops.gazetteer import Gazetteer
         from gridgov.grid_ops.ordertable import guess_order_fields
 
-        orders = read_orders_input(self, parameters, context, feedback, self.INPUT, self.INPUT_FILE)
+        # a layer is placed part by part: each row is placed on its own, so memory stays bounded
+        # however many orders a database table holds
+        parts = read_orders_parts(self, parameters, context, feedback, self.INPUT, self.INPUT_FILE, ORDERS_PART)
+        orders = next(parts)
         frame = orders.frame
         guessed = guess_order_fields(frame.columns).as_dict()
         if orders.xy is not None:  # a point layer: positions come from the geometry unless fields are chosen
@@ -330,7 +343,7 @@ class GeolocateAlgorithm(GridGovAlgorithm):
             gaz = to_working_crs(gaz, work_crs)
             gazetteer = Gazetteer(gaz[field])
             gazetteer_xy = point_xy(gaz.geometry.values)
-        feedback.setProgress(30)
+        feedback.setProgress(10)
         if feedback.isCanceled():
             return {}
         columns = placement.OrderColumns(
@@ -341,57 +354,83 @@ class GeolocateAlgorithm(GridGovAlgorithm):
             address=chosen["address"],
             category=chosen["category"],
         )
-        try:
-            placed = placement.place_orders(
-                frame,
-                columns,
-                hierarchy,
-                work_crs,
-                gazetteer,
-                gazetteer_xy,
-                orders.xy,
-                tolerance=self.parameterAsDouble(parameters, self.TOLERANCE, context),
-                address_threshold=self.parameterAsDouble(parameters, self.ADDRESS_THRESHOLD, context),
-            )
-        except KeyError as err:
-            raise QgsProcessingException(str(err)) from err
-        feedback.setProgress(70)
-
         own_field = self.parameterAsString(parameters, self.OWN_GRID_FIELD, context)
-        if own_field:
-            placed["outside_own"] = inspections.outside_own(placed, frame[own_field])
-        out = frame.rename(columns={c: f"{c}_src" for c in frame.columns if c in placed.columns}).join(placed)
-        geometry = points_array(placed["x_located"], placed["y_located"])
-        out = gpd.GeoDataFrame(out, geometry=geometry, crs=work_crs)
-        counts = Counter(placed["match_method"])
+        inspector_field = self.parameterAsString(parameters, self.INSPECTOR_FIELD, context)
+        want_coverage = bool(
+            inspector_field and own_field and self.COVERAGE in parameters and parameters[self.COVERAGE] is not None
+        )
+        dispatch_path = self.parameterAsFileOutput(parameters, self.DISPATCH, context)
+        total, like = orders.total, orders.fields
+        crs = QgsCoordinateReferenceSystem(work_crs)
+        counts: Counter = Counter()
+        rows_in = rows_out = warned = 0
+        sink = dest = fields = None
+        kept_for_dispatch, kept_for_coverage = [], []
+        while orders is not None:
+            frame = orders.frame
+            try:
+                placed = placement.place_orders(
+                    frame,
+                    columns,
+                    hierarchy,
+                    work_crs,
+                    gazetteer,
+                    gazetteer_xy,
+                    orders.xy,
+                    tolerance=self.parameterAsDouble(parameters, self.TOLERANCE, context),
+                    address_threshold=self.parameterAsDouble(parameters, self.ADDRESS_THRESHOLD, context),
+                )
+            except KeyError as err:
+                raise QgsProcessingException(str(err)) from err
+            placed.index = pd.RangeIndex(rows_in, rows_in + len(frame))  # row numbers over all parts
+            frame = frame.set_axis(placed.index)
+            if own_field:
+                placed["outside_own"] = inspections.outside_own(placed, frame[own_field])
+            out = frame.rename(columns={c: f"{c}_src" for c in frame.columns if c in placed.columns}).join(placed)
+            out = gpd.GeoDataFrame(out, geometry=points_array(placed["x_located"], placed["y_located"]), crs=work_crs)
+            if sink is None:
+                sink, dest, fields = open_sink(self, parameters, self.OUTPUT, context, out, crs, like)
+            rows_out += write_to_sink(out, sink, fields)
+            rows_in += len(frame)
+            counts.update(placed["match_method"])
+            problems = placed.index[placed["problem"] != ""]
+            for row in problems[: max(0, 20 - warned)]:
+                feedback.pushWarning(tr("row {0}: {1}").format(row + 1, placed.at[row, "problem"]))
+            warned += len(problems)
+            if dispatch_path:
+                kept_for_dispatch.append(pd.DataFrame(out.drop(columns="geometry")))
+            if want_coverage:
+                kept_for_coverage.append(
+                    placed.assign(_inspector=frame[inspector_field].to_numpy(), _own=frame[own_field].to_numpy())
+                )
+            if total > 0:  # -1: the provider has not counted the rows
+                feedback.setProgress(10 + 85 * min(1.0, rows_in / total))
+            if feedback.isCanceled():
+                return {}
+            orders = next(parts, None)
         for method, count in sorted(counts.items()):
             feedback.pushInfo(f"{method}: {count}")
-        for i, text in enumerate(placed.loc[placed["problem"] != "", "problem"].head(20)):
-            feedback.pushWarning(tr("row {0}: {1}").format(placed.index[placed["problem"] != ""][i] + 1, text))
-        crs = QgsCoordinateReferenceSystem(work_crs)
-        dest = write_frame(self, parameters, self.OUTPUT, context, out, crs, feedback)
         StyleOnLoad.attach(context, dest, "placed_orders", tr("Placed orders"), events=True)
-        if len(out) != len(frame):
-            raise QgsProcessingException(tr("internal error: {0} rows in, {1} out").format(len(frame), len(out)))
+        if rows_out != rows_in:
+            raise QgsProcessingException(tr("internal error: {0} rows in, {1} out").format(rows_in, rows_out))
         results = {
             self.OUTPUT: dest,
-            self.ROWS_IN: len(frame),
-            self.ROWS_OUT: len(out),
+            self.ROWS_IN: rows_in,
+            self.ROWS_OUT: rows_out,
             self.PLACED: int(sum(counts[m] for m in ("inside", "boundary", "nearest", "address"))),
             self.NOT_PLACED: int(sum(counts[m] for m in ("unlocated", "unassigned", "invalid"))),
         }
-        inspector_field = self.parameterAsString(parameters, self.INSPECTOR_FIELD, context)
-        if inspector_field and own_field and self.COVERAGE in parameters and parameters[self.COVERAGE] is not None:
+        if want_coverage:
+            placed = pd.concat(kept_for_coverage)
             coverage = inspections.inspector_coverage(
-                placed, frame[inspector_field], frame[own_field], placed["x_located"], placed["y_located"], hierarchy
+                placed, placed["_inspector"], placed["_own"], placed["x_located"], placed["y_located"], hierarchy
             )
             results[self.COVERAGE] = write_frame(
                 self, parameters, self.COVERAGE, context, coverage, QgsCoordinateReferenceSystem(), feedback
             )
-        dispatch_path = self.parameterAsFileOutput(parameters, self.DISPATCH, context)
         if dispatch_path:
             extra = [c for c in (guessed["order_id"], chosen["category"], guessed["time"], chosen["address"]) if c]
-            written = dispatch.write_dispatch(out.drop(columns="geometry"), dispatch_path, extra)
+            written = dispatch.write_dispatch(pd.concat(kept_for_dispatch), dispatch_path, extra)
             feedback.pushInfo(tr("Dispatch table: {0}").format(", ".join(map(str, written))))
             results[self.DISPATCH] = str(written[0])
         return results

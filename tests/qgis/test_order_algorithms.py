@@ -290,3 +290,73 @@ def test_write_to_sink_writes_every_row_once_in_order(part, monkeypatch):
     assert [f["n"] for f in features][2:] == [3.0, 4.0, 5.0, 6.0, 7.0] and features[1]["n"] == NULL
     assert features[1].geometry().isNull() and features[0].geometry().wkbType() == QgsWkbTypes.Type.MultiPolygon
     assert [f.geometry().boundingBox().xMinimum() for f in features if not f.geometry().isEmpty()] == [0, 2, 5, 7, 9]
+
+
+def _geolocate_in_parts(gpkg: Path, out: Path, orders, part: int, monkeypatch, **extra) -> tuple[dict, pd.DataFrame]:
+    from gridgov.layers import convert
+    from gridgov.layers.processing import geolocate_alg
+
+    monkeypatch.setattr(geolocate_alg, "ORDERS_PART", part)
+    monkeypatch.setattr(convert, "READ_PART", min(part, 30_000))
+    result = processing.run(
+        "gridgov:geolocate",
+        {
+            "INPUT": orders,
+            "CATEGORY_FIELD": "class_code",
+            "GRIDS": _layer(gpkg, "grids"),
+            "MICROGRIDS": _layer(gpkg, "microgrids"),
+            "DEDICATED": _layer(gpkg, "dedicated_grids"),
+            "ROSTER": _layer(gpkg, "roster"),
+            "OUTPUT": str(out),
+            **extra,
+        },
+    )
+    return result, _rows(result["OUTPUT"])
+
+
+@pytest.mark.parametrize("reader", ["gdal", "qgis"])
+def test_geolocate_in_parts_equals_one_part(demo_city_gpkg, tmp_path, gridgov_provider, monkeypatch, reader):
+    """A large table is read, placed and written part by part (bounded memory): 29-row parts give
+    exactly the rows, columns, field types and dispatch workbook of one part. ``qgis``: a layer
+    GDAL cannot read for QGIS (a filter), read by QGIS's feature iterator, as a database table is."""
+    orders = QgsVectorLayer(_layer(demo_city_gpkg, "orders"), "orders", "ogr")
+    if reader == "qgis":
+        orders.setSubsetString("order_id IS NOT NULL")
+    extra = {"X_FIELD": "x", "Y_FIELD": "y", "COORD_SYS_FIELD": "coord_sys", "ADDRESS_FIELD": "address",
+             "GAZETTEER": _layer(demo_city_gpkg, "addresses")}  # fmt: skip
+    runs = {
+        part: _geolocate_in_parts(
+            demo_city_gpkg, tmp_path / f"placed_{part}.gpkg", orders, part, monkeypatch,
+            DISPATCH=str(tmp_path / f"dispatch_{part}.csv"), **extra,
+        )
+        for part in (1_000_000, 29)
+    }  # fmt: skip
+    (whole, whole_rows), (parts, part_rows) = runs[1_000_000], runs[29]
+    n = QgsVectorLayer(_layer(demo_city_gpkg, "orders"), "all", "ogr").featureCount()  # the filter keeps all
+    assert n > 15 * 29
+    assert whole["ROWS_IN"] == whole["ROWS_OUT"] == parts["ROWS_IN"] == parts["ROWS_OUT"] == n == len(part_rows)
+    assert (whole["PLACED"], whole["NOT_PLACED"]) == (parts["PLACED"], parts["NOT_PLACED"])
+    pd.testing.assert_frame_equal(part_rows, whole_rows)
+    a, b = (QgsVectorLayer(r["OUTPUT"], "out", "ogr").fields() for r in (whole, parts))
+    assert [(f.name(), f.typeName()) for f in a] == [(f.name(), f.typeName()) for f in b]
+    dispatch = {p: pd.read_csv(tmp_path / f"dispatch_{p}.csv", dtype=str) for p in runs}
+    pd.testing.assert_frame_equal(dispatch[29], dispatch[1_000_000])
+    assert len(dispatch[29]) == n
+
+
+def test_inspection_coverage_in_parts_equals_one_part(demo_city_gpkg, tmp_path, gridgov_provider, monkeypatch):
+    """Inspection reports placed in parts: the outside-own flags and each inspector's coverage of
+    their grid are those of one part (coverage needs every report, whichever part holds it)."""
+    extra = {"OWN_GRID_FIELD": "own_grid_code", "INSPECTOR_FIELD": "inspector_id"}
+    runs = {}
+    for part in (1_000_000, 7):
+        result, rows = _geolocate_in_parts(
+            demo_city_gpkg, tmp_path / f"placed_{part}.gpkg", _layer(demo_city_gpkg, "inspections"), part,
+            monkeypatch, COVERAGE=str(tmp_path / f"coverage_{part}.gpkg"), **extra,
+        )  # fmt: skip
+        runs[part] = rows, _rows(result["COVERAGE"])
+    (whole, whole_cov), (parts, part_cov) = runs[1_000_000], runs[7]
+    assert len(whole) > 10 * 7 and whole["outside_own"].any()
+    pd.testing.assert_frame_equal(parts, whole)
+    assert len(whole_cov) > 1
+    pd.testing.assert_frame_equal(part_cov, whole_cov)
