@@ -53,8 +53,28 @@ class OrdersAndGrids:
     grid_field: str  # '' when the orders' grid comes from where they lie
 
 
+def input_fields(alg, parameters, context, parent: str = INPUT) -> list[str] | None:
+    """The fields of ``parent`` that the algorithm's field parameters name (given or default), in
+    layer order; None when the layer is not given.
+
+    Only they are read: ten million placed orders with thirty columns each would not fit in memory,
+    the three columns a count needs do.
+    """
+    source = alg.parameterAsSource(parameters, parent, context)
+    if source is None:
+        return None
+    named = set()
+    for definition in alg.parameterDefinitions():
+        if isinstance(definition, QgsProcessingParameterField) and definition.parentLayerParameterName() == parent:
+            named.update(alg.parameterAsFields(parameters, definition.name(), context))
+    return [f.name() for f in source.fields() if f.name() in named]
+
+
 def read_orders_and_grids(alg, parameters, context, feedback) -> OrdersAndGrids:
-    orders, _ = read_source(alg, parameters, INPUT, context, feedback)
+    fields = input_fields(alg, parameters, context)
+    orders, source = read_source(alg, parameters, INPUT, context, feedback, fields=fields)
+    if orders is not None:  # error messages list what the layer has, not only what was read
+        orders.attrs["layer_fields"] = [f.name() for f in source.fields()]
     grids, grid_source = read_source(alg, parameters, GRIDS, context, feedback)
     code_field = alg.parameterAsString(parameters, CODE_FIELD, context) or "grid_code"
     if code_field not in grids.columns:

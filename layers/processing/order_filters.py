@@ -60,7 +60,7 @@ def column(frame: pd.DataFrame, name: str, param: str) -> pd.Series:
     if name not in frame.columns:
         raise QgsProcessingException(
             tr("{0}: the layer has no field {1!r} (fields: {2})").format(
-                param, name, ", ".join(map(str, frame.columns))
+                param, name, ", ".join(map(str, frame.attrs.get("layer_fields", frame.columns)))
             )
         )
     return frame[name]
