@@ -48,6 +48,7 @@ def plan(alg, parameters, context) -> tuple[GridStatsSpec, PgTable, PgTable]:
             orders=orders.sql_table(),
             grids=grids.sql_table(),
             grid_key=grids.key,
+            order_key=orders.key,
             code=code,
             result=Table("", "", "geom"),
             grid_field=_field(alg, parameters, "GRID_FIELD", context, orders) or None,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from psycopg2 import sql
 
-from gridgov.layers.postgis.geolocate_sql import NUDGE, Table, np_round
+from gridgov.layers.postgis.geolocate_sql import NUDGE, Table, key_columns, key_join, key_select, np_round
 
 #: Label of a period as pandas writes it (``str(pd.Period)``), from a timestamp expression ``{t}``.
 PERIOD_LABEL = {
@@ -32,6 +32,7 @@ class GridStatsSpec:
     code: str  # the grids' code field
     result: Table
     grid_field: str | None = None  # the orders' grid code; None: by where each point lies
+    order_key: str = "fid"  # the orders' key column(s), comma-joined (a partitioned table's is composite)
     category: str | None = None
     time: str | None = None
     period: str = "month"
@@ -41,7 +42,13 @@ class GridStatsSpec:
 
 
 def order_rows(spec: GridStatsSpec) -> sql.Composed:
-    """One row per order: its grid's key (the first grid of its code), class case and period label."""
+    """One row per order: its grid's key (the first grid of its code), class case and period label.
+
+    Without the orders' grid field the grid is picked by the boundary rule as an aggregate (as in
+    geolocate): each covering grid's code prefixed with 0 when it also holds the point moved
+    east-north, else 1; the smallest wins. A plain join grouped by order runs in parallel workers; a
+    per-order ``LATERAL … LIMIT 1`` would run in the leader only.
+    """
     o_cls = (
         sql.SQL("btrim(coalesce((o.{})::text, ''))").format(sql.Identifier(spec.category))
         if spec.category
@@ -63,36 +70,44 @@ def order_rows(spec: GridStatsSpec) -> sql.Composed:
             "SELECT c.gkey, {cls} AS cls, {label} AS label, {repeat} AS rep FROM {orders} o "
             "JOIN codes c ON c.code = {where}"
         ).format(cls=o_cls, label=label, repeat=repeat, orders=spec.orders.ident, where=where)
-    geom = sql.SQL("o.{}").format(sql.Identifier(spec.orders.geometry))
+    return sql.SQL(
+        """SELECT c.gkey, {cls} AS cls, {label} AS label, {repeat} AS rep FROM {orders} o
+JOIN (
+    SELECT {key_oi},
+        substr(min(((CASE WHEN ST_Intersects(u.{geom}, ST_Translate({point}, {dx}, {dy})) THEN '0' ELSE '1' END)
+            || btrim((u.{code})::text)) COLLATE "C"), 2) AS pick
+    FROM {orders} oi JOIN {grids} u ON ST_Intersects(u.{geom}, {point})
+    GROUP BY {key_cols}
+) h ON {join}
+JOIN codes c ON c.code = h.pick"""
+    ).format(
+        cls=o_cls,
+        label=label,
+        repeat=repeat,
+        orders=spec.orders.ident,
+        point=_point(spec),
+        code=sql.Identifier(spec.code),
+        geom=sql.Identifier(spec.grids.geometry),
+        grids=spec.grids.ident,
+        dx=sql.Literal(NUDGE[0]),
+        dy=sql.Literal(NUDGE[1]),
+        key_oi=key_select(spec.order_key, "oi"),
+        key_cols=key_columns(spec.order_key, "oi"),
+        join=key_join(spec.order_key, "h", "o"),
+    )
+
+
+def _point(spec: GridStatsSpec) -> sql.Composed:
+    """The order's point (alias ``oi``) in the grids' SRID (first part of a multi-point), NULL where it
+    has none."""
+    geom = sql.SQL("oi.{}").format(sql.Identifier(spec.orders.geometry))
     point = sql.SQL(
         "CASE WHEN {g} IS NULL OR ST_IsEmpty({g}) THEN NULL ELSE "
         "ST_Force2D(CASE WHEN GeometryType({g}) = 'MULTIPOINT' THEN ST_GeometryN({g}, 1) ELSE {g} END) END"
     ).format(g=geom)
     if spec.orders.srid != spec.grids.srid:
         point = sql.SQL("ST_Transform({}, {})").format(point, sql.Literal(int(spec.grids.srid)))
-    return sql.SQL(
-        """SELECT c.gkey, {cls} AS cls, {label} AS label, {repeat} AS rep FROM {orders} o
-CROSS JOIN LATERAL (SELECT {point} AS g OFFSET 0) p
-JOIN LATERAL (
-    SELECT h.code FROM (
-        SELECT btrim((u.{code})::text) AS code, u.{geom} AS ug, count(*) OVER () AS n FROM {grids} u
-        WHERE p.g IS NOT NULL AND ST_Intersects(u.{geom}, p.g)
-    ) h
-    ORDER BY (h.n > 1 AND NOT ST_Intersects(h.ug, ST_Translate(p.g, {dx}, {dy}))), h.code COLLATE "C" LIMIT 1
-) pick ON true
-JOIN codes c ON c.code = pick.code"""
-    ).format(
-        cls=o_cls,
-        label=label,
-        repeat=repeat,
-        orders=spec.orders.ident,
-        point=point,
-        code=sql.Identifier(spec.code),
-        geom=sql.Identifier(spec.grids.geometry),
-        grids=spec.grids.ident,
-        dx=sql.Literal(NUDGE[0]),
-        dy=sql.Literal(NUDGE[1]),
-    )
+    return point
 
 
 def codes_cte(spec: GridStatsSpec) -> sql.Composed:
