@@ -95,7 +95,7 @@ class AlgorithmPage(QWidget):
         try:
             values = self.form.run_values()
             self.form.remember(values)  # the widgets were read once: outputs are left out anyway
-            self.runner = AlgorithmRunner(self.algorithm_id, values, QgsProject.instance(), self)
+            self.runner = self._runner_for(values)
             problem = self.runner.check()
         except Exception as exc:  # a form must never raise into QGIS
             LOGGER.exception("cannot start %s", self.algorithm_id)
@@ -121,6 +121,15 @@ class AlgorithmPage(QWidget):
             return False
         return True
 
+    def _runner_for(self, values: dict, in_process: bool = False):
+        """A child process for a long step on files (the window never waits), else a QGIS task."""
+        from gridgov.ui.process_runner import ProcessRunner, goes_out_of_process
+
+        project = QgsProject.instance()
+        if not in_process and goes_out_of_process(self.algorithm, values, project):
+            return ProcessRunner(self.algorithm_id, values, project, self)
+        return AlgorithmRunner(self.algorithm_id, values, project, self)
+
     def cancel(self) -> None:
         if self.runner is not None and self.runner.running:
             self.status.setText(tr("Cancelling…"))
@@ -131,6 +140,13 @@ class AlgorithmPage(QWidget):
 
     def _finished(self, ok: bool, results: dict) -> None:
         runner = self.runner
+        if getattr(runner, "failed_to_start", False):  # no Python to start a child with: run here
+            LOGGER.warning("running %s in QGIS: %s", self.algorithm_id, "; ".join(runner.feedback.errors))
+            self.runner = self._runner_for(runner.parameters, in_process=True)
+            self.runner.progressChanged.connect(self._progress)
+            self.runner.finished.connect(self._finished)
+            self.runner.start()
+            return
         self.run_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         try:

@@ -6,7 +6,7 @@
     <message>
       <location filename="../../plugin.py" line="22" />
       <location filename="../../layers/processing/provider.py" line="62" />
-      <location filename="../../ui/algorithm_page.py" line="190" />
+      <location filename="../../ui/algorithm_page.py" line="206" />
       <source>Grid Governance</source>
       <translation>网格治理</translation>
     </message>
@@ -206,17 +206,17 @@
       <translation>落格</translation>
     </message>
     <message>
-      <location filename="../../layers/orders_input.py" line="52" />
+      <location filename="../../layers/orders_input.py" line="67" />
       <source>Read {0} rows from {1} ({2})</source>
       <translation>从 {1}（{2}）读取 {0} 行</translation>
     </message>
     <message>
-      <location filename="../../layers/orders_input.py" line="56" />
+      <location filename="../../layers/orders_input.py" line="71" />
       <source>Give the orders as a layer (INPUT) or a file (INPUT_FILE)</source>
       <translation>请以图层（INPUT）或文件（INPUT_FILE）提供工单</translation>
     </message>
     <message>
-      <location filename="../../layers/orders_input.py" line="71" />
+      <location filename="../../layers/orders_input.py" line="89" />
       <source>{0}: the orders have no field {1!r} (fields: {2})</source>
       <translation>{0}：工单没有字段 {1!r}（现有字段：{2}）</translation>
     </message>
@@ -279,7 +279,7 @@
     <message>
       <location filename="../../layers/postgis/findrepeats_db.py" line="48" />
       <location filename="../../layers/postgis/geolocate_db.py" line="99" />
-      <location filename="../../layers/postgis/gridstats_db.py" line="75" />
+      <location filename="../../layers/postgis/gridstats_db.py" line="76" />
       <source>Running in PostGIS ({0}): every input is a table of that database</source>
       <translation>在 PostGIS 中运行（{0}）：所有输入都是该数据库的表</translation>
     </message>
@@ -357,7 +357,7 @@
     </message>
     <message>
       <location filename="../../layers/postgis/geolocate_db.py" line="141" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="375" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="415" />
       <source>internal error: {0} rows in, {1} out</source>
       <translation>内部错误：输入 {0} 行，输出 {1} 行</translation>
     </message>
@@ -368,8 +368,8 @@
     </message>
     <message>
       <location filename="../../layers/postgis/geolocate_db.py" line="146" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="241" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="373" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="251" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="413" />
       <source>Placed orders</source>
       <translation>已落格工单</translation>
     </message>
@@ -388,23 +388,23 @@
     </message>
     <message>
       <location filename="../../layers/postgis/gridstats_db.py" line="40" />
-      <location filename="../../layers/processing/grid_inputs.py" line="61" />
+      <location filename="../../layers/processing/grid_inputs.py" line="81" />
       <source>CODE_FIELD: the grids have no field {0!r}</source>
       <translation>CODE_FIELD：网格没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/gridstats_db.py" line="93" />
+      <location filename="../../layers/postgis/gridstats_db.py" line="94" />
       <location filename="../../layers/processing/gridstats_alg.py" line="117" />
       <source>Current period {0}, previous {1}</source>
       <translation>当前周期 {0}，上一周期 {1}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/gridstats_db.py" line="104" />
+      <location filename="../../layers/postgis/gridstats_db.py" line="105" />
       <source>PostGIS counted the orders of every grid in {0:.1f} s</source>
       <translation>PostGIS 统计了每个网格的工单，用时 {0:.1f} 秒</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/gridstats_db.py" line="106" />
+      <location filename="../../layers/postgis/gridstats_db.py" line="107" />
       <location filename="../../layers/processing/gridstats_alg.py" line="22" />
       <location filename="../../layers/processing/gridstats_alg.py" line="69" />
       <source>Grid statistics</source>
@@ -541,7 +541,12 @@
       <translation>本页无工单 No cases on this page</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/base.py" line="172" />
+      <location filename="../../layers/processing/base.py" line="201" />
+      <source>{0}: read {1} features, but the layer reports {2}</source>
+      <translation>{0}：读取了 {1} 个要素，但图层报告 {2} 个</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/base.py" line="210" />
       <source>{0} is in a geographic CRS ({1}); reproject it to a projected CRS in metres first, e.g. CGCS2000 / 3-degree Gauss-Kruger (EPSG:4547 for 114°E)</source>
       <translation>{0} 为地理坐标系（{1}）；请先投影到以米为单位的投影坐标系，例如 CGCS2000 / 3 度带高斯-克吕格（东经 114° 为 EPSG:4547）</translation>
     </message>
@@ -552,7 +557,7 @@
     </message>
     <message>
       <location filename="../../layers/processing/buildgrid_alg.py" line="31" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="30" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="37" />
       <location filename="../../layers/processing/grid_inputs.py" line="37" />
       <source>Grids</source>
       <translation>网格</translation>
@@ -781,7 +786,7 @@ Example: INPUT the orders, TEXT_FIELD description, LABEL_FIELD class_code (last 
     <message>
       <location filename="../../layers/processing/convertcoords_alg.py" line="28" />
       <location filename="../../layers/processing/findrepeats_alg.py" line="32" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="104" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="114" />
       <source>Work orders</source>
       <translation>工单</translation>
     </message>
@@ -811,19 +816,19 @@ Example: FROM gcj02, TO EPSG:4547 for orders exported from an AMap-based app.</s
     </message>
     <message>
       <location filename="../../layers/processing/convertcoords_alg.py" line="57" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="37" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="47" />
       <source>X / longitude field</source>
       <translation>X / 经度字段</translation>
     </message>
     <message>
       <location filename="../../layers/processing/convertcoords_alg.py" line="58" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="38" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="48" />
       <source>Y / latitude field</source>
       <translation>Y / 纬度字段</translation>
     </message>
     <message>
       <location filename="../../layers/processing/convertcoords_alg.py" line="59" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="39" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="49" />
       <source>Coordinate system field (per row)</source>
       <translation>坐标系字段（逐行）</translation>
     </message>
@@ -854,7 +859,7 @@ Example: FROM gcj02, TO EPSG:4547 for orders exported from an AMap-based app.</s
     </message>
     <message>
       <location filename="../../layers/processing/convertcoords_alg.py" line="125" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="370" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="398" />
       <source>row {0}: {1}</source>
       <translation>第 {0} 行：{1}</translation>
     </message>
@@ -1019,7 +1024,7 @@ Example: INPUT the placed orders of Geolocate, CATEGORY_FIELD class_code, TIME_F
     </message>
     <message>
       <location filename="../../layers/processing/findrepeats_alg.py" line="54" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="41" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="51" />
       <location filename="../../layers/processing/order_filters.py" line="25" />
       <source>Class case field</source>
       <translation>类案字段</translation>
@@ -1062,49 +1067,49 @@ Example: INPUT the placed orders of Geolocate, CATEGORY_FIELD class_code, TIME_F
       <translation>{0} 条工单归为 {1} 个案件；{2} 条工单无法判断</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="31" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="38" />
       <location filename="../../layers/processing/splitmicrogrids_alg.py" line="109" />
       <source>Micro-grids</source>
       <translation>微网格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="32" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="39" />
       <location filename="../../layers/processing/printmap_alg.py" line="101" />
       <source>Dedicated grids</source>
       <translation>专属网格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="33" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="40" />
       <source>Communities</source>
       <translation>社区</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="34" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="41" />
       <source>Streets</source>
       <translation>街道</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="40" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="50" />
       <source>Address field</source>
       <translation>地址字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="65" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="75" />
       <source>{0}: no code field {1!r}; choose it in {2}</source>
       <translation>{0}：没有编码字段 {1!r}；请在 {2} 中选择</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="68" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="78" />
       <source>{0}: {1} units, code field {2}</source>
       <translation>{0}：{1} 个单元，编码字段 {2}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="102" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="112" />
       <source>Geolocate orders to grids</source>
       <translation>工单落格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="105" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="115" />
       <source>Places every work order (or inspection report) in the unit responsible for it and writes every input row exactly once, with grid_code, micro_code, dedicated_code, community_code, street_code, the responsible unit (resp_level, resp_code, responsible, resp_phone, team_id, street_office), match_method, on_boundary, distance_m and a problem text.
 
 Orders: a layer (points, or a table with X_FIELD / Y_FIELD) or a file in INPUT_FILE (CSV in UTF-8, UTF-8 with BOM or GBK/GB18030, XLSX, Open311 GeoReport v2 JSON). COORD_SYS is wgs84, gcj02, bd09, cgcs2000 or EPSG:n for all rows; COORD_SYS_FIELD gives it per row. Rows without coordinates are matched by ADDRESS_FIELD against the GAZETTEER (exact, normalised, fuzzy ≥ ADDRESS_THRESHOLD); below it they are 'unlocated' with the best candidates listed.
@@ -1129,154 +1134,154 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
 示例：示范城区工单：INPUT orders，X_FIELD x，Y_FIELD y，COORD_SYS_FIELD coord_sys，ADDRESS_FIELD address，CATEGORY_FIELD class_code，GRIDS grids，MICROGRIDS microgrids，DEDICATED dedicated_grids，GAZETTEER addresses，ROSTER roster。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="144" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="154" />
       <source>Orders layer</source>
       <translation>工单图层</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="149" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="159" />
       <source>…or orders file (CSV, XLSX, Open311 JSON)</source>
       <translation>…或工单文件（CSV、XLSX、Open311 JSON）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="152" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="162" />
       <source>Orders (*.csv *.txt *.xlsx *.xls *.json);;All files (*.*)</source>
       <translation>工单 (*.csv *.txt *.xlsx *.xls *.json);;所有文件 (*.*)</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="162" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="172" />
       <source>Coordinate system of all rows (wgs84, gcj02, bd09, cgcs2000, EPSG:n)</source>
       <translation>所有行的坐标系（wgs84、gcj02、bd09、cgcs2000、EPSG:n）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="170" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="180" />
       <source>{0} code field</source>
       <translation>{0}编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="179" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="189" />
       <source>Micro-grid field holding its grid's code</source>
       <translation>微网格所属网格编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="180" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="190" />
       <source>Dedicated grid priority field (1 = highest)</source>
       <translation>专属网格优先级字段（1 = 最高）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="181" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="191" />
       <source>Dedicated grid class cases field</source>
       <translation>专属网格类案字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="191" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="201" />
       <source>Gazetteer of standard addresses (points)</source>
       <translation>标准地址库（点）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="199" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="209" />
       <source>Gazetteer address field</source>
       <translation>地址库地址字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="206" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="216" />
       <source>Roster (grid managers)</source>
       <translation>网格员名册</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="209" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="219" />
       <source>Class-case table (class_code, case_group)</source>
       <translation>类案表（class_code、case_group）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="216" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="226" />
       <source>Nearest-grid tolerance (metres, whatever the grids' CRS)</source>
       <translation>就近网格容差（米，与网格坐标系无关）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="224" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="234" />
       <source>Address match threshold (0-1)</source>
       <translation>地址匹配阈值（0-1）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="233" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="243" />
       <source>Inspection reports: inspector's own grid field</source>
       <translation>巡查上报：巡查员所属网格字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="234" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="244" />
       <source>Inspection reports: inspector field</source>
       <translation>巡查上报：巡查员字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="247" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="257" />
       <source>Inspector coverage</source>
       <translation>巡查员覆盖情况</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="256" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="266" />
       <source>Dispatch table</source>
       <translation>派单表</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="257" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="267" />
       <location filename="../../layers/processing/hotareas_alg.py" line="126" />
       <location filename="../../layers/processing/patrolplan_alg.py" line="171" />
       <source>Excel (*.xlsx);;CSV (*.csv)</source>
       <translation>Excel 表格 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="263" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="273" />
       <source>Rows read</source>
       <translation>读取行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="264" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="274" />
       <source>Rows written</source>
       <translation>写出行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="265" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="275" />
       <source>Rows placed</source>
       <translation>落格行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="266" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="276" />
       <source>Rows not placed</source>
       <translation>未落格行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="296" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="309" />
       <source>COORD_SYS: {0}</source>
       <translation>坐标系 COORD_SYS：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="302" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="315" />
       <source>coordinate system of all rows: {0}</source>
       <translation>所有行的坐标系：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="306" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="319" />
       <source>GRIDS is required</source>
       <translation>必须提供 GRIDS</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="309" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="322" />
       <source>The grid layer has no CRS</source>
       <translation>网格图层没有坐标系</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="313" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="326" />
       <source>The grids are in geographic coordinates; distances are measured in {0}</source>
       <translation>网格为地理坐标；距离以 {0} 计量</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="329" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="342" />
       <source>GAZETTEER has no field {0!r}</source>
       <translation>GAZETTEER 没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="395" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="434" />
       <source>Dispatch table: {0}</source>
       <translation>派单表：{0}</translation>
     </message>
@@ -1301,44 +1306,44 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
       <translation>网格编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="65" />
+      <location filename="../../layers/processing/grid_inputs.py" line="85" />
       <source>GRID_FIELD: the orders have no field {0!r}</source>
       <translation>GRID_FIELD：工单没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="85" />
+      <location filename="../../layers/processing/grid_inputs.py" line="105" />
       <source>{0} orders lie in a grid</source>
       <translation>{0} 条工单位于网格内</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="94" />
+      <location filename="../../layers/processing/grid_inputs.py" line="114" />
       <source>Neighbours</source>
       <translation>邻接关系</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="95" />
+      <location filename="../../layers/processing/grid_inputs.py" line="115" />
       <source>Queen (shared corner)</source>
       <translation>后邻接（共点）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="95" />
+      <location filename="../../layers/processing/grid_inputs.py" line="115" />
       <source>Rook (shared edge)</source>
       <translation>车邻接（共边）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="95" />
-      <location filename="../../layers/processing/grid_inputs.py" line="100" />
+      <location filename="../../layers/processing/grid_inputs.py" line="115" />
+      <location filename="../../layers/processing/grid_inputs.py" line="120" />
       <source>Distance band</source>
       <translation>距离带</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="95" />
-      <location filename="../../layers/processing/grid_inputs.py" line="103" />
+      <location filename="../../layers/processing/grid_inputs.py" line="115" />
+      <location filename="../../layers/processing/grid_inputs.py" line="123" />
       <source>K nearest</source>
       <translation>K 近邻</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="124" />
+      <location filename="../../layers/processing/grid_inputs.py" line="144" />
       <source>{0} grids have no neighbour with {1} weights; they are compared on their own value</source>
       <translation>{0} 个网格在 {1} 权重下没有邻居；只与自身值比较</translation>
     </message>
@@ -2711,43 +2716,43 @@ Example: INPUT the micro-grids, LEVEL micro-grid, PARENT the grids, PARENT_CODE_
       <translation>正在运行…</translation>
     </message>
     <message>
-      <location filename="../../ui/algorithm_page.py" line="126" />
+      <location filename="../../ui/algorithm_page.py" line="135" />
       <source>Cancelling…</source>
       <translation>正在取消…</translation>
     </message>
     <message>
-      <location filename="../../ui/algorithm_page.py" line="140" />
+      <location filename="../../ui/algorithm_page.py" line="156" />
       <source>Cancelled: nothing was added.</source>
       <translation>已取消：未添加任何内容。</translation>
     </message>
     <message>
-      <location filename="../../ui/algorithm_page.py" line="141" />
+      <location filename="../../ui/algorithm_page.py" line="157" />
       <source>{0} was cancelled.</source>
       <translation>{0} 已取消。</translation>
     </message>
     <message>
-      <location filename="../../ui/algorithm_page.py" line="143" />
+      <location filename="../../ui/algorithm_page.py" line="159" />
       <source>see the log</source>
       <translation>请查看日志</translation>
     </message>
     <message>
-      <location filename="../../ui/algorithm_page.py" line="144" />
-      <location filename="../../ui/algorithm_page.py" line="150" />
+      <location filename="../../ui/algorithm_page.py" line="160" />
+      <location filename="../../ui/algorithm_page.py" line="166" />
       <source>Failed: {0}</source>
       <translation>失败：{0}</translation>
     </message>
     <message>
-      <location filename="../../ui/algorithm_page.py" line="145" />
+      <location filename="../../ui/algorithm_page.py" line="161" />
       <source>{0} failed: {1}</source>
       <translation>{0} 失败：{1}</translation>
     </message>
     <message>
-      <location filename="../../ui/algorithm_page.py" line="173" />
+      <location filename="../../ui/algorithm_page.py" line="189" />
       <source>{0} finished in {1:.1f} s</source>
       <translation>{0} 完成，用时 {1:.1f} 秒</translation>
     </message>
     <message>
-      <location filename="../../ui/algorithm_page.py" line="175" />
+      <location filename="../../ui/algorithm_page.py" line="191" />
       <source>: {0} layer(s) added to “{1}”</source>
       <translation>：{0} 个图层已加入“{1}”</translation>
     </message>
@@ -2775,6 +2780,21 @@ Example: INPUT the micro-grids, LEVEL micro-grid, PARENT the grids, PARENT_CODE_
       <location filename="../../ui/messages.py" line="32" />
       <source>Details</source>
       <translation>详情</translation>
+    </message>
+    <message>
+      <location filename="../../ui/process_runner.py" line="193" />
+      <source>Running in a separate process, so QGIS stays responsive</source>
+      <translation>在独立进程中运行，QGIS 保持响应</translation>
+    </message>
+    <message>
+      <location filename="../../ui/process_runner.py" line="247" />
+      <source>The separate process could not start ({0})</source>
+      <translation>无法启动独立进程（{0}）</translation>
+    </message>
+    <message>
+      <location filename="../../ui/process_runner.py" line="260" />
+      <source>The separate process stopped without an answer (exit code {0})</source>
+      <translation>独立进程未返回结果即已停止（退出码 {0}）</translation>
     </message>
     <message>
       <location filename="../../ui/steps.py" line="26" />

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from qgis.core import Qgis, QgsApplication, QgsProject, QgsVectorLayer
+from qgis.core import Qgis, QgsApplication, QgsFeatureRequest, QgsProject, QgsVectorLayer
 
 import gridgov
 
@@ -223,3 +223,106 @@ def test_cancel_stops_a_run_and_adds_nothing(dock):
     assert "Cancel" in page.status.text()
     assert set(project.mapLayers()) == before
     assert page.run_button.isEnabled()
+
+
+@pytest.fixture()
+def separate_process(monkeypatch):
+    """Every dock run that can leave QGIS runs in a child process (the demo city is below the size
+    from which the dock does so by itself)."""
+    from gridgov.ui import process_runner
+
+    monkeypatch.setattr(process_runner, "MIN_FEATURES", 0)
+    return process_runner
+
+
+def _geolocate_values(project) -> dict:
+    orders = project.mapLayersByName("orders")[0]
+    return {"INPUT": orders.id(), "X_FIELD": "x", "Y_FIELD": "y", "COORD_SYS_FIELD": "coord_sys",
+            "CATEGORY_FIELD": "class_code", "ADDRESS_FIELD": "address"}  # fmt: skip
+
+
+def _features(layer) -> list:
+    return [f.attributes() for f in layer.getFeatures()]
+
+
+def test_a_long_step_runs_in_a_separate_process_with_the_same_result(dock, separate_process, tmp_path):
+    """Out of process the step gives the layer of a run in QGIS: same rows, same style, same time."""
+    import processing
+
+    from gridgov.layers.styles import apply_style
+
+    project = QgsProject.instance()
+    page = dock.page("gridgov:geolocate")
+    page.form.set_values(_geolocate_values(project))
+    ok, results = _wait(page)
+    assert ok, page.status.text()
+    assert isinstance(page.runner, separate_process.ProcessRunner)
+    assert "separate process" in page.runner.feedback.textLog()
+    assert "inside:" in page.runner.feedback.textLog()  # the child's log reaches the dock's details
+    placed = page.added_layers[0]
+    assert placed in _group_layers("Order results") and placed.name() == "Placed orders"
+    assert placed.featureCount() == project.mapLayersByName("orders")[0].featureCount() == results["ROWS_IN"]
+    assert placed.temporalProperties().isActive()
+    styled = QgsVectorLayer(placed.source(), "styled", "ogr")
+    apply_style(styled, "placed_orders")
+    assert placed.renderer().type() == styled.renderer().type()
+
+    # the same parameters run in this process
+    here = processing.run("gridgov:geolocate", {**page.runner.parameters, "OUTPUT": str(tmp_path / "here.gpkg")})
+    assert _features(QgsVectorLayer(here["OUTPUT"], "here", "ogr")) == _features(placed)
+
+
+def test_a_memory_layer_keeps_the_run_in_qgis(dock, separate_process):
+    """A layer that only exists in this QGIS (a memory layer) cannot go to a child process."""
+    project = QgsProject.instance()
+    orders = project.mapLayersByName("orders")[0]
+    memory = orders.materialize(QgsFeatureRequest())
+    project.addMapLayer(memory)
+    page = dock.page("gridgov:geolocate")
+    page.form.set_values({**_geolocate_values(project), "INPUT": memory.id()})
+    assert not separate_process.goes_out_of_process(page.algorithm, page.form.run_values(), project)
+    ok, _ = _wait(page)
+    assert ok and not isinstance(page.runner, separate_process.ProcessRunner)
+
+
+def test_without_a_python_to_start_the_step_runs_in_qgis(dock, separate_process, monkeypatch):
+    monkeypatch.setattr(separate_process, "python_executable", lambda: "/nonexistent/python3")
+    project = QgsProject.instance()
+    page = dock.page("gridgov:geolocate")
+    page.form.set_values(_geolocate_values(project))
+    ok, results = _wait(page)
+    assert ok, page.status.text()
+    assert not isinstance(page.runner, separate_process.ProcessRunner)
+    assert page.added_layers[0].featureCount() == results["ROWS_IN"]
+
+
+def test_a_separate_process_is_cancelled_and_adds_nothing(dock, separate_process):
+    project = QgsProject.instance()
+    page = dock.page("gridgov:geolocate")
+    page.form.set_values(_geolocate_values(project))
+    before = set(project.mapLayers())
+    done = []
+    page.finished.connect(lambda ok, results: done.append(ok))
+    assert page.run()
+    process = page.runner.process
+    page.cancel()
+    deadline = time.monotonic() + 120
+    while not done and time.monotonic() < deadline:
+        QgsApplication.processEvents()
+        time.sleep(0.005)
+    assert done == [False]
+    assert "Cancel" in page.status.text()
+    assert set(project.mapLayers()) == before
+    assert process.state() == process.ProcessState.NotRunning
+
+
+def test_a_separate_process_failing_says_why(dock, separate_process, qgis_iface):
+    project = QgsProject.instance()
+    page = dock.page("gridgov:hotspots")
+    page.form.set_values({"INPUT": project.mapLayersByName("orders")[0].id(), "FIELD": "address"})  # text, not counts
+    ok, _ = _wait(page)
+    assert not ok and isinstance(page.runner, separate_process.ProcessRunner)
+    assert page.status.text().startswith("Failed")
+    assert page.runner.feedback.errors and "without an answer" not in page.runner.feedback.errors[-1]
+    errors = [item for item in qgis_iface.messageBar().items() if item.level() == Qgis.MessageLevel.Critical]
+    assert errors
