@@ -7,12 +7,18 @@ a user, measured instead of guessed.
 
 from __future__ import annotations
 
+import faulthandler
+import os
 import time
 
 from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QTimer
 
 TICK_MS = 10
+#: ``GRIDGOV_WATCH_DUMP=<file>``: write the Python stack of every thread whenever the main thread
+#: has not ticked for ``GRIDGOV_WATCH_DUMP_S`` seconds (default 0.2), to find what held it.
+DUMP_PATH = os.environ.get("GRIDGOV_WATCH_DUMP", "")
+DUMP_AFTER_S = float(os.environ.get("GRIDGOV_WATCH_DUMP_S", "0.2"))
 
 
 class MainThreadWatch:
@@ -26,6 +32,8 @@ class MainThreadWatch:
         self.longest = 0.0
         self.gaps: list[float] = []
 
+        self._dump = open(DUMP_PATH, "a") if DUMP_PATH else None  # noqa: SIM115 (closed in stop)
+
     def start(self) -> None:
         self.last = time.perf_counter()
         self.timer.start()
@@ -33,8 +41,15 @@ class MainThreadWatch:
     def stop(self) -> None:
         self.timer.stop()
         self._tick()
+        if self._dump is not None:
+            faulthandler.cancel_dump_traceback_later()
+            self._dump.close()
+            self._dump = None
 
     def _tick(self) -> None:
+        if self._dump is not None:  # armed again at every tick: it fires only after a long gap
+            self._dump.write(f"-- tick at {time.perf_counter():.3f}\n")
+            faulthandler.dump_traceback_later(DUMP_AFTER_S, file=self._dump)
         now = time.perf_counter()
         gap = now - self.last
         self.gaps.append(gap)
