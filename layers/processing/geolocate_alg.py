@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 
 import geopandas as gpd
@@ -105,6 +106,26 @@ def build_hierarchy(
         roster=roster,
         class_groups=class_groups,
     )
+
+
+def _placed_part(place, orders, first_row: int, own_field: str, work_crs: str):
+    """One part of the orders placed: (its rows, the result columns, the output rows with points).
+
+    Rows are numbered over all parts, so a problem names the row of the whole input.
+    """
+    from gridgov.grid_ops import inspections
+
+    try:
+        placed = place(orders.frame, geometry_xy=orders.xy)
+    except KeyError as err:
+        raise QgsProcessingException(str(err)) from err
+    placed.index = pd.RangeIndex(first_row, first_row + len(orders.frame))
+    frame = orders.frame.set_axis(placed.index)
+    if own_field:
+        placed["outside_own"] = inspections.outside_own(placed, frame[own_field])
+    out = frame.rename(columns={c: f"{c}_src" for c in frame.columns if c in placed.columns}).join(placed)
+    out = gpd.GeoDataFrame(out, geometry=points_array(placed["x_located"], placed["y_located"]), crs=work_crs)
+    return frame, placed, out
 
 
 class GeolocateAlgorithm(GridGovAlgorithm):
@@ -366,28 +387,18 @@ class GeolocateAlgorithm(GridGovAlgorithm):
         rows_in = rows_out = warned = 0
         sink = dest = fields = None
         kept_for_dispatch, kept_for_coverage = [], []
+        place = functools.partial(
+            placement.place_orders,
+            columns=columns,
+            hierarchy=hierarchy,
+            target_crs=work_crs,
+            gazetteer=gazetteer,
+            gazetteer_xy=gazetteer_xy,
+            tolerance=self.parameterAsDouble(parameters, self.TOLERANCE, context),
+            address_threshold=self.parameterAsDouble(parameters, self.ADDRESS_THRESHOLD, context),
+        )
         while orders is not None:
-            frame = orders.frame
-            try:
-                placed = placement.place_orders(
-                    frame,
-                    columns,
-                    hierarchy,
-                    work_crs,
-                    gazetteer,
-                    gazetteer_xy,
-                    orders.xy,
-                    tolerance=self.parameterAsDouble(parameters, self.TOLERANCE, context),
-                    address_threshold=self.parameterAsDouble(parameters, self.ADDRESS_THRESHOLD, context),
-                )
-            except KeyError as err:
-                raise QgsProcessingException(str(err)) from err
-            placed.index = pd.RangeIndex(rows_in, rows_in + len(frame))  # row numbers over all parts
-            frame = frame.set_axis(placed.index)
-            if own_field:
-                placed["outside_own"] = inspections.outside_own(placed, frame[own_field])
-            out = frame.rename(columns={c: f"{c}_src" for c in frame.columns if c in placed.columns}).join(placed)
-            out = gpd.GeoDataFrame(out, geometry=points_array(placed["x_located"], placed["y_located"]), crs=work_crs)
+            frame, placed, out = _placed_part(place, orders, rows_in, own_field, work_crs)
             if sink is None:
                 sink, dest, fields = open_sink(self, parameters, self.OUTPUT, context, out, crs, like)
             rows_out += write_to_sink(out, sink, fields)
