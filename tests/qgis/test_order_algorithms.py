@@ -332,7 +332,7 @@ def test_geolocate_in_parts_equals_one_part(demo_city_gpkg, tmp_path, gridgov_pr
         for part in (1_000_000, 29)
     }  # fmt: skip
     (whole, whole_rows), (parts, part_rows) = runs[1_000_000], runs[29]
-    n = QgsVectorLayer(_layer(demo_city_gpkg, "orders"), "all", "ogr").featureCount()  # the filter keeps all
+    n = sum(1 for _ in QgsVectorLayer(_layer(demo_city_gpkg, "orders"), "all", "ogr").getFeatures())  # all pass
     assert n > 15 * 29
     assert whole["ROWS_IN"] == whole["ROWS_OUT"] == parts["ROWS_IN"] == parts["ROWS_OUT"] == n == len(part_rows)
     assert (whole["PLACED"], whole["NOT_PLACED"]) == (parts["PLACED"], parts["NOT_PLACED"])
