@@ -53,7 +53,7 @@ def read_orders_parts(
     """The orders in parts of about ``rows`` rows (None: whole), for steps that treat rows one by one.
 
     A file (CSV, XLSX, Open311 JSON) is read whole, as its reader needs; a layer is read part by part,
-    so memory stays bounded however many rows a database table holds. Raises before yielding when
+    so a database table's rows are never all in memory at once. Raises before yielding when
     there is no input at all.
     """
     from gridgov.grid_ops.ordertable import OrderFileError, read_orders

@@ -6,7 +6,7 @@ The orders table is partitioned by month (12 partitions of 2025) and filled in t
 the clustered pattern of DESIGN.md §6 (70 % around 300 hot centres, 30 % anywhere). Sizes come from
 ``GRIDGOV_PG_SIZES`` (default 1, 3 and 10 million); the engine is pulled up to
 ``GRIDGOV_PG_PULL_MAX`` rows (default 10 million: the engine reads, places and writes a database
-table in parts, so the pull is bounded in memory, but QGIS's feature iterator takes many minutes).
+table in parts, so the pull fits in memory, but QGIS's feature iterator takes many minutes).
 Peak memory is this QGIS process's resident high-water mark during each path (reset before it, with
 freed memory handed back; the synthetic city is built in a child process).
 Run with ``make bench``; not part of ``make test``.
