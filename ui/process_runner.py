@@ -34,10 +34,10 @@ from qgis.core import (
     QgsSettings,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, QVariant, pyqtSignal
+from qgis.PyQt.QtCore import QProcess, QProcessEnvironment, QTimer, QVariant
 
 from gridgov.layers.processing.base import StyleOnLoad, tr
-from gridgov.ui.algorithm_runner import RunFeedback
+from gridgov.ui.algorithm_runner import AlgorithmRunner
 
 #: From this many input features on, a step runs in a child process (below, starting it costs more
 #: than the window would ever wait).
@@ -166,25 +166,16 @@ def python_executable() -> str:
     return _interpreter()
 
 
-class ProcessRunner(QObject):
-    """One run of ``algorithm_id`` in a child process; the interface of ``AlgorithmRunner``."""
-
-    progressChanged = pyqtSignal(float)  # noqa: N815 (Qt signal naming)
-    finished = pyqtSignal(bool, dict)
+class ProcessRunner(AlgorithmRunner):
+    """One run of ``algorithm_id`` in a child process: ``AlgorithmRunner``'s interface and state,
+    with the task replaced by a process."""
 
     def __init__(
         self, algorithm_id: str, parameters: dict[str, Any], project: QgsProject | None = None, parent=None
     ) -> None:
-        super().__init__(parent)
-        self.algorithm: QgsProcessingAlgorithm = QgsApplication.processingRegistry().createAlgorithmById(algorithm_id)
-        if self.algorithm is None:
-            raise KeyError(algorithm_id)
+        super().__init__(algorithm_id, parameters, project, parent)
         self.algorithm_id = algorithm_id
-        self.project = project or QgsProject.instance()
-        self.parameters = parameters
-        self.context = QgsProcessingContext()
-        self.context.setProject(self.project)
-        self.feedback = RunFeedback()
+        self.project = self.context.project()
         self.process: QProcess | None = None
         self.started_at = 0.0
         self.seconds = 0.0
@@ -193,10 +184,6 @@ class ProcessRunner(QObject):
         self._answer: dict[str, Any] | None = None
         self._done = False
         self.failed_to_start = False  # the dock then runs the step in QGIS after all
-
-    def check(self) -> str:
-        ok, message = self.algorithm.checkParameterValues(self.parameters, self.context)
-        return "" if ok else message
 
     def start(self) -> None:
         portable = portable_parameters(self.algorithm, self.parameters, self.project)

@@ -205,6 +205,15 @@ def test_a_failing_run_reports_in_the_message_bar_with_details(dock, qgis_iface)
     shown[-1].close()
 
 
+def _cancel_and_wait(page, done: list, timeout: float = 120.0) -> None:
+    """Press Cancel and turn the event loop until the run reports (into ``done``)."""
+    page.cancel()
+    deadline = time.monotonic() + timeout
+    while not done and time.monotonic() < deadline:
+        QgsApplication.processEvents()
+        time.sleep(0.005)
+
+
 def test_cancel_stops_a_run_and_adds_nothing(dock):
     project = QgsProject.instance()
     page = dock.page("gridgov:geolocate")
@@ -214,11 +223,7 @@ def test_cancel_stops_a_run_and_adds_nothing(dock):
     page.finished.connect(lambda ok, results: done.append(ok))
     assert page.run()
     assert page.cancel_button.isEnabled() and not page.run_button.isEnabled()
-    page.cancel()
-    deadline = time.monotonic() + 120
-    while not done and time.monotonic() < deadline:
-        QgsApplication.processEvents()
-        time.sleep(0.005)
+    _cancel_and_wait(page, done)
     assert done == [False]
     assert "Cancel" in page.status.text()
     assert set(project.mapLayers()) == before
@@ -305,11 +310,7 @@ def test_a_separate_process_is_cancelled_and_adds_nothing(dock, separate_process
     page.finished.connect(lambda ok, results: done.append(ok))
     assert page.run()
     process = page.runner.process
-    page.cancel()
-    deadline = time.monotonic() + 120
-    while not done and time.monotonic() < deadline:
-        QgsApplication.processEvents()
-        time.sleep(0.005)
+    _cancel_and_wait(page, done)
     assert done == [False]
     assert "Cancel" in page.status.text()
     assert set(project.mapLayers()) == before
