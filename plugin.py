@@ -13,7 +13,7 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QMenu
 
-from gridgov.grid_ops.deps import install_command, missing_dependencies
+from gridgov.grid_ops.deps import RECOMMENDED, install_command, missing_dependencies
 from gridgov.grid_ops.paths import resource_path
 from gridgov.layers.processing.base import tr
 from gridgov.layers.qgis_logging import LOG_TAG, setup_logger, teardown_logger
@@ -43,6 +43,7 @@ class GridGovPlugin:
         self.missing = missing_dependencies()
         if self.missing:
             return
+        self._note_recommended()
         from gridgov.layers.processing.provider import GridGovProvider
 
         self.provider = GridGovProvider()
@@ -100,6 +101,15 @@ class GridGovPlugin:
         for item in self.missing:
             QgsMessageLog.logMessage(f"{item.reason}", LOG_TAG, Qgis.MessageLevel.Warning)
         QgsMessageLog.logMessage(text, LOG_TAG, Qgis.MessageLevel.Warning)
+
+    def _note_recommended(self) -> None:
+        """A line in the log (not a warning) for each recommended package that is missing."""
+        slower = missing_dependencies(RECOMMENDED)
+        if slower:
+            text = tr("Without {0}, large layers are placed by a slower path. Install with: {1}").format(
+                ", ".join(m.module for m in slower), install_command(slower)
+            )
+            QgsMessageLog.logMessage(text, LOG_TAG, Qgis.MessageLevel.Info)
 
     def _ensure_dock(self):
         if self.dock is None:

@@ -25,6 +25,7 @@ prepared polygons, so a million orders against 20,000 grids take seconds.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -32,6 +33,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gridgov.grid_ops import pipkernels
 from gridgov.grid_ops.ordertable import as_text
 from gridgov.grid_ops.pointindex import EdgeRaster
 
@@ -76,6 +78,7 @@ class UnitLayer:
     tree: shapely.STRtree = field(init=False)
     rank: np.ndarray = field(init=False, repr=False)  # each polygon's place in code order (ties: lower code wins)
     _raster: EdgeRaster | None = field(init=False, default=None, repr=False)
+    _arrays: pipkernels.PolygonArrays | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.codes = np.asarray(self.codes, dtype=object)
@@ -93,7 +96,7 @@ class UnitLayer:
         keep = ~(frame.geometry.isna() | frame.geometry.is_empty)
         frame = frame[keep].reset_index(drop=True)
         geoms = np.asarray(frame.geometry.values, dtype=object)
-        invalid = ~shapely.is_valid(geoms)
+        invalid = ~_in_threads(shapely.is_valid, geoms)
         if invalid.any():  # repair only what needs it: make_valid on every polygon costs seconds
             geoms = geoms.copy()
             geoms[invalid] = shapely.make_valid(geoms[invalid])
@@ -105,6 +108,11 @@ class UnitLayer:
         if len(x) == 0 or len(self.geoms) == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         if len(x) >= RASTER_MIN_POINTS:
+            compiled = pipkernels.kernels()
+            if compiled is not None:  # one compiled pass over the points
+                if self._arrays is None:
+                    self._arrays = pipkernels.PolygonArrays.build(self.geoms, compiled)
+                return self._arrays.covering(x, y, compiled)
             if self._raster is None:
                 self._raster = EdgeRaster(self.geoms)
             pts_fast, polys_fast, rest = self._raster.lookup(x, y)
@@ -118,6 +126,18 @@ class UnitLayer:
         pts, polys = self.tree.query(shapely.points(x, y))  # bounding boxes only: cheap
         hit = shapely.intersects_xy(self.geoms[polys], x[pts], y[pts])  # prepared point-in-polygon
         return pts[hit], polys[hit]
+
+
+def _in_threads(func, values: np.ndarray, parts: int = 2) -> np.ndarray:
+    """``func(values)`` for a vectorised shapely function, in ``parts`` threads (GEOS releases the GIL).
+
+    Checking 100,000 polygons for validity takes about 0.3 s; two threads halve it on two cores.
+    """
+    if len(values) < 10_000:
+        return func(values)
+    chunks = np.array_split(values, parts)
+    with ThreadPoolExecutor(max_workers=parts) as pool:
+        return np.concatenate(list(pool.map(func, chunks)))
 
 
 def _best_of_pairs(pts: np.ndarray, polys: np.ndarray, key: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -186,6 +206,136 @@ def _attr(layer: UnitLayer, names: tuple[str, ...]) -> np.ndarray | None:
     return None
 
 
+class _CodeColumn:
+    """One code column as an index per point into a small table of codes (0 is the empty code).
+
+    The assignment moves integers, not a million Python strings; the strings are taken from the
+    table once at the end, in row order.
+    """
+
+    def __init__(self, m: int) -> None:
+        self.tables: list[np.ndarray] = [np.array([""], dtype=object)]
+        self.idx = np.zeros(m, dtype=np.int64)
+
+    def add_table(self, codes: np.ndarray) -> int:
+        """Append ``codes``; returns the offset of its first entry."""
+        offset = sum(len(t) for t in self.tables)
+        self.tables.append(np.asarray(codes, dtype=object))
+        return offset
+
+    @property
+    def table(self) -> np.ndarray:
+        return np.concatenate(self.tables)
+
+    def present(self) -> np.ndarray:
+        return (self.table != "")[self.idx]
+
+
+def _nearest_outside(h: Hierarchy, xo, yo, g_idx, method, distance, tolerance: float) -> None:
+    """Points outside every grid: the nearest grid within the tolerance, else unassigned with its distance."""
+    outside = np.flatnonzero(g_idx < 0)
+    if not len(outside):
+        return
+    out_points = shapely.points(xo[outside], yo[outside])
+    (p, g), d = h.grids.tree.query_nearest(out_points, max_distance=tolerance, return_distance=True, all_matches=False)
+    g_idx[outside[p]] = g
+    method[outside[p]] = _NEAREST
+    distance[outside[p]] = np.round(d, 2)
+    far = np.setdiff1d(np.arange(len(outside)), p)
+    method[outside[far]] = _UNASSIGNED
+    if len(far) and len(h.grids.geoms):
+        (pf, _gf), df = h.grids.tree.query_nearest(out_points[far], return_distance=True, all_matches=False)
+        distance[outside[far[pf]]] = np.round(df, 1)
+
+
+def _micro_pick(h: Hierarchy, pairs: tuple[np.ndarray, np.ndarray], g_idx: np.ndarray) -> np.ndarray:
+    """Per point the micro-grid covering it: one of its own grid first (the chain stays consistent on edges)."""
+    m_pts, m_polys = pairs
+    rank = h.micro.rank
+    parent = _attr(h.micro, (h.micro_grid_field,) if h.micro_grid_field else ())
+    if parent is not None and len(m_pts):
+        # compare codes as integers: each grid's code id, each micro-grid's parent code id (-1: no such grid)
+        grid_code_id, distinct = pd.factorize(pd.Series(h.grids.codes, dtype=object))
+        parent_code_id = pd.Index(distinct).get_indexer(parent)
+        point_grid = g_idx[m_pts]
+        own = np.where(
+            point_grid >= 0,
+            parent_code_id[m_polys] == grid_code_id[np.maximum(point_grid, 0)],
+            (parent == "")[m_polys],  # no grid: as the code "" compared before
+        )
+        rank_pairs = np.where(own, 0, len(rank)) + rank[m_polys]
+    else:
+        rank_pairs = rank[m_polys] if len(m_pts) else np.zeros(0, dtype=np.int64)
+    best, _ = _best_of_pairs(m_pts, m_polys, rank_pairs, len(g_idx))
+    return best
+
+
+def _dedicated_pick(h: Hierarchy, pairs: tuple[np.ndarray, np.ndarray], classes, n_points: int) -> np.ndarray:
+    """Per point the dedicated grid of highest priority that covers it and takes its class case.
+
+    ``pairs`` are the (point, dedicated grid) pairs of ``covering``; ``classes`` is a function of
+    point indices giving their class codes (only the covered points' codes are read).
+    """
+    d_pts, d_polys = pairs
+    cases = _attr(h.dedicated, (h.cases_field,) if h.cases_field else ())
+    if len(d_pts) and cases is not None and classes is not None:
+        # decide once per (dedicated grid, class case) combination, not once per order
+        class_id, distinct = pd.factorize(pd.Series(classes(d_pts), dtype=object), use_na_sentinel=False)
+        distinct = as_text(np.asarray(distinct, dtype=object)).str.strip().to_numpy(dtype=object)
+        combo = d_polys * len(distinct) + class_id
+        unique_combos, combo_id = np.unique(combo, return_inverse=True)
+        takes = np.array(
+            [
+                _takes_class(
+                    cases[c // len(distinct)],
+                    h.class_groups.get(distinct[c % len(distinct)], ""),
+                    distinct[c % len(distinct)],
+                )
+                for c in unique_combos
+            ],
+            dtype=bool,
+        )[combo_id]
+        d_pts, d_polys = d_pts[takes], d_polys[takes]
+    priority = None
+    if h.priority_field and h.priority_field in h.dedicated.attrs.columns:
+        priority = pd.to_numeric(h.dedicated.attrs[h.priority_field], errors="coerce").fillna(1e9).to_numpy()
+    code_rank = h.dedicated.rank
+    rank = code_rank if priority is None else np.lexsort((code_rank, priority)).argsort()
+    best, _ = _best_of_pairs(d_pts, d_polys, rank[d_polys], n_points)
+    return best
+
+
+def _other_pairs(h: Hierarchy, x: np.ndarray, y: np.ndarray):
+    """The (point, polygon) pairs of the micro-grids and of the dedicated grids (None without the layer)."""
+    micro = h.micro.covering(x, y) if h.micro is not None else None
+    dedicated = h.dedicated.covering(x, y) if h.dedicated is not None else None
+    return micro, dedicated
+
+
+class _Later:
+    """``fn(*args)`` in ``pool`` (its only job; the pool is shut down after), or at ``result()`` without one."""
+
+    def __init__(self, pool: ThreadPoolExecutor | None, fn, *args) -> None:
+        self._pool = pool
+        self._call = (fn, args)
+        self._future = pool.submit(fn, *args) if pool is not None else None
+
+    def result(self):
+        if self._future is None:
+            fn, args = self._call
+            return fn(*args)
+        try:
+            return self._future.result()
+        finally:
+            self._pool.shutdown(wait=True)
+
+
+_INSIDE, _BOUNDARY, _NEAREST = 0, 1, 2
+_UNASSIGNED, _INVALID = MATCH_METHODS.index("unassigned"), MATCH_METHODS.index("invalid")
+#: resp_level values by precedence (index 0: nobody)
+_LEVELS = ("", "street", "community", "grid", "microgrid", "dedicated")
+
+
 def assign(
     h: Hierarchy,
     x: np.ndarray,
@@ -202,147 +352,129 @@ def assign(
     y = np.asarray(y, dtype=float)
     n = len(x)
     ok = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
+    if len(ok) >= RASTER_MIN_POINTS:
+        # work through the points in space order; everything below is per usable point ("ok space")
+        # and goes back to the rows once, at the end
+        order = pipkernels.spatial_order(x[ok], y[ok])
+        ok = ok if order is None else ok[order]
     xo, yo = x[ok], y[ok]
-    empty = np.full(n, "", dtype=object)
-    out = {
-        name: empty.copy() for name in ("grid_code", "micro_code", "dedicated_code", "community_code", "street_code")
-    }
-    method = np.full(n, "invalid", dtype=object)
-    on_boundary = np.zeros(n, dtype=bool)
-    distance = np.full(n, np.nan)
+    m = len(ok)
+    class_array = None if class_codes is None else np.asarray(class_codes)
+    classes = None if class_array is None else (lambda pts: class_array[ok[pts]])
+    # the micro-grid and dedicated look-ups need no grid result: on a big input they run beside it
+    # (the compiled kernels and GEOS release the GIL)
+    pool = ThreadPoolExecutor(max_workers=1) if m >= RASTER_MIN_POINTS else None
+    later = _Later(pool, _other_pairs, h, xo, yo)
 
-    g_idx, g_shared = pick_with_boundary_rule(h.grids, xo, yo)
-    m_inside = g_idx >= 0
-    method[ok[m_inside]] = np.where(g_shared[m_inside], "boundary", "inside")
-    on_boundary[ok] = g_shared
-    distance[ok[m_inside]] = 0.0
-
-    # outside every grid: the nearest grid within the tolerance, else unassigned with its distance
-    outside = np.flatnonzero(~m_inside)
-    if len(outside):
-        out_points = shapely.points(xo[outside], yo[outside])
-        (p, g), d = h.grids.tree.query_nearest(
-            out_points, max_distance=tolerance, return_distance=True, all_matches=False
-        )
-        g_idx[outside[p]] = g
-        method[ok[outside[p]]] = "nearest"
-        distance[ok[outside[p]]] = np.round(d, 2)
-        far = np.setdiff1d(np.arange(len(outside)), p)
-        method[ok[outside[far]]] = "unassigned"
-        if len(far) and len(h.grids.geoms):
-            (pf, _gf), df = h.grids.tree.query_nearest(out_points[far], return_distance=True, all_matches=False)
-            distance[ok[outside[far[pf]]]] = np.round(df, 1)
+    g_idx, on_boundary = pick_with_boundary_rule(h.grids, xo, yo)
+    method = np.where(on_boundary, _BOUNDARY, _INSIDE).astype(np.int8)
+    distance = np.where(g_idx >= 0, 0.0, np.nan)
+    _nearest_outside(h, xo, yo, g_idx, method, distance, tolerance)
     has_grid = g_idx >= 0
-    out["grid_code"][ok[has_grid]] = h.grids.codes[g_idx[has_grid]]
 
+    columns = {
+        name: _CodeColumn(m) for name in ("grid_code", "micro_code", "dedicated_code", "community_code", "street_code")
+    }
+    grid_offset = columns["grid_code"].add_table(h.grids.codes)
+    columns["grid_code"].idx[has_grid] = grid_offset + g_idx[has_grid]
     for level, layer, names in (
         ("community_code", h.communities, ("community_code", "comm_code")),
         ("street_code", h.streets, ("street_code",)),
     ):
+        column = columns[level]
         from_grid = _attr(h.grids, names)
         if from_grid is not None:
-            out[level][ok[has_grid]] = from_grid[g_idx[has_grid]]
+            offset = column.add_table(from_grid)
+            column.idx[has_grid] = np.where(from_grid[g_idx[has_grid]] != "", offset + g_idx[has_grid], 0)
         if layer is not None:
-            need = np.flatnonzero(out[level][ok] == "")
+            offset = column.add_table(layer.codes)
+            need = np.flatnonzero(~column.present())
             idx, _ = pick_with_boundary_rule(layer, xo[need], yo[need])
             found = idx >= 0
-            out[level][ok[need[found]]] = layer.codes[idx[found]]
+            column.idx[need[found]] = offset + idx[found]
     # where no grid is responsible, a community or street that covers the point is
-    fallback = (~has_grid) & ((out["community_code"][ok] != "") | (out["street_code"][ok] != ""))
-    method[ok[fallback]] = "inside"
-    distance[ok[fallback]] = 0.0
+    fallback = (~has_grid) & (columns["community_code"].present() | columns["street_code"].present())
+    method[fallback] = _INSIDE
+    distance[fallback] = 0.0
 
+    micro_pairs, dedicated_pairs = later.result()
+    micro_best = _micro_pick(h, micro_pairs, g_idx) if h.micro is not None else np.full(m, -1, dtype=np.int64)
     if h.micro is not None:
-        m_pts, m_polys = h.micro.covering(xo, yo)
-        rank = h.micro.rank
-        parent = _attr(h.micro, (h.micro_grid_field,) if h.micro_grid_field else ())
-        if parent is not None and len(m_pts):
-            # a micro-grid of the point's own grid first, so the chain stays consistent on edges
-            own = parent[m_polys] == out["grid_code"][ok[m_pts]]
-            rank_pairs = np.where(own, 0, len(rank)) + rank[m_polys]
-        else:
-            rank_pairs = rank[m_polys] if len(m_pts) else np.zeros(0, dtype=np.int64)
-        best, _ = _best_of_pairs(m_pts, m_polys, rank_pairs, len(xo))
-        found = best >= 0
-        out["micro_code"][ok[found]] = h.micro.codes[best[found]]
-
+        offset = columns["micro_code"].add_table(h.micro.codes)
+        columns["micro_code"].idx[micro_best >= 0] = offset + micro_best[micro_best >= 0]
+    ded_best = np.full(m, -1, dtype=np.int64)
     if h.dedicated is not None:
-        d_pts, d_polys = h.dedicated.covering(xo, yo)
-        if len(d_pts):
-            cases = _attr(h.dedicated, (h.cases_field,) if h.cases_field else ())
-            if cases is not None and class_codes is not None:
-                # decide once per (dedicated grid, class case) combination, not once per order
-                picked = as_text(np.asarray(class_codes, dtype=object)[ok][d_pts]).str.strip().to_numpy(dtype=object)
-                pairs = pd.DataFrame({"poly": d_polys, "cls": picked})
-                combos = pairs.drop_duplicates().copy()
-                combos["takes"] = [
-                    _takes_class(cases[g], h.class_groups.get(c, ""), c) for g, c in zip(combos["poly"], combos["cls"])
-                ]
-                takes = pairs.merge(combos, on=["poly", "cls"], how="left")["takes"].to_numpy(dtype=bool)
-                d_pts, d_polys = d_pts[takes], d_polys[takes]
-            priority = None
-            if h.priority_field and h.priority_field in h.dedicated.attrs.columns:
-                priority = pd.to_numeric(h.dedicated.attrs[h.priority_field], errors="coerce").fillna(1e9).to_numpy()
-            code_rank = h.dedicated.rank
-            rank = code_rank if priority is None else np.lexsort((code_rank, priority)).argsort()
-            best, _ = _best_of_pairs(d_pts, d_polys, rank[d_polys], len(xo))
-            found = best >= 0
-            out["dedicated_code"][ok[found]] = h.dedicated.codes[best[found]]
+        ded_best = _dedicated_pick(h, dedicated_pairs, classes, m)
+        offset = columns["dedicated_code"].add_table(h.dedicated.codes)
+        columns["dedicated_code"].idx[ded_best >= 0] = offset + ded_best[ded_best >= 0]
 
-    level = np.full(n, "", dtype=object)
-    code = np.full(n, "", dtype=object)
-    for name, key in (
-        ("street", "street_code"),
-        ("community", "community_code"),
-        ("grid", "grid_code"),
-        ("microgrid", "micro_code"),
-        ("dedicated", "dedicated_code"),
-    ):
-        present = out[key] != ""
-        if name == "microgrid":
-            present &= (method == "inside") | (method == "boundary")  # a nearest point stays with its grid
-        level[present] = name
-        code[present] = out[key][present]
-    unplaced = (method == "invalid") | (method == "unassigned")
-    level[unplaced] = ""
-    code[unplaced] = ""
-    out["dedicated_code"][unplaced] = ""
+    # the responsible level: the most specific unit present (a nearest point stays with its grid)
+    level = np.zeros(m, dtype=np.int8)
+    for value, name in enumerate(("street_code", "community_code", "grid_code", "micro_code", "dedicated_code"), 1):
+        present = columns[name].present()
+        if name == "micro_code":
+            present &= method <= _BOUNDARY
+        level[present] = value
+    unplaced = method >= _UNASSIGNED
+    level[unplaced] = 0
+    columns["dedicated_code"].idx[unplaced] = 0
 
-    frame = pd.DataFrame(out)
-    frame["resp_level"] = level
-    frame["resp_code"] = code
-    _add_people(frame, h)
-    frame["match_method"] = method
-    frame["on_boundary"] = on_boundary
-    frame["distance_m"] = distance
+    def rows(values: np.ndarray, fill) -> np.ndarray:
+        full = np.full(n, fill, dtype=values.dtype)
+        full[ok] = values
+        return full
+
+    frame = pd.DataFrame({name: column.table[rows(column.idx, 0)] for name, column in columns.items()})
+    level_rows = rows(level, 0)
+    frame["resp_level"] = np.asarray(_LEVELS, dtype=object)[level_rows]
+    resp = np.full(n, "", dtype=object)
+    for value, name in enumerate(("street_code", "community_code", "grid_code", "micro_code", "dedicated_code"), 1):
+        at = level_rows == value
+        resp[at] = frame[name].to_numpy()[at]
+    frame["resp_code"] = resp
+    _add_people(frame, h, rows(g_idx, -1), rows(ded_best, -1), level_rows == _LEVELS.index("dedicated"))
+    frame["match_method"] = np.asarray(MATCH_METHODS, dtype=object)[rows(method, _INVALID)]
+    frame["on_boundary"] = rows(on_boundary, False)
+    frame["distance_m"] = rows(distance, np.nan)
     return frame
 
 
-def _add_people(frame: pd.DataFrame, h: Hierarchy) -> None:
+def _add_people(frame: pd.DataFrame, h: Hierarchy, grid: np.ndarray, dedicated: np.ndarray, ded: np.ndarray) -> None:
     """Manager, phone, team and street office: the dedicated grid's own manager where it is
-    responsible, otherwise the grid's roster entry (or the grid layer's own fields)."""
+    responsible, otherwise the grid's roster entry (or the grid layer's own fields).
+
+    ``grid`` and ``dedicated`` are each row's polygon index (-1: none); ``ded`` marks the rows whose
+    dedicated grid is responsible. Values are looked up once per grid, then taken per row.
+    """
     n = len(frame)
-    people = {k: np.full(n, "", dtype=object) for k in ("responsible", "resp_phone", "team_id", "street_office")}
+    nobody = np.array([""], dtype=object).repeat(n)
+    people = dict.fromkeys(("responsible", "resp_phone", "team_id", "street_office"), nobody)
     sources = PEOPLE_SOURCES
-    grid_codes = frame["grid_code"].to_numpy()
+    codes = h.grids.codes
+
+    def per_grid(values: np.ndarray) -> np.ndarray:  # one value per grid, "" for rows with no grid
+        return np.append(np.asarray(values, dtype=object), "")[np.where(grid >= 0, grid, len(values))]
+
     if h.roster is not None and len(h.roster):
         roster = h.roster
         for key, names in sources.items():
             column = next((c for c in names if c in roster.columns), None)
             if column is not None:
                 values = roster[column].astype(str).to_dict()
-                people[key] = np.asarray([values.get(g, "") if g else "" for g in grid_codes], dtype=object)
+                people[key] = per_grid([values.get(g, "") if g else "" for g in codes])
     for key, names in sources.items():
         own = _attr(h.grids, names)
         if own is not None and not (people[key] != "").any():
-            lookup = dict(zip(h.grids.codes, own))
-            people[key] = np.asarray([lookup.get(g, "") for g in grid_codes], dtype=object)
-    if h.dedicated is not None:
-        ded = frame["resp_level"].to_numpy() == "dedicated"
+            lookup = dict(zip(codes, own))  # a duplicated code: its last grid's value, for every copy
+            people[key] = per_grid([lookup.get(c, "") for c in codes])
+    if h.dedicated is not None and ded.any():
         for key in ("responsible", "resp_phone"):
             own = _attr(h.dedicated, sources[key])
-            if own is not None and ded.any():
+            if own is not None:
                 lookup = dict(zip(h.dedicated.codes, own))
-                people[key][ded] = [lookup.get(c, "") for c in frame["dedicated_code"].to_numpy()[ded]]
+                people[key] = people[key].copy() if people[key] is nobody else people[key]
+                people[key][ded] = np.asarray([lookup.get(c, "") for c in h.dedicated.codes], dtype=object)[
+                    dedicated[ded]
+                ]
     for key, values in people.items():
         frame[key] = values

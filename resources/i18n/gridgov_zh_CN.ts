@@ -11,25 +11,30 @@
       <translation>网格治理</translation>
     </message>
     <message>
-      <location filename="../../plugin.py" line="60" />
+      <location filename="../../plugin.py" line="61" />
       <source>Grid Governance panel</source>
       <translation>网格治理面板</translation>
     </message>
     <message>
-      <location filename="../../plugin.py" line="66" />
+      <location filename="../../plugin.py" line="67" />
       <source>Build demo city…</source>
       <translation>生成示范城区…</translation>
     </message>
     <message>
-      <location filename="../../plugin.py" line="72" />
+      <location filename="../../plugin.py" line="73" />
       <location filename="../../ui/whose_tool.py" line="25" />
       <source>Whose is this?</source>
       <translation>这是谁的？</translation>
     </message>
     <message>
-      <location filename="../../plugin.py" line="98" />
+      <location filename="../../plugin.py" line="99" />
       <source>Grid Governance needs {0}. Install with: {1}</source>
       <translation>网格治理需要 {0}。安装命令：{1}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin.py" line="109" />
+      <source>Without {0}, large layers are placed by a slower path. Install with: {1}</source>
+      <translation>未安装 {0}，大图层将使用较慢的方式落格。安装命令：{1}</translation>
     </message>
     <message>
       <location filename="../../layers/hierarchy.py" line="38" />
@@ -357,7 +362,7 @@
     </message>
     <message>
       <location filename="../../layers/postgis/geolocate_db.py" line="141" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="415" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="426" />
       <source>internal error: {0} rows in, {1} out</source>
       <translation>内部错误：输入 {0} 行，输出 {1} 行</translation>
     </message>
@@ -368,8 +373,8 @@
     </message>
     <message>
       <location filename="../../layers/postgis/geolocate_db.py" line="146" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="251" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="413" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="272" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="424" />
       <source>Placed orders</source>
       <translation>已落格工单</translation>
     </message>
@@ -557,7 +562,7 @@
     </message>
     <message>
       <location filename="../../layers/processing/buildgrid_alg.py" line="31" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="37" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="38" />
       <location filename="../../layers/processing/grid_inputs.py" line="37" />
       <source>Grids</source>
       <translation>网格</translation>
@@ -786,7 +791,7 @@ Example: INPUT the orders, TEXT_FIELD description, LABEL_FIELD class_code (last 
     <message>
       <location filename="../../layers/processing/convertcoords_alg.py" line="28" />
       <location filename="../../layers/processing/findrepeats_alg.py" line="32" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="114" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="135" />
       <source>Work orders</source>
       <translation>工单</translation>
     </message>
@@ -816,19 +821,19 @@ Example: FROM gcj02, TO EPSG:4547 for orders exported from an AMap-based app.</s
     </message>
     <message>
       <location filename="../../layers/processing/convertcoords_alg.py" line="57" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="47" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="48" />
       <source>X / longitude field</source>
       <translation>X / 经度字段</translation>
     </message>
     <message>
       <location filename="../../layers/processing/convertcoords_alg.py" line="58" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="48" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="49" />
       <source>Y / latitude field</source>
       <translation>Y / 纬度字段</translation>
     </message>
     <message>
       <location filename="../../layers/processing/convertcoords_alg.py" line="59" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="49" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="50" />
       <source>Coordinate system field (per row)</source>
       <translation>坐标系字段（逐行）</translation>
     </message>
@@ -859,7 +864,7 @@ Example: FROM gcj02, TO EPSG:4547 for orders exported from an AMap-based app.</s
     </message>
     <message>
       <location filename="../../layers/processing/convertcoords_alg.py" line="125" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="398" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="409" />
       <source>row {0}: {1}</source>
       <translation>第 {0} 行：{1}</translation>
     </message>
@@ -1024,7 +1029,7 @@ Example: INPUT the placed orders of Geolocate, CATEGORY_FIELD class_code, TIME_F
     </message>
     <message>
       <location filename="../../layers/processing/findrepeats_alg.py" line="54" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="51" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="52" />
       <location filename="../../layers/processing/order_filters.py" line="25" />
       <source>Class case field</source>
       <translation>类案字段</translation>
@@ -1067,49 +1072,49 @@ Example: INPUT the placed orders of Geolocate, CATEGORY_FIELD class_code, TIME_F
       <translation>{0} 条工单归为 {1} 个案件；{2} 条工单无法判断</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="38" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="39" />
       <location filename="../../layers/processing/splitmicrogrids_alg.py" line="109" />
       <source>Micro-grids</source>
       <translation>微网格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="39" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="40" />
       <location filename="../../layers/processing/printmap_alg.py" line="101" />
       <source>Dedicated grids</source>
       <translation>专属网格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="40" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="41" />
       <source>Communities</source>
       <translation>社区</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="41" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="42" />
       <source>Streets</source>
       <translation>街道</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="50" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="51" />
       <source>Address field</source>
       <translation>地址字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="75" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="76" />
       <source>{0}: no code field {1!r}; choose it in {2}</source>
       <translation>{0}：没有编码字段 {1!r}；请在 {2} 中选择</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="78" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="79" />
       <source>{0}: {1} units, code field {2}</source>
       <translation>{0}：{1} 个单元，编码字段 {2}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="112" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="133" />
       <source>Geolocate orders to grids</source>
       <translation>工单落格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="115" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="136" />
       <source>Places every work order (or inspection report) in the unit responsible for it and writes every input row exactly once, with grid_code, micro_code, dedicated_code, community_code, street_code, the responsible unit (resp_level, resp_code, responsible, resp_phone, team_id, street_office), match_method, on_boundary, distance_m and a problem text.
 
 Orders: a layer (points, or a table with X_FIELD / Y_FIELD) or a file in INPUT_FILE (CSV in UTF-8, UTF-8 with BOM or GBK/GB18030, XLSX, Open311 GeoReport v2 JSON). COORD_SYS is wgs84, gcj02, bd09, cgcs2000 or EPSG:n for all rows; COORD_SYS_FIELD gives it per row. Rows without coordinates are matched by ADDRESS_FIELD against the GAZETTEER (exact, normalised, fuzzy ≥ ADDRESS_THRESHOLD); below it they are 'unlocated' with the best candidates listed.
@@ -1134,154 +1139,154 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
 示例：示范城区工单：INPUT orders，X_FIELD x，Y_FIELD y，COORD_SYS_FIELD coord_sys，ADDRESS_FIELD address，CATEGORY_FIELD class_code，GRIDS grids，MICROGRIDS microgrids，DEDICATED dedicated_grids，GAZETTEER addresses，ROSTER roster。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="154" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="175" />
       <source>Orders layer</source>
       <translation>工单图层</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="159" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="180" />
       <source>…or orders file (CSV, XLSX, Open311 JSON)</source>
       <translation>…或工单文件（CSV、XLSX、Open311 JSON）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="162" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="183" />
       <source>Orders (*.csv *.txt *.xlsx *.xls *.json);;All files (*.*)</source>
       <translation>工单 (*.csv *.txt *.xlsx *.xls *.json);;所有文件 (*.*)</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="172" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="193" />
       <source>Coordinate system of all rows (wgs84, gcj02, bd09, cgcs2000, EPSG:n)</source>
       <translation>所有行的坐标系（wgs84、gcj02、bd09、cgcs2000、EPSG:n）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="180" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="201" />
       <source>{0} code field</source>
       <translation>{0}编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="189" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="210" />
       <source>Micro-grid field holding its grid's code</source>
       <translation>微网格所属网格编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="190" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="211" />
       <source>Dedicated grid priority field (1 = highest)</source>
       <translation>专属网格优先级字段（1 = 最高）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="191" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="212" />
       <source>Dedicated grid class cases field</source>
       <translation>专属网格类案字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="201" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="222" />
       <source>Gazetteer of standard addresses (points)</source>
       <translation>标准地址库（点）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="209" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="230" />
       <source>Gazetteer address field</source>
       <translation>地址库地址字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="216" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="237" />
       <source>Roster (grid managers)</source>
       <translation>网格员名册</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="219" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="240" />
       <source>Class-case table (class_code, case_group)</source>
       <translation>类案表（class_code、case_group）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="226" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="247" />
       <source>Nearest-grid tolerance (metres, whatever the grids' CRS)</source>
       <translation>就近网格容差（米，与网格坐标系无关）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="234" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="255" />
       <source>Address match threshold (0-1)</source>
       <translation>地址匹配阈值（0-1）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="243" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="264" />
       <source>Inspection reports: inspector's own grid field</source>
       <translation>巡查上报：巡查员所属网格字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="244" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="265" />
       <source>Inspection reports: inspector field</source>
       <translation>巡查上报：巡查员字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="257" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="278" />
       <source>Inspector coverage</source>
       <translation>巡查员覆盖情况</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="266" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="287" />
       <source>Dispatch table</source>
       <translation>派单表</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="267" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="288" />
       <location filename="../../layers/processing/hotareas_alg.py" line="126" />
       <location filename="../../layers/processing/patrolplan_alg.py" line="171" />
       <source>Excel (*.xlsx);;CSV (*.csv)</source>
       <translation>Excel 表格 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="273" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="294" />
       <source>Rows read</source>
       <translation>读取行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="274" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="295" />
       <source>Rows written</source>
       <translation>写出行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="275" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="296" />
       <source>Rows placed</source>
       <translation>落格行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="276" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="297" />
       <source>Rows not placed</source>
       <translation>未落格行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="309" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="330" />
       <source>COORD_SYS: {0}</source>
       <translation>坐标系 COORD_SYS：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="315" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="336" />
       <source>coordinate system of all rows: {0}</source>
       <translation>所有行的坐标系：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="319" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="340" />
       <source>GRIDS is required</source>
       <translation>必须提供 GRIDS</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="322" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="343" />
       <source>The grid layer has no CRS</source>
       <translation>网格图层没有坐标系</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="326" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="347" />
       <source>The grids are in geographic coordinates; distances are measured in {0}</source>
       <translation>网格为地理坐标；距离以 {0} 计量</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="342" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="363" />
       <source>GAZETTEER has no field {0!r}</source>
       <translation>GAZETTEER 没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="434" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="445" />
       <source>Dispatch table: {0}</source>
       <translation>派单表：{0}</translation>
     </message>
@@ -2782,17 +2787,17 @@ Example: INPUT the micro-grids, LEVEL micro-grid, PARENT the grids, PARENT_CODE_
       <translation>详情</translation>
     </message>
     <message>
-      <location filename="../../ui/process_runner.py" line="193" />
+      <location filename="../../ui/process_runner.py" line="194" />
       <source>Running in a separate process, so QGIS stays responsive</source>
       <translation>在独立进程中运行，QGIS 保持响应</translation>
     </message>
     <message>
-      <location filename="../../ui/process_runner.py" line="247" />
+      <location filename="../../ui/process_runner.py" line="248" />
       <source>The separate process could not start ({0})</source>
       <translation>无法启动独立进程（{0}）</translation>
     </message>
     <message>
-      <location filename="../../ui/process_runner.py" line="260" />
+      <location filename="../../ui/process_runner.py" line="261" />
       <source>The separate process stopped without an answer (exit code {0})</source>
       <translation>独立进程未返回结果即已停止（退出码 {0}）</translation>
     </message>

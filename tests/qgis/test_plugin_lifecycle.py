@@ -74,7 +74,28 @@ def test_missing_dependency_warns_with_install_command(qgis_iface, monkeypatch):
         plugin.unload()
 
 
+def test_missing_numba_is_a_log_line_not_a_warning(qgis_iface, monkeypatch):
+    """numba only makes big inputs faster: the plugin loads fully and says so in the log."""
+    slow = [deps.MissingDependency("numba", "numba>=0.60", "cannot import numba")]
+    monkeypatch.setattr("gridgov.plugin.missing_dependencies", lambda required=None: slow if required else [])
+    logged = []
+    QgsApplication.messageLog().messageReceived.connect(lambda m, tag, level: logged.append((m, tag, level)))
+    plugin = gridgov.classFactory(qgis_iface)
+    plugin.initGui()
+    try:
+        assert QgsApplication.processingRegistry().providerById("gridgov") is not None
+        assert not [w for w in qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Warning) if "numba" in w]
+        QgsApplication.processEvents()
+        assert any(
+            "numba" in m and '"numba>=0.60"' in m and level == Qgis.MessageLevel.Info for m, _tag, level in logged
+        )
+    finally:
+        plugin.unload()
+
+
 def test_no_dependency_missing_here():
+    assert deps.missing_dependencies() == []
+    assert deps.missing_dependencies(deps.RECOMMENDED) == []
     assert deps.missing_dependencies() == []
 
 

@@ -269,14 +269,26 @@ def test_inspection_coverage_without_microgrids_counts_100m_cells():
     assert row["coverage_pct"] == pytest.approx(33.3)
 
 
-def test_raster_path_gives_the_same_assignment(placed, monkeypatch):
-    """The edge raster (used from RASTER_MIN_POINTS points on) must not change a single answer."""
+@pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "vectorised"])
+def test_fast_paths_give_the_same_assignment(placed, monkeypatch, compiled):
+    """The compiled kernels or the edge raster (from RASTER_MIN_POINTS points on) must not change a single answer."""
     city, exact = placed
+    if not compiled:
+        monkeypatch.setenv("GRIDGOV_NO_NUMBA", "1")
     monkeypatch.setattr(geolocate, "RASTER_MIN_POINTS", 1000)
     h = demo_hierarchy(city)
     fast = geolocate.assign(
         h, exact["x_located"].to_numpy(), exact["y_located"].to_numpy(), city["orders"]["class_code"]
     )
-    assert h.grids._raster is not None and h.micro._raster is not None
-    for column in ("grid_code", "micro_code", "dedicated_code", "resp_code", "on_boundary"):
+    if compiled:
+        assert h.grids._arrays is not None and h.micro._arrays is not None and h.grids._raster is None
+    else:
+        assert h.grids._raster is not None and h.micro._raster is not None and h.grids._arrays is None
+    for column in set(geolocate.RESULT_COLUMNS) - {
+        "match_method",
+        "problem",
+        "distance_m",
+    }:  # place_orders refines these
         assert fast[column].tolist() == exact[column].tolist(), column
+    placed_rows = (exact["match_method"] != "invalid").to_numpy()  # swapped x/y: invalid, its distance kept
+    assert fast["distance_m"][placed_rows].fillna(-1).tolist() == exact["distance_m"][placed_rows].fillna(-1).tolist()

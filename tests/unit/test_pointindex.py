@@ -52,7 +52,11 @@ def test_raster_lookup_equals_the_exact_test(overlap):
     assert set(zip(fast_pts.tolist(), fast_polys.tolist())) == expected
 
 
-def test_covering_with_and_without_raster_agree(monkeypatch):
+@pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "vectorised"])
+def test_covering_with_and_without_raster_agree(monkeypatch, compiled):
+    """From RASTER_MIN_POINTS on, covering takes the compiled kernels (or, without numba, the raster)."""
+    if not compiled:
+        monkeypatch.setenv("GRIDGOV_NO_NUMBA", "1")
     layer = voronoi_layer(200, seed=9)
     x, y = tricky_points(layer, np.random.default_rng(2), 20_000)
     monkeypatch.setattr(geolocate, "RASTER_MIN_POINTS", 10)

@@ -1,0 +1,164 @@
+"""The numba kernels of ``pipkernels`` (imported only when numba is present; see there for the rules).
+
+Module-level functions, so numba's on-disk cache finds them again in the next process (functions
+made inside a closure are compiled anew every time).
+"""
+
+import math
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def orientation(ax, ay, bx, by, cx, cy):
+    """GEOS's orientationIndexFilter: 1 left, -1 right, 0 collinear, 2 undecided."""
+    detleft = (ax - cx) * (by - cy)
+    detright = (ay - cy) * (bx - cx)
+    det = detleft - detright
+    if detleft > 0.0:
+        if detright <= 0.0:
+            return (det > 0.0) - (det < 0.0)
+        detsum = detleft + detright
+    elif detleft < 0.0:
+        if detright >= 0.0:
+            return (det > 0.0) - (det < 0.0)
+        detsum = -detleft - detright
+    else:
+        return (det > 0.0) - (det < 0.0)
+    errbound = 1e-15 * detsum
+    if det >= errbound or -det >= errbound:
+        return (det > 0.0) - (det < 0.0)
+    return 2
+
+
+@njit(cache=True, nogil=True)
+def locate(px, py, poly, poly_rings, ring_order, ring_ptr, xs, ys):
+    """COVERED (inside or on the boundary), OUTSIDE, or UNCERTAIN for one point and polygon."""
+    crossings = 0
+    for rr in range(poly_rings[poly], poly_rings[poly + 1]):
+        r = ring_order[rr]
+        for i in range(ring_ptr[r], ring_ptr[r + 1] - 1):
+            x1 = xs[i]
+            x2 = xs[i + 1]
+            if x1 < px and x2 < px:
+                continue
+            y1 = ys[i]
+            y2 = ys[i + 1]
+            if px == x2 and py == y2:
+                return 1
+            if y1 == py and y2 == py:
+                if min(x1, x2) <= px <= max(x1, x2):
+                    return 1
+                continue
+            if (y1 > py and y2 <= py) or (y2 > py and y1 <= py):
+                sign = orientation(x1, y1, x2, y2, px, py)
+                if sign == 2:
+                    return 2
+                if sign == 0:
+                    return 1
+                if y2 < y1:
+                    sign = -sign
+                if sign > 0:
+                    crossings += 1
+    return crossings & 1
+
+
+@njit(cache=True, nogil=True)
+def box_cells(bounds, p, x0, y0, size, bnx, bny):
+    """The bucket columns and rows polygon ``p``'s bounding box spans, clipped to the index."""
+    c0 = max(math.floor((bounds[p, 0] - x0) / size), 0)
+    c1 = min(math.floor((bounds[p, 2] - x0) / size), bnx - 1)
+    r0 = max(math.floor((bounds[p, 1] - y0) / size), 0)
+    r1 = min(math.floor((bounds[p, 3] - y0) / size), bny - 1)
+    return c0, c1, r0, r1
+
+
+@njit(cache=True, nogil=True)
+def bucket_index(bounds, x0, y0, size, bnx, bny):
+    """CSR lists of the polygons whose bounding box touches each bucket."""
+    n = bounds.shape[0]
+    counts = np.zeros(bnx * bny + 1, dtype=np.int64)
+    for p in range(n):
+        c0, c1, r0, r1 = box_cells(bounds, p, x0, y0, size, bnx, bny)
+        for row in range(r0, r1 + 1):
+            for col in range(c0, c1 + 1):
+                counts[row * bnx + col + 1] += 1
+    ptr = np.cumsum(counts)
+    fill = ptr[:-1].copy()
+    items = np.empty(ptr[-1], dtype=np.int64)
+    for p in range(n):
+        c0, c1, r0, r1 = box_cells(bounds, p, x0, y0, size, bnx, bny)
+        for row in range(r0, r1 + 1):
+            for col in range(c0, c1 + 1):
+                b = row * bnx + col
+                items[fill[b]] = p
+                fill[b] += 1
+    return ptr, items
+
+
+@njit(cache=True, nogil=True)
+def bucket_entries(bounds, x0, y0, size, bnx, bny):
+    """How many entries ``bucket_index`` would make (to pick the bucket size first)."""
+    total = 0
+    for p in range(bounds.shape[0]):
+        c0, c1, r0, r1 = box_cells(bounds, p, x0, y0, size, bnx, bny)
+        total += max(c1 - c0 + 1, 0) * max(r1 - r0 + 1, 0)
+    return total
+
+
+@njit(cache=True, nogil=True)
+def cover(x, y, start, bucket, pts, polys, state):
+    """Fill (point, polygon, state) for each polygon whose bounding box holds each point, from point
+    ``start`` on, while the buffers have room; state from ``locate``.
+
+    Returns (the next point to do, pairs written): the caller grows the buffers and calls again
+    when the first is short of ``len(x)``. (Growing inside this loop makes it twice as slow.)
+    """
+    (bx0, by0, bsize, bnx, bny, bptr, bitems, bounds, poly_rings, ring_order, ring_ptr, xs, ys) = bucket
+    cap = len(pts)
+    at = 0
+    for i in range(start, len(x)):
+        px, py = x[i], y[i]
+        if not (math.isfinite(px) and math.isfinite(py)):
+            continue
+        col = math.floor((px - bx0) / bsize)
+        row = math.floor((py - by0) / bsize)
+        if not (0 <= col < bnx and 0 <= row < bny):
+            continue
+        b = row * bnx + col
+        if at + bptr[b + 1] - bptr[b] > cap:
+            return i, at
+        for j in range(bptr[b], bptr[b + 1]):
+            p = bitems[j]
+            if bounds[p, 0] <= px <= bounds[p, 2] and bounds[p, 1] <= py <= bounds[p, 3]:
+                pts[at] = i
+                polys[at] = p
+                state[at] = locate(px, py, p, poly_rings, ring_order, ring_ptr, xs, ys)
+                at += 1
+    return len(x), at
+
+
+@njit(cache=True, nogil=True)
+def spatial_order(x, y, x0, y0, size, nx, ny):
+    """A permutation of the points that visits them bucket by bucket (a counting sort, O(n)).
+
+    Points close together are then processed together, so the polygons and raster cells they need
+    stay in the CPU cache; in the input's order every point is a cache miss.
+    """
+    n = len(x)
+    key = np.empty(n, dtype=np.int64)
+    counts = np.zeros(nx * ny + 2, dtype=np.int64)
+    for i in range(n):
+        col = math.floor((x[i] - x0) / size) if math.isfinite(x[i]) else -1
+        row = math.floor((y[i] - y0) / size) if math.isfinite(y[i]) else -1
+        b = row * nx + col if (0 <= col < nx and 0 <= row < ny) else nx * ny
+        key[i] = b
+        counts[b + 1] += 1
+    fill = np.cumsum(counts)
+    order = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        b = key[i]
+        order[fill[b]] = i
+        fill[b] += 1
+    return order

@@ -1,0 +1,110 @@
+"""The compiled point-in-polygon gives GEOS's answer for every pair, edges, vertices and holes included."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gridgov.grid_ops import pipkernels
+
+from .test_pointindex import tricky_points, voronoi_layer
+
+
+def test_numba_is_there():
+    """numba is in requirements/runtime.txt: without it every test here would test the fallback."""
+    assert pipkernels.kernels() is not None
+
+
+def brute_force(geoms: np.ndarray, x: np.ndarray, y: np.ndarray) -> set[tuple[int, int]]:
+    """Every (point, polygon) pair GEOS says intersect: the oracle, one call per polygon."""
+    pairs = set()
+    for g, geom in enumerate(geoms):
+        hit = np.flatnonzero(shapely.intersects_xy(geom, x, y))
+        pairs.update((int(p), g) for p in hit)
+    return pairs
+
+
+def compiled_pairs(geoms: np.ndarray, x: np.ndarray, y: np.ndarray) -> set[tuple[int, int]]:
+    k = pipkernels.kernels()
+    pts, polys = pipkernels.PolygonArrays.build(geoms, k).covering(x, y, k)
+    assert len(pts) == len(set(zip(pts.tolist(), polys.tolist()))), "a pair came out twice"
+    return set(zip(pts.tolist(), polys.tolist()))
+
+
+def odd_shapes() -> np.ndarray:
+    """Holes, multipolygons, a collection (make_valid's kind), an empty polygon and a missing one."""
+    donut = shapely.box(0, 0, 10, 10).difference(shapely.box(3, 3, 7, 7))
+    island = shapely.box(4, 4, 6, 6)  # inside the donut's hole
+    multi = shapely.MultiPolygon([shapely.box(12, 0, 14, 2), shapely.box(15, 0, 17, 2)])
+    collection = shapely.GeometryCollection([shapely.box(20, 0, 22, 2), shapely.LineString([(20, 5), (25, 5)])])
+    slanted = shapely.Polygon([(0, 12), (9.3, 13.7), (3.1, 19.9)])
+    return np.array([donut, island, multi, collection, slanted, shapely.Polygon(), None], dtype=object)
+
+
+def test_odd_shapes_equal_geos():
+    geoms = odd_shapes()
+    rng = np.random.default_rng(3)
+    present = [g for g in geoms if g is not None and not g.is_empty]
+    corners = shapely.get_coordinates(present)
+    mids = (corners[1:] + corners[:-1]) / 2
+    # points on the collection's line, on the slanted edges (rounding makes GEOS's filter undecided)
+    on_line = np.column_stack([np.linspace(20, 25, 11), np.full(11, 5.0)])
+    t = rng.uniform(0, 1, 200)[:, None]
+    on_slant = np.array([0.0, 12.0]) + t * np.array([9.3, 1.7])
+    xy = np.vstack([rng.uniform(-1, 26, (5_000, 2)), corners, mids, on_line, on_slant, [[np.nan, 1.0]]])
+    assert compiled_pairs(geoms, xy[:, 0], xy[:, 1]) == brute_force(geoms, xy[:, 0], xy[:, 1])
+
+
+@pytest.mark.parametrize("overlap", [False, True])
+def test_layers_equal_geos(overlap):
+    layer = voronoi_layer(300, seed=5, overlap=overlap)
+    x, y = tricky_points(layer, np.random.default_rng(1), 30_000)
+    assert compiled_pairs(layer.geoms, x, y) == brute_force(layer.geoms, x, y)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000), st.integers(3, 40))
+def test_any_layout_equals_geos(seed, n):
+    layer = voronoi_layer(n, seed=seed, overlap=seed % 2 == 1)
+    x, y = tricky_points(layer, np.random.default_rng(seed), 1_000)
+    assert compiled_pairs(layer.geoms, x, y) == brute_force(layer.geoms, x, y)
+
+
+class SmallBuffers:
+    """The compiled kernel, told it has a fiftieth of the room it was given (plus one bucket)."""
+
+    def __init__(self) -> None:
+        self.kernels = pipkernels.kernels()
+        self.starts: list[int] = []
+
+    def cover(self, x, y, start, bucket, pts, polys, state):
+        self.starts.append(start)
+        room = len(pts) // 50 + int(np.diff(bucket[5]).max())
+        return self.kernels.cover(x, y, start, bucket, pts[:room], polys[:room], state[:room])
+
+
+def test_full_buffers_resume_where_they_stopped():
+    layer = voronoi_layer(50, seed=2, overlap=True)
+    x, y = tricky_points(layer, np.random.default_rng(4), 3_000)
+    arrays = pipkernels.PolygonArrays.build(layer.geoms, pipkernels.kernels())
+    small = SmallBuffers()
+    pts, polys = arrays.covering(x, y, small)
+    assert len(small.starts) > 1
+    assert set(zip(pts.tolist(), polys.tolist())) == brute_force(layer.geoms, x, y)
+
+
+def test_spatial_order_is_a_permutation():
+    rng = np.random.default_rng(0)
+    x, y = rng.uniform(0, 1000, 10_000), rng.uniform(0, 1000, 10_000)
+    x[::97] = np.nan
+    order = pipkernels.spatial_order(x, y)
+    assert sorted(order.tolist()) == list(range(len(x)))
+
+
+def test_switched_off_by_the_environment(monkeypatch):
+    monkeypatch.setenv("GRIDGOV_NO_NUMBA", "1")
+    assert pipkernels.kernels() is None
+    assert pipkernels.spatial_order(np.zeros(3), np.zeros(3)) is None
