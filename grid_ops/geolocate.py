@@ -25,7 +25,7 @@ prepared polygons, so a million orders against 20,000 grids take seconds.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -75,19 +75,28 @@ class UnitLayer:
     codes: np.ndarray
     geoms: np.ndarray
     attrs: pd.DataFrame
-    tree: shapely.STRtree = field(init=False)
     rank: np.ndarray = field(init=False, repr=False)  # each polygon's place in code order (ties: lower code wins)
+    _tree: shapely.STRtree | None = field(init=False, default=None, repr=False)
     _raster: EdgeRaster | None = field(init=False, default=None, repr=False)
     _arrays: pipkernels.PolygonArrays | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.codes = np.asarray(self.codes, dtype=object)
         self.geoms = np.asarray(self.geoms, dtype=object)
-        shapely.prepare(self.geoms)
-        self.tree = shapely.STRtree(self.geoms)
         order = np.argsort(self.codes.astype(str), kind="stable")
         self.rank = np.empty(len(self.codes), dtype=np.int64)
         self.rank[order] = np.arange(len(self.codes))
+
+    @property
+    def tree(self) -> shapely.STRtree:
+        """The R-tree of the polygons, with the polygons prepared, built at first use.
+
+        The compiled look-up needs neither, so a big input never builds the micro-grids' tree.
+        """
+        if self._tree is None:
+            shapely.prepare(self.geoms)
+            self._tree = shapely.STRtree(self.geoms)
+        return self._tree
 
     @classmethod
     def from_frame(cls, frame: gpd.GeoDataFrame, code_field: str) -> UnitLayer:
@@ -231,11 +240,15 @@ class _CodeColumn:
         return (self.table != "")[self.idx]
 
 
-def _nearest_outside(h: Hierarchy, xo, yo, g_idx, method, distance, tolerance: float) -> None:
-    """Points outside every grid: the nearest grid within the tolerance, else unassigned with its distance."""
+def _nearest_outside(h: Hierarchy, xo, yo, g_idx, method, distance, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
+    """Points outside every grid: the nearest grid within the tolerance, else unassigned.
+
+    Returns the unassigned points (indices, shapely points): ``_far_distances`` measures how far
+    they are, which nothing else waits for.
+    """
     outside = np.flatnonzero(g_idx < 0)
     if not len(outside):
-        return
+        return outside, np.zeros(0, dtype=object)
     out_points = shapely.points(xo[outside], yo[outside])
     (p, g), d = h.grids.tree.query_nearest(out_points, max_distance=tolerance, return_distance=True, all_matches=False)
     g_idx[outside[p]] = g
@@ -243,9 +256,15 @@ def _nearest_outside(h: Hierarchy, xo, yo, g_idx, method, distance, tolerance: f
     distance[outside[p]] = np.round(d, 2)
     far = np.setdiff1d(np.arange(len(outside)), p)
     method[outside[far]] = _UNASSIGNED
-    if len(far) and len(h.grids.geoms):
-        (pf, _gf), df = h.grids.tree.query_nearest(out_points[far], return_distance=True, all_matches=False)
-        distance[outside[far[pf]]] = np.round(df, 1)
+    return outside[far], out_points[far]
+
+
+def _far_distances(h: Hierarchy, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(which of ``points`` have a nearest grid, its distance in metres to 0.1 m)."""
+    if not len(points) or not len(h.grids.geoms):
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    (found, _grid), d = h.grids.tree.query_nearest(points, return_distance=True, all_matches=False)
+    return found, np.round(d, 1)
 
 
 def _micro_pick(h: Hierarchy, pairs: tuple[np.ndarray, np.ndarray], g_idx: np.ndarray) -> np.ndarray:
@@ -312,21 +331,28 @@ def _other_pairs(h: Hierarchy, x: np.ndarray, y: np.ndarray):
     return micro, dedicated
 
 
-class _Later:
-    """``fn(*args)`` in ``pool`` (its only job; the pool is shut down after), or at ``result()`` without one."""
+class _Background:
+    """Jobs that run one after another in a second thread on a big input, or at once on a small one.
 
-    def __init__(self, pool: ThreadPoolExecutor | None, fn, *args) -> None:
-        self._pool = pool
-        self._call = (fn, args)
-        self._future = pool.submit(fn, *args) if pool is not None else None
+    The compiled kernels and GEOS release the GIL, so on two cores the second thread's look-ups
+    cost no wall time while the main thread places the points in grids.
+    """
 
-    def result(self):
-        if self._future is None:
-            fn, args = self._call
-            return fn(*args)
-        try:
-            return self._future.result()
-        finally:
+    def __init__(self, threaded: bool) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1) if threaded else None
+
+    def submit(self, fn, *args) -> Future:
+        if self._pool is not None:
+            return self._pool.submit(fn, *args)
+        done: Future = Future()
+        done.set_result(fn(*args))
+        return done
+
+    def __enter__(self) -> _Background:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
             self._pool.shutdown(wait=True)
 
 
@@ -361,53 +387,61 @@ def assign(
     m = len(ok)
     class_array = None if class_codes is None else np.asarray(class_codes)
     classes = None if class_array is None else (lambda pts: class_array[ok[pts]])
-    # the micro-grid and dedicated look-ups need no grid result: on a big input they run beside it
-    # (the compiled kernels and GEOS release the GIL)
-    pool = ThreadPoolExecutor(max_workers=1) if m >= RASTER_MIN_POINTS else None
-    later = _Later(pool, _other_pairs, h, xo, yo)
+    with _Background(threaded=m >= RASTER_MIN_POINTS) as background:
+        # the micro-grid and dedicated look-ups need no grid result: they run beside it
+        others = background.submit(_other_pairs, h, xo, yo)
+        g_idx, on_boundary = pick_with_boundary_rule(h.grids, xo, yo)
+        method = np.where(on_boundary, _BOUNDARY, _INSIDE).astype(np.int8)
+        distance = np.where(g_idx >= 0, 0.0, np.nan)
+        far, far_points = _nearest_outside(h, xo, yo, g_idx, method, distance, tolerance)
+        far_distances = background.submit(_far_distances, h, far_points)
+        has_grid = g_idx >= 0
+        columns = {
+            name: _CodeColumn(m)
+            for name in ("grid_code", "micro_code", "dedicated_code", "community_code", "street_code")
+        }
+        grid_offset = columns["grid_code"].add_table(h.grids.codes)
+        columns["grid_code"].idx[has_grid] = grid_offset + g_idx[has_grid]
+        _add_areas(h, columns, g_idx, xo, yo)
+        # where no grid is responsible, a community or street that covers the point is
+        fallback = (~has_grid) & (columns["community_code"].present() | columns["street_code"].present())
+        method[fallback] = _INSIDE
+        distance[fallback] = 0.0
 
-    g_idx, on_boundary = pick_with_boundary_rule(h.grids, xo, yo)
-    method = np.where(on_boundary, _BOUNDARY, _INSIDE).astype(np.int8)
-    distance = np.where(g_idx >= 0, 0.0, np.nan)
-    _nearest_outside(h, xo, yo, g_idx, method, distance, tolerance)
-    has_grid = g_idx >= 0
+        micro_pairs, dedicated_pairs = others.result()
+        ded_best = np.full(m, -1, dtype=np.int64)
+        if h.micro is not None:
+            micro_best = _micro_pick(h, micro_pairs, g_idx)
+            offset = columns["micro_code"].add_table(h.micro.codes)
+            columns["micro_code"].idx[micro_best >= 0] = offset + micro_best[micro_best >= 0]
+        if h.dedicated is not None:
+            ded_best = _dedicated_pick(h, dedicated_pairs, classes, m)
+            offset = columns["dedicated_code"].add_table(h.dedicated.codes)
+            columns["dedicated_code"].idx[ded_best >= 0] = offset + ded_best[ded_best >= 0]
 
-    columns = {
-        name: _CodeColumn(m) for name in ("grid_code", "micro_code", "dedicated_code", "community_code", "street_code")
-    }
-    grid_offset = columns["grid_code"].add_table(h.grids.codes)
-    columns["grid_code"].idx[has_grid] = grid_offset + g_idx[has_grid]
-    for level, layer, names in (
-        ("community_code", h.communities, ("community_code", "comm_code")),
-        ("street_code", h.streets, ("street_code",)),
-    ):
-        column = columns[level]
-        from_grid = _attr(h.grids, names)
-        if from_grid is not None:
-            offset = column.add_table(from_grid)
-            column.idx[has_grid] = np.where(from_grid[g_idx[has_grid]] != "", offset + g_idx[has_grid], 0)
-        if layer is not None:
-            offset = column.add_table(layer.codes)
-            need = np.flatnonzero(~column.present())
-            idx, _ = pick_with_boundary_rule(layer, xo[need], yo[need])
-            found = idx >= 0
-            column.idx[need[found]] = offset + idx[found]
-    # where no grid is responsible, a community or street that covers the point is
-    fallback = (~has_grid) & (columns["community_code"].present() | columns["street_code"].present())
-    method[fallback] = _INSIDE
-    distance[fallback] = 0.0
+        return _result_frame(
+            h,
+            n,
+            ok,
+            columns,
+            (method, on_boundary, g_idx, ded_best, distance),
+            lambda: _fill_far(far_distances, far, distance),
+        )
 
-    micro_pairs, dedicated_pairs = later.result()
-    micro_best = _micro_pick(h, micro_pairs, g_idx) if h.micro is not None else np.full(m, -1, dtype=np.int64)
-    if h.micro is not None:
-        offset = columns["micro_code"].add_table(h.micro.codes)
-        columns["micro_code"].idx[micro_best >= 0] = offset + micro_best[micro_best >= 0]
-    ded_best = np.full(m, -1, dtype=np.int64)
-    if h.dedicated is not None:
-        ded_best = _dedicated_pick(h, dedicated_pairs, classes, m)
-        offset = columns["dedicated_code"].add_table(h.dedicated.codes)
-        columns["dedicated_code"].idx[ded_best >= 0] = offset + ded_best[ded_best >= 0]
 
+def _fill_far(future: Future, far: np.ndarray, distance: np.ndarray) -> None:
+    found, d = future.result()
+    distance[far[found]] = d
+
+
+def _result_frame(h: Hierarchy, n: int, ok: np.ndarray, columns: dict[str, _CodeColumn], picks, fill_far_distances):
+    """One row per input point: the codes taken from their tables, the responsible level, people.
+
+    ``picks`` holds the per-point (ok space) arrays: method, on_boundary, grid index, dedicated grid
+    index, distance. ``fill_far_distances()`` completes ``distance`` when it is needed.
+    """
+    method, on_boundary, g_idx, ded_best, distance = picks
+    m = len(ok)
     # the responsible level: the most specific unit present (a nearest point stays with its grid)
     level = np.zeros(m, dtype=np.int8)
     for value, name in enumerate(("street_code", "community_code", "grid_code", "micro_code", "dedicated_code"), 1):
@@ -419,7 +453,7 @@ def assign(
     level[unplaced] = 0
     columns["dedicated_code"].idx[unplaced] = 0
 
-    def rows(values: np.ndarray, fill) -> np.ndarray:
+    def rows(values: np.ndarray, fill) -> np.ndarray:  # ok space → one value per input row
         full = np.full(n, fill, dtype=values.dtype)
         full[ok] = values
         return full
@@ -435,8 +469,29 @@ def assign(
     _add_people(frame, h, rows(g_idx, -1), rows(ded_best, -1), level_rows == _LEVELS.index("dedicated"))
     frame["match_method"] = np.asarray(MATCH_METHODS, dtype=object)[rows(method, _INVALID)]
     frame["on_boundary"] = rows(on_boundary, False)
+    fill_far_distances()  # measured in the background meanwhile
     frame["distance_m"] = rows(distance, np.nan)
     return frame
+
+
+def _add_areas(h: Hierarchy, columns: dict[str, _CodeColumn], g_idx: np.ndarray, xo, yo) -> None:
+    """Community and street codes: the grid's own fields where it has them, else the covering unit."""
+    has_grid = g_idx >= 0
+    for level, layer, names in (
+        ("community_code", h.communities, ("community_code", "comm_code")),
+        ("street_code", h.streets, ("street_code",)),
+    ):
+        column = columns[level]
+        from_grid = _attr(h.grids, names)
+        if from_grid is not None:
+            offset = column.add_table(from_grid)
+            column.idx[has_grid] = np.where(from_grid[g_idx[has_grid]] != "", offset + g_idx[has_grid], 0)
+        if layer is not None:
+            offset = column.add_table(layer.codes)
+            need = np.flatnonzero(~column.present())
+            idx, _ = pick_with_boundary_rule(layer, xo[need], yo[need])
+            found = idx >= 0
+            column.idx[need[found]] = offset + idx[found]
 
 
 def _add_people(frame: pd.DataFrame, h: Hierarchy, grid: np.ndarray, dedicated: np.ndarray, ded: np.ndarray) -> None:

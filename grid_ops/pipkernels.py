@@ -28,7 +28,7 @@ import shapely
 #: The state of a (point, polygon) pair from the compiled test.
 OUTSIDE, COVERED, UNCERTAIN = 0, 1, 2
 #: Aim for about this many polygon entries per bucket of the candidate index.
-BUCKET_FILL = 2.0
+BUCKET_FILL = 0.25
 #: The candidate index never holds more entries than this (coarser buckets instead).
 MAX_BUCKET_ENTRIES = 20_000_000
 
