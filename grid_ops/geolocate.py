@@ -458,20 +458,20 @@ def _result_frame(h: Hierarchy, n: int, ok: np.ndarray, columns: dict[str, _Code
         full[ok] = values
         return full
 
-    frame = pd.DataFrame({name: column.table[rows(column.idx, 0)] for name, column in columns.items()})
+    out = {name: column.table[rows(column.idx, 0)] for name, column in columns.items()}
     level_rows = rows(level, 0)
-    frame["resp_level"] = np.asarray(_LEVELS, dtype=object)[level_rows]
-    resp = np.full(n, "", dtype=object)
+    out["resp_level"] = np.asarray(_LEVELS, dtype=object)[level_rows]
+    resp = np.array([""], dtype=object).repeat(n)
     for value, name in enumerate(("street_code", "community_code", "grid_code", "micro_code", "dedicated_code"), 1):
         at = level_rows == value
-        resp[at] = frame[name].to_numpy()[at]
-    frame["resp_code"] = resp
-    _add_people(frame, h, rows(g_idx, -1), rows(ded_best, -1), level_rows == _LEVELS.index("dedicated"))
-    frame["match_method"] = np.asarray(MATCH_METHODS, dtype=object)[rows(method, _INVALID)]
-    frame["on_boundary"] = rows(on_boundary, False)
+        resp[at] = out[name][at]
+    out["resp_code"] = resp
+    out.update(_people(h, rows(g_idx, -1), rows(ded_best, -1), level_rows == _LEVELS.index("dedicated")))
+    out["match_method"] = np.asarray(MATCH_METHODS, dtype=object)[rows(method, _INVALID)]
+    out["on_boundary"] = rows(on_boundary, False)
     fill_far_distances()  # measured in the background meanwhile
-    frame["distance_m"] = rows(distance, np.nan)
-    return frame
+    out["distance_m"] = rows(distance, np.nan)
+    return pd.DataFrame(out, copy=False)  # every array here is its own: no copy needed
 
 
 def _add_areas(h: Hierarchy, columns: dict[str, _CodeColumn], g_idx: np.ndarray, xo, yo) -> None:
@@ -494,16 +494,15 @@ def _add_areas(h: Hierarchy, columns: dict[str, _CodeColumn], g_idx: np.ndarray,
             column.idx[need[found]] = offset + idx[found]
 
 
-def _add_people(frame: pd.DataFrame, h: Hierarchy, grid: np.ndarray, dedicated: np.ndarray, ded: np.ndarray) -> None:
+def _people(h: Hierarchy, grid: np.ndarray, dedicated: np.ndarray, ded: np.ndarray) -> dict[str, np.ndarray]:
     """Manager, phone, team and street office: the dedicated grid's own manager where it is
     responsible, otherwise the grid's roster entry (or the grid layer's own fields).
 
     ``grid`` and ``dedicated`` are each row's polygon index (-1: none); ``ded`` marks the rows whose
     dedicated grid is responsible. Values are looked up once per grid, then taken per row.
     """
-    n = len(frame)
-    nobody = np.array([""], dtype=object).repeat(n)
-    people = dict.fromkeys(("responsible", "resp_phone", "team_id", "street_office"), nobody)
+    n = len(grid)
+    people: dict[str, np.ndarray | None] = dict.fromkeys(("responsible", "resp_phone", "team_id", "street_office"))
     sources = PEOPLE_SOURCES
     codes = h.grids.codes
 
@@ -519,17 +518,18 @@ def _add_people(frame: pd.DataFrame, h: Hierarchy, grid: np.ndarray, dedicated: 
                 people[key] = per_grid([values.get(g, "") if g else "" for g in codes])
     for key, names in sources.items():
         own = _attr(h.grids, names)
-        if own is not None and not (people[key] != "").any():
+        if own is not None and (people[key] is None or not (people[key] != "").any()):
             lookup = dict(zip(codes, own))  # a duplicated code: its last grid's value, for every copy
             people[key] = per_grid([lookup.get(c, "") for c in codes])
+    for key in people:
+        if people[key] is None:
+            people[key] = np.array([""], dtype=object).repeat(n)
     if h.dedicated is not None and ded.any():
         for key in ("responsible", "resp_phone"):
             own = _attr(h.dedicated, sources[key])
             if own is not None:
                 lookup = dict(zip(h.dedicated.codes, own))
-                people[key] = people[key].copy() if people[key] is nobody else people[key]
                 people[key][ded] = np.asarray([lookup.get(c, "") for c in h.dedicated.codes], dtype=object)[
                     dedicated[ded]
                 ]
-    for key, values in people.items():
-        frame[key] = values
+    return people

@@ -49,14 +49,20 @@ def kernels() -> SimpleNamespace | None:
 
 
 def _compile() -> SimpleNamespace:
+    """Import the kernels and run each once on a tiny input, so their machine code is loaded (from
+    numba's cache, or compiled on the first run after an install) here, once per session."""
     from gridgov.grid_ops import pipkernels_numba as k
 
-    return SimpleNamespace(
+    kernels = SimpleNamespace(
         cover=k.cover,
         bucket_index=k.bucket_index,
         bucket_entries=k.bucket_entries,
         spatial_order=k.spatial_order,
     )
+    square = np.array([shapely.box(0.0, 0.0, 1.0, 1.0)], dtype=object)
+    PolygonArrays.build(square, kernels).covering(np.array([0.5, 2.0]), np.array([0.5, 2.0]), kernels)
+    kernels.spatial_order(np.zeros(2), np.zeros(2), 0.0, 0.0, 1.0, 1, 1)
+    return kernels
 
 
 #: Points per bucket of the spatial sort.
