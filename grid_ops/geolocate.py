@@ -112,16 +112,23 @@ class UnitLayer:
         codes = frame[code_field].astype(str).str.strip().to_numpy(dtype=object)
         return cls(codes, np.asarray(geoms), pd.DataFrame(frame.drop(columns=frame.geometry.name)))
 
-    def covering(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(point index, polygon index) for every polygon covering each point (edges included)."""
+    def covering(self, x: np.ndarray, y: np.ndarray, in_space_order: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """(point index, polygon index) for every polygon covering each point (edges included).
+
+        ``in_space_order``: the caller has already sorted the points with ``pipkernels.spatial_order``.
+        """
         if len(x) == 0 or len(self.geoms) == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         if len(x) >= RASTER_MIN_POINTS:
             compiled = pipkernels.kernels()
-            if compiled is not None:  # one compiled pass over the points
+            if compiled is not None:  # one compiled pass over the points, taken in space order
                 if self._arrays is None:
                     self._arrays = pipkernels.PolygonArrays.build(self.geoms, compiled)
-                return self._arrays.covering(x, y, compiled)
+                order = None if in_space_order else pipkernels.spatial_order(x, y)
+                if order is None:
+                    return self._arrays.covering(x, y, compiled)
+                pts, polys = self._arrays.covering(x[order], y[order], compiled)
+                return order[pts], polys
             if self._raster is None:
                 self._raster = EdgeRaster(self.geoms)
             pts_fast, polys_fast, rest = self._raster.lookup(x, y)
@@ -169,9 +176,11 @@ def _best_of_pairs(pts: np.ndarray, polys: np.ndarray, key: np.ndarray, n: int) 
     return best, count
 
 
-def pick_with_boundary_rule(layer: UnitLayer, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def pick_with_boundary_rule(
+    layer: UnitLayer, x: np.ndarray, y: np.ndarray, in_space_order: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """The covering polygon per point by the boundary rule; returns (index or -1, on_boundary)."""
-    pts, polys = layer.covering(x, y)
+    pts, polys = layer.covering(x, y, in_space_order)
     best, count = _best_of_pairs(pts, polys, layer.rank[polys], len(x))
     sel = count[pts] > 1
     if sel.any():  # points on shared edges: polygons holding the probe first, then by code
@@ -326,8 +335,8 @@ def _dedicated_pick(h: Hierarchy, pairs: tuple[np.ndarray, np.ndarray], classes,
 
 def _other_pairs(h: Hierarchy, x: np.ndarray, y: np.ndarray):
     """The (point, polygon) pairs of the micro-grids and of the dedicated grids (None without the layer)."""
-    micro = h.micro.covering(x, y) if h.micro is not None else None
-    dedicated = h.dedicated.covering(x, y) if h.dedicated is not None else None
+    micro = h.micro.covering(x, y, in_space_order=True) if h.micro is not None else None
+    dedicated = h.dedicated.covering(x, y, in_space_order=True) if h.dedicated is not None else None
     return micro, dedicated
 
 
@@ -390,7 +399,7 @@ def assign(
     with _Background(threaded=m >= RASTER_MIN_POINTS) as background:
         # the micro-grid and dedicated look-ups need no grid result: they run beside it
         others = background.submit(_other_pairs, h, xo, yo)
-        g_idx, on_boundary = pick_with_boundary_rule(h.grids, xo, yo)
+        g_idx, on_boundary = pick_with_boundary_rule(h.grids, xo, yo, in_space_order=True)
         method = np.where(on_boundary, _BOUNDARY, _INSIDE).astype(np.int8)
         distance = np.where(g_idx >= 0, 0.0, np.nan)
         far, far_points = _nearest_outside(h, xo, yo, g_idx, method, distance, tolerance)
@@ -489,7 +498,7 @@ def _add_areas(h: Hierarchy, columns: dict[str, _CodeColumn], g_idx: np.ndarray,
         if layer is not None:
             offset = column.add_table(layer.codes)
             need = np.flatnonzero(~column.present())
-            idx, _ = pick_with_boundary_rule(layer, xo[need], yo[need])
+            idx, _ = pick_with_boundary_rule(layer, xo[need], yo[need], in_space_order=True)
             found = idx >= 0
             column.idx[need[found]] = offset + idx[found]
 
