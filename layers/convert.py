@@ -215,7 +215,7 @@ def _as_layer_frame(frame, layer, fields: list[str] | None) -> gpd.GeoDataFrame 
     return frame
 
 
-def ogr_file_frame(layer, fields: list[str] | None = None) -> gpd.GeoDataFrame | None:
+def ogr_file_frame(layer, fields: list[str] | None = None, with_geometry: bool = True) -> gpd.GeoDataFrame | None:
     """The whole of a file layer read in one vectorised call (pyogrio), or None when that is not safe.
 
     Reading feature by feature through PyQGIS costs about 0.1 ms a feature (10 s for 100,000 orders);
@@ -228,7 +228,7 @@ def ogr_file_frame(layer, fields: list[str] | None = None) -> gpd.GeoDataFrame |
     if where is None:
         return None
     try:
-        frame = read_in_parts(pyogrio, where[0], where[1], fields)
+        frame = read_in_parts(pyogrio, where[0], where[1], fields, read_geometry=with_geometry)
     except Exception:
         return None
     count = layer.featureCount()  # -1 when the provider has not counted yet (it is then not a filter)
@@ -237,7 +237,9 @@ def ogr_file_frame(layer, fields: list[str] | None = None) -> gpd.GeoDataFrame |
     return _as_layer_frame(frame, layer, fields)
 
 
-def ogr_file_parts(layer, rows: int, fields: list[str] | None = None) -> Iterator[gpd.GeoDataFrame] | None:
+def ogr_file_parts(
+    layer, rows: int, fields: list[str] | None = None, with_geometry: bool = True
+) -> Iterator[gpd.GeoDataFrame] | None:
     """:func:`ogr_file_frame` in parts of about ``rows`` features (fid ranges), or None when the
     layer does not qualify. The caller checks the total against the layer's feature count."""
     import pyogrio
@@ -251,7 +253,7 @@ def ogr_file_parts(layer, rows: int, fields: list[str] | None = None) -> Iterato
         return None
 
     def parts():
-        for frame in _file_parts(pyogrio, where[0], where[1], fields, True, rows):
+        for frame in _file_parts(pyogrio, where[0], where[1], fields, with_geometry, rows):
             converted = _as_layer_frame(frame, layer, fields)
             if converted is None:
                 raise KeyError(f"GDAL does not show the fields QGIS shows in {where[0]}")

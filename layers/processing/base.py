@@ -148,17 +148,27 @@ def open_sink(alg: QgsProcessingAlgorithm, parameters, name: str, context, frame
     return sink, dest_id, fields
 
 
-def read_source(alg: QgsProcessingAlgorithm, parameters, name: str, context, feedback=None, fields=None):
+def read_source(
+    alg: QgsProcessingAlgorithm, parameters, name: str, context, feedback=None, fields=None, with_geometry: bool = True
+):
     """The feature source ``name`` as a GeoDataFrame (None when the optional parameter is empty)."""
-    parts, source = read_source_parts(alg, parameters, name, context, feedback, fields)
+    parts, source = read_source_parts(alg, parameters, name, context, feedback, fields, with_geometry=with_geometry)
     return (None, None) if parts is None else (next(parts), source)
 
 
 def read_source_parts(
-    alg: QgsProcessingAlgorithm, parameters, name: str, context, feedback=None, fields=None, rows: int | None = None
+    alg: QgsProcessingAlgorithm,
+    parameters,
+    name: str,
+    context,
+    feedback=None,
+    fields=None,
+    rows: int | None = None,
+    with_geometry: bool = True,
 ):
     """The feature source ``name`` as GeoDataFrames of about ``rows`` features (None: one frame), and
-    the source; (None, None) when the optional parameter is empty.
+    the source; (None, None) when the optional parameter is empty. Without geometry every row's
+    geometry is None (only the attributes are read).
 
     A plain file layer is read by GDAL (fast, in fid ranges); anything else (a database table, a
     selection, a filter) through QGIS's feature iterator. Either way only one part is in memory.
@@ -180,14 +190,14 @@ def read_source_parts(
     if not narrowed:
         layer = alg.parameterAsVectorLayer(parameters, name, context)
         if rows is None:
-            frame = ogr_file_frame(layer, fields)
+            frame = ogr_file_frame(layer, fields, with_geometry)
             if frame is not None:
                 return iter([frame]), source
         else:
-            parts = ogr_file_parts(layer, rows, fields)
+            parts = ogr_file_parts(layer, rows, fields, with_geometry)
             if parts is not None:
                 return _counted(parts, layer.featureCount(), source.sourceName()), source
-    return source_parts(source, rows or 2**62, fields=fields, feedback=feedback), source
+    return source_parts(source, rows or 2**62, fields=fields, feedback=feedback, with_geometry=with_geometry), source
 
 
 def _counted(parts, expected: int, name: str):

@@ -72,14 +72,16 @@ def input_fields(alg, parameters, context, parent: str = INPUT) -> list[str] | N
 
 def read_orders_and_grids(alg, parameters, context, feedback) -> OrdersAndGrids:
     fields = input_fields(alg, parameters, context)
-    orders, source = read_source(alg, parameters, INPUT, context, feedback, fields=fields)
+    # with the orders' grid in a field their points are not needed: ten million of them cost GBs
+    grid_field = alg.parameterAsString(parameters, GRID_FIELD, context)
+    points = not (grid_field and fields is not None and grid_field in fields)
+    orders, source = read_source(alg, parameters, INPUT, context, feedback, fields=fields, with_geometry=points)
     if orders is not None:  # error messages list what the layer has, not only what was read
         orders.attrs["layer_fields"] = [f.name() for f in source.fields()]
     grids, grid_source = read_source(alg, parameters, GRIDS, context, feedback)
     code_field = alg.parameterAsString(parameters, CODE_FIELD, context) or "grid_code"
     if code_field not in grids.columns:
         raise QgsProcessingException(tr("CODE_FIELD: the grids have no field {0!r}").format(code_field))
-    grid_field = alg.parameterAsString(parameters, GRID_FIELD, context)
     if grid_field and grid_field not in orders.columns:
         if parameters.get(GRID_FIELD):
             raise QgsProcessingException(tr("GRID_FIELD: the orders have no field {0!r}").format(grid_field))
