@@ -19,8 +19,11 @@ else the community; else the street. Every row comes out exactly once with a ``m
   says how far);
 - ``invalid``: no usable position: ``problem`` names the field and what was wrong with it.
 
-All work is vectorised: a bounding-box query on an STR tree, then point-in-polygon tests on
-prepared polygons, so a million orders against 20,000 grids take seconds.
+How points find their polygons: small inputs take a bounding-box query on an STR tree, then
+point-in-polygon tests on prepared polygons (GEOS). From ``RASTER_MIN_POINTS`` points on, the
+compiled kernels of ``pipkernels`` (numba) give the same pairs in one pass over points sorted in
+space order; without numba, the edge raster of ``pointindex``. A million orders against 20,000
+grids, 80,000 micro-grids and 200 dedicated grids take under 2 s with every rule.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from gridgov.grid_ops import pipkernels
 from gridgov.grid_ops.ordertable import as_text
 from gridgov.grid_ops.pointindex import EdgeRaster
 
-#: From this many points on, the edge raster (``pointindex``) pays for its build.
+#: From this many points on, the compiled kernels (or, without numba, the edge raster) pay for their set-up.
 RASTER_MIN_POINTS = 200_000
 NUDGE = (1e-3, 5e-4)  # metres east, north: the boundary rule's probe
 MATCH_METHODS = ("inside", "boundary", "nearest", "address", "unlocated", "unassigned", "invalid")

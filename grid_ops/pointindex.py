@@ -1,5 +1,7 @@
 """Point-in-polygon look-up for millions of points: a raster of the cells no polygon edge touches.
 
+Used when numba is absent (with it, ``pipkernels`` does the look-up, faster, without a raster).
+
 Grids tile a city; most orders fall well inside one grid. The layer's extent is cut into square
 cells; every cell that a polygon edge touches is marked (each edge is densified to pieces shorter
 than a cell, and the up to 2 × 2 cells of each piece's bounding box are marked). The unmarked
