@@ -84,9 +84,13 @@ class OrderFilter:
             parts.append("hours " + ",".join(str(h) for h in np.flatnonzero(self.hours)))
         return "; ".join(parts) or "all orders"
 
-    def mask(self, class_codes=None, times: np.ndarray | None = None) -> np.ndarray:
-        """True for the orders the filter keeps. Orders without a time fail any time filter."""
-        n = len(class_codes) if class_codes is not None else len(times) if times is not None else 0
+    def mask(self, class_codes=None, times: np.ndarray | None = None, count: int | None = None) -> np.ndarray:
+        """True for the orders the filter keeps. Orders without a time fail any time filter.
+
+        ``count`` is the number of orders when neither class codes nor times are given (a layer
+        with neither field): without it there would be no orders to keep.
+        """
+        n = len(class_codes) if class_codes is not None else len(times) if times is not None else (count or 0)
         keep = np.ones(n, dtype=bool)
         if self.classes:
             if class_codes is None:

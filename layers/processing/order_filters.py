@@ -129,7 +129,7 @@ def default_class_groups() -> dict[str, str]:
 def filter_orders(alg, parameters, context, frame: pd.DataFrame, feedback):
     """``read_filter`` and the rows it keeps, said in the log: (filter, codes, times, keep)."""
     chosen, codes, times = read_filter(alg, parameters, context, frame)
-    keep = chosen.mask(codes, times)
+    keep = chosen.mask(codes, times, count=len(frame))
     feedback.pushInfo(
         tr("{0} of {1} orders pass the filter ({2})").format(int(keep.sum()), len(frame), chosen.describe())
     )

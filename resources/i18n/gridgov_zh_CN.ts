@@ -393,7 +393,7 @@
     </message>
     <message>
       <location filename="../../layers/postgis/gridstats_db.py" line="40" />
-      <location filename="../../layers/processing/grid_inputs.py" line="81" />
+      <location filename="../../layers/processing/grid_inputs.py" line="84" />
       <source>CODE_FIELD: the grids have no field {0!r}</source>
       <translation>CODE_FIELD：网格没有字段 {0!r}</translation>
     </message>
@@ -546,12 +546,12 @@
       <translation>本页无工单 No cases on this page</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/base.py" line="201" />
+      <location filename="../../layers/processing/base.py" line="211" />
       <source>{0}: read {1} features, but the layer reports {2}</source>
       <translation>{0}：读取了 {1} 个要素，但图层报告 {2} 个</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/base.py" line="210" />
+      <location filename="../../layers/processing/base.py" line="220" />
       <source>{0} is in a geographic CRS ({1}); reproject it to a projected CRS in metres first, e.g. CGCS2000 / 3-degree Gauss-Kruger (EPSG:4547 for 114°E)</source>
       <translation>{0} 为地理坐标系（{1}）；请先投影到以米为单位的投影坐标系，例如 CGCS2000 / 3 度带高斯-克吕格（东经 114° 为 EPSG:4547）</translation>
     </message>
@@ -1311,44 +1311,54 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
       <translation>网格编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="85" />
+      <location filename="../../layers/processing/grid_inputs.py" line="87" />
       <source>GRID_FIELD: the orders have no field {0!r}</source>
       <translation>GRID_FIELD：工单没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="105" />
+      <location filename="../../layers/processing/grid_inputs.py" line="111" />
+      <source>Point look-up: compiled (numba)</source>
+      <translation>点位落格：编译加速（numba）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grid_inputs.py" line="111" />
+      <source>Point look-up: vectorised (no numba)</source>
+      <translation>点位落格：向量化（未安装 numba）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grid_inputs.py" line="113" />
       <source>{0} orders lie in a grid</source>
       <translation>{0} 条工单位于网格内</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="114" />
+      <location filename="../../layers/processing/grid_inputs.py" line="122" />
       <source>Neighbours</source>
       <translation>邻接关系</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="115" />
+      <location filename="../../layers/processing/grid_inputs.py" line="123" />
       <source>Queen (shared corner)</source>
       <translation>后邻接（共点）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="115" />
+      <location filename="../../layers/processing/grid_inputs.py" line="123" />
       <source>Rook (shared edge)</source>
       <translation>车邻接（共边）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="115" />
-      <location filename="../../layers/processing/grid_inputs.py" line="120" />
+      <location filename="../../layers/processing/grid_inputs.py" line="123" />
+      <location filename="../../layers/processing/grid_inputs.py" line="128" />
       <source>Distance band</source>
       <translation>距离带</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="115" />
       <location filename="../../layers/processing/grid_inputs.py" line="123" />
+      <location filename="../../layers/processing/grid_inputs.py" line="131" />
       <source>K nearest</source>
       <translation>K 近邻</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="144" />
+      <location filename="../../layers/processing/grid_inputs.py" line="152" />
       <source>{0} grids have no neighbour with {1} weights; they are compared on their own value</source>
       <translation>{0} 个网格在 {1} 权重下没有邻居；只与自身值比较</translation>
     </message>

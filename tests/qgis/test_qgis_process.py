@@ -58,3 +58,46 @@ def test_qgis_process_runs_the_demo_city_and_exits_cleanly(tmp_path):
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert out.stat().st_size > 100_000
     assert out.with_suffix(".qgz").exists()
+
+
+def test_qgis_process_counts_a_quarter_million_orders_with_the_compiled_kernels(tmp_path):
+    """Inside the QGIS binary, 250,000 orders (above RASTER_MIN_POINTS: numba's kernels, whose LLVM
+    must live beside QGIS's libraries) are counted per grid exactly, and the process exits 0. The
+    orders have no class or time field: every one of them counts."""
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    from gridgov.grid_ops import geolocate
+
+    assert geolocate.RASTER_MIN_POINTS <= 250_000
+    corners = np.array([(x, y) for x in range(0, 2000, 100) for y in range(0, 2000, 100)], dtype=float)
+    cells = shapely.box(corners[:, 0], corners[:, 1], corners[:, 0] + 100, corners[:, 1] + 100)
+    grids = gpd.GeoDataFrame({"grid_code": [f"G{i:03d}" for i in range(len(cells))]}, geometry=cells, crs="EPSG:4547")
+    xy = np.random.default_rng(0).uniform(0.5, 1999.5, (250_000, 2)) + 0.123  # never on an edge
+    orders = gpd.GeoDataFrame({"n": np.arange(len(xy))}, geometry=shapely.points(xy), crs="EPSG:4547")
+    grids.to_file(tmp_path / "grids.gpkg", driver="GPKG")
+    orders.to_file(tmp_path / "orders.gpkg", driver="GPKG")
+    out = tmp_path / "stats.gpkg"
+    result = subprocess.run(
+        [
+            _binary(),
+            "run",
+            "gridgov:gridstats",
+            "--",
+            f"INPUT={tmp_path / 'orders.gpkg'}",
+            f"GRIDS={tmp_path / 'grids.gpkg'}",
+            f"OUTPUT={out}",
+        ],
+        capture_output=True,
+        text=True,
+        env=_environment(tmp_path),
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "Point look-up: compiled (numba)" in result.stdout + result.stderr
+    counts = gpd.read_file(out).set_index("grid_code")["cnt_total"]
+    cell = (xy // 100).astype(int)
+    expected = np.bincount(cell[:, 0] * 20 + cell[:, 1], minlength=400)
+    assert counts.sum() == len(xy)
+    assert counts.to_numpy().tolist() == expected.tolist()

@@ -65,3 +65,9 @@ def test_filter_by_class_group_date_and_night_hours():
     assert OrderFilter().mask(codes, times).all()
     with pytest.raises(ValueError, match="time field"):
         OrderFilter(hours=parse_hours("1-2")).mask(codes, None)
+
+
+def test_no_filter_on_a_layer_without_class_or_time_keeps_every_order():
+    """A layer with neither field: the empty filter keeps all of them (it once kept none)."""
+    assert OrderFilter().mask(None, None, count=4).tolist() == [True] * 4
+    assert OrderFilter().mask(np.array(["0601"], dtype=object), None, count=99).tolist() == [True]
