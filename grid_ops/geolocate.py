@@ -437,13 +437,16 @@ def assign(
             ok,
             columns,
             (method, on_boundary, g_idx, ded_best, distance),
-            lambda: _fill_far(far_distances, far, distance),
+            lambda: _fill_far(far_distances, far, distance, method),
         )
 
 
-def _fill_far(future: Future, far: np.ndarray, distance: np.ndarray) -> None:
+def _fill_far(future: Future, far: np.ndarray, distance: np.ndarray, method: np.ndarray) -> None:
+    """The distances of the unassigned points, measured in the background; a point a community or
+    street took meanwhile (``inside``, distance 0) keeps its 0."""
     found, d = future.result()
-    distance[far[found]] = d
+    still = method[far[found]] == _UNASSIGNED
+    distance[far[found][still]] = d[still]
 
 
 def _result_frame(h: Hierarchy, n: int, ok: np.ndarray, columns: dict[str, _CodeColumn], picks, fill_far_distances):

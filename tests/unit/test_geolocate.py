@@ -199,6 +199,21 @@ def test_community_then_street_where_no_grid_covers():
     assert out["match_method"].tolist() == ["inside", "inside"]
 
 
+def test_a_community_outside_every_grid_places_at_distance_zero():
+    """The distance to the nearest grid is measured beside the rest; a community that covers the
+    point makes it ``inside`` at 0 m all the same."""
+    import geopandas as gpd
+
+    h = two_grids()
+    h.communities = geolocate.UnitLayer.from_frame(
+        gpd.GeoDataFrame({"community_code": ["440399001002"]}, geometry=[box(200, 0, 300, 100)], crs="EPSG:4547"),
+        "community_code",
+    )
+    out = geolocate.assign(h, np.array([280.0, 380.0]), np.array([50.0, 50.0]), tolerance=10)
+    assert out["match_method"].tolist() == ["inside", "unassigned"]
+    assert out["distance_m"].tolist() == [0.0, 180.0]
+
+
 def test_grid_corner_where_four_meet_is_deterministic():
     import geopandas as gpd
 
