@@ -122,22 +122,23 @@ class UnitLayer:
         """
         if len(x) == 0 or len(self.geoms) == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        if len(x) >= RASTER_MIN_POINTS:
+        path = point_lookup(len(x))
+        if path == "exact":
+            return self._exact(x, y)
+        if path == "compiled":  # one compiled pass over the points, taken in space order
             compiled = pipkernels.kernels()
-            if compiled is not None:  # one compiled pass over the points, taken in space order
-                if self._arrays is None:
-                    self._arrays = pipkernels.PolygonArrays.build(self.geoms, compiled)
-                order = None if in_space_order else pipkernels.spatial_order(x, y)
-                if order is None:
-                    return self._arrays.covering(x, y, compiled)
-                pts, polys = self._arrays.covering(x[order], y[order], compiled)
-                return order[pts], polys
-            if self._raster is None:
-                self._raster = EdgeRaster(self.geoms)
-            pts_fast, polys_fast, rest = self._raster.lookup(x, y)
-            pts_rest, polys_rest = self._exact(x[rest], y[rest])
-            return np.concatenate([pts_fast, rest[pts_rest]]), np.concatenate([polys_fast, polys_rest])
-        return self._exact(x, y)
+            if self._arrays is None:
+                self._arrays = pipkernels.PolygonArrays.build(self.geoms, compiled)
+            order = None if in_space_order else pipkernels.spatial_order(x, y)
+            if order is None:
+                return self._arrays.covering(x, y, compiled)
+            pts, polys = self._arrays.covering(x[order], y[order], compiled)
+            return order[pts], polys
+        if self._raster is None:
+            self._raster = EdgeRaster(self.geoms)
+        pts_fast, polys_fast, rest = self._raster.lookup(x, y)
+        pts_rest, polys_rest = self._exact(x[rest], y[rest])
+        return np.concatenate([pts_fast, rest[pts_rest]]), np.concatenate([polys_fast, polys_rest])
 
     def _exact(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if len(x) == 0:
@@ -145,6 +146,14 @@ class UnitLayer:
         pts, polys = self.tree.query(shapely.points(x, y))  # bounding boxes only: cheap
         hit = shapely.intersects_xy(self.geoms[polys], x[pts], y[pts])  # prepared point-in-polygon
         return pts[hit], polys[hit]
+
+
+def point_lookup(n_points: int) -> str:
+    """How ``UnitLayer.covering`` finds the polygons of ``n_points`` points: ``exact`` (R-tree and
+    GEOS), ``compiled`` (numba kernels) or ``raster`` (the edge raster, without numba)."""
+    if n_points < RASTER_MIN_POINTS:
+        return "exact"
+    return "compiled" if pipkernels.kernels() is not None else "raster"
 
 
 def _in_threads(func, values: np.ndarray, parts: int = 2) -> np.ndarray:
@@ -235,18 +244,20 @@ class _CodeColumn:
     """
 
     def __init__(self, m: int) -> None:
-        self.tables: list[np.ndarray] = [np.array([""], dtype=object)]
+        self.table = np.array([""], dtype=object)
         self.idx = np.zeros(m, dtype=np.int64)
 
     def add_table(self, codes: np.ndarray) -> int:
         """Append ``codes``; returns the offset of its first entry."""
-        offset = sum(len(t) for t in self.tables)
-        self.tables.append(np.asarray(codes, dtype=object))
+        offset = len(self.table)
+        self.table = np.concatenate([self.table, np.asarray(codes, dtype=object)])
         return offset
 
-    @property
-    def table(self) -> np.ndarray:
-        return np.concatenate(self.tables)
+    def put(self, codes: np.ndarray, pick: np.ndarray) -> None:
+        """Each point's code from ``codes[pick]`` where ``pick`` (one per point) is not -1."""
+        offset = self.add_table(codes)
+        found = pick >= 0
+        self.idx[found] = offset + pick[found]
 
     def present(self) -> np.ndarray:
         return (self.table != "")[self.idx]
@@ -315,14 +326,11 @@ def _dedicated_pick(h: Hierarchy, pairs: tuple[np.ndarray, np.ndarray], classes,
         distinct = as_text(np.asarray(distinct, dtype=object)).str.strip().to_numpy(dtype=object)
         combo = d_polys * len(distinct) + class_id
         unique_combos, combo_id = np.unique(combo, return_inverse=True)
+        combo_poly, combo_class = np.divmod(unique_combos, len(distinct))
         takes = np.array(
             [
-                _takes_class(
-                    cases[c // len(distinct)],
-                    h.class_groups.get(distinct[c % len(distinct)], ""),
-                    distinct[c % len(distinct)],
-                )
-                for c in unique_combos
+                _takes_class(cases[g], h.class_groups.get(distinct[c], ""), distinct[c])
+                for g, c in zip(combo_poly, combo_class)
             ],
             dtype=bool,
         )[combo_id]
@@ -370,8 +378,9 @@ class _Background:
 
 _INSIDE, _BOUNDARY, _NEAREST = 0, 1, 2
 _UNASSIGNED, _INVALID = MATCH_METHODS.index("unassigned"), MATCH_METHODS.index("invalid")
-#: resp_level values by precedence (index 0: nobody)
+#: resp_level values by precedence (index 0: nobody), and the code column of each
 _LEVELS = ("", "street", "community", "grid", "microgrid", "dedicated")
+_LEVEL_COLUMNS = ("street_code", "community_code", "grid_code", "micro_code", "dedicated_code")
 
 
 def assign(
@@ -408,12 +417,8 @@ def assign(
         far, far_points = _nearest_outside(h, xo, yo, g_idx, method, distance, tolerance)
         far_distances = background.submit(_far_distances, h, far_points)
         has_grid = g_idx >= 0
-        columns = {
-            name: _CodeColumn(m)
-            for name in ("grid_code", "micro_code", "dedicated_code", "community_code", "street_code")
-        }
-        grid_offset = columns["grid_code"].add_table(h.grids.codes)
-        columns["grid_code"].idx[has_grid] = grid_offset + g_idx[has_grid]
+        columns = {name: _CodeColumn(m) for name in RESULT_COLUMNS[:5]}
+        columns["grid_code"].put(h.grids.codes, g_idx)
         _add_areas(h, columns, g_idx, xo, yo)
         # where no grid is responsible, a community or street that covers the point is
         fallback = (~has_grid) & (columns["community_code"].present() | columns["street_code"].present())
@@ -423,13 +428,10 @@ def assign(
         micro_pairs, dedicated_pairs = others.result()
         ded_best = np.full(m, -1, dtype=np.int64)
         if h.micro is not None:
-            micro_best = _micro_pick(h, micro_pairs, g_idx)
-            offset = columns["micro_code"].add_table(h.micro.codes)
-            columns["micro_code"].idx[micro_best >= 0] = offset + micro_best[micro_best >= 0]
+            columns["micro_code"].put(h.micro.codes, _micro_pick(h, micro_pairs, g_idx))
         if h.dedicated is not None:
             ded_best = _dedicated_pick(h, dedicated_pairs, classes, m)
-            offset = columns["dedicated_code"].add_table(h.dedicated.codes)
-            columns["dedicated_code"].idx[ded_best >= 0] = offset + ded_best[ded_best >= 0]
+            columns["dedicated_code"].put(h.dedicated.codes, ded_best)
 
         return _result_frame(
             h,
@@ -459,7 +461,7 @@ def _result_frame(h: Hierarchy, n: int, ok: np.ndarray, columns: dict[str, _Code
     m = len(ok)
     # the responsible level: the most specific unit present (a nearest point stays with its grid)
     level = np.zeros(m, dtype=np.int8)
-    for value, name in enumerate(("street_code", "community_code", "grid_code", "micro_code", "dedicated_code"), 1):
+    for value, name in enumerate(_LEVEL_COLUMNS, 1):
         present = columns[name].present()
         if name == "micro_code":
             present &= method <= _BOUNDARY
@@ -477,7 +479,7 @@ def _result_frame(h: Hierarchy, n: int, ok: np.ndarray, columns: dict[str, _Code
     level_rows = rows(level, 0)
     out["resp_level"] = np.asarray(_LEVELS, dtype=object)[level_rows]
     resp = np.array([""], dtype=object).repeat(n)
-    for value, name in enumerate(("street_code", "community_code", "grid_code", "micro_code", "dedicated_code"), 1):
+    for value, name in enumerate(_LEVEL_COLUMNS, 1):
         at = level_rows == value
         resp[at] = out[name][at]
     out["resp_code"] = resp
@@ -502,11 +504,11 @@ def _add_areas(h: Hierarchy, columns: dict[str, _CodeColumn], g_idx: np.ndarray,
             offset = column.add_table(from_grid)
             column.idx[has_grid] = np.where(from_grid[g_idx[has_grid]] != "", offset + g_idx[has_grid], 0)
         if layer is not None:
-            offset = column.add_table(layer.codes)
             need = np.flatnonzero(~column.present())
             idx, _ = pick_with_boundary_rule(layer, xo[need], yo[need], in_space_order=True)
-            found = idx >= 0
-            column.idx[need[found]] = offset + idx[found]
+            pick = np.full(len(column.idx), -1, dtype=np.int64)
+            pick[need] = idx
+            column.put(layer.codes, pick)
 
 
 def _people(h: Hierarchy, grid: np.ndarray, dedicated: np.ndarray, ded: np.ndarray) -> dict[str, np.ndarray]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from types import SimpleNamespace
+from typing import NamedTuple
 
 import numpy as np
 import shapely
@@ -58,7 +59,6 @@ def _compile() -> SimpleNamespace:
     kernels = SimpleNamespace(
         cover=k.cover,
         bucket_index=k.bucket_index,
-        bucket_entries=k.bucket_entries,
         spatial_order=k.spatial_order,
     )
     square = np.array([shapely.box(0.0, 0.0, 1.0, 1.0)], dtype=object)
@@ -92,6 +92,25 @@ def spatial_order(x: np.ndarray, y: np.ndarray) -> np.ndarray | None:
     )
 
 
+class Bucket(NamedTuple):
+    """What the ``cover`` kernel reads (numba takes a named tuple as it is): the bucket grid, the
+    polygons of each bucket (CSR), their bounding boxes and rings, and the ring coordinates."""
+
+    x0: float
+    y0: float
+    size: float
+    nx: int
+    ny: int
+    ptr: np.ndarray  # bucket b holds items[ptr[b]:ptr[b + 1]]
+    items: np.ndarray
+    bounds: np.ndarray  # (n, 4) bounding boxes; empty geometries (inf, inf, -inf, -inf)
+    poly_rings: np.ndarray  # polygon p: rings ring_order[poly_rings[p]:poly_rings[p + 1]]
+    ring_order: np.ndarray
+    ring_ptr: np.ndarray  # ring r: xs[ring_ptr[r]:ring_ptr[r + 1]]
+    xs: np.ndarray
+    ys: np.ndarray
+
+
 @dataclass
 class PolygonArrays:
     """Polygons as flat coordinate arrays with a bucket index of their bounding boxes.
@@ -102,7 +121,7 @@ class PolygonArrays:
 
     geoms: np.ndarray
     simple: np.ndarray
-    bucket: tuple
+    bucket: Bucket
 
     @classmethod
     def build(cls, geoms: np.ndarray, k: SimpleNamespace) -> PolygonArrays:
@@ -144,11 +163,11 @@ class PolygonArrays:
         while True:
             bnx = int((xmax - xmin) / size) + 1
             bny = int((ymax - ymin) / size) + 1
-            if k.bucket_entries(bounds, xmin, ymin, size, bnx, bny) <= MAX_BUCKET_ENTRIES:
+            ptr, items = k.bucket_index(bounds, float(xmin), float(ymin), size, bnx, bny, MAX_BUCKET_ENTRIES)
+            if len(items) == ptr[-1]:
                 break
             size *= 2
-        ptr, items = k.bucket_index(bounds, float(xmin), float(ymin), size, bnx, bny)
-        bucket = (
+        bucket = Bucket(
             float(xmin),
             float(ymin),
             float(size),
@@ -169,8 +188,7 @@ class PolygonArrays:
         self, x: np.ndarray, y: np.ndarray, k: SimpleNamespace
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every (point, polygon) pair whose bounding box holds the point, with the compiled test's state."""
-        bptr = self.bucket[5]
-        room = 2 * len(x) + int(np.diff(bptr).max(initial=0))  # a whole bucket always fits
+        room = 2 * len(x) + int(np.diff(self.bucket.ptr).max(initial=0))  # a whole bucket always fits
         done, chunks = 0, []
         while True:
             pts = np.empty(room, dtype=np.int64)

@@ -75,8 +75,12 @@ def box_cells(bounds, p, x0, y0, size, bnx, bny):
 
 
 @njit(cache=True, nogil=True)
-def bucket_index(bounds, x0, y0, size, bnx, bny):
-    """CSR lists of the polygons whose bounding box touches each bucket."""
+def bucket_index(bounds, x0, y0, size, bnx, bny, max_entries):
+    """CSR lists of the polygons whose bounding box touches each bucket: (ptr, items).
+
+    When the lists would hold more than ``max_entries``, ``items`` comes back empty (only ``ptr``
+    counted): the caller tries coarser buckets.
+    """
     n = bounds.shape[0]
     counts = np.zeros(bnx * bny + 1, dtype=np.int64)
     for p in range(n):
@@ -85,6 +89,8 @@ def bucket_index(bounds, x0, y0, size, bnx, bny):
             for col in range(c0, c1 + 1):
                 counts[row * bnx + col + 1] += 1
     ptr = np.cumsum(counts)
+    if ptr[-1] > max_entries:
+        return ptr, np.empty(0, dtype=np.int64)
     fill = ptr[:-1].copy()
     items = np.empty(ptr[-1], dtype=np.int64)
     for p in range(n):
@@ -95,16 +101,6 @@ def bucket_index(bounds, x0, y0, size, bnx, bny):
                 items[fill[b]] = p
                 fill[b] += 1
     return ptr, items
-
-
-@njit(cache=True, nogil=True)
-def bucket_entries(bounds, x0, y0, size, bnx, bny):
-    """How many entries ``bucket_index`` would make (to pick the bucket size first)."""
-    total = 0
-    for p in range(bounds.shape[0]):
-        c0, c1, r0, r1 = box_cells(bounds, p, x0, y0, size, bnx, bny)
-        total += max(c1 - c0 + 1, 0) * max(r1 - r0 + 1, 0)
-    return total
 
 
 @njit(cache=True, nogil=True)

@@ -95,7 +95,7 @@ def order_grid_codes(data: OrdersAndGrids, feedback) -> np.ndarray:
     boundary rule, as geolocate)."""
     if data.grid_field:
         return data.orders[data.grid_field].to_numpy(dtype=object)
-    from gridgov.grid_ops import geolocate, pipkernels
+    from gridgov.grid_ops import geolocate
     from gridgov.grid_ops.geolocate import UnitLayer, pick_with_boundary_rule
 
     layer = UnitLayer.from_frame(data.grids, data.code_field)
@@ -105,10 +105,10 @@ def order_grid_codes(data: OrdersAndGrids, feedback) -> np.ndarray:
     idx, _ = pick_with_boundary_rule(layer, xy[ok, 0], xy[ok, 1])
     found = idx >= 0
     codes[np.flatnonzero(ok)[found]] = layer.codes[idx[found]]
-    if ok.sum() >= geolocate.RASTER_MIN_POINTS:
-        compiled = pipkernels.kernels() is not None
+    path = geolocate.point_lookup(int(ok.sum()))
+    if path != "exact":
         feedback.pushInfo(
-            tr("Point look-up: compiled (numba)") if compiled else tr("Point look-up: vectorised (no numba)")
+            tr("Point look-up: compiled (numba)") if path == "compiled" else tr("Point look-up: vectorised (no numba)")
         )
     feedback.pushInfo(tr("{0} orders lie in a grid").format(int(found.sum())))
     return codes
