@@ -105,13 +105,14 @@ def bucket_index(bounds, x0, y0, size, bnx, bny, max_entries):
 
 @njit(cache=True, nogil=True)
 def cover(x, y, start, bucket, pts, polys, state):
-    """Fill (point, polygon, state) for each polygon whose bounding box holds each point, from point
-    ``start`` on, while the buffers have room; state from ``locate``.
+    """Fill (point, polygon, state) for each polygon that covers each point or that the test cannot
+    decide (state from ``locate``: COVERED or UNCERTAIN), from point ``start`` on, while the
+    buffers have room; polygons are given by the caller's index (``ids``).
 
     Returns (the next point to do, pairs written): the caller grows the buffers and calls again
     when the first is short of ``len(x)``. (Growing inside this loop makes it twice as slow.)
     """
-    (bx0, by0, bsize, bnx, bny, bptr, bitems, bounds, poly_rings, ring_order, ring_ptr, xs, ys) = bucket
+    (bx0, by0, bsize, bnx, bny, bptr, bitems, ids, simple, bounds, poly_rings, ring_order, ring_ptr, xs, ys) = bucket
     cap = len(pts)
     at = 0
     for i in range(start, len(x)):
@@ -128,11 +129,29 @@ def cover(x, y, start, bucket, pts, polys, state):
         for j in range(bptr[b], bptr[b + 1]):
             p = bitems[j]
             if bounds[p, 0] <= px <= bounds[p, 2] and bounds[p, 1] <= py <= bounds[p, 3]:
-                pts[at] = i
-                polys[at] = p
-                state[at] = locate(px, py, p, poly_rings, ring_order, ring_ptr, xs, ys)
-                at += 1
+                found = locate(px, py, p, poly_rings, ring_order, ring_ptr, xs, ys) if simple[p] else 2
+                if found:
+                    pts[at] = i
+                    polys[at] = ids[p]
+                    state[at] = found
+                    at += 1
     return len(x), at
+
+
+@njit(cache=True, nogil=True)
+def best_of_pairs(pts, polys, key, n):
+    """Per point the polygon of its pair with the smallest ``key`` (the first such pair on a tie;
+    -1 without a pair), and the number of pairs per point: one pass, no temporary arrays."""
+    best = np.full(n, -1, dtype=np.int64)
+    best_key = np.empty(n, dtype=key.dtype)  # read only where a pair was seen
+    count = np.zeros(n, dtype=np.int64)
+    for j in range(len(pts)):
+        p = pts[j]
+        if count[p] == 0 or key[j] < best_key[p]:
+            best[p] = polys[j]
+            best_key[p] = key[j]
+        count[p] += 1
+    return best, count
 
 
 @njit(cache=True, nogil=True)
