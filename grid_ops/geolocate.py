@@ -23,7 +23,7 @@ How points find their polygons: small inputs take a bounding-box query on an STR
 point-in-polygon tests on prepared polygons (GEOS). From ``RASTER_MIN_POINTS`` points on, the
 compiled kernels of ``pipkernels`` (numba) give the same pairs in one pass over points sorted in
 space order; without numba, the edge raster of ``pointindex``. A million orders against 20,000
-grids, 80,000 micro-grids and 200 dedicated grids take under 2 s with every rule.
+grids, 80,000 micro-grids and 200 dedicated grids take 1.2-1.3 s with every rule on two cores.
 """
 
 from __future__ import annotations
