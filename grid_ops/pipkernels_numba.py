@@ -9,6 +9,9 @@ import math
 import numpy as np
 from numba import njit
 
+#: pipkernels.COVERED and UNCERTAIN (numba bakes constants into the cached code: kept here, beside it)
+COVERED, UNCERTAIN = 1, 2
+
 
 @njit(cache=True, nogil=True)
 def orientation(ax, ay, bx, by, cx, cy):
@@ -46,17 +49,17 @@ def locate(px, py, poly, poly_rings, ring_order, ring_ptr, xs, ys):
             y1 = ys[i]
             y2 = ys[i + 1]
             if px == x2 and py == y2:
-                return 1
+                return COVERED
             if y1 == py and y2 == py:
                 if min(x1, x2) <= px <= max(x1, x2):
-                    return 1
+                    return COVERED
                 continue
             if (y1 > py and y2 <= py) or (y2 > py and y1 <= py):
                 sign = orientation(x1, y1, x2, y2, px, py)
                 if sign == 2:
-                    return 2
+                    return UNCERTAIN
                 if sign == 0:
-                    return 1
+                    return COVERED
                 if y2 < y1:
                     sign = -sign
                 if sign > 0:
@@ -129,7 +132,7 @@ def cover(x, y, start, bucket, pts, polys, state):
         for j in range(bptr[b], bptr[b + 1]):
             p = bitems[j]
             if bounds[p, 0] <= px <= bounds[p, 2] and bounds[p, 1] <= py <= bounds[p, 3]:
-                found = locate(px, py, p, poly_rings, ring_order, ring_ptr, xs, ys) if simple[p] else 2
+                found = locate(px, py, p, poly_rings, ring_order, ring_ptr, xs, ys) if simple[p] else UNCERTAIN
                 if found:
                     pts[at] = i
                     polys[at] = ids[p]

@@ -16,6 +16,9 @@ from .test_pointindex import tricky_points, voronoi_layer
 def test_numba_is_there():
     """numba is in requirements/runtime.txt: without it every test here would test the fallback."""
     assert pipkernels.kernels() is not None
+    from gridgov.grid_ops import pipkernels_numba
+
+    assert (pipkernels_numba.COVERED, pipkernels_numba.UNCERTAIN) == (pipkernels.COVERED, pipkernels.UNCERTAIN)
 
 
 def brute_force(geoms: np.ndarray, x: np.ndarray, y: np.ndarray) -> set[tuple[int, int]]:
