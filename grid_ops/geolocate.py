@@ -305,17 +305,31 @@ def _micro_pick(h: Hierarchy, pairs: tuple[np.ndarray, np.ndarray], g_idx: np.nd
         # compare codes as integers: each grid's code id, each micro-grid's parent code id (-1: no such grid)
         grid_code_id, distinct = pd.factorize(pd.Series(h.grids.codes, dtype=object))
         parent_code_id = pd.Index(distinct).get_indexer(parent)
-        point_grid = g_idx[m_pts]
-        own = np.where(
-            point_grid >= 0,
-            parent_code_id[m_polys] == grid_code_id[np.maximum(point_grid, 0)],
-            (parent == "")[m_polys],  # no grid: as the code "" compared before
-        )
-        rank_pairs = np.where(own, 0, len(rank)) + rank[m_polys]
+        no_parent = parent == ""  # for a point in no grid: as the code "" compared before
+        rank_pairs = _own_first_keys(m_pts, m_polys, g_idx, grid_code_id, parent_code_id, no_parent, rank)
     else:
         rank_pairs = rank[m_polys] if len(m_pts) else np.zeros(0, dtype=np.int64)
     best, _ = _best_of_pairs(m_pts, m_polys, rank_pairs, len(g_idx))
     return best
+
+
+def _own_first_keys(pts, polys, point_unit, unit_id, poly_unit_id, poly_no_unit, rank) -> np.ndarray:
+    """Per (point, polygon) pair: the polygon's rank, plus ``len(rank)`` unless the polygon belongs
+    to the point's unit (``poly_unit_id[polygon] == unit_id[point_unit[point]]``; for a point in no
+    unit, ``poly_no_unit[polygon]``). A big input takes one compiled pass."""
+    if point_lookup(len(point_unit)) == "compiled":
+        return pipkernels.kernels().own_first_keys(
+            pts,
+            polys,
+            np.ascontiguousarray(point_unit, dtype=np.int64),
+            np.ascontiguousarray(unit_id, dtype=np.int64),
+            np.ascontiguousarray(poly_unit_id, dtype=np.int64),
+            np.ascontiguousarray(poly_no_unit, dtype=bool),
+            np.ascontiguousarray(rank, dtype=np.int64),
+        )
+    point_grid = point_unit[pts]
+    own = np.where(point_grid >= 0, poly_unit_id[polys] == unit_id[np.maximum(point_grid, 0)], poly_no_unit[polys])
+    return np.where(own, 0, len(rank)) + rank[polys]
 
 
 def _dedicated_pick(h: Hierarchy, pairs: tuple[np.ndarray, np.ndarray], classes, n_points: int) -> np.ndarray:
@@ -464,9 +478,8 @@ def _result_frame(h: Hierarchy, n: int, ok: np.ndarray, columns: dict[str, _Code
     index, distance. ``fill_far_distances()`` completes ``distance`` when it is needed.
     """
     method, on_boundary, g_idx, ded_best, distance = picks
-    m = len(ok)
     # the responsible level: the most specific unit present (a nearest point stays with its grid)
-    level = np.zeros(m, dtype=np.int8)
+    level = np.zeros(len(ok), dtype=np.int8)
     for value, name in enumerate(_LEVEL_COLUMNS, 1):
         present = columns[name].present()
         if name == "micro_code":
@@ -476,25 +489,51 @@ def _result_frame(h: Hierarchy, n: int, ok: np.ndarray, columns: dict[str, _Code
     level[unplaced] = 0
     columns["dedicated_code"].idx[unplaced] = 0
 
-    def rows(values: np.ndarray, fill) -> np.ndarray:  # ok space → one value per input row
-        full = np.full(n, fill, dtype=values.dtype)
-        full[ok] = values
-        return full
-
-    out = {name: column.table[rows(column.idx, 0)] for name, column in columns.items()}
-    level_rows = rows(level, 0)
-    out["resp_level"] = np.asarray(_LEVELS, dtype=object)[level_rows]
-    resp = np.array([""], dtype=object).repeat(n)
-    for value, name in enumerate(_LEVEL_COLUMNS, 1):
-        at = level_rows == value
-        resp[at] = out[name][at]
-    out["resp_code"] = resp
-    out.update(_people(h, rows(g_idx, -1), rows(ded_best, -1), level_rows == _LEVELS.index("dedicated")))
-    out["match_method"] = np.asarray(MATCH_METHODS, dtype=object)[rows(method, _INVALID)]
+    rows = _Rows(n, ok)
+    out = {name: rows.take(column.table, column.idx, 0) for name, column in columns.items()}
+    out["resp_level"] = rows.take(np.asarray(_LEVELS, dtype=object), level, 0)
+    out["resp_code"] = _responsible_codes(columns, level, rows)
+    out.update(_people(h, rows, g_idx, ded_best, level == _LEVELS.index("dedicated")))
+    out["match_method"] = rows.take(np.asarray(MATCH_METHODS, dtype=object), method, _INVALID)
     out["on_boundary"] = rows(on_boundary, False)
     fill_far_distances()  # measured in the background meanwhile
     out["distance_m"] = rows(distance, np.nan)
     return pd.DataFrame(out, copy=False)  # every array here is its own: no copy needed
+
+
+class _Rows:
+    """Takes per-point values (ok space, in the order of ``ok``) back to one value per input row.
+
+    ``take`` goes through one index buffer, reused for every column: on a million rows each fresh
+    8 MB array costs page faults, which the columns' index arrays no longer pay.
+    """
+
+    def __init__(self, n: int, ok: np.ndarray) -> None:
+        self.n, self.ok = n, ok
+        self._index = np.empty(n, dtype=np.int64)
+
+    def take(self, table: np.ndarray, idx: np.ndarray, missing: int) -> np.ndarray:
+        """``table[idx]`` per row; the rows with no position get ``table[missing]``."""
+        if len(self.ok) < self.n:
+            self._index.fill(missing)
+        self._index[self.ok] = idx
+        return table.take(self._index)
+
+    def __call__(self, values: np.ndarray, fill) -> np.ndarray:
+        full = np.full(self.n, fill, dtype=values.dtype)
+        full[self.ok] = values
+        return full
+
+
+def _responsible_codes(columns: dict[str, _CodeColumn], level: np.ndarray, rows: _Rows) -> np.ndarray:
+    """``resp_code``: each point's code at its responsible level, in one take from the joined tables."""
+    tables, index, offset = [], np.zeros(len(level), dtype=np.int64), 0
+    for value, name in enumerate(_LEVEL_COLUMNS, 1):
+        at = level == value
+        index[at] = offset + columns[name].idx[at]
+        tables.append(columns[name].table)
+        offset += len(columns[name].table)
+    return rows.take(np.concatenate(tables), index, 0)  # entry 0: the first table's "" (nobody)
 
 
 def _add_areas(h: Hierarchy, columns: dict[str, _CodeColumn], g_idx: np.ndarray, xo, yo) -> None:
@@ -517,42 +556,43 @@ def _add_areas(h: Hierarchy, columns: dict[str, _CodeColumn], g_idx: np.ndarray,
             column.put(layer.codes, pick)
 
 
-def _people(h: Hierarchy, grid: np.ndarray, dedicated: np.ndarray, ded: np.ndarray) -> dict[str, np.ndarray]:
+def _people(
+    h: Hierarchy, rows: _Rows, grid: np.ndarray, dedicated: np.ndarray, ded: np.ndarray
+) -> dict[str, np.ndarray]:
     """Manager, phone, team and street office: the dedicated grid's own manager where it is
     responsible, otherwise the grid's roster entry (or the grid layer's own fields).
 
-    ``grid`` and ``dedicated`` are each row's polygon index (-1: none); ``ded`` marks the rows whose
-    dedicated grid is responsible. Values are looked up once per grid, then taken per row.
+    ``grid`` and ``dedicated`` are each point's polygon index (-1: none), ``ded`` marks the points
+    whose dedicated grid is responsible (all in ok space). Values are looked up once per grid (and
+    dedicated grid), then taken per row.
     """
-    n = len(grid)
-    people: dict[str, np.ndarray | None] = dict.fromkeys(("responsible", "resp_phone", "team_id", "street_office"))
-    sources = PEOPLE_SOURCES
     codes = h.grids.codes
-
-    def per_grid(values: np.ndarray) -> np.ndarray:  # one value per grid, "" for rows with no grid
-        return np.append(np.asarray(values, dtype=object), "")[np.where(grid >= 0, grid, len(values))]
-
+    no_grid = len(codes)  # the "" entry after the grids' values
+    position = np.where(grid >= 0, grid, no_grid)
+    has_rows = np.zeros(no_grid + 1, dtype=bool)
+    has_rows[position] = True
+    has_rows = has_rows[:no_grid]
+    per_grid: dict[str, np.ndarray] = {}
     if h.roster is not None and len(h.roster):
-        roster = h.roster
-        for key, names in sources.items():
-            column = next((c for c in names if c in roster.columns), None)
+        for key, names in PEOPLE_SOURCES.items():
+            column = next((c for c in names if c in h.roster.columns), None)
             if column is not None:
-                values = roster[column].astype(str).to_dict()
-                people[key] = per_grid([values.get(g, "") if g else "" for g in codes])
-    for key, names in sources.items():
+                values = h.roster[column].astype(str).to_dict()
+                per_grid[key] = np.array([values.get(g, "") if g else "" for g in codes] + [""], dtype=object)
+    for key, names in PEOPLE_SOURCES.items():
         own = _attr(h.grids, names)
-        if own is not None and (people[key] is None or not (people[key] != "").any()):
+        # the grid layer's own field where the roster says nothing for the grids that have orders
+        if own is not None and (key not in per_grid or not (per_grid[key][:no_grid] != "")[has_rows].any()):
             lookup = dict(zip(codes, own))  # a duplicated code: its last grid's value, for every copy
-            people[key] = per_grid([lookup.get(c, "") for c in codes])
-    for key in people:
-        if people[key] is None:
-            people[key] = np.array([""], dtype=object).repeat(n)
-    if h.dedicated is not None and ded.any():
-        for key in ("responsible", "resp_phone"):
-            own = _attr(h.dedicated, sources[key])
-            if own is not None:
-                lookup = dict(zip(h.dedicated.codes, own))
-                people[key][ded] = np.asarray([lookup.get(c, "") for c in h.dedicated.codes], dtype=object)[
-                    dedicated[ded]
-                ]
+            per_grid[key] = np.array([lookup.get(c, "") for c in codes] + [""], dtype=object)
+    people = {}
+    for key in PEOPLE_SOURCES:
+        table = per_grid.get(key, np.full(no_grid + 1, "", dtype=object))
+        index = position
+        own = _attr(h.dedicated, PEOPLE_SOURCES[key]) if h.dedicated is not None and ded.any() else None
+        if key in ("responsible", "resp_phone") and own is not None:
+            lookup = dict(zip(h.dedicated.codes, own))  # a duplicated code: its last value, as for grids
+            table = np.concatenate([table, np.asarray([lookup.get(c, "") for c in h.dedicated.codes], dtype=object)])
+            index = np.where(ded, no_grid + 1 + dedicated, position)
+        people[key] = rows.take(table, index, no_grid)
     return people

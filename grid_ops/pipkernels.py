@@ -61,12 +61,14 @@ def _compile() -> SimpleNamespace:
         bucket_index=k.bucket_index,
         spatial_order=k.spatial_order,
         best_of_pairs=k.best_of_pairs,
+        own_first_keys=k.own_first_keys,
     )
     square = np.array([shapely.box(0.0, 0.0, 1.0, 1.0)], dtype=object)
     PolygonArrays.build(square, kernels).covering(np.array([0.5, 2.0]), np.array([0.5, 2.0]), kernels)
     kernels.spatial_order(np.zeros(2), np.zeros(2), 0.0, 0.0, 1.0, 1, 1)
     one = np.zeros(1, dtype=np.int64)
     kernels.best_of_pairs(one, one, one, 1)
+    kernels.own_first_keys(one, one, one, one, one, np.zeros(1, dtype=bool), one)
     return kernels
 
 

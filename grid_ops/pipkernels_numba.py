@@ -158,6 +158,21 @@ def best_of_pairs(pts, polys, key, n):
 
 
 @njit(cache=True, nogil=True)
+def own_first_keys(pts, polys, point_unit, unit_id, poly_unit_id, poly_no_unit, rank):
+    """Per (point, polygon) pair its key for ``best_of_pairs``: the polygon's rank, plus the number
+    of polygons unless the polygon belongs to the point's unit (the same unit id; for a point in no
+    unit, a polygon that names none)."""
+    keys = np.empty(len(pts), dtype=np.int64)
+    penalty = len(rank)
+    for j in range(len(pts)):
+        q = polys[j]
+        g = point_unit[pts[j]]
+        own = poly_unit_id[q] == unit_id[g] if g >= 0 else poly_no_unit[q]
+        keys[j] = rank[q] if own else rank[q] + penalty
+    return keys
+
+
+@njit(cache=True, nogil=True)
 def spatial_order(x, y, x0, y0, size, nx, ny):
     """A permutation of the points that visits them bucket by bucket (a counting sort, O(n)).
 

@@ -148,3 +148,30 @@ def test_best_of_pairs_equals_the_sorting_path(seed, n_pairs):
         geolocate.point_lookup = lookup
     assert best.tolist() == want_best.tolist()
     assert count.tolist() == want_count.tolist()
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10_000))
+def test_own_first_keys_equal_the_numpy_path(seed):
+    """The micro-grid keys (own grid first, then rank) from one compiled pass equal numpy's: points
+    in a grid or in none, micro-grids whose parent is known, unknown (-1) or empty."""
+    from gridgov.grid_ops import geolocate
+
+    rng = np.random.default_rng(seed)
+    n_points, n_polys, n_units = 60, 25, 8
+    pts = rng.integers(0, n_points, 300)
+    polys = rng.integers(0, n_polys, 300)
+    point_unit = rng.integers(-1, n_units, n_points)
+    unit_id = rng.integers(0, 5, n_units)  # duplicated codes share an id
+    poly_unit_id = rng.integers(-1, 5, n_polys)
+    poly_no_unit = rng.random(n_polys) < 0.3
+    rank = rng.permutation(n_polys)
+    args = (pts, polys, point_unit, unit_id, poly_unit_id, poly_no_unit, rank)
+    keys = pipkernels.kernels().own_first_keys(*args)
+    lookup = geolocate.point_lookup
+    try:
+        geolocate.point_lookup = lambda n: "exact"  # the numpy path
+        want = geolocate._own_first_keys(*args)
+    finally:
+        geolocate.point_lookup = lookup
+    assert keys.tolist() == want.tolist()
