@@ -136,6 +136,45 @@ def two_grids() -> geolocate.Hierarchy:
     return geolocate.Hierarchy(grids=geolocate.UnitLayer.from_frame(grids, "grid_code"))
 
 
+@pytest.mark.parametrize("points", [3, 250_000], ids=["exact", "compiled"])
+def test_people_come_from_the_roster_else_the_grid_layer(points, monkeypatch):
+    """The roster names the manager; where it says nothing for every grid with orders, the grid
+    layer's own field does; a responsible dedicated grid's own manager wins; no position, nobody."""
+    import geopandas as gpd
+
+    monkeypatch.setattr(geolocate, "RASTER_MIN_POINTS", 200_000)
+    grids = gpd.GeoDataFrame(
+        {"grid_code": ["G1", "G2", "G3"], "manager": ["layer-1", "layer-2", "layer-3"]},
+        geometry=[box(0, 0, 100, 100), box(100, 0, 200, 100), box(300, 0, 400, 100)],
+        crs="EPSG:4547",
+    )
+    dedicated = gpd.GeoDataFrame(
+        {"dedicated_code": ["D1"], "manager": ["school guard"], "priority": [1], "case_groups": [""]},
+        geometry=[box(150, 50, 200, 100)],
+        crs="EPSG:4547",
+    )
+    base = np.array([[50.0, 50.0], [120.0, 20.0], [170.0, 70.0], [np.nan, np.nan]])
+    xy = np.tile(base, (points // len(base) + 1, 1))[: max(points, len(base))]
+
+    def people(roster):
+        h = geolocate.Hierarchy(
+            grids=geolocate.UnitLayer.from_frame(grids, "grid_code"),
+            dedicated=geolocate.UnitLayer.from_frame(dedicated, "dedicated_code"),
+            roster=roster,
+        )
+        return geolocate.assign(h, xy[:, 0], xy[:, 1])["responsible"][:4].tolist()
+
+    roster = pd.DataFrame({"grid_code": ["G1", "G2"], "manager": ["Li", "Wang"]}).set_index("grid_code")
+    assert people(roster) == ["Li", "Wang", "school guard", ""]
+    # a roster that knows only a grid without orders (G3), or none of the grids, says nothing here:
+    # the layer's field speaks
+    for only in ("G3", "G9"):
+        assert people(pd.DataFrame({"manager": ["Zhao"]}, index=[only])) == ["layer-1", "layer-2", "school guard", ""]
+    # a roster that knows one grid with orders is kept, blanks included
+    assert people(pd.DataFrame({"manager": ["Li"]}, index=["G1"])) == ["Li", "", "school guard", ""]
+    assert people(None) == ["layer-1", "layer-2", "school guard", ""]
+
+
 def test_shared_edge_goes_east_and_is_flagged():
     h = two_grids()
     out = geolocate.assign(h, np.array([100.0, 50.0, 100.0]), np.array([50.0, 50.0, 100.0]))
