@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from gridgov.grid_ops.ordertable import as_text
+from gridgov.grid_ops.ordertable import as_text, text_ids
 
 PERIODS = ("week", "month", "quarter", "year")
 PANDAS_PERIOD = {"week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}
@@ -29,8 +29,35 @@ def grid_positions(grid_codes, order_grid) -> np.ndarray:
     codes = as_text(grid_codes).str.strip().to_numpy(dtype=object)
     position = pd.Series(np.arange(len(codes)), index=codes)
     position = position[~position.index.duplicated()]
-    found = position.reindex(as_text(order_grid).str.strip().to_numpy(dtype=object))
-    return found.fillna(-1).to_numpy(dtype=np.int64)
+    ids, labels = text_ids(order_grid)  # each distinct code looked up once
+    return position.reindex(labels).fillna(-1).to_numpy(dtype=np.int64)[ids]
+
+
+def _combination_counts(parts: list[tuple[str, np.ndarray, np.ndarray]]) -> pd.DataFrame:
+    """One row per combination of labels that occurs, with its ``count``, sorted by the labels.
+
+    ``parts`` are (column name, id per order, label per id). Counting integer keys instead of
+    grouping a million text rows: what ``groupby(names, sort=True).size()`` on the labels gives.
+    """
+    key = np.zeros(len(parts[0][1]), dtype=np.int64)
+    space = 1
+    for _, ids, labels in parts:
+        key = key * len(labels) + ids
+        space *= len(labels)
+    if space <= 4 * len(key) + 1_000_000:  # a count per possible key: no sort
+        per_key = np.bincount(key, minlength=space)
+        combos = np.flatnonzero(per_key)
+        count = per_key[combos]
+    else:
+        combos, count = np.unique(key, return_counts=True)
+    columns: dict[str, np.ndarray] = {}
+    for name, _, labels in reversed(parts):
+        combos, own = np.divmod(combos, len(labels))
+        columns[name] = np.asarray(labels, dtype=object)[own]
+    names = [name for name, _, _ in parts]
+    frame = pd.DataFrame({name: columns[name] for name in names})
+    frame["count"] = count
+    return frame.sort_values(names, kind="stable", ignore_index=True)
 
 
 def grid_stats(
@@ -73,15 +100,17 @@ def grid_stats(
             table["per_1k_hh"] = np.where(households > 0, table["cnt_total"] / households * 1000, np.nan).round(3)
         table["per_km2"] = np.where(area > 0, table["cnt_total"] / (area / 1e6), np.nan).round(3)
 
-    long = pd.DataFrame({"grid_code": codes[idx]})
+    long = [("grid_code", idx, codes)]  # the long table's columns: (name, id per order, labels)
     if class_codes is not None:
-        classes = as_text(class_codes).str.strip().to_numpy(dtype=object)[placed]
-        long["class_code"] = classes
-        frequency = pd.Series(classes[classes != ""]).value_counts()
+        class_ids, class_labels = text_ids(class_codes)
+        class_ids = class_ids[placed]
+        long.append(("class_code", class_ids, class_labels))
+        frequency = np.bincount(class_ids, minlength=len(class_labels))
+        seen = [c for c in range(len(class_labels)) if frequency[c] and class_labels[c] != ""]
         # ties go by code, so the same orders always give the same columns (and PostGIS gives them too)
-        top = sorted(frequency.index, key=lambda c: (-frequency[c], c))[:class_columns]
-        for code in sorted(top):
-            table[f"cnt_{code}"] = np.bincount(idx[classes == code], minlength=len(codes))
+        top = sorted(seen, key=lambda c: (-frequency[c], class_labels[c]))[:class_columns]
+        for c in sorted(top, key=lambda c: class_labels[c]):
+            table[f"cnt_{class_labels[c]}"] = np.bincount(idx[class_ids == c], minlength=len(codes))
     if is_repeat is not None:
         repeats = np.bincount(
             idx, weights=np.asarray(is_repeat, dtype=bool)[placed].astype(float), minlength=len(codes)
@@ -91,7 +120,8 @@ def grid_stats(
 
     if times is not None:
         labels = period_labels(np.asarray(times)[placed], period)
-        long["period"] = labels.astype(str)
+        period_ids, distinct = pd.factorize(labels)  # NaT: -1, the last label below
+        long.append(("period", np.where(period_ids < 0, len(distinct), period_ids), _period_text(distinct)))
         known = ~labels.isna()
         if known.any():
             periods = labels[known]
@@ -106,6 +136,9 @@ def grid_stats(
                 )
             table["cur_period"] = str(cur)
             facts.update(current=str(cur), previous=str(prev), no_time=int((~known).sum()))
-    group = [c for c in ("grid_code", "class_code", "period") if c in long.columns]
-    counts = long.groupby(group, sort=True).size().rename("count").reset_index()
-    return table, counts, facts
+    return table, _combination_counts(long), facts
+
+
+def _period_text(distinct: pd.PeriodIndex) -> np.ndarray:
+    """Each distinct period's label as ``PeriodIndex.astype(str)`` writes it, then "NaT"."""
+    return np.append(np.asarray(distinct.astype(str), dtype=object), "NaT")

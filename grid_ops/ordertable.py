@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 #: Encodings tried in order; GB18030 is a superset of GBK and GB2312, so it covers them.
@@ -59,6 +60,21 @@ def as_text(values) -> pd.Series:
     """Text of each value, '' for None / NaN (vectorised): how every column of an order table is read."""
     series = pd.Series(values, dtype=object)
     return series.where(series.notna(), "").astype(str)
+
+
+def text_ids(values) -> tuple[np.ndarray, np.ndarray]:
+    """(id per value, distinct labels) with ``labels[ids]`` equal to ``as_text(values).str.strip()``.
+
+    A column of a million codes holds a few thousand distinct ones: a text column is hashed once
+    and each distinct value stripped once, instead of a million string operations.
+    """
+    array = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
+    if pd.api.types.infer_dtype(array, skipna=False) != "string":  # None, NaN, numbers: through as_text
+        array = as_text(array).to_numpy(dtype=object)
+    ids, distinct = pd.factorize(array)
+    stripped = np.array([value.strip() for value in distinct], dtype=object)
+    merged, labels = pd.factorize(stripped)  # " a" and "a" are one label
+    return merged[ids], np.asarray(labels, dtype=object)
 
 
 def _key(name: str) -> str:

@@ -55,3 +55,36 @@ def test_weeks_run_monday_to_sunday_and_bad_period():
 def test_every_order_counted_once_or_reported_outside(codes):
     table, _, facts = grid_stats(GRIDS, np.array(codes, dtype=object))
     assert table["cnt_total"].sum() + facts["outside_grids"] == len(codes)
+
+
+# --- the million-order paths: distinct codes handled once, integer keys counted -------------------
+
+HOSTILE_CODES = ["A", " A", "A ", "B", "", None, float("nan"), 7, 7.0, "X", "甲 "]
+
+
+@given(st.lists(st.sampled_from(HOSTILE_CODES), max_size=60))
+def test_text_ids_read_as_as_text_strips(values):
+    """Ids and labels give what as_text(values).str.strip() gives: None and NaN empty, numbers as
+    text (7 and 7.0 apart), spaces stripped into one label."""
+    from gridgov.grid_ops.ordertable import as_text, text_ids
+
+    ids, labels = text_ids(np.array(values, dtype=object))
+    assert labels[ids].tolist() == as_text(values).str.strip().tolist()
+    assert len(set(labels.tolist())) == len(labels)
+
+
+@pytest.mark.parametrize("sizes", [(5, 3, 4), (20_000, 400, 300)], ids=["counted per key", "sorted keys"])
+def test_combination_counts_equal_groupby(sizes):
+    """Both ways of counting (a count per possible key, or sorting when the key space is huge) give
+    groupby(sort=True).size() on the labels."""
+    from gridgov.grid_ops.gridstats import _combination_counts
+
+    rng = np.random.default_rng(sum(sizes))
+    n = 5_000
+    parts = []
+    for name, size in zip(("grid_code", "class_code", "period"), sizes):
+        labels = np.array([f"{name[0]}{i:06d}" for i in rng.permutation(size)], dtype=object)
+        parts.append((name, rng.integers(0, min(size, 50), n), labels))
+    frame = pd.DataFrame({name: labels[ids] for name, ids, labels in parts})
+    want = frame.groupby(list(frame.columns), sort=True).size().rename("count").reset_index()
+    assert _combination_counts(parts).equals(want)
