@@ -210,6 +210,24 @@ def pick_with_boundary_rule(
     return best, shared
 
 
+def grid_of_points(layer: UnitLayer, x: np.ndarray, y: np.ndarray) -> pd.Categorical:
+    """Each point's grid code by the boundary rule, missing where no grid covers it or there is no
+    position (NaN): what per-grid counts need, without the rest of ``assign``.
+
+    A categorical: a million orders share a few thousand codes, which later steps (``text_ids``)
+    then read once each instead of a million times.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    ok = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
+    idx, _ = pick_with_boundary_rule(layer, x[ok], y[ok])
+    code_ids, distinct = pd.factorize(pd.Series(layer.codes, dtype=object))
+    ids = np.full(len(x), -1, dtype=np.int64)
+    found = idx >= 0
+    ids[ok[found]] = code_ids[idx[found]]
+    return pd.Categorical.from_codes(ids, categories=pd.Index(distinct, dtype=object))
+
+
 def _takes_class(cases: str, group: str, class_code: str) -> bool:
     if not cases or not cases.strip():
         return True
@@ -279,7 +297,12 @@ def _nearest_outside(h: Hierarchy, xo, yo, g_idx, method, distance, tolerance: f
     if not len(outside):
         return outside, np.zeros(0, dtype=object)
     out_points = shapely.points(xo[outside], yo[outside])
-    (p, g), d = h.grids.tree.query_nearest(out_points, max_distance=tolerance, return_distance=True, all_matches=False)
+    if tolerance > 0:
+        (p, g), d = h.grids.tree.query_nearest(
+            out_points, max_distance=tolerance, return_distance=True, all_matches=False
+        )
+    else:  # TOLERANCE 0: no nearest rule (GEOS refuses a distance of 0)
+        p, g, d = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
     g_idx[outside[p]] = g
     method[outside[p]] = _NEAREST
     distance[outside[p]] = np.round(d, 2)

@@ -68,10 +68,16 @@ def text_ids(values) -> tuple[np.ndarray, np.ndarray]:
     A column of a million codes holds a few thousand distinct ones: a text column is hashed once
     and each distinct value stripped once, instead of a million string operations.
     """
-    array = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
-    if pd.api.types.infer_dtype(array, skipna=False) != "string":  # None, NaN, numbers: through as_text
-        array = as_text(array).to_numpy(dtype=object)
-    ids, distinct = pd.factorize(array)
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.array
+    if isinstance(values, pd.Categorical):  # the ids are there already; missing (-1) reads as ""
+        ids = np.where(values.codes < 0, len(values.categories), values.codes)
+        distinct = as_text(np.append(values.categories.to_numpy(dtype=object), None)).to_numpy(dtype=object)
+    else:
+        array = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
+        if pd.api.types.infer_dtype(array, skipna=False) != "string":  # None, NaN, numbers: through as_text
+            array = as_text(array).to_numpy(dtype=object)
+        ids, distinct = pd.factorize(array)
     stripped = np.array([value.strip() for value in distinct], dtype=object)
     merged, labels = pd.factorize(stripped)  # " a" and "a" are one label
     return merged[ids], np.asarray(labels, dtype=object)

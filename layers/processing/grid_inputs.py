@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
@@ -90,27 +91,22 @@ def read_orders_and_grids(alg, parameters, context, feedback) -> OrdersAndGrids:
     return OrdersAndGrids(orders, grids, grid_source, code_field, grid_field)
 
 
-def order_grid_codes(data: OrdersAndGrids, feedback) -> np.ndarray:
-    """Each order's grid: from its grid field when given, else by where its point lies (the engine's
-    boundary rule, as geolocate)."""
+def order_grid_codes(data: OrdersAndGrids, feedback) -> np.ndarray | pd.Categorical:
+    """Each order's grid: from its grid field when given (text), else by where its point lies (the
+    engine's boundary rule, as geolocate; a categorical, missing where no grid)."""
     if data.grid_field:
         return data.orders[data.grid_field].to_numpy(dtype=object)
     from gridgov.grid_ops import geolocate
-    from gridgov.grid_ops.geolocate import UnitLayer, pick_with_boundary_rule
 
-    layer = UnitLayer.from_frame(data.grids, data.code_field)
+    layer = geolocate.UnitLayer.from_frame(data.grids, data.code_field)
     xy = point_xy(data.orders.geometry.values)
-    ok = np.isfinite(xy[:, 0]) & np.isfinite(xy[:, 1])
-    codes = np.full(len(data.orders), "", dtype=object)
-    idx, _ = pick_with_boundary_rule(layer, xy[ok, 0], xy[ok, 1])
-    found = idx >= 0
-    codes[np.flatnonzero(ok)[found]] = layer.codes[idx[found]]
-    path = geolocate.point_lookup(int(ok.sum()))
+    codes = geolocate.grid_of_points(layer, xy[:, 0], xy[:, 1])
+    path = geolocate.point_lookup(int((np.isfinite(xy[:, 0]) & np.isfinite(xy[:, 1])).sum()))
     if path != "exact":
         feedback.pushInfo(
             tr("Point look-up: compiled (numba)") if path == "compiled" else tr("Point look-up: vectorised (no numba)")
         )
-    feedback.pushInfo(tr("{0} orders lie in a grid").format(int(found.sum())))
+    feedback.pushInfo(tr("{0} orders lie in a grid").format(int((codes.codes >= 0).sum())))
     return codes
 
 

@@ -175,6 +175,20 @@ def test_people_come_from_the_roster_else_the_grid_layer(points, monkeypatch):
     assert people(None) == ["layer-1", "layer-2", "school guard", ""]
 
 
+@pytest.mark.parametrize("points", [5, 250_000], ids=["exact", "compiled"])
+def test_grid_of_points_is_the_boundary_rule_as_a_categorical(points):
+    """Per-grid counts place points with the same rule as assign; no grid or no position: missing."""
+    h = two_grids()
+    base = np.array([[150.0, 50.0], [50.0, 50.0], [100.0, 50.0], [500.0, 50.0], [np.nan, 1.0]])
+    xy = np.tile(base, (points // len(base), 1))
+    codes = geolocate.grid_of_points(h.grids, xy[:, 0], xy[:, 1])
+    assert isinstance(codes, pd.Categorical)
+    want = geolocate.assign(h, xy[:, 0], xy[:, 1], tolerance=0)["grid_code"].replace("", None).tolist()
+    got = [None if pd.isna(c) else c for c in codes]
+    assert got == want
+    assert got[:5] == ["440399001001002", "440399001001001", "440399001001002", None, None]
+
+
 def test_shared_edge_goes_east_and_is_flagged():
     h = two_grids()
     out = geolocate.assign(h, np.array([100.0, 50.0, 100.0]), np.array([50.0, 50.0, 100.0]))
@@ -191,6 +205,14 @@ def test_nearest_within_tolerance_else_unassigned():
     assert out["grid_code"].tolist() == ["440399001001002", "", ""]
     assert out["distance_m"].iloc[0] == pytest.approx(30.0)
     assert out["distance_m"].iloc[1] == pytest.approx(100.0)
+
+
+def test_tolerance_zero_turns_the_nearest_rule_off():
+    """TOLERANCE accepts 0 in the toolbox: a point outside is then unassigned, with its distance
+    (it once failed: GEOS refuses a search distance of 0)."""
+    out = geolocate.assign(two_grids(), np.array([230.0, 50.0]), np.array([50.0, 50.0]), tolerance=0)
+    assert out["match_method"].tolist() == ["unassigned", "inside"]
+    assert out["distance_m"].tolist() == [30.0, 0.0]
 
 
 def test_dedicated_priority_and_class_cases():

@@ -88,3 +88,15 @@ def test_combination_counts_equal_groupby(sizes):
     frame = pd.DataFrame({name: labels[ids] for name, ids, labels in parts})
     want = frame.groupby(list(frame.columns), sort=True).size().rename("count").reset_index()
     assert _combination_counts(parts).equals(want)
+
+
+def test_text_ids_of_a_categorical_read_missing_as_empty():
+    """order_grid_codes gives a categorical (missing: no grid): its ids are used as they are."""
+    from gridgov.grid_ops.ordertable import as_text, text_ids
+
+    values = pd.Categorical(["B", None, " A", "B", "A"], categories=["B", " A", "A", "C"])
+    ids, labels = text_ids(values)
+    assert labels[ids].tolist() == ["B", "", "A", "B", "A"] == as_text(np.asarray(values)).str.strip().tolist()
+    assert len(set(labels.tolist())) == len(labels)
+    table, _, facts = grid_stats(GRIDS, values)
+    assert table["cnt_total"].tolist() == [2, 2, 0] and facts["outside_grids"] == 1
