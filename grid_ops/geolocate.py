@@ -28,6 +28,7 @@ grids, 80,000 micro-grids and 200 dedicated grids take 1.2-1.3 s with every rule
 
 from __future__ import annotations
 
+import functools
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -69,6 +70,8 @@ PEOPLE_SOURCES = {
     "team_id": ("team_id",),
     "street_office": ("street_office",),
 }
+#: What a responsible dedicated grid's own fields replace (its team and street office stay the grid's).
+_DEDICATED_PEOPLE = ("responsible", "resp_phone")
 
 
 @dataclass
@@ -100,6 +103,12 @@ class UnitLayer:
             shapely.prepare(self.geoms)
             self._tree = shapely.STRtree(self.geoms)
         return self._tree
+
+    @functools.cached_property
+    def code_ids(self) -> tuple[np.ndarray, np.ndarray]:
+        """(each polygon's code id, the distinct codes): codes compared as integers."""
+        ids, distinct = pd.factorize(pd.Series(self.codes, dtype=object))
+        return ids, np.asarray(distinct, dtype=object)
 
     @classmethod
     def from_frame(cls, frame: gpd.GeoDataFrame, code_field: str) -> UnitLayer:
@@ -221,7 +230,7 @@ def grid_of_points(layer: UnitLayer, x: np.ndarray, y: np.ndarray) -> pd.Categor
     y = np.asarray(y, dtype=float)
     ok = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
     idx, _ = pick_with_boundary_rule(layer, x[ok], y[ok])
-    code_ids, distinct = pd.factorize(pd.Series(layer.codes, dtype=object))
+    code_ids, distinct = layer.code_ids
     ids = np.full(len(x), -1, dtype=np.int64)
     found = idx >= 0
     ids[ok[found]] = code_ids[idx[found]]
@@ -326,7 +335,7 @@ def _micro_pick(h: Hierarchy, pairs: tuple[np.ndarray, np.ndarray], g_idx: np.nd
     parent = _attr(h.micro, (h.micro_grid_field,) if h.micro_grid_field else ())
     if parent is not None and len(m_pts):
         # compare codes as integers: each grid's code id, each micro-grid's parent code id (-1: no such grid)
-        grid_code_id, distinct = pd.factorize(pd.Series(h.grids.codes, dtype=object))
+        grid_code_id, distinct = h.grids.code_ids
         parent_code_id = pd.Index(distinct).get_indexer(parent)
         no_parent = parent == ""  # for a point in no grid: as the code "" compared before
         rank_pairs = _own_first_keys(m_pts, m_polys, g_idx, grid_code_id, parent_code_id, no_parent, rank)
@@ -608,12 +617,13 @@ def _people(
         if own is not None and (key not in per_grid or not (per_grid[key][:no_grid] != "")[has_rows].any()):
             lookup = dict(zip(codes, own))  # a duplicated code: its last grid's value, for every copy
             per_grid[key] = np.array([lookup.get(c, "") for c in codes] + [""], dtype=object)
+    any_dedicated = h.dedicated is not None and ded.any()
     people = {}
     for key in PEOPLE_SOURCES:
         table = per_grid.get(key, np.full(no_grid + 1, "", dtype=object))
         index = position
-        own = _attr(h.dedicated, PEOPLE_SOURCES[key]) if h.dedicated is not None and ded.any() else None
-        if key in ("responsible", "resp_phone") and own is not None:
+        own = _attr(h.dedicated, PEOPLE_SOURCES[key]) if any_dedicated and key in _DEDICATED_PEOPLE else None
+        if own is not None:
             lookup = dict(zip(h.dedicated.codes, own))  # a duplicated code: its last value, as for grids
             table = np.concatenate([table, np.asarray([lookup.get(c, "") for c in h.dedicated.codes], dtype=object)])
             index = np.where(ded, no_grid + 1 + dedicated, position)
