@@ -43,6 +43,8 @@ from gridgov.grid_ops.pointindex import EdgeRaster
 
 #: From this many points on, the compiled kernels (or, without numba, the edge raster) pay for their set-up.
 RASTER_MIN_POINTS = 200_000
+#: From this many polygons on, a layer's validity is settled by the compiled kernels where they can.
+QUICK_VALIDITY_MIN_POLYGONS = 10_000
 NUDGE = (1e-3, 5e-4)  # metres east, north: the boundary rule's probe
 MATCH_METHODS = ("inside", "boundary", "nearest", "address", "unlocated", "unassigned", "invalid")
 RESULT_COLUMNS = (
@@ -117,13 +119,16 @@ class UnitLayer:
         keep = ~(frame.geometry.isna() | frame.geometry.is_empty)
         frame = frame[keep].reset_index(drop=True)
         geoms = np.asarray(frame.geometry.values, dtype=object)
-        invalid = ~_in_threads(shapely.is_valid, geoms)
+        arrays, invalid = _validity(geoms)
         if invalid.any():  # repair only what needs it: make_valid on every polygon costs seconds
             geoms = geoms.copy()
             geoms[invalid] = shapely.make_valid(geoms[invalid])
+            arrays = None  # built again from the repaired polygons at first use
         # what astype(str).str.strip() gives, in 17 ms instead of 24 ms on 100,000 codes
         codes = np.array([str(c).strip() for c in frame[code_field].tolist()], dtype=object)
-        return cls(codes, np.asarray(geoms), pd.DataFrame(frame.drop(columns=frame.geometry.name)))
+        layer = cls(codes, np.asarray(geoms), pd.DataFrame(frame.drop(columns=frame.geometry.name)))
+        layer._arrays = arrays
+        return layer
 
     def covering(self, x: np.ndarray, y: np.ndarray, in_space_order: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """(point index, polygon index) for every polygon covering each point (edges included).
@@ -164,6 +169,24 @@ def point_lookup(n_points: int) -> str:
     if n_points < RASTER_MIN_POINTS:
         return "exact"
     return "compiled" if pipkernels.kernels() is not None else "raster"
+
+
+def _validity(geoms: np.ndarray) -> tuple[pipkernels.PolygonArrays | None, np.ndarray]:
+    """(the compiled look-up's arrays when they were built for the check, or None; which polygons
+    are invalid by GEOS's rules).
+
+    A big layer, with the compiled kernels at hand, has its arrays built now rather than at the
+    first big look-up: the simple rings among them are settled there (``surely_valid``), and GEOS
+    checks only the rest. On 100,000 grids that is 0.2 s of GEOS work down to a few hundredths.
+    """
+    compiled = pipkernels.kernels() if len(geoms) >= QUICK_VALIDITY_MIN_POLYGONS else None
+    if compiled is None:
+        return None, ~_in_threads(shapely.is_valid, geoms)
+    arrays = pipkernels.PolygonArrays.build(geoms, compiled)
+    check = np.flatnonzero(~arrays.surely_valid(compiled))
+    invalid = np.zeros(len(geoms), dtype=bool)
+    invalid[check] = ~_in_threads(shapely.is_valid, geoms[check])
+    return arrays, invalid
 
 
 def _in_threads(func, values: np.ndarray, parts: int = 2) -> np.ndarray:

@@ -34,6 +34,8 @@ OUTSIDE, COVERED, UNCERTAIN = 0, 1, 2
 BUCKET_FILL = 0.25
 #: The candidate index never holds more entries than this (coarser buckets instead).
 MAX_BUCKET_ENTRIES = 20_000_000
+#: Rings of up to this many segments are checked for validity here (pairwise); longer ones by GEOS.
+MAX_QUICK_SEGMENTS = 64
 
 _KERNELS: SimpleNamespace | bool | None = False  # False: not tried yet
 
@@ -62,6 +64,8 @@ def _compile() -> SimpleNamespace:
         spatial_order=k.spatial_order,
         best_of_pairs=k.best_of_pairs,
         own_first_keys=k.own_first_keys,
+        surely_valid=k.surely_valid,
+        rings_in_space_order=k.rings_in_space_order,
     )
     square = np.array([shapely.box(0.0, 0.0, 1.0, 1.0)], dtype=object)
     PolygonArrays.build(square, kernels).covering(np.array([0.5, 2.0]), np.array([0.5, 2.0]), kernels)
@@ -69,6 +73,7 @@ def _compile() -> SimpleNamespace:
     one = np.zeros(1, dtype=np.int64)
     kernels.best_of_pairs(one, one, one, 1)
     kernels.own_first_keys(one, one, one, one, one, np.zeros(1, dtype=bool), one)
+    PolygonArrays.build(square, kernels).surely_valid(kernels)
     return kernels
 
 
@@ -115,8 +120,7 @@ class Bucket(NamedTuple):
     ids: np.ndarray
     simple: np.ndarray  # 1 where the compiled test reads the polygon, 0: always uncertain
     bounds: np.ndarray  # (n, 4) bounding boxes; empty geometries (inf, inf, -inf, -inf)
-    poly_rings: np.ndarray  # polygon p: rings ring_order[poly_rings[p]:poly_rings[p + 1]]
-    ring_order: np.ndarray
+    poly_rings: np.ndarray  # polygon p: rings poly_rings[p] to poly_rings[p + 1] - 1 (in polygon order)
     ring_ptr: np.ndarray  # ring r: xs[ring_ptr[r]:ring_ptr[r + 1]]
     xs: np.ndarray
     ys: np.ndarray
@@ -134,6 +138,7 @@ class PolygonArrays:
 
     geoms: np.ndarray
     bucket: Bucket
+    plain: np.ndarray  # per polygon in space order: a Polygon without holes (its one ring is read as is)
 
     @classmethod
     def build(cls, geoms: np.ndarray, k: SimpleNamespace) -> PolygonArrays:
@@ -147,28 +152,30 @@ class PolygonArrays:
         centre_y[~empty] = (bounds[~empty, 1] + bounds[~empty, 3]) / 2
         ids = spatial_order(centre_x, centre_y, k)
         ids = np.arange(n, dtype=np.int64) if ids is None else ids
-        in_order = geoms[ids]
-        bounds = np.ascontiguousarray(bounds[ids])
-        type_id = shapely.get_type_id(in_order)
+        # GEOS is read in the layer's own order (the polygons' memory order: three times faster than
+        # hopping between them in space order); the rings are then laid out in space order
+        type_id = shapely.get_type_id(geoms)
         simple = (type_id == 3) | (type_id == 6)
         # a polygon without holes is one ring: its coordinates directly, no ring objects made
-        plain = (type_id == 3) & (shapely.get_num_interior_rings(in_order) == 0)
+        plain = (type_id == 3) & (shapely.get_num_interior_rings(geoms) == 0)
         plain_idx = np.flatnonzero(plain)
-        coords_1, owner_1 = shapely.get_coordinates(in_order[plain_idx], return_index=True)
+        coords_1, owner_1 = shapely.get_coordinates(geoms[plain_idx], return_index=True)
         lengths_1 = np.bincount(owner_1, minlength=len(plain_idx))
         other_idx = np.flatnonzero(simple & ~plain)
-        parts, part_owner = shapely.get_parts(in_order[other_idx], return_index=True)
+        parts, part_owner = shapely.get_parts(geoms[other_idx], return_index=True)
         rings, ring_part = shapely.get_rings(parts, return_index=True)
         coords_2, ring_2 = shapely.get_coordinates(rings, return_index=True)
         lengths_2 = np.bincount(ring_2, minlength=len(rings))
-        ring_owner = np.concatenate([plain_idx, other_idx[part_owner[ring_part]]]).astype(np.int64)
-        lengths = np.concatenate([lengths_1, lengths_2])
-        ring_ptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-        ring_order = np.argsort(ring_owner, kind="stable").astype(np.int64)
-        poly_rings = np.concatenate([[0], np.cumsum(np.bincount(ring_owner, minlength=n))]).astype(np.int64)
         coords = np.concatenate([coords_1, coords_2]) if len(coords_2) else coords_1
-        xs = np.ascontiguousarray(coords[:, 0], dtype=np.float64)
-        ys = np.ascontiguousarray(coords[:, 1], dtype=np.float64)
+        lengths = np.concatenate([lengths_1, lengths_2]).astype(np.int64)
+        position = np.empty(n, dtype=np.int64)
+        position[ids] = np.arange(n)
+        ring_poly = position[np.concatenate([plain_idx, other_idx[part_owner[ring_part]]]).astype(np.int64)]
+        poly_rings, ring_ptr, xs, ys = k.rings_in_space_order(
+            np.ascontiguousarray(coords, dtype=np.float64), lengths, ring_poly, n
+        )
+        bounds = np.ascontiguousarray(bounds[ids])
+        simple, plain = simple[ids], plain[ids]
 
         if (~empty).any():
             xmin, ymin = bounds[:, 0].min(), bounds[:, 1].min()
@@ -197,12 +204,25 @@ class PolygonArrays:
             simple.astype(np.uint8),
             bounds,
             poly_rings,
-            ring_order,
             ring_ptr,
             xs,
             ys,
         )
-        return cls(geoms, bucket)
+        return cls(geoms, bucket, plain)
+
+    def surely_valid(self, k: SimpleNamespace) -> np.ndarray:
+        """Per polygon (the caller's order) True where it is certainly valid as GEOS sees it: a
+        single ring of at most ``MAX_QUICK_SEGMENTS`` segments that touches itself nowhere. False
+        means "ask GEOS", not invalid.
+
+        Why: GEOS's ``is_valid`` takes 0.2 s of CPU on 100,000 grids; the coordinates read here for
+        the look-up answer it for simple grids in a few hundredths.
+        """
+        b = self.bucket
+        in_order = k.surely_valid(self.plain.astype(np.uint8), b.poly_rings, b.ring_ptr, b.xs, b.ys, MAX_QUICK_SEGMENTS)
+        sure = np.zeros(len(self.geoms), dtype=bool)
+        sure[b.ids] = in_order.astype(bool)
+        return sure
 
     def _candidates(
         self, x: np.ndarray, y: np.ndarray, k: SimpleNamespace

@@ -36,11 +36,10 @@ def orientation(ax, ay, bx, by, cx, cy):
 
 
 @njit(cache=True, nogil=True)
-def locate(px, py, poly, poly_rings, ring_order, ring_ptr, xs, ys):
+def locate(px, py, poly, poly_rings, ring_ptr, xs, ys):
     """COVERED (inside or on the boundary), OUTSIDE, or UNCERTAIN for one point and polygon."""
     crossings = 0
-    for rr in range(poly_rings[poly], poly_rings[poly + 1]):
-        r = ring_order[rr]
+    for r in range(poly_rings[poly], poly_rings[poly + 1]):
         for i in range(ring_ptr[r], ring_ptr[r + 1] - 1):
             x1 = xs[i]
             x2 = xs[i + 1]
@@ -115,7 +114,7 @@ def cover(x, y, start, bucket, pts, polys, state):
     Returns (the next point to do, pairs written): the caller grows the buffers and calls again
     when the first is short of ``len(x)``. (Growing inside this loop makes it twice as slow.)
     """
-    (bx0, by0, bsize, bnx, bny, bptr, bitems, ids, simple, bounds, poly_rings, ring_order, ring_ptr, xs, ys) = bucket
+    (bx0, by0, bsize, bnx, bny, bptr, bitems, ids, simple, bounds, poly_rings, ring_ptr, xs, ys) = bucket
     cap = len(pts)
     at = 0
     for i in range(start, len(x)):
@@ -132,7 +131,7 @@ def cover(x, y, start, bucket, pts, polys, state):
         for j in range(bptr[b], bptr[b + 1]):
             p = bitems[j]
             if bounds[p, 0] <= px <= bounds[p, 2] and bounds[p, 1] <= py <= bounds[p, 3]:
-                found = locate(px, py, p, poly_rings, ring_order, ring_ptr, xs, ys) if simple[p] else UNCERTAIN
+                found = locate(px, py, p, poly_rings, ring_ptr, xs, ys) if simple[p] else UNCERTAIN
                 if found:
                     pts[at] = i
                     polys[at] = ids[p]
@@ -195,3 +194,110 @@ def spatial_order(x, y, x0, y0, size, nx, ny):
         order[fill[b]] = i
         fill[b] += 1
     return order
+
+
+@njit(cache=True, nogil=True)
+def _segments_apart(ax, ay, bx, by, cx, cy, dx, dy):
+    """True when segments ab and cd certainly share no point (False: they may touch, cross or the
+    orientation filter cannot tell)."""
+    if max(ax, bx) < min(cx, dx) or max(cx, dx) < min(ax, bx):
+        return True
+    if max(ay, by) < min(cy, dy) or max(cy, dy) < min(ay, by):
+        return True
+    o1 = orientation(ax, ay, bx, by, cx, cy)
+    o2 = orientation(ax, ay, bx, by, dx, dy)
+    if o1 != 2 and o1 != 0 and o1 == o2:
+        return True  # c and d strictly on one side of ab's line
+    o3 = orientation(cx, cy, dx, dy, ax, ay)
+    o4 = orientation(cx, cy, dx, dy, bx, by)
+    return o3 != 2 and o3 != 0 and o3 == o4
+
+
+@njit(cache=True, nogil=True)
+def ring_surely_simple(xs, ys, s, e, max_segments):
+    """True when the ring ``xs[s:e]`` is certainly a valid polygon shell: closed, finite, at least
+    three segments, no repeated point, and no two segments meeting except adjacent ones at their
+    shared vertex (a straight vertex counts only where the two sides point away from each other).
+    False where any of that fails or cannot be decided exactly: then GEOS decides."""
+    segs = e - s - 1
+    if segs < 3 or segs > max_segments:
+        return False
+    for i in range(s, e):
+        if not (math.isfinite(xs[i]) and math.isfinite(ys[i])):
+            return False
+    if xs[s] != xs[e - 1] or ys[s] != ys[e - 1]:
+        return False
+    for i in range(s, e - 1):
+        if xs[i] == xs[i + 1] and ys[i] == ys[i + 1]:
+            return False
+    for k in range(segs):  # adjacent segments (prev, v) and (v, nxt) meet only at v
+        v = s + k
+        prev = s + (k - 1 if k > 0 else segs - 1)
+        nxt = v + 1
+        o = orientation(xs[prev], ys[prev], xs[v], ys[v], xs[nxt], ys[nxt])
+        if o == 2:
+            return False
+        if o == 0:  # exactly on one line (the filter's 0 is exact): they must leave v in opposite directions
+            dx1, dx2 = xs[prev] - xs[v], xs[nxt] - xs[v]
+            dy1, dy2 = ys[prev] - ys[v], ys[nxt] - ys[v]
+            opposite_x = (dx1 < 0.0 < dx2) or (dx2 < 0.0 < dx1)
+            opposite_y = dx1 == 0.0 and dx2 == 0.0 and ((dy1 < 0.0 < dy2) or (dy2 < 0.0 < dy1))
+            if not (opposite_x or opposite_y):
+                return False
+    for i in range(segs):  # segments that share no vertex must share no point
+        a = s + i
+        for j in range(i + 2, segs):
+            if i == 0 and j == segs - 1:
+                continue  # the closing segment is adjacent to the first
+            c = s + j
+            if not _segments_apart(xs[a], ys[a], xs[a + 1], ys[a + 1], xs[c], ys[c], xs[c + 1], ys[c + 1]):
+                return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def surely_valid(plain, poly_rings, ring_ptr, xs, ys, max_segments):
+    """Per polygon 1 when it is a single ring (``plain``) that ``ring_surely_simple`` accepts, else 0."""
+    n = len(plain)
+    out = np.zeros(n, dtype=np.uint8)
+    for p in range(n):
+        if plain[p] and poly_rings[p + 1] - poly_rings[p] == 1:
+            r = poly_rings[p]
+            if ring_surely_simple(xs, ys, ring_ptr[r], ring_ptr[r + 1], max_segments):
+                out[p] = 1
+    return out
+
+
+@njit(cache=True, nogil=True)
+def rings_in_space_order(coords, lengths, ring_poly, n_polys):
+    """Lay rings out polygon by polygon in space order: (poly_rings, ring_ptr, xs, ys).
+
+    ``coords`` holds the rings one after another (``lengths`` coordinates each), ``ring_poly`` each
+    ring's polygon in space order. A stable counting sort: a polygon's rings keep their order.
+    """
+    n_rings = len(lengths)
+    poly_rings = np.zeros(n_polys + 1, dtype=np.int64)
+    for r in range(n_rings):
+        poly_rings[ring_poly[r] + 1] += 1
+    for p in range(n_polys):
+        poly_rings[p + 1] += poly_rings[p]
+    fill = poly_rings[:-1].copy()
+    slot = np.empty(n_rings, dtype=np.int64)
+    for r in range(n_rings):
+        slot[r] = fill[ring_poly[r]]
+        fill[ring_poly[r]] += 1
+    ring_ptr = np.zeros(n_rings + 1, dtype=np.int64)
+    for r in range(n_rings):
+        ring_ptr[slot[r] + 1] = lengths[r]
+    for r in range(n_rings):
+        ring_ptr[r + 1] += ring_ptr[r]
+    xs = np.empty(ring_ptr[n_rings], dtype=np.float64)
+    ys = np.empty(ring_ptr[n_rings], dtype=np.float64)
+    src = 0
+    for r in range(n_rings):
+        dst = ring_ptr[slot[r]]
+        for t in range(lengths[r]):
+            xs[dst + t] = coords[src + t, 0]
+            ys[dst + t] = coords[src + t, 1]
+        src += lengths[r]
+    return poly_rings, ring_ptr, xs, ys

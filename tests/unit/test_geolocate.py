@@ -299,6 +299,27 @@ def test_invalid_polygons_still_work():
     assert out["grid_code"].iloc[0] == "g1"
 
 
+@pytest.mark.parametrize("quick", [True, False])
+def test_invalid_polygons_are_repaired_in_a_big_layer(monkeypatch, quick):
+    """The compiled validity check (big layers) and GEOS alone find the same polygons to repair."""
+    import geopandas as gpd
+
+    monkeypatch.setattr(geolocate, "QUICK_VALIDITY_MIN_POLYGONS", 1 if quick else 10**9)
+    cells = [shapely.box(i * 10, 0, i * 10 + 10, 10) for i in range(50)]
+    cells[7] = Polygon([(70, 0), (80, 10), (80, 0), (70, 10)])  # a bow-tie in place of grid 7
+    grids = gpd.GeoDataFrame({"grid_code": [f"g{i:02d}" for i in range(50)]}, geometry=cells, crs="EPSG:4547")
+    layer = geolocate.UnitLayer.from_frame(grids, "grid_code")
+    assert shapely.is_valid(layer.geoms).all()
+    assert layer._arrays is None  # repaired: the look-up arrays wait for the repaired polygons
+    assert shapely.equals(layer.geoms[7], shapely.make_valid(cells[7]))
+    valid = geolocate.UnitLayer.from_frame(grids.drop(index=7), "grid_code")
+    assert (valid._arrays is not None) == quick
+    x = np.array([78.0, 72.0, 75.0, 35.0, 495.0])  # both halves of the bow-tie; between them, below
+    y = np.array([5.0, 5.0, 2.0, 5.0, 5.0])
+    out = geolocate.assign(geolocate.Hierarchy(grids=layer), x, y, tolerance=0)
+    assert out["grid_code"].tolist() == ["g07", "g07", "", "g03", "g49"]
+
+
 def test_inspections_outside_own_grid_and_coverage(demo_city_20k):
     from gridgov.grid_ops import inspections
 
@@ -345,14 +366,19 @@ def test_inspection_coverage_without_microgrids_counts_100m_cells():
     assert row["coverage_pct"] == pytest.approx(33.3)
 
 
-@pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "vectorised"])
-def test_fast_paths_give_the_same_assignment(placed, monkeypatch, compiled):
-    """The compiled kernels or the edge raster (from RASTER_MIN_POINTS points on) must not change a single answer."""
+@pytest.mark.parametrize(
+    ("compiled", "checked"), [(True, False), (True, True), (False, False)], ids=["compiled", "checked", "vectorised"]
+)
+def test_fast_paths_give_the_same_assignment(placed, monkeypatch, compiled, checked):
+    """The compiled kernels or the edge raster (from RASTER_MIN_POINTS points on) must not change a
+    single answer; nor the look-up arrays built by the compiled validity check (``checked``)."""
     city, exact = placed
     if not compiled:
         monkeypatch.setenv("GRIDGOV_NO_NUMBA", "1")
     monkeypatch.setattr(geolocate, "RASTER_MIN_POINTS", 1000)
+    monkeypatch.setattr(geolocate, "QUICK_VALIDITY_MIN_POLYGONS", 1 if checked else 10**9)
     h = demo_hierarchy(city)
+    assert (h.grids._arrays is not None) == checked  # built by the check, before any look-up
     fast = geolocate.assign(
         h, exact["x_located"].to_numpy(), exact["y_located"].to_numpy(), city["orders"]["class_code"]
     )

@@ -175,3 +175,46 @@ def test_own_first_keys_equal_the_numpy_path(seed):
     finally:
         geolocate.point_lookup = lookup
     assert keys.tolist() == want.tolist()
+
+
+def surely_valid(geoms) -> np.ndarray:
+    k = pipkernels.kernels()
+    return pipkernels.PolygonArrays.build(np.asarray(geoms, dtype=object), k).surely_valid(k)
+
+
+def test_surely_valid_takes_common_grids_and_leaves_the_rest_to_geos():
+    hexagon = shapely.Polygon([(2, 0), (1, 1.7), (-1, 1.7), (-2, 0), (-1, -1.7), (1, -1.7)])
+    straight_vertex = shapely.Polygon([(0, 0), (1, 0), (2, 0), (2, 2), (0, 2)])  # (1, 0): valid, on a line
+    cells = voronoi_layer(200, seed=11).geoms
+    sure = [shapely.box(0, 0, 1, 1), hexagon, straight_vertex, *cells]
+    assert surely_valid(sure).all()
+    asked = [
+        shapely.Polygon([(0, 0), (10, 10), (10, 0), (0, 10)]),  # bow-tie: invalid
+        shapely.Polygon([(0, 0), (4, 0), (4, 4), (2, 4), (2, 6), (2, 4), (0, 4)]),  # spike: invalid
+        shapely.Polygon([(0, 0), (4, 0), (2, 2), (4, 4), (0, 4), (2, 2)]),  # touches itself at (2, 2)
+        shapely.Polygon([(0, 0), (1, 0), (1, 0), (1, 1), (0, 1)]),  # a repeated point: valid, GEOS says so
+        shapely.Polygon([(0, 0), (1, 1), (2, 2), (0, 2)]),  # collinear off the axes: the filter cannot tell
+        shapely.box(0, 0, 10, 10).difference(shapely.box(3, 3, 7, 7)),  # a hole
+        shapely.MultiPolygon([shapely.box(0, 0, 1, 1), shapely.box(2, 0, 3, 1)]),
+        shapely.Point(0, 0).buffer(1, quad_segs=32),  # 128 segments: more than MAX_QUICK_SEGMENTS
+    ]
+    assert not surely_valid(asked).any()
+    assert shapely.is_valid(asked[3]) and not shapely.is_valid(asked[0])
+
+
+ring_points = st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4)), min_size=3, max_size=9)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(ring_points, min_size=1, max_size=20), st.floats(0.01, 1e6), st.booleans())
+def test_surely_valid_is_never_wrong(rings, scale, slant):
+    """Rings on a small lattice touch, fold, repeat and run along each other as often as they do not:
+    whatever the kernel calls certainly valid, GEOS calls valid."""
+    geoms = []
+    for ring in rings:
+        xy = np.array(ring, dtype=float) * scale
+        if slant:  # off the axes, where the orientation filter may have to give up
+            xy = xy @ np.array([[0.8, 0.6], [-0.6, 0.8]]) + 480_000.0
+        geoms.append(shapely.Polygon(xy))
+    sure = surely_valid(geoms)
+    assert shapely.is_valid(np.array(geoms, dtype=object)[sure]).all()
