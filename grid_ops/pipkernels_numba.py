@@ -301,3 +301,31 @@ def rings_in_space_order(coords, lengths, ring_poly, n_polys):
             ys[dst + t] = coords[src + t, 1]
         src += lengths[r]
     return poly_rings, ring_ptr, xs, ys
+
+
+@njit(cache=True, nogil=True)
+def ring_bounds(coords, lengths, ring_poly, n_polys):
+    """Each polygon's bounding box (xmin, ymin, xmax, ymax) from its rings' coordinates, (inf, inf,
+    -inf, -inf) for a polygon without any: the bounds from the coordinates already read, instead of
+    another pass over the GEOS geometries."""
+    bounds = np.empty((n_polys, 4), dtype=np.float64)
+    for p in range(n_polys):
+        bounds[p, 0] = np.inf
+        bounds[p, 1] = np.inf
+        bounds[p, 2] = -np.inf
+        bounds[p, 3] = -np.inf
+    src = 0
+    for r in range(len(lengths)):
+        p = ring_poly[r]
+        for t in range(src, src + lengths[r]):
+            x, y = coords[t, 0], coords[t, 1]
+            if x < bounds[p, 0]:
+                bounds[p, 0] = x
+            if x > bounds[p, 2]:
+                bounds[p, 2] = x
+            if y < bounds[p, 1]:
+                bounds[p, 1] = y
+            if y > bounds[p, 3]:
+                bounds[p, 3] = y
+        src += lengths[r]
+    return bounds
