@@ -41,12 +41,14 @@ def locate(px, py, poly, poly_rings, ring_ptr, xs, ys):
     crossings = 0
     for r in range(poly_rings[poly], poly_rings[poly + 1]):
         for i in range(ring_ptr[r], ring_ptr[r + 1] - 1):
+            y1 = ys[i]
+            y2 = ys[i + 1]
+            if (y1 > py and y2 > py) or (y1 < py and y2 < py):
+                continue  # wholly above or below the ray's line: none of the cases below (most edges)
             x1 = xs[i]
             x2 = xs[i + 1]
             if x1 < px and x2 < px:
                 continue
-            y1 = ys[i]
-            y2 = ys[i + 1]
             if px == x2 and py == y2:
                 return COVERED
             if y1 == py and y2 == py:
