@@ -67,10 +67,13 @@ def _compile() -> SimpleNamespace:
         surely_valid=k.surely_valid,
         rings_in_space_order=k.rings_in_space_order,
         ring_bounds=k.ring_bounds,
+        finite_extent=k.finite_extent,
+        spatial_sort=k.spatial_sort,
     )
     square = np.array([shapely.box(0.0, 0.0, 1.0, 1.0)], dtype=object)
     PolygonArrays.build(square, kernels).covering(np.array([0.5, 2.0]), np.array([0.5, 2.0]), kernels)
     kernels.spatial_order(np.zeros(2), np.zeros(2), 0.0, 0.0, 1.0, 1, 1)
+    spatial_sort(np.zeros(2), np.array([0.0, np.nan]), kernels)
     one = np.zeros(1, dtype=np.int64)
     kernels.best_of_pairs(one, one, one, 1)
     kernels.own_first_keys(one, one, one, one, one, np.zeros(1, dtype=bool), one)
@@ -95,15 +98,40 @@ def spatial_order(x: np.ndarray, y: np.ndarray, k: SimpleNamespace | None = None
         return None
     xmin, xmax = float(x[finite].min()), float(x[finite].max())
     ymin, ymax = float(y[finite].min()), float(y[finite].max())
-    area = max((xmax - xmin) * (ymax - ymin), 1e-18)
-    # points along a line have no area: their extent, not the area, sets the bucket size then
-    extent = max(xmax - xmin, ymax - ymin)
-    size = max(np.sqrt(SORT_BUCKET_POINTS * area / len(x)), extent * SORT_BUCKET_POINTS / len(x), 1e-9)
-    nx = int((xmax - xmin) / size) + 1
-    ny = int((ymax - ymin) / size) + 1
+    size, nx, ny = _sort_grid(xmin, xmax, ymin, ymax, len(x))
     return k.spatial_order(
         np.ascontiguousarray(x, dtype=np.float64), np.ascontiguousarray(y, dtype=np.float64), xmin, ymin, size, nx, ny
     )
+
+
+def spatial_sort(
+    x: np.ndarray, y: np.ndarray, k: SimpleNamespace | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(the indices of the points with a finite position in ``spatial_order``'s order, their x, their
+    y), or None without the compiled kernels or without such points.
+
+    What ``spatial_order`` of the finite points and two gathers give, in two passes over the input:
+    on a million orders the gathers alone (random reads) took 40 ms.
+    """
+    k = kernels() if k is None else k
+    if k is None:
+        return None
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    y = np.ascontiguousarray(y, dtype=np.float64)
+    xmin, xmax, ymin, ymax, count = k.finite_extent(x, y)
+    if count == 0:
+        return None
+    size, nx, ny = _sort_grid(xmin, xmax, ymin, ymax, count)
+    return k.spatial_sort(x, y, xmin, ymin, size, nx, ny, count)
+
+
+def _sort_grid(xmin: float, xmax: float, ymin: float, ymax: float, n: int) -> tuple[float, int, int]:
+    """(bucket size, columns, rows) of the spatial sort: about ``SORT_BUCKET_POINTS`` points a bucket."""
+    area = max((xmax - xmin) * (ymax - ymin), 1e-18)
+    # points along a line have no area: their extent, not the area, sets the bucket size then
+    extent = max(xmax - xmin, ymax - ymin)
+    size = max(np.sqrt(SORT_BUCKET_POINTS * area / n), extent * SORT_BUCKET_POINTS / n, 1e-9)
+    return size, int((xmax - xmin) / size) + 1, int((ymax - ymin) / size) + 1
 
 
 class Bucket(NamedTuple):

@@ -331,3 +331,50 @@ def ring_bounds(coords, lengths, ring_poly, n_polys):
                 bounds[p, 3] = y
         src += lengths[r]
     return bounds
+
+
+@njit(cache=True, nogil=True)
+def finite_extent(x, y):
+    """(xmin, xmax, ymin, ymax, how many) of the points with a finite position."""
+    xmin, xmax, ymin, ymax = np.inf, -np.inf, np.inf, -np.inf
+    count = 0
+    for i in range(len(x)):
+        px, py = x[i], y[i]
+        if math.isfinite(px) and math.isfinite(py):
+            count += 1
+            xmin = min(xmin, px)
+            xmax = max(xmax, px)
+            ymin = min(ymin, py)
+            ymax = max(ymax, py)
+    return xmin, xmax, ymin, ymax, count
+
+
+@njit(cache=True, nogil=True)
+def spatial_sort(x, y, x0, y0, size, nx, ny, count):
+    """The ``count`` points with a finite position, bucket by bucket as ``spatial_order`` takes them:
+    (their indices, x, y). The coordinates are written in the same pass, not gathered after."""
+    n = len(x)
+    key = np.empty(n, dtype=np.int64)
+    counts = np.zeros(nx * ny + 1, dtype=np.int64)
+    for i in range(n):
+        if math.isfinite(x[i]) and math.isfinite(y[i]):
+            col = min(max(math.floor((x[i] - x0) / size), 0), nx - 1)
+            row = min(max(math.floor((y[i] - y0) / size), 0), ny - 1)
+            b = row * nx + col
+            key[i] = b
+            counts[b + 1] += 1
+        else:
+            key[i] = -1
+    fill = np.cumsum(counts)
+    rows = np.empty(count, dtype=np.int64)
+    xs = np.empty(count, dtype=np.float64)
+    ys = np.empty(count, dtype=np.float64)
+    for i in range(n):
+        b = key[i]
+        if b >= 0:
+            at = fill[b]
+            rows[at] = i
+            xs[at] = x[i]
+            ys[at] = y[i]
+            fill[b] += 1
+    return rows, xs, ys

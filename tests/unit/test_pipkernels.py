@@ -107,10 +107,37 @@ def test_spatial_order_is_a_permutation():
     assert sorted(order.tolist()) == list(range(len(x)))
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.floats(-1e3, 1e3), st.sampled_from([np.nan, np.inf, 7.0])),
+            st.one_of(st.floats(-1e3, 1e3), st.sampled_from([np.nan, -np.inf, 7.0])),
+        ),
+        min_size=1,
+        max_size=300,
+    )
+)
+def test_spatial_sort_is_spatial_order_of_the_finite_points(points):
+    """The finite points in the order ``spatial_order`` gives them, their coordinates beside them:
+    what the assignment took from an order and two gathers before."""
+    x, y = (np.array(c, dtype=float) for c in zip(*points))
+    finite = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
+    got = pipkernels.spatial_sort(x, y)
+    if not len(finite):
+        assert got is None
+        return
+    rows, xs, ys = got
+    expected = finite[pipkernels.spatial_order(x[finite], y[finite])]
+    assert rows.tolist() == expected.tolist()
+    assert xs.tolist() == x[rows].tolist() and ys.tolist() == y[rows].tolist()
+
+
 def test_switched_off_by_the_environment(monkeypatch):
     monkeypatch.setenv("GRIDGOV_NO_NUMBA", "1")
     assert pipkernels.kernels() is None
     assert pipkernels.spatial_order(np.zeros(3), np.zeros(3)) is None
+    assert pipkernels.spatial_sort(np.zeros(3), np.zeros(3)) is None
 
 
 @pytest.mark.parametrize(
