@@ -319,36 +319,62 @@ class _CodeColumn:
         return (self.table != "")[self.idx]
 
 
-def _nearest_outside(h: Hierarchy, xo, yo, g_idx, method, distance, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
+def _nearest_outside(h: Hierarchy, xo, yo, g_idx, method, distance, tolerance: float) -> np.ndarray:
     """Points outside every grid: the nearest grid within the tolerance, else unassigned.
 
-    Returns the unassigned points (indices, shapely points): ``_far_distances`` measures how far
-    they are, which nothing else waits for.
+    Returns the unassigned points: ``_far_distances`` measures how far they are, which nothing else
+    waits for.
     """
     outside = np.flatnonzero(g_idx < 0)
     if not len(outside):
-        return outside, np.zeros(0, dtype=object)
-    out_points = shapely.points(xo[outside], yo[outside])
+        return outside
     if tolerance > 0:
-        (p, g), d = h.grids.tree.query_nearest(
-            out_points, max_distance=tolerance, return_distance=True, all_matches=False
+        near, d = nearest_units(h.grids, xo[outside], yo[outside], tolerance)
+    else:  # TOLERANCE 0: no nearest rule
+        near, d = np.full(len(outside), -1, dtype=np.int64), np.full(len(outside), np.inf)
+    hit = near >= 0
+    g_idx[outside[hit]] = near[hit]
+    method[outside[hit]] = _NEAREST
+    distance[outside[hit]] = np.round(d[hit], 2)
+    far = outside[~hit]
+    method[far] = _UNASSIGNED
+    return far
+
+
+def _far_distances(h: Hierarchy, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(which of the points have a nearest grid, its distance in metres to 0.1 m)."""
+    near, d = nearest_units(h.grids, x, y, np.inf)
+    found = np.flatnonzero(near >= 0)
+    return found, np.round(d[found], 1)
+
+
+def nearest_units(layer: UnitLayer, x: np.ndarray, y: np.ndarray, max_distance: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per point outside every polygon of ``layer``: (the nearest polygon within ``max_distance``
+    (inf: at any distance), -1 if none; its distance, inf if none). Equal distances: the lowest code,
+    so the answer does not hang on the order of an index.
+
+    Where the layer has its compiled arrays, they answer (with GEOS's own distance formula); GEOS's
+    R-tree answers the rest.
+    """
+    n = len(x)
+    near, dist = np.full(n, -1, dtype=np.int64), np.full(n, np.inf)
+    if not n or not len(layer.geoms):
+        return near, dist
+    rest = np.arange(n)
+    compiled = pipkernels.kernels() if layer._arrays is not None else None
+    if compiled is not None:
+        near, dist = layer._arrays.nearest(x, y, layer.rank, max_distance, compiled)
+        rest = np.flatnonzero(near == -2)  # a polygon the compiled test does not read may be nearest
+        near[rest] = -1
+    if len(rest):
+        limit = {} if np.isinf(max_distance) else {"max_distance": max_distance}
+        (p, g), d = layer.tree.query_nearest(
+            shapely.points(x[rest], y[rest]), return_distance=True, all_matches=True, **limit
         )
-    else:  # TOLERANCE 0: no nearest rule (GEOS refuses a distance of 0)
-        p, g, d = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
-    g_idx[outside[p]] = g
-    method[outside[p]] = _NEAREST
-    distance[outside[p]] = np.round(d, 2)
-    far = np.setdiff1d(np.arange(len(outside)), p)
-    method[outside[far]] = _UNASSIGNED
-    return outside[far], out_points[far]
-
-
-def _far_distances(h: Hierarchy, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(which of ``points`` have a nearest grid, its distance in metres to 0.1 m)."""
-    if not len(points) or not len(h.grids.geoms):
-        return np.zeros(0, dtype=np.int64), np.zeros(0)
-    (found, _grid), d = h.grids.tree.query_nearest(points, return_distance=True, all_matches=False)
-    return found, np.round(d, 1)
+        best, _ = _best_of_pairs(p, g, layer.rank[g], len(rest))  # all matches of a point are equally near
+        near[rest] = best
+        dist[rest[p]] = d
+    return near, dist
 
 
 def _micro_pick(h: Hierarchy, pairs: tuple[np.ndarray, np.ndarray], g_idx: np.ndarray) -> np.ndarray:
@@ -490,8 +516,8 @@ def assign(
         g_idx, on_boundary = pick_with_boundary_rule(h.grids, xo, yo, in_space_order=True)
         method = np.where(on_boundary, _BOUNDARY, _INSIDE).astype(np.int8)
         distance = np.where(g_idx >= 0, 0.0, np.nan)
-        far, far_points = _nearest_outside(h, xo, yo, g_idx, method, distance, tolerance)
-        far_distances = background.submit(_far_distances, h, far_points)
+        far = _nearest_outside(h, xo, yo, g_idx, method, distance, tolerance)
+        far_distances = background.submit(_far_distances, h, xo[far], yo[far])
         has_grid = g_idx >= 0
         columns = {name: _CodeColumn(m) for name in RESULT_COLUMNS[:5]}
         columns["grid_code"].put(h.grids.codes, g_idx)

@@ -69,6 +69,7 @@ def _compile() -> SimpleNamespace:
         ring_bounds=k.ring_bounds,
         finite_extent=k.finite_extent,
         spatial_sort=k.spatial_sort,
+        nearest=k.nearest,
     )
     square = np.array([shapely.box(0.0, 0.0, 1.0, 1.0)], dtype=object)
     PolygonArrays.build(square, kernels).covering(np.array([0.5, 2.0]), np.array([0.5, 2.0]), kernels)
@@ -77,7 +78,9 @@ def _compile() -> SimpleNamespace:
     one = np.zeros(1, dtype=np.int64)
     kernels.best_of_pairs(one, one, one, 1)
     kernels.own_first_keys(one, one, one, one, one, np.zeros(1, dtype=bool), one)
-    PolygonArrays.build(square, kernels).surely_valid(kernels)
+    square_arrays = PolygonArrays.build(square, kernels)
+    square_arrays.surely_valid(kernels)
+    square_arrays.nearest(np.array([2.0]), np.array([0.5]), np.zeros(1, dtype=np.int64), np.inf, kernels)
     return kernels
 
 
@@ -252,6 +255,28 @@ class PolygonArrays:
         sure = np.zeros(len(self.geoms), dtype=bool)
         sure[b.ids] = in_order.astype(bool)
         return sure
+
+    def nearest(
+        self, x: np.ndarray, y: np.ndarray, rank: np.ndarray, max_distance: float, k: SimpleNamespace
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Per point outside every polygon: (its nearest polygon within ``max_distance`` (inf: any
+        distance) by the caller's index, -1 if none, -2 where GEOS must decide; the distance, GEOS's
+        own double, inf if none). Equal distances: the lowest ``rank``.
+
+        Why: GEOS's nearest-neighbour query took 14 µs a point on 20,000 grids (its distance
+        operation per candidate); this walks the bucket index with GEOS's point-to-segment formula.
+        """
+        b = self.bucket
+        # boxes are compared with room for rounding in their corners (about 1e-10 m here): never too tight
+        slack = 1e-12 * max(abs(b.x0), abs(b.y0), b.size * max(b.nx, b.ny)) + 1e-9
+        return k.nearest(
+            np.ascontiguousarray(x, dtype=np.float64),
+            np.ascontiguousarray(y, dtype=np.float64),
+            b,
+            np.ascontiguousarray(rank, dtype=np.int64),
+            float(max_distance),
+            slack,
+        )
 
     def _candidates(
         self, x: np.ndarray, y: np.ndarray, k: SimpleNamespace

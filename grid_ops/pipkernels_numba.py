@@ -378,3 +378,121 @@ def spatial_sort(x, y, x0, y0, size, nx, ny, count):
             ys[at] = y[i]
             fill[b] += 1
     return rows, xs, ys
+
+
+@njit(cache=True, nogil=True)
+def point_segment_distance(px, py, ax, ay, bx, by):
+    """GEOS's ``Distance::pointToSegment``, operation for operation, so the same doubles come out."""
+    if ax == bx and ay == by:
+        return math.sqrt((px - ax) * (px - ax) + (py - ay) * (py - ay))
+    len2 = (bx - ax) * (bx - ax) + (by - ay) * (by - ay)
+    r = ((px - ax) * (bx - ax) + (py - ay) * (by - ay)) / len2
+    if r <= 0.0:
+        return math.sqrt((px - ax) * (px - ax) + (py - ay) * (py - ay))
+    if r >= 1.0:
+        return math.sqrt((px - bx) * (px - bx) + (py - by) * (py - by))
+    s = ((ay - py) * (bx - ax) - (ax - px) * (by - ay)) / len2
+    return abs(s) * math.sqrt(len2)
+
+
+@njit(cache=True, nogil=True)
+def rect_distance(px, py, x0, y0, x1, y1):
+    """Distance from a point to the rectangle [x0, x1] × [y0, y1] (0 inside)."""
+    dx = max(x0 - px, 0.0, px - x1)
+    dy = max(y0 - py, 0.0, py - y1)
+    return math.sqrt(dx * dx + dy * dy)
+
+
+@njit(cache=True, nogil=True)
+def _side_distance(px, py, bx0, by0, bsize, bnx, bny, c0, c1, r0, r1):
+    """Distance from a point to the buckets of columns c0..c1 and rows r0..r1 clipped to the index
+    (inf when none is left)."""
+    c0, c1 = max(c0, 0), min(c1, bnx - 1)
+    r0, r1 = max(r0, 0), min(r1, bny - 1)
+    if c0 > c1 or r0 > r1:
+        return np.inf
+    return rect_distance(px, py, bx0 + c0 * bsize, by0 + r0 * bsize, bx0 + (c1 + 1) * bsize, by0 + (r1 + 1) * bsize)
+
+
+@njit(cache=True, nogil=True)
+def _nearest_in_bucket(i, px, py, b, bucket, rank, max_distance, slack, seen, best, best_p, unsure):
+    """``nearest``'s visit of bucket ``b``: returns the updated (best, best_p, unsure)."""
+    (_, _, _, bnx, _, bptr, bitems, ids, simple, bounds, poly_rings, ring_ptr, xs, ys) = bucket
+    x0 = bucket.x0 + (b % bnx) * bucket.size
+    y0 = bucket.y0 + (b // bnx) * bucket.size
+    if rect_distance(px, py, x0, y0, x0 + bucket.size, y0 + bucket.size) > min(best, max_distance) + slack:
+        return best, best_p, unsure
+    for j in range(bptr[b], bptr[b + 1]):
+        p = bitems[j]
+        if seen[p] == i:
+            continue
+        seen[p] = i
+        box = rect_distance(px, py, bounds[p, 0], bounds[p, 1], bounds[p, 2], bounds[p, 3])
+        if box > min(best, max_distance) + slack:
+            continue
+        if not simple[p]:
+            unsure = True
+            continue
+        d = np.inf
+        for r in range(poly_rings[p], poly_rings[p + 1]):
+            for v in range(ring_ptr[r], ring_ptr[r + 1] - 1):
+                d = min(d, point_segment_distance(px, py, xs[v], ys[v], xs[v + 1], ys[v + 1]))
+        nearer = best_p < 0 or d < best or (d == best and rank[ids[p]] < rank[ids[best_p]])
+        if d <= max_distance and d < np.inf and nearer:
+            best, best_p = d, p
+    return best, best_p, unsure
+
+
+@njit(cache=True, nogil=True)
+def nearest(x, y, bucket, rank, max_distance, slack):
+    """Per point outside every polygon: (the nearest polygon by the caller's index, or -1 beyond
+    ``max_distance``, or -2 where a polygon the compiled test cannot read may be the nearest: GEOS
+    decides those; its distance, GEOS's own double). Equal distances: the lowest ``rank`` wins.
+
+    The buckets are searched ring by ring around the point's bucket (clamped into the index); the
+    search stops when the next ring is farther than the best distance so far. Boxes are compared
+    with ``slack`` to spare, so rounding in them never drops a candidate.
+    """
+    bx0, by0, bsize, bnx, bny, ids = bucket.x0, bucket.y0, bucket.size, bucket.nx, bucket.ny, bucket.ids
+    n = len(x)
+    found = np.full(n, -1, dtype=np.int64)
+    dist = np.full(n, np.inf)
+    seen = np.full(len(ids), -1, dtype=np.int64)
+    for i in range(n):
+        px, py = x[i], y[i]
+        col = min(max(math.floor((px - bx0) / bsize), 0), bnx - 1)
+        row = min(max(math.floor((py - by0) / bsize), 0), bny - 1)
+        best, best_p, unsure = np.inf, -1, False
+        k = 0
+        while True:
+            for rr in range(max(row - k, 0), min(row + k, bny - 1) + 1):
+                if rr == row - k or rr == row + k:  # a whole row of the ring
+                    for cc in range(max(col - k, 0), min(col + k, bnx - 1) + 1):
+                        best, best_p, unsure = _nearest_in_bucket(
+                            i, px, py, rr * bnx + cc, bucket, rank, max_distance, slack, seen, best, best_p, unsure
+                        )
+                else:  # its two ends
+                    if col - k >= 0:
+                        best, best_p, unsure = _nearest_in_bucket(
+                            i, px, py, rr * bnx + col - k, bucket, rank, max_distance, slack, seen, best, best_p, unsure
+                        )
+                    if col + k < bnx:
+                        best, best_p, unsure = _nearest_in_bucket(
+                            i, px, py, rr * bnx + col + k, bucket, rank, max_distance, slack, seen, best, best_p, unsure
+                        )
+            # the next ring: its nearest bucket bounds everything not seen yet
+            k += 1
+            ring = min(
+                _side_distance(px, py, bx0, by0, bsize, bnx, bny, col - k, col + k, row + k, row + k),
+                _side_distance(px, py, bx0, by0, bsize, bnx, bny, col - k, col + k, row - k, row - k),
+                _side_distance(px, py, bx0, by0, bsize, bnx, bny, col - k, col - k, row - k, row + k),
+                _side_distance(px, py, bx0, by0, bsize, bnx, bny, col + k, col + k, row - k, row + k),
+            )
+            if ring == np.inf or ring - slack > min(best, max_distance):
+                break
+        if unsure:
+            found[i] = -2
+        elif best_p >= 0:
+            found[i] = ids[best_p]
+            dist[i] = best
+    return found, dist

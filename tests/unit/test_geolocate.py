@@ -320,6 +320,26 @@ def test_invalid_polygons_are_repaired_in_a_big_layer(monkeypatch, quick):
     assert out["grid_code"].tolist() == ["g07", "g07", "", "g03", "g49"]
 
 
+@pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "geos"])
+def test_nearest_grid_on_a_tie_is_the_lowest_code(monkeypatch, compiled):
+    """A point as near to two grids (their shared corner) goes to the lower code, whatever the
+    order of the layer, on both paths; a grid the compiled search cannot read is left to GEOS."""
+    import geopandas as gpd
+
+    monkeypatch.setattr(geolocate, "QUICK_VALIDITY_MIN_POLYGONS", 1 if compiled else 10**9)
+    cells = [box(0, 0, 10, 10), box(10, 0, 20, 10), shapely.GeometryCollection([box(30, 0, 40, 10)])]
+    x = np.array([10.0, 10.0, 35.0, 25.0])
+    y = np.array([-5.0, -500.0, -5.0, 5.0])  # the corner; far below; below the collection; in the gap
+    for codes in (["b", "a", "c"], ["a", "b", "c"]):
+        grids = gpd.GeoDataFrame({"grid_code": codes}, geometry=cells, crs="EPSG:4547")
+        layer = geolocate.UnitLayer.from_frame(grids, "grid_code")
+        assert (layer._arrays is not None) == compiled
+        out = geolocate.assign(geolocate.Hierarchy(grids=layer), x, y, tolerance=50)
+        assert out["grid_code"].tolist() == ["a", "", "c", codes[1]]
+        assert out["match_method"].tolist() == ["nearest", "unassigned", "nearest", "nearest"]
+        assert out["distance_m"].tolist() == [5.0, 500.0, 5.0, 5.0]
+
+
 def test_inspections_outside_own_grid_and_coverage(demo_city_20k):
     from gridgov.grid_ops import inspections
 

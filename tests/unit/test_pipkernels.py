@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from gridgov.grid_ops import pipkernels
 
-from .test_pointindex import tricky_points, voronoi_layer
+from .test_pointindex import ORIGIN, tricky_points, voronoi_layer
 
 
 def test_numba_is_there():
@@ -245,3 +245,55 @@ def test_surely_valid_is_never_wrong(rings, scale, slant):
         geoms.append(shapely.Polygon(xy))
     sure = surely_valid(geoms)
     assert shapely.is_valid(np.array(geoms, dtype=object)[sure]).all()
+
+
+def nearest_oracle(geoms: np.ndarray, rank: np.ndarray, x: np.ndarray, y: np.ndarray, max_distance: float):
+    """GEOS's distance from every point to every polygon: the nearest within ``max_distance``, the
+    lowest rank on equal distances (-1 and inf beyond)."""
+    d = shapely.distance(geoms[None, :], shapely.points(x, y)[:, None])
+    d = np.where(np.isnan(d), np.inf, d)  # missing and empty geometries are at no distance
+    best = d.min(axis=1)
+    near = np.full(len(x), -1)
+    for i, row in enumerate(d):
+        if best[i] <= max_distance and np.isfinite(best[i]):
+            ties = np.flatnonzero(row == best[i])
+            near[i] = ties[np.argmin(rank[ties])]
+    return near, np.where(near >= 0, best, np.inf)
+
+
+def outside_points(geoms: np.ndarray, rng: np.random.Generator, n: int, spread: float) -> tuple[np.ndarray, np.ndarray]:
+    """Random points and vertex neighbours (where distances tie), kept only outside every polygon."""
+    vertices = shapely.get_coordinates(geoms)
+    xy = np.vstack(
+        [
+            rng.uniform(-spread, 3000 + spread, (n, 2)) + ORIGIN,
+            vertices + rng.choice([-1.0, 0.0, 1.0], vertices.shape) * rng.uniform(0.001, 50, (len(vertices), 1)),
+            np.array([[-500_000.0, 1500.0], [1500.0, 900_000.0]]) + ORIGIN,  # far off: the rings must not crawl there
+        ]
+    )
+    inside = shapely.intersects_xy(shapely.union_all(geoms[[g is not None for g in geoms]]), xy[:, 0], xy[:, 1])
+    return xy[~inside, 0], xy[~inside, 1]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000), st.integers(3, 60), st.sampled_from([np.inf, 50.0, 400.0]), st.booleans())
+def test_nearest_equals_geos(seed, n, max_distance, holey):
+    """The compiled nearest polygon: GEOS's distance to the last bit, the lowest rank on a tie, and
+    nothing beyond ``max_distance``; with holes, gaps between the polygons, and points far away."""
+    rng = np.random.default_rng(seed)
+    layer = voronoi_layer(n, seed=seed, overlap=seed % 3 == 0)
+    geoms = layer.geoms.copy()
+    if holey:  # holes, a gap and a collection (which GEOS must measure)
+        geoms[0] = geoms[0].buffer(-20)
+        geoms[1] = shapely.difference(geoms[1], shapely.centroid(geoms[1]).buffer(30))
+        geoms[2] = shapely.GeometryCollection([geoms[2]])
+    geoms = np.array([g if g is not None and not g.is_empty else shapely.Polygon() for g in geoms], dtype=object)
+    rank = rng.permutation(len(geoms))
+    x, y = outside_points(geoms, rng, 400, 2000.0)
+    k = pipkernels.kernels()
+    near, dist = pipkernels.PolygonArrays.build(geoms, k).nearest(x, y, rank, max_distance, k)
+    want_near, want_dist = nearest_oracle(geoms, rank, x, y, max_distance)
+    decided = near != -2
+    assert holey or decided.all()
+    assert near[decided].tolist() == want_near[decided].tolist()
+    assert dist[decided].tolist() == want_dist[decided].tolist()  # the same doubles, not nearly
