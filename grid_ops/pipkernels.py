@@ -12,6 +12,14 @@ end vertex), and its orientation test is GEOS's floating-point filter. Where tha
 decide the sign (the point is within rounding of an edge's line) the pair is reported as
 *uncertain* and the caller asks GEOS itself, so the answers are GEOS's, pair for pair.
 
+The same arrays serve two more questions, each with the same care:
+
+- the nearest polygon of a point outside all of them (``PolygonArrays.nearest``): GEOS's
+  point-to-segment formula, operation for operation, so the distances are GEOS's doubles;
+  polygons the arrays do not read are left to GEOS;
+- validity (``PolygonArrays.surely_valid``): a ring that certainly touches itself nowhere is valid
+  for GEOS too; anything the check cannot settle exactly is GEOS's to decide.
+
 numba is optional: ``kernels()`` returns None when it cannot be imported, or when the environment
 variable ``GRIDGOV_NO_NUMBA`` is set (tests compare both paths), and callers fall back to the
 vectorised path. Compiled code is cached beside this file (``cache=True``), so only the first run
