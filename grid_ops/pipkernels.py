@@ -44,6 +44,9 @@ BUCKET_FILL = 0.25
 MAX_BUCKET_ENTRIES = 20_000_000
 #: Rings of up to this many segments are checked for validity here (pairwise); longer ones by GEOS.
 MAX_QUICK_SEGMENTS = 64
+#: The nearest-polygon search gives a point to GEOS after this many rings of buckets (a point far
+#: off, beside an empty stretch such as a bay, would otherwise scan thousands of empty buckets).
+MAX_NEAREST_RINGS = 8
 
 _KERNELS: SimpleNamespace | bool | None = False  # False: not tried yet
 
@@ -284,6 +287,7 @@ class PolygonArrays:
             np.ascontiguousarray(rank, dtype=np.int64),
             float(max_distance),
             slack,
+            MAX_NEAREST_RINGS,
         )
 
     def _candidates(

@@ -444,10 +444,11 @@ def _nearest_in_bucket(i, px, py, b, bucket, rank, max_distance, slack, seen, be
 
 
 @njit(cache=True, nogil=True)
-def nearest(x, y, bucket, rank, max_distance, slack):
+def nearest(x, y, bucket, rank, max_distance, slack, max_rings):
     """Per point outside every polygon: (the nearest polygon by the caller's index, or -1 beyond
-    ``max_distance``, or -2 where a polygon the compiled test cannot read may be the nearest: GEOS
-    decides those; its distance, GEOS's own double). Equal distances: the lowest ``rank`` wins.
+    ``max_distance``, or -2 where GEOS must decide: a polygon the compiled test cannot read may be
+    the nearest, or ``max_rings`` rings did not settle it; its distance, GEOS's own double). Equal
+    distances: the lowest ``rank`` wins.
 
     The buckets are searched ring by ring around the point's bucket (clamped into the index); the
     search stops when the next ring is farther than the best distance so far. Boxes are compared
@@ -489,6 +490,9 @@ def nearest(x, y, bucket, rank, max_distance, slack):
                 _side_distance(px, py, bx0, by0, bsize, bnx, bny, col + k, col + k, row - k, row + k),
             )
             if ring == np.inf or ring - slack > min(best, max_distance):
+                break
+            if k > max_rings:  # far off, beside an empty stretch of the index: an R-tree does better
+                unsure = True
                 break
         if unsure:
             found[i] = -2

@@ -297,3 +297,24 @@ def test_nearest_equals_geos(seed, n, max_distance, holey):
     assert holey or decided.all()
     assert near[decided].tolist() == want_near[decided].tolist()
     assert dist[decided].tolist() == want_dist[decided].tolist()  # the same doubles, not nearly
+
+
+def test_nearest_gives_up_beside_an_empty_stretch():
+    """A point far off beside an empty stretch of the index (a bay) would scan thousands of empty
+    buckets: after ``MAX_NEAREST_RINGS`` rings it goes to GEOS, which finds the same polygon."""
+    from gridgov.grid_ops import geolocate
+
+    shore = [shapely.box(x, 0, x + 10, 10) for x in range(0, 2000, 10)]
+    geoms = np.array([*shore, shapely.box(1990, 1990, 2000, 2000)], dtype=object)
+    rank = np.arange(len(geoms))
+    x, y = np.array([-5000.0, 1000.0, 2100.0]), np.array([1000.0, -30.0, 2100.0])
+    k = pipkernels.kernels()
+    arrays = pipkernels.PolygonArrays.build(geoms, k)
+    near, _ = arrays.nearest(x, y, rank, np.inf, k)
+    assert near.tolist() == [-2, 99, 200]  # the first left to GEOS; 99 and 100 tie at x = 1000: 99
+    layer = geolocate.UnitLayer(np.array([f"g{i:03d}" for i in range(len(geoms))], dtype=object), geoms, None)
+    layer._arrays = arrays
+    near, dist = geolocate.nearest_units(layer, x, y, np.inf)
+    want_near, want_dist = nearest_oracle(geoms, layer.rank, x, y, np.inf)
+    assert near.tolist() == want_near.tolist() == [0, 99, 200]
+    assert dist.tolist() == want_dist.tolist()
