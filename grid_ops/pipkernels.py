@@ -64,6 +64,16 @@ def kernels() -> SimpleNamespace | None:
     return _KERNELS
 
 
+def loaded() -> SimpleNamespace | None:
+    """The compiled kernels if this session has loaded them already, else None (never loads them).
+
+    For work that pays for itself only when numba is in memory anyway (its load takes 0.5-1 s).
+    """
+    if os.environ.get("GRIDGOV_NO_NUMBA") or _KERNELS is False:
+        return None
+    return _KERNELS
+
+
 def _compile() -> SimpleNamespace:
     """Import the kernels and run each once on a tiny input, so their machine code is loaded (from
     numba's cache, or compiled on the first run after an install) here, once per session."""

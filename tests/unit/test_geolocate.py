@@ -305,6 +305,7 @@ def test_invalid_polygons_are_repaired_in_a_big_layer(monkeypatch, quick):
     import geopandas as gpd
 
     monkeypatch.setattr(geolocate, "QUICK_VALIDITY_MIN_POLYGONS", 1 if quick else 10**9)
+    assert geolocate.pipkernels.kernels() is not None  # loaded: the check never loads them itself
     cells = [shapely.box(i * 10, 0, i * 10 + 10, 10) for i in range(50)]
     cells[7] = Polygon([(70, 0), (80, 10), (80, 0), (70, 10)])  # a bow-tie in place of grid 7
     grids = gpd.GeoDataFrame({"grid_code": [f"g{i:02d}" for i in range(50)]}, geometry=cells, crs="EPSG:4547")
@@ -320,6 +321,19 @@ def test_invalid_polygons_are_repaired_in_a_big_layer(monkeypatch, quick):
     assert out["grid_code"].tolist() == ["g07", "g07", "", "g03", "g49"]
 
 
+def test_validity_check_does_not_load_numba(monkeypatch):
+    """A big layer read before numba is loaded is checked by GEOS: the compiled check saves less
+    than numba's load costs, so a small job in a fresh process must not pay for it."""
+    import geopandas as gpd
+
+    monkeypatch.setattr(geolocate, "QUICK_VALIDITY_MIN_POLYGONS", 1)
+    monkeypatch.setattr(geolocate.pipkernels, "_KERNELS", False)  # as in a fresh process
+    grids = gpd.GeoDataFrame({"grid_code": ["a", "b"]}, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs="EPSG:4547")
+    layer = geolocate.UnitLayer.from_frame(grids, "grid_code")
+    assert layer._arrays is None and geolocate.pipkernels._KERNELS is False
+    assert geolocate.pipkernels.loaded() is None
+
+
 @pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "geos"])
 def test_nearest_grid_on_a_tie_is_the_lowest_code(monkeypatch, compiled):
     """A point as near to two grids (their shared corner) goes to the lower code, whatever the
@@ -327,6 +341,7 @@ def test_nearest_grid_on_a_tie_is_the_lowest_code(monkeypatch, compiled):
     import geopandas as gpd
 
     monkeypatch.setattr(geolocate, "QUICK_VALIDITY_MIN_POLYGONS", 1 if compiled else 10**9)
+    assert geolocate.pipkernels.kernels() is not None
     cells = [box(0, 0, 10, 10), box(10, 0, 20, 10), shapely.GeometryCollection([box(30, 0, 40, 10)])]
     x = np.array([10.0, 10.0, 35.0, 25.0])
     y = np.array([-5.0, -500.0, -5.0, 5.0])  # the corner; far below; below the collection; in the gap
@@ -397,6 +412,7 @@ def test_fast_paths_give_the_same_assignment(placed, monkeypatch, compiled, chec
         monkeypatch.setenv("GRIDGOV_NO_NUMBA", "1")
     monkeypatch.setattr(geolocate, "RASTER_MIN_POINTS", 1000)
     monkeypatch.setattr(geolocate, "QUICK_VALIDITY_MIN_POLYGONS", 1 if checked else 10**9)
+    geolocate.pipkernels.kernels()
     h = demo_hierarchy(city)
     assert (h.grids._arrays is not None) == checked  # built by the check, before any look-up
     fast = geolocate.assign(
