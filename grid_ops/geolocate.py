@@ -135,7 +135,7 @@ class UnitLayer:
     def covering(self, x: np.ndarray, y: np.ndarray, in_space_order: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """(point index, polygon index) for every polygon covering each point (edges included).
 
-        ``in_space_order``: the caller has already sorted the points with ``pipkernels.spatial_order``.
+        ``in_space_order``: the caller has already sorted the points with ``pipkernels.spatial_sort``.
         """
         if len(x) == 0 or len(self.geoms) == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
@@ -146,11 +146,12 @@ class UnitLayer:
             compiled = pipkernels.kernels()
             if self._arrays is None:
                 self._arrays = pipkernels.PolygonArrays.build(self.geoms, compiled)
-            order = None if in_space_order else pipkernels.spatial_order(x, y)
-            if order is None:
+            in_space = None if in_space_order else pipkernels.spatial_sort(x, y)
+            if in_space is None:
                 return self._arrays.covering(x, y, compiled)
-            pts, polys = self._arrays.covering(x[order], y[order], compiled)
-            return order[pts], polys
+            rows, xs, ys = in_space  # the points with a position, sorted with their coordinates
+            pts, polys = self._arrays.covering(xs, ys, compiled)
+            return rows[pts], polys
         if self._raster is None:
             self._raster = EdgeRaster(self.geoms)
         pts_fast, polys_fast, rest = self._raster.lookup(x, y)

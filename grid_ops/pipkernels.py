@@ -92,16 +92,15 @@ def _compile() -> SimpleNamespace:
         spatial_sort=k.spatial_sort,
         nearest=k.nearest,
     )
-    square = np.array([shapely.box(0.0, 0.0, 1.0, 1.0)], dtype=object)
-    PolygonArrays.build(square, kernels).covering(np.array([0.5, 2.0]), np.array([0.5, 2.0]), kernels)
+    square = PolygonArrays.build(np.array([shapely.box(0.0, 0.0, 1.0, 1.0)], dtype=object), kernels)
+    square.covering(np.array([0.5, 2.0]), np.array([0.5, 2.0]), kernels)
+    square.surely_valid(kernels)
+    square.nearest(np.array([2.0]), np.array([0.5]), np.zeros(1, dtype=np.int64), np.inf, kernels)
     kernels.spatial_order(np.zeros(2), np.zeros(2), 0.0, 0.0, 1.0, 1, 1)
     spatial_sort(np.zeros(2), np.array([0.0, np.nan]), kernels)
     one = np.zeros(1, dtype=np.int64)
     kernels.best_of_pairs(one, one, one, 1)
     kernels.own_first_keys(one, one, one, one, one, np.zeros(1, dtype=bool), one)
-    square_arrays = PolygonArrays.build(square, kernels)
-    square_arrays.surely_valid(kernels)
-    square_arrays.nearest(np.array([2.0]), np.array([0.5]), np.zeros(1, dtype=np.int64), np.inf, kernels)
     return kernels
 
 
