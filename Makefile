@@ -28,7 +28,8 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: help setup system venv system-libs pkglink demo test unit postgis lint format bench qgis install package clean transup transcompile screenshots
+.PHONY: help setup system venv system-libs pkglink demo test unit postgis lint format bench qgis install package clean transup transcompile screenshots \
+        test-engine-latest test-qgis340
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -91,6 +92,22 @@ demo: setup  ## build the demo city, run the whole job on it, end with out/hotsp
 test: setup  ## the whole test suite, headless
 	$(PY) -m pytest tests/unit tests/qgis
 
+# The engine alone on the newest PyPI releases, the set OSGeo4W's QGIS ships on Windows (numpy 2, pandas 3,
+# no numba, rtree, xlsxwriter or OR-Tools): its own virtual environment without QGIS.
+LATEST_VENV := .venv-latest
+$(LATEST_VENV)/.stamp: requirements/engine-latest.txt
+	@[ -x $(LATEST_VENV)/bin/python ] || /usr/bin/python3 -m venv $(LATEST_VENV)
+	$(LATEST_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements/engine-latest.txt
+	@touch $@
+
+test-engine-latest: system pkglink $(LATEST_VENV)/.stamp  ## engine tests on the newest PyPI stack (numpy 2, pandas 3, no numba)
+	$(LATEST_VENV)/bin/python -m pytest tests/unit -m "not needs_numba and not needs_ortools"
+
+# QGIS 3.40 LTR: a Debian 13 (trixie) root file system with Debian's QGIS, numpy 2 and PostGIS 17 (cached in
+# .build/trixie), the whole QGIS test suite run inside it.
+test-qgis340: system pkglink  ## the whole test suite on QGIS 3.40 LTR (Debian 13 root fs, built once and cached)
+	bash scripts/qgis340/run.sh
+
 postgis: setup  ## the PostGIS push-down tests alone: each run starts its own PostgreSQL 15 + PostGIS on loopback
 	$(PY) -m pytest tests/qgis -k postgis
 
@@ -139,10 +156,15 @@ install: pkglink  ## link the plugin into the user's default QGIS profile
 	ln -sfn $(CURDIR) $(QGIS_USER_PLUGINS)/$(PLUGIN)
 	@echo "Linked $(QGIS_USER_PLUGINS)/$(PLUGIN) -> $(CURDIR); enable it in Plugins > Manage and Install Plugins."
 
-package:  ## dist/gridgov.zip: the plugin without tests and development files
-	@mkdir -p dist
-	git archive --prefix=$(PLUGIN)/ -o dist/$(PLUGIN).zip HEAD
-	@echo "dist/$(PLUGIN).zip"
+# qgis-plugin-ci pulls PyQt5 from PyPI, which must never shadow QGIS's own: it gets a venv of its own.
+RELEASE_VENV := .venv-release
+$(RELEASE_VENV)/.stamp: requirements/release.txt
+	@[ -x $(RELEASE_VENV)/bin/python ] || /usr/bin/python3 -m venv $(RELEASE_VENV)
+	$(RELEASE_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements/release.txt
+	@touch $@
+
+package: system $(RELEASE_VENV)/.stamp  ## dist/gridgov.zip for plugins.qgis.org, by qgis-plugin-ci from HEAD (no tests, dev files)
+	QPC=$(CURDIR)/$(RELEASE_VENV)/bin/qgis-plugin-ci bash scripts/package.sh
 
 clean:
 	rm -rf $(BUILD) $(OUT) dist .pytest_cache .ruff_cache
