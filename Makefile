@@ -89,8 +89,8 @@ demo: setup  ## build the demo city, run the whole job on it, end with out/hotsp
 	$(PY) scripts/demo.py --out $(OUT) --orders $(ORDERS) --seed $(SEED)
 	@echo "Open: $(OUT)/demo_city.qgz (QGIS)  $(OUT)/overview.png  $(OUT)/dispatch.xlsx  $(OUT)/hotspot_atlas.pdf"
 
-test: setup  ## the whole test suite, headless
-	$(PY) -m pytest tests/unit tests/qgis
+test: setup $(RELEASE_VENV)/.stamp  ## the whole test suite, headless (and the packaged zip against plugins.qgis.org's rules)
+	$(PY) -m pytest tests/unit tests/qgis tests/release
 
 # The engine alone on the newest PyPI releases, the set OSGeo4W's QGIS ships on Windows (numpy 2, pandas 3,
 # no numba, rtree, xlsxwriter or OR-Tools): its own virtual environment without QGIS.
