@@ -39,7 +39,8 @@ def parse_numbers(values, field: str) -> tuple[np.ndarray, np.ndarray]:
         return np.where(np.isfinite(numbers), numbers, np.nan), problem
     series = pd.Series(values, dtype=object)
     text = as_text(series)
-    numbers = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
+    # a writable copy: under pandas' copy-on-write (pandas 3) to_numpy() may hand out a read-only view
+    numbers = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, copy=True)
     retry = np.flatnonzero(~np.isfinite(numbers) & (text != "").to_numpy())
     if len(retry):  # full-width digits, decimal commas, stray spaces: only for rows that need it
         fixed = text.iloc[retry].str.normalize("NFKC").str.strip().str.replace(",", ".", regex=False)

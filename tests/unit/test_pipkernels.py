@@ -13,6 +13,7 @@ from gridgov.grid_ops import pipkernels
 from .test_pointindex import ORIGIN, tricky_points, voronoi_layer
 
 
+@pytest.mark.needs_numba
 def test_numba_is_there():
     """numba is in requirements/runtime.txt: without it every test here would test the fallback."""
     assert pipkernels.kernels() is not None
@@ -47,6 +48,7 @@ def odd_shapes() -> np.ndarray:
     return np.array([donut, island, multi, collection, slanted, shapely.Polygon(), None], dtype=object)
 
 
+@pytest.mark.needs_numba
 def test_odd_shapes_equal_geos():
     geoms = odd_shapes()
     rng = np.random.default_rng(3)
@@ -61,6 +63,7 @@ def test_odd_shapes_equal_geos():
     assert compiled_pairs(geoms, xy[:, 0], xy[:, 1]) == brute_force(geoms, xy[:, 0], xy[:, 1])
 
 
+@pytest.mark.needs_numba
 @pytest.mark.parametrize("overlap", [False, True])
 def test_layers_equal_geos(overlap):
     layer = voronoi_layer(300, seed=5, overlap=overlap)
@@ -68,6 +71,7 @@ def test_layers_equal_geos(overlap):
     assert compiled_pairs(layer.geoms, x, y) == brute_force(layer.geoms, x, y)
 
 
+@pytest.mark.needs_numba
 @settings(max_examples=25, deadline=None)
 @given(st.integers(0, 10_000), st.integers(3, 40))
 def test_any_layout_equals_geos(seed, n):
@@ -89,6 +93,7 @@ class SmallBuffers:
         return self.kernels.cover(x, y, start, bucket, pts[:room], polys[:room], state[:room])
 
 
+@pytest.mark.needs_numba
 def test_full_buffers_resume_where_they_stopped():
     layer = voronoi_layer(50, seed=2, overlap=True)
     x, y = tricky_points(layer, np.random.default_rng(4), 3_000)
@@ -99,6 +104,7 @@ def test_full_buffers_resume_where_they_stopped():
     assert set(zip(pts.tolist(), polys.tolist())) == brute_force(layer.geoms, x, y)
 
 
+@pytest.mark.needs_numba
 def test_spatial_order_is_a_permutation():
     rng = np.random.default_rng(0)
     x, y = rng.uniform(0, 1000, 10_000), rng.uniform(0, 1000, 10_000)
@@ -107,6 +113,7 @@ def test_spatial_order_is_a_permutation():
     assert sorted(order.tolist()) == list(range(len(x)))
 
 
+@pytest.mark.needs_numba
 @settings(max_examples=40, deadline=None)
 @given(
     st.lists(
@@ -140,6 +147,7 @@ def test_switched_off_by_the_environment(monkeypatch):
     assert pipkernels.spatial_sort(np.zeros(3), np.zeros(3)) is None
 
 
+@pytest.mark.needs_numba
 @pytest.mark.parametrize(
     "x, y",
     [
@@ -154,6 +162,7 @@ def test_spatial_order_of_points_without_area(x, y):
     assert sorted(order.tolist()) == list(range(len(x)))
 
 
+@pytest.mark.needs_numba
 @settings(max_examples=30, deadline=None)
 @given(st.integers(0, 10_000), st.integers(1, 400))
 def test_best_of_pairs_equals_the_sorting_path(seed, n_pairs):
@@ -177,6 +186,7 @@ def test_best_of_pairs_equals_the_sorting_path(seed, n_pairs):
     assert count.tolist() == want_count.tolist()
 
 
+@pytest.mark.needs_numba
 @settings(max_examples=30, deadline=None)
 @given(st.integers(0, 10_000))
 def test_own_first_keys_equal_the_numpy_path(seed):
@@ -209,6 +219,7 @@ def surely_valid(geoms) -> np.ndarray:
     return pipkernels.PolygonArrays.build(np.asarray(geoms, dtype=object), k).surely_valid(k)
 
 
+@pytest.mark.needs_numba
 def test_surely_valid_takes_common_grids_and_leaves_the_rest_to_geos():
     hexagon = shapely.Polygon([(2, 0), (1, 1.7), (-1, 1.7), (-2, 0), (-1, -1.7), (1, -1.7)])
     straight_vertex = shapely.Polygon([(0, 0), (1, 0), (2, 0), (2, 2), (0, 2)])  # (1, 0): valid, on a line
@@ -232,6 +243,7 @@ def test_surely_valid_takes_common_grids_and_leaves_the_rest_to_geos():
 ring_points = st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4)), min_size=3, max_size=9)
 
 
+@pytest.mark.needs_numba
 @settings(max_examples=300, deadline=None)
 @given(st.lists(ring_points, min_size=1, max_size=20), st.floats(0.01, 1e6), st.booleans())
 def test_surely_valid_is_never_wrong(rings, scale, slant):
@@ -275,6 +287,7 @@ def outside_points(geoms: np.ndarray, rng: np.random.Generator, n: int, spread: 
     return xy[~inside, 0], xy[~inside, 1]
 
 
+@pytest.mark.needs_numba
 @settings(max_examples=25, deadline=None)
 @given(st.integers(0, 10_000), st.integers(3, 60), st.sampled_from([np.inf, 50.0, 400.0]), st.booleans())
 def test_nearest_equals_geos(seed, n, max_distance, holey):
@@ -299,6 +312,7 @@ def test_nearest_equals_geos(seed, n, max_distance, holey):
     assert dist[decided].tolist() == want_dist[decided].tolist()  # the same doubles, not nearly
 
 
+@pytest.mark.needs_numba
 def test_nearest_gives_up_beside_an_empty_stretch():
     """A point far off beside an empty stretch of the index (a bay) would scan thousands of empty
     buckets: after ``MAX_NEAREST_RINGS`` rings it goes to GEOS, which finds the same polygon."""
