@@ -17,7 +17,7 @@ OUT         := out
 ORDERS      ?= 100000
 SEED        ?= 20251
 APT_PACKAGES := qgis python3-qgis qgis-providers xvfb fonts-noto-cjk poppler-utils python3-venv python3-pip \
-                libgeos-dev libproj-dev libgdal-dev libspatialindex-dev \
+                libgeos-dev libproj-dev libgdal-dev \
                 postgresql-15-postgis-3 python3-psycopg2 gdal-bin
 QGIS_PROFILE_PATH := $(CURDIR)/$(BUILD)/qgis-profiles
 QGIS_USER_PLUGINS ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default/python/plugins
@@ -50,7 +50,7 @@ system:  ## install the Debian packages that are missing (QGIS, Xvfb, CJK fonts,
 # See scripts/check_system_libs.py. pyproj 3.6 (the last for Debian's PROJ 9.1) only builds right with
 # Cython < 3.1 (requirements/pyproj-build.txt), while shapely 2.2 needs Cython >= 3.1: pyproj goes first,
 # alone, with that constraint.
-NATIVE_FROM_SOURCE := shapely,pyproj,pyogrio,rtree
+NATIVE_FROM_SOURCE := shapely,pyproj,pyogrio
 PIP := $(PY) -m pip install -q --disable-pip-version-check
 PIP_PYPROJ := PIP_CONSTRAINT=$(CURDIR)/requirements/pyproj-build.txt $(PIP) --no-binary pyproj
 PYPROJ_SPEC = "$$(grep -h '^pyproj' requirements/runtime.txt)"
@@ -60,7 +60,7 @@ $(VENV)/.stamp: requirements/runtime.txt requirements/dev.txt requirements/pypro
 	$(PIP_PYPROJ) $(PYPROJ_SPEC)
 	$(PIP) --no-binary $(NATIVE_FROM_SOURCE) -r requirements/dev.txt
 	@$(MAKE) --no-print-directory system-libs
-	@$(PY) -c "import qgis.core, numpy, shapely, geopandas, pyproj, rtree; assert numpy.__version__ < '2'" \
+	@$(PY) -c "import qgis.core, numpy, pandas, shapely, geopandas, pyproj, scipy, pyogrio; assert numpy.__version__ < '2'" \
 	  || { echo "The virtual environment cannot import QGIS beside the engine packages"; exit 1; }
 	@touch $@
 

@@ -6,6 +6,7 @@ the engine (``grid_ops``) knows nothing of QGIS.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from qgis.core import Qgis, QgsApplication, QgsMessageLog
@@ -13,7 +14,8 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QMenu
 
-from gridgov.grid_ops.deps import RECOMMENDED, install_command, missing_dependencies
+from gridgov.grid_ops import install
+from gridgov.grid_ops.deps import OPTIONAL, PACKAGES, missing_dependencies
 from gridgov.grid_ops.paths import resource_path
 from gridgov.layers.processing.base import tr
 from gridgov.layers.qgis_logging import LOG_TAG, setup_logger, teardown_logger
@@ -36,18 +38,34 @@ class GridGovPlugin:
         self.whose_action: QAction | None = None
         self.locator_filter = None
         self.missing = []
+        self.missing_item = None  # the message bar item offering the install
         self._log_handler = None
 
     # Processing first: qgis_process calls initProcessing() without initGui().
     def initProcessing(self) -> None:  # noqa: N802
-        self.missing = missing_dependencies()
-        if self.missing:
-            return
-        self._note_recommended()
+        # packages installed by the plugin earlier (ui/installer.py), after everything QGIS has
+        install.activate(install.target_dir(QgsApplication.qgisSettingsDirPath()))
+        self._register_provider()
+
+    def _register_provider(self) -> None:
+        """(Re)check the required packages and register the provider: whole, or disabled with stand-ins
+        that say what is missing (so ``qgis_process`` names the package instead of "not found")."""
         from gridgov.layers.processing.provider import GridGovProvider
 
-        self.provider = GridGovProvider()
-        QgsApplication.processingRegistry().addProvider(self.provider)
+        self.missing = missing_dependencies()
+        registry = QgsApplication.processingRegistry()
+        if self.provider is not None:
+            registry.removeProvider(self.provider)
+        self.provider = GridGovProvider(self.missing)
+        registry.addProvider(self.provider)
+        if self.missing:
+            # Critical: qgis_process prints critical log messages on stderr
+            level = Qgis.MessageLevel.Critical if self.iface is None else Qgis.MessageLevel.Warning
+            for item in self.missing:
+                QgsMessageLog.logMessage(item.reason, LOG_TAG, level)
+            QgsMessageLog.logMessage(self.provider.missing_message(), LOG_TAG, level)
+        else:
+            self._note_optional()
 
     def initGui(self) -> None:  # noqa: N802
         self._log_handler = setup_logger()
@@ -77,15 +95,22 @@ class GridGovPlugin:
         self.whose_action.toggled.connect(self._toggle_whose_tool)
         self._add_action(self.whose_action)
 
-        if not self.missing:
+        packages_action = QAction(tr("Install Python packages…"), self.iface.mainWindow())
+        packages_action.setObjectName("gridgov_install_packages")
+        packages_action.triggered.connect(self._choose_packages)
+        self._add_action(packages_action, toolbar=False)
+
+        self._register_locator()
+        self.iface.mainWindow().menuBar().addMenu(self.menu)
+        if self.missing:
+            self._warn_missing()
+
+    def _register_locator(self) -> None:
+        if not self.missing and self.locator_filter is None:
             from gridgov.ui.locator import GridLocatorFilter
 
             self.locator_filter = GridLocatorFilter(self.iface)
             self.iface.registerLocatorFilter(self.locator_filter)
-
-        self.iface.mainWindow().menuBar().addMenu(self.menu)
-        if self.missing:
-            self._warn_missing()
 
     def _add_action(self, action: QAction, toolbar: bool = True) -> None:
         self.menu.addAction(action)
@@ -94,22 +119,79 @@ class GridGovPlugin:
         self.actions.append(action)
 
     def _warn_missing(self) -> None:
-        names = ", ".join(m.module for m in self.missing)
-        command = install_command(self.missing)
-        text = tr("Grid Governance needs {0}. Install with: {1}").format(names, command)
-        self.iface.messageBar().pushMessage(tr(MENU_TITLE), text, level=Qgis.MessageLevel.Warning, duration=0)
-        for item in self.missing:
-            QgsMessageLog.logMessage(f"{item.reason}", LOG_TAG, Qgis.MessageLevel.Warning)
-        QgsMessageLog.logMessage(text, LOG_TAG, Qgis.MessageLevel.Warning)
+        """The message bar says which required packages are missing, with an *Install* button."""
+        from gridgov.ui.installer import offer_install
 
-    def _note_recommended(self) -> None:
-        """A line in the log (not a warning) for each recommended package that is missing."""
-        slower = missing_dependencies(RECOMMENDED)
-        if slower:
-            text = tr("Without {0}, large layers are placed by a slower path. Install with: {1}").format(
-                ", ".join(m.module for m in slower), install_command(slower)
+        self._clear_missing_message()
+        absent_modules = {m.module for m in self.missing if not m.installed}
+        # shipped but too old or broken (not merely missing a package that is installed below): the
+        # plugin does not replace what QGIS ships
+        present = [m for m in self.missing if m.installed and m.cause not in absent_modules]
+        if present:
+            text = tr("Grid Governance cannot use {0}: {1}. Update QGIS, or its Python packages.").format(
+                ", ".join(f"{m.name} {m.installed}" for m in present), "; ".join(m.reason for m in present)
             )
-            QgsMessageLog.logMessage(text, LOG_TAG, Qgis.MessageLevel.Info)
+            self.iface.messageBar().pushMessage(tr(MENU_TITLE), text, level=Qgis.MessageLevel.Critical, duration=0)
+        absent = [PACKAGES[m.module] for m in self.missing if not m.installed]
+        if absent:
+            text = tr(
+                "Grid Governance needs the Python packages {0}; its algorithms are disabled until they are installed."
+            ).format(", ".join(p.dist for p in absent))
+            self.missing_item = offer_install(self.iface.messageBar(), tr(MENU_TITLE), text, absent, self._installed)
+
+    def _clear_missing_message(self) -> None:
+        if self.missing_item is not None:
+            with contextlib.suppress(RuntimeError):  # closed by the user already
+                self.iface.messageBar().popWidget(self.missing_item)
+            self.missing_item = None
+
+    def _choose_packages(self) -> None:
+        """Menu action: the missing packages, required and optional, to install on request."""
+        from gridgov.ui.installer import PackagesDialog, start_install
+
+        missing = [PACKAGES[m.module] for m in (*self.missing, *missing_dependencies(OPTIONAL)) if not m.installed]
+        dialog = PackagesDialog(missing, self.iface.mainWindow())
+        if dialog.exec() and dialog.chosen():
+            start_install(dialog.chosen(), self._installed)
+
+    def _installed(self, ok: bool, message: str) -> None:
+        """After an install: check again, load the provider without a restart, say how it went."""
+        if self.menu is None and self.provider is None:
+            return  # unloaded while pip ran
+        bar = self.iface.messageBar() if self.iface is not None else None
+        if not ok:
+            if bar is not None:
+                bar.pushMessage(
+                    tr(MENU_TITLE),
+                    tr("Installing failed: {0} (the Grid Governance tab of the log has pip's output)").format(message),
+                    level=Qgis.MessageLevel.Critical,
+                    duration=0,
+                )
+            return
+        was_missing = bool(self.missing)
+        self._register_provider()
+        if bar is None:
+            return
+        if self.missing:
+            bar.pushMessage(
+                tr(MENU_TITLE),
+                tr("Installed {0}, but {1} still cannot be imported; restart QGIS.").format(
+                    message, ", ".join(m.name for m in self.missing)
+                ),
+                level=Qgis.MessageLevel.Warning,
+                duration=0,
+            )
+            return
+        self._clear_missing_message()
+        self._register_locator()
+        text = tr("Installed {0}. The Grid Governance algorithms are ready.") if was_missing else tr("Installed {0}.")
+        bar.pushMessage(tr(MENU_TITLE), text.format(message), level=Qgis.MessageLevel.Success, duration=10)
+
+    def _note_optional(self) -> None:
+        """A line in the log (not a warning) for each optional package that is missing, with what it is for."""
+        for item in missing_dependencies(OPTIONAL):
+            text = tr("Optional package {0} is not installed: {1}. Grid Governance > Install Python packages… adds it.")
+            QgsMessageLog.logMessage(text.format(item.name, tr(item.purpose)), LOG_TAG, Qgis.MessageLevel.Info)
 
     def _ensure_dock(self):
         if self.dock is None:
@@ -120,7 +202,14 @@ class GridGovPlugin:
         return self.dock
 
     def _toggle_dock(self, visible: bool) -> None:
-        self._ensure_dock().setVisible(visible)
+        if visible and self.missing:  # the panel's forms need the algorithms: say what to install first
+            self._warn_missing()
+            action = self.iface.mainWindow().findChild(QAction, "gridgov_show_dock")
+            if action is not None:
+                action.setChecked(False)
+            return
+        if visible or self.dock is not None:
+            self._ensure_dock().setVisible(visible)
 
     def _toggle_whose_tool(self, checked: bool) -> None:
         canvas = self.iface.mapCanvas()
@@ -139,7 +228,7 @@ class GridGovPlugin:
             canvas.unsetMapTool(self.whose_tool)
 
     def _open_algorithm(self, algorithm_id: str) -> None:
-        if self.provider is None:
+        if self.provider is None or self.missing:
             self._warn_missing()
             return
         try:
@@ -181,6 +270,7 @@ class GridGovPlugin:
             self.dock.setParent(None)
             self.dock.deleteLater()
             self.dock = None
+        self._clear_missing_message()
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None

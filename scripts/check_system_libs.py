@@ -1,10 +1,10 @@
 """Check that the engine's native packages use the system libraries that QGIS itself links.
 
-Why: PyPI wheels of shapely, pyproj, pyogrio and rtree bundle their own GEOS, PROJ, GDAL and
-libspatialindex. QGIS binaries (``qgis``, ``qgis_process``) load the system copies into the global
-symbol namespace, so the bundled copies' C++ globals bind to the system ones: GEOS calls segfault,
-and at exit PROJ / GDAL free the same static objects twice ("double free or corruption"). Built from
-source against Debian's libraries, the packages share one copy with QGIS.
+Why: PyPI wheels of shapely, pyproj and pyogrio bundle their own GEOS, PROJ and GDAL. QGIS
+binaries (``qgis``, ``qgis_process``) load the system copies into the global symbol namespace, so
+the bundled copies' C++ globals bind to the system ones: GEOS calls segfault, and at exit PROJ /
+GDAL free the same static objects twice ("double free or corruption"). Built from source against
+Debian's libraries, the packages share one copy with QGIS.
 
 Usage: ``python scripts/check_system_libs.py`` prints the offending packages (one per line) and
 exits 1 when any package links a bundled copy; ``--names`` prints only the PyPI names (for pip).
@@ -12,7 +12,6 @@ exits 1 when any package links a bundled copy; ``--names`` prints only the PyPI 
 
 from __future__ import annotations
 
-import importlib
 import importlib.util
 import subprocess
 import sys
@@ -49,21 +48,9 @@ def _links_system_copy(module: str, library: str) -> bool:
     return found_system
 
 
-def _rtree_uses_system_copy() -> bool:
-    try:
-        core = importlib.import_module("rtree.core")
-    except (ImportError, OSError):
-        return False
-    name = getattr(core.rt, "_name", "") or ""
-    return BUNDLED_MARKER.rstrip("/") not in name and "spatialindex_c" in name
-
-
 def offending_packages() -> list[str]:
     """PyPI names of the packages that do not use the system library (or are not installed)."""
-    bad = [name for name, (module, lib) in PACKAGES.items() if not _links_system_copy(module, lib)]
-    if not _rtree_uses_system_copy():
-        bad.append("rtree")
-    return bad
+    return [name for name, (module, lib) in PACKAGES.items() if not _links_system_copy(module, lib)]
 
 
 def main(argv: list[str]) -> int:

@@ -4,37 +4,127 @@
   <context>
     <name>gridgov</name>
     <message>
-      <location filename="../../plugin.py" line="22" />
-      <location filename="../../layers/processing/provider.py" line="62" />
+      <location filename="../../plugin.py" line="24" />
+      <location filename="../../layers/processing/provider.py" line="159" />
       <location filename="../../ui/algorithm_page.py" line="206" />
       <source>Grid Governance</source>
       <translation>网格治理</translation>
     </message>
     <message>
-      <location filename="../../plugin.py" line="61" />
+      <location filename="../../plugin.py" line="79" />
       <source>Grid Governance panel</source>
       <translation>网格治理面板</translation>
     </message>
     <message>
-      <location filename="../../plugin.py" line="67" />
+      <location filename="../../plugin.py" line="85" />
       <source>Build demo city…</source>
       <translation>生成示范城区…</translation>
     </message>
     <message>
-      <location filename="../../plugin.py" line="73" />
+      <location filename="../../plugin.py" line="91" />
       <location filename="../../ui/whose_tool.py" line="25" />
       <source>Whose is this?</source>
       <translation>这是谁的？</translation>
     </message>
     <message>
-      <location filename="../../plugin.py" line="99" />
-      <source>Grid Governance needs {0}. Install with: {1}</source>
-      <translation>网格治理需要 {0}。安装命令：{1}</translation>
+      <location filename="../../plugin.py" line="98" />
+      <source>Install Python packages…</source>
+      <translation>安装 Python 包…</translation>
     </message>
     <message>
-      <location filename="../../plugin.py" line="109" />
-      <source>Without {0}, large layers are placed by a slower path. Install with: {1}</source>
-      <translation>未安装 {0}，大图层将使用较慢的方式落格。安装命令：{1}</translation>
+      <location filename="../../plugin.py" line="131" />
+      <source>Grid Governance cannot use {0}: {1}. Update QGIS, or its Python packages.</source>
+      <translation>网格治理无法使用 {0}：{1}。请更新 QGIS 或其 Python 包。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin.py" line="137" />
+      <source>Grid Governance needs the Python packages {0}; its algorithms are disabled until they are installed.</source>
+      <translation>网格治理需要 Python 包 {0}；安装之前其算法不可用。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin.py" line="164" />
+      <source>Installing failed: {0} (the Grid Governance tab of the log has pip's output)</source>
+      <translation>安装失败：{0}（pip 的输出见日志的“网格治理”标签页）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin.py" line="176" />
+      <source>Installed {0}, but {1} still cannot be imported; restart QGIS.</source>
+      <translation>已安装 {0}，但 {1} 仍无法导入；请重启 QGIS。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin.py" line="185" />
+      <source>Installed {0}. The Grid Governance algorithms are ready.</source>
+      <translation>已安装 {0}。网格治理算法已可用。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin.py" line="185" />
+      <source>Installed {0}.</source>
+      <translation>已安装 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin.py" line="191" />
+      <source>Optional package {0} is not installed: {1}. Grid Governance &gt; Install Python packages… adds it.</source>
+      <translation>可选包 {0} 未安装：{1}。可通过“网格治理 &gt; 安装 Python 包…”添加。</translation>
+    </message>
+    <message>
+      <location filename="../../grid_ops/deps.py" line="45" />
+      <source>arrays throughout the engine</source>
+      <translation>引擎中的数组运算</translation>
+    </message>
+    <message>
+      <location filename="../../grid_ops/deps.py" line="46" />
+      <source>order tables</source>
+      <translation>工单表格</translation>
+    </message>
+    <message>
+      <location filename="../../grid_ops/deps.py" line="47" />
+      <source>geometry (GEOS)</source>
+      <translation>几何运算（GEOS）</translation>
+    </message>
+    <message>
+      <location filename="../../grid_ops/deps.py" line="48" />
+      <source>layers as tables with geometry</source>
+      <translation>带几何的图层表格</translation>
+    </message>
+    <message>
+      <location filename="../../grid_ops/deps.py" line="49" />
+      <source>coordinate systems (PROJ)</source>
+      <translation>坐标系（PROJ）</translation>
+    </message>
+    <message>
+      <location filename="../../grid_ops/deps.py" line="50" />
+      <source>neighbours, statistics, kernel density</source>
+      <translation>邻域、统计与核密度</translation>
+    </message>
+    <message>
+      <location filename="../../grid_ops/deps.py" line="51" />
+      <source>reading and writing files (GDAL)</source>
+      <translation>文件读写（GDAL）</translation>
+    </message>
+    <message>
+      <location filename="../../grid_ops/deps.py" line="60" />
+      <source>compiled point look-up: placing 200,000 orders or more several times faster (same result without)</source>
+      <translation>编译的点位查找：20 万条及以上工单的落格快数倍（没有它结果相同）</translation>
+    </message>
+    <message>
+      <location filename="../../grid_ops/deps.py" line="67" />
+      <source>the learned and hybrid methods of Classify orders (the keyword rules need nothing)</source>
+      <translation>工单分类的学习法与混合法（关键词规则无需它）</translation>
+    </message>
+    <message>
+      <location filename="../../grid_ops/deps.py" line="74" />
+      <source>OR-Tools routes in Patrol plan (SOLVER auto uses the plain fallback without it)</source>
+      <translation>巡查计划中的 OR-Tools 路线（没有它时 SOLVER 自动改用简易备选算法）</translation>
+    </message>
+    <message>
+      <location filename="../../grid_ops/deps.py" line="81" />
+      <source>Excel files: reading .xlsx orders, writing .xlsx tables (CSV works without it)</source>
+      <translation>Excel 文件：读取 .xlsx 工单、写出 .xlsx 表格（CSV 无需它）</translation>
+    </message>
+    <message>
+      <location filename="../../grid_ops/deps.py" line="88" />
+      <source>running Geolocate, Find repeats and Grid statistics inside PostGIS (without it they run in QGIS)</source>
+      <translation>在 PostGIS 中运行工单落格、重复工单查找与网格统计（没有它时在 QGIS 中运行）</translation>
     </message>
     <message>
       <location filename="../../layers/hierarchy.py" line="38" />
@@ -393,7 +483,7 @@
     </message>
     <message>
       <location filename="../../layers/postgis/gridstats_db.py" line="40" />
-      <location filename="../../layers/processing/grid_inputs.py" line="84" />
+      <location filename="../../layers/processing/grid_inputs.py" line="85" />
       <source>CODE_FIELD: the grids have no field {0!r}</source>
       <translation>CODE_FIELD：网格没有字段 {0!r}</translation>
     </message>
@@ -563,7 +653,7 @@
     <message>
       <location filename="../../layers/processing/buildgrid_alg.py" line="31" />
       <location filename="../../layers/processing/geolocate_alg.py" line="38" />
-      <location filename="../../layers/processing/grid_inputs.py" line="37" />
+      <location filename="../../layers/processing/grid_inputs.py" line="38" />
       <source>Grids</source>
       <translation>网格</translation>
     </message>
@@ -1291,74 +1381,74 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
       <translation>派单表：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="29" />
+      <location filename="../../layers/processing/grid_inputs.py" line="30" />
       <location filename="../../layers/processing/heatmap_alg.py" line="62" />
       <location filename="../../layers/processing/hotareas_alg.py" line="101" />
       <source>Orders (points)</source>
       <translation>工单（点）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="33" />
+      <location filename="../../layers/processing/grid_inputs.py" line="34" />
       <location filename="../../layers/processing/hotareas_alg.py" line="106" />
       <source>Orders' grid code field</source>
       <translation>工单的网格编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="42" />
+      <location filename="../../layers/processing/grid_inputs.py" line="43" />
       <location filename="../../layers/processing/hotareas_alg.py" line="96" />
       <location filename="../../layers/processing/printmap_alg.py" line="79" />
       <source>Grid code field</source>
       <translation>网格编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="87" />
+      <location filename="../../layers/processing/grid_inputs.py" line="88" />
       <source>GRID_FIELD: the orders have no field {0!r}</source>
       <translation>GRID_FIELD：工单没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="111" />
+      <location filename="../../layers/processing/grid_inputs.py" line="107" />
       <source>Point look-up: compiled (numba)</source>
       <translation>点位落格：编译加速（numba）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="111" />
+      <location filename="../../layers/processing/grid_inputs.py" line="107" />
       <source>Point look-up: vectorised (no numba)</source>
       <translation>点位落格：向量化（未安装 numba）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="113" />
+      <location filename="../../layers/processing/grid_inputs.py" line="109" />
       <source>{0} orders lie in a grid</source>
       <translation>{0} 条工单位于网格内</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="122" />
+      <location filename="../../layers/processing/grid_inputs.py" line="118" />
       <source>Neighbours</source>
       <translation>邻接关系</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="123" />
+      <location filename="../../layers/processing/grid_inputs.py" line="119" />
       <source>Queen (shared corner)</source>
       <translation>后邻接（共点）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="123" />
+      <location filename="../../layers/processing/grid_inputs.py" line="119" />
       <source>Rook (shared edge)</source>
       <translation>车邻接（共边）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="123" />
-      <location filename="../../layers/processing/grid_inputs.py" line="128" />
+      <location filename="../../layers/processing/grid_inputs.py" line="119" />
+      <location filename="../../layers/processing/grid_inputs.py" line="124" />
       <source>Distance band</source>
       <translation>距离带</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="123" />
-      <location filename="../../layers/processing/grid_inputs.py" line="131" />
+      <location filename="../../layers/processing/grid_inputs.py" line="119" />
+      <location filename="../../layers/processing/grid_inputs.py" line="127" />
       <source>K nearest</source>
       <translation>K 近邻</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="152" />
+      <location filename="../../layers/processing/grid_inputs.py" line="148" />
       <source>{0} grids have no neighbour with {1} weights; they are compared on their own value</source>
       <translation>{0} 个网格在 {1} 权重下没有邻居；只与自身值比较</translation>
     </message>
@@ -2347,9 +2437,24 @@ OUTPUT：.pdf 包含所有页；.png 每页一个 PNG，按页码及单元编码
       <translation>热力色阶：每页均为 0 至 {0:.4g}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/provider.py" line="65" />
+      <location filename="../../layers/processing/provider.py" line="55" />
+      <source>This needs the Python package {0}, which QGIS's Python does not have; it is used for: {1}. In QGIS, Grid Governance &gt; Install Python packages… installs it; then run again.</source>
+      <translation>此操作需要 Python 包 {0}，而 QGIS 的 Python 中没有它；它用于：{1}。请在 QGIS 中通过“网格治理 &gt; 安装 Python 包…”安装，然后重新运行。</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/provider.py" line="114" />
+      <source>{0} (unavailable)</source>
+      <translation>{0}（不可用）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/provider.py" line="162" />
       <source>Grid Governance: grids, work orders, hotspots and patrols</source>
       <translation>网格治理：网格、工单、热点与巡查</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/provider.py" line="175" />
+      <source>Grid Governance needs the Python packages {0}, which QGIS's Python does not have. In QGIS, the Install button of the message bar (or Grid Governance &gt; Install Python packages…) installs them.</source>
+      <translation>网格治理需要 Python 包 {0}，而 QGIS 的 Python 中没有它们。在 QGIS 中，点击消息栏的“安装”按钮（或“网格治理 &gt; 安装 Python 包…”）即可安装。</translation>
     </message>
     <message>
       <location filename="../../layers/processing/renumbergrids_alg.py" line="19" />
@@ -2785,6 +2890,48 @@ Example: INPUT the micro-grids, LEVEL micro-grid, PARENT the grids, PARENT_CODE_
       <location filename="../../ui/grids_panel.py" line="48" />
       <source>Grid hierarchy GeoPackage</source>
       <translation>网格体系 GeoPackage</translation>
+    </message>
+    <message>
+      <location filename="../../ui/installer.py" line="48" />
+      <source>Installing {0}</source>
+      <translation>正在安装 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/installer.py" line="80" />
+      <source>Installing failed: {0}</source>
+      <translation>安装失败：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/installer.py" line="87" />
+      <source>Installing {0} into {1}</source>
+      <translation>正在将 {0} 安装到 {1}</translation>
+    </message>
+    <message>
+      <location filename="../../ui/installer.py" line="104" />
+      <location filename="../../ui/installer.py" line="124" />
+      <location filename="../../ui/installer.py" line="155" />
+      <source>Install</source>
+      <translation>安装</translation>
+    </message>
+    <message>
+      <location filename="../../ui/installer.py" line="116" />
+      <source>Installing…</source>
+      <translation>正在安装…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/installer.py" line="141" />
+      <source>Install Python packages</source>
+      <translation>安装 Python 包</translation>
+    </message>
+    <message>
+      <location filename="../../ui/installer.py" line="145" />
+      <source>These packages are missing from QGIS's Python:</source>
+      <translation>QGIS 的 Python 中缺少以下包：</translation>
+    </message>
+    <message>
+      <location filename="../../ui/installer.py" line="147" />
+      <source>Every package the plugin can use is installed.</source>
+      <translation>插件可用的包均已安装。</translation>
     </message>
     <message>
       <location filename="../../ui/locator.py" line="91" />

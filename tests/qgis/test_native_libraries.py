@@ -1,8 +1,8 @@
 """The engine's native packages live beside QGIS in one process without clashing.
 
-QGIS binaries load GEOS, PROJ, GDAL and libspatialindex into the global symbol namespace. A package
-that bundles its own copy (the PyPI wheels do) then crashes: GEOS segfaults, PROJ and GDAL free
-their globals twice at exit. Each case below loads the system library globally first, as the
+QGIS binaries load GEOS, PROJ and GDAL into the global symbol namespace. A package that bundles
+its own copy (the PyPI wheels do) then crashes: GEOS segfaults, PROJ and GDAL free their globals
+twice at exit. Each case below loads the system library globally first, as the
 ``qgis`` and ``qgis_process`` binaries do, then uses the package and exits; it must exit cleanly.
 """
 
@@ -31,11 +31,6 @@ CASES = {
         "x, y = t.transform(114.0, 22.5); assert abs(x - 500000) < 1",
     ),
     "pyogrio/GDAL": ("libgdal.so.32", "import pyogrio; assert 'GPKG' in pyogrio.list_drivers()"),
-    "rtree/libspatialindex": (
-        "libspatialindex.so.6",
-        "import rtree.index as ri; i = ri.Index(); "
-        "i.insert(0, (0, 0, 1, 1)); assert list(i.intersection((0.5, 0.5, 0.6, 0.6))) == [0]",
-    ),
 }
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from qgis.core import Qgis, QgsApplication
 from qgis.PyQt.QtCore import QCoreApplication, QEvent
-from qgis.PyQt.QtWidgets import QMenu, QToolBar
+from qgis.PyQt.QtWidgets import QMenu, QPushButton, QToolBar
 
 import gridgov
 from gridgov.grid_ops import deps
@@ -56,53 +56,67 @@ def test_load_unload_load(qgis_iface):
         assert not [m for m in qgis_iface.mainWindow().findChildren(QMenu) if m.objectName() == "gridgov_menu"]
 
 
-def test_missing_dependency_warns_with_install_command(qgis_iface, monkeypatch):
-    missing = [deps.MissingDependency("rtree", "rtree>=1.2", "cannot import rtree: No module named 'rtree'")]
-    monkeypatch.setattr("gridgov.plugin.missing_dependencies", lambda: missing)
+def _install_items(iface):
+    return [i for i in iface.messageBar().items() if i.objectName() == "gridgov_install_message"]
+
+
+def test_missing_dependency_disables_the_provider_and_offers_install(qgis_iface, monkeypatch):
+    missing = [
+        deps.MissingDependency(
+            "geopandas", "geopandas>=1", "cannot import geopandas: No module named 'geopandas'", "geopandas"
+        )
+    ]
+    monkeypatch.setattr("gridgov.plugin.missing_dependencies", lambda packages=None: [] if packages else missing)
     logged = []
     QgsApplication.messageLog().messageReceived.connect(lambda m, tag, level: logged.append((m, tag)))
     plugin = gridgov.classFactory(qgis_iface)
     plugin.initGui()  # must not raise
     try:
-        assert QgsApplication.processingRegistry().providerById("gridgov") is None
-        warnings = qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Warning)
-        text = " ".join(warnings)
-        assert "rtree" in text and "pip install" in text and '"rtree>=1.2"' in text
+        provider = QgsApplication.processingRegistry().providerById("gridgov")
+        assert provider is not None and "geopandas" in provider.warningMessage()
+        assert provider.algorithms() and all("(unavailable)" in a.displayName() for a in provider.algorithms())
+        [item] = _install_items(qgis_iface)
+        assert "geopandas" in item.text()
+        assert item.findChild(QPushButton, "gridgov_install_button").isEnabled()
         QgsApplication.processEvents()
-        assert any("rtree" in m and tag == "Grid Governance" for m, tag in logged)
+        assert any("geopandas" in m and tag == "Grid Governance" for m, tag in logged)
+        plugin._toggle_dock(True)  # the panel waits for the packages: the offer is shown again instead
+        assert plugin.dock is None and len(_install_items(qgis_iface)) == 1
     finally:
         plugin.unload()
+    assert _install_items(qgis_iface) == []
 
 
-def test_missing_numba_is_a_log_line_not_a_warning(qgis_iface, monkeypatch):
+def test_missing_optional_package_is_a_log_line_not_a_warning(qgis_iface, monkeypatch):
     """numba only makes big inputs faster: the plugin loads fully and says so in the log."""
-    slow = [deps.MissingDependency("numba", "numba>=0.60", "cannot import numba")]
-    monkeypatch.setattr("gridgov.plugin.missing_dependencies", lambda required=None: slow if required else [])
+    slow = [
+        deps.MissingDependency("numba", "numba>=0.60", "cannot import numba", "numba", deps.PACKAGES["numba"].purpose)
+    ]
+    monkeypatch.setattr("gridgov.plugin.missing_dependencies", lambda packages=None: slow if packages else [])
     logged = []
     QgsApplication.messageLog().messageReceived.connect(lambda m, tag, level: logged.append((m, tag, level)))
     plugin = gridgov.classFactory(qgis_iface)
     plugin.initGui()
     try:
-        assert QgsApplication.processingRegistry().providerById("gridgov") is not None
+        provider = QgsApplication.processingRegistry().providerById("gridgov")
+        assert provider is not None and provider.warningMessage() == ""
         assert not [w for w in qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Warning) if "numba" in w]
+        assert _install_items(qgis_iface) == []
         QgsApplication.processEvents()
-        assert any(
-            "numba" in m and '"numba>=0.60"' in m and level == Qgis.MessageLevel.Info for m, _tag, level in logged
-        )
+        assert any("numba" in m and "200,000" in m and level == Qgis.MessageLevel.Info for m, _tag, level in logged)
     finally:
         plugin.unload()
 
 
 def test_no_dependency_missing_here():
     assert deps.missing_dependencies() == []
-    assert deps.missing_dependencies(deps.RECOMMENDED) == []
-    assert deps.missing_dependencies() == []
+    assert deps.missing_dependencies(deps.OPTIONAL) == []
 
 
 def test_too_old_shapely_is_reported(monkeypatch):
     monkeypatch.setattr(deps.importlib.metadata, "version", lambda dist: "1.8.5")
-    missing = deps.missing_dependencies((("shapely", "shapely", "shapely>=2"),))
-    assert missing and "older than 2.0" in missing[0].reason
+    missing = deps.missing_dependencies((deps.PACKAGES["shapely"],))
+    assert missing and "older than 2.0" in missing[0].reason and missing[0].installed == "1.8.5"
 
 
 def test_each_tab_holds_a_form_per_algorithm_and_the_whose_tool(qgis_iface, monkeypatch, demo_city_gpkg):
