@@ -301,16 +301,7 @@ def run(
 
     The caller then puts the target on ``sys.path`` (``activate``), in the thread that imports."""
     progress(2)
-    probe = _run(
-        [
-            the_plan.python,
-            "-c",
-            "import sys, pip; print('python %d.%d' % sys.version_info[:2], 'pip', pip.__version__)",
-        ],
-        log,
-        cancelled,
-        lambda _n: None,
-    )
+    probe = _run([the_plan.python, "-c", PROBE], log, cancelled, lambda _n: None)
     major, minor = env.version
     if f"python {major}.{minor}" not in probe:
         raise InstallError(f"{the_plan.python} is not Python {major}.{minor}, the one QGIS runs ({probe.strip()})")
