@@ -26,6 +26,8 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QDate, QDateTime, QMetaType, Qt, QTime, QVariant
 
+from gridgov.layers.pyproj_context import keep_pyproj_context
+
 _MONTH = re.compile(r"(\d{4})-(\d{2})(?!\d)")
 
 
@@ -252,6 +254,7 @@ class TimeSpanTask(QgsTask):
         if not self.field:
             return False
         try:  # an exception must not escape into Qt's thread pool
+            keep_pyproj_context()  # a pooled thread: see layers/pyproj_context.py
             if self.gpkg is not None:  # GDAL in parts: a QGIS feature iterator holds Python's lock while it waits
                 self.span = _read_gpkg_span(*self.gpkg, self.field, self.isCanceled)
             else:

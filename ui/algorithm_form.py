@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from qgis.core import (
+    QgsApplication,
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingContext,
@@ -27,6 +28,7 @@ from qgis.gui import (
     QgsProcessingGui,
     QgsProcessingParameterWidgetContext,
 )
+from qgis.PyQt import sip
 from qgis.PyQt.QtWidgets import QVBoxLayout, QWidget
 
 from gridgov.layers.processing.base import tr
@@ -53,6 +55,7 @@ class AlgorithmForm(QWidget):
     def __init__(self, algorithm: QgsProcessingAlgorithm, iface=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.algorithm = algorithm
+        self._provider_id = algorithm.id().partition(":")[0] if ":" in algorithm.id() else ""
         self.setObjectName(f"form_{algorithm.name()}")
         self._context_generator = _ProjectContext()
         self._widget_context = QgsProcessingParameterWidgetContext()
@@ -99,6 +102,24 @@ class AlgorithmForm(QWidget):
             layout.addWidget(advanced)
         else:
             advanced.deleteLater()
+        QgsApplication.processingRegistry().providerRemoved.connect(self._provider_removed)
+
+    def _provider_removed(self, provider_id: str) -> None:
+        """The algorithm's provider was removed (the plugin unloads): drop the parameter widgets now.
+
+        The algorithm then points at a deleted provider, and QGIS 3.40's parameter widgets ask it for its
+        id (the provider's id and its name) when a layer leaves the project: a form still waiting for Qt to
+        delete it would crash QGIS when the project is next cleared.
+        """
+        if provider_id != self._provider_id:
+            return
+        wrappers, self.wrappers = list(self.wrappers.values()), {}
+        for wrapper in wrappers:
+            for widget in (wrapper.wrappedLabel(), wrapper.wrappedWidget()):
+                if widget is not None and not sip.isdeleted(widget):
+                    sip.delete(widget)
+            if not sip.isdeleted(wrapper):
+                sip.delete(wrapper)
 
     def widget(self, name: str) -> QWidget:
         """The input widget of parameter ``name`` (for tests and for focusing a bad value)."""

@@ -18,6 +18,7 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputLayerDefinition,
     QgsVectorLayer,
+    QgsWkbTypes,
 )
 
 from gridgov.layers.postgis.geolocate_sql import Table
@@ -110,7 +111,7 @@ def result_layer_source(near: PgTable, result: Table, key: str) -> str:
     uri = QgsDataSourceUri(near.uri)
     uri.setDataSource(result.schema, result.name, result.geometry or None, "", key)
     uri.setSrid("")
-    uri.setWkbType(0)
+    uri.setWkbType(QgsWkbTypes.Type.Unknown)  # the enum: QGIS 3.40's binding refuses a plain 0
     return "postgres://" + uri.uri(False)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import ClassVar
 
 from qgis.core import (
@@ -14,6 +15,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from gridgov.grid_ops.paths import resource_path
+from gridgov.layers.pyproj_context import keep_pyproj_context
 
 
 def tr(text: str) -> str:
@@ -34,6 +36,22 @@ class GridGovAlgorithm(QgsProcessingAlgorithm):
     GROUP_ID = ""
     GROUP = ""
     HELP = ""
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        """Each algorithm's run first keeps its thread's pyproj context alive: QGIS runs it on a pooled
+        worker thread, where pyproj 3.7 would otherwise reuse a freed context (see ``pyproj_context``)."""
+        super().__init_subclass__(**kwargs)
+        run = cls.__dict__.get("processAlgorithm")
+        if run is None or getattr(run, "_keeps_pyproj_context", False):
+            return
+
+        @functools.wraps(run)
+        def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+            keep_pyproj_context()
+            return run(self, parameters, context, feedback)
+
+        processAlgorithm._keeps_pyproj_context = True
+        cls.processAlgorithm = processAlgorithm
 
     def name(self) -> str:
         return self.NAME

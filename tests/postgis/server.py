@@ -17,8 +17,26 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 SUPERUSER = "gridgov"
+
+
+def _pg_bin() -> Path:
+    """The installed PostgreSQL's programs: the newest ``/usr/lib/postgresql/NN/bin`` (Debian 12 has 15, 13 has
+    17), else the directory ``pg_config --bindir`` names."""
+    versions = [
+        p for p in Path("/usr/lib/postgresql").glob("*/bin") if (p / "postgres").exists() and p.parent.name.isdigit()
+    ]
+    if versions:
+        return max(versions, key=lambda p: int(p.parent.name))
+    pg_config = shutil.which("pg_config")
+    if pg_config:
+        result = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True)
+        if result.returncode == 0 and result.stdout.strip():
+            return Path(result.stdout.strip())
+    return Path("/usr/lib/postgresql/15/bin")
+
+
+PG_BIN = _pg_bin()
 
 
 def _free_port() -> int:
@@ -53,7 +71,7 @@ class PostgresServer:
 
     def start(self) -> PostgresServer:
         if not (PG_BIN / "postgres").exists():
-            raise RuntimeError(f"PostgreSQL 15 is not installed ({PG_BIN}): run `make postgis` or `make system`")
+            raise RuntimeError(f"PostgreSQL is not installed (no {PG_BIN / 'postgres'}): run `make system`")
         pwfile = self.root / "pw"
         pwfile.write_text(self.password + "\n")
         if self.run_as:

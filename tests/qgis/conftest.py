@@ -75,7 +75,7 @@ def _postgis_helpers():
 
 @pytest.fixture(scope="session")
 def pg_server():
-    """A real PostgreSQL 15 + PostGIS server on loopback for the session, stopped and removed after."""
+    """A real PostgreSQL + PostGIS server (the newest installed) on loopback, stopped and removed after."""
     server = _postgis_helpers()["server"].PostgresServer().start()
     yield server
     server.stop()
