@@ -23,8 +23,8 @@ VENV=/opt/gridgov-venv
 # package is found by name below (postgresql-NN-postgis-3, the newest NN trixie has).
 APT_PACKAGES=(
   qgis python3-qgis qgis-providers proj-data gdal-bin
-  python3-geopandas python3-pyogrio python3-shapely python3-pyproj python3-rtree python3-scipy python3-numba
-  python3-openpyxl python3-xlsxwriter python3-sklearn python3-psycopg2
+  python3-geopandas python3-pyogrio python3-shapely python3-pyproj python3-scipy python3-numba
+  python3-openpyxl python3-sklearn python3-psycopg2
   python3-bs4 python3-jinja2 python3-platformdirs python3-requests python3-packaging
   poppler-utils fonts-noto-cjk fontconfig python3-venv python3-pip ca-certificates
 )
@@ -33,8 +33,12 @@ APT_PACKAGES=(
 PIP_NAMES=(pytest pytest-qgis hypothesis prcoords esda libpysal pymannkendall)
 # These must come from Debian, never from PyPI, in the venv: pip gets them as constraints at Debian's versions
 # (so it picks the esda / libpysal releases that take them), and the import check below proves it.
-DEBIAN_DISTS=(numpy pandas shapely pyproj geopandas pyogrio scipy numba rtree openpyxl xlsxwriter scikit-learn psycopg2)
-DEBIAN_MODULES=(numpy pandas shapely pyproj geopandas pyogrio scipy numba rtree openpyxl xlsxwriter sklearn osgeo psycopg2)
+DEBIAN_DISTS=(numpy pandas shapely pyproj geopandas pyogrio scipy numba openpyxl scikit-learn psycopg2)
+DEBIAN_MODULES=(numpy pandas shapely pyproj geopandas pyogrio scipy numba openpyxl sklearn osgeo psycopg2)
+# What a grid centre's QGIS lacks (OSGeo4W ships neither): the plugin must load and run without them, so the
+# root fs must not have them, even when an earlier version of this script installed them.
+ABSENT_PACKAGES=(python3-rtree python3-xlsxwriter)
+ABSENT_MODULES=(rtree xlsxwriter)
 
 log() { printf '[qgis340] %s\n' "$*"; }
 die() { printf '[qgis340] error: %s\n' "$*" >&2; exit 1; }
@@ -170,6 +174,7 @@ if [ "$(cat "$STAMPS/apt" 2>/dev/null)" != "$apt_hash" ]; then
   postgis="$(in_root apt-cache pkgnames postgresql- | grep -E '^postgresql-[0-9]+-postgis-3$' | sort -V | tail -n 1)"
   [ -n "$postgis" ] || die "no postgresql-NN-postgis-3 package in $SUITE"
   in_root apt-get install -y -q --no-install-recommends "${APT_PACKAGES[@]}" "$postgis"
+  in_root apt-get purge -y -q "${ABSENT_PACKAGES[@]}" || true
   in_root apt-get clean
   # ca-certificates rebuilt the bundle: pip must trust what the host trusts (the registry's proxy, if any)
   cp -L /etc/ssl/certs/ca-certificates.crt "$ROOTFS/etc/ssl/certs/ca-certificates.crt"
@@ -204,8 +209,12 @@ mount_once "$ROOTFS/gridgov" --bind "$REPO"
 if [ $# -eq 0 ]; then
   set -- tests/unit tests/qgis
 fi
+in_root "$VENV/bin/python" -c 'import importlib.util, sys
+present = [n for n in sys.argv[1:] if importlib.util.find_spec(n) is not None]
+sys.exit(f"must be absent for the test (grid centres do not have them): {present}" if present else 0)' \
+  "${ABSENT_MODULES[@]}" || die "the root fs has a package the plugin must do without"
 T2=$SECONDS
-log "python -m pytest $* (QGIS 3.40, Debian 13 root fs)"
+log "python -m pytest $* (QGIS 3.40, Debian 13 root fs; without ${ABSENT_MODULES[*]})"
 status=0
 in_root QT_QPA_PLATFORM=offscreen PROJ_DATA=/usr/share/proj PYTHONDONTWRITEBYTECODE=1 \
   NUMBA_CACHE_DIR=/var/cache/numba CI="${CI:-}" VIRTUAL_ENV="$VENV" \
