@@ -104,9 +104,11 @@ test-engine-latest: system pkglink $(LATEST_VENV)/.stamp  ## engine tests on the
 	$(LATEST_VENV)/bin/python -m pytest tests/unit -m "not needs_numba and not needs_ortools"
 
 # QGIS 3.40 LTR: a Debian 13 (trixie) root file system with Debian's QGIS, numpy 2 and PostGIS 17 (cached in
-# .build/trixie), the whole QGIS test suite run inside it.
-test-qgis340: system pkglink  ## the whole test suite on QGIS 3.40 LTR (Debian 13 root fs, built once and cached)
+# .build/trixie), the whole test suite run inside it, then the demo's main steps (20,000 orders) there, without
+# rtree or xlsxwriter, as grid centres run it.
+test-qgis340: system pkglink  ## the whole test suite and the demo's main steps on QGIS 3.40 LTR (Debian 13 root fs, cached)
 	bash scripts/qgis340/run.sh
+	bash scripts/qgis340/run.sh --demo 20000
 
 postgis: setup  ## the PostGIS push-down tests alone: each run starts its own PostgreSQL 15 + PostGIS on loopback
 	$(PY) -m pytest tests/qgis -k postgis

@@ -3,6 +3,8 @@
 #
 #   bash scripts/qgis340/run.sh                  tests/unit and tests/qgis
 #   bash scripts/qgis340/run.sh tests/qgis -x    any pytest arguments instead
+#   bash scripts/qgis340/run.sh --demo [ORDERS]  the demo's main steps (scripts/demo.py) instead, into
+#                                                .build/demo-qgis340 (20,000 orders by default)
 #
 # Runs as root, non-interactively. What it builds is cached under .build/ and rebuilt only when needed:
 #   .build/trixie/                       the root file system (debootstrap --variant=minbase trixie)
@@ -206,7 +208,12 @@ T_INSTALL=$((SECONDS - T1))
 mkdir -p "$REPO/.build/pkg"
 [ -L "$REPO/.build/pkg/gridgov" ] || ln -s ../.. "$REPO/.build/pkg/gridgov"
 mount_once "$ROOTFS/gridgov" --bind "$REPO"
-if [ $# -eq 0 ]; then
+MODE=pytest
+if [ "${1:-}" = "--demo" ]; then  # the demo's main steps instead of the tests: run.sh --demo [ORDERS]
+  MODE=demo
+  DEMO_ORDERS="${2:-20000}"
+  set --
+elif [ $# -eq 0 ]; then
   set -- tests/unit tests/qgis
 fi
 in_root "$VENV/bin/python" -c 'import importlib.util, sys
@@ -214,12 +221,29 @@ present = [n for n in sys.argv[1:] if importlib.util.find_spec(n) is not None]
 sys.exit(f"must be absent for the test (grid centres do not have them): {present}" if present else 0)' \
   "${ABSENT_MODULES[@]}" || die "the root fs has a package the plugin must do without"
 T2=$SECONDS
-log "python -m pytest $* (QGIS 3.40, Debian 13 root fs; without ${ABSENT_MODULES[*]})"
+run_in_root() {  # run_in_root COMMAND...: in the working tree inside the root fs, with the venv's Python
+  in_root QT_QPA_PLATFORM=offscreen PROJ_DATA=/usr/share/proj PYTHONDONTWRITEBYTECODE=1 \
+    NUMBA_CACHE_DIR=/var/cache/numba CI="${CI:-}" VIRTUAL_ENV="$VENV" \
+    PATH="$VENV/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+    /bin/sh -c 'cd /gridgov && exec "$@"' run "$@"
+}
 status=0
-in_root QT_QPA_PLATFORM=offscreen PROJ_DATA=/usr/share/proj PYTHONDONTWRITEBYTECODE=1 \
-  NUMBA_CACHE_DIR=/var/cache/numba CI="${CI:-}" VIRTUAL_ENV="$VENV" \
-  PATH="$VENV/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
-  /bin/sh -c 'cd /gridgov && exec python -m pytest "$@"' pytest "$@" || status=$?
+if [ "$MODE" = demo ]; then
+  # The main job as a grid centre runs it (scripts/demo.py: build the city, place the orders, heatmaps,
+  # hot spots, hot areas, patrol plan, the printed atlas) on QGIS 3.40, then the files a person opens.
+  out=.build/demo-qgis340
+  rm -rf "${REPO:?}/$out"
+  log "the demo's main steps with $DEMO_ORDERS orders (QGIS 3.40, Debian 13 root fs; without ${ABSENT_MODULES[*]})"
+  run_in_root python scripts/demo.py --out "$out" --orders "$DEMO_ORDERS" || status=$?
+  for file in demo_city.gpkg demo_city.qgz orders_placed.gpkg dispatch.xlsx hotspots_noise.gpkg \
+    hot_areas_noise.gpkg patrol_schedule.xlsx hotspot_atlas.pdf; do
+    [ -s "$REPO/$out/$file" ] || { log "missing: $out/$file"; status=1; }
+  done
+  [ "$status" = 0 ] && log "demo outputs in $out"
+else
+  log "python -m pytest $* (QGIS 3.40, Debian 13 root fs; without ${ABSENT_MODULES[*]})"
+  run_in_root python -m pytest "$@" || status=$?
+fi
 T_TEST=$((SECONDS - T2))
-log "timings: root fs ${T_ROOTFS}s, install ${T_INSTALL}s, tests ${T_TEST}s, total $((SECONDS - T0))s (pytest exit $status)"
+log "timings: root fs ${T_ROOTFS}s, install ${T_INSTALL}s, $MODE ${T_TEST}s, total $((SECONDS - T0))s (exit $status)"
 exit "$status"
