@@ -40,9 +40,14 @@ MIN_ROAD_CUT_COMPACTNESS = 0.25
 STRAIGHT_CANDIDATES = 8
 #: Relative balance error below which a one-piece cut counts as good (the search stops after a few).
 GOOD_BALANCE = 0.12
-#: Overlays snap to this grid (m): 1 mm, so the micro-grids tile their grid exactly (a snapped cut
-#: vertex bends a long edge by at most half a millimetre).
-GRID_SIZE = 0.001
+#: Cuts are made on this grid (m): about 1 mm, so the pieces share their cut edges exactly (a snapped
+#: cut vertex bends a long edge by at most half a millimetre). A power of two: every GEOS version
+#: rounds to the same doubles (GEOS 3.12 changed how it rounds to a decimal grid such as 0.001, by
+#: one unit in the last place, enough to change later overlays). The finished micro-grids are fitted
+#: back onto the grid's own, unsnapped outline (see _exact_partition).
+GRID_SIZE = 2.0**-10
+#: Pieces smaller than this (m²) left by floating-point overlays are noise, not territory.
+SPECK_AREA = 1e-7
 #: Sample points per polygon when area stands in for households.
 AREA_SAMPLES = 900
 
@@ -124,13 +129,41 @@ def _regroup(poly, below, above, xy, w, mask):
     return new_below, new_above, new_mask
 
 
+def _rectangle_axes(poly: shapely.Geometry) -> list[float]:
+    """Directions (radians, in [0, π)) of the sides of the smallest-area rectangle around ``poly``.
+
+    Computed here rather than with shapely.oriented_envelope: GEOS 3.12 changed that from the
+    minimum-width to the minimum-area rectangle and the order of its corners, which turned a cut
+    by π (the sides swap, so an uneven split lands elsewhere) and made the same grid split differently.
+    Rectangles of (nearly) equal area are common (any acute triangle has three): the one at the
+    smallest angle wins, whatever the last bits of the trigonometry (numpy versions differ there).
+    """
+    hull = shapely.get_coordinates(shapely.convex_hull(poly))
+    x0, y0 = hull.mean(axis=0)
+    pts = [(x - x0, y - y0) for x, y in hull]
+    angles = sorted(
+        {
+            math.atan2(by - ay, bx - ax) % (math.pi / 2)
+            for (ax, ay), (bx, by) in zip(pts[:-1], pts[1:])
+            if (ax, ay) != (bx, by)
+        }
+    )
+    if not angles:
+        return []
+    areas = []
+    for angle in angles:
+        c, s = math.cos(angle), math.sin(angle)
+        along = [x * c + y * s for x, y in pts]
+        across = [y * c - x * s for x, y in pts]
+        areas.append((max(along) - min(along)) * (max(across) - min(across)))
+    least = min(areas)
+    best = next(a for a, area in zip(angles, areas) if area <= least * (1 + 1e-9))
+    return [best, best + math.pi / 2]
+
+
 def _straight_cuts(poly, xy, w, fraction) -> list[_Cut]:
     total = w.sum()
-    axes = []
-    rect = shapely.oriented_envelope(poly)
-    if isinstance(rect, shapely.Polygon):
-        (x0, y0), (x1, y1), (x2, y2) = list(rect.exterior.coords)[:3]
-        axes = [math.atan2(y1 - y0, x1 - x0), math.atan2(y2 - y1, x2 - x1)]
+    axes = _rectangle_axes(poly)
     options = []
     for angle in [*axes, *(math.radians(a) for a in CUT_ANGLES)]:
         ux, uy = math.cos(angle), math.sin(angle)
@@ -175,13 +208,19 @@ def _straight_cuts(poly, xy, w, fraction) -> list[_Cut]:
 
 def _road_cuts(poly, xy, w, fraction, roads, tolerance) -> list[_Cut]:
     """Cuts along roads: sweep the road-bounded sub-blocks in several directions, keep balanced ones."""
-    if roads is None:
+    if roads is None or not shapely.intersects(roads, poly):
         return []
-    inner = shapely.intersection(roads, poly)
-    if inner.is_empty:
-        return []
-    pieces = list(shapely.get_parts(shapely.polygonize([shapely.union(poly.boundary, inner)])))
+    # node the whole roads (cut to a box a little larger than the polygon), not roads clipped to it:
+    # a clipped road ends on the outline only up to rounding and may miss it (an open sub-block),
+    # while a road crossing the outline is noded for sure; snapping merges a road running within
+    # a millimetre of the outline (an earlier cut along it) with the outline
+    minx, miny, maxx, maxy = poly.bounds
+    near = shapely.clip_by_rect(roads, minx - 1.0, miny - 1.0, maxx + 1.0, maxy + 1.0)
+    lines = shapely.union(poly.boundary, near, grid_size=GRID_SIZE)
+    pieces = list(shapely.get_parts(shapely.polygonize(shapely.get_parts(lines))))
     pieces = [p for p in pieces if p.area > 1e-6 * poly.area and shapely.contains(poly, p.representative_point())]
+    # polygonize's order differs between GEOS versions; a canonical order keeps ties resolved alike
+    pieces.sort(key=lambda p: (*p.bounds, p.area))
     if len(pieces) < 2:
         return []
     tree = shapely.STRtree(pieces)
@@ -252,10 +291,14 @@ def split_polygon(
     return out
 
 
-def _merge_stray_pieces(parts: list[shapely.Geometry], keep: int | None = None) -> list[shapely.Geometry]:
+def _merge_stray_pieces(
+    parts: list[shapely.Geometry], keep: int | None = None, grid_size: float | None = GRID_SIZE
+) -> list[shapely.Geometry]:
     """Each micro-grid keeps its largest piece; a stray piece joins the neighbour sharing most edge.
 
-    With ``keep``, only the first ``keep`` parts are micro-grids; the rest are all strays.
+    With ``keep``, only the first ``keep`` parts are micro-grids; the rest are all strays. A stray
+    touching no micro-grid along an edge joins the nearest. ``grid_size`` None: unions in floating
+    point (for parts already fitted onto an unsnapped outline).
     """
     keep = len(parts) if keep is None else keep
     main, strays = [], list(parts[keep:])
@@ -263,10 +306,10 @@ def _merge_stray_pieces(parts: list[shapely.Geometry], keep: int | None = None) 
         pieces = sorted(shapely.get_parts(part), key=lambda g: -g.area)
         main.append(pieces[0])
         strays.extend(pieces[1:])
-    for stray in strays:
-        shared = [shapely.length(shapely.intersection(stray.boundary, m.boundary)) for m in main]
-        target = int(np.argmax(shared))
-        main[target] = polygonal(shapely.union(main[target], stray, grid_size=GRID_SIZE))
+    for stray in sorted(strays, key=lambda g: -g.area):
+        shared = np.array([shapely.length(shapely.intersection(stray.boundary, m.boundary)) for m in main])
+        target = int(np.argmax(shared)) if shared.max() > 0 else int(np.argmin(shapely.distance(stray, main)))
+        main[target] = polygonal(shapely.union(main[target], stray, grid_size=grid_size))
     return main
 
 
@@ -296,12 +339,87 @@ def _exact_partition(poly: shapely.Geometry, parts: list[shapely.Geometry]) -> l
         if who < 0:  # a hairline gap: the part sharing most edge takes it
             who = int(np.argmax([shapely.length(shapely.intersection(face.boundary, p.boundary)) for p in parts]))
         groups[who].append(face)
-    out = []
+    tiles = []
     for faces_of_part in groups:
         if faces_of_part:
             merged = polygonal(shapely.union_all(faces_of_part, grid_size=GRID_SIZE))
-            out.append(merged)
-    return _merge_stray_pieces(out)
+            tiles.append(merged)
+    return _fit_to_outline(poly, _merge_stray_pieces(tiles))
+
+
+def _fit_to_outline(poly: shapely.Geometry, tiles: list[shapely.Geometry]) -> list[shapely.Geometry]:
+    """Tiles of the snapped polygon made into an exact partition of ``poly`` itself.
+
+    Snapping moves the outline by up to half a grid step, and by a different hair in each grid, so
+    micro-grids of two neighbouring grids would overlap or leave hairline gaps along their common
+    edge; and overlays of a tile with ``poly`` (clip, difference) meet its edges at a hair's angle,
+    where GEOS falls back to snapping and leaves needles of up to 1e-4 m². Instead the tiles' edges
+    are noded with ``poly``'s own boundary, once, plus a short stub across the outline wherever
+    tiles meet on it (so a hairline between the two outlines is cut where the tiles change): the
+    faces of that linework tile ``poly`` exactly, and each goes to the tile it lies in or borders most.
+    """
+    if len(tiles) <= 1:
+        return [poly]
+    lines = shapely.union_all([t.boundary for t in tiles], grid_size=GRID_SIZE)
+    noded = shapely.union_all([poly.boundary, lines, *_stubs(lines, poly)])
+    faces = [f for f in shapely.get_parts(shapely.polygonize(shapely.get_parts(noded))) if f.area > 0]
+    if not faces:
+        return [poly]
+    reps = shapely.point_on_surface(np.asarray(faces, dtype=object))
+    inside = shapely.contains(poly, reps)
+    tile_arr = np.asarray(tiles, dtype=object)
+    shapely.prepare(tile_arr)
+    groups: list[list[shapely.Geometry]] = [[] for _ in tiles]
+    for face, rep, keep in zip(faces, reps, inside):
+        if not keep:
+            continue
+        hit = np.flatnonzero(shapely.contains(tile_arr, rep))
+        if len(hit):
+            who = int(hit[0])
+        else:  # a hairline between the two outlines: the tile it borders most
+            shared = shapely.length(shapely.intersection(face.boundary, shapely.boundary(tile_arr)))
+            who = int(np.argmax(shared)) if shared.max() > 0 else int(np.argmin(shapely.distance(tile_arr, rep)))
+        groups[who].append(face)
+    pieces = [polygonal(shapely.union_all(g)) for g in groups if g]
+    return [_without_specks(p) for p in _merge_stray_pieces(pieces, grid_size=None)]
+
+
+#: Half-length (m) of the stubs laid across the outline where tiles meet on it.
+STUB = 0.05
+
+
+def _stubs(lines: shapely.Geometry, poly: shapely.Geometry) -> list[shapely.Geometry]:
+    """Short segments across ``poly``'s boundary at every node of ``lines`` lying on it (up to snapping)."""
+    ends = np.unique(
+        np.concatenate([shapely.get_coordinates(shapely.boundary(p)) for p in shapely.get_parts(lines)])
+        if not lines.is_empty
+        else np.zeros((0, 2)),
+        axis=0,
+    )
+    if not len(ends):
+        return []
+    ends = ends[shapely.distance(poly.boundary, shapely.points(ends)) <= 2 * GRID_SIZE]
+    rings = [shapely.get_coordinates(r) for r in shapely.get_parts(shapely.get_rings(poly))]
+    a = np.concatenate([r[:-1] for r in rings])
+    b = np.concatenate([r[1:] for r in rings])
+    ab = b - a
+    length2 = np.maximum((ab**2).sum(axis=1), 1e-18)
+    stubs = []
+    for p in ends:
+        t = np.clip(((p - a) * ab).sum(axis=1) / length2, 0.0, 1.0)
+        gap = ((a + t[:, None] * ab - p) ** 2).sum(axis=1)
+        k = int(np.argmin(gap))
+        normal = np.array([-ab[k, 1], ab[k, 0]]) / math.sqrt(length2[k])
+        stubs.append(shapely.LineString([p - STUB * normal, p + STUB * normal]))
+    return stubs
+
+
+def _without_specks(geom: shapely.Geometry) -> shapely.Geometry:
+    """``geom`` without needle pieces of floating-point noise (a billionth of a square metre)."""
+    parts = [p for p in shapely.get_parts(geom) if p.area >= SPECK_AREA]
+    if len(parts) == shapely.get_num_geometries(geom):
+        return geom
+    return max(parts, key=lambda g: g.area) if len(parts) == 1 else shapely.MultiPolygon(parts)
 
 
 def parts_for(total: float, target: float, min_parts: int = 1, max_parts: int = 999) -> int:

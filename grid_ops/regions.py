@@ -124,14 +124,16 @@ def absorb_slivers(
     min_area: float,
     min_compactness: float,
     group: Sequence[int] | None = None,
+    grid_size: float = 2.0**-7,
 ) -> list[shapely.Geometry]:
     """Merge each sliver (too small or too thin) into the neighbour it shares most edge with.
 
     Curvy roads cut thin faces off the blocks between them; no grid centre would draw a unit
     there. ``group`` keeps merges inside one group (e.g. a superblock). Slivers with no neighbour
-    in their group are kept. Returns the surviving polygons, in their original order.
+    in their group are kept. Returns the surviving polygons, in their original order, snapped to
+    ``grid_size`` (best a power of two: every GEOS version rounds to it alike) in a canonical form.
     """
-    geoms = [shapely.set_precision(g, 0.01) for g in polygons]
+    geoms = [shapely.normalize(shapely.set_precision(g, grid_size)) for g in polygons]
     groups = list(group) if group is not None else [0] * len(geoms)
 
     def is_sliver(g: shapely.Geometry) -> bool:
@@ -149,7 +151,7 @@ def absorb_slivers(
                 continue
             shared = [shapely.length(shapely.intersection(geoms[i], geoms[j])) for j in options]
             target = options[int(np.argmax(shared))]
-            geoms[target] = shapely.set_precision(shapely.union(geoms[target], geoms[i]), 0.01)
+            geoms[target] = shapely.normalize(shapely.union(geoms[target], geoms[i], grid_size=grid_size))
             geoms[i] = shapely.Polygon()
             alive[i] = False
             changed = True

@@ -49,6 +49,24 @@ LARGE_NEIGHBOURHOODS = (
 )
 
 
+def _set_neighbours_ratio(params, ratio: float) -> None:
+    """Limit the local search and the cheapest-insertion heuristics to ``ratio`` of the nodes as neighbours.
+
+    OR-Tools up to 9.14 has flat ``cheapest_insertion_*_neighbors_ratio`` fields; newer releases moved them
+    into ``global_cheapest_insertion_*_parameters.neighbors_ratio``: set whichever this release has.
+    """
+    fields = params.DESCRIPTOR.fields_by_name
+    params.ls_operator_neighbors_ratio = ratio
+    for flat, nested in (
+        ("cheapest_insertion_first_solution_neighbors_ratio", "global_cheapest_insertion_first_solution_parameters"),
+        ("cheapest_insertion_ls_operator_neighbors_ratio", "global_cheapest_insertion_ls_operator_parameters"),
+    ):
+        if flat in fields:
+            setattr(params, flat, ratio)
+        elif nested in fields:
+            getattr(params, nested).neighbors_ratio = ratio
+
+
 def ortools_available() -> bool:
     try:
         from ortools.constraint_solver import pywrapcp  # noqa: F401
@@ -188,9 +206,7 @@ def _ortools_shift(idx, stops, n_teams, shift, metres, minutes, time_limit, band
     params.time_limit.FromMilliseconds(int(time_limit * 1000))
     # moves only between each stop and its nearest NEIGHBOURS: what keeps 500 stops in seconds
     ratio = min(1.0, NEIGHBOURS / len(nodes))
-    params.ls_operator_neighbors_ratio = ratio
-    params.cheapest_insertion_first_solution_neighbors_ratio = ratio
-    params.cheapest_insertion_ls_operator_neighbors_ratio = ratio
+    _set_neighbours_ratio(params, ratio)
     ops = params.local_search_operators
     for name in LARGE_NEIGHBOURHOODS:
         setattr(ops, name, BOOL_FALSE)
@@ -227,7 +243,116 @@ def _fallback_shift(idx, stops, n_teams, shift, metres, minutes, band):
     for t in range(n_teams):
         mine = [int(s) for s in idx[team == t]]
         routes.append(_route(mine, stops, minutes, shift))
+    # routing drops the stops a team's windows or shift cannot take, which unbalances the loads
+    # the assignment balanced: move and swap stops between the routes until they balance again
+    routes = _rebalance(routes, [int(s) for s in idx], stops, minutes, shift, band)
+    return [_two_opt(route, stops, minutes, shift) for route in routes]
+
+
+#: Moves and swaps the fallback's rebalancing tries at most, per shift.
+REBALANCE_STEPS = 200
+
+
+def _rebalance(routes, candidates, stops, minutes, shift, band):
+    """Best-first local search on the team loads: exchange up to two stops of a heavier route for
+    up to two of a lighter one (a plain move when one side gives nothing), or add a stop no route
+    took, each at its cheapest feasible place (windows and shift kept), while the largest load
+    over the smallest goes down; stops pinned to a team stay. Stops when the loads lie within the
+    band (max/min <= (1 + band) / (1 - band)) or no exchange helps.
+    """
+    routes = [list(r) for r in routes]
+    n_teams = len(routes)
+    if n_teams < 2:
+        return routes
+    demand = {s: float(stops.expected[s]) for s in candidates}
+    target = (1 + band) / (1 - band)
+
+    def spread(loads: list[float]) -> tuple[float, float]:
+        low, high = min(loads), max(loads)
+        ratio = high / low if low > 0 else (math.inf if high > 0 else 1.0)
+        mean = sum(loads) / len(loads)
+        return ratio, sum((x - mean) ** 2 for x in loads)
+
+    def groups(route: list[int], empty: bool) -> list[tuple[int, ...]]:
+        free = [s for s in route if stops.pinned[s] < 0]
+        out = [(s,) for s in free] + [(s, u) for i, s in enumerate(free) for u in free[i + 1 :]]
+        return [(), *out] if empty else out
+
+    for _ in range(REBALANCE_STEPS):
+        loads = [sum(demand[s] for s in r) for r in routes]
+        now = spread(loads)
+        if now[0] <= target:
+            break
+        routed = {s for r in routes for s in r}
+        options = []  # (spread after, order key, give from a, a, give back from b, b)
+        for s in candidates:
+            if s in routed:
+                continue
+            for b in range(n_teams):
+                if stops.pinned[s] < 0 or stops.pinned[s] == b:
+                    trial = list(loads)
+                    trial[b] += demand[s]
+                    after = spread(trial)
+                    if after < now:
+                        options.append((after, (s,), -1, (), b))
+        by_load = sorted(range(n_teams), key=lambda t: (loads[t], t))
+        for a in by_load[::-1][:2]:
+            for b in by_load[:2]:
+                if loads[b] >= loads[a]:
+                    continue
+                back_sets = [(g, sum(demand[u] for u in g)) for g in groups(routes[b], True)]
+                for give in groups(routes[a], False):
+                    out = sum(demand[s] for s in give)
+                    for back, back_load in back_sets:
+                        if not 0 < out - back_load < loads[a] - loads[b]:
+                            continue
+                        trial = list(loads)
+                        trial[a] -= out - back_load
+                        trial[b] += out - back_load
+                        after = spread(trial)
+                        if after < now:
+                            options.append((after, give + back, a, back, b, give))
+        options.sort(key=lambda o: (o[0], o[1], o[2], o[4]))
+        for option in options:
+            a, back, b = option[2], option[3], option[4]
+            give = option[5] if a >= 0 else option[1]
+            to_b = _exchange(routes[b], back, give, stops, minutes, shift)
+            if to_b is None:
+                continue
+            if a >= 0:
+                to_a = _exchange(routes[a], give, back, stops, minutes, shift)
+                if to_a is None:
+                    continue
+                routes[a] = to_a
+            routes[b] = to_b
+            break
+        else:
+            break
     return routes
+
+
+def _exchange(route, out, into, stops, minutes, shift) -> list[int] | None:
+    """``route`` without the stops ``out`` and with ``into`` each at its cheapest feasible place."""
+    new = [s for s in route if s not in out]
+    if not into and simulate(new, stops, minutes, shift) is None:
+        return None
+    for s in sorted(into, key=lambda s: (stops.win_end[s], s)):
+        new = _insert(new, s, stops, minutes, shift)
+        if new is None:
+            return None
+    return new
+
+
+def _insert(route: list[int], s: int, stops: Stops, minutes: np.ndarray, shift) -> list[int] | None:
+    """``route`` with ``s`` at its cheapest place that keeps every window and the shift, or None."""
+    best, best_cost = None, np.inf
+    for pos in range(len(route) + 1):
+        trial = [*route[:pos], s, *route[pos:]]
+        if simulate(trial, stops, minutes, shift) is not None:
+            cost = _length(trial, stops, minutes)
+            if cost < best_cost - 1e-9:
+                best, best_cost = trial, cost
+    return best
 
 
 def _cap(demand: np.ndarray, n_teams: int, band: float) -> float:
@@ -285,16 +410,14 @@ def _route(mine: list[int], stops: Stops, minutes: np.ndarray, shift) -> list[in
     """Cheapest feasible insertion (stops by window end, then value), then 2-opt on feasible moves."""
     route: list[int] = []
     for s in sorted(mine, key=lambda s: (stops.win_end[s], -stops.expected[s], s)):
-        best, best_cost = None, np.inf
-        for pos in range(len(route) + 1):
-            trial = [*route[:pos], s, *route[pos:]]
-            done = simulate(trial, stops, minutes, shift)
-            if done is not None:
-                cost = _length(trial, stops, minutes)
-                if cost < best_cost - 1e-9:
-                    best, best_cost = trial, cost
+        best = _insert(route, s, stops, minutes, shift)
         if best is not None:
             route = best
+    return _two_opt(route, stops, minutes, shift)
+
+
+def _two_opt(route: list[int], stops: Stops, minutes: np.ndarray, shift) -> list[int]:
+    """2-opt on moves that keep every window and the shift."""
     improved = True
     while improved and len(route) > 3:
         improved = False

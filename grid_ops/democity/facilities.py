@@ -16,7 +16,7 @@ from shapely.geometry import Point, box
 from gridgov.grid_ops import codes
 from gridgov.grid_ops.democity import names
 from gridgov.grid_ops.democity.hierarchy import CRS, Hierarchy
-from gridgov.grid_ops.democity.streets_and_blocks import CENTRE_X, CENTRE_Y, RoadNetwork
+from gridgov.grid_ops.democity.streets_and_blocks import CENTRE_X, CENTRE_Y, GRID, RoadNetwork
 
 # kind code, kind, Chinese kind, how many, priority, (width, height) m, class cases taken ("" = all)
 DEDICATED_KINDS = [
@@ -64,7 +64,7 @@ def dedicated_grids(h: Hierarchy, rng: np.random.Generator) -> gpd.GeoDataFrame:
                 shape = shape.buffer(min(w, hgt) * 0.15, quad_segs=4)
             shape = affinity.rotate(shape, rng.uniform(-20, 20))
             shape = affinity.translate(shape, anchor.x, anchor.y).intersection(district)
-            shape = shapely.set_precision(shape, 0.01)
+            shape = shapely.set_precision(shape, GRID)
             if shape.is_empty or shape.area < 0.5 * w * hgt:
                 continue
             if any(shape.intersects(other) for other in placed.get(priority, [])):
@@ -100,7 +100,7 @@ def named_roads(net: RoadNetwork, rng: np.random.Generator) -> gpd.GeoDataFrame:
     lines = gpd.GeoDataFrame(
         {"road_class": net.road_class, "superblock": net.superblock_of_line}, geometry=net.lines, crs=CRS
     )
-    lines["geometry"] = shapely.set_precision(lines.geometry.values, 0.01)
+    lines["geometry"] = shapely.set_precision(lines.geometry.values, GRID)
     roots = names.unique_names(rng, names.ROAD_ROOTS, len(lines))
     suffix = np.where(
         lines["road_class"] == "arterial",

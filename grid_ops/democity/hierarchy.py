@@ -16,7 +16,7 @@ import shapely
 
 from gridgov.grid_ops import codes
 from gridgov.grid_ops.democity import names
-from gridgov.grid_ops.democity.streets_and_blocks import CENTRE_X, CENTRE_Y, RoadNetwork
+from gridgov.grid_ops.democity.streets_and_blocks import CENTRE_X, CENTRE_Y, GRID, RoadNetwork
 from gridgov.grid_ops.microgrids import split_grids
 from gridgov.grid_ops.regions import adjacency, grow_regions, order_west_east_north_south
 
@@ -97,8 +97,7 @@ def _buildings(blocks: list[shapely.Polygon], households: np.ndarray, rng: np.ra
 
 
 def _union(geoms: list[shapely.Geometry]) -> shapely.Geometry:
-    merged = shapely.union_all(geoms)
-    return shapely.set_precision(merged, 0.01)
+    return shapely.normalize(shapely.union_all(geoms, grid_size=GRID))
 
 
 def _numbered(frame: pd.DataFrame, group: str | None) -> np.ndarray:

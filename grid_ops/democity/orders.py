@@ -22,6 +22,7 @@ from scipy.spatial import cKDTree
 from gridgov.grid_ops import coords
 from gridgov.grid_ops.democity import rhythms
 from gridgov.grid_ops.democity.hierarchy import CRS, Hierarchy
+from gridgov.grid_ops.democity.streets_and_blocks import GRID
 from gridgov.grid_ops.regions import adjacency
 
 YEAR = 2025
@@ -44,8 +45,10 @@ HOT_AREAS = [
     ("emerging", "0603", "night_work", 1.2, "residential"),
     ("emerging", "0601", "evening", 1.0, "residential"),
     ("emerging", "0504", "rush", 0.8, "residential"),
-    ("diminishing", "0401", "day", 1.0, "residential"),
-    ("diminishing", "0503", "rush", 1.2, "residential"),
+    # a diminishing area ends with a fifth of its first month's orders, and its last month must still
+    # stand out as a hot spot (0503 against the busiest background class): they are planted larger
+    ("diminishing", "0401", "day", 1.4, "residential"),
+    ("diminishing", "0503", "rush", 2.0, "residential"),
     ("sporadic", "0605", "square_dance", 0.9, "park"),
     ("sporadic", "0403", "day", 0.8, "residential"),
     ("persistent", "0301", "workday", 0.7, "industrial"),
@@ -106,7 +109,7 @@ def plant_hot_areas(h: Hierarchy, n_orders: int, rng: np.random.Generator) -> gp
                 "monthly_counts": ",".join(str(m) for m in monthly),
                 "cx": round(point.x, 2),
                 "cy": round(point.y, 2),
-                "geometry": shapely.set_precision(point.buffer(radius, quad_segs=16), 0.01),
+                "geometry": shapely.set_precision(point.buffer(radius, quad_segs=16), GRID),
             }
         )
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)

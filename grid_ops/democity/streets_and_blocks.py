@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 from shapely.geometry import LineString, Polygon
-from shapely.ops import polygonize, unary_union
 
 from gridgov.grid_ops.regions import absorb_slivers
 
@@ -21,6 +20,13 @@ CENTRE_X = 505000.0
 CENTRE_Y = 2500000.0
 HALF_WIDTH = 4600.0
 HALF_HEIGHT = 3700.0
+#: Every vertex of the demo's roads and units lies on this grid (m), just under 1 cm. A power of two:
+#: rounding to it is exact, so GEOS 3.11 and GEOS >= 3.12 (which round to a decimal grid such as
+#: 0.01 one unit in the last place apart) give the same doubles, hence the same city.
+GRID = 2.0**-7
+#: Local roads reach this far (m) past the road they end at, so the junction is a true crossing
+#: (noded for sure) instead of an end point lying on the other road only up to rounding.
+OVERSHOOT = 0.5
 
 
 @dataclass
@@ -45,7 +51,24 @@ def district_outline(rng: np.random.Generator) -> Polygon:
     cy = np.sign(np.sin(t)) * np.abs(np.sin(t)) ** (2 / p)
     x = CENTRE_X + HALF_WIDTH * cx * wobble
     y = CENTRE_Y + HALF_HEIGHT * cy * wobble
-    return shapely.set_precision(Polygon(np.column_stack([x, y])), 0.01)
+    return shapely.normalize(shapely.set_precision(Polygon(_on_grid(np.column_stack([x, y]))), GRID))
+
+
+def _on_grid(xy: np.ndarray) -> np.ndarray:
+    return np.round(np.asarray(xy, dtype=float) / GRID) * GRID
+
+
+def _faces(lines: list[shapely.Geometry], district: Polygon) -> list[Polygon]:
+    """The faces of the noded lines inside the district, snap-rounded to GRID, in a canonical form.
+
+    Snap rounding nodes a line end lying within a grid step of another line, so a junction does
+    not hang on the last bits of a computed intersection point (which differ between GEOS versions).
+    """
+    noded = shapely.union_all(lines, grid_size=GRID)
+    faces = [shapely.normalize(f) for f in shapely.get_parts(shapely.polygonize(shapely.get_parts(noded)))]
+    faces = [f for f in faces if f.area > 1.0]
+    reps = shapely.point_on_surface(np.asarray(faces, dtype=object))
+    return [f for f, inside in zip(faces, shapely.contains(district, reps)) if inside]
 
 
 def _curvy_line(start: np.ndarray, end: np.ndarray, amplitude: float, rng: np.random.Generator) -> LineString:
@@ -61,6 +84,16 @@ def _curvy_line(start: np.ndarray, end: np.ndarray, amplitude: float, rng: np.ra
 
 def arterial_roads(district: Polygon, rng: np.random.Generator) -> list[LineString]:
     """North-south and east-west arterials about 1.1 km apart, plus one diagonal avenue."""
+    return _clipped(_arterial_lines(district, rng), district)
+
+
+def _clipped(lines: list[LineString], district: Polygon) -> list[LineString]:
+    """The lines inside the district, on the GRID."""
+    return [shapely.set_precision(clipped, GRID) for line in lines for clipped in _parts(line.intersection(district))]
+
+
+def _arterial_lines(district: Polygon, rng: np.random.Generator) -> list[LineString]:
+    """The arterials before clipping: they run 500 m past the district on both sides."""
     minx, miny, maxx, maxy = district.bounds
     pad = 500.0
     lines = []
@@ -82,7 +115,7 @@ def arterial_roads(district: Polygon, rng: np.random.Generator) -> list[LineStri
         rng,
     )
     lines.append(diagonal)
-    return [clipped for line in lines for clipped in _parts(line.intersection(district))]
+    return lines
 
 
 def _parts(geom: shapely.Geometry) -> list[LineString]:
@@ -121,18 +154,30 @@ def local_roads(superblock: Polygon, rng: np.random.Generator) -> list[LineStrin
                 a = b - (b - a) * cut if rng.random() >= 0.5 else a
             pts = (np.vstack([a, b]) @ rot.T) + np.array([cx, cy])
             line = LineString(pts).intersection(superblock)
-            lines.extend(p for p in _parts(line) if p.length > 60)
+            lines.extend(_across(p, superblock) for p in _parts(line) if p.length > 60)
     return lines
+
+
+def _across(line: LineString, superblock: Polygon) -> LineString:
+    """``line`` on the GRID, each end on the superblock's edge pushed OVERSHOOT across it."""
+    xy = shapely.get_coordinates(line)
+    on_edge = shapely.distance(superblock.boundary, shapely.points(xy[[0, -1]])) < 1e-6
+    for end, inner, hit in ((0, 1, on_edge[0]), (-1, -2, on_edge[1])):
+        if hit:
+            d = xy[end] - xy[inner]
+            xy[end] = xy[end] + OVERSHOOT * d / np.hypot(*d)
+    return LineString(_on_grid(xy))
 
 
 def build_road_network(rng: np.random.Generator) -> RoadNetwork:
     """Outline, arterials, superblocks, local roads and the blocks they enclose."""
     district = district_outline(rng)
-    arterials = arterial_roads(district, rng)
-    noded = unary_union([*arterials, district.exterior])
-    faces = [p for p in polygonize(noded) if p.area > 1.0]
+    full_arterials = _arterial_lines(district, rng)
+    arterials = _clipped(full_arterials, district)
+    # the arterials are noded whole: they cross the outline instead of ending on it
+    faces = _faces([*full_arterials, district.exterior], district)
     superblocks = sorted(
-        absorb_slivers(faces, min_area=20000.0, min_compactness=0.12),
+        absorb_slivers(faces, min_area=20000.0, min_compactness=0.12, grid_size=GRID),
         key=lambda p: (round(-p.centroid.y, 3), round(p.centroid.x, 3)),
     )
     lines: list[LineString] = list(arterials)
@@ -143,14 +188,13 @@ def build_road_network(rng: np.random.Generator) -> RoadNetwork:
             lines.append(line)
             road_class.append("local")
             superblock_of_line.append(index)
-    faces = polygonize(unary_union([*lines, district.exterior]))
-    faces = [f for f in faces if f.area > 1.0]
+    faces = _faces([*full_arterials, *lines[len(arterials) :], district.exterior], district)
     # every face lies in one superblock; slivers merge only with a face of the same superblock
     reps = shapely.point_on_surface(np.asarray(faces, dtype=object))
     face_idx, sb_idx = shapely.STRtree(superblocks).query(reps, predicate="within")
     superblock_of_face = np.full(len(faces), -1)
     superblock_of_face[face_idx] = sb_idx
-    blocks = absorb_slivers(faces, min_area=1500.0, min_compactness=0.15, group=superblock_of_face)
+    blocks = absorb_slivers(faces, min_area=1500.0, min_compactness=0.15, group=superblock_of_face, grid_size=GRID)
     blocks = [b for b in blocks if not b.is_empty and b.geom_type == "Polygon"]
     blocks.sort(key=lambda p: (round(-p.centroid.y, 3), round(p.centroid.x, 3)))
     return RoadNetwork(district, superblocks, lines, road_class, superblock_of_line, blocks)
