@@ -10,56 +10,16 @@ on the first report keeps a case from drifting along a street: every order of a 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from gridgov.grid_ops.ordertable import as_text
+from gridgov.grid_ops.times import PARSE_PART, ParsedTimes, count_unread, parse_times
 
-_TZ_SUFFIX = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
-
-
-#: Texts parsed per pandas call. A call holds Python's lock for its whole length; in parts, an
-#: algorithm parsing a million report times in a QGIS task never stalls the window for long.
-PARSE_PART = 50_000
-
-
-def parse_times(values, field: str = "time") -> tuple[np.ndarray, np.ndarray]:
-    """Timestamps from text in mixed formats (ISO with or without offset, 2025/1/5 8:00, ...).
-
-    Times with an offset are converted to China Standard Time (UTC+8) and made naive, so all rows
-    are on one clock. Returns datetime64[s] (NaT where unparsable) and problem texts. Each text is
-    read on its own, so parsing in parts of :data:`PARSE_PART` gives the same result.
-    """
-    if not hasattr(values, "__len__"):
-        values = list(values)
-    if len(values) <= PARSE_PART:
-        return _parse_part(values, field)
-    take = values.iloc if isinstance(values, pd.Series) else values
-    parts = [_parse_part(take[start : start + PARSE_PART], field) for start in range(0, len(values), PARSE_PART)]
-    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
-
-
-def _parse_part(values, field: str) -> tuple[np.ndarray, np.ndarray]:
-    text = as_text(values).str.strip()
-    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    has_tz = text.str.contains(_TZ_SUFFIX, regex=True) & text.str.contains(r"\d[T ]\d", regex=True)
-    if has_tz.any():
-        aware = pd.to_datetime(text[has_tz], errors="coerce", utc=True, format="ISO8601")
-        out[has_tz] = aware.dt.tz_convert("Asia/Shanghai").dt.tz_localize(None)
-    naive = ~has_tz & (text != "")
-    if naive.any():
-        out[naive] = pd.to_datetime(text[naive], errors="coerce", format="mixed")
-    times = out.to_numpy(dtype="datetime64[s]")
-    problem = np.full(len(text), "", dtype=object)
-    bad = np.isnat(times)
-    for i in np.flatnonzero(bad):
-        problem[i] = (
-            f"{field} is empty" if text.iat[i] == "" else f"{field} {text.iat[i][:40]!r} is not a date and time"
-        )
-    return times, problem
+#: Time parsing lives in :mod:`gridgov.grid_ops.times`; these names stay importable from here.
+__all__ = ["PARSE_PART", "ParsedTimes", "RepeatResult", "count_unread", "find_repeats", "parse_times", "repeat_rates"]
 
 
 @dataclass

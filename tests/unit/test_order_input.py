@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gridgov.grid_ops import coords, geolocate, placement, positions, repeats
+from gridgov.grid_ops import coords, geolocate, placement, positions, repeats, times
 from gridgov.grid_ops.gazetteer import Gazetteer, normalise_address
 from gridgov.grid_ops.ordertable import OrderFileError, guess_order_fields, read_orders
 
@@ -254,7 +254,7 @@ def test_times_parsed_in_parts_equal_one_parse(kind, monkeypatch):
     texts = ["2025-01-01 00:02:09", "2025-01-01T00:03:26+08:00", "2025/1/1 00:09", "2025-01-01T00:00:00Z",
              "昨天晚上", "", None, "2025-02-03", "2025-03-04T05:06:07-05:00"] * 3  # fmt: skip
     whole = repeats.parse_times(texts, "t")
-    monkeypatch.setattr(repeats, "PARSE_PART", 4)
+    monkeypatch.setattr(times, "PARSE_PART", 4)  # the parser moved to grid_ops.times
     values = {"list": texts, "array": np.array(texts, dtype=object),
               "series": pd.Series(texts, index=range(100, 100 + len(texts)))}[kind]  # fmt: skip
     parts = repeats.parse_times(values, "t")
@@ -280,3 +280,160 @@ def test_repeat_cases_are_bounded(rows):
         assert len(set(cls[rows_in])) == 1
         assert (np.hypot(x[rows_in] - x[first], y[rows_in] - y[first]) <= 50 + 1e-9).all()
         assert (result.repeat_count[rows_in] == len(rows_in)).all()
+
+
+def test_bare_times_and_chinese_times_issue_24():
+    """A bare time is not today (it moved gridstats' current period); Chinese forms are read."""
+    texts = ["8:00", "2025年1月5日 08:00:00", "2025年1月5日 8时", "2025年1月5日8时30分", "2025-01-05 8点"]
+    times, problem = repeats.parse_times(texts, "reported_at")
+    assert np.isnat(times[0]) and "without a date" in problem[0]
+    assert [str(t) for t in times[1:]] == ["2025-01-05T08:00:00", "2025-01-05T08:00:00", "2025-01-05T08:30:00",
+                                           "2025-01-05T08:00:00"]  # fmt: skip
+    assert (problem[1:] == "").all()
+
+
+# --- issue 24: hostile exports -------------------------------------------------------------------
+
+HEADER = "工单编号,经度,纬度,事发地址"
+DATA = ["GD001,114.06,22.60,泰然街41号", "GD002,114.07,22.61,园岭东一街32号"]
+
+
+def _csv(tmp_path, text: str, encoding: str = "utf-8", name: str = "o.csv"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\n".join([HEADER] + [row + "," for row in DATA]) + "\n",  # data rows end with a comma
+        "\n".join([HEADER + ","] + [row + "," for row in DATA]) + "\n",  # so does the header
+        "\n".join(["2025年1月 工单明细", HEADER, *DATA]) + "\n",  # a title line
+        "\n".join(["滨河区12345工单导出", "导出时间：2025-02-01,导出人：张三", "", HEADER, *DATA]) + "\n",
+        "\n".join(["工单明细,,,", HEADER, *DATA]) + "\n",  # a merged title cell as Excel writes it
+        "\n".join(["sep=;", HEADER.replace(",", ";")] + [r.replace(",", ";") for r in DATA]) + "\n",
+        "\n".join(["sep=,", HEADER] + [row + "," for row in DATA]) + "\n",
+    ],
+    ids=["trailing-comma", "trailing-comma-header", "title", "titles", "title-cells", "excel-sep", "sep-and-comma"],
+)
+def test_header_is_found_and_columns_do_not_shift(tmp_path, text):
+    frame, _facts = read_orders(_csv(tmp_path, text))
+    assert frame.columns.tolist() == HEADER.split(",")
+    assert frame["工单编号"].tolist() == ["GD001", "GD002"]
+    assert frame["事发地址"].tolist() == ["泰然街41号", "园岭东一街32号"]
+
+
+def test_header_line_is_said(tmp_path):
+    _, facts = read_orders(_csv(tmp_path, "\n".join(["标题", "副标题", HEADER, *DATA])))
+    assert "line 3" in facts["header"] and "2 title lines" in facts["header"]
+
+
+def test_no_header_or_extra_fields_stop_with_the_line(tmp_path):
+    with pytest.raises(OrderFileError, match=r"line 1: .*header"):
+        read_orders(_csv(tmp_path, "\n".join(DATA * 3)))  # no header row at all
+    with pytest.raises(OrderFileError, match=r"line 3 has 5 fields.*header \(line 1\) has 4"):
+        read_orders(_csv(tmp_path, "\n".join([HEADER, DATA[0], DATA[1] + ",多出来的值"])))
+
+
+def test_an_unbalanced_quote_is_refused_naming_its_line(tmp_path):
+    rows = [HEADER, DATA[0], 'GD002,114.07,22.61,"园岭东一街32号', "GD003,114.08,22.62,某路1号",
+            "GD004,114.09,22.63,某路2号", 'GD005,114.10,22.64,"有逗号, 的地址"']  # fmt: skip
+    with pytest.raises(OrderFileError, match=r"line 3: .*quote"):
+        read_orders(_csv(tmp_path, "\n".join(rows)))
+    # the quote closes at a value's end on a later line: still several rows in one value
+    rows = [HEADER, DATA[0], 'GD002,114.07,22.61,"园岭东一街32号', "GD003,114.08,22.62,某路1号",
+            'GD004,114.09,22.63,某路2号"']  # fmt: skip
+    with pytest.raises(OrderFileError, match=r"line 3: .*quote"):
+        read_orders(_csv(tmp_path, "\n".join(rows)))
+    # a value that really holds a line break, quoted as it should be, is read
+    frame, _ = read_orders(_csv(tmp_path, "\n".join([HEADER, DATA[0], 'GD002,114.07,22.61,"园岭东\n一街32号"'])))
+    assert frame["事发地址"].tolist() == ["泰然街41号", "园岭东\n一街32号"]
+
+
+def test_every_sheet_with_the_orders_header_is_read(tmp_path):
+    first, second = ROWS.iloc[:1], ROWS.iloc[1:]
+    path = tmp_path / "o.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame({"说明": ["本表为2025年1月工单", "共2条"]}).to_excel(writer, sheet_name="封面", index=False)
+        first.to_excel(writer, sheet_name="1月上", index=False)
+        pd.DataFrame({"字段": ["工单编号"], "含义": ["编号"]}).to_excel(writer, sheet_name="字段说明", index=False)
+        second.to_excel(writer, sheet_name="1月下", index=False, startrow=1)  # a title row above
+    frame, facts = read_orders(path)
+    assert frame.equals(ROWS)
+    assert facts["sheets"] == "1月上, 1月下" and "封面" in facts["skipped_sheets"]
+    frame, facts = read_orders(path, sheet="1月下")
+    assert frame["工单编号"].tolist() == ["GD2"] and facts["sheets"] == "1月下"
+    with pytest.raises(OrderFileError, match=r"no sheet '2月'.*1月上"):
+        read_orders(path, sheet="2月")
+
+
+def test_a_workbook_without_orders_says_so(tmp_path):
+    path = tmp_path / "cover.xlsx"
+    pd.DataFrame({"说明": ["本表为空"]}).to_excel(path, index=False)
+    frame, _facts = read_orders(path)  # a single sheet is read whatever its header: its rows are the orders
+    assert len(frame) == 1
+
+
+@pytest.mark.parametrize("pretty", [False, True])
+def test_geojson_is_told_from_open311_by_content(tmp_path, pretty):
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"order_id": "007", "类案": "0601"},
+             "geometry": {"type": "Point", "coordinates": [114.06, 22.6]}},
+            {"type": "Feature", "properties": {"order_id": "008", "类案": "0503"},
+             "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [2, 0], [2, 2], [0, 2], [0, 0]]]}},
+            {"type": "Feature", "properties": {"order_id": "009", "类案": None}, "geometry": None},
+        ],
+    }  # fmt: skip
+    text = json.dumps(collection, ensure_ascii=False, indent=2 if pretty else None)
+    for name in ("o.geojson", "o.json", "o.txt"):
+        frame, facts = read_orders(_csv(tmp_path, text, name=name))
+        assert facts["format"] == "geojson" and len(frame) == 3
+        assert frame["order_id"].tolist() == ["007", "008", "009"]
+        assert frame["x"].tolist()[0] == "114.06" and frame["y"].tolist()[0] == "22.6"
+        assert frame["类案"].tolist() == ["0601", "0503", ""]
+        assert frame["geometry_note"].tolist()[0] == ""
+        assert "Polygon" in frame["geometry_note"][1] and frame["geometry_note"][2] == "no geometry"
+        assert frame["x"][2] == "" and 0 < float(frame["x"][1]) < 2
+    one = {"type": "Feature", "properties": {"id": "1"}, "geometry": {"type": "Point", "coordinates": [1, 2]}}
+    frame, facts = read_orders(_csv(tmp_path, json.dumps(one), name="one.json"))
+    assert facts["format"] == "geojson" and frame["x"].tolist() == ["1"]
+    wrapped = {"service_requests": [{"service_request_id": "1", "lat": 1, "long": 2}]}
+    frame, facts = read_orders(_csv(tmp_path, json.dumps(wrapped, indent=2), name="w.json"))
+    assert facts["format"] == "open311" and frame["service_request_id"].tolist() == ["1"]
+
+
+def test_mixed_utf8_and_gbk_lines_are_each_decoded(tmp_path):
+    lines = [
+        HEADER.encode("utf-8"),
+        DATA[0].encode("utf-8"),
+        DATA[1].encode("gbk"),
+        "GD003,114.08,22.62,某路1号".encode(),
+    ]
+    (tmp_path / "mixed.csv").write_bytes(b"\r\n".join(lines) + b"\r\n")
+    frame, facts = read_orders(tmp_path / "mixed.csv")
+    assert frame["事发地址"].tolist() == ["泰然街41号", "园岭东一街32号", "某路1号"]
+    assert frame.columns.tolist() == HEADER.split(",")
+    assert facts["encoding"] == "utf-8+gb18030" and "line 3" in facts["decoding"]
+    # and the other way round: a GBK file with one UTF-8 line
+    lines = [HEADER.encode("gbk"), DATA[0].encode("utf-8"), DATA[1].encode("gbk")]
+    (tmp_path / "mixed2.csv").write_bytes(b"\n".join(lines))
+    frame, facts = read_orders(tmp_path / "mixed2.csv")
+    assert frame.columns.tolist() == HEADER.split(",") and frame["事发地址"][0] == "泰然街41号"
+    assert "line 2" in facts["decoding"]
+
+
+def test_text_flags_read_as_booleans():
+    from gridgov.grid_ops.ordertable import parse_flags
+
+    values = ["true", "false", "FALSE", "是", "否", "1", "0", "Y", "n", "", None, "yes", "No", "maybe", 1, 0.0,
+              True, False, float("nan"), "１", " true "]  # fmt: skip
+    flags, known, problem = parse_flags(values, "is_repeat")
+    assert flags.tolist() == [True, False, False, True, False, True, False, True, False, False, False, True, False,
+                              False, True, False, True, False, False, True, True]  # fmt: skip
+    assert known.tolist() == [True] * 9 + [False, False] + [True, True, False] + [True] * 4 + [False] + [True, True]
+    assert problem[13] == "is_repeat 'maybe' is not true or false" and problem[9] == ""
+    # the bug: what the algorithms did with a text column
+    assert pd.Series(["false"]).fillna(False).astype(bool).tolist() == [True]
