@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from gridgov.grid_ops.ordertable import as_text, text_ids
+from gridgov.grid_ops.ordertable import as_text, parse_flags, text_ids
 
 PERIODS = ("week", "month", "quarter", "year")
 PANDAS_PERIOD = {"week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}
@@ -113,7 +113,7 @@ def grid_stats(
             table[f"cnt_{class_labels[c]}"] = np.bincount(idx[class_ids == c], minlength=len(codes))
     if is_repeat is not None:
         repeats = np.bincount(
-            idx, weights=np.asarray(is_repeat, dtype=bool)[placed].astype(float), minlength=len(codes)
+            idx, weights=parse_flags(is_repeat, "is_repeat")[0][placed].astype(float), minlength=len(codes)
         )
         with np.errstate(divide="ignore", invalid="ignore"):
             table["repeat_rate"] = np.where(table["cnt_total"] > 0, repeats / table["cnt_total"], np.nan).round(4)

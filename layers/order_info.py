@@ -20,6 +20,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
+from gridgov.grid_ops.ordertable import parse_flags
 from gridgov.layers.processing.base import tr
 
 #: (field, label) shown for an order, in this order, when the layer has them.
@@ -90,7 +91,7 @@ def order_html(feature) -> str:
     rows += [(tr(label), _text(feature, name)) for name, label in ORDER_FIELDS if _text(feature, name)]
     count = _text(feature, "repeat_count")
     if count:
-        repeat = tr("Repeat") if _text(feature, "is_repeat").lower() in ("true", "1") else tr("First report")
+        repeat = tr("Repeat") if parse_flags([feature["is_repeat"]], "is_repeat")[0][0] else tr("First report")
         rows.append((tr("Repeats"), f"{repeat} · {tr('case')} {_text(feature, 'case_id')} · {count} {tr('orders')}"))
     who = " ".join(_text(feature, name) for name in RESPONSIBLE_FIELDS if _text(feature, name))
     if who:

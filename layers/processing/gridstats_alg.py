@@ -12,6 +12,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from gridgov.grid_ops.ordertable import parse_flags
 from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, tr, write_frame
 from gridgov.layers.processing.grid_inputs import add_order_and_grid_parameters, order_grid_codes, read_orders_and_grids
 from gridgov.layers.processing.order_filters import add_filter_parameters, filter_orders
@@ -97,7 +98,7 @@ class GridStatsAlgorithm(GridGovAlgorithm):
         repeat_field = self.parameterAsString(parameters, self.REPEAT_FIELD, context)
         is_repeat = None
         if repeat_field and repeat_field in orders.columns:
-            is_repeat = orders[repeat_field].fillna(False).astype(bool).to_numpy()[keep]
+            is_repeat = parse_flags(orders[repeat_field], repeat_field)[0][keep]  # text "false" is False
         table_in = grids.rename(columns={code_field: "grid_code"}) if code_field != "grid_code" else grids
         households = self.parameterAsString(parameters, self.POPULATION_FIELD, context)
         try:

@@ -17,6 +17,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from gridgov.grid_ops.ordertable import parse_flags
 from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_source, tr, write_frame
 from gridgov.layers.processing.order_filters import add_filter_parameters, filter_orders
 
@@ -192,7 +193,7 @@ class HotAreasAlgorithm(GridGovAlgorithm):
     def _repeats(orders, codes, times, feedback) -> np.ndarray:
         """is_repeat from Find repeats when the orders carry it, else repeats within 50 m and 7 days."""
         if "is_repeat" in orders.columns:
-            return orders["is_repeat"].fillna(False).astype(bool).to_numpy()
+            return parse_flags(orders["is_repeat"], "is_repeat")[0]  # text "false" is False
         from gridgov.grid_ops.repeats import find_repeats
         from gridgov.layers.orders_input import point_xy
 

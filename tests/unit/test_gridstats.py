@@ -100,3 +100,12 @@ def test_text_ids_of_a_categorical_read_missing_as_empty():
     assert len(set(labels.tolist())) == len(labels)
     table, _, facts = grid_stats(GRIDS, values)
     assert table["cnt_total"].tolist() == [2, 2, 0] and facts["outside_grids"] == 1
+
+
+def test_repeat_flags_written_as_text_are_read_as_booleans():
+    """An export's is_repeat column as text: "false", "否" and "0" are not repeats (astype(bool) said they were)."""
+    codes = np.array(["A", "A", "A", "A", "C", "C"], dtype=object)
+    flags = np.array(["true", "false", "否", "是", "0", ""], dtype=object)
+    table, _, _ = grid_stats(GRIDS, codes, is_repeat=flags)
+    rates = dict(zip(table["grid_code"], table["repeat_rate"]))
+    assert rates["A"] == 0.5 and rates["C"] == 0.0
