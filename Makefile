@@ -10,6 +10,9 @@ SHELL := /bin/bash
 
 PLUGIN      := gridgov
 VENV        := .venv
+# the engine alone on the newest PyPI releases; qgis-plugin-ci (make package), whose PyPI PyQt5 must not shadow QGIS's
+LATEST_VENV := .venv-latest
+RELEASE_VENV := .venv-release
 PY          := $(VENV)/bin/python
 BUILD       := .build
 PKG_DIR     := $(BUILD)/pkg
@@ -94,7 +97,6 @@ test: setup $(RELEASE_VENV)/.stamp  ## the whole test suite, headless (and the p
 
 # The engine alone on the newest PyPI releases, the set OSGeo4W's QGIS ships on Windows (numpy 2, pandas 3,
 # no numba, rtree, xlsxwriter or OR-Tools): its own virtual environment without QGIS.
-LATEST_VENV := .venv-latest
 $(LATEST_VENV)/.stamp: requirements/engine-latest.txt
 	@[ -x $(LATEST_VENV)/bin/python ] || /usr/bin/python3 -m venv $(LATEST_VENV)
 	$(LATEST_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements/engine-latest.txt
@@ -159,7 +161,6 @@ install: pkglink  ## link the plugin into the user's default QGIS profile
 	@echo "Linked $(QGIS_USER_PLUGINS)/$(PLUGIN) -> $(CURDIR); enable it in Plugins > Manage and Install Plugins."
 
 # qgis-plugin-ci pulls PyQt5 from PyPI, which must never shadow QGIS's own: it gets a venv of its own.
-RELEASE_VENV := .venv-release
 $(RELEASE_VENV)/.stamp: requirements/release.txt
 	@[ -x $(RELEASE_VENV)/bin/python ] || /usr/bin/python3 -m venv $(RELEASE_VENV)
 	$(RELEASE_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements/release.txt
