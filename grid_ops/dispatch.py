@@ -9,6 +9,7 @@ too, under "待人工处理 (manual)", so nothing silently disappears from the h
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -53,7 +54,9 @@ def dispatch_tables(
 def write_dispatch(placed: pd.DataFrame, path: str | Path, extra_columns=()) -> list[Path]:
     """Write the dispatch table to ``path`` (.xlsx: two sheets; .csv: detail, plus ``*_summary.csv``).
 
-    CSV is written as UTF-8 with a byte-order mark, which Excel on Chinese Windows opens correctly.
+    CSV is written as UTF-8 with a byte-order mark, which Excel on Chinese Windows opens correctly,
+    with CRLF line ends (so a cell holding a line break is quoted) and formula-like text escaped
+    (:func:`csv_safe`).
     Returns the files written.
     """
     path = Path(path)
@@ -63,8 +66,8 @@ def write_dispatch(placed: pd.DataFrame, path: str | Path, extra_columns=()) -> 
         _write_xlsx(path, ((SUMMARY_SHEET, summary), (DETAIL_SHEET, detail)))
         return [path]
     summary_path = path.with_name(path.stem + "_summary.csv")
-    detail.to_csv(path, index=False, encoding="utf-8-sig")
-    summary.to_csv(summary_path, index=False, encoding="utf-8-sig")
+    csv_safe(detail).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    csv_safe(summary).to_csv(summary_path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
     return [path, summary_path]
 
 
@@ -78,9 +81,35 @@ def write_sheets(path: str | Path, sheets) -> list[Path]:
         written.append(path)
     for _, table, suffix in sheets:
         csv_path = path.with_name(path.stem + suffix + ".csv")
-        table.to_csv(csv_path, index=False, encoding="utf-8-sig")
+        csv_safe(table).to_csv(csv_path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
         written.append(csv_path)
     return written
+
+
+#: What makes Excel or WPS read a CSV cell as a formula (OWASP, "CSV injection").
+_FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+
+
+def csv_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with every text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+    return prefixed by a single quote (OWASP's rule), so a spreadsheet shows it as text instead of
+    running it. Only text is touched: a negative number stays a number. Vectorised per column."""
+    out = None
+    for column in table.columns:
+        series = table[column]
+        if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
+            continue
+        try:  # non-text cells of a mixed column give NA here, and stay as they are
+            risky = series.str.contains(_FORMULA_START, na=False).to_numpy(dtype=bool)
+        except AttributeError:  # no text in the column at all
+            continue
+        if risky.any():
+            if out is None:
+                out = table.copy()
+            values = series.to_numpy(dtype=object).copy()
+            values[risky] = "'" + series[risky].astype(str).to_numpy(dtype=object)
+            out[column] = values
+    return table if out is None else out
 
 
 #: Excel's limit of characters in one cell.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterator
 
 import geopandas as gpd
@@ -30,9 +31,20 @@ from qgis.PyQt.QtCore import QDate, QDateTime, QMetaType, QTime, QVariant
 FID = "_fid"
 
 
+def crs_is_unknown(crs) -> bool:
+    """No CRS at all, or GDAL's stand-in for none ("Undefined geographic SRS" of a GeoPackage whose
+    table has srs_id 0, "Undefined Cartesian SRS" for -1)."""
+    if crs is None or not crs.isValid():
+        return True
+    if crs.authid():
+        return False
+    text = f"{crs.description()} {crs.toWkt()[:200]}".lower()
+    return "undefined geographic srs" in text or "undefined cartesian srs" in text
+
+
 def crs_string(crs: QgsCoordinateReferenceSystem) -> str | None:
-    """What pyproj understands: the authority id where there is one, else WKT."""
-    if not crs.isValid():
+    """What pyproj understands: the authority id where there is one, else WKT; None for no CRS."""
+    if crs_is_unknown(crs):
         return None
     return crs.authid() or crs.toWkt()
 
@@ -49,6 +61,15 @@ def _python_value(value):
     if isinstance(value, QVariant):
         return value.value()
     return value
+
+
+def frame_names(names: list[str]) -> list[str]:
+    """The frame's column names for fields ``names``: a field called ``geometry`` or ``_fid`` (the
+    frame's own columns) is kept as ``geometry_src`` / ``_fid_src`` rather than overwritten."""
+    from gridgov.layers.outputs import source_renames
+
+    renames = source_renames(names, (), reserved=("geometry", FID), dedupe=False)
+    return [renames.get(n, n) for n in names]
 
 
 def source_parts(
@@ -78,8 +99,10 @@ def source_parts(
     rows = max(1, int(rows))
     whole = 0 < total <= rows  # read in parts, the caller reports progress over its own work
 
+    keys = frame_names(names)
+
     def part(fids, wkbs, columns) -> gpd.GeoDataFrame:
-        data = {name: col for name, col in zip(names, columns)}
+        data = {name: col for name, col in zip(keys, columns)}
         data[FID] = fids
         geometry = shapely.from_wkb(np.asarray(wkbs, dtype=object)) if with_geometry else [None] * len(fids)
         return gpd.GeoDataFrame(data, geometry=geometry, crs=crs)
@@ -195,11 +218,11 @@ def _as_layer_frame(frame, layer, fields: list[str] | None) -> gpd.GeoDataFrame 
     """A pyogrio frame with the layer's field names and ``_fid`` (None if a field is missing)."""
     names = [f.name() for f in layer.fields()] if fields is None else list(fields)
     columns = {}
-    for n in names:  # a GeoPackage's fid column is a field in QGIS, the index in pyogrio
+    for n, key in zip(names, frame_names(names)):  # a GeoPackage's fid column is a field in QGIS, the index in pyogrio
         if n in frame.columns:
-            columns[n] = frame[n].to_numpy()
+            columns[key] = frame[n].to_numpy()
         elif n == frame.index.name:
-            columns[n] = frame.index.to_numpy()
+            columns[key] = frame.index.to_numpy()
         else:
             return None
     frame = gpd.GeoDataFrame(
@@ -290,22 +313,28 @@ def _kind(series: pd.Series) -> str:
     return "str"
 
 
-def fields_for(frame: pd.DataFrame, skip: tuple[str, ...] = (FID,), like: QgsFields | None = None) -> QgsFields:
+def fields_for(
+    frame: pd.DataFrame, skip: tuple[str, ...] = (FID,), like: QgsFields | None = None, results=()
+) -> QgsFields:
     """QgsFields for the non-geometry columns of ``frame`` (types from the pandas dtypes).
 
-    A column that comes from a field of ``like`` (same name, or that name plus ``_src``) keeps that
-    field's type: a part of rows whose values are all empty cannot tell it.
+    A column that comes from a field of ``like`` (same name, or that name plus ``_src``, ``_src2`` …)
+    keeps that field's type: a part of rows whose values are all empty cannot tell it. Columns named
+    in ``results`` are the algorithm's own and never take an input field's type (an integer
+    ``grid_code`` in the input must not make the result's codes integers).
     """
     fields = QgsFields()
     geometry_name = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
+    own = {str(r) for r in results}
     for name in frame.columns:
         if name == geometry_name or name in skip:
             continue
         source = -1
-        if like is not None:
-            source = like.lookupField(str(name))
-            if source < 0 and str(name).endswith("_src"):
-                source = like.lookupField(str(name)[: -len("_src")])
+        if like is not None and str(name) not in own:
+            source = _exact_field(like, str(name))
+            base = re.sub(r"_src\d*$", "", str(name))
+            if source < 0 and base != str(name):
+                source = _exact_field(like, base)
         if source >= 0:
             field = QgsField(like.at(source))
             field.setName(str(name))
@@ -313,6 +342,12 @@ def fields_for(frame: pd.DataFrame, skip: tuple[str, ...] = (FID,), like: QgsFie
         else:
             fields.append(make_field(str(name), _kind(frame[name])))
     return fields
+
+
+def _exact_field(fields: QgsFields, name: str) -> int:
+    """The index of the field named exactly ``name`` (``lookupField`` also matches other cases)."""
+    index = fields.indexFromName(name)
+    return index if index >= 0 and fields.at(index).name() == name else -1
 
 
 def make_field(name: str, kind: str) -> QgsField:

@@ -15,7 +15,7 @@ import pandas as pd
 import shapely
 from qgis.core import QgsFields, QgsProcessingException, QgsWkbTypes
 
-from gridgov.layers.convert import FID
+from gridgov.layers.convert import FID, crs_is_unknown  # noqa: F401  (the algorithms take it from here)
 from gridgov.layers.processing.base import read_source_parts, tr
 
 
@@ -97,3 +97,89 @@ def to_working_crs(frame: gpd.GeoDataFrame | None, crs: str) -> gpd.GeoDataFrame
     if frame is None or frame.crs is None:
         return frame
     return frame if frame.crs.to_string() == crs else frame.to_crs(crs)
+
+
+def code_text(values) -> pd.Series:
+    """Unit codes as text: NULL stays empty (never the text ``None``), a code stored as a Real
+    (``440399001001001.0``) becomes its integer text, other values their text, stripped.
+
+    One pass over the layer's units (thousands, not the orders' millions).
+    """
+
+    def one(value) -> str:
+        if value is None or value is pd.NA or value is pd.NaT:
+            return ""
+        if isinstance(value, (float, np.floating)):
+            if not np.isfinite(value):
+                return ""
+            if float(value).is_integer():
+                return str(int(value))
+        return str(value).strip()
+
+    series = pd.Series(values, dtype=object) if not isinstance(values, pd.Series) else values
+    return pd.Series([one(v) for v in series.tolist()], index=series.index, dtype=object)
+
+
+def drop_broken_polygons(frame: gpd.GeoDataFrame, code_field: str, label: str, feedback) -> gpd.GeoDataFrame:
+    """``frame`` without the polygons that have a NaN or infinite vertex (GEOS cannot repair them),
+    each named in the log with its code and feature number."""
+    geoms = frame.geometry.to_numpy()
+    coordinates, index = shapely.get_coordinates(geoms, return_index=True)
+    if not len(coordinates):
+        return frame
+    bad = np.unique(index[~np.isfinite(coordinates).all(axis=1)])
+    if not len(bad):
+        return frame
+    for row in bad[:20]:
+        feedback.pushWarning(
+            tr("{0}: unit {1!r} (feature {2}) has a NaN or infinite vertex; it is left out").format(
+                label, frame[code_field].iloc[row], int(row) + 1
+            )
+        )
+    if len(bad) > 20:
+        feedback.pushWarning(tr("{0}: {1} units with NaN vertices left out in all").format(label, len(bad)))
+    return frame.drop(index=frame.index[bad]).reset_index(drop=True)
+
+
+def screen_systems(frame: pd.DataFrame, field: str, target: str) -> pd.DataFrame:
+    """``frame`` with the per-row systems in ``field`` that name a coordinate system no position can
+    be converted from (a vertical one such as EPSG:5773, an engineering one) marked so that their
+    rows are reported, not the whole run stopped: the value becomes ``'EPSG:5773 (vertical)'``,
+    which the engine reports as that row's problem. Each distinct system is tried once."""
+    from gridgov.grid_ops import coords
+
+    values = frame[field]
+    labels = values.where(values.notna(), "").astype(str)
+    marks = {}
+    for label in labels.unique():
+        try:
+            system = coords.normalise_coord_sys(label) if label.strip() else None
+        except coords.CoordSysError:
+            continue  # the engine names it as unknown
+        if system is None or system in ("wgs84", "gcj02", "bd09", "cgcs2000"):
+            continue
+        mark = _unusable(system, target)
+        if mark:
+            marks[label] = f"{label.strip()} ({mark})"
+    if not marks:
+        return frame
+    out = frame.copy()
+    out[field] = values.where(~labels.isin(list(marks)), labels.map(marks))
+    return out
+
+
+def _unusable(system: str, target: str) -> str:
+    """Why positions cannot be converted from ``system`` to ``target`` ('' when they can)."""
+    import pyproj
+
+    try:
+        crs = pyproj.CRS.from_user_input(system)
+        if crs.is_vertical and not (crs.is_geographic or crs.is_projected):
+            return "vertical"
+        named = {"wgs84": "EPSG:4326", "gcj02": "EPSG:4326", "bd09": "EPSG:4326", "cgcs2000": "EPSG:4490"}
+        pyproj.Transformer.from_crs(crs, pyproj.CRS.from_user_input(named.get(target, target)), always_xy=True)
+    except Exception:
+        return "not convertible"
+    if not (crs.is_geographic or crs.is_projected):
+        return "not horizontal"
+    return ""

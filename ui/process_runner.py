@@ -184,6 +184,9 @@ class ProcessRunner(AlgorithmRunner):
         self._answer: dict[str, Any] | None = None
         self._done = False
         self.failed_to_start = False  # the dock then runs the step in QGIS after all
+        self.pid = 0
+        self._outputs: list[str] = []  # the run's file outputs: what the child began is removed if it fails
+        self._began = 0.0
 
     def start(self) -> None:
         portable = portable_parameters(self.algorithm, self.parameters, self.project)
@@ -202,6 +205,9 @@ class ProcessRunner(AlgorithmRunner):
         process.finished.connect(self._ended)
         process.errorOccurred.connect(self._error)
         self.process = process
+        process.started.connect(self._started)
+        self._outputs = [str(v[OUTPUT_KEY]) for v in portable.values() if isinstance(v, dict) and OUTPUT_KEY in v]
+        self._began = time.time() - 1  # file times may be rounded to the second
         request = {"algorithm": self.algorithm_id, "parameters": portable, "locale": QgsApplication.locale()}
         process.start(python_executable(), ["-m", "gridgov.layers.worker"])
         process.write((json.dumps(request, ensure_ascii=False) + "\n").encode("utf-8"))
@@ -211,6 +217,26 @@ class ProcessRunner(AlgorithmRunner):
         if self.process is not None and self.process.state() != QProcess.ProcessState.NotRunning:
             self.process.write(b"cancel\n")
             QTimer.singleShot(CANCEL_GRACE_S * 1000, self._kill)
+
+    def _started(self) -> None:
+        self.pid = int(self.process.processId())
+
+    def _remove_partial(self) -> None:
+        """What a child that was stopped (or failed) left: files it began writing during the run (an
+        output untouched since before the run stays), and its staged files."""
+        from gridgov.layers.outputs import remove_partial
+
+        if not self.pid:
+            return
+        begun = []
+        for output in self._outputs:
+            path = Path(output.split("|")[0])
+            if not path.exists() or path.is_dir() or path.stat().st_mtime >= self._began:
+                begun.append(output)
+        remove_partial(begun, self.pid)
+        for output in self._outputs:  # a folder destination: only the child's staged folders in it
+            if Path(output).is_dir():
+                remove_partial([str(Path(output) / "none")], self.pid)
 
     def _kill(self) -> None:
         if self.process is not None and self.process.state() != QProcess.ProcessState.NotRunning:
@@ -282,6 +308,8 @@ class ProcessRunner(AlgorithmRunner):
     def _finish(self, ok: bool, results: dict) -> None:
         if self._done:
             return
+        if not ok:
+            self._remove_partial()
         self._done = True
         self.running = False
         self.seconds = time.perf_counter() - self.started_at

@@ -242,6 +242,20 @@ def _grid_extra(spec: GeolocateSpec) -> tuple[list[sql.Composable], dict[str, st
     return extra, wanted
 
 
+def kept_order_columns(spec: GeolocateSpec) -> dict[str, str]:
+    """Each order column (not the geometry) → its name in the result: one named like a result
+    column (whatever the case, as in the engine) becomes ``<name>_src`` (``_src2`` …); the key keeps
+    its name (the result's primary key)."""
+    from gridgov.layers.outputs import RESERVED, source_renames
+
+    keys = set(spec.key.split(","))
+    columns = [c for c in spec.orders.fields if c != spec.orders.geometry]
+    results = (*RESULT_COLUMNS, "geom", "resp_level", "match_method")
+    reserved = [r for r in RESERVED if r not in keys]
+    renames = source_renames([c for c in columns if c not in keys], results, reserved)
+    return {c: renames.get(c, c) for c in columns}
+
+
 def geolocate_statement(spec: GeolocateSpec) -> tuple[sql.Composed, dict]:
     """``CREATE TABLE result AS SELECT ...``: every order row once, with the engine's result columns."""
     grid_extra, _ = _grid_extra(spec)
@@ -352,7 +366,7 @@ def geolocate_statement(spec: GeolocateSpec) -> tuple[sql.Composed, dict]:
         else sql.SQL("''")
     )
     inner = sql.SQL(
-        """SELECT o.*, p.g AS gg_point, p.cls AS gg_cls,
+        """SELECT {order_columns}, p.g AS gg_point, p.cls AS gg_cls,
     coalesce({grid_code}, '') AS gg_grid, gp.code IS NOT NULL AS gg_in, coalesce(gp.shared, false) AS gg_shared,
     nn.d AS gg_d, {micro} AS gg_micro, {dedicated} AS gg_dedicated, {comm} AS gg_comm, {street} AS gg_street,
     {people}{dedicated_people}
@@ -361,6 +375,10 @@ CROSS JOIN LATERAL (SELECT q.*, coalesce(%(groups)s::jsonb ->> q.cls, '') AS grp
     SELECT {point} AS g, {cls} AS cls OFFSET 0) q OFFSET 0) p
 {joins}"""
     ).format(
+        order_columns=sql.SQL(", ").join(
+            sql.SQL("o.{} AS {}").format(sql.Identifier(c), sql.Identifier(new))
+            for c, new in kept_order_columns(spec).items()
+        ),
         grid_code=grid_code,
         micro=micro_code,
         dedicated=dedicated_code,
@@ -400,11 +418,8 @@ CROSS JOIN LATERAL (SELECT q.*, coalesce(%(groups)s::jsonb ->> q.cls, '') AS grp
                 sql.Identifier(f"gg_ded_{key}"), value
             )
         person_columns.append(sql.SQL("{} AS {}").format(value, sql.Identifier(key)))
-    renamed = [
-        sql.SQL("m.{} AS {}").format(sql.Identifier(c), sql.Identifier(f"{c}_src" if c in RESULT_COLUMNS else c))
-        for c in spec.orders.fields
-        if c != spec.orders.geometry
-    ]
+    kept = kept_order_columns(spec)
+    renamed = [sql.SQL("m.{} AS {}").format(sql.Identifier(new), sql.Identifier(new)) for new in kept.values()]
     statement = sql.SQL(
         """CREATE TABLE {result} AS
 SELECT {renamed},

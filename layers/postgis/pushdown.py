@@ -52,9 +52,52 @@ def destination(parameters, name: str, context, near: PgTable, suffix: str) -> D
         same = (uri.service(), uri.host(), uri.port() or "5432", uri.database()) == near.database
         if not same or not uri.table():
             raise NotInDatabase(tr("{0} is a table of another database").format(name))
-        return Destination(Table(uri.schema() or near.schema, uri.table(), "geom"), False)
-    table = Table(near.schema, f"{near.table}_{suffix}"[:63], "geom")
+        table = Table(uri.schema() or near.schema, cut_identifier(uri.table()), "geom")
+        if (table.schema, table.name) == (near.schema, cut_identifier(near.table)):
+            raise QgsProcessingException(
+                tr("{0} names the input table {1}.{2}: the result would replace its own input").format(
+                    name, near.schema, near.table
+                )
+            )
+        return Destination(table, False)
+    table = Table(near.schema, result_name(near.table, suffix), "geom")
     return Destination(table, text not in TEMPORARY and not text.startswith("memory:"))
+
+
+#: PostgreSQL cuts identifiers at NAMEDATALEN - 1 = 63 bytes (not characters).
+MAX_IDENTIFIER_BYTES = 63
+
+
+def cut_identifier(name: str, limit: int = MAX_IDENTIFIER_BYTES) -> str:
+    """``name`` cut to ``limit`` UTF-8 bytes on a character boundary, as PostgreSQL would keep it
+    (PostgreSQL itself may cut inside a character)."""
+    data = name.encode("utf-8")
+    if len(data) <= limit:
+        return name
+    return data[:limit].decode("utf-8", errors="ignore")
+
+
+def result_name(table: str, suffix: str) -> str:
+    """``<table>_<suffix>`` within 63 bytes: the table's part is cut (on a character boundary) so the
+    suffix stays, and the name never equals the input's own (which the run would drop)."""
+    own = cut_identifier(table)
+    for number in ("", *map(str, range(2, 100))):
+        tail = f"_{suffix}{number}"
+        name = cut_identifier(table, MAX_IDENTIFIER_BYTES - len(tail.encode("utf-8"))) + tail
+        if name != own:
+            return name
+    raise QgsProcessingException(tr("No name for the result of {0}").format(table))
+
+
+def without_password(source: str) -> str:
+    """A layer source (``postgres://…`` or a plain data source URI) with its password left out, for
+    results and the log: QgsDataSourceUri rebuilds it, so quoting stays right."""
+    prefix = "postgres://" if source.startswith("postgres://") else ""
+    uri = QgsDataSourceUri(source[len(prefix) :])
+    if not uri.password():
+        return source
+    uri.setPassword("")
+    return prefix + uri.uri(False)
 
 
 def gist_index_steps(tables: list[Table], connection) -> list[tuple[str, object, None]]:
@@ -145,8 +188,9 @@ def load_result(
             StyleOnLoad.attach(context, dest_id, style, title, events=events)
         return dest_id
     details = QgsProcessingContext.LayerDetails(title, context.project(), name)
+    # the layer QGIS loads keeps the connection as given; what results and the log show has no password
     context.addLayerToLoadOnCompletion(source, details)
     if style:
         StyleOnLoad.attach(context, source, style, title, events=events)
     feedback.pushInfo(tr("Result table {0}.{1}").format(dest.table.schema, dest.table.name))
-    return source
+    return without_password(source)

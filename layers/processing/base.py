@@ -47,8 +47,13 @@ class GridGovAlgorithm(QgsProcessingAlgorithm):
 
         @functools.wraps(run)
         def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+            from gridgov.layers.outputs import RunOutputs
+
             keep_pyproj_context()
-            return run(self, parameters, context, feedback)
+            # one guard per run: files move into place when it succeeds; a cancelled or failed run
+            # leaves nothing behind and a cancelled one ends as cancelled
+            with RunOutputs.guard(context, feedback):
+                return run(self, parameters, context, feedback)
 
         processAlgorithm._keeps_pyproj_context = True
         cls.processAlgorithm = processAlgorithm
@@ -135,24 +140,27 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
             context.layerToLoadOnCompletionDetails(dest_id).setPostProcessor(cls.make(style, name, events=events))
 
 
-def write_frame(alg: QgsProcessingAlgorithm, parameters, name: str, context, frame, crs, feedback=None) -> str:
-    """Create the sink ``name`` for ``frame`` (fields from its dtypes) and write every row."""
-    from gridgov.layers.convert import write_to_sink
+def write_frame(
+    alg: QgsProcessingAlgorithm, parameters, name: str, context, frame, crs, feedback=None, like=None, results=()
+) -> str:
+    """Create the sink ``name`` for ``frame`` (fields from its dtypes), write every row and check that
+    every row reached the output (``outputs.write_rows``)."""
+    from gridgov.layers.outputs import write_rows
 
-    sink, dest_id, fields = open_sink(alg, parameters, name, context, frame, crs)
-    write_to_sink(frame, sink, fields, feedback)
+    dest_id, _ = write_rows(alg, parameters, name, context, frame, crs, feedback, like, results)
     return dest_id
 
 
-def open_sink(alg: QgsProcessingAlgorithm, parameters, name: str, context, frame, crs, like=None):
-    """The sink ``name`` with fields for ``frame`` (``like``: source fields whose types to keep);
-    returns (sink, destination id, fields). Rows are written with ``convert.write_to_sink``."""
+def open_sink(alg: QgsProcessingAlgorithm, parameters, name: str, context, frame, crs, like=None, results=()):
+    """The sink ``name`` with fields for ``frame`` (``like``: source fields whose types to keep, except
+    for the ``results`` columns); returns (sink, destination id, fields). Algorithms write rows
+    through ``outputs.RowSink``, which counts what lands."""
     import geopandas as gpd
     from qgis.core import QgsWkbTypes
 
     from gridgov.layers.convert import fields_for, wkb_type_of
 
-    fields = fields_for(frame, like=like)
+    fields = fields_for(frame, like=like, results=results)
     wkb_type = wkb_type_of(frame)
     if wkb_type == QgsWkbTypes.Type.NoGeometry and isinstance(frame, gpd.GeoDataFrame):
         # no rows to tell the geometry (no grid errors, no hot area): the sink's declared type, so the

@@ -15,6 +15,7 @@ from qgis.core import (
 )
 
 from gridgov.layers.orders_input import point_xy
+from gridgov.layers.outputs import keep_input_columns
 from gridgov.layers.processing.base import (
     GridGovAlgorithm,
     StyleOnLoad,
@@ -124,10 +125,8 @@ class FindRepeatsAlgorithm(GridGovAlgorithm):
             self.parameterAsDouble(parameters, self.DAYS, context),
             problem,
         )
-        out = frame.drop(columns=["_fid"]).copy()
-        for name in ("case_id", "repeat_count", "first_seen", "is_repeat"):
-            if name in out.columns:
-                out = out.rename(columns={name: f"{name}_src"})
+        own = ("case_id", "repeat_count", "first_seen", "is_repeat", "repeat_problem")
+        out = keep_input_columns(frame.drop(columns=["_fid"]), own, feedback).copy()
         out["case_id"] = result.case_id
         out["repeat_count"] = result.repeat_count
         out["first_seen"] = result.first_seen.astype("datetime64[ns]")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -22,12 +23,21 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from gridgov.layers.convert import points_array, write_to_sink
-from gridgov.layers.orders_input import point_xy, read_orders_parts, resolve_field, to_working_crs
+from gridgov.layers.convert import points_array
+from gridgov.layers.orders_input import (
+    code_text,
+    crs_is_unknown,
+    drop_broken_polygons,
+    point_xy,
+    read_orders_parts,
+    resolve_field,
+    screen_systems,
+    to_working_crs,
+)
+from gridgov.layers.outputs import RowSink, log_renames, raise_cancelled, source_renames, staged_path
 from gridgov.layers.processing.base import (
     GridGovAlgorithm,
     StyleOnLoad,
-    open_sink,
     read_source,
     tr,
     write_frame,
@@ -63,10 +73,16 @@ def code_field_of(chosen: str, default: str, columns) -> str | None:
 
 
 def unit_frames(alg, parameters, context, feedback) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, str]]:
-    """The unit layers given, with their code fields (the chosen one, else the standard name)."""
-    frames, code_fields = {}, {}
+    """The unit layers given, with their code fields (the chosen one, else the standard name).
+
+    Codes are text (NULL stays empty, a code stored as a Real its integer text). A polygon with a
+    NaN or infinite vertex is left out, named in the log. Grids without a coordinate reference
+    system stop the run with a message naming the layer (a guess would place every order wrongly
+    and quietly); another unit layer without one is taken to be in the grids' CRS, with a warning.
+    """
+    frames, code_fields, sources = {}, {}, {}
     for param, label, code_param, default in UNIT_LAYERS:
-        frame, _ = read_source(alg, parameters, param, context)
+        frame, source = read_source(alg, parameters, param, context)
         if frame is None:
             continue
         chosen = alg.parameterAsString(parameters, code_param, context)
@@ -75,8 +91,40 @@ def unit_frames(alg, parameters, context, feedback) -> tuple[dict[str, gpd.GeoDa
             raise QgsProcessingException(
                 tr("{0}: no code field {1!r}; choose it in {2}").format(tr(label), chosen or default, code_param)
             )
-        frames[param], code_fields[param] = frame.drop(columns=["_fid"]), field
+        frame = frame.drop(columns=["_fid"])
+        frame[field] = code_text(frame[field])
+        parent = alg.parameterAsString(parameters, "MICRO_PARENT_FIELD", context) or "grid_code"
+        if param == "MICROGRIDS" and parent in frame.columns and parent != field:
+            frame[parent] = code_text(frame[parent])
+        if (frame[field] == "").any():
+            feedback.pushWarning(
+                tr("{0}: {1} units have no code (first: feature {2})").format(
+                    tr(label), int((frame[field] == "").sum()), int((frame[field] == "").to_numpy().argmax()) + 1
+                )
+            )
+        frame = drop_broken_polygons(frame, field, tr(label), feedback)
+        if crs_is_unknown(source.sourceCrs()):
+            name = source.sourceName()
+            if param == "GRIDS":
+                raise QgsProcessingException(
+                    tr(
+                        "{0} ({1}) has no coordinate reference system: set it in the layer's properties "
+                        "(Source, Set CRS), e.g. EPSG:4547 for CGCS2000 / 3-degree Gauss-Kruger 114°E, and run again"
+                    ).format(tr(label), name)
+                )
+            sources[param] = name
+            frame = frame.set_crs(None, allow_override=True)
+        frames[param], code_fields[param] = frame, field
         feedback.pushInfo(tr("{0}: {1} units, code field {2}").format(tr(label), len(frame), field))
+    for param, name in sources.items():
+        if "GRIDS" in frames:
+            label = next(lbl for p, lbl, *_ in UNIT_LAYERS if p == param)
+            feedback.pushWarning(
+                tr("{0} ({1}) has no coordinate reference system: taken to be in the grids' CRS ({2})").format(
+                    tr(label), name, frames["GRIDS"].crs.to_string()
+                )
+            )
+            frames[param] = frames[param].set_crs(frames["GRIDS"].crs, allow_override=True)
     return frames, code_fields
 
 
@@ -108,22 +156,26 @@ def build_hierarchy(
     )
 
 
-def _placed_part(place, orders, first_row: int, own_field: str, work_crs: str):
+def _placed_part(place, orders, first_row: int, own_field: str, work_crs: str, screen=None, feedback=None):
     """One part of the orders placed: (its rows, the result columns, the output rows with points).
 
-    Rows are numbered over all parts, so a problem names the row of the whole input.
+    Rows are numbered over all parts, so a problem names the row of the whole input. Input columns
+    named like a result column (whatever the case) are kept as ``<name>_src`` (``_src2`` …).
     """
     from gridgov.grid_ops import inspections
 
     try:
-        placed = place(orders.frame, geometry_xy=orders.xy)
+        placed = place(orders.frame if screen is None else screen(orders.frame), geometry_xy=orders.xy)
     except KeyError as err:
         raise QgsProcessingException(str(err)) from err
     placed.index = pd.RangeIndex(first_row, first_row + len(orders.frame))
     frame = orders.frame.set_axis(placed.index)
     if own_field:
         placed["outside_own"] = inspections.outside_own(placed, frame[own_field])
-    out = frame.rename(columns={c: f"{c}_src" for c in frame.columns if c in placed.columns}).join(placed)
+    renames = source_renames(frame.columns, placed.columns)
+    if first_row == 0:
+        log_renames(renames, feedback)
+    out = frame.rename(columns=renames).join(placed)
     out = gpd.GeoDataFrame(out, geometry=points_array(placed["x_located"], placed["y_located"]), crs=work_crs)
     return frame, placed, out
 
@@ -366,7 +418,7 @@ class GeolocateAlgorithm(GridGovAlgorithm):
             gazetteer_xy = point_xy(gaz.geometry.values)
         feedback.setProgress(10)
         if feedback.isCanceled():
-            return {}
+            raise_cancelled()
         columns = placement.OrderColumns(
             x=chosen["x"],
             y=chosen["y"],
@@ -384,8 +436,8 @@ class GeolocateAlgorithm(GridGovAlgorithm):
         total, like = orders.total, orders.fields
         crs = QgsCoordinateReferenceSystem(work_crs)
         counts: Counter = Counter()
-        rows_in = rows_out = warned = 0
-        sink = dest = fields = None
+        rows_in = warned = 0
+        sink = None
         kept_for_dispatch, kept_for_coverage = [], []
         place = functools.partial(
             placement.place_orders,
@@ -397,11 +449,16 @@ class GeolocateAlgorithm(GridGovAlgorithm):
             tolerance=self.parameterAsDouble(parameters, self.TOLERANCE, context),
             address_threshold=self.parameterAsDouble(parameters, self.ADDRESS_THRESHOLD, context),
         )
+        screen = (
+            functools.partial(screen_systems, field=chosen["coord_sys"], target=work_crs)
+            if chosen["coord_sys"]
+            else None
+        )
         while orders is not None:
-            frame, placed, out = _placed_part(place, orders, rows_in, own_field, work_crs)
+            frame, placed, out = _placed_part(place, orders, rows_in, own_field, work_crs, screen, feedback)
             if sink is None:
-                sink, dest, fields = open_sink(self, parameters, self.OUTPUT, context, out, crs, like)
-            rows_out += write_to_sink(out, sink, fields)
+                sink = RowSink(self, parameters, self.OUTPUT, context, out, crs, like, results=placed.columns)
+            sink.write(out)
             rows_in += len(frame)
             counts.update(placed["match_method"])
             problems = placed.index[placed["problem"] != ""]
@@ -417,13 +474,13 @@ class GeolocateAlgorithm(GridGovAlgorithm):
             if total > 0:  # -1: the provider has not counted the rows
                 feedback.setProgress(10 + 85 * min(1.0, rows_in / total))
             if feedback.isCanceled():
-                return {}
+                raise_cancelled()
             orders = next(parts, None)
         for method, count in sorted(counts.items()):
             feedback.pushInfo(f"{method}: {count}")
+        dest = sink.dest
+        rows_out = sink.close(rows_in)  # counted in the output: a row it refused fails the run, named
         StyleOnLoad.attach(context, dest, "placed_orders", tr("Placed orders"), events=True)
-        if rows_out != rows_in:
-            raise QgsProcessingException(tr("internal error: {0} rows in, {1} out").format(rows_in, rows_out))
         results = {
             self.OUTPUT: dest,
             self.ROWS_IN: rows_in,
@@ -441,7 +498,9 @@ class GeolocateAlgorithm(GridGovAlgorithm):
             )
         if dispatch_path:
             extra = [c for c in (guessed["order_id"], chosen["category"], guessed["time"], chosen["address"]) if c]
-            written = dispatch.write_dispatch(pd.concat(kept_for_dispatch), dispatch_path, extra)
+            staged = staged_path(dispatch_path)  # moved to dispatch_path when the run succeeds
+            written = dispatch.write_dispatch(pd.concat(kept_for_dispatch), staged, extra)
+            written = [Path(dispatch_path).parent / Path(p).name for p in written]
             feedback.pushInfo(tr("Dispatch table: {0}").format(", ".join(map(str, written))))
             results[self.DISPATCH] = str(written[0])
         return results

@@ -22,6 +22,7 @@ from qgis.core import (
 )
 
 from gridgov.layers.orders_input import point_xy
+from gridgov.layers.outputs import RunOutputs, raise_cancelled, staged_path
 from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_source, require_projected, tr
 from gridgov.layers.processing.order_filters import add_filter_parameters, filter_orders
 
@@ -196,7 +197,9 @@ class HeatmapAlgorithm(GridGovAlgorithm):
         total = surface_of(keep)
         feedback.setProgress(40)
         out_path = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
-        write_geotiff(out_path, total, spec, crs_wkt, chosen.describe())
+        # written beside its place and moved there when the run succeeds (a cancelled run leaves the
+        # previous heatmap as it was)
+        write_geotiff(staged_path(out_path), total, spec, crs_wkt, chosen.describe())
         results = {
             self.OUTPUT: out_path,
             self.POINTS_USED: int(keep.sum()),
@@ -229,6 +232,8 @@ class HeatmapAlgorithm(GridGovAlgorithm):
                 raise QgsProcessingException(tr("A series per class case needs CATEGORY_FIELD"))
             keys = np.asarray([str(c).strip() if c is not None else "" for c in codes], dtype=object)
         members = sorted(set(keys[keep]) - {""})
+        run = RunOutputs.current()
+        staged = run.staged_folder(folder) if run is not None else Path(folder)
         # each raster is written as soon as it is computed (a year of months is not held in memory);
         # the shared maximum is known at the end, before the layers load and get styled
         paths, names, maximum = [], [], 0.0
@@ -237,11 +242,13 @@ class HeatmapAlgorithm(GridGovAlgorithm):
                 break
             surface = surface_of(keep & (keys == member))
             maximum = max(maximum, float(surface.max()))
-            paths.append(
-                write_geotiff(Path(folder) / f"heatmap_{member}.tif", surface, spec, crs_wkt, f"{series} {member}")
-            )
+            name = f"heatmap_{member}.tif"
+            write_geotiff(staged / name, surface, spec, crs_wkt, f"{series} {member}")
+            paths.append(str(Path(folder) / name))
             names.append(f"{tr('Heatmap')} {member}")
             feedback.setProgress(40 + 55 * (i + 1) / max(len(members), 1))
+        if feedback.isCanceled():
+            raise_cancelled()
         for path, name, member in zip(paths, names, members):
             details = QgsProcessingContext.LayerDetails(name, context.project(), path)
             month = member if series == "month" else None  # the temporal controller plays the months

@@ -50,7 +50,8 @@ def _date(alg, parameters, name: str, context):
     value = parameters.get(name)
     if value is None or value == "":
         return None
-    date = alg.parameterAsDate(parameters, name, context)
+    # parameterAsDate does not exist on QGIS 3.22; parameterAsDateTime does, from 3.22 to 3.40 and on
+    date = alg.parameterAsDateTime(parameters, name, context).date()
     if not date.isValid():
         raise QgsProcessingException(tr("{0}: {1!r} is not a date").format(name, value))
     return np.datetime64(date.toString("yyyy-MM-dd"), "D")

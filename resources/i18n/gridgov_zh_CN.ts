@@ -42,27 +42,27 @@
       <translation>网格治理需要 Python 包 {0}；安装之前其算法不可用。</translation>
     </message>
     <message>
-      <location filename="../../plugin.py" line="164" />
+      <location filename="../../plugin.py" line="166" />
       <source>Installing failed: {0} (the Grid Governance tab of the log has pip's output)</source>
       <translation>安装失败：{0}（pip 的输出见日志的“网格治理”标签页）</translation>
     </message>
     <message>
-      <location filename="../../plugin.py" line="176" />
+      <location filename="../../plugin.py" line="178" />
       <source>Installed {0}, but {1} still cannot be imported; restart QGIS.</source>
       <translation>已安装 {0}，但 {1} 仍无法导入；请重启 QGIS。</translation>
     </message>
     <message>
-      <location filename="../../plugin.py" line="185" />
+      <location filename="../../plugin.py" line="187" />
       <source>Installed {0}. The Grid Governance algorithms are ready.</source>
       <translation>已安装 {0}。网格治理算法已可用。</translation>
     </message>
     <message>
-      <location filename="../../plugin.py" line="185" />
+      <location filename="../../plugin.py" line="187" />
       <source>Installed {0}.</source>
       <translation>已安装 {0}。</translation>
     </message>
     <message>
-      <location filename="../../plugin.py" line="191" />
+      <location filename="../../plugin.py" line="193" />
       <source>Optional package {0} is not installed: {1}. Grid Governance &gt; Install Python packages… adds it.</source>
       <translation>可选包 {0} 未安装：{1}。可通过“网格治理 &gt; 安装 Python 包…”添加。</translation>
     </message>
@@ -209,7 +209,7 @@
     </message>
     <message>
       <location filename="../../layers/hierarchy.py" line="286" />
-      <location filename="../../layers/order_info.py" line="97" />
+      <location filename="../../layers/order_info.py" line="98" />
       <source>Responsible</source>
       <translation>责任</translation>
     </message>
@@ -234,69 +234,69 @@
       <translation>电话</translation>
     </message>
     <message>
-      <location filename="../../layers/order_info.py" line="27" />
+      <location filename="../../layers/order_info.py" line="28" />
       <source>Order</source>
       <translation>工单号</translation>
     </message>
     <message>
-      <location filename="../../layers/order_info.py" line="28" />
+      <location filename="../../layers/order_info.py" line="29" />
       <source>Reported</source>
       <translation>上报时间</translation>
     </message>
     <message>
-      <location filename="../../layers/order_info.py" line="29" />
+      <location filename="../../layers/order_info.py" line="30" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../layers/order_info.py" line="30" />
+      <location filename="../../layers/order_info.py" line="31" />
       <source>Channel</source>
       <translation>渠道</translation>
     </message>
     <message>
-      <location filename="../../layers/order_info.py" line="31" />
+      <location filename="../../layers/order_info.py" line="32" />
       <location filename="../../ui/locator.py" line="71" />
       <source>Address</source>
       <translation>地址</translation>
     </message>
     <message>
-      <location filename="../../layers/order_info.py" line="32" />
+      <location filename="../../layers/order_info.py" line="33" />
       <source>Description</source>
       <translation>诉求</translation>
     </message>
     <message>
-      <location filename="../../layers/order_info.py" line="89" />
-      <location filename="../../layers/processing/heatmap_alg.py" line="114" />
+      <location filename="../../layers/order_info.py" line="90" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="115" />
       <source>Class case</source>
       <translation>类案</translation>
     </message>
     <message>
-      <location filename="../../layers/order_info.py" line="93" />
+      <location filename="../../layers/order_info.py" line="94" />
       <source>Repeat</source>
       <translation>重复</translation>
     </message>
     <message>
-      <location filename="../../layers/order_info.py" line="93" />
+      <location filename="../../layers/order_info.py" line="94" />
       <source>First report</source>
       <translation>首报</translation>
     </message>
     <message>
-      <location filename="../../layers/order_info.py" line="94" />
+      <location filename="../../layers/order_info.py" line="95" />
       <source>Repeats</source>
       <translation>重复工单</translation>
     </message>
     <message>
-      <location filename="../../layers/order_info.py" line="94" />
+      <location filename="../../layers/order_info.py" line="95" />
       <source>case</source>
       <translation>案件</translation>
     </message>
     <message>
-      <location filename="../../layers/order_info.py" line="94" />
+      <location filename="../../layers/order_info.py" line="95" />
       <source>orders</source>
       <translation>件</translation>
     </message>
     <message>
-      <location filename="../../layers/order_info.py" line="101" />
+      <location filename="../../layers/order_info.py" line="102" />
       <source>Placed</source>
       <translation>落格</translation>
     </message>
@@ -314,6 +314,42 @@
       <location filename="../../layers/orders_input.py" line="89" />
       <source>{0}: the orders have no field {1!r} (fields: {2})</source>
       <translation>{0}：工单没有字段 {1!r}（现有字段：{2}）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/orders_input.py" line="135" />
+      <source>{0}: unit {1!r} (feature {2}) has a NaN or infinite vertex; it is left out</source>
+      <translation>{0}：单元 {1!r}（第 {2} 个要素）有 NaN 或无穷大的顶点，已略去</translation>
+    </message>
+    <message>
+      <location filename="../../layers/orders_input.py" line="140" />
+      <source>{0}: {1} units with NaN vertices left out in all</source>
+      <translation>{0}：共略去 {1} 个带 NaN 顶点的单元</translation>
+    </message>
+    <message>
+      <location filename="../../layers/outputs.py" line="74" />
+      <source>Input columns renamed so the result's own columns do not replace them: {0}</source>
+      <translation>输入字段已改名，以免被结果字段覆盖：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/outputs.py" line="154" />
+      <source>the output refused a feature</source>
+      <translation>输出拒收了一个要素</translation>
+    </message>
+    <message>
+      <location filename="../../layers/outputs.py" line="178" />
+      <source>the output holds {0} rows</source>
+      <translation>输出中只有 {0} 行</translation>
+    </message>
+    <message>
+      <location filename="../../layers/outputs.py" line="180" />
+      <source>{0}: {1} of {2} rows did not reach the output (first reason: {3})</source>
+      <translation>{0}：{2} 行中有 {1} 行未写入输出（首个原因：{3}）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/outputs.py" line="201" />
+      <location filename="../../layers/outputs.py" line="282" />
+      <source>Cancelled: nothing was written</source>
+      <translation>已取消：未写入任何结果</translation>
     </message>
     <message>
       <location filename="../../layers/postgis/connection.py" line="34" />
@@ -367,7 +403,7 @@
     </message>
     <message>
       <location filename="../../layers/postgis/findrepeats_db.py" line="31" />
-      <location filename="../../layers/processing/findrepeats_alg.py" line="115" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="116" />
       <source>{0}: no field {1!r}</source>
       <translation>{0}：没有字段 {1!r}</translation>
     </message>
@@ -391,13 +427,13 @@
     </message>
     <message>
       <location filename="../../layers/postgis/findrepeats_db.py" line="70" />
-      <location filename="../../layers/postgis/pushdown.py" line="95" />
+      <location filename="../../layers/postgis/pushdown.py" line="139" />
       <source>drop the earlier {0}</source>
       <translation>删除之前的 {0}</translation>
     </message>
     <message>
       <location filename="../../layers/postgis/findrepeats_db.py" line="74" />
-      <location filename="../../layers/postgis/pushdown.py" line="96" />
+      <location filename="../../layers/postgis/pushdown.py" line="140" />
       <source>create {0}</source>
       <translation>创建 {0}</translation>
     </message>
@@ -408,14 +444,14 @@
     </message>
     <message>
       <location filename="../../layers/postgis/findrepeats_db.py" line="96" />
-      <location filename="../../layers/processing/findrepeats_alg.py" line="83" />
-      <location filename="../../layers/processing/findrepeats_alg.py" line="143" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="84" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="142" />
       <source>Orders with cases</source>
       <translation>带案件编号的工单</translation>
     </message>
     <message>
       <location filename="../../layers/postgis/findrepeats_db.py" line="110" />
-      <location filename="../../layers/processing/findrepeats_alg.py" line="89" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="90" />
       <source>Repeat rate per grid</source>
       <translation>各网格重复率</translation>
     </message>
@@ -452,7 +488,6 @@
     </message>
     <message>
       <location filename="../../layers/postgis/geolocate_db.py" line="141" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="426" />
       <source>internal error: {0} rows in, {1} out</source>
       <translation>内部错误：输入 {0} 行，输出 {1} 行</translation>
     </message>
@@ -463,8 +498,8 @@
     </message>
     <message>
       <location filename="../../layers/postgis/geolocate_db.py" line="146" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="272" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="424" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="324" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="483" />
       <source>Placed orders</source>
       <translation>已落格工单</translation>
     </message>
@@ -489,7 +524,7 @@
     </message>
     <message>
       <location filename="../../layers/postgis/gridstats_db.py" line="94" />
-      <location filename="../../layers/processing/gridstats_alg.py" line="117" />
+      <location filename="../../layers/processing/gridstats_alg.py" line="118" />
       <source>Current period {0}, previous {1}</source>
       <translation>当前周期 {0}，上一周期 {1}</translation>
     </message>
@@ -500,38 +535,48 @@
     </message>
     <message>
       <location filename="../../layers/postgis/gridstats_db.py" line="107" />
-      <location filename="../../layers/processing/gridstats_alg.py" line="22" />
-      <location filename="../../layers/processing/gridstats_alg.py" line="69" />
+      <location filename="../../layers/processing/gridstats_alg.py" line="23" />
+      <location filename="../../layers/processing/gridstats_alg.py" line="70" />
       <source>Grid statistics</source>
       <translation>网格统计</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/pushdown.py" line="53" />
+      <location filename="../../layers/postgis/pushdown.py" line="54" />
       <source>{0} is a table of another database</source>
       <translation>{0} 是另一个数据库的表</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/pushdown.py" line="75" />
+      <location filename="../../layers/postgis/pushdown.py" line="58" />
+      <source>{0} names the input table {1}.{2}: the result would replace its own input</source>
+      <translation>{0} 指向输入表 {1}.{2}：结果会覆盖自己的输入</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/pushdown.py" line="89" />
+      <source>No name for the result of {0}</source>
+      <translation>无法为 {0} 的结果命名</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/pushdown.py" line="119" />
       <source>GiST index on {0}.{1}</source>
       <translation>为 {0}.{1} 建立 GiST 索引</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/pushdown.py" line="94" />
+      <location filename="../../layers/postgis/pushdown.py" line="138" />
       <source>plan</source>
       <translation>查询计划</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/pushdown.py" line="98" />
+      <location filename="../../layers/postgis/pushdown.py" line="142" />
       <source>key and index of {0}</source>
       <translation>{0} 的主键和索引</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/pushdown.py" line="135" />
+      <location filename="../../layers/postgis/pushdown.py" line="179" />
       <source>Cannot open the result table {0}</source>
       <translation>无法打开结果表 {0}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/pushdown.py" line="150" />
+      <location filename="../../layers/postgis/pushdown.py" line="195" />
       <source>Result table {0}.{1}</source>
       <translation>结果表 {0}.{1}</translation>
     </message>
@@ -636,12 +681,12 @@
       <translation>本页无工单 No cases on this page</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/base.py" line="211" />
+      <location filename="../../layers/processing/base.py" line="237" />
       <source>{0}: read {1} features, but the layer reports {2}</source>
       <translation>{0}：读取了 {1} 个要素，但图层报告 {2} 个</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/base.py" line="220" />
+      <location filename="../../layers/processing/base.py" line="246" />
       <source>{0} is in a geographic CRS ({1}); reproject it to a projected CRS in metres first, e.g. CGCS2000 / 3-degree Gauss-Kruger (EPSG:4547 for 114°E)</source>
       <translation>{0} 为地理坐标系（{1}）；请先投影到以米为单位的投影坐标系，例如 CGCS2000 / 3 度带高斯-克吕格（东经 114° 为 EPSG:4547）</translation>
     </message>
@@ -652,7 +697,7 @@
     </message>
     <message>
       <location filename="../../layers/processing/buildgrid_alg.py" line="31" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="38" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="48" />
       <location filename="../../layers/processing/grid_inputs.py" line="38" />
       <source>Grids</source>
       <translation>网格</translation>
@@ -763,7 +808,7 @@ INPUT：边界面（可选）。EXTENT：无 INPUT 时使用。TYPE：正方形�
     <message>
       <location filename="../../layers/processing/classify_alg.py" line="33" />
       <location filename="../../layers/processing/emerginghotspots_alg.py" line="35" />
-      <location filename="../../layers/processing/gridstats_alg.py" line="24" />
+      <location filename="../../layers/processing/gridstats_alg.py" line="25" />
       <source>Analysis</source>
       <translation>分析</translation>
     </message>
@@ -874,19 +919,19 @@ Example: INPUT the orders, TEXT_FIELD description, LABEL_FIELD class_code (last 
       <translation>{0} 条工单按 {1} 分类；{2} 条无类别（无关键词且无模型）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="26" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="27" />
       <source>Convert coordinates (WGS84/GCJ-02/BD-09/CGCS2000)</source>
       <translation>坐标转换（WGS84/GCJ-02/BD-09/CGCS2000）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="28" />
-      <location filename="../../layers/processing/findrepeats_alg.py" line="32" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="135" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="29" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="33" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="187" />
       <source>Work orders</source>
       <translation>工单</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="29" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="30" />
       <source>Converts points or X/Y columns between wgs84, gcj02 (AMap, Tencent), bd09 (Baidu), cgcs2000 and any EPSG:n (e.g. EPSG:4547, CGCS2000 3-degree Gauss-Krüger 114°E). PROJ has no GCJ-02 or BD-09; the published algorithm is applied (inverse exact to 1e-9°), only inside China's box. FROM applies to all rows; COORD_SYS_FIELD gives it per row. Every row is written, with x_out, y_out and a problem text where the input could not be converted (empty, not a number, latitude beyond ±90, unknown system). GCJ-02 and BD-09 outputs are written as EPSG:4326 layers: QGIS has no CRS for them, so mark such layers clearly.
 
 Example: FROM gcj02, TO EPSG:4547 for orders exported from an AMap-based app.</source>
@@ -895,76 +940,76 @@ Example: FROM gcj02, TO EPSG:4547 for orders exported from an AMap-based app.</s
 示例：从基于高德的应用导出的工单，FROM gcj02，TO EPSG:4547。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="44" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="45" />
       <source>Points or table</source>
       <translation>点或表格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="50" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="51" />
       <source>…or a file (CSV, XLSX, Open311 JSON)</source>
       <translation>…或文件（CSV、XLSX、Open311 JSON）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="53" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="54" />
       <source>Tables (*.csv *.txt *.xlsx *.xls *.json);;All files (*.*)</source>
       <translation>表格 (*.csv *.txt *.xlsx *.xls *.json);;所有文件 (*.*)</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="57" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="48" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="58" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="58" />
       <source>X / longitude field</source>
       <translation>X / 经度字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="58" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="49" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="59" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="59" />
       <source>Y / latitude field</source>
       <translation>Y / 纬度字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="59" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="50" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="60" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="60" />
       <source>Coordinate system field (per row)</source>
       <translation>坐标系字段（逐行）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="66" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="67" />
       <source>From (wgs84, gcj02, bd09, cgcs2000, EPSG:n)</source>
       <translation>源坐标系（wgs84、gcj02、bd09、cgcs2000、EPSG:n）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="70" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="71" />
       <source>To (wgs84, gcj02, bd09, cgcs2000, EPSG:n)</source>
       <translation>目标坐标系（wgs84、gcj02、bd09、cgcs2000、EPSG:n）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="74" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="75" />
       <source>Converted points</source>
       <translation>转换后的点</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="77" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="78" />
       <source>Rows not converted</source>
       <translation>未转换的行</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="103" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="107" />
       <source>Choose X_FIELD and Y_FIELD (no coordinate columns recognised)</source>
       <translation>请选择 X_FIELD 与 Y_FIELD（未识别到坐标列）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="125" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="409" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="129" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="466" />
       <source>row {0}: {1}</source>
       <translation>第 {0} 行：{1}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="126" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="130" />
       <source>{0} rows converted to {1}, {2} not</source>
       <translation>{0} 行已转换为 {1}，{2} 行未转换</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="130" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="134" />
       <source>Converted ({0})</source>
       <translation>已转换（{0}）</translation>
     </message>
@@ -1050,15 +1095,15 @@ Example: INPUT the placed orders, GRIDS the grid layer, TIME_FIELD reported_at, 
     </message>
     <message>
       <location filename="../../layers/processing/emerginghotspots_alg.py" line="55" />
-      <location filename="../../layers/processing/gridstats_alg.py" line="52" />
-      <location filename="../../layers/processing/hotareas_alg.py" line="25" />
+      <location filename="../../layers/processing/gridstats_alg.py" line="53" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="26" />
       <source>Week</source>
       <translation>周</translation>
     </message>
     <message>
       <location filename="../../layers/processing/emerginghotspots_alg.py" line="55" />
-      <location filename="../../layers/processing/gridstats_alg.py" line="52" />
-      <location filename="../../layers/processing/heatmap_alg.py" line="114" />
+      <location filename="../../layers/processing/gridstats_alg.py" line="53" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="115" />
       <source>Month</source>
       <translation>月</translation>
     </message>
@@ -1099,12 +1144,12 @@ Example: INPUT the placed orders, GRIDS the grid layer, TIME_FIELD reported_at, 
       <translation>时空立方体：{0} 个网格 × {1} 个{2}，{3} 条工单</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="30" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="31" />
       <source>Find repeat orders</source>
       <translation>重复工单</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="33" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="34" />
       <source>Groups orders of the same class case reported again at the same place into one case. Orders are taken in time order; an order joins an open case of its class when it lies within DISTANCE metres of the case's first report and within DAYS days of its latest report (the nearest such case), otherwise it opens a new case. Adds case_id, repeat_count (orders in the case), first_seen and is_repeat to every row; rows without a position or a readable time get an empty case_id and a problem text. With GRID_FIELD, RATES lists per grid the orders, cases, repeat orders and repeat_rate.
 
 Example: INPUT the placed orders of Geolocate, CATEGORY_FIELD class_code, TIME_FIELD reported_at, DISTANCE 50, DAYS 7, GRID_FIELD grid_code.</source>
@@ -1113,98 +1158,113 @@ Example: INPUT the placed orders of Geolocate, CATEGORY_FIELD class_code, TIME_F
 示例：INPUT 工单落格的输出，CATEGORY_FIELD class_code，TIME_FIELD reported_at，DISTANCE 50，DAYS 7，GRID_FIELD grid_code。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="49" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="50" />
       <source>Placed orders (points)</source>
       <translation>已落格工单（点）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="54" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="52" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="55" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="62" />
       <location filename="../../layers/processing/order_filters.py" line="25" />
       <source>Class case field</source>
       <translation>类案字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="59" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="60" />
       <location filename="../../layers/processing/order_filters.py" line="33" />
       <source>Time field</source>
       <translation>时间字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="64" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="65" />
       <source>Distance</source>
       <translation>距离</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="69" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="70" />
       <source>Days</source>
       <translation>天数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="75" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="76" />
       <source>Grid field (for repeat rates)</source>
       <translation>网格字段（用于重复率）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="95" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="96" />
       <source>Cases</source>
       <translation>案件数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="110" />
-      <location filename="../../layers/processing/heatmap_alg.py" line="138" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="111" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="139" />
       <source>The orders layer</source>
       <translation>工单图层</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="138" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="137" />
       <source>{0} orders form {1} cases; {2} orders could not be checked</source>
       <translation>{0} 条工单归为 {1} 个案件；{2} 条工单无法判断</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="39" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="49" />
       <location filename="../../layers/processing/splitmicrogrids_alg.py" line="109" />
       <source>Micro-grids</source>
       <translation>微网格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="40" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="50" />
       <location filename="../../layers/processing/printmap_alg.py" line="101" />
       <source>Dedicated grids</source>
       <translation>专属网格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="41" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="51" />
       <source>Communities</source>
       <translation>社区</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="42" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="52" />
       <source>Streets</source>
       <translation>街道</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="51" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="61" />
       <source>Address field</source>
       <translation>地址字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="76" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="92" />
       <source>{0}: no code field {1!r}; choose it in {2}</source>
       <translation>{0}：没有编码字段 {1!r}；请在 {2} 中选择</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="79" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="101" />
+      <source>{0}: {1} units have no code (first: feature {2})</source>
+      <translation>{0}：{1} 个单元没有编码（第一个：第 {2} 个要素）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/geolocate_alg.py" line="110" />
+      <source>{0} ({1}) has no coordinate reference system: set it in the layer's properties (Source, Set CRS), e.g. EPSG:4547 for CGCS2000 / 3-degree Gauss-Kruger 114°E, and run again</source>
+      <translation>{0}（{1}）没有坐标参考系：请在图层属性（源 → 设置坐标参考系）中设置，例如东经 114° 的 CGCS2000 / 3 度带高斯-克吕格投影 EPSG:4547，然后重新运行</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/geolocate_alg.py" line="118" />
       <source>{0}: {1} units, code field {2}</source>
       <translation>{0}：{1} 个单元，编码字段 {2}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="133" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="123" />
+      <source>{0} ({1}) has no coordinate reference system: taken to be in the grids' CRS ({2})</source>
+      <translation>{0}（{1}）没有坐标参考系：按网格的坐标参考系（{2}）处理</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/geolocate_alg.py" line="185" />
       <source>Geolocate orders to grids</source>
       <translation>工单落格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="136" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="188" />
       <source>Places every work order (or inspection report) in the unit responsible for it and writes every input row exactly once, with grid_code, micro_code, dedicated_code, community_code, street_code, the responsible unit (resp_level, resp_code, responsible, resp_phone, team_id, street_office), match_method, on_boundary, distance_m and a problem text.
 
 Orders: a layer (points, or a table with X_FIELD / Y_FIELD) or a file in INPUT_FILE (CSV in UTF-8, UTF-8 with BOM or GBK/GB18030, XLSX, Open311 GeoReport v2 JSON). COORD_SYS is wgs84, gcj02, bd09, cgcs2000 or EPSG:n for all rows; COORD_SYS_FIELD gives it per row. Rows without coordinates are matched by ADDRESS_FIELD against the GAZETTEER (exact, normalised, fuzzy ≥ ADDRESS_THRESHOLD); below it they are 'unlocated' with the best candidates listed.
@@ -1229,173 +1289,173 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
 示例：示范城区工单：INPUT orders，X_FIELD x，Y_FIELD y，COORD_SYS_FIELD coord_sys，ADDRESS_FIELD address，CATEGORY_FIELD class_code，GRIDS grids，MICROGRIDS microgrids，DEDICATED dedicated_grids，GAZETTEER addresses，ROSTER roster。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="175" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="227" />
       <source>Orders layer</source>
       <translation>工单图层</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="180" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="232" />
       <source>…or orders file (CSV, XLSX, Open311 JSON)</source>
       <translation>…或工单文件（CSV、XLSX、Open311 JSON）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="183" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="235" />
       <source>Orders (*.csv *.txt *.xlsx *.xls *.json);;All files (*.*)</source>
       <translation>工单 (*.csv *.txt *.xlsx *.xls *.json);;所有文件 (*.*)</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="193" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="245" />
       <source>Coordinate system of all rows (wgs84, gcj02, bd09, cgcs2000, EPSG:n)</source>
       <translation>所有行的坐标系（wgs84、gcj02、bd09、cgcs2000、EPSG:n）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="201" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="253" />
       <source>{0} code field</source>
       <translation>{0}编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="210" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="262" />
       <source>Micro-grid field holding its grid's code</source>
       <translation>微网格所属网格编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="211" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="263" />
       <source>Dedicated grid priority field (1 = highest)</source>
       <translation>专属网格优先级字段（1 = 最高）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="212" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="264" />
       <source>Dedicated grid class cases field</source>
       <translation>专属网格类案字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="222" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="274" />
       <source>Gazetteer of standard addresses (points)</source>
       <translation>标准地址库（点）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="230" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="282" />
       <source>Gazetteer address field</source>
       <translation>地址库地址字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="237" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="289" />
       <source>Roster (grid managers)</source>
       <translation>网格员名册</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="240" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="292" />
       <source>Class-case table (class_code, case_group)</source>
       <translation>类案表（class_code、case_group）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="247" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="299" />
       <source>Nearest-grid tolerance (metres, whatever the grids' CRS)</source>
       <translation>就近网格容差（米，与网格坐标系无关）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="255" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="307" />
       <source>Address match threshold (0-1)</source>
       <translation>地址匹配阈值（0-1）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="264" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="316" />
       <source>Inspection reports: inspector's own grid field</source>
       <translation>巡查上报：巡查员所属网格字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="265" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="317" />
       <source>Inspection reports: inspector field</source>
       <translation>巡查上报：巡查员字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="278" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="330" />
       <source>Inspector coverage</source>
       <translation>巡查员覆盖情况</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="287" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="339" />
       <source>Dispatch table</source>
       <translation>派单表</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="288" />
-      <location filename="../../layers/processing/hotareas_alg.py" line="126" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="340" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="127" />
       <location filename="../../layers/processing/patrolplan_alg.py" line="171" />
       <source>Excel (*.xlsx);;CSV (*.csv)</source>
       <translation>Excel 表格 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="294" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="346" />
       <source>Rows read</source>
       <translation>读取行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="295" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="347" />
       <source>Rows written</source>
       <translation>写出行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="296" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="348" />
       <source>Rows placed</source>
       <translation>落格行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="297" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="349" />
       <source>Rows not placed</source>
       <translation>未落格行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="330" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="382" />
       <source>COORD_SYS: {0}</source>
       <translation>坐标系 COORD_SYS：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="336" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="388" />
       <source>coordinate system of all rows: {0}</source>
       <translation>所有行的坐标系：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="340" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="392" />
       <source>GRIDS is required</source>
       <translation>必须提供 GRIDS</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="343" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="395" />
       <source>The grid layer has no CRS</source>
       <translation>网格图层没有坐标系</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="347" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="399" />
       <source>The grids are in geographic coordinates; distances are measured in {0}</source>
       <translation>网格为地理坐标；距离以 {0} 计量</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="363" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="415" />
       <source>GAZETTEER has no field {0!r}</source>
       <translation>GAZETTEER 没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="445" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="504" />
       <source>Dispatch table: {0}</source>
       <translation>派单表：{0}</translation>
     </message>
     <message>
       <location filename="../../layers/processing/grid_inputs.py" line="30" />
-      <location filename="../../layers/processing/heatmap_alg.py" line="62" />
-      <location filename="../../layers/processing/hotareas_alg.py" line="101" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="63" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="102" />
       <source>Orders (points)</source>
       <translation>工单（点）</translation>
     </message>
     <message>
       <location filename="../../layers/processing/grid_inputs.py" line="34" />
-      <location filename="../../layers/processing/hotareas_alg.py" line="106" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="107" />
       <source>Orders' grid code field</source>
       <translation>工单的网格编码字段</translation>
     </message>
     <message>
       <location filename="../../layers/processing/grid_inputs.py" line="43" />
-      <location filename="../../layers/processing/hotareas_alg.py" line="96" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="97" />
       <location filename="../../layers/processing/printmap_alg.py" line="79" />
       <source>Grid code field</source>
       <translation>网格编码字段</translation>
@@ -1453,7 +1513,7 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
       <translation>{0} 个网格在 {1} 权重下没有邻居；只与自身值比较</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/gridstats_alg.py" line="25" />
+      <location filename="../../layers/processing/gridstats_alg.py" line="26" />
       <source>Counts the orders of every grid, also grids without any (a zero is a quiet grid): cnt_total, one cnt_&lt;class&gt; column for each of the most frequent class cases, per_1k_hh (per 1,000 households, from POPULATION_FIELD) and per_km2, repeat_rate (with REPEAT_FIELD, e.g. is_repeat of Find repeats), and the change of the current PERIOD against the one before, as ArcGIS's Summarize Percent Change: cur_cnt, prev_cnt, diff_cnt and perc_chg = (C − P) / P × 100 (empty where P = 0). CURRENT names the current period (2025-06, 2025Q2, 2025, or a week as 2025-06-02/2025-06-08); by default it is the latest with orders. TABLE lists the counts per grid, class case and period. The orders' grid comes from GRID_FIELD, or else from where each point lies.
 
 Example: INPUT the placed orders, GRIDS the grid layer, GRID_FIELD grid_code, CATEGORIES noise, PERIOD month.</source>
@@ -1462,55 +1522,55 @@ Example: INPUT the placed orders, GRIDS the grid layer, GRID_FIELD grid_code, CA
 示例：INPUT 已落格工单，GRIDS 网格图层，GRID_FIELD grid_code，CATEGORIES noise，PERIOD 月。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/gridstats_alg.py" line="43" />
+      <location filename="../../layers/processing/gridstats_alg.py" line="44" />
       <location filename="../../layers/processing/importgrids_alg.py" line="28" />
       <source>Households field</source>
       <translation>户数字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/gridstats_alg.py" line="52" />
+      <location filename="../../layers/processing/gridstats_alg.py" line="53" />
       <source>Period</source>
       <translation>统计周期</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/gridstats_alg.py" line="52" />
-      <location filename="../../layers/processing/hotareas_alg.py" line="25" />
+      <location filename="../../layers/processing/gridstats_alg.py" line="53" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="26" />
       <source>Quarter</source>
       <translation>季度</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/gridstats_alg.py" line="52" />
-      <location filename="../../layers/processing/hotareas_alg.py" line="25" />
+      <location filename="../../layers/processing/gridstats_alg.py" line="53" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="26" />
       <source>Year</source>
       <translation>年</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/gridstats_alg.py" line="56" />
+      <location filename="../../layers/processing/gridstats_alg.py" line="57" />
       <source>Current period (default: latest)</source>
       <translation>当前周期（默认：最新）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/gridstats_alg.py" line="61" />
+      <location filename="../../layers/processing/gridstats_alg.py" line="62" />
       <source>Repeat flag field (is_repeat)</source>
       <translation>重复标记字段（is_repeat）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/gridstats_alg.py" line="75" />
+      <location filename="../../layers/processing/gridstats_alg.py" line="76" />
       <source>Counts per grid, class and period</source>
       <translation>各网格、类案、周期的件数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/gridstats_alg.py" line="119" />
+      <location filename="../../layers/processing/gridstats_alg.py" line="120" />
       <source>{0} orders are in no grid and not counted</source>
       <translation>{0} 条工单不在任何网格内，未计入</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="33" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="34" />
       <source>Heatmap of class cases</source>
       <translation>类案热力图</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="36" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="37" />
       <source>Kernel density of orders as a GeoTIFF, with the kernels and raw / scaled values of QGIS's own Heatmap (RADIUS, PIXEL_SIZE, KERNEL, DECAY, OUTPUT_VALUE and WEIGHT_FIELD mean the same), computed by binning the points on a lattice finer than the pixels and one FFT convolution: the same surface as the direct kernel sum (within 0.5 %), in a fraction of the time.
 
 Filters: CATEGORIES (class codes such as 0601, major classes such as 06, or groups such as noise), DATE_FROM / DATE_TO and HOURS (22-6 is 22:00 to 05:59). EXTENT fixes the raster's extent, so rasters made for different periods line up. SERIES writes one raster per month or per class case into OUTPUT_FOLDER, all on one extent and styled on one colour scale (SERIES_MAXIMUM), so equal colours mean equal density on every map of the series.
@@ -1523,180 +1583,180 @@ Example: INPUT the placed orders, CATEGORIES noise, HOURS 22-6, RADIUS 300, PIXE
 示例：INPUT 已落格工单，CATEGORIES noise，HOURS 22-6，RADIUS 300，PIXEL_SIZE 20。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="67" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="68" />
       <source>Radius</source>
       <translation>半径</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="72" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="73" />
       <source>Pixel size</source>
       <translation>像元大小</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="78" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="79" />
       <source>Kernel shape</source>
       <translation>核函数形状</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="79" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="80" />
       <source>Quartic</source>
       <translation>四次核</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="79" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="80" />
       <source>Triangular</source>
       <translation>三角核</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="79" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="80" />
       <source>Uniform</source>
       <translation>均匀核</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="79" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="80" />
       <source>Triweight</source>
       <translation>三权核</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="79" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="80" />
       <source>Epanechnikov</source>
       <translation>Epanechnikov 核</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="86" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="87" />
       <source>Decay ratio (triangular kernels only)</source>
       <translation>衰减比（仅三角核）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="96" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="97" />
       <source>Output values</source>
       <translation>输出值</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="96" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="97" />
       <source>Raw</source>
       <translation>原始值</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="96" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="97" />
       <source>Scaled</source>
       <translation>缩放值</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="102" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="103" />
       <source>Weight from field</source>
       <translation>权重字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="108" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="109" />
       <source>Extent</source>
       <translation>范围</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="113" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="114" />
       <source>Series (one raster per …)</source>
       <translation>序列（每…一幅栅格）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="114" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="115" />
       <source>None</source>
       <translation>无</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="118" />
-      <location filename="../../layers/processing/heatmap_alg.py" line="208" />
-      <location filename="../../layers/processing/heatmap_alg.py" line="243" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="119" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="211" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="248" />
       <source>Heatmap</source>
       <translation>热力图</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="121" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="122" />
       <source>Folder for the series rasters</source>
       <translation>序列栅格文件夹</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="124" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="125" />
       <source>Largest value of the heatmap</source>
       <translation>热力图最大值</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="127" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="128" />
       <source>Largest value of the series (their shared colour scale)</source>
       <translation>序列最大值（共用色阶）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="130" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="131" />
       <source>Orders used</source>
       <translation>使用的工单数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="131" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="132" />
       <source>Series rasters</source>
       <translation>序列栅格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="142" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="143" />
       <source>RADIUS and PIXEL_SIZE must be positive</source>
       <translation>RADIUS 与 PIXEL_SIZE 必须为正数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="156" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="157" />
       <source>{0} rows have no usable {1} (first: row {2}); they add nothing</source>
       <translation>{0} 行没有可用的 {1}（第一行：第 {2} 行）；不计入</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="163" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="164" />
       <source>No order passes the filter ({0})</source>
       <translation>没有工单通过筛选（{0}）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="176" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="177" />
       <source>{0} orders placed in no grid lie outside the raster (their match_method)</source>
       <translation>{0} 条未落入网格的工单位于栅格之外（见其 match_method）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="184" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="185" />
       <source>{0} × {1} pixels is too large: some orders lie far from the others. Set EXTENT to the area of interest, or choose a larger PIXEL_SIZE</source>
       <translation>{0} × {1} 像元过大：有些工单离其他工单很远。请把 EXTENT 设为关注区域，或选用更大的 PIXEL_SIZE</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="189" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="190" />
       <source>Raster {0} × {1} pixels of {2} m</source>
       <translation>栅格 {0} × {1} 像元，每像元 {2} 米</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="222" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="225" />
       <source>SERIES needs OUTPUT_FOLDER</source>
       <translation>SERIES 需要 OUTPUT_FOLDER</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="225" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="228" />
       <source>A monthly series needs TIME_FIELD</source>
       <translation>按月序列需要 TIME_FIELD</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="229" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="232" />
       <source>A series per class case needs CATEGORY_FIELD</source>
       <translation>按类案序列需要 CATEGORY_FIELD</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="250" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="257" />
       <source>{0} series rasters on one colour scale up to {1:.4g}</source>
       <translation>{0} 幅序列栅格，共用色阶，最大 {1:.4g}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="52" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="53" />
       <source>Hot areas and governance list</source>
       <translation>热区治理清单</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="54" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="55" />
       <location filename="../../layers/processing/patrolplan_alg.py" line="58" />
       <source>Governance</source>
       <translation>治理</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="55" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="56" />
       <source>Merges touching hot grids into hot areas and ranks them for action (the governance list). A grid is hot when FIELD reaches THRESHOLD: by default gi_bin ≥ 2 of the Hot spots algorithm (95 % hot), or any density field (cnt_total, per_km2 ...) with your own threshold. Grids sharing a corner form one area.
 
 For each area, from the ORDERS (placed orders with their grid; the usual class-case, date and hour filters apply): cnt_total, the class-case mix, the monthly trend (Mann-Kendall: rising, steady, falling), peak hours and days, the streets, communities and grids responsible, the repeat rate (is_repeat of Find repeats when the orders have it, otherwise repeats within 50 m and 7 days), and cur_cnt, prev_cnt and perc_chg for the last PERIOD against the one before.
@@ -1713,60 +1773,60 @@ score（0-100）= s_volume（件数 / 最大件数）、s_trend（上升 1、平
 示例：INPUT 噪声的热点图层，FIELD gi_bin，THRESHOLD 2，ORDERS 已落格工单，CATEGORIES noise。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="80" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="81" />
       <source>Grids with a hot-spot or density value</source>
       <translation>带热点或密度值的网格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="85" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="86" />
       <source>Hot value field</source>
       <translation>热度字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="91" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="92" />
       <source>Hot when the value is at least</source>
       <translation>热的阈值（不低于）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="113" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="114" />
       <source>Change against the previous</source>
       <translation>与上一周期比较</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="118" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="119" />
       <source>Score weights</source>
       <translation>评分权重</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="122" />
-      <location filename="../../layers/processing/hotareas_alg.py" line="130" />
-      <location filename="../../layers/processing/hotareas_alg.py" line="179" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="123" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="131" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="180" />
       <source>Hot areas</source>
       <translation>热区</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="126" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="127" />
       <source>Governance list (XLSX or CSV)</source>
       <translation>治理清单（XLSX 或 CSV）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="148" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="149" />
       <location filename="../../layers/processing/printmap_alg.py" line="189" />
       <source>{0}: the grids have no field {1!r}</source>
       <translation>{0}：网格没有字段 {1!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="154" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="155" />
       <source>{0} hot grids form {1} hot areas</source>
       <translation>{0} 个热网格组成 {1} 个热区</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="187" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="188" />
       <source>Governance list written: {0}</source>
       <translation>治理清单已写出：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="201" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="202" />
       <source>The orders have no is_repeat field: repeats within 50 m and 7 days are found now</source>
       <translation>工单没有 is_repeat 字段：现按 50 米、7 天内查找重复</translation>
     </message>
@@ -1981,32 +2041,32 @@ Example: INPUT a Shapefile of grids with fields WGBM and WGY, LEVEL grid, TARGET
       <translation>时段（如 22-6 表示夜间噪声）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="55" />
+      <location filename="../../layers/processing/order_filters.py" line="56" />
       <source>{0}: {1!r} is not a date</source>
       <translation>{0}：{1!r} 不是日期</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="62" />
+      <location filename="../../layers/processing/order_filters.py" line="63" />
       <source>{0}: the layer has no field {1!r} (fields: {2})</source>
       <translation>{0}：图层没有字段 {1!r}（现有字段：{2}）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="102" />
+      <location filename="../../layers/processing/order_filters.py" line="103" />
       <source>DATE_TO is before DATE_FROM</source>
       <translation>DATE_TO 早于 DATE_FROM</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="115" />
+      <location filename="../../layers/processing/order_filters.py" line="116" />
       <source>CATEGORIES needs CATEGORY_FIELD</source>
       <translation>CATEGORIES 需要 CATEGORY_FIELD</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="117" />
+      <location filename="../../layers/processing/order_filters.py" line="118" />
       <source>DATE_FROM, DATE_TO and HOURS need TIME_FIELD</source>
       <translation>DATE_FROM、DATE_TO 与 HOURS 需要 TIME_FIELD</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="134" />
+      <location filename="../../layers/processing/order_filters.py" line="135" />
       <source>{0} of {1} orders pass the filter ({2})</source>
       <translation>{1} 条工单中 {0} 条通过筛选（{2}）</translation>
     </message>
@@ -2806,7 +2866,7 @@ Example: INPUT the micro-grids, LEVEL micro-grid, PARENT the grids, PARENT_CODE_
       <translation>以下输出无法加载：{0}</translation>
     </message>
     <message>
-      <location filename="../../ui/algorithm_form.py" line="68" />
+      <location filename="../../ui/algorithm_form.py" line="71" />
       <source>Advanced parameters</source>
       <translation>高级参数</translation>
     </message>
@@ -2944,17 +3004,17 @@ Example: INPUT the micro-grids, LEVEL micro-grid, PARENT the grids, PARENT_CODE_
       <translation>详情</translation>
     </message>
     <message>
-      <location filename="../../ui/process_runner.py" line="194" />
+      <location filename="../../ui/process_runner.py" line="197" />
       <source>Running in a separate process, so QGIS stays responsive</source>
       <translation>在独立进程中运行，QGIS 保持响应</translation>
     </message>
     <message>
-      <location filename="../../ui/process_runner.py" line="248" />
+      <location filename="../../ui/process_runner.py" line="274" />
       <source>The separate process could not start ({0})</source>
       <translation>无法启动独立进程（{0}）</translation>
     </message>
     <message>
-      <location filename="../../ui/process_runner.py" line="261" />
+      <location filename="../../ui/process_runner.py" line="287" />
       <source>The separate process stopped without an answer (exit code {0})</source>
       <translation>独立进程未返回结果即已停止（退出码 {0}）</translation>
     </message>

@@ -7,7 +7,7 @@ import time
 
 import pytest
 from qgis import processing
-from qgis.core import QgsProcessingException, QgsVectorLayer
+from qgis.core import QgsDataSourceUri, QgsProcessingException, QgsVectorLayer
 
 from gridgov.layers.postgis.source import PgTable  # noqa: F401 - the module under test imports cleanly
 
@@ -109,3 +109,70 @@ def test_inputs_from_two_sources_run_in_the_engine_and_say_why(pg_city, authcfg,
     result = processing.run("gridgov:geolocate", {**layers, "OUTPUT": "TEMPORARY_OUTPUT"}, feedback=feedback)
     assert any("Running in the engine, not in PostGIS: MICROGRIDS is not a PostGIS layer" in x for x in feedback.lines)
     assert result["ROWS_OUT"] == layers["INPUT"].featureCount()
+
+
+def _copy_orders(server, table: str, extra: str = "") -> None:
+    connection = server.connect()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'DROP TABLE IF EXISTS city."{table}"; '
+            f'CREATE TABLE city."{table}" AS SELECT fid, order_id, class_code, geom{extra} FROM city.order_points; '
+            f'ALTER TABLE city."{table}" ADD PRIMARY KEY (fid)'
+        )
+    connection.commit()
+    connection.close()
+
+
+def test_placed_orders_are_placed_again_in_postgis(pg_city, authcfg, gridgov_provider):
+    """A table that already has match_method, grid_code (and a Problem) is placed again: its columns stay."""
+    server, _ = pg_city
+    _copy_orders(
+        server, "placed_before", ", 'old'::text AS match_method, 'g0'::text AS grid_code, 'p'::text AS \"Problem\""
+    )
+    layers = {k: pg_layer(server, v, authcfg) for k, v in LAYERS.items()}
+    layers["INPUT"] = pg_layer(server, "placed_before", authcfg)
+    feedback = LogFeedback()
+    result = processing.run("gridgov:geolocate", {**layers, "OUTPUT": "TEMPORARY_OUTPUT"}, feedback=feedback)
+    assert any("Running in PostGIS" in line for line in feedback.lines), feedback.lines
+    placed = QgsVectorLayer(result["OUTPUT"][len("postgres://") :], "placed", "postgres")
+    assert placed.isValid() and placed.featureCount() == layers["INPUT"].featureCount()
+    names = placed.fields().names()
+    assert {"match_method_src", "grid_code_src", "Problem_src", "match_method", "grid_code", "problem"} <= set(names)
+    rows = list(placed.getFeatures())
+    assert {f["match_method_src"] for f in rows} == {"old"} and "old" not in {f["match_method"] for f in rows}
+
+
+def test_a_long_chinese_table_name_never_drops_its_input(pg_city, authcfg, gridgov_provider):
+    """63 bytes, not characters: 21 Chinese characters fill an identifier; the result must not be the input."""
+    server, _ = pg_city
+    name = "工单" * 10 + "表"  # 63 bytes in UTF-8
+    assert len(name.encode()) == 63
+    _copy_orders(server, name)
+    layers = {k: pg_layer(server, v, authcfg) for k, v in LAYERS.items()}
+    layers["INPUT"] = pg_layer(server, name, authcfg)
+    n = layers["INPUT"].featureCount()
+    result = processing.run("gridgov:geolocate", {**layers, "OUTPUT": "TEMPORARY_OUTPUT"}, feedback=LogFeedback())
+    assert _exists(server, f'city."{name}"')
+    assert pg_layer(server, name, authcfg).featureCount() == n
+    placed = QgsVectorLayer(result["OUTPUT"][len("postgres://") :], "placed", "postgres")
+    assert placed.isValid() and placed.featureCount() == n
+    table = QgsDataSourceUri(placed.source()).table()
+    assert table != name and table.endswith("_placed") and len(table.encode()) <= 63
+
+
+def test_no_plain_password_in_results_or_log(pg_city, gridgov_provider):
+    """A layer connected with user and password in its URI: results and the log never show the password."""
+    server, _ = pg_city
+    layers = {}
+    for key, table in LAYERS.items():
+        uri = QgsDataSourceUri()
+        uri.setConnection("127.0.0.1", str(server.port), server.database, "gridgov", server.password)
+        uri.setDataSource("city", table, "geom" if table != "roster" else None, "", "fid")
+        layers[key] = QgsVectorLayer(uri.uri(False), table, "postgres")
+        assert layers[key].isValid()
+    feedback = LogFeedback()
+    result = processing.run("gridgov:geolocate", {**layers, "OUTPUT": "TEMPORARY_OUTPUT"}, feedback=feedback)
+    assert any("Running in PostGIS" in line for line in feedback.lines), feedback.lines
+    shown = " ".join(map(str, result.values())) + " ".join(feedback.lines)
+    assert server.password not in shown and "password=" not in shown
+    assert "postgres://" in result["OUTPUT"]

@@ -1,0 +1,320 @@
+"""Where results land, in one place for every algorithm.
+
+- Rows are counted in the output itself (read back once, one ``featureCount()``), not as handed to
+  the sink: a row the output refused is a failed run that names how many and the first reason.
+- Input columns never collide with result columns: an input column whose name equals a result
+  column (or ``geometry``, ``_fid``, ``fid``, ``level``, ``problem``), compared without regard to
+  case as GeoPackage / SQLite compare them, is renamed ``<name>_src`` (then ``_src2``, ``_src3`` …).
+- CSV cells that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage
+  return first) get a leading ``'`` (OWASP's rule); numbers stay numbers.
+- A cancelled (or failed) run leaves nothing behind: files the plugin writes itself are written in a
+  hidden folder beside their destination and moved there only when the run succeeds; sinks QGIS
+  created are closed and removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+from qgis.core import QgsProcessingException, QgsProcessingUtils, QgsVectorLayer
+
+from gridgov.layers.processing.base import tr
+
+#: Names an input column never keeps in any result: the geometry and feature id of the frames and
+#: GeoPackage's own feature id (a text ``fid`` makes GDAL refuse every row).
+ALWAYS_RESERVED = ("geometry", "_fid", "fid")
+#: Those of a placement result (geolocate), which also adds level and problem columns.
+RESERVED = (*ALWAYS_RESERVED, "level", "problem")
+#: The folder beside a destination where a run's files wait until it succeeds (``<prefix><pid>-…``):
+#: the dock removes those of a child process it had to stop.
+PARTIAL_PREFIX = ".gridgov-partial-"
+
+
+# names -------------------------------------------------------------------------------------------
+
+
+def source_renames(
+    columns: Iterable, results: Iterable = (), reserved: Iterable[str] = RESERVED, dedupe: bool = True
+) -> dict[str, str]:
+    """Renames for the input ``columns`` that would collide with ``results`` or ``reserved`` names
+    (or, with ``dedupe``, with an earlier input column), compared case-insensitively: ``name`` →
+    ``name_src``, or ``name_src2`` … when that is taken too."""
+    columns = [str(c) for c in columns]
+    taken = {c.lower() for c in results} | {c.lower() for c in reserved}
+    used = {c.lower() for c in columns} | {str(c).lower() for c in results} | {c.lower() for c in reserved}
+    seen: set[str] = set()
+    renames = {}
+    for column in columns:
+        key = column.lower()
+        if key in taken or (dedupe and key in seen):
+            number, new = 1, f"{column}_src"
+            while new.lower() in used:
+                number += 1
+                new = f"{column}_src{number}"
+            renames[column] = new
+            used.add(new.lower())
+            seen.add(new.lower())
+        else:
+            seen.add(key)
+    return renames
+
+
+def log_renames(renames: dict[str, str], feedback) -> None:
+    if renames and feedback is not None:
+        feedback.pushInfo(
+            tr("Input columns renamed so the result's own columns do not replace them: {0}").format(
+                ", ".join(f"{a} → {b}" for a, b in renames.items())
+            )
+        )
+
+
+def keep_input_columns(
+    frame: pd.DataFrame, results: Iterable, feedback=None, reserved: Iterable[str] = ALWAYS_RESERVED
+) -> pd.DataFrame:
+    """``frame`` (the input's columns) with those colliding with ``results`` or ``reserved`` renamed
+    (and the renames logged)."""
+    own_geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
+    reserved = list(reserved)
+    if "fid" in frame.columns and pd.api.types.is_integer_dtype(frame["fid"]):
+        reserved = [
+            r for r in reserved if r != "fid"
+        ]  # a layer's own integer ids: GeoPackage keeps them as its feature ids
+    renames = source_renames([c for c in frame.columns if c != own_geometry], results, reserved)
+    log_renames(renames, feedback)
+    return frame.rename(columns=renames) if renames else frame
+
+
+# CSV ---------------------------------------------------------------------------------------------
+
+
+def csv_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """Text cells a spreadsheet would run as a formula, prefixed by ``'`` (the engine's rule)."""
+    from gridgov.grid_ops.dispatch import csv_safe as engine_csv_safe
+
+    return engine_csv_safe(table)
+
+
+# where rows land ---------------------------------------------------------------------------------
+
+
+def _layer_of(dest_id: str, context) -> QgsVectorLayer | None:
+    """The layer a destination id names: a temporary layer of the context, else the file / table."""
+    layer = QgsProcessingUtils.mapLayerFromString(dest_id, context, False)
+    if isinstance(layer, QgsVectorLayer):
+        return layer
+    for provider in ("ogr", "postgres", "spatialite"):
+        layer = QgsVectorLayer(dest_id, "written", provider)
+        if layer.isValid():
+            return layer
+    return None
+
+
+class RowSink:
+    """A Processing feature sink that knows how many rows it was handed, how many the output
+    refused, and checks at :meth:`close` that every one of them landed."""
+
+    def __init__(self, alg, parameters, name: str, context, frame, crs, like=None, results=()) -> None:
+        from gridgov.layers.processing.base import open_sink
+
+        self.name = name
+        self.context = context
+        self.sink, self.dest, self.fields = open_sink(alg, parameters, name, context, frame, crs, like, results)
+        self.handed = 0
+        self.errors: list[str] = []
+        self.csv = str(self.dest).lower().split("|")[0].endswith(".csv")
+        run = RunOutputs.current()
+        if run is not None:
+            run.track_sink(self)
+
+    def write(self, frame: pd.DataFrame, feedback=None) -> int:
+        """Hand every row of ``frame`` to the sink; returns the number handed."""
+        from gridgov.layers import convert
+
+        if self.csv:
+            frame = csv_safe(frame)
+        handed = convert.write_to_sink(frame, self, self.fields, feedback)
+        self.handed += handed
+        return handed
+
+    # the QgsFeatureSink calls write_to_sink makes
+    def addFeatures(self, features, flags=None) -> bool:  # noqa: N802
+        done = self.sink.addFeatures(features) if flags is None else self.sink.addFeatures(features, flags)
+        ok = done[0] if isinstance(done, tuple) else bool(done)
+        if not ok and len(self.errors) < 5:
+            error = self.sink.lastError() if hasattr(self.sink, "lastError") else ""
+            self.errors.append(error or tr("the output refused a feature"))
+        return ok
+
+    def release(self) -> None:
+        """Close the sink (the file is complete and readable afterwards)."""
+        sink, self.sink = self.sink, None
+        if sink is not None:
+            with contextlib.suppress(Exception):
+                sink.flushBuffer()
+            from qgis.PyQt import sip
+
+            with contextlib.suppress(Exception):
+                sip.delete(sink)
+
+    def close(self, expected: int | None = None) -> int:
+        """Close the sink and count the rows in the output; fewer than ``expected`` (default: the rows
+        handed) is a :class:`QgsProcessingException` naming the count and the first reason."""
+        self.release()
+        expected = self.handed if expected is None else expected
+        layer = _layer_of(self.dest, self.context)
+        landed = layer.featureCount() if layer is not None else -1
+        if landed < 0:  # an output that cannot be read back: what the sink said
+            landed = expected if not self.errors else -1
+        if landed != expected:
+            reason = self.errors[0] if self.errors else tr("the output holds {0} rows").format(max(landed, 0))
+            raise QgsProcessingException(
+                tr("{0}: {1} of {2} rows did not reach the output (first reason: {3})").format(
+                    self.name, expected - max(landed, 0), expected, reason
+                )
+            )
+        return landed
+
+
+def write_rows(alg, parameters, name: str, context, frame, crs, feedback=None, like=None, results=()) -> tuple:
+    """Create the sink ``name`` for ``frame``, write every row and check they all landed:
+    (destination id, rows in the output)."""
+    sink = RowSink(alg, parameters, name, context, frame, crs, like, results)
+    sink.write(frame, feedback)
+    if feedback is not None and feedback.isCanceled():
+        raise_cancelled()
+    return sink.dest, sink.close(len(frame))
+
+
+# cancel means nothing written -----------------------------------------------------------------------
+
+
+def raise_cancelled() -> None:
+    raise QgsProcessingException(tr("Cancelled: nothing was written"))
+
+
+def _remove_output(path: str) -> None:
+    """Remove a file output QGIS wrote (a GeoPackage with its journal, a shapefile with its parts)."""
+    path = str(path).split("|")[0]
+    if not path or not os.path.isabs(path):
+        return
+    target = Path(path)
+    siblings = [target, Path(path + "-wal"), Path(path + "-shm"), Path(path + "-journal")]
+    siblings += list(target.parent.glob(glob.escape(target.name) + ".tmp_rtree_*"))  # GDAL >= 3.7's spatial index
+    if target.suffix.lower() == ".shp":
+        siblings += [target.with_suffix(s) for s in (".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx")]
+    for item in siblings:
+        with contextlib.suppress(OSError):
+            item.unlink()
+
+
+class RunOutputs:
+    """What one algorithm run writes; on success the staged files move to their places, on cancel
+    or failure everything the run wrote is removed."""
+
+    _local = threading.local()
+
+    def __init__(self, context, feedback) -> None:
+        self.context = context
+        self.feedback = feedback
+        self.sinks: list[RowSink] = []
+        self.staging: list[tuple[Path, Path]] = []  # (hidden folder, destination folder)
+
+    @classmethod
+    def current(cls) -> RunOutputs | None:
+        return getattr(cls._local, "run", None)
+
+    def track_sink(self, sink: RowSink) -> None:
+        self.sinks.append(sink)
+
+    def staged_folder(self, folder: str | Path) -> Path:
+        """A hidden folder beside ``folder`` whose files move into ``folder`` when the run succeeds."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        hidden = folder / f"{PARTIAL_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        hidden.mkdir()
+        self.staging.append((hidden, folder))
+        return hidden
+
+    def commit(self) -> None:
+        for hidden, folder in self.staging:
+            for item in sorted(hidden.iterdir()):
+                os.replace(item, folder / item.name)
+            shutil.rmtree(hidden, ignore_errors=True)
+        self.staging = []
+
+    def discard(self) -> None:
+        for hidden, _ in self.staging:
+            shutil.rmtree(hidden, ignore_errors=True)
+        self.staging = []
+        store = self.context.temporaryLayerStore() if self.context is not None else None
+        for sink in self.sinks:
+            sink.release()
+            if store is not None and store.mapLayer(sink.dest) is not None:
+                store.removeMapLayer(sink.dest)
+            else:
+                _remove_output(sink.dest)
+        self.sinks = []
+
+    @classmethod
+    @contextlib.contextmanager
+    def guard(cls, context, feedback):
+        """Run the body as one run: the outermost guard of a thread commits or discards."""
+        if cls.current() is not None:
+            yield cls.current()
+            return
+        run = cls(context, feedback)
+        cls._local.run = run
+        try:
+            try:
+                yield run
+            except BaseException:
+                run.discard()
+                if feedback is not None and feedback.isCanceled():
+                    raise QgsProcessingException(tr("Cancelled: nothing was written")) from None
+                raise
+            if feedback is not None and feedback.isCanceled():
+                run.discard()
+                raise_cancelled()
+            run.commit()
+        finally:
+            cls._local.run = None
+
+
+def staged_path(path: str | Path) -> Path:
+    """Where to write the file ``path`` in this run: a staged place beside it when a run is guarded
+    (moved to ``path`` when the run succeeds), else ``path`` itself."""
+    path = Path(path)
+    run = RunOutputs.current()
+    if run is None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+    return run.staged_folder(path.parent) / path.name
+
+
+def final_paths(written: Iterable[str | Path], staged: Path, final: Path) -> list[Path]:
+    """The final places of files written next to ``staged`` (which stands for ``final``)."""
+    return [final.parent / Path(p).name if Path(p).parent == staged.parent else Path(p) for p in written]
+
+
+def remove_partial(paths: Iterable[str], pid: int) -> None:
+    """Remove what a stopped child process ``pid`` left beside ``paths``: its staged folders and the
+    outputs themselves (the dock passes only outputs that did not exist before the run)."""
+    for path in paths:
+        if not path:
+            continue
+        _remove_output(path)
+        parent = Path(str(path).split("|")[0]).parent
+        if parent.is_dir():
+            for hidden in parent.glob(f"{PARTIAL_PREFIX}{pid}-*"):
+                shutil.rmtree(hidden, ignore_errors=True)
+            for hidden in Path(str(path)).glob(f"{PARTIAL_PREFIX}{pid}-*") if Path(str(path)).is_dir() else []:
+                shutil.rmtree(hidden, ignore_errors=True)

@@ -1,0 +1,159 @@
+"""Cancel means nothing written: a run cancelled on purpose part-way leaves no output file or table
+(or the previous one as it was) and ends as cancelled, in QGIS and in the dock's child process."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pandas as pd
+import processing
+import pytest
+from qgis.core import QgsApplication, QgsProcessingException, QgsProcessingFeedback, QgsProject, QgsVectorLayer
+
+
+def _layer(gpkg: Path, name: str) -> str:
+    return f"{gpkg}|layername={name}"
+
+
+class CancelAfter(QgsProcessingFeedback):
+    """Cancels itself at its ``n``-th progress report, as a user pressing Cancel mid-run."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        self.n, self.calls = n, 0
+
+    def setProgress(self, progress: float) -> None:  # noqa: N802
+        super().setProgress(progress)
+        self.calls += 1
+        if self.calls >= self.n:
+            self.cancel()
+
+
+def _cancelled(algorithm: str, parameters: dict, n: int) -> CancelAfter:
+    feedback = CancelAfter(n)
+    with pytest.raises(QgsProcessingException) as raised:
+        processing.run(algorithm, parameters, feedback=feedback)
+    assert feedback.isCanceled()
+    assert "ancel" in str(raised.value), str(raised.value)
+    return feedback
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+def test_convertcoords_cancelled_writes_nothing(tmp_path, gridgov_provider, monkeypatch):
+    from gridgov.layers import convert
+
+    monkeypatch.setattr(convert, "WRITE_PART", 5)
+    path = tmp_path / "in" / "points.csv"
+    path.parent.mkdir()
+    pd.DataFrame({"lng": [113.9 + i / 1000 for i in range(50)], "lat": [22.5] * 50}).to_csv(path, index=False)
+    out = tmp_path / "out"
+    out.mkdir()
+    parameters = {"INPUT_FILE": str(path), "FROM": "wgs84", "TO": "gcj02", "OUTPUT": str(out / "c.gpkg")}
+    _cancelled("gridgov:convertcoords", parameters, 2)
+    assert _files(out) == []
+    assert QgsVectorLayer(processing.run("gridgov:convertcoords", parameters)["OUTPUT"]).featureCount() == 50
+
+
+def test_findrepeats_cancelled_writes_nothing(demo_city_gpkg, tmp_path, gridgov_provider, monkeypatch):
+    from gridgov.layers import convert
+
+    monkeypatch.setattr(convert, "WRITE_PART", 50)
+    parameters = {
+        "INPUT": _layer(demo_city_gpkg, "truth_orders"),
+        "CATEGORY_FIELD": "class_code",
+        "TIME_FIELD": "true_time",
+        "GRID_FIELD": "",
+        "OUTPUT": str(tmp_path / "cases.gpkg"),
+    }
+    _cancelled("gridgov:findrepeats", parameters, 2)
+    assert _files(tmp_path) == []
+
+
+def test_heatmap_series_cancelled_keeps_the_previous_series(demo_city_gpkg, tmp_path, gridgov_provider):
+    folder = tmp_path / "series"
+    folder.mkdir()
+    (folder / "heatmap_2025-01.tif").write_bytes(b"previous")
+    (tmp_path / "h.tif").write_bytes(b"previous")
+    parameters = {
+        "INPUT": _layer(demo_city_gpkg, "truth_orders"),
+        "TIME_FIELD": "true_time",
+        "RADIUS": 300,
+        "PIXEL_SIZE": 50,
+        "SERIES": 1,
+        "OUTPUT": str(tmp_path / "h.tif"),
+        "OUTPUT_FOLDER": str(folder),
+    }
+    _cancelled("gridgov:heatmap", parameters, 3)  # the overall raster and one month are written by then
+    assert _files(folder) == ["heatmap_2025-01.tif"] and (folder / "heatmap_2025-01.tif").read_bytes() == b"previous"
+    assert (tmp_path / "h.tif").read_bytes() == b"previous"
+    # and not cancelled: the whole series lands
+    result = processing.run("gridgov:heatmap", parameters)
+    assert len(result["SERIES_LAYERS"]) > 3 and all(Path(p).stat().st_size > 1000 for p in result["SERIES_LAYERS"])
+    assert not [p for p in _files(tmp_path) if "partial" in p]
+
+
+def _geolocate_parameters(gpkg: Path, out: Path) -> dict:
+    return {
+        "INPUT": _layer(gpkg, "orders"),
+        "X_FIELD": "x",
+        "Y_FIELD": "y",
+        "COORD_SYS_FIELD": "coord_sys",
+        "CATEGORY_FIELD": "class_code",
+        "GRIDS": _layer(gpkg, "grids"),
+        "OUTPUT": str(out / "placed.gpkg"),
+        "DISPATCH": str(out / "dispatch.csv"),
+    }
+
+
+def test_geolocate_in_parts_cancelled_writes_nothing(demo_city_gpkg, tmp_path, gridgov_provider, monkeypatch):
+    """Cancelled after some parts of the orders were placed and written (as 250,000-row parts are)."""
+    from gridgov.layers import convert
+    from gridgov.layers.processing import geolocate_alg
+
+    monkeypatch.setattr(geolocate_alg, "ORDERS_PART", 50)
+    monkeypatch.setattr(convert, "READ_PART", 50)
+    _cancelled("gridgov:geolocate", _geolocate_parameters(demo_city_gpkg, tmp_path), 4)
+    assert _files(tmp_path) == []
+
+
+@pytest.fixture(scope="module")
+def big_orders(demo_city_gpkg, tmp_path_factory) -> Path:
+    """The demo city's grids and 260,000 orders (its 500 repeated): more than one 250,000-row part."""
+    import geopandas as gpd
+    import pyogrio
+
+    path = tmp_path_factory.mktemp("big") / "big.gpkg"
+    grids = gpd.read_file(demo_city_gpkg, layer="grids")
+    pyogrio.write_dataframe(grids, path, layer="grids")
+    orders = pyogrio.read_dataframe(demo_city_gpkg, layer="orders", read_geometry=False)
+    many = pd.concat([orders] * 520, ignore_index=True)
+    pyogrio.write_dataframe(many, path, layer="orders", append=True)
+    return path
+
+
+def test_dock_child_stopped_leaves_nothing(big_orders, tmp_path, gridgov_provider):
+    """The dock's child process is cancelled and then killed mid-write: its partial outputs go."""
+    from gridgov.ui.process_runner import ProcessRunner
+
+    project = QgsProject.instance()
+    runner = ProcessRunner("gridgov:geolocate", _geolocate_parameters(big_orders, tmp_path), project)
+    done, progress = [], []
+    runner.finished.connect(lambda ok, results: done.append(ok))
+    runner.progressChanged.connect(progress.append)
+    runner.start()
+    deadline = time.monotonic() + 180
+    while not done and time.monotonic() < deadline and not (progress and max(progress) > 30):
+        QgsApplication.processEvents()
+        time.sleep(0.02)
+    assert progress and max(progress) > 30, "the child never got far enough"
+    runner.cancel()
+    runner.process.kill()  # stopped hard: the child has no time to clean up after itself
+    while not done and time.monotonic() < deadline:
+        QgsApplication.processEvents()
+        time.sleep(0.02)
+    assert done == [False]
+    assert _files(tmp_path) == []
