@@ -17,8 +17,31 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from gridgov.grid_ops.regions import order_west_east_north_south
+
+
+def code_of(value) -> str:
+    """One unit code as text, the one rule every layer's codes are read by: NULL (None, NaN, NA) is
+    empty, never the text ``None``; a code a GIS stored as a Real (``440399001001001.0``) is its
+    integer text; anything else its text without surrounding spaces."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, (float, np.floating)):
+        if not np.isfinite(value):
+            return ""
+        if float(value).is_integer():
+            return str(int(value))
+    return str(value).strip()
+
+
+def code_texts(values) -> np.ndarray:
+    """:func:`code_of` of each value (one pass over a layer's units: thousands, not millions)."""
+    if isinstance(values, pd.Series):
+        values = values.tolist()
+    return np.array([code_of(v) for v in values], dtype=object)
+
 
 GRID_CODE_RE = re.compile(r"^([0-9]{6})([0-9]{3})([0-9]{3})([0-9]{2,3})$")
 MICRO_CODE_RE = re.compile(r"^([0-9]{14,15})([0-9]{3})$")

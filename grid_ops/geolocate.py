@@ -40,6 +40,7 @@ import pandas as pd
 import shapely
 
 from gridgov.grid_ops import pipkernels
+from gridgov.grid_ops.codes import code_texts
 from gridgov.grid_ops.ordertable import as_text
 from gridgov.grid_ops.pointindex import EdgeRaster
 
@@ -126,8 +127,7 @@ class UnitLayer:
             geoms = geoms.copy()
             geoms[invalid] = shapely.make_valid(geoms[invalid])
             arrays = None  # built again from the repaired polygons at first use
-        # what astype(str).str.strip() gives, in 17 ms instead of 24 ms on 100,000 codes
-        codes = np.array([str(c).strip() for c in frame[code_field].tolist()], dtype=object)
+        codes = code_texts(frame[code_field])  # NULL empty, Real codes as integers
         layer = cls(codes, np.asarray(geoms), pd.DataFrame(frame.drop(columns=frame.geometry.name)))
         layer._arrays = arrays
         return layer

@@ -69,13 +69,6 @@ def parent_code_of(code: str, level: str) -> str | None:
     return None
 
 
-def _code_text(value) -> str:
-    """A code cell as text: '' for null, surrounding spaces dropped."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    return str(value).strip()
-
-
 def _row(error_type: str, code: str, detail: str, area: float, geom) -> dict:
     return {
         "error_type": error_type,
@@ -105,7 +98,7 @@ def validate_grids(
     if code_field not in grids.columns:
         raise KeyError(f"the grid layer has no field {code_field!r}")
     frame = grids.reset_index(drop=True)
-    code = frame[code_field].map(_code_text)
+    code = frame[code_field].map(codes.code_of)
     level = opts.level or guess_level(code)
     geoms = np.asarray(frame.geometry.values, dtype=object)
     rows: list[dict] = []
@@ -238,11 +231,11 @@ def _link_parents(frame, code, geoms, probe, usable, level, parent, parent_code_
     if parent_code_field is None or parent_code_field not in parent.columns:
         raise KeyError(f"the parent layer has no field {parent_code_field!r}")
     p = _usable(parent).reset_index(drop=True)
-    p_index = {c: i for i, c in enumerate(p[parent_code_field].map(_code_text))}
+    p_index = {c: i for i, c in enumerate(p[parent_code_field].map(codes.code_of))}
     p_geoms = np.asarray(p.geometry.values, dtype=object)
     shapely.prepare(p_geoms)
     if parent_field:
-        claimed = frame[parent_field].map(_code_text)
+        claimed = frame[parent_field].map(codes.code_of)
     else:
         claimed = pd.Series([parent_code_of(c, level) or "" for c in code])
     target = np.array([p_index.get(c, -1) for c in claimed], dtype=int)

@@ -15,6 +15,7 @@ import pandas as pd
 import shapely
 from qgis.core import QgsFields, QgsProcessingException, QgsWkbTypes
 
+from gridgov.grid_ops.codes import code_texts
 from gridgov.layers.convert import FID, crs_is_unknown  # noqa: F401  (the algorithms take it from here)
 from gridgov.layers.processing.base import read_source_parts, tr
 
@@ -100,24 +101,9 @@ def to_working_crs(frame: gpd.GeoDataFrame | None, crs: str) -> gpd.GeoDataFrame
 
 
 def code_text(values) -> pd.Series:
-    """Unit codes as text: NULL stays empty (never the text ``None``), a code stored as a Real
-    (``440399001001001.0``) becomes its integer text, other values their text, stripped.
-
-    One pass over the layer's units (thousands, not the orders' millions).
-    """
-
-    def one(value) -> str:
-        if value is None or value is pd.NA or value is pd.NaT:
-            return ""
-        if isinstance(value, (float, np.floating)):
-            if not np.isfinite(value):
-                return ""
-            if float(value).is_integer():
-                return str(int(value))
-        return str(value).strip()
-
-    series = pd.Series(values, dtype=object) if not isinstance(values, pd.Series) else values
-    return pd.Series([one(v) for v in series.tolist()], index=series.index, dtype=object)
+    """Unit codes as text by the engine's one rule (:func:`gridgov.grid_ops.codes.code_of`)."""
+    index = values.index if isinstance(values, pd.Series) else None
+    return pd.Series(code_texts(values), index=index, dtype=object)
 
 
 def drop_broken_polygons(frame: gpd.GeoDataFrame, code_field: str, label: str, feedback) -> gpd.GeoDataFrame:

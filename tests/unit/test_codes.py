@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -53,3 +54,30 @@ def test_numbering_west_east_north_south():
     shuffled = np.array([4, 0, 5, 2, 1, 3])
     rank = order_west_east_north_south(x[shuffled], y[shuffled], band=50)
     assert list(rank) == [4, 0, 5, 2, 1, 3]
+
+
+def test_code_of_reads_null_and_real_codes_as_a_grid_centre_means_them():
+    """NULL is no code (never the text "None"); a code a GIS stored as a Real is its integer text."""
+    values = [None, float("nan"), pd.NA, " 440399001001001 ", 440399001001001.0, 440399001001001, "A-01", 12.5]
+    assert codes.code_texts(values).tolist() == [
+        "",
+        "",
+        "",
+        "440399001001001",
+        "440399001001001",
+        "440399001001001",
+        "A-01",
+        "12.5",
+    ]
+
+
+def test_a_unit_layer_keeps_null_codes_empty():
+    import geopandas as gpd
+    import shapely
+
+    from gridgov.grid_ops.geolocate import UnitLayer
+
+    frame = gpd.GeoDataFrame(
+        {"code": [None, 440399001001002.0]}, geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)]
+    )
+    assert UnitLayer.from_frame(frame, "code").codes.tolist() == ["", "440399001001002"]
