@@ -71,6 +71,22 @@ def _join(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
+def _not_horizontal(system: str) -> str:
+    """'a vertical coordinate system' (or another kind) when ``system`` holds no horizontal position,
+    else ''. The named systems (wgs84, gcj02 ...) are horizontal."""
+    if not system.upper().startswith("EPSG:"):
+        return ""
+    try:
+        import pyproj
+
+        crs = pyproj.CRS.from_user_input(system)
+    except Exception:
+        return ""  # left to the conversion, which names it
+    if crs.is_geographic or crs.is_projected:
+        return ""
+    return "a vertical coordinate system" if crs.is_vertical else "not a horizontal coordinate system"
+
+
 def to_target(
     x,
     y,
@@ -110,6 +126,11 @@ def to_target(
             )
             problem[rows] = _join(problem[rows], np.full(len(rows), message, dtype=object))
             continue
+        flat = _not_horizontal(system)
+        if flat:  # EPSG:5773 names heights: no PROJ release may be trusted to refuse it (newer ones do not)
+            message = f"{system_field} {label.strip()[:30]!r} is {flat}, not a position"
+            problem[rows] = _join(problem[rows], np.full(len(rows), message, dtype=object))
+            continue
         ok = rows[np.isfinite(x_num[rows]) & np.isfinite(y_num[rows])]
         if _is_geographic(system):
             lon, lat = x_num[ok], y_num[ok]
@@ -128,8 +149,13 @@ def to_target(
                     )[0]
             ok = ok[~(bad_lat | bad_lon)]
         if len(ok):
-            with np.errstate(invalid="ignore"):
-                tx, ty = coords.convert(x_num[ok], y_num[ok], system, target)
+            try:
+                with np.errstate(invalid="ignore"):
+                    tx, ty = coords.convert(x_num[ok], y_num[ok], system, target)
+            except Exception as err:  # a system PROJ cannot convert from (a vertical one): these rows, not the run
+                message = f"{system_field} {label.strip()[:30]!r} cannot be converted to {target}: {str(err)[:80]}"
+                problem[ok] = _join(problem[ok], np.full(len(ok), message, dtype=object))
+                continue
             finite = np.isfinite(tx) & np.isfinite(ty)
             out_x[ok[finite]] = tx[finite]
             out_y[ok[finite]] = ty[finite]

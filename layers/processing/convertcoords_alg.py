@@ -17,7 +17,7 @@ from qgis.core import (
 )
 
 from gridgov.layers.convert import points_array
-from gridgov.layers.orders_input import read_orders_input, resolve_field, screen_systems
+from gridgov.layers.orders_input import read_orders_input, resolve_field
 from gridgov.layers.outputs import keep_input_columns
 from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, tr, write_frame
 
@@ -92,10 +92,8 @@ class ConvertCoordsAlgorithm(GridGovAlgorithm):
         except coords.CoordSysError as err:
             raise QgsProcessingException(str(err)) from err
         system_field = resolve_field(self, parameters, self.COORD_SYS_FIELD, context, frame, None)
-        # a row in a system nothing converts from (a vertical one) is that row's problem, not a crash
-        systems = (
-            screen_systems(frame, system_field, target)[system_field].to_numpy(dtype=object) if system_field else source
-        )
+        # a row in a system nothing converts from (a vertical one) is that row's problem (positions.to_target)
+        systems = frame[system_field].to_numpy(dtype=object) if system_field else source
         if use_geometry:
             pos = positions.to_target(
                 orders.xy[:, 0], orders.xy[:, 1], systems, target, "geometry x", "geometry y", system_field or "FROM"

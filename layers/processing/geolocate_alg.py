@@ -31,7 +31,6 @@ from gridgov.layers.orders_input import (
     point_xy,
     read_orders_parts,
     resolve_field,
-    screen_systems,
     to_working_crs,
 )
 from gridgov.layers.outputs import RowSink, log_renames, raise_cancelled, source_renames, staged_path
@@ -156,7 +155,7 @@ def build_hierarchy(
     )
 
 
-def _placed_part(place, orders, first_row: int, own_field: str, work_crs: str, screen=None, feedback=None):
+def _placed_part(place, orders, first_row: int, own_field: str, work_crs: str, feedback=None):
     """One part of the orders placed: (its rows, the result columns, the output rows with points).
 
     Rows are numbered over all parts, so a problem names the row of the whole input. Input columns
@@ -165,7 +164,7 @@ def _placed_part(place, orders, first_row: int, own_field: str, work_crs: str, s
     from gridgov.grid_ops import inspections
 
     try:
-        placed = place(orders.frame if screen is None else screen(orders.frame), geometry_xy=orders.xy)
+        placed = place(orders.frame, geometry_xy=orders.xy)
     except KeyError as err:
         raise QgsProcessingException(str(err)) from err
     placed.index = pd.RangeIndex(first_row, first_row + len(orders.frame))
@@ -449,13 +448,8 @@ class GeolocateAlgorithm(GridGovAlgorithm):
             tolerance=self.parameterAsDouble(parameters, self.TOLERANCE, context),
             address_threshold=self.parameterAsDouble(parameters, self.ADDRESS_THRESHOLD, context),
         )
-        screen = (
-            functools.partial(screen_systems, field=chosen["coord_sys"], target=work_crs)
-            if chosen["coord_sys"]
-            else None
-        )
         while orders is not None:
-            frame, placed, out = _placed_part(place, orders, rows_in, own_field, work_crs, screen, feedback)
+            frame, placed, out = _placed_part(place, orders, rows_in, own_field, work_crs, feedback)
             if sink is None:
                 sink = RowSink(self, parameters, self.OUTPUT, context, out, crs, like, results=placed.columns)
             sink.write(out)

@@ -437,3 +437,11 @@ def test_text_flags_read_as_booleans():
     assert problem[13] == "is_repeat 'maybe' is not true or false" and problem[9] == ""
     # the bug: what the algorithms did with a text column
     assert pd.Series(["false"]).fillna(False).astype(bool).tolist() == [True]
+
+
+def test_a_row_in_a_vertical_system_is_that_rows_problem_not_a_crash():
+    from gridgov.grid_ops.positions import to_target
+
+    pos = to_target([114.05, 5.0], [22.54, 3.0], ["wgs84", "EPSG:5773"], "EPSG:4547")
+    assert np.isfinite(pos.x[0]) and np.isnan(pos.x[1])
+    assert "EPSG:5773" in pos.problem[1] and "vertical" in pos.problem[1] and pos.problem[0] == ""
