@@ -84,11 +84,19 @@ class OrderFilter:
             parts.append("hours " + ",".join(str(h) for h in np.flatnonzero(self.hours)))
         return "; ".join(parts) or "all orders"
 
-    def mask(self, class_codes=None, times: np.ndarray | None = None, count: int | None = None) -> np.ndarray:
+    def mask(
+        self,
+        class_codes=None,
+        times: np.ndarray | None = None,
+        count: int | None = None,
+        time_of_day: np.ndarray | None = None,
+    ) -> np.ndarray:
         """True for the orders the filter keeps. Orders without a time fail any time filter.
 
         ``count`` is the number of orders when neither class codes nor times are given (a layer
-        with neither field): without it there would be no orders to keep.
+        with neither field): without it there would be no orders to keep. ``time_of_day``
+        (timedelta64 since midnight, from :func:`gridgov.grid_ops.times.parse_times`) lets an order
+        with a clock time but no date ("8:00") pass an hour filter; a date filter it still fails.
         """
         n = len(class_codes) if class_codes is not None else len(times) if times is not None else (count or 0)
         keep = np.ones(n, dtype=bool)
@@ -103,13 +111,19 @@ class OrderFilter:
                 raise ValueError("a date or hour filter needs a time field")
             t = np.asarray(times, dtype="datetime64[s]")
             known = ~np.isnat(t)
-            keep &= known
+            if self.start is not None or self.end is not None:
+                keep &= known
             if self.start is not None:
                 keep &= known & (t >= np.datetime64(self.start, "s"))
             if self.end is not None:
                 keep &= known & (t < np.datetime64(self.end, "s"))
+            hour = np.full(len(t), -1, dtype=np.int64)
+            hour[known] = (t[known].astype("datetime64[h]").astype(np.int64)) % 24
+            if time_of_day is not None:
+                clock = np.asarray(time_of_day, dtype="timedelta64[s]")
+                bare = ~known & ~np.isnat(clock)
+                hour[bare] = clock[bare].astype("timedelta64[h]").astype(np.int64) % 24
+            keep &= hour >= 0
             if self.hours is not None:
-                hour = np.zeros(len(t), dtype=np.int64)
-                hour[known] = (t[known].astype("datetime64[h]").astype(np.int64)) % 24
-                keep &= self.hours[hour]
+                keep &= self.hours[np.maximum(hour, 0)]
         return keep

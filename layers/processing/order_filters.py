@@ -67,15 +67,18 @@ def column(frame: pd.DataFrame, name: str, param: str) -> pd.Series:
     return frame[name]
 
 
-def times_of(frame: pd.DataFrame, field: str) -> tuple[np.ndarray, np.ndarray]:
-    """Times of a column as datetime64[s] (NaT where unreadable) and the problem text per row."""
-    from gridgov.grid_ops.repeats import parse_times
+def times_of(frame: pd.DataFrame, field: str):
+    """Times of a column: :func:`gridgov.grid_ops.times.parse_times`' result (datetime64[s], NaT where
+    unreadable, the problem text per row, ``time_of_day``, ``unread``)."""
+    from gridgov.grid_ops.times import parse_times
 
     values = column(frame, field, TIME_FIELD)
-    # a missing date and time (NaT) also has isoformat(): it is an empty time, not the text 'NaT'
-    return parse_times(
-        values.map(lambda v: v.isoformat(sep=" ") if hasattr(v, "isoformat") and not pd.isna(v) else v), field
-    )
+    if values.dtype == object:
+        sample = values.dropna().head(200)
+        if not all(isinstance(v, str) for v in sample):  # date and time objects as a layer gives them
+            # a missing date and time (NaT) also has isoformat(): it is an empty time, not the text 'NaT'
+            values = values.map(lambda v: v.isoformat(sep=" ") if hasattr(v, "isoformat") and not pd.isna(v) else v)
+    return parse_times(values, field)
 
 
 def _field(alg, parameters, name: str, context, frame: pd.DataFrame) -> str:
@@ -111,7 +114,7 @@ def read_filter(alg, parameters, context, frame: pd.DataFrame, class_groups: dic
     category_field = _field(alg, parameters, CATEGORY_FIELD, context, frame)
     time_field = _field(alg, parameters, TIME_FIELD, context, frame)
     codes = column(frame, category_field, CATEGORY_FIELD).to_numpy(dtype=object) if category_field else None
-    times = times_of(frame, time_field)[0] if time_field else None
+    times = times_of(frame, time_field) if time_field else None
     if chosen.classes and codes is None:
         raise QgsProcessingException(tr("CATEGORIES needs CATEGORY_FIELD"))
     if chosen.uses_time and times is None:
@@ -129,8 +132,17 @@ def default_class_groups() -> dict[str, str]:
 
 def filter_orders(alg, parameters, context, frame: pd.DataFrame, feedback):
     """``read_filter`` and the rows it keeps, said in the log: (filter, codes, times, keep)."""
-    chosen, codes, times = read_filter(alg, parameters, context, frame)
-    keep = chosen.mask(codes, times, count=len(frame))
+    chosen, codes, parsed = read_filter(alg, parameters, context, frame)
+    times = None if parsed is None else parsed.times
+    clock = None if parsed is None else parsed.time_of_day
+    keep = chosen.mask(codes, times, count=len(frame), time_of_day=clock)
+    if parsed is not None and parsed.unread:
+        first = next(i for i, text in enumerate(parsed.problem) if text and not text.endswith(" is empty"))
+        feedback.pushWarning(
+            tr("{0} orders have a time that cannot be read as a date and time (first: row {1}, {2})").format(
+                parsed.unread, first + 1, parsed.problem[first]
+            )
+        )
     feedback.pushInfo(
         tr("{0} of {1} orders pass the filter ({2})").format(int(keep.sum()), len(frame), chosen.describe())
     )

@@ -301,27 +301,27 @@
       <translation>落格</translation>
     </message>
     <message>
-      <location filename="../../layers/orders_input.py" line="67" />
+      <location filename="../../layers/orders_input.py" line="68" />
       <source>Read {0} rows from {1} ({2})</source>
       <translation>从 {1}（{2}）读取 {0} 行</translation>
     </message>
     <message>
-      <location filename="../../layers/orders_input.py" line="71" />
+      <location filename="../../layers/orders_input.py" line="72" />
       <source>Give the orders as a layer (INPUT) or a file (INPUT_FILE)</source>
       <translation>请以图层（INPUT）或文件（INPUT_FILE）提供工单</translation>
     </message>
     <message>
-      <location filename="../../layers/orders_input.py" line="89" />
+      <location filename="../../layers/orders_input.py" line="90" />
       <source>{0}: the orders have no field {1!r} (fields: {2})</source>
       <translation>{0}：工单没有字段 {1!r}（现有字段：{2}）</translation>
     </message>
     <message>
-      <location filename="../../layers/orders_input.py" line="135" />
+      <location filename="../../layers/orders_input.py" line="121" />
       <source>{0}: unit {1!r} (feature {2}) has a NaN or infinite vertex; it is left out</source>
       <translation>{0}：单元 {1!r}（第 {2} 个要素）有 NaN 或无穷大的顶点，已略去</translation>
     </message>
     <message>
-      <location filename="../../layers/orders_input.py" line="140" />
+      <location filename="../../layers/orders_input.py" line="126" />
       <source>{0}: {1} units with NaN vertices left out in all</source>
       <translation>{0}：共略去 {1} 个带 NaN 顶点的单元</translation>
     </message>
@@ -498,8 +498,8 @@
     </message>
     <message>
       <location filename="../../layers/postgis/geolocate_db.py" line="146" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="324" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="483" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="323" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="477" />
       <source>Placed orders</source>
       <translation>已落格工单</translation>
     </message>
@@ -697,7 +697,7 @@
     </message>
     <message>
       <location filename="../../layers/processing/buildgrid_alg.py" line="31" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="48" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="47" />
       <location filename="../../layers/processing/grid_inputs.py" line="38" />
       <source>Grids</source>
       <translation>网格</translation>
@@ -926,7 +926,7 @@ Example: INPUT the orders, TEXT_FIELD description, LABEL_FIELD class_code (last 
     <message>
       <location filename="../../layers/processing/convertcoords_alg.py" line="29" />
       <location filename="../../layers/processing/findrepeats_alg.py" line="33" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="187" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="186" />
       <source>Work orders</source>
       <translation>工单</translation>
     </message>
@@ -956,19 +956,19 @@ Example: FROM gcj02, TO EPSG:4547 for orders exported from an AMap-based app.</s
     </message>
     <message>
       <location filename="../../layers/processing/convertcoords_alg.py" line="58" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="58" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="57" />
       <source>X / longitude field</source>
       <translation>X / 经度字段</translation>
     </message>
     <message>
       <location filename="../../layers/processing/convertcoords_alg.py" line="59" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="59" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="58" />
       <source>Y / latitude field</source>
       <translation>Y / 纬度字段</translation>
     </message>
     <message>
       <location filename="../../layers/processing/convertcoords_alg.py" line="60" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="60" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="59" />
       <source>Coordinate system field (per row)</source>
       <translation>坐标系字段（逐行）</translation>
     </message>
@@ -993,23 +993,23 @@ Example: FROM gcj02, TO EPSG:4547 for orders exported from an AMap-based app.</s
       <translation>未转换的行</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="107" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="105" />
       <source>Choose X_FIELD and Y_FIELD (no coordinate columns recognised)</source>
       <translation>请选择 X_FIELD 与 Y_FIELD（未识别到坐标列）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="129" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="466" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="127" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="460" />
       <source>row {0}: {1}</source>
       <translation>第 {0} 行：{1}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="130" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="128" />
       <source>{0} rows converted to {1}, {2} not</source>
       <translation>{0} 行已转换为 {1}，{2} 行未转换</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="134" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="132" />
       <source>Converted ({0})</source>
       <translation>已转换（{0}）</translation>
     </message>
@@ -1164,7 +1164,7 @@ Example: INPUT the placed orders of Geolocate, CATEGORY_FIELD class_code, TIME_F
     </message>
     <message>
       <location filename="../../layers/processing/findrepeats_alg.py" line="55" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="62" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="61" />
       <location filename="../../layers/processing/order_filters.py" line="25" />
       <source>Class case field</source>
       <translation>类案字段</translation>
@@ -1207,64 +1207,64 @@ Example: INPUT the placed orders of Geolocate, CATEGORY_FIELD class_code, TIME_F
       <translation>{0} 条工单归为 {1} 个案件；{2} 条工单无法判断</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="49" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="48" />
       <location filename="../../layers/processing/splitmicrogrids_alg.py" line="109" />
       <source>Micro-grids</source>
       <translation>微网格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="50" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="49" />
       <location filename="../../layers/processing/printmap_alg.py" line="101" />
       <source>Dedicated grids</source>
       <translation>专属网格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="51" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="50" />
       <source>Communities</source>
       <translation>社区</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="52" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="51" />
       <source>Streets</source>
       <translation>街道</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="61" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="60" />
       <source>Address field</source>
       <translation>地址字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="92" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="91" />
       <source>{0}: no code field {1!r}; choose it in {2}</source>
       <translation>{0}：没有编码字段 {1!r}；请在 {2} 中选择</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="101" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="100" />
       <source>{0}: {1} units have no code (first: feature {2})</source>
       <translation>{0}：{1} 个单元没有编码（第一个：第 {2} 个要素）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="110" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="109" />
       <source>{0} ({1}) has no coordinate reference system: set it in the layer's properties (Source, Set CRS), e.g. EPSG:4547 for CGCS2000 / 3-degree Gauss-Kruger 114°E, and run again</source>
       <translation>{0}（{1}）没有坐标参考系：请在图层属性（源 → 设置坐标参考系）中设置，例如东经 114° 的 CGCS2000 / 3 度带高斯-克吕格投影 EPSG:4547，然后重新运行</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="118" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="117" />
       <source>{0}: {1} units, code field {2}</source>
       <translation>{0}：{1} 个单元，编码字段 {2}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="123" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="122" />
       <source>{0} ({1}) has no coordinate reference system: taken to be in the grids' CRS ({2})</source>
       <translation>{0}（{1}）没有坐标参考系：按网格的坐标参考系（{2}）处理</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="185" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="184" />
       <source>Geolocate orders to grids</source>
       <translation>工单落格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="188" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="187" />
       <source>Places every work order (or inspection report) in the unit responsible for it and writes every input row exactly once, with grid_code, micro_code, dedicated_code, community_code, street_code, the responsible unit (resp_level, resp_code, responsible, resp_phone, team_id, street_office), match_method, on_boundary, distance_m and a problem text.
 
 Orders: a layer (points, or a table with X_FIELD / Y_FIELD) or a file in INPUT_FILE (CSV in UTF-8, UTF-8 with BOM or GBK/GB18030, XLSX, Open311 GeoReport v2 JSON). COORD_SYS is wgs84, gcj02, bd09, cgcs2000 or EPSG:n for all rows; COORD_SYS_FIELD gives it per row. Rows without coordinates are matched by ADDRESS_FIELD against the GAZETTEER (exact, normalised, fuzzy ≥ ADDRESS_THRESHOLD); below it they are 'unlocated' with the best candidates listed.
@@ -1289,154 +1289,154 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
 示例：示范城区工单：INPUT orders，X_FIELD x，Y_FIELD y，COORD_SYS_FIELD coord_sys，ADDRESS_FIELD address，CATEGORY_FIELD class_code，GRIDS grids，MICROGRIDS microgrids，DEDICATED dedicated_grids，GAZETTEER addresses，ROSTER roster。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="227" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="226" />
       <source>Orders layer</source>
       <translation>工单图层</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="232" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="231" />
       <source>…or orders file (CSV, XLSX, Open311 JSON)</source>
       <translation>…或工单文件（CSV、XLSX、Open311 JSON）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="235" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="234" />
       <source>Orders (*.csv *.txt *.xlsx *.xls *.json);;All files (*.*)</source>
       <translation>工单 (*.csv *.txt *.xlsx *.xls *.json);;所有文件 (*.*)</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="245" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="244" />
       <source>Coordinate system of all rows (wgs84, gcj02, bd09, cgcs2000, EPSG:n)</source>
       <translation>所有行的坐标系（wgs84、gcj02、bd09、cgcs2000、EPSG:n）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="253" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="252" />
       <source>{0} code field</source>
       <translation>{0}编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="262" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="261" />
       <source>Micro-grid field holding its grid's code</source>
       <translation>微网格所属网格编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="263" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="262" />
       <source>Dedicated grid priority field (1 = highest)</source>
       <translation>专属网格优先级字段（1 = 最高）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="264" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="263" />
       <source>Dedicated grid class cases field</source>
       <translation>专属网格类案字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="274" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="273" />
       <source>Gazetteer of standard addresses (points)</source>
       <translation>标准地址库（点）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="282" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="281" />
       <source>Gazetteer address field</source>
       <translation>地址库地址字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="289" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="288" />
       <source>Roster (grid managers)</source>
       <translation>网格员名册</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="292" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="291" />
       <source>Class-case table (class_code, case_group)</source>
       <translation>类案表（class_code、case_group）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="299" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="298" />
       <source>Nearest-grid tolerance (metres, whatever the grids' CRS)</source>
       <translation>就近网格容差（米，与网格坐标系无关）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="307" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="306" />
       <source>Address match threshold (0-1)</source>
       <translation>地址匹配阈值（0-1）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="316" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="315" />
       <source>Inspection reports: inspector's own grid field</source>
       <translation>巡查上报：巡查员所属网格字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="317" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="316" />
       <source>Inspection reports: inspector field</source>
       <translation>巡查上报：巡查员字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="330" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="329" />
       <source>Inspector coverage</source>
       <translation>巡查员覆盖情况</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="339" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="338" />
       <source>Dispatch table</source>
       <translation>派单表</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="340" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="339" />
       <location filename="../../layers/processing/hotareas_alg.py" line="127" />
       <location filename="../../layers/processing/patrolplan_alg.py" line="171" />
       <source>Excel (*.xlsx);;CSV (*.csv)</source>
       <translation>Excel 表格 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="346" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="345" />
       <source>Rows read</source>
       <translation>读取行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="347" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="346" />
       <source>Rows written</source>
       <translation>写出行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="348" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="347" />
       <source>Rows placed</source>
       <translation>落格行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="349" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="348" />
       <source>Rows not placed</source>
       <translation>未落格行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="382" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="381" />
       <source>COORD_SYS: {0}</source>
       <translation>坐标系 COORD_SYS：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="388" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="387" />
       <source>coordinate system of all rows: {0}</source>
       <translation>所有行的坐标系：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="392" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="391" />
       <source>GRIDS is required</source>
       <translation>必须提供 GRIDS</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="395" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="394" />
       <source>The grid layer has no CRS</source>
       <translation>网格图层没有坐标系</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="399" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="398" />
       <source>The grids are in geographic coordinates; distances are measured in {0}</source>
       <translation>网格为地理坐标；距离以 {0} 计量</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="415" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="414" />
       <source>GAZETTEER has no field {0!r}</source>
       <translation>GAZETTEER 没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="504" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="498" />
       <source>Dispatch table: {0}</source>
       <translation>派单表：{0}</translation>
     </message>
@@ -2051,22 +2051,27 @@ Example: INPUT a Shapefile of grids with fields WGBM and WGY, LEVEL grid, TARGET
       <translation>{0}：图层没有字段 {1!r}（现有字段：{2}）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="103" />
+      <location filename="../../layers/processing/order_filters.py" line="106" />
       <source>DATE_TO is before DATE_FROM</source>
       <translation>DATE_TO 早于 DATE_FROM</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="116" />
+      <location filename="../../layers/processing/order_filters.py" line="119" />
       <source>CATEGORIES needs CATEGORY_FIELD</source>
       <translation>CATEGORIES 需要 CATEGORY_FIELD</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="118" />
+      <location filename="../../layers/processing/order_filters.py" line="121" />
       <source>DATE_FROM, DATE_TO and HOURS need TIME_FIELD</source>
       <translation>DATE_FROM、DATE_TO 与 HOURS 需要 TIME_FIELD</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="135" />
+      <location filename="../../layers/processing/order_filters.py" line="142" />
+      <source>{0} orders have a time that cannot be read as a date and time (first: row {1}, {2})</source>
+      <translation>{0} 条工单的时间无法读作日期时间（第一条：第 {1} 行，{2}）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/order_filters.py" line="147" />
       <source>{0} of {1} orders pass the filter ({2})</source>
       <translation>{1} 条工单中 {0} 条通过筛选（{2}）</translation>
     </message>

@@ -71,3 +71,14 @@ def test_no_filter_on_a_layer_without_class_or_time_keeps_every_order():
     """A layer with neither field: the empty filter keeps all of them (it once kept none)."""
     assert OrderFilter().mask(None, None, count=4).tolist() == [True] * 4
     assert OrderFilter().mask(np.array(["0601"], dtype=object), None, count=99).tolist() == [True]
+
+
+def test_a_bare_clock_time_passes_an_hour_filter_but_never_a_date_filter():
+    """ "8:00" has no date (issue 24: it was read as today): the night-hours filter may still take it."""
+    from gridgov.grid_ops.times import parse_times
+
+    parsed = parse_times(["2025-01-05 23:30", "23:10", "8:00", "", "2025-01-05 09:00"])
+    night = OrderFilter(hours=parse_hours("22-6"))
+    assert night.mask(None, parsed.times, time_of_day=parsed.time_of_day).tolist() == [True, True, False, False, False]
+    dated = OrderFilter(start=np.datetime64("2025-01-01"), hours=parse_hours("22-6"))
+    assert dated.mask(None, parsed.times, time_of_day=parsed.time_of_day).tolist() == [True, False, False, False, False]
