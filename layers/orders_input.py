@@ -13,7 +13,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from qgis.core import QgsFields, QgsProcessingException, QgsWkbTypes
+from qgis.core import (
+    QgsFields,
+    QgsProcessingException,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterString,
+    QgsWkbTypes,
+)
 
 from gridgov.grid_ops.codes import code_texts
 from gridgov.layers.convert import FID, crs_is_unknown  # noqa: F401  (the algorithms take it from here)
@@ -43,6 +50,35 @@ def point_xy(geoms) -> np.ndarray:
     return np.column_stack([shapely.get_x(single), shapely.get_y(single)]).astype(float)
 
 
+#: The workbook sheet to read from an orders file (name or 1-based number); empty: every sheet with the header.
+SHEET = "SHEET"
+
+
+def add_orders_file_parameters(alg, file_param: str, label: str, file_filter: str) -> None:
+    """The orders file and, folded under the advanced parameters, the sheet of a workbook to read:
+    declared once for every algorithm that takes an orders file."""
+    alg.addParameter(
+        QgsProcessingParameterFile(
+            file_param, label, QgsProcessingParameterFile.Behavior.File, optional=True, fileFilter=file_filter
+        )
+    )
+    sheet = QgsProcessingParameterString(
+        SHEET, tr("Sheet of a workbook (name or number; empty: every sheet with the orders' header)"), optional=True
+    )
+    sheet.setFlags(sheet.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
+    alg.addParameter(sheet)
+
+
+def _sheet(alg, parameters, context) -> str | int | None:
+    """SHEET as the reader takes it: a 0-based index for a number, else the name; None when empty."""
+    if SHEET not in parameters or alg.parameterDefinition(SHEET) is None:
+        return None
+    text = alg.parameterAsString(parameters, SHEET, context).strip()
+    if not text:
+        return None
+    return int(text) - 1 if text.isdigit() and int(text) > 0 else text
+
+
 def read_orders_input(alg, parameters, context, feedback, layer_param: str, file_param: str | None) -> OrdersInput:
     """Orders from ``file_param`` when a file is given, else from the layer ``layer_param``."""
     return next(read_orders_parts(alg, parameters, context, feedback, layer_param, file_param))
@@ -62,7 +98,7 @@ def read_orders_parts(
     path = alg.parameterAsFile(parameters, file_param, context) if file_param else ""
     if path:
         try:
-            frame, facts = read_orders(path)
+            frame, facts = read_orders(path, sheet=_sheet(alg, parameters, context))
         except OrderFileError as err:
             raise QgsProcessingException(str(err)) from err
         feedback.pushInfo(tr("Read {0} rows from {1} ({2})").format(len(frame), path, ", ".join(facts.values())))

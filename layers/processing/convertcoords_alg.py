@@ -12,12 +12,11 @@ from qgis.core import (
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
-    QgsProcessingParameterFile,
     QgsProcessingParameterString,
 )
 
 from gridgov.layers.convert import points_array
-from gridgov.layers.orders_input import read_orders_input, resolve_field
+from gridgov.layers.orders_input import add_orders_file_parameters, read_orders_input, resolve_field
 from gridgov.layers.outputs import keep_input_columns
 from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, tr, write_frame
 
@@ -45,14 +44,11 @@ class ConvertCoordsAlgorithm(GridGovAlgorithm):
                 self.INPUT, tr("Points or table"), [QgsProcessing.SourceType.TypeVector], optional=True
             )
         )
-        self.addParameter(
-            QgsProcessingParameterFile(
-                self.INPUT_FILE,
-                tr("…or a file (CSV, XLSX, Open311 JSON)"),
-                QgsProcessingParameterFile.Behavior.File,
-                optional=True,
-                fileFilter=tr("Tables (*.csv *.txt *.xlsx *.xls *.json);;All files (*.*)"),
-            )
+        add_orders_file_parameters(
+            self,
+            self.INPUT_FILE,
+            tr("…or a file (CSV, XLSX, Open311 JSON)"),
+            tr("Tables (*.csv *.txt *.xlsx *.xls *.json);;All files (*.*)"),
         )
         for name, label in (
             (self.X_FIELD, "X / longitude field"),

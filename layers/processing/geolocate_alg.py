@@ -17,7 +17,6 @@ from qgis.core import (
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
-    QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
@@ -25,6 +24,7 @@ from qgis.core import (
 
 from gridgov.layers.convert import points_array
 from gridgov.layers.orders_input import (
+    add_orders_file_parameters,
     code_text,
     crs_is_unknown,
     drop_broken_polygons,
@@ -225,14 +225,11 @@ class GeolocateAlgorithm(GridGovAlgorithm):
         self.addParameter(
             QgsProcessingParameterFeatureSource(self.INPUT, tr("Orders layer"), any_vector, optional=True)
         )
-        self.addParameter(
-            QgsProcessingParameterFile(
-                self.INPUT_FILE,
-                tr("…or orders file (CSV, XLSX, Open311 JSON)"),
-                QgsProcessingParameterFile.Behavior.File,
-                optional=True,
-                fileFilter=tr("Orders (*.csv *.txt *.xlsx *.xls *.json);;All files (*.*)"),
-            )
+        add_orders_file_parameters(
+            self,
+            self.INPUT_FILE,
+            tr("…or orders file (CSV, XLSX, Open311 JSON)"),
+            tr("Orders (*.csv *.txt *.xlsx *.xls *.json);;All files (*.*)"),
         )
         for name, label, _ in ORDER_FIELDS:
             self.addParameter(

@@ -301,27 +301,32 @@
       <translation>落格</translation>
     </message>
     <message>
-      <location filename="../../layers/orders_input.py" line="68" />
+      <location filename="../../layers/orders_input.py" line="66" />
+      <source>Sheet of a workbook (name or number; empty: every sheet with the orders' header)</source>
+      <translation>工作簿的工作表（名称或序号；留空：读取表头与工单一致的所有工作表）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/orders_input.py" line="104" />
       <source>Read {0} rows from {1} ({2})</source>
       <translation>从 {1}（{2}）读取 {0} 行</translation>
     </message>
     <message>
-      <location filename="../../layers/orders_input.py" line="72" />
+      <location filename="../../layers/orders_input.py" line="108" />
       <source>Give the orders as a layer (INPUT) or a file (INPUT_FILE)</source>
       <translation>请以图层（INPUT）或文件（INPUT_FILE）提供工单</translation>
     </message>
     <message>
-      <location filename="../../layers/orders_input.py" line="90" />
+      <location filename="../../layers/orders_input.py" line="126" />
       <source>{0}: the orders have no field {1!r} (fields: {2})</source>
       <translation>{0}：工单没有字段 {1!r}（现有字段：{2}）</translation>
     </message>
     <message>
-      <location filename="../../layers/orders_input.py" line="121" />
+      <location filename="../../layers/orders_input.py" line="157" />
       <source>{0}: unit {1!r} (feature {2}) has a NaN or infinite vertex; it is left out</source>
       <translation>{0}：单元 {1!r}（第 {2} 个要素）有 NaN 或无穷大的顶点，已略去</translation>
     </message>
     <message>
-      <location filename="../../layers/orders_input.py" line="126" />
+      <location filename="../../layers/orders_input.py" line="162" />
       <source>{0}: {1} units with NaN vertices left out in all</source>
       <translation>{0}：共略去 {1} 个带 NaN 顶点的单元</translation>
     </message>
@@ -498,8 +503,8 @@
     </message>
     <message>
       <location filename="../../layers/postgis/geolocate_db.py" line="146" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="323" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="477" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="320" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="474" />
       <source>Placed orders</source>
       <translation>已落格工单</translation>
     </message>
@@ -919,19 +924,19 @@ Example: INPUT the orders, TEXT_FIELD description, LABEL_FIELD class_code (last 
       <translation>{0} 条工单按 {1} 分类；{2} 条无类别（无关键词且无模型）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="27" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="26" />
       <source>Convert coordinates (WGS84/GCJ-02/BD-09/CGCS2000)</source>
       <translation>坐标转换（WGS84/GCJ-02/BD-09/CGCS2000）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="29" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="28" />
       <location filename="../../layers/processing/findrepeats_alg.py" line="33" />
       <location filename="../../layers/processing/geolocate_alg.py" line="186" />
       <source>Work orders</source>
       <translation>工单</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="30" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="29" />
       <source>Converts points or X/Y columns between wgs84, gcj02 (AMap, Tencent), bd09 (Baidu), cgcs2000 and any EPSG:n (e.g. EPSG:4547, CGCS2000 3-degree Gauss-Krüger 114°E). PROJ has no GCJ-02 or BD-09; the published algorithm is applied (inverse exact to 1e-9°), only inside China's box. FROM applies to all rows; COORD_SYS_FIELD gives it per row. Every row is written, with x_out, y_out and a problem text where the input could not be converted (empty, not a number, latitude beyond ±90, unknown system). GCJ-02 and BD-09 outputs are written as EPSG:4326 layers: QGIS has no CRS for them, so mark such layers clearly.
 
 Example: FROM gcj02, TO EPSG:4547 for orders exported from an AMap-based app.</source>
@@ -940,76 +945,76 @@ Example: FROM gcj02, TO EPSG:4547 for orders exported from an AMap-based app.</s
 示例：从基于高德的应用导出的工单，FROM gcj02，TO EPSG:4547。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="45" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="44" />
       <source>Points or table</source>
       <translation>点或表格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="51" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="50" />
       <source>…or a file (CSV, XLSX, Open311 JSON)</source>
       <translation>…或文件（CSV、XLSX、Open311 JSON）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="54" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="51" />
       <source>Tables (*.csv *.txt *.xlsx *.xls *.json);;All files (*.*)</source>
       <translation>表格 (*.csv *.txt *.xlsx *.xls *.json);;所有文件 (*.*)</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="58" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="54" />
       <location filename="../../layers/processing/geolocate_alg.py" line="57" />
       <source>X / longitude field</source>
       <translation>X / 经度字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="59" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="55" />
       <location filename="../../layers/processing/geolocate_alg.py" line="58" />
       <source>Y / latitude field</source>
       <translation>Y / 纬度字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="60" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="56" />
       <location filename="../../layers/processing/geolocate_alg.py" line="59" />
       <source>Coordinate system field (per row)</source>
       <translation>坐标系字段（逐行）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="67" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="63" />
       <source>From (wgs84, gcj02, bd09, cgcs2000, EPSG:n)</source>
       <translation>源坐标系（wgs84、gcj02、bd09、cgcs2000、EPSG:n）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="71" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="67" />
       <source>To (wgs84, gcj02, bd09, cgcs2000, EPSG:n)</source>
       <translation>目标坐标系（wgs84、gcj02、bd09、cgcs2000、EPSG:n）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="75" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="71" />
       <source>Converted points</source>
       <translation>转换后的点</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="78" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="74" />
       <source>Rows not converted</source>
       <translation>未转换的行</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="105" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="101" />
       <source>Choose X_FIELD and Y_FIELD (no coordinate columns recognised)</source>
       <translation>请选择 X_FIELD 与 Y_FIELD（未识别到坐标列）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="127" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="460" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="123" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="457" />
       <source>row {0}: {1}</source>
       <translation>第 {0} 行：{1}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="128" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="124" />
       <source>{0} rows converted to {1}, {2} not</source>
       <translation>{0} 行已转换为 {1}，{2} 行未转换</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="132" />
+      <location filename="../../layers/processing/convertcoords_alg.py" line="128" />
       <source>Converted ({0})</source>
       <translation>已转换（{0}）</translation>
     </message>
@@ -1299,144 +1304,144 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
       <translation>…或工单文件（CSV、XLSX、Open311 JSON）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="234" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="232" />
       <source>Orders (*.csv *.txt *.xlsx *.xls *.json);;All files (*.*)</source>
       <translation>工单 (*.csv *.txt *.xlsx *.xls *.json);;所有文件 (*.*)</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="244" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="241" />
       <source>Coordinate system of all rows (wgs84, gcj02, bd09, cgcs2000, EPSG:n)</source>
       <translation>所有行的坐标系（wgs84、gcj02、bd09、cgcs2000、EPSG:n）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="252" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="249" />
       <source>{0} code field</source>
       <translation>{0}编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="261" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="258" />
       <source>Micro-grid field holding its grid's code</source>
       <translation>微网格所属网格编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="262" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="259" />
       <source>Dedicated grid priority field (1 = highest)</source>
       <translation>专属网格优先级字段（1 = 最高）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="263" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="260" />
       <source>Dedicated grid class cases field</source>
       <translation>专属网格类案字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="273" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="270" />
       <source>Gazetteer of standard addresses (points)</source>
       <translation>标准地址库（点）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="281" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="278" />
       <source>Gazetteer address field</source>
       <translation>地址库地址字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="288" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="285" />
       <source>Roster (grid managers)</source>
       <translation>网格员名册</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="291" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="288" />
       <source>Class-case table (class_code, case_group)</source>
       <translation>类案表（class_code、case_group）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="298" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="295" />
       <source>Nearest-grid tolerance (metres, whatever the grids' CRS)</source>
       <translation>就近网格容差（米，与网格坐标系无关）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="306" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="303" />
       <source>Address match threshold (0-1)</source>
       <translation>地址匹配阈值（0-1）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="315" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="312" />
       <source>Inspection reports: inspector's own grid field</source>
       <translation>巡查上报：巡查员所属网格字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="316" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="313" />
       <source>Inspection reports: inspector field</source>
       <translation>巡查上报：巡查员字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="329" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="326" />
       <source>Inspector coverage</source>
       <translation>巡查员覆盖情况</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="338" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="335" />
       <source>Dispatch table</source>
       <translation>派单表</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="339" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="336" />
       <location filename="../../layers/processing/hotareas_alg.py" line="127" />
       <location filename="../../layers/processing/patrolplan_alg.py" line="171" />
       <source>Excel (*.xlsx);;CSV (*.csv)</source>
       <translation>Excel 表格 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="345" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="342" />
       <source>Rows read</source>
       <translation>读取行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="346" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="343" />
       <source>Rows written</source>
       <translation>写出行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="347" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="344" />
       <source>Rows placed</source>
       <translation>落格行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="348" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="345" />
       <source>Rows not placed</source>
       <translation>未落格行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="381" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="378" />
       <source>COORD_SYS: {0}</source>
       <translation>坐标系 COORD_SYS：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="387" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="384" />
       <source>coordinate system of all rows: {0}</source>
       <translation>所有行的坐标系：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="391" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="388" />
       <source>GRIDS is required</source>
       <translation>必须提供 GRIDS</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="394" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="391" />
       <source>The grid layer has no CRS</source>
       <translation>网格图层没有坐标系</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="398" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="395" />
       <source>The grids are in geographic coordinates; distances are measured in {0}</source>
       <translation>网格为地理坐标；距离以 {0} 计量</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="414" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="411" />
       <source>GAZETTEER has no field {0!r}</source>
       <translation>GAZETTEER 没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="498" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="495" />
       <source>Dispatch table: {0}</source>
       <translation>派单表：{0}</translation>
     </message>

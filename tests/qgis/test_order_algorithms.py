@@ -123,6 +123,23 @@ def test_convertcoords_round_trip(tmp_path, gridgov_provider):
     assert "longitude" in rows["problem"][2] and "empty" in rows["problem"][3]
 
 
+def test_convertcoords_reads_every_orders_sheet_or_the_one_named(tmp_path, gridgov_provider):
+    """A workbook with a cover sheet first and the orders over two sheets: all orders by default
+    (it used to read the cover sheet alone: 0 rows, reported as success), or SHEET's alone."""
+    path = tmp_path / "orders.xlsx"
+    with pd.ExcelWriter(path) as book:
+        pd.DataFrame({"说明": ["12345 工单导出", "2025-01"]}).to_excel(book, sheet_name="封面", index=False)
+        pd.DataFrame({"lng": [113.91, 113.92], "lat": [22.54, 22.55]}).to_excel(book, sheet_name="一月", index=False)
+        pd.DataFrame({"lng": [113.93], "lat": [22.56]}).to_excel(book, sheet_name="二月", index=False)
+    common = {"INPUT_FILE": str(path), "FROM": "wgs84", "TO": "gcj02"}
+    every = processing.run("gridgov:convertcoords", {**common, "OUTPUT": str(tmp_path / "all.gpkg")})
+    assert len(_rows(every["OUTPUT"])) == 3 and every["FAILED"] == 0
+    named = processing.run("gridgov:convertcoords", {**common, "SHEET": "二月", "OUTPUT": str(tmp_path / "feb.gpkg")})
+    assert len(_rows(named["OUTPUT"])) == 1
+    numbered = processing.run("gridgov:convertcoords", {**common, "SHEET": "2", "OUTPUT": str(tmp_path / "jan.gpkg")})
+    assert len(_rows(numbered["OUTPUT"])) == 2
+
+
 def test_findrepeats_on_placed_orders(demo_placed, tmp_path):
     result, _ = demo_placed
     out = processing.run(
