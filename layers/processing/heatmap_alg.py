@@ -24,7 +24,7 @@ from qgis.core import (
 from gridgov.layers.orders_input import point_xy
 from gridgov.layers.outputs import RunOutputs, raise_cancelled, staged_path
 from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_source, require_projected, tr
-from gridgov.layers.processing.order_filters import add_filter_parameters, filter_orders
+from gridgov.layers.processing.order_filters import add_filter_parameters, filter_fields, filter_orders
 
 SERIES_KINDS = ("none", "month", "class")
 
@@ -135,7 +135,11 @@ class HeatmapAlgorithm(GridGovAlgorithm):
         from gridgov.grid_ops.kde import KERNELS, RasterSpec, density
         from gridgov.layers.rasters import write_geotiff
 
-        frame, source = read_source(self, parameters, self.INPUT, context, feedback)
+        # positions plus the fields the weight and the filters use: never every column of every order
+        weight_field = self.parameterAsString(parameters, self.WEIGHT_FIELD, context)
+        needed = filter_fields(self, parameters, context, self.parameterAsSource(parameters, self.INPUT, context))
+        fields = sorted(set(needed) | ({weight_field} if weight_field else set()))
+        frame, source = read_source(self, parameters, self.INPUT, context, feedback, fields=fields)
         require_projected(source, tr("The orders layer"))
         radius = self.parameterAsDouble(parameters, self.RADIUS, context)
         pixel = self.parameterAsDouble(parameters, self.PIXEL_SIZE, context)
@@ -148,7 +152,6 @@ class HeatmapAlgorithm(GridGovAlgorithm):
 
         xy = point_xy(frame.geometry.values)
         weights = None
-        weight_field = self.parameterAsString(parameters, self.WEIGHT_FIELD, context)
         if weight_field:
             weights = np.asarray(frame[weight_field].astype(float).to_numpy(), dtype=float)
             bad = ~np.isfinite(weights)

@@ -89,6 +89,14 @@ def _field(alg, parameters, name: str, context, frame: pd.DataFrame) -> str:
     return field
 
 
+def filter_fields(alg, parameters, context, source) -> list[str]:
+    """The fields of ``source`` the filter parameters name (class case, time): what a step that only
+    needs positions and the filter reads, instead of every column of every order."""
+    names = set(source.fields().names()) if source is not None else set()
+    chosen = (alg.parameterAsString(parameters, name, context) for name in (CATEGORY_FIELD, TIME_FIELD))
+    return [field for field in chosen if field and field in names]
+
+
 def read_filter(alg, parameters, context, frame: pd.DataFrame, class_groups: dict[str, str] | None = None):
     """The filter, the class codes and the times of ``frame``; (filter, codes or None, times or None).
 

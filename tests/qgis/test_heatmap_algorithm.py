@@ -205,3 +205,24 @@ def test_heatmap_extent_and_weights(demo_city_gpkg, tmp_path, gridgov_provider):
         d = np.hypot(pts[:, 0] - px, pts[:, 1] - py) / 250.0
         expected = float((pts[d <= 1, 2] * (1 - d[d <= 1] ** 2) ** 2).sum())
         assert values[r, c] == pytest.approx(expected, rel=5e-3, abs=1e-3 * max(values.max(), 1.0))
+
+
+def test_heatmap_reads_positions_and_the_filter_fields_only(demo_city_gpkg, tmp_path, gridgov_provider, monkeypatch):
+    """Issue 24: the heatmap read every column of every order (5 s of 1,000,000 orders' 4 s run); it needs
+    the positions and the fields its weight and filters name."""
+    from gridgov.layers.processing import heatmap_alg
+
+    asked = []
+    real = heatmap_alg.read_source
+
+    def spy(*args, **kwargs):
+        asked.append(kwargs.get("fields"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(heatmap_alg, "read_source", spy)
+    params = {"INPUT": _layer(demo_city_gpkg, "truth_orders"), "RADIUS": 300.0, "PIXEL_SIZE": 40.0}
+    processing.run("gridgov:heatmap", {**params, "OUTPUT": str(tmp_path / "a.tif")})
+    filtered = {**params, "CATEGORY_FIELD": "class_code", "CATEGORIES": "noise", "TIME_FIELD": "true_time"}
+    processing.run("gridgov:heatmap", {**filtered, "HOURS": "22-6", "OUTPUT": str(tmp_path / "b.tif")})
+    # CATEGORY_FIELD defaults to class_code (a class series needs it): read when the layer has it
+    assert asked == [["class_code"], ["class_code", "true_time"]]
