@@ -88,12 +88,18 @@ def write_sheets(path: str | Path, sheets) -> list[Path]:
 
 #: What makes Excel or WPS read a CSV cell as a formula (OWASP, "CSV injection").
 _FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+#: A cell that is a plain signed number held as text (``-73.985``, ``+86``, ``-1,5``, ``-1e-3``): it
+#: cannot run as a formula, so it is left as it is (escaping it would corrupt a longitude read from a
+#: CSV). Only a ``+`` / ``-`` start is exempted: a tab- or CR-led cell is escaped even when a number.
+_PLAIN_NUMBER = re.compile(r"^[+-](\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?\s*$")
 
 
 def csv_safe(table: pd.DataFrame) -> pd.DataFrame:
     """``table`` with every text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
     return prefixed by a single quote (OWASP's rule), so a spreadsheet shows it as text instead of
-    running it. Only text is touched: a negative number stays a number. Vectorised per column."""
+    running it. Only text is touched: a negative number stays a number, and so does a text cell that
+    is wholly a plain number (``"-73.985"``, ``"+86"``). A lone ``"-"`` or ``"+"`` is not a number and
+    is escaped (the rule stays "only plain numbers are exempt"). Vectorised per column."""
     out = None
     for column in table.columns:
         series = table[column]
@@ -101,6 +107,8 @@ def csv_safe(table: pd.DataFrame) -> pd.DataFrame:
             continue
         try:  # non-text cells of a mixed column give NA here, and stay as they are
             risky = series.str.contains(_FORMULA_START, na=False).to_numpy(dtype=bool)
+            if risky.any():
+                risky &= ~series.str.fullmatch(_PLAIN_NUMBER, na=False).to_numpy(dtype=bool)
         except AttributeError:  # no text in the column at all
             continue
         if risky.any():

@@ -9,7 +9,9 @@
   return first) get a leading ``'`` (OWASP's rule); numbers stay numbers.
 - A cancelled (or failed) run leaves nothing behind: files the plugin writes itself are written in a
   hidden folder beside their destination and moved there only when the run succeeds; sinks QGIS
-  created are closed and removed.
+  created are closed and removed. A sink that is a new layer in a file that existed before the run
+  (``ogr:dbname='city.gpkg' table="placed"``) drops only that layer: a file is deleted only when the
+  run created it (or replaced it whole, as QGIS does for a plain file destination).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+import re
 import shutil
 import threading
 import uuid
@@ -106,16 +109,89 @@ def csv_safe(table: pd.DataFrame) -> pd.DataFrame:
 # where rows land ---------------------------------------------------------------------------------
 
 
-def _layer_of(dest_id: str, context) -> QgsVectorLayer | None:
-    """The layer a destination id names: a temporary layer of the context, else the file / table."""
+def _rows_in(dest_id: str, context) -> int:
+    """The rows of the layer a destination id names (a temporary layer of the context, else the file or
+    table), -1 when it cannot be read back.
+
+    Only the count leaves this function: a layer opened here must not outlive it. Were it a local of
+    a frame that raises (a shortfall does), the exception's traceback would keep the layer until
+    Python exits, after QGIS has unloaded GDAL, and its destructor would crash the process there."""
     layer = QgsProcessingUtils.mapLayerFromString(dest_id, context, False)
     if isinstance(layer, QgsVectorLayer):
-        return layer
+        return layer.featureCount()
     for provider in ("ogr", "postgres", "spatialite"):
-        layer = QgsVectorLayer(dest_id, "written", provider)
-        if layer.isValid():
-            return layer
-    return None
+        opened = QgsVectorLayer(dest_id, "written", provider)
+        if opened.isValid():
+            return opened.featureCount()
+    return -1
+
+
+def file_and_layer(destination) -> tuple[str, str | None]:
+    """The file and the layer (None: the file is the layer) a destination or sink id names:
+    ``ogr:dbname='a.gpkg' table="t" (geom)``, ``a.gpkg|layername=t`` or ``a.csv``."""
+    text = str(destination or "")
+    if text.lower().startswith("ogr:"):
+        db = re.search(r"dbname='((?:[^']|'')*)'", text) or re.search(r'dbname="((?:[^"]|"")*)"', text)
+        table = re.search(r'table="((?:[^"]|"")*)"', text) or re.search(r"table='((?:[^']|'')*)'", text)
+        path = db.group(1).replace("''", "'").replace('""', '"') if db else ""
+        return path, (table.group(1).replace('""', '"').replace("''", "'") if table else None)
+    path, _, rest = text.partition("|")
+    layer = re.search(r"(?:^|\|)layername=([^|]*)", rest)
+    return path, (layer.group(1) if layer else None)
+
+
+def keeps_file(destination) -> bool:
+    """Whether a cancelled or failed run must leave the file of ``destination`` in place: it is a
+    folder, or a layer inside a file that exists now (before the sink is opened)."""
+    path, layer = file_and_layer(destination)
+    if not path or not os.path.exists(path):
+        return False
+    return os.path.isdir(path) or layer is not None
+
+
+def layers_in(path: str) -> set[str] | None:
+    """The names of the layers in the file ``path`` (None: not a file GDAL reads as vector data)."""
+    from osgeo import gdal
+
+    if not path or not os.path.isfile(path):
+        return None
+    try:
+        dataset = gdal.OpenEx(str(path), gdal.OF_VECTOR)
+    except Exception:  # GDAL with exceptions on
+        return None
+    if dataset is None:
+        return None
+    names = {dataset.GetLayerByIndex(i).GetName() for i in range(dataset.GetLayerCount())}
+    dataset = None
+    return names
+
+
+def drop_layer(path: str, layer: str) -> bool:
+    """Delete the layer ``layer`` from the file ``path`` (its other layers and the file stay)."""
+    from osgeo import gdal
+
+    try:
+        dataset = gdal.OpenEx(str(path), gdal.OF_VECTOR | gdal.OF_UPDATE)
+    except Exception:  # GDAL with exceptions on
+        return False
+    if dataset is None:
+        return False
+    try:
+        for index in range(dataset.GetLayerCount()):
+            if dataset.GetLayerByIndex(index).GetName().lower() == layer.lower():
+                return dataset.DeleteLayer(index) == 0
+        return False
+    except Exception:  # a file GDAL cannot change
+        return False
+    finally:
+        dataset = None
+
+
+def _destination_of(alg, parameters, name: str, context) -> str:
+    """The destination the user gave for the sink ``name`` (a file, an ``ogr:`` URI, ``memory:`` …)."""
+    with contextlib.suppress(Exception):
+        return str(alg.parameterAsOutputLayer(parameters, name, context) or "")
+    return ""
 
 
 class RowSink:
@@ -125,15 +201,39 @@ class RowSink:
     def __init__(self, alg, parameters, name: str, context, frame, crs, like=None, results=()) -> None:
         from gridgov.layers.processing.base import open_sink
 
+        # before QGIS opens the sink: a new layer in a file that exists keeps the file on discard
+        keep = keeps_file(_destination_of(alg, parameters, name, context))
+        sink, dest, fields = open_sink(alg, parameters, name, context, frame, crs, like, results)
+        self._setup(name, context, sink, dest, fields, keep)
+
+    @classmethod
+    def opened(cls, alg, parameters, name: str, context, fields, wkb_type, crs) -> RowSink:
+        """A sink with ``fields`` as they are (a copy of a layer), for :meth:`add` / :meth:`addFeatures`."""
+        keep = keeps_file(_destination_of(alg, parameters, name, context))
+        sink, dest = alg.parameterAsSink(parameters, name, context, fields, wkb_type, crs)
+        if sink is None:
+            raise QgsProcessingException(alg.invalidSinkError(parameters, name))
+        row_sink = cls.__new__(cls)
+        row_sink._setup(name, context, sink, dest, fields, keep)
+        return row_sink
+
+    def _setup(self, name: str, context, sink, dest, fields, keep: bool) -> None:
         self.name = name
         self.context = context
-        self.sink, self.dest, self.fields = open_sink(alg, parameters, name, context, frame, crs, like, results)
+        self.sink, self.dest, self.fields = sink, dest, fields
+        self.keeps_file = keep
         self.handed = 0
         self.errors: list[str] = []
         self.csv = str(self.dest).lower().split("|")[0].endswith(".csv")
         run = RunOutputs.current()
         if run is not None:
             run.track_sink(self)
+
+    def add(self, features: list, flags=None) -> int:
+        """Hand ``features`` (QgsFeatures) to the sink as they are; returns the number handed."""
+        self.addFeatures(features, flags)
+        self.handed += len(features)
+        return len(features)
 
     def write(self, frame: pd.DataFrame, feedback=None) -> int:
         """Hand every row of ``frame`` to the sink; returns the number handed."""
@@ -170,8 +270,7 @@ class RowSink:
         handed) is a :class:`QgsProcessingException` naming the count and the first reason."""
         self.release()
         expected = self.handed if expected is None else expected
-        layer = _layer_of(self.dest, self.context)
-        landed = layer.featureCount() if layer is not None else -1
+        landed = _rows_in(self.dest, self.context)
         if landed < 0:  # an output that cannot be read back: what the sink said
             landed = expected if not self.errors else -1
         if landed != expected:
@@ -201,10 +300,15 @@ def raise_cancelled() -> None:
     raise QgsProcessingException(tr("Cancelled: nothing was written"))
 
 
-def _remove_output(path: str) -> None:
-    """Remove a file output QGIS wrote (a GeoPackage with its journal, a shapefile with its parts)."""
-    path = str(path).split("|")[0]
-    if not path or not os.path.isabs(path):
+def _remove_output(dest: str, keep_file: bool = False) -> None:
+    """Remove a file output QGIS wrote (a GeoPackage with its journal, a shapefile with its parts);
+    with ``keep_file`` (a layer in a file that existed before the run) only that layer."""
+    path, layer = file_and_layer(dest)
+    if not path or not os.path.isabs(path) or os.path.isdir(path):
+        return
+    if keep_file:
+        if layer is not None:
+            drop_layer(path, layer)
         return
     target = Path(path)
     siblings = [target, Path(path + "-wal"), Path(path + "-shm"), Path(path + "-journal")]
@@ -261,7 +365,7 @@ class RunOutputs:
             if store is not None and store.mapLayer(sink.dest) is not None:
                 store.removeMapLayer(sink.dest)
             else:
-                _remove_output(sink.dest)
+                _remove_output(sink.dest, sink.keeps_file)
         self.sinks = []
 
     @classmethod
@@ -307,12 +411,15 @@ def final_paths(written: Iterable[str | Path], staged: Path, final: Path) -> lis
 
 def remove_partial(paths: Iterable[str], pid: int) -> None:
     """Remove what a stopped child process ``pid`` left beside ``paths``: its staged folders and the
-    outputs themselves (the dock passes only outputs that did not exist before the run)."""
+    outputs themselves (the dock passes only outputs the run created: files that did not exist
+    before, never a folder's own files; a new layer in an existing file it drops with
+    :func:`drop_layer`)."""
     for path in paths:
         if not path:
             continue
         _remove_output(path)
-        parent = Path(str(path).split("|")[0]).parent
+        path = file_and_layer(path)[0]
+        parent = Path(str(path)).parent
         if parent.is_dir():
             for hidden in parent.glob(f"{PARTIAL_PREFIX}{pid}-*"):
                 shutil.rmtree(hidden, ignore_errors=True)

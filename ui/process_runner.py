@@ -166,6 +166,16 @@ def python_executable() -> str:
     return _interpreter()
 
 
+def _layers_before(output: str) -> set[str] | None:
+    """The layers of the file an output names, before the run (None: there is no such file yet)."""
+    from gridgov.layers.outputs import file_and_layer, layers_in
+
+    file = file_and_layer(output)[0]
+    if not file or not Path(file).exists():
+        return None
+    return layers_in(file) or set()
+
+
 class ProcessRunner(AlgorithmRunner):
     """One run of ``algorithm_id`` in a child process: ``AlgorithmRunner``'s interface and state,
     with the task replaced by a process."""
@@ -186,6 +196,7 @@ class ProcessRunner(AlgorithmRunner):
         self.failed_to_start = False  # the dock then runs the step in QGIS after all
         self.pid = 0
         self._outputs: list[str] = []  # the run's file outputs: what the child began is removed if it fails
+        self._before: dict[str, set[str] | None] = {}  # output → layers of its file before the run (None: no file)
         self._began = 0.0
 
     def start(self) -> None:
@@ -208,6 +219,7 @@ class ProcessRunner(AlgorithmRunner):
         process.started.connect(self._started)
         self._outputs = [str(v[OUTPUT_KEY]) for v in portable.values() if isinstance(v, dict) and OUTPUT_KEY in v]
         self._began = time.time() - 1  # file times may be rounded to the second
+        self._before = {output: _layers_before(output) for output in self._outputs}
         request = {"algorithm": self.algorithm_id, "parameters": portable, "locale": QgsApplication.locale()}
         process.start(python_executable(), ["-m", "gridgov.layers.worker"])
         process.write((json.dumps(request, ensure_ascii=False) + "\n").encode("utf-8"))
@@ -222,21 +234,28 @@ class ProcessRunner(AlgorithmRunner):
         self.pid = int(self.process.processId())
 
     def _remove_partial(self) -> None:
-        """What a child that was stopped (or failed) left: files it began writing during the run (an
-        output untouched since before the run stays), and its staged files."""
-        from gridgov.layers.outputs import remove_partial
+        """What a child that was stopped (or failed) left: files it created during the run, a new
+        layer it added to a file that existed before (only that layer: the file and its other layers
+        stay), and its staged files. An output untouched since before the run stays, and so does a
+        layer that was in its file before the run."""
+        from gridgov.layers.outputs import drop_layer, file_and_layer, remove_partial
 
         if not self.pid:
             return
         begun = []
         for output in self._outputs:
-            path = Path(output.split("|")[0])
-            if not path.exists() or path.is_dir() or path.stat().st_mtime >= self._began:
+            file, layer = file_and_layer(output)
+            path = Path(file)
+            before = self._before.get(output)
+            if path.is_dir():  # a folder destination: only the child's staged folders in it
+                begun.append(str(path))
+            elif before is not None and layer is not None:  # a layer in a file the run did not create
+                if layer.lower() not in {name.lower() for name in before}:
+                    drop_layer(file, layer)
+                begun.append(str(path.parent))  # the child's staged folders beside it
+            elif not path.exists() or path.stat().st_mtime >= self._began:
                 begun.append(output)
         remove_partial(begun, self.pid)
-        for output in self._outputs:  # a folder destination: only the child's staged folders in it
-            if Path(output).is_dir():
-                remove_partial([str(Path(output) / "none")], self.pid)
 
     def _kill(self) -> None:
         if self.process is not None and self.process.state() != QProcess.ProcessState.NotRunning:

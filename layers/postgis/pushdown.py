@@ -158,6 +158,10 @@ def result_layer_source(near: PgTable, result: Table, key: str) -> str:
     return "postgres://" + uri.uri(False)
 
 
+#: Features handed to the file sink at a time when a result table is copied to a file.
+COPY_BATCH = 10_000
+
+
 def load_result(
     alg,
     parameters,
@@ -177,16 +181,24 @@ def load_result(
         layer = QgsVectorLayer(source[len("postgres://") :], title, "postgres")
         if not layer.isValid():
             raise QgsProcessingException(tr("Cannot open the result table {0}").format(dest.table.name))
-        sink, dest_id = alg.parameterAsSink(parameters, name, context, layer.fields(), layer.wkbType(), layer.crs())
-        if sink is None:
-            raise QgsProcessingException(alg.invalidSinkError(parameters, name))
+        from gridgov.layers.outputs import RowSink, raise_cancelled
+
+        # through RowSink: the rows are counted in the file, and a cancelled run leaves no file
+        sink = RowSink.opened(alg, parameters, name, context, layer.fields(), layer.wkbType(), layer.crs())
+        batch = []
         for feature in layer.getFeatures():
             if feedback.isCanceled():
-                break
-            sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
+                raise_cancelled()
+            batch.append(feature)
+            if len(batch) >= COPY_BATCH:
+                sink.add(batch, QgsFeatureSink.Flag.FastInsert)
+                batch = []
+        if batch:
+            sink.add(batch, QgsFeatureSink.Flag.FastInsert)
+        sink.close()
         if style:
-            StyleOnLoad.attach(context, dest_id, style, title, events=events)
-        return dest_id
+            StyleOnLoad.attach(context, sink.dest, style, title, events=events)
+        return sink.dest
     details = QgsProcessingContext.LayerDetails(title, context.project(), name)
     # the layer QGIS loads keeps the connection as given; what results and the log show has no password
     context.addLayerToLoadOnCompletion(source, details)

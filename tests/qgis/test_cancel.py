@@ -157,3 +157,107 @@ def test_dock_child_stopped_leaves_nothing(big_orders, tmp_path, gridgov_provide
         time.sleep(0.02)
     assert done == [False]
     assert _files(tmp_path) == []
+
+
+# a new layer in the GeoPackage that holds the input: a cancelled or failed run drops only that layer
+
+
+def _into_input_geopackage(demo_city_gpkg: Path, tmp_path: Path) -> tuple[Path, dict, dict]:
+    import shutil
+
+    gpkg = tmp_path / "city.gpkg"
+    shutil.copy(demo_city_gpkg, gpkg)
+    parameters = _geolocate_parameters(gpkg, tmp_path)
+    parameters["OUTPUT"] = f"ogr:dbname='{gpkg}' table=\"placed\" (geom)"
+    del parameters["DISPATCH"]
+    counts = {name: QgsVectorLayer(_layer(gpkg, name)).featureCount() for name in ("orders", "grids")}
+    assert min(counts.values()) > 0
+    return gpkg, parameters, counts
+
+
+def _input_geopackage_intact(gpkg: Path, counts: dict) -> None:
+    from gridgov.layers.outputs import layers_in
+
+    assert gpkg.exists(), "the GeoPackage holding the run's input was deleted"
+    assert {name: QgsVectorLayer(_layer(gpkg, name)).featureCount() for name in counts} == counts
+    assert "placed" not in layers_in(str(gpkg))
+
+
+def test_new_layer_in_the_input_geopackage_cancelled_keeps_the_geopackage(
+    demo_city_gpkg, tmp_path, gridgov_provider, monkeypatch
+):
+    from gridgov.layers import convert
+    from gridgov.layers.processing import geolocate_alg
+
+    monkeypatch.setattr(geolocate_alg, "ORDERS_PART", 50)
+    monkeypatch.setattr(convert, "READ_PART", 50)
+    gpkg, parameters, counts = _into_input_geopackage(demo_city_gpkg, tmp_path)
+    _cancelled("gridgov:geolocate", parameters, 4)
+    _input_geopackage_intact(gpkg, counts)
+    assert _files(tmp_path) == ["city.gpkg"]
+
+
+def test_new_layer_in_the_input_geopackage_failed_keeps_the_geopackage(
+    demo_city_gpkg, tmp_path, gridgov_provider, monkeypatch
+):
+    """Not cancelled: the row-count check fails after every row was written (one row "missing")."""
+    from gridgov.layers import outputs
+
+    gpkg, parameters, counts = _into_input_geopackage(demo_city_gpkg, tmp_path)
+    real_close = outputs.RowSink.close
+
+    def one_row_short(self, expected=None):
+        return real_close(self, (self.handed if expected is None else expected) + 1)
+
+    monkeypatch.setattr(outputs.RowSink, "close", one_row_short)
+    with pytest.raises(QgsProcessingException, match="did not reach the output"):
+        processing.run("gridgov:geolocate", parameters)
+    _input_geopackage_intact(gpkg, counts)
+    # nothing else beside it (SQLite's -wal / -shm are there while QGIS still holds the file open)
+    assert [f for f in _files(tmp_path) if not f.endswith(("-wal", "-shm"))] == ["city.gpkg"]
+    # and when it succeeds, the layer is added beside the input
+    monkeypatch.setattr(outputs.RowSink, "close", real_close)
+    processing.run("gridgov:geolocate", parameters)
+    assert QgsVectorLayer(_layer(gpkg, "placed")).featureCount() == counts["orders"]
+    assert QgsVectorLayer(_layer(gpkg, "orders")).featureCount() == counts["orders"]
+
+
+def test_dock_child_stopped_drops_only_its_new_layer(demo_city_gpkg, tmp_path, gridgov_provider):
+    """The dock's cleanup after a stopped child: the new layer goes, the file and its layers stay."""
+    from types import SimpleNamespace
+
+    from osgeo import gdal
+
+    from gridgov.ui.process_runner import ProcessRunner, _layers_before
+
+    gpkg, parameters, counts = _into_input_geopackage(demo_city_gpkg, tmp_path)
+    outputs = [parameters["OUTPUT"]]
+    before = {o: _layers_before(o) for o in outputs}
+    # what the child wrote before it was stopped: a new layer in the input's GeoPackage
+    dataset = gdal.OpenEx(str(gpkg), gdal.OF_VECTOR | gdal.OF_UPDATE)
+    dataset.CreateLayer("placed")
+    dataset = None
+    runner = SimpleNamespace(pid=12345, _outputs=outputs, _before=before, _began=time.time() - 1)
+    ProcessRunner._remove_partial(runner)
+    _input_geopackage_intact(gpkg, counts)
+
+
+def test_dock_folder_destination_keeps_the_users_files(tmp_path):
+    """A folder destination: only the stopped child's staged folders in it go, never a user's file
+    (one named ``none`` included, with its -wal / -shm / -journal siblings)."""
+    from types import SimpleNamespace
+
+    from gridgov.layers.outputs import PARTIAL_PREFIX
+    from gridgov.ui.process_runner import ProcessRunner
+
+    folder = tmp_path / "series"
+    folder.mkdir()
+    mine = ["none", "none-wal", "none-shm", "none-journal", "heatmap_2025-01.tif"]
+    for name in mine:
+        (folder / name).write_bytes(b"the user's")
+    staged = folder / f"{PARTIAL_PREFIX}12345-abcdef12"
+    staged.mkdir()
+    (staged / "heatmap_2025-02.tif").write_bytes(b"partial")
+    runner = SimpleNamespace(pid=12345, _outputs=[str(folder)], _before={str(folder): set()}, _began=time.time() - 1)
+    ProcessRunner._remove_partial(runner)
+    assert _files(folder) == sorted(mine)

@@ -289,15 +289,18 @@ def test_grids_without_a_crs_stop_with_a_message_naming_the_layer(demo_city_gpkg
     gpd.read_file(demo_city_gpkg, layer="grids").set_crs(None, allow_override=True).to_file(path, layer="grids_no_crs")
     layer = QgsVectorLayer(str(path), "grids_no_crs", "ogr")
     assert layer.isValid() and not layer.crs().authid()  # QGIS shows GDAL's 'Undefined geographic SRS'
+    # the layers go by path: a failed run's traceback keeps its frames (and any layer object in them) until
+    # Python exits, after QGIS has unloaded GDAL, where a GDAL layer's destructor would crash the process
+    del layer
     log = Log()
     orders = _memory_table(_orders(demo_city_gpkg), {"x": QVariant.Double, "y": QVariant.Double})
     with pytest.raises(QgsProcessingException) as raised:
-        _geolocate(demo_city_gpkg, orders, tmp_path / "placed.gpkg", log, GRIDS=layer)
+        _geolocate(demo_city_gpkg, orders, tmp_path / "placed.gpkg", log, GRIDS=f"{path}|layername=grids_no_crs")
     message = str(raised.value)
     assert "grids_no_crs" in message and "coordinate reference system" in message and "Traceback" not in message
     log = Log()
-    result = _geolocate(demo_city_gpkg, orders, tmp_path / "placed.gpkg", log, MICROGRIDS=layer,
-                        MICRO_CODE_FIELD="grid_code")  # fmt: skip
+    result = _geolocate(demo_city_gpkg, orders, tmp_path / "placed.gpkg", log,
+                        MICROGRIDS=f"{path}|layername=grids_no_crs", MICRO_CODE_FIELD="grid_code")  # fmt: skip
     assert len(_rows(result["OUTPUT"])) == 40
     assert any("grids_no_crs" in w and "CRS" in w for w in log.warnings), log.warnings
 
@@ -342,6 +345,21 @@ def test_csv_cells_that_start_like_formulas_are_escaped_numbers_are_not():
     assert safe["n"].tolist() == [-1, 2, -3, 4, 5, 6, 7] and safe["n"].dtype == table["n"].dtype
     assert safe["mixed"].tolist()[:2] == [-1.5, "'-x"] and safe["mixed"].tolist()[4] == "'=a"
     assert table["text"].tolist() == HOSTILE  # the input is left as it was
+
+
+#: Numbers held as text (a longitude read from a CSV): no spreadsheet runs them, so they stay as they are.
+NUMBERS_AS_TEXT = ["-73.985", "+86", "-1,5", "-.5", "+1e-3", "-2E+10", "-7 "]
+#: Look like numbers but are not plain ones, or start with a tab / CR: still escaped. A lone ``-`` is
+#: not a number and is escaped too (only plain numbers are exempt).
+NOT_PLAIN_NUMBERS = ["-", "+", "-2+3", "+1+1", "-1e", "-1-1", "\t-5", "\r5", "=1", "@1", "-73.985)"]
+
+
+def test_csv_numbers_held_as_text_are_not_escaped():
+    from gridgov.grid_ops.dispatch import csv_safe
+
+    table = pd.DataFrame({"text": NUMBERS_AS_TEXT + NOT_PLAIN_NUMBERS})
+    safe = csv_safe(table)
+    assert safe["text"].tolist() == NUMBERS_AS_TEXT + ["'" + v for v in NOT_PLAIN_NUMBERS]
 
 
 def test_dispatch_csv_and_csv_outputs_are_safe(demo_city_gpkg, tmp_path, gridgov_provider):
