@@ -127,6 +127,31 @@ def _looks_cjk(text: str) -> bool:
     return cjk >= 0.8 * len(wide)
 
 
+#: A line that holds no byte invalid in UTF-8 yet holds a character beyond ASCII: valid UTF-8 text
+#: (in the text decoded with ``surrogateescape``, where each invalid byte became U+DC80..U+DCFF).
+#: Matched in "\n" + text: a pattern starting with a line break is searched for as a literal (fast).
+_UTF8_LINE = re.compile("\n([^\n\udc80-\udcff]*[^\x00-\x7f\udc80-\udcff][^\n\udc80-\udcff]*)(?=\n|\\Z)")
+
+
+def _whole_gb18030(data: bytes) -> str | None:
+    """``data`` decoded as GB18030 in one call, where that gives what :func:`_decode` line by line
+    would: every line GB18030 decodes and no non-ASCII line is UTF-8 reading as Chinese. Else None.
+
+    Each line on its own or the whole at once decode alike: no GB18030 or UTF-8 multi-byte sequence
+    holds the byte 0x0A, so decoding restarts at every line break either way.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None  # some line is neither: line by line names it
+    escaped = "\n" + data.decode("utf-8", errors="surrogateescape")
+    if any(_looks_cjk(m.group(1)) for m in _UTF8_LINE.finditer(escaped)):
+        return None  # UTF-8 lines among the GBK ones
+    return text
+
+
 def _decode(data: bytes) -> tuple[str, str, str]:
     """(text, encoding, note): UTF-8 (with or without BOM) first, then GB18030; line by line where both mix.
 
@@ -139,6 +164,9 @@ def _decode(data: bytes) -> tuple[str, str, str]:
         return data.decode("utf-8-sig"), "utf-8-sig", ""
     except UnicodeDecodeError:
         pass
+    whole = _whole_gb18030(data)
+    if whole is not None:
+        return whole, "gb18030", ""
     lines = data.split(b"\n")  # no GBK, GB18030 or UTF-8 multi-byte sequence holds the byte 0x0A
     if lines and lines[0].startswith(b"\xef\xbb\xbf"):
         lines[0] = lines[0][3:]
@@ -255,14 +283,21 @@ def find_header(rows: list[tuple[int, list[str]]], where: str = "line") -> int:
 
 
 def _column_names(fields: list[str], width: int) -> list[str]:
+    """Header names, unnamed ones ``column_<k>``; a repeated name becomes ``name.1``, ``name.2`` ... as
+    pandas does, skipping a suffix that any header cell already names (``a, a.1, a`` -> ``a, a.1, a.2``)."""
+    raw = [fields[k] if k < len(fields) and fields[k].strip() else f"column_{k + 1}" for k in range(width)]
+    given = set(raw)
+    taken: set[str] = set()
+    counts: dict[str, int] = {}
     names: list[str] = []
-    seen: dict[str, int] = {}
-    for k in range(width):
-        name = fields[k] if k < len(fields) and fields[k].strip() else f"column_{k + 1}"
-        if name in seen:  # as pandas does: a, a.1, a.2
-            seen[name] += 1
-            name = f"{name}.{seen[name]}"
-        seen.setdefault(name, 0)
+    for name in raw:
+        if name in taken:
+            base, count = name, counts.get(name, 0)
+            while name in taken or name in given:
+                count += 1
+                name = f"{base}.{count}"
+            counts[base] = count
+        taken.add(name)
         names.append(name)
     return names
 
@@ -373,6 +408,86 @@ def _check_spanning(text: str, sep: str, first_line: int, rows, spanning, width:
             raise _quote_error(_quote_line(lines, start, end) + first_line - 1)
 
 
+def _fast_table(text: str, sep: str, first_line: int) -> tuple[pd.DataFrame, dict[str, str]] | None:
+    """:func:`table_from_rows` of a large CSV with pandas' C parser reading the body, or None where it
+    might differ from the csv module's reading (then the caller reads every row with it).
+
+    The csv module reads the first lines (title lines, header: :func:`find_header`); pandas the rows
+    after the header. Taken only where every body line is one record of the same field count, no line
+    is blank or only spaces, and each line holding a quote reads alike with the csv module (which
+    also refuses quotes that do not close): so the frame is the one the csv path gives.
+    """
+    starts = [0]
+    for _ in range(HEAD_SAMPLE):
+        found = text.find("\n", starts[-1])
+        if found < 0:
+            return None  # a small file: the csv path is quick
+        starts.append(found + 1)
+    head = text[: starts[-1]]
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        return None
+    try:
+        head_rows, spanning = _records(head, sep, first_line)
+    except OrderFileError:
+        return None
+    if spanning or len(head_rows) < HEAD_SAMPLE or any(not "".join(f).strip() for _, f in head_rows):
+        return None  # the sample find_header sees would reach beyond these lines
+    at = find_header(head_rows)
+    header_line, header = head_rows[at]
+    body = text[starts[header_line - first_line + 1] :]
+    lines = body.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    lines = [line[:-1] if line.endswith("\r") else line for line in lines]
+    if not lines or any(not line.strip() for line in lines):
+        return None
+    try:
+        frame = pd.read_csv(
+            io.StringIO(body),
+            sep=sep,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            engine="c",
+            quotechar='"',
+            doublequote=True,
+            skip_blank_lines=True,
+        )
+    except (ValueError, pd.errors.ParserError, csv.Error, UnicodeError):  # fmt: skip
+        return None
+    width_here = frame.shape[1]
+    if len(frame) != len(lines):
+        return None
+    quoted = [i for i, line in enumerate(lines) if '"' in line]
+    plain = [line.count(sep) + 1 for line in lines if '"' not in line]
+    if any(n != width_here for n in plain):
+        return None
+    if quoted:
+        reader = csv.reader([lines[i] for i in quoted], delimiter=sep, strict=True)
+        try:
+            parsed = list(reader)
+        except csv.Error:
+            return None
+        if len(parsed) != len(quoted) or reader.line_num != len(quoted):
+            return None
+        if any(len(f) != width_here for f in parsed) or frame.iloc[quoted].to_numpy().tolist() != parsed:
+            return None
+    width = _trimmed(header)
+    if width_here > max(width, len(header)) or width_here < width:
+        return None  # too many or too few fields: the csv path says which line
+    used = width
+    if width_here > used and used < len(header):
+        return None  # header cells beyond the names: the csv path looks at each row
+    names = _column_names(header, used)
+    facts: dict[str, str] = {}
+    if at:
+        facts["header"] = f"header on line {header_line} ({at} title {'line' if at == 1 else 'lines'} skipped)"
+    frame = frame.iloc[:, :used]
+    frame.columns = names
+    return frame, facts
+
+
 def read_csv_table(data: bytes) -> tuple[pd.DataFrame, dict[str, str]]:
     """A CSV as text columns, whatever its encoding, title lines, separator line or trailing separators.
 
@@ -405,6 +520,11 @@ def read_csv_table(data: bytes) -> tuple[pd.DataFrame, dict[str, str]]:
         sep = _choose_separator(text[:sample_end])
     if sep != ",":
         facts["separator"] = {"\t": "tab-separated"}.get(sep, f"separator {sep!r}")
+    fast = _fast_table(text, sep, first_line)
+    if fast is not None:
+        frame, table_facts = fast
+        facts.update(table_facts)
+        return frame, facts
     rows, spanning = _records(text, sep, first_line)
     frame, table_facts = table_from_rows(rows)
     _check_spanning(text, sep, first_line, rows, spanning, len(frame.columns))
@@ -614,18 +734,19 @@ def read_orders(path: str | Path, sheet: str | int | None = None) -> tuple[pd.Da
     return read_csv_table(data)
 
 
-#: Texts read as true / false by :func:`parse_flags` (compared lower-case, after NFKC and strip).
-TRUE_TEXTS = frozenset({"true", "t", "yes", "y", "1", "1.0", "是", "真", "对", "有", "√", "✓", "on", "x"})
-FALSE_TEXTS = frozenset({"false", "f", "no", "n", "0", "0.0", "否", "假", "错", "无", "×", "✗", "off", "-1"})
+#: Texts read as true / false by :func:`parse_flags` (compared lower-case, after NFKC and strip). "-1" is
+#: true: Access and VBA write True as -1, and the number -1 is true too (non-zero).
+TRUE_TEXTS = frozenset({"true", "t", "yes", "y", "1", "1.0", "-1", "-1.0", "是", "真", "对", "有", "√", "✓", "on", "x"})
+FALSE_TEXTS = frozenset({"false", "f", "no", "n", "0", "0.0", "否", "假", "错", "无", "×", "✗", "off"})
 
 
 def parse_flags(values, field: str = "flag") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Booleans from a flag column as exports write it: (flag, known, problem) per value.
 
-    true/false, yes/no, Y/N, T/F, 1/0, 是/否 (and 真/假, √/×) in any case and width; bools and numbers
-    as they are (non-zero is true). Empty values are unknown (flag False, known False, no problem);
-    other text is unknown with a problem naming the field. ``astype(bool)`` on text reads "false"
-    as True: use this instead.
+    true/false, yes/no, Y/N, T/F, 1/0 (and -1, Access's true), 是/否 (and 真/假, √/×) in any case and
+    width; bools and numbers as they are (non-zero is true). Empty values are unknown (flag False,
+    known False, no problem); other text is unknown with a problem naming the field.
+    ``astype(bool)`` on text reads "false" as True: use this instead.
     """
     array = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
     n = len(array)

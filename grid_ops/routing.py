@@ -17,7 +17,9 @@ route. It is the baseline the benchmark compares OR-Tools with.
 
 from __future__ import annotations
 
+import bisect
 import math
+import time
 
 import numpy as np
 
@@ -251,6 +253,13 @@ def _fallback_shift(idx, stops, n_teams, shift, metres, minutes, band):
 
 #: Moves and swaps the fallback's rebalancing tries at most, per shift.
 REBALANCE_STEPS = 200
+#: Seconds of wall time the fallback's rebalancing may spend per shift; it keeps the best loads found
+#: by then. Guards large shifts (hundreds of stops per team), where each step tries many exchanges;
+#: only such shifts reach it, and their plans may then differ between runs on a busy machine.
+REBALANCE_SECONDS = 2.0
+#: Stops per route (those whose demand best closes the gap) among which pairs are tried; single
+#: stops are tried from the whole route. Keeps the pairs per step bounded (at most 66 per route).
+REBALANCE_PAIR_POOL = 12
 
 
 def _rebalance(routes, candidates, stops, minutes, shift, band):
@@ -258,12 +267,19 @@ def _rebalance(routes, candidates, stops, minutes, shift, band):
     up to two of a lighter one (a plain move when one side gives nothing), or add a stop no route
     took, each at its cheapest feasible place (windows and shift kept), while the largest load
     over the smallest goes down; stops pinned to a team stay. Stops when the loads lie within the
-    band (max/min <= (1 + band) / (1 - band)) or no exchange helps.
+    band (max/min <= (1 + band) / (1 - band)), no exchange helps, after ``REBALANCE_STEPS`` steps
+    or after ``REBALANCE_SECONDS``.
+
+    Bounded: single stops are tried from whole routes, pairs only among the
+    ``REBALANCE_PAIR_POOL`` stops of each route whose demand lies nearest to the amount that would
+    even the two loads (found by sorting and binary search). A step only ever lowers the spread, so
+    stopping early never leaves the loads worse than they came in.
     """
     routes = [list(r) for r in routes]
     n_teams = len(routes)
     if n_teams < 2:
         return routes
+    deadline = time.perf_counter() + REBALANCE_SECONDS
     demand = {s: float(stops.expected[s]) for s in candidates}
     target = (1 + band) / (1 - band)
 
@@ -273,12 +289,20 @@ def _rebalance(routes, candidates, stops, minutes, shift, band):
         mean = sum(loads) / len(loads)
         return ratio, sum((x - mean) ** 2 for x in loads)
 
-    def groups(route: list[int], empty: bool) -> list[tuple[int, ...]]:
-        free = [s for s in route if stops.pinned[s] < 0]
-        out = [(s,) for s in free] + [(s, u) for i, s in enumerate(free) for u in free[i + 1 :]]
-        return [(), *out] if empty else out
+    def groups(route: list[int], empty: bool, aim: float) -> list[tuple[tuple[int, ...], float]]:
+        """The route's free stops, single and (within the pool nearest ``aim`` / 2) in pairs."""
+        free = sorted((demand[s], s) for s in route if stops.pinned[s] < 0)
+        values = [v for v, _ in free]
+        mid = bisect.bisect_left(values, aim / 2)
+        lo = max(0, min(mid - REBALANCE_PAIR_POOL // 2, len(free) - REBALANCE_PAIR_POOL))
+        pool = sorted(free[lo : lo + REBALANCE_PAIR_POOL], key=lambda p: p[1])
+        out = [((s,), v) for v, s in sorted(free, key=lambda p: p[1])]
+        out += [((s, u), v + w) for i, (v, s) in enumerate(pool) for w, u in pool[i + 1 :]]
+        return [((), 0.0), *out] if empty else out
 
     for _ in range(REBALANCE_STEPS):
+        if time.perf_counter() > deadline:
+            break
         loads = [sum(demand[s] for s in r) for r in routes]
         now = spread(loads)
         if now[0] <= target:
@@ -298,13 +322,14 @@ def _rebalance(routes, candidates, stops, minutes, shift, band):
         by_load = sorted(range(n_teams), key=lambda t: (loads[t], t))
         for a in by_load[::-1][:2]:
             for b in by_load[:2]:
-                if loads[b] >= loads[a]:
+                gap = loads[a] - loads[b]
+                if gap <= 0:
                     continue
-                back_sets = [(g, sum(demand[u] for u in g)) for g in groups(routes[b], True)]
-                for give in groups(routes[a], False):
-                    out = sum(demand[s] for s in give)
+                back_sets = groups(routes[b], True, 0.0)
+                gives = groups(routes[a], False, gap / 2)
+                for give, out in gives:
                     for back, back_load in back_sets:
-                        if not 0 < out - back_load < loads[a] - loads[b]:
+                        if not 0 < out - back_load < gap:
                             continue
                         trial = list(loads)
                         trial[a] -= out - back_load
@@ -314,6 +339,8 @@ def _rebalance(routes, candidates, stops, minutes, shift, band):
                             options.append((after, give + back, a, back, b, give))
         options.sort(key=lambda o: (o[0], o[1], o[2], o[4]))
         for option in options:
+            if time.perf_counter() > deadline:
+                return routes
             a, back, b = option[2], option[3], option[4]
             give = option[5] if a >= 0 else option[1]
             to_b = _exchange(routes[b], back, give, stops, minutes, shift)

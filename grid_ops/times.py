@@ -7,8 +7,12 @@ reads them group by group, each with a vectorised parser:
 
 1. values that are numbers: Excel serial days (1 ≤ v < 2958466, day 0 = 1899-12-30) or
    ``yyyymmdd`` integers;
-2. text ending in an offset (``Z``, ``+08:00``, ``-0500``, ``+08``) after a date and a time:
-   ISO 8601, converted to China Standard Time (``Asia/Shanghai``) and made naive;
+2. text ending in an offset (``Z``, ``+08:00``, ``-0500``, ``+08``) right after a clock time
+   (``08:00``, ``08:00:00.5``, ISO's ``T0800``): ISO 8601, converted to China Standard Time
+   (``Asia/Shanghai``) and made naive. An offset needs a clock time before it: in ``2025 01-05`` the
+   ``-05`` is no offset. A range of clock times, ``2025-01-05 08:00-10:00`` (minutes, no seconds, no
+   ``T``, then ``-hh:mm``), reads as its start, 08:00: ``-10:00`` is then the range's end, not an
+   offset (write ``2025-01-05T08:00-10:00`` or ``08:00:00-10:00`` for the offset);
 3. the other text: pandas' ISO 8601 parser (C code, which also takes ``2025/1/5 8:00``, ``2025-1-5``
    and ``20250105``);
 4. what is left, normalised (NFKC: full-width digits and colons) and matched by one regular
@@ -19,7 +23,9 @@ reads them group by group, each with a vectorised parser:
    runs and move a district's "current period".
 
 A time of day without a date (``8:00``, ``8时30分``) is no date: NaT with the problem "… is a time of
-day without a date", and its clock time in :attr:`ParsedTimes.time_of_day` (for hour filters).
+day without a date", and its clock time in :attr:`ParsedTimes.time_of_day` (for hour filters). A year
+or a year and month without a day (``2025``, ``2025-01``, ``2025/1``, ``2025年1月``) is no date either:
+NaT with the problem "… has no day" (parsers would date it to the 1st).
 Every value is read on its own, so parsing in parts of :data:`PARSE_PART` gives the same result.
 """
 
@@ -44,7 +50,12 @@ CHINA_TZ = "Asia/Shanghai"
 EXCEL_SERIALS = (1.0, 2958466.0)
 _EXCEL_DAY0 = np.datetime64("1899-12-30T00:00:00", "s")
 
-_TZ = re.compile(r"\d[Tt ]\d.*?(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$")
+_TZ = re.compile(
+    r"\d[Tt ]\d.*?(?:\d:\d{2}(?::\d{2}(?:\.\d+)?)?|[Tt]\d{2}(?:\d{2}(?:\d{2}(?:\.\d+)?)?)?)"  # a clock time
+    r"\s*(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$"  # then the offset
+)
+#: A year, or a year and a month, without a day: no date (parsers would invent the 1st).
+_NO_DAY = re.compile(r"^\s*\d{4}\s*(?:(?:[-/.]|年)\s*\d{1,2}\s*月?)?\s*$")
 _AMPM = r"上午|早上|早晨|凌晨|中午|下午|傍晚|晚上|夜间|[AaPp]\.?[Mm]\.?"
 _PM = ("中午", "下午", "傍晚", "晚上", "夜间", "p")
 _DATE = r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号號]?"
@@ -204,8 +215,13 @@ def _from_text(raw: np.ndarray, field: str) -> tuple[np.ndarray, np.ndarray, np.
     empty = (text == "").to_numpy(dtype=bool)
     problem[empty] = f"{field} is empty"
     todo = ~empty
-    # 2. an offset after a date and a time: cut off, the rest read as ISO 8601, moved to UTC+8
-    found, cut, east = _offsets(text)
+    # 2. an offset after a date and a clock time: cut off, the rest read as ISO 8601, moved to UTC+8;
+    # a range of clock times (08:00-10:00) read from its start
+    found, cut, east, ranges = _offsets(text)
+    shown = text  # the texts as given, for the problem texts
+    if ranges.any():
+        text = text.copy()
+        text.iloc[np.flatnonzero(ranges)] = text[ranges].str[:-6].str.rstrip()
     aware = np.flatnonzero(todo & found)
     for size in np.unique(cut[aware]):
         rows = aware[cut[aware] == size]
@@ -225,21 +241,21 @@ def _from_text(raw: np.ndarray, field: str) -> tuple[np.ndarray, np.ndarray, np.
     # replacing characters (C speed), then one pattern for the rest (半, 上午/下午, AM/PM, bare clock times)
     rows = np.flatnonzero(todo & np.isnat(out))
     if not len(rows):
-        return _explain(text, out, problem, clock, empty, field)
+        return _explain(shown, out, problem, clock, empty, field)
     normal = text.iloc[rows].str.normalize("NFKC").str.strip()
     iso = normal.str.translate(_TO_ISO).str.replace("  ", " ", regex=False).str.rstrip(":")
     out[rows] = _naive_iso(iso)
     left = np.isnat(out[rows])
     rows, normal = rows[left], normal[left]
     if not len(rows):
-        return _explain(text, out, problem, clock, empty, field)
+        return _explain(shown, out, problem, clock, empty, field)
     parts = normal.str.extract(_DATE_CLOCK)
     dated, bare_clock, matched = _assemble(parts)
     out[rows] = dated
     bare = matched & np.isnat(dated) & parts["y"].isna().to_numpy() & ~np.isnat(bare_clock)
     clock[rows[bare]] = bare_clock[bare]
     for i in rows[bare]:
-        problem[i] = f"{field} {text.iat[i][:40]!r} is a time of day without a date"
+        problem[i] = f"{field} {shown.iat[i][:40]!r} is a time of day without a date"
     # 5. the slow parser, only for what no format above read; kept only where the text holds a year
     rows, normal = rows[~matched], normal[~matched]
     if len(rows):
@@ -247,12 +263,19 @@ def _from_text(raw: np.ndarray, field: str) -> tuple[np.ndarray, np.ndarray, np.
         has_year = normal.str.contains(_HAS_YEAR).to_numpy(dtype=bool)
         out[rows[has_year]] = slow[has_year]
         for i in rows[~has_year & ~np.isnat(slow)]:
-            problem[i] = f"{field} {text.iat[i][:40]!r} has no year: not read as a date"
-    return _explain(text, out, problem, clock, empty, field)
+            problem[i] = f"{field} {shown.iat[i][:40]!r} has no year: not read as a date"
+    return _explain(shown, out, problem, clock, empty, field)
 
 
 def _explain(text, out, problem, clock, empty, field):
-    """The result of :func:`_from_text`, with a problem text for every value left unread."""
+    """The result of :func:`_from_text`, with a problem text for every value left unread. A year, or a
+    year and month, without a day (``2025``, ``2025-01``) is unread: parsers date it to the 1st."""
+    short = np.flatnonzero(~empty & (~np.isnat(out) | (problem == "")) & (text.str.len() <= 12).to_numpy(dtype=bool))
+    if len(short):
+        no_day = short[text.iloc[short].str.normalize("NFKC").str.match(_NO_DAY).to_numpy(dtype=bool)]
+        out[no_day] = np.datetime64("NaT")
+        for i in no_day:
+            problem[i] = f"{field} {text.iat[i][:40]!r} has no day: not read as a date"
     for i in np.flatnonzero(~empty & np.isnat(out) & (problem == "")):
         problem[i] = f"{field} {text.iat[i][:40]!r} is not a date and time"
     return out, problem, clock, empty
@@ -262,9 +285,10 @@ def _explain(text, out, problem, clock, empty, field):
 _MATRIX_WIDTH = 40
 
 
-def _offsets(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per text: does it end in an offset (``Z``, ``+08:00``, ``-0500``, ``+08``) after a date and a time;
-    the length of that offset (-1: a text too long for the matrix, read by pandas) and its seconds east.
+def _offsets(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per text: does it end in an offset (``Z``, ``+08:00``, ``-0500``, ``+08``) after a date and a clock
+    time; the length of that offset (-1: a text too long for the matrix, read by pandas), its seconds
+    east, and does it end in a range of clock times instead (``08:00-10:00``: its last 6 characters).
 
     Character tests on a matrix of character codes: no regular expression per value, and the offset
     is cut off and applied here, as pandas' parser of offsets takes microseconds per value.
@@ -275,12 +299,13 @@ def _offsets(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     found = np.zeros(n, dtype=bool)
     cut = np.zeros(n, dtype=np.int64)
     east = np.zeros(n, dtype=np.int64)
+    ranges = np.zeros(n, dtype=bool)
     if (~short).any():
         found[~short] = text[~short].str.contains(_TZ).to_numpy(dtype=bool)
         cut[~short] = -1
     rows = np.flatnonzero(short & (lengths >= 8))
     if not len(rows):
-        return found, cut, east
+        return found, cut, east, ranges
     codes = np.asarray(text.iloc[rows].to_numpy(dtype=object).astype(f"U{_MATRIX_WIDTH}"))
     matrix = codes.view(np.uint32).reshape(len(rows), _MATRIX_WIDTH)
     size = lengths[rows]
@@ -301,10 +326,16 @@ def _offsets(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     four = ~colon & sign(c5) & digit(c4) & digit(c3) & digit(c2) & digit(c1)
     two = ~colon & ~four & sign(c3) & digit(c2) & digit(c1)
     is_digit = digit(matrix)
-    between = (matrix == 84) | (matrix == 116) | (matrix == 32)
+    tee = (matrix == 84) | (matrix == 116)
+    between = tee | (matrix == 32)
     date_time = (is_digit[:, :-2] & between[:, 1:-1] & is_digit[:, 2:]).any(axis=1)
-    found[rows] = date_time & (zulu | colon | four | two)
-    cut[rows] = np.select([zulu, colon, four, two], [1, 6, 5, 3], 0)
+    size_cut = np.select([zulu, colon, four, two], [1, 6, 5, 3], 0)
+    clock, seconds = _clock_before(matrix, size - size_cut)
+    # hh:mm (no seconds, no T) then -hh:mm: a range of clock times, read from its start (module docstring)
+    span = colon & (c6 == 45) & clock & ~seconds & ~tee.any(axis=1)
+    found[rows] = date_time & (zulu | colon | four | two) & clock & ~span
+    ranges[rows] = span  # also after a Chinese date (2025年1月5日 8:00-10:00)
+    cut[rows] = size_cut
     value = np.select(
         [colon, four, two],
         [(c5 - 48) * 36000 + (c4 - 48) * 3600 + (c2 - 48) * 600 + (c1 - 48) * 60,
@@ -314,7 +345,40 @@ def _offsets(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     )  # fmt: skip
     sign_char = np.select([colon, four, two], [c6, c5, c3], 43)
     east[rows] = np.where(sign_char == 45, -value, value)
-    return found, cut, east
+    return found, cut, east, ranges
+
+
+def _clock_before(matrix: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of character codes: does the text before column ``end`` end in a clock time (``8:00``,
+    ``08:00:00``, ``08:00:00.5``, ISO's ``T08``, ``T0800``, ``T080000``), and does that hold seconds."""
+    line = np.arange(len(matrix))
+
+    def at(k: np.ndarray) -> np.ndarray:  # the character at column k (0 before the start)
+        return np.where(k >= 0, matrix[line, np.clip(k, 0, matrix.shape[1] - 1)], 0).astype(np.int64)
+
+    def digits_before(k: np.ndarray) -> np.ndarray:  # digits in a row ending at column k - 1
+        run = np.zeros(len(matrix), dtype=np.int64)
+        going = np.ones(len(matrix), dtype=bool)
+        for j in range(1, matrix.shape[1] + 1):
+            c = at(k - j)
+            going &= (c >= 48) & (c <= 57) & (k - j >= 0)
+            if not going.any():
+                break
+            run += going
+        return run
+
+    run = digits_before(end)
+    fraction = (run > 0) & (at(end - run - 1) == 46)  # 08:00:00.5
+    last = np.where(fraction, end - run - 1, end)  # the end of the whole seconds or minutes
+    run = np.where(fraction, digits_before(last), run)
+    before = at(last - run - 1)
+    colon_field = (run == 2) & (before == 58) & ((at(last - 4) >= 48) & (at(last - 4) <= 57))
+    # seconds: hh:mm:ss, i.e. another ":dd" before the last field
+    seconds = fraction | (colon_field & (at(last - 6) == 58) & (at(last - 5) >= 48) & (at(last - 5) <= 57))
+    iso_basic = ~fraction & np.isin(run, (2, 4, 6)) & ((before == 84) | (before == 116))
+    iso_basic |= fraction & (run == 6) & ((before == 84) | (before == 116))
+    seconds |= iso_basic & (run == 6)
+    return colon_field | iso_basic, seconds
 
 
 def _utc_to_china(times: np.ndarray) -> np.ndarray:
@@ -334,7 +398,8 @@ def _naive_iso(text: pd.Series) -> np.ndarray:
             parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
     except (ValueError, TypeError, OverflowError):
         return np.full(len(text), np.datetime64("NaT"), dtype="datetime64[s]")
-    if not (isinstance(parsed, pd.Series) and parsed.dtype.kind == "M"):  # an offset slipped in: later steps
+    if not (isinstance(parsed, pd.Series) and parsed.dtype.kind == "M") or isinstance(parsed.dtype, pd.DatetimeTZDtype):
+        # an offset slipped in (one without a clock time before it, read in step 2 if it had one): later steps
         return np.full(len(text), np.datetime64("NaT"), dtype="datetime64[s]")
     return parsed.to_numpy(dtype="datetime64[s]")
 

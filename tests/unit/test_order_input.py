@@ -439,9 +439,44 @@ def test_text_flags_read_as_booleans():
     assert pd.Series(["false"]).fillna(False).astype(bool).tolist() == [True]
 
 
+def test_minus_one_is_true_as_text_and_as_number():
+    """Access and VBA write True as -1: the text reads as the number does."""
+    from gridgov.grid_ops.ordertable import parse_flags
+
+    flags, known, problem = parse_flags(["-1", -1, " -1 ", "-1.0", -1.0, "0"], "is_repeat")
+    assert flags.tolist() == [True, True, True, True, True, False]
+    assert known.all() and not any(problem)
+
+
 def test_a_row_in_a_vertical_system_is_that_rows_problem_not_a_crash():
     from gridgov.grid_ops.positions import to_target
 
     pos = to_target([114.05, 5.0], [22.54, 3.0], ["wgs84", "EPSG:5773"], "EPSG:4547")
     assert np.isfinite(pos.x[0]) and np.isnan(pos.x[1])
     assert "EPSG:5773" in pos.problem[1] and "vertical" in pos.problem[1] and pos.problem[0] == ""
+
+
+@pytest.mark.parametrize(
+    "tail",
+    ["", "1,2,3,", "9,x", '9,"a\nb",c', "\n\n5,6,7", "  ", '9,a"b,c'],
+    ids=["plain", "trailing-separator", "short-row", "value-with-line-break", "blank-lines", "spaces", "bare-quote"],
+)
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_large_csv_body_read_by_pandas_equals_the_csv_module(monkeypatch, tail, encoding):
+    """Above HEAD_SAMPLE lines pandas' C parser reads the body, only where that gives what the csv
+    module gives (else the csv module reads every row): frame and facts alike either way."""
+    from gridgov.grid_ops import ordertable
+
+    rows = ["标题：工单导出", "工单编号,地址,描述"] + [f'{i:05d},"深圳,{i}号","说""明"' for i in range(300)]
+    data = ("\r\n".join(rows + ([tail] if tail else [])) + "\r\n").encode(encoding)
+    taken = []
+    fast = ordertable._fast_table
+    monkeypatch.setattr(ordertable, "_fast_table", lambda *a: taken.append(fast(*a)) or taken[-1])
+    frame, facts = ordertable.read_csv_table(data)
+    assert (taken[0] is not None) == (tail in ("", '9,a"b,c')), taken  # pandas reads the plain ones
+    monkeypatch.setattr(ordertable, "_fast_table", lambda *a: None)
+    slow_frame, slow_facts = ordertable.read_csv_table(data)
+    pd.testing.assert_frame_equal(frame, slow_frame)
+    assert facts == slow_facts
+    assert frame["工单编号"].iloc[0] == "00000" and frame["地址"].iloc[299] == "深圳,299号"
+    assert frame["描述"].iloc[0] == '说"明' and facts["header"].startswith("header on line 2")

@@ -104,6 +104,39 @@ def test_pins_and_drops(solver):
         patrol.Teams(["T1", "T1"], ["a", "b"])
 
 
+def test_fallback_rebalancing_is_bounded_on_a_large_shift(monkeypatch):
+    """600 stops, 6 teams, half with narrow windows: the fallback (where OR-Tools is missing) ends in
+    seconds, and its rebalancing never leaves the loads less balanced than it found them."""
+    import time
+
+    rng = np.random.default_rng(7)
+    n, n_teams = 600, 6
+    xy = rng.uniform(0, 6000, (n + 1, 2))
+    d = roadnet.straight_distances(xy[:, 0], xy[:, 1])
+    stops = _stops(n, rng, narrow=0.5)
+    seen = []
+    rebalance = routing._rebalance
+
+    def spy(routes, *args):
+        out = rebalance(routes, *args)
+        seen.append((routes, out))
+        return out
+
+    monkeypatch.setattr(routing, "_rebalance", spy)
+    start = time.perf_counter()
+    plan = routing.plan_routes(stops, n_teams, [(480, 1080)], d, 12.0, solver="fallback")
+    assert time.perf_counter() - start < 20  # generous: was minutes; a few seconds on a quiet machine
+    assert seen  # the shift is solved once, and again on the stops it could take
+
+    def balance(routes):
+        return patrol.balance_ratio([stops.expected[r].sum() for r in routes])
+
+    for before, after in seen:
+        assert balance(after) <= balance(before) + 1e-12
+        assert sum(len(r) for r in after) >= sum(len(r) for r in before)
+    assert patrol.balance_ratio(plan.loads(stops, n_teams)) == pytest.approx(balance(seen[-1][1]))
+
+
 def test_shifts_parse_and_wrap():
     assert patrol.parse_shifts("19:00-23:00; 23-2") == [(1140, 1380), (1380, 1560)]
     assert patrol.clock(1530) == "01:30"

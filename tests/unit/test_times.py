@@ -155,3 +155,37 @@ def test_any_values_give_one_result_each_and_parts_agree(values):
     if parts:
         assert np.concatenate([p.times for p in parts]).tolist() == whole.times.tolist()
         assert np.concatenate([p.problem for p in parts]).tolist() == whole.problem.tolist()
+
+
+@pytest.mark.parametrize("text", ["2025", "2025-01", "2025/1", "2025.01", "2025年1月", "２０２５"])
+def test_a_year_or_month_without_a_day_is_no_date(text):
+    """Parsers date "2025" and "2025-01" to the 1st: an invented day, so the value stays unread."""
+    parsed = times.parse_times([text, "2025-01-05"], "t")
+    assert np.isnat(parsed.times[0]) and str(parsed.times[1]) == "2025-01-05T00:00:00"
+    assert parsed.problem[0] == f"t {text!r} has no day: not read as a date"
+    assert parsed.unread == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an offset needs a clock time before it: "-05" after a date is no offset
+        ("2025 01-05", "2025-01-05T00:00:00"),
+        # a range of clock times reads as its start, not as the offset -10:00
+        ("2025-01-05 08:00-10:00", "2025-01-05T08:00:00"),
+        ("2025-1-5 8:00-10:30", "2025-01-05T08:00:00"),
+        ("2025年1月5日 8:00-10:00", "2025-01-05T08:00:00"),
+        # offsets after a clock time keep their meaning
+        ("2025-01-05T08:00-10:00", "2025-01-06T02:00:00"),
+        ("2025-01-05 08:00:00-10:00", "2025-01-06T02:00:00"),
+        ("2025-01-05 08:00:00.5-05:00", "2025-01-05T21:00:00"),
+        ("2025-01-05 08:00-0500", "2025-01-05T21:00:00"),
+        ("2025-01-05 08:00+08", "2025-01-05T08:00:00"),
+        ("2025-01-05T00:00Z", "2025-01-05T08:00:00"),
+        ("20250105T000000Z", "2025-01-05T08:00:00"),
+    ],
+)
+def test_an_offset_needs_a_clock_time_and_a_range_is_no_offset(text, expected):
+    parsed = times.parse_times([text], "t")
+    assert str(parsed.times[0]) == expected, parsed.problem[0]
+    assert parsed.problem[0] == ""
