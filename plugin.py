@@ -169,7 +169,10 @@ class GridGovPlugin:
                 )
             return
         was_missing = bool(self.missing)
-        self._register_provider()
+        if was_missing:
+            # only a provider of stand-ins is replaced: optional packages are imported when used, and
+            # replacing a whole provider would empty the open dock's forms (their algorithms go with it)
+            self._register_provider()
         if bar is None:
             return
         if self.missing:

@@ -154,13 +154,18 @@ def canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def installed_distributions() -> dict[str, str]:
-    """canonical name → version of every distribution this Python sees (QGIS's, the user's, the target's)."""
+def installed_distributions(exclude: str | os.PathLike | None = None) -> dict[str, str]:
+    """canonical name → version of every distribution this Python sees (QGIS's, the user's), except
+    those under ``exclude``: the plugin's own folder, whose packages an install may upgrade (they are
+    not QGIS's, and pinning them would leave a broken one there for good)."""
     import importlib.metadata
 
+    skip = Path(exclude).resolve() if exclude is not None else None
     found: dict[str, str] = {}
     for dist in importlib.metadata.distributions():
         with contextlib.suppress(Exception):  # a broken metadata folder is skipped
+            if skip is not None and Path(str(dist.locate_file(""))).resolve() == skip:
+                continue
             name, version = dist.metadata["Name"], dist.version
             if name and version:
                 found.setdefault(canonical(name), version)

@@ -58,7 +58,7 @@ class InstallTask(QgsTask):
             self.installed = install.run(
                 the_plan,
                 env,
-                install.installed_distributions(),
+                install.installed_distributions(exclude=packages_dir()),
                 log=_log,
                 progress=self.setProgress,
                 cancelled=self.isCanceled,

@@ -157,3 +157,22 @@ def test_each_tab_holds_a_form_per_algorithm_and_the_whose_tool(qgis_iface, monk
     finally:
         plugin.unload()
         QgsProject.instance().clear()
+
+
+def test_an_optional_install_keeps_the_open_dock_usable(qgis_iface):
+    """Installing an optional package (openpyxl from the menu) while the dock is open replaced the whole
+    provider: the dock's forms lost their widgets and the next look at their algorithm crashed QGIS."""
+    import gridgov
+
+    plugin = gridgov.classFactory(qgis_iface)
+    plugin.initGui()
+    try:
+        plugin._toggle_dock(True)
+        page = plugin.dock.page("gridgov:geolocate")
+        before, provider = len(page.form.wrappers), plugin.provider
+        assert before > 0 and not plugin.missing
+        plugin._installed(True, "openpyxl==3.1.5")  # what the install task calls when it is done
+        assert plugin.provider is provider and len(page.form.wrappers) == before
+        assert page.algorithm.provider() is provider
+    finally:
+        plugin.unload()

@@ -169,3 +169,22 @@ def test_a_real_install_from_pypi_into_a_temporary_target(tmp_path):
     assert str(tmp_path / "target") in probe.stdout
     with pytest.raises(install.InstallError, match="nothing to install"):
         install.run(the_plan, env, {**installed, "tomli-w": done[0].split("==")[1]}, log=lines.append)
+
+
+def test_the_plugins_own_folder_is_not_pinned_as_shipped(tmp_path):
+    """Packages the plugin installed earlier may be upgraded: they are not QGIS's (a broken one there
+    would otherwise be pinned for good)."""
+    import importlib
+    import sys
+
+    target = tmp_path / "gridgov-packages" / "py3x"
+    info = target / "gridgov_probe_pkg-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: gridgov-probe-pkg\nVersion: 1.0\n")
+    sys.path.append(str(target))
+    importlib.invalidate_caches()
+    try:
+        assert install.installed_distributions()["gridgov-probe-pkg"] == "1.0"
+        assert "gridgov-probe-pkg" not in install.installed_distributions(exclude=target)
+    finally:
+        sys.path.remove(str(target))
