@@ -85,8 +85,10 @@ def test_no_path_tricks_compiled_or_vcs_files(package):
 
 def test_one_top_folder_named_as_the_package(package):
     tops = {name.split("/")[0] for name in package.namelist()}
-    assert tops == {"gridgov"}, tops
-    assert re.match(r"^[A-Za-z][A-Za-z0-9-_]+$", "gridgov")
+    assert len(tops) == 1, tops  # the validator warns on several parent folders
+    [top] = tops
+    assert re.match(r"^[A-Za-z][A-Za-z0-9-_]+$", top), top  # the validator's rule for the folder name
+    assert top == "gridgov"  # the package name the plugin's imports use
     names = set(package.namelist())
     assert {"gridgov/__init__.py", "gridgov/metadata.txt", "gridgov/LICENSE"} <= names
 
