@@ -137,8 +137,11 @@ class HeatmapAlgorithm(GridGovAlgorithm):
 
         # positions plus the fields the weight and the filters use: never every column of every order
         weight_field = self.parameterAsString(parameters, self.WEIGHT_FIELD, context)
-        needed = filter_fields(self, parameters, context, self.parameterAsSource(parameters, self.INPUT, context))
-        fields = sorted(set(needed) | ({weight_field} if weight_field else set()))
+        orders = self.parameterAsSource(parameters, self.INPUT, context)
+        needed = set(filter_fields(self, parameters, context, orders)) | ({weight_field} if weight_field else set())
+        if orders is not None and "match_method" in orders.fields().names():
+            needed.add("match_method")  # geolocate's output: orders placed nowhere do not set the extent
+        fields = sorted(needed)
         frame, source = read_source(self, parameters, self.INPUT, context, feedback, fields=fields)
         require_projected(source, tr("The orders layer"))
         radius = self.parameterAsDouble(parameters, self.RADIUS, context)

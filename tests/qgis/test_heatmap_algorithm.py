@@ -226,3 +226,27 @@ def test_heatmap_reads_positions_and_the_filter_fields_only(demo_city_gpkg, tmp_
     processing.run("gridgov:heatmap", {**filtered, "HOURS": "22-6", "OUTPUT": str(tmp_path / "b.tif")})
     # CATEGORY_FIELD defaults to class_code (a class series needs it): read when the layer has it
     assert asked == [["class_code"], ["class_code", "true_time"]]
+
+
+def test_orders_placed_nowhere_do_not_set_the_extent(tmp_path, gridgov_provider):
+    """Geolocate's output keeps orders 1,900 km away (unassigned): reading only the filter fields must
+    still read match_method, or the raster spans the country and the run stops as too large."""
+    from qgis.core import QgsFeature, QgsField, QgsGeometry, QgsPointXY
+    from qgis.PyQt.QtCore import QVariant
+
+    layer = QgsVectorLayer("Point?crs=EPSG:4547", "placed", "memory")
+    layer.dataProvider().addAttributes([QgsField("match_method", QVariant.String)])
+    layer.updateFields()
+    features = []
+    for x, y, method in ([(500_000 + 40 * k, 2_500_000 + 30 * k, "inside") for k in range(20)]
+                         + [(705_530.0, 4_422_059.0, "unassigned")]):  # fmt: skip
+        feature = QgsFeature(layer.fields())
+        feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(x, y)))
+        feature.setAttributes([method])
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    result = processing.run(
+        "gridgov:heatmap", {"INPUT": layer, "RADIUS": 300.0, "PIXEL_SIZE": 10.0, "OUTPUT": str(tmp_path / "h.tif")}
+    )
+    ds = gdal.Open(result["OUTPUT"])
+    assert ds.RasterXSize * 10 < 5_000 and ds.RasterYSize * 10 < 5_000  # the 20 placed orders, not the far one
