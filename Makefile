@@ -35,7 +35,7 @@ SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
         test-engine-latest test-qgis340
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
 
 system:  ## install the Debian packages that are missing (QGIS, Xvfb, CJK fonts, poppler)
 	@missing=""; for p in $(APT_PACKAGES); do \
