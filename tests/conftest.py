@@ -29,3 +29,24 @@ def demo_city_20k():
     from gridgov.grid_ops.democity import build_demo_city
 
     return build_demo_city(seed=20251, n_orders=20_000)
+
+
+@pytest.fixture()
+def gridgov_provider(qgis_processing):
+    """The gridgov provider registered for one QGIS test or benchmark (removed after, unless it was there).
+
+    Defined here, beside the engine fixtures, so tests/qgis and tests/benchmarks share one; QGIS is
+    imported only when a test asks for it (tests/unit runs without QGIS)."""
+    from qgis.core import QgsApplication
+
+    from gridgov.layers.processing.provider import GridGovProvider
+
+    registry = QgsApplication.processingRegistry()
+    existing = registry.providerById("gridgov")
+    if existing is not None:
+        yield existing
+        return
+    provider = GridGovProvider()
+    assert registry.addProvider(provider)
+    yield provider
+    registry.removeProvider(provider)

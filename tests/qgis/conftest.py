@@ -29,22 +29,6 @@ def qgis_log_to_pytest(qgis_app):
     QgsApplication.messageLog().messageReceived.disconnect(_forward)
 
 
-@pytest.fixture()
-def gridgov_provider(qgis_processing):
-    """The gridgov provider registered for one test, removed after."""
-    from gridgov.layers.processing.provider import GridGovProvider
-
-    registry = QgsApplication.processingRegistry()
-    existing = registry.providerById("gridgov")
-    if existing is not None:
-        yield existing
-        return
-    provider = GridGovProvider()
-    assert registry.addProvider(provider)
-    yield provider
-    registry.removeProvider(provider)
-
-
 @pytest.fixture(scope="session")
 def demo_city_gpkg(tmp_path_factory):
     """The demo city (default seed, few orders) written once for the whole QGIS test session."""
