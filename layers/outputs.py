@@ -196,19 +196,34 @@ def _destination_of(alg, parameters, name: str, context) -> str:
 
 class RowSink:
     """A Processing feature sink that knows how many rows it was handed, how many the output
-    refused, and checks at :meth:`close` that every one of them landed."""
+    refused, and checks at :meth:`close` that every one of them landed.
+
+    Two backends behind one interface: GeoPackage files and temporary outputs are written by GDAL in
+    bulk (``gdal_sink``); every other destination through QGIS's feature sink. Both take the fields
+    of ``base.sink_layout``, so the table is the same either way."""
 
     def __init__(self, alg, parameters, name: str, context, frame, crs, like=None, results=()) -> None:
-        from gridgov.layers.processing.base import open_sink
+        from gridgov.layers.gdal_sink import GdalTableSink, bulk_target
+        from gridgov.layers.processing.base import sink_layout
 
-        # before QGIS opens the sink: a new layer in a file that exists keeps the file on discard
+        # before anything is opened: a new layer in a file that exists keeps the file on discard
         keep = keeps_file(_destination_of(alg, parameters, name, context))
-        sink, dest, fields = open_sink(alg, parameters, name, context, frame, crs, like, results)
+        fields, wkb_type = sink_layout(alg, name, frame, like, results)
+        target = bulk_target(alg, parameters, name, context, fields)
+        if target is not None:
+            bulk = GdalTableSink(target, fields, wkb_type, crs)
+            definition = alg.parameterDefinition(name)
+            self.description = definition.description() if definition is not None else name
+            self._setup(name, context, None, target.dest, fields, keep, bulk)
+            return
+        sink, dest = alg.parameterAsSink(parameters, name, context, fields, wkb_type, crs)
+        if sink is None:
+            raise QgsProcessingException(alg.invalidSinkError(parameters, name))
         self._setup(name, context, sink, dest, fields, keep)
 
     @classmethod
     def opened(cls, alg, parameters, name: str, context, fields, wkb_type, crs) -> RowSink:
-        """A sink with ``fields`` as they are (a copy of a layer), for :meth:`add` / :meth:`addFeatures`."""
+        """A QGIS sink with ``fields`` as they are (a copy of a layer), for :meth:`add` / :meth:`addFeatures`."""
         keep = keeps_file(_destination_of(alg, parameters, name, context))
         sink, dest = alg.parameterAsSink(parameters, name, context, fields, wkb_type, crs)
         if sink is None:
@@ -217,10 +232,11 @@ class RowSink:
         row_sink._setup(name, context, sink, dest, fields, keep)
         return row_sink
 
-    def _setup(self, name: str, context, sink, dest, fields, keep: bool) -> None:
+    def _setup(self, name: str, context, sink, dest, fields, keep: bool, bulk=None) -> None:
         self.name = name
         self.context = context
         self.sink, self.dest, self.fields = sink, dest, fields
+        self.bulk = bulk
         self.keeps_file = keep
         self.handed = 0
         self.errors: list[str] = []
@@ -237,6 +253,18 @@ class RowSink:
 
     def write(self, frame: pd.DataFrame, feedback=None) -> int:
         """Hand every row of ``frame`` to the sink; returns the number handed."""
+        if self.bulk is not None:
+            from gridgov.layers.convert import WRITE_PART
+
+            # in parts: each is one GDAL call, between which a cancel is noticed and progress shown
+            step = max(1, WRITE_PART * 5)
+            for start in range(0, max(len(frame), 1), step):
+                self.handed += self.bulk.write(frame.iloc[start : start + step])
+                if feedback is not None:
+                    if feedback.isCanceled():
+                        break
+                    feedback.setProgress(100.0 * min(len(frame), start + step) / max(1, len(frame)))
+            return len(frame)
         from gridgov.layers import convert
 
         if self.csv:
@@ -247,6 +275,8 @@ class RowSink:
 
     # the QgsFeatureSink calls write_to_sink makes
     def addFeatures(self, features, flags=None) -> bool:  # noqa: N802
+        if self.sink is None:
+            raise QgsProcessingException(tr("{0}: features cannot be added to this output").format(self.name))
         done = self.sink.addFeatures(features) if flags is None else self.sink.addFeatures(features, flags)
         ok = done[0] if isinstance(done, tuple) else bool(done)
         if not ok and len(self.errors) < 5:
@@ -265,14 +295,37 @@ class RowSink:
             with contextlib.suppress(Exception):
                 sip.delete(sink)
 
+    def discard(self) -> None:
+        """Remove what this sink wrote (a cancelled or failed run)."""
+        self.release()
+        if self.bulk is not None:
+            self.bulk.discard(self.keeps_file)
+            return
+        store = self.context.temporaryLayerStore() if self.context is not None else None
+        if store is not None and store.mapLayer(self.dest) is not None:
+            store.removeMapLayer(self.dest)
+        else:
+            _remove_output(self.dest, self.keeps_file)
+
     def close(self, expected: int | None = None) -> int:
         """Close the sink and count the rows in the output; fewer than ``expected`` (default: the rows
-        handed) is a :class:`QgsProcessingException` naming the count and the first reason."""
-        self.release()
+        handed) is a :class:`QgsProcessingException` naming the count and the first reason. Afterwards
+        :attr:`dest` is the id the run returns (a temporary output's layer id)."""
         expected = self.handed if expected is None else expected
-        landed = _rows_in(self.dest, self.context)
-        if landed < 0:  # an output that cannot be read back: what the sink said
-            landed = expected if not self.errors else -1
+        if self.bulk is not None:
+            from gridgov.layers.gdal_sink import as_temporary_layer, register_file
+
+            landed = self.bulk.finish()
+            target = self.bulk.target
+            if target.temporary:
+                self.dest = as_temporary_layer(target, self.context, self.description)
+            else:
+                register_file(target, self.context)
+        else:
+            self.release()
+            landed = _rows_in(self.dest, self.context)
+            if landed < 0:  # an output that cannot be read back: what the sink said
+                landed = expected if not self.errors else -1
         if landed != expected:
             reason = self.errors[0] if self.errors else tr("the output holds {0} rows").format(max(landed, 0))
             raise QgsProcessingException(
@@ -290,7 +343,8 @@ def write_rows(alg, parameters, name: str, context, frame, crs, feedback=None, l
     sink.write(frame, feedback)
     if feedback is not None and feedback.isCanceled():
         raise_cancelled()
-    return sink.dest, sink.close(len(frame))
+    landed = sink.close(len(frame))
+    return sink.dest, landed
 
 
 # cancel means nothing written -----------------------------------------------------------------------
@@ -359,13 +413,8 @@ class RunOutputs:
         for hidden, _ in self.staging:
             shutil.rmtree(hidden, ignore_errors=True)
         self.staging = []
-        store = self.context.temporaryLayerStore() if self.context is not None else None
         for sink in self.sinks:
-            sink.release()
-            if store is not None and store.mapLayer(sink.dest) is not None:
-                store.removeMapLayer(sink.dest)
-            else:
-                _remove_output(sink.dest, sink.keeps_file)
+            sink.discard()
         self.sinks = []
 
     @classmethod

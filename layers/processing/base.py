@@ -151,10 +151,9 @@ def write_frame(
     return dest_id
 
 
-def open_sink(alg: QgsProcessingAlgorithm, parameters, name: str, context, frame, crs, like=None, results=()):
-    """The sink ``name`` with fields for ``frame`` (``like``: source fields whose types to keep, except
-    for the ``results`` columns); returns (sink, destination id, fields). Algorithms write rows
-    through ``outputs.RowSink``, which counts what lands."""
+def sink_layout(alg: QgsProcessingAlgorithm, name: str, frame, like=None, results=()) -> tuple:
+    """The fields and geometry type of the sink ``name`` for ``frame`` (``like``: source fields whose
+    types to keep, except for the ``results`` columns): one decision for both sink backends."""
     import geopandas as gpd
     from qgis.core import QgsWkbTypes
 
@@ -168,6 +167,13 @@ def open_sink(alg: QgsProcessingAlgorithm, parameters, name: str, context, frame
         declared = {0: QgsWkbTypes.Type.Point, 1: QgsWkbTypes.Type.MultiLineString, 2: QgsWkbTypes.Type.MultiPolygon}
         definition = alg.parameterDefinition(name)
         wkb_type = declared.get(int(definition.dataType()), wkb_type) if hasattr(definition, "dataType") else wkb_type
+    return fields, wkb_type
+
+
+def open_sink(alg: QgsProcessingAlgorithm, parameters, name: str, context, frame, crs, like=None, results=()):
+    """QGIS's sink ``name`` with the fields of :func:`sink_layout`; returns (sink, destination id,
+    fields). Algorithms write rows through ``outputs.RowSink``, which counts what lands."""
+    fields, wkb_type = sink_layout(alg, name, frame, like, results)
     sink, dest_id = alg.parameterAsSink(parameters, name, context, fields, wkb_type, crs)
     if sink is None:
         raise QgsProcessingException(alg.invalidSinkError(parameters, name))

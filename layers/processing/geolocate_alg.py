@@ -469,8 +469,8 @@ class GeolocateAlgorithm(GridGovAlgorithm):
             orders = next(parts, None)
         for method, count in sorted(counts.items()):
             feedback.pushInfo(f"{method}: {count}")
-        dest = sink.dest
         rows_out = sink.close(rows_in)  # counted in the output: a row it refused fails the run, named
+        dest = sink.dest  # after close: a temporary output's layer id
         StyleOnLoad.attach(context, dest, "placed_orders", tr("Placed orders"), events=True)
         results = {
             self.OUTPUT: dest,

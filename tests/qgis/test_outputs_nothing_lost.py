@@ -113,12 +113,39 @@ def test_rows_out_counts_the_rows_in_the_file(demo_city_gpkg, tmp_path, gridgov_
         return real(frame, Dropping(), fields, feedback, multi)
 
     monkeypatch.setattr(convert, "write_to_sink", drop_every_third)
+    monkeypatch.setenv("GRIDGOV_QGIS_SINK", "1")  # QGIS's feature sink, not the bulk GeoPackage writer
     orders = _memory_table(_orders(demo_city_gpkg), {"x": QVariant.Double, "y": QVariant.Double})
     log = Log()
     with pytest.raises(QgsProcessingException) as raised:
         _geolocate(demo_city_gpkg, orders, tmp_path / "placed.gpkg", log)
     assert "14 of 40 rows" in str(raised.value) + " ".join(log.errors), (str(raised.value), log.errors)
     assert not (tmp_path / "placed.gpkg").exists()  # a failed run leaves nothing behind
+
+
+def test_rows_out_counts_the_rows_in_the_file_written_in_bulk(demo_city_gpkg, tmp_path, gridgov_provider, monkeypatch):
+    """The same with the bulk GeoPackage writer: rows GDAL did not store are counted in the file."""
+    import numpy as np
+
+    from gridgov.layers.gdal_sink import GdalTableSink
+
+    real = GdalTableSink._write
+
+    def drop_every_third(self, geometry, names, values, masks, append):
+        if geometry is None or not len(geometry):
+            return real(self, geometry, names, values, masks, append)
+        keep = np.arange(len(geometry)) % 3 != 0
+        masks = [None if m is None else m[keep] for m in masks]
+        return real(self, geometry[keep], names, [v[keep] for v in values], masks, append)
+
+    monkeypatch.setattr(GdalTableSink, "_write", drop_every_third)
+    orders = _memory_table(_orders(demo_city_gpkg), {"x": QVariant.Double, "y": QVariant.Double})
+    log = Log()
+    with pytest.raises(QgsProcessingException) as raised:
+        _geolocate(demo_city_gpkg, orders, tmp_path / "placed.gpkg", log)
+    message = str(raised.value) + " ".join(log.errors)
+    assert "40 rows written, 26 in the file" in message or "14 of 40 rows" in message, message
+    assert not (tmp_path / "placed.gpkg").exists()
+    assert not list(tmp_path.glob(".gridgov-partial-*"))  # nor its staged copy
 
 
 def test_a_fid_column_that_gpkg_cannot_store_is_kept_and_every_row_lands(demo_city_gpkg, tmp_path, gridgov_provider):

@@ -1,0 +1,391 @@
+"""Rows written straight into a GeoPackage through GDAL, in bulk: the fast backend of ``outputs.RowSink``.
+
+Handing a million rows to QGIS's feature sink costs a QgsFeature and a QgsGeometry per row (about
+20 s), then QGIS's writer spends as long again finishing the file. Here every column of a part goes to
+GDAL as one array (``pyogrio.raw.write``, appending part after part), with the field types
+``convert.fields_for`` chose for the QGIS sink, so either backend writes the same table. The spatial
+index is built once at the end (GDAL 3.7+ in bulk itself; on older GDAL by ``gpkg_index``).
+
+Which destinations take this path (:func:`bulk_target`): a GeoPackage file or a layer in one, and a
+temporary output (written as a GeoPackage in Processing's temporary folder, then handed to QGIS as a
+temporary layer of the run, as a memory layer would be; ``memory:`` destinations too). Everything else
+(PostGIS, shapefiles, CSV, ...) keeps QGIS's sink, and so does everything when the environment sets
+``GRIDGOV_QGIS_SINK`` (for comparisons).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import math
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsFields,
+    QgsProcessingException,
+    QgsProcessingOutputLayerDefinition,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingUtils,
+    QgsProperty,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+
+from gridgov.layers.processing.base import tr
+
+#: QVariant / QMetaType numbers of the field types this backend writes (the same in Qt 5 and 6).
+_BOOL, _INT, _LONG, _DOUBLE, _STRING, _DATE, _DATETIME = 1, 2, 4, 6, 10, 14, 16
+_WRITABLE = {_BOOL, _INT, _LONG, _DOUBLE, _STRING, _DATE, _DATETIME}
+_TYPE_NAMES = {
+    _BOOL: "boolean", _INT: "integer", _LONG: "integer64", _DOUBLE: "real", _STRING: "text",
+    _DATE: "date", _DATETIME: "date and time",
+}  # fmt: skip
+_GEOMETRY_NAMES = {
+    QgsWkbTypes.Type.Point: "Point",
+    QgsWkbTypes.Type.MultiPoint: "MultiPoint",
+    QgsWkbTypes.Type.MultiLineString: "MultiLineString",
+    QgsWkbTypes.Type.MultiPolygon: "MultiPolygon",
+}
+
+
+def type_number(field) -> int:
+    """The field's type as a number (QVariant.Type in QGIS < 3.38, QMetaType.Type after, Python enums in Qt 6)."""
+    kind = field.type()
+    return int(getattr(kind, "value", kind))
+
+
+@dataclass
+class BulkTarget:
+    """Where a bulk sink writes: the file (a staged place while the run lasts), the layer in it, the
+    destination id the run returns and whether the output is a temporary layer of the run."""
+
+    path: str
+    layer: str
+    dest: str
+    temporary: bool
+    key: str  # the destination as QGIS registered it for loading
+
+
+def _raw_destination(parameters, name: str) -> str | None:
+    """The destination text of the sink parameter ``name`` without evaluating anything (None: not a
+    plain text, e.g. an expression-based name)."""
+    value = parameters.get(name)
+    if isinstance(value, QgsProcessingOutputLayerDefinition):
+        value = value.sink
+    if isinstance(value, QgsProperty):
+        kind = value.propertyType()
+        if int(getattr(kind, "value", kind)) != 1:  # 1: a static value (StaticProperty, Qgis.PropertyType.Static)
+            return None
+        value = value.staticValue()
+    if value is None:
+        return ""
+    return str(value)
+
+
+def _gpkg_file(dest: str) -> tuple[str, str | None] | None:
+    """(file, layer or None) when ``dest`` is a GeoPackage file or a layer in one."""
+    from gridgov.layers.outputs import file_and_layer
+
+    path, layer = file_and_layer(dest)
+    if not path.lower().endswith(".gpkg"):
+        return None
+    if not dest.lower().startswith("ogr:") and "|" in dest and layer is None:
+        return None
+    return path, layer
+
+
+def bulk_target(alg, parameters, name: str, context, fields: QgsFields) -> BulkTarget | None:
+    """Whether the sink ``name`` can be written in bulk, and where; None keeps QGIS's sink."""
+    if os.environ.get("GRIDGOV_QGIS_SINK"):  # the plain QGIS path, for comparisons and as a way out
+        return None
+    if not isinstance(alg.parameterDefinition(name), QgsProcessingParameterFeatureSink):
+        return None
+    if any(type_number(fields.at(i)) not in _WRITABLE for i in range(fields.count())):
+        return None
+    if fields.lookupField("fid") >= 0:
+        # a layer's own integer ids kept as "fid": QGIS's writer makes them the GeoPackage's feature
+        # ids, which GDAL's column-wise write cannot (grid-sized outputs: the QGIS sink is quick there)
+        return None
+    raw = _raw_destination(parameters, name)
+    if raw is None:
+        return None
+    temporary = raw in ("", "TEMPORARY_OUTPUT") or raw.lower().startswith("memory:")
+    if not temporary and _gpkg_file(raw) is None:
+        return None
+    key = alg.parameterAsOutputLayer(parameters, name, context)  # registers the layer for loading
+    if temporary or key.lower().startswith("memory:"):
+        table = re.sub(r"\W+", "_", name.lower()).strip("_") or "output"
+        path = QgsProcessingUtils.generateTempFilename(f"{table}.gpkg")
+        return BulkTarget(path, table, path, True, key)
+    gpkg = _gpkg_file(key)
+    if gpkg is None:
+        return None
+    path, layer = gpkg
+    if layer is None:  # a plain file: the whole file is the output, named after it (as QGIS's writer does)
+        from gridgov.layers.outputs import staged_path
+
+        staged = staged_path(path)
+        if staged == Path(path) and os.path.exists(path):
+            os.remove(path)  # no run to stage it: replaced, as QGIS replaces it
+        return BulkTarget(str(staged), Path(path).stem, path, False, key)
+    return BulkTarget(path, layer, f"{path}|layername={layer}", False, key)
+
+
+# values as GDAL takes them -------------------------------------------------------------------------
+
+
+def _refused(row: int, field: str, value, kind: int) -> QgsProcessingException:
+    return QgsProcessingException(
+        tr("row {0}, field {1}: the value {2!r} cannot be stored as {3}").format(
+            row, field, value, _TYPE_NAMES.get(kind, str(kind))
+        )
+    )
+
+
+def _as_text(value):
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    if isinstance(value, (np.integer, int)):
+        return str(int(value))
+    if isinstance(value, np.floating):
+        return _as_text(float(value))
+    if isinstance(value, (pd.Timestamp, dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _column(series: pd.Series, kind: int, name: str, first_row: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """The values of ``series`` for a field of type ``kind`` and the null mask (None: no nulls or
+    NaN marks them); a value the type cannot hold is a :class:`QgsProcessingException` naming it."""
+    missing = series.isna().to_numpy()
+    if kind == _STRING:
+        values = series.to_numpy(dtype=object, copy=True)
+        if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+            values = np.array([_as_text(v) for v in values.tolist()], dtype=object)
+        values[missing] = None
+        return values, None
+    if kind in (_INT, _LONG, _DOUBLE):
+        numbers = pd.to_numeric(series, errors="coerce") if series.dtype == object else series
+        numbers = np.asarray(numbers, dtype=float) if not pd.api.types.is_integer_dtype(numbers) else numbers
+        if kind == _DOUBLE:
+            values = np.asarray(numbers, dtype=np.float64)
+            bad = np.isnan(values) & ~missing
+            if bad.any():
+                row = int(np.flatnonzero(bad)[0])
+                raise _refused(first_row + row + 1, name, series.iloc[row], kind)
+            return values, None
+        if pd.api.types.is_integer_dtype(numbers) and not missing.any():
+            values = np.asarray(numbers, dtype=np.int64)
+        else:
+            floats = np.asarray(numbers, dtype=float)
+            bad = ~missing & ~(np.isfinite(floats) & (np.floor(floats) == floats))
+            if bad.any():
+                row = int(np.flatnonzero(bad)[0])
+                raise _refused(first_row + row + 1, name, series.iloc[row], kind)
+            values = np.where(missing, 0, floats).astype(np.int64)
+        if kind == _INT:
+            bad = ~missing & ((values > 2**31 - 1) | (values < -(2**31)))
+            if bad.any():
+                row = int(np.flatnonzero(bad)[0])
+                raise _refused(first_row + row + 1, name, series.iloc[row], kind)
+            values = values.astype(np.int32)
+        return values, (missing if missing.any() else None)
+    if kind == _BOOL:
+        values = np.zeros(len(series), dtype=bool)
+        present = ~missing
+        for row in np.flatnonzero(present) if series.dtype == object else ():
+            if not isinstance(series.iloc[row], (bool, np.bool_)):
+                raise _refused(first_row + row + 1, name, series.iloc[row], kind)
+        values[present] = np.asarray(series.to_numpy(dtype=object)[present], dtype=bool)
+        return values, (missing if missing.any() else None)
+    # dates and times
+    stamps = pd.to_datetime(series, errors="coerce")
+    if getattr(stamps.dt, "tz", None) is not None:
+        stamps = stamps.dt.tz_localize(None)
+    bad = stamps.isna().to_numpy() & ~missing
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise _refused(first_row + row + 1, name, series.iloc[row], kind)
+    unit = "datetime64[D]" if kind == _DATE else "datetime64[ms]"
+    return stamps.to_numpy().astype(unit), None
+
+
+# the sink ------------------------------------------------------------------------------------------------
+
+
+class GdalTableSink:
+    """A table written part by part by GDAL; :meth:`finish` builds the spatial index and counts the rows."""
+
+    def __init__(self, target: BulkTarget, fields: QgsFields, wkb_type, crs: QgsCoordinateReferenceSystem) -> None:
+        self.target = target
+        self.fields = fields
+        self.geometry_type = _GEOMETRY_NAMES.get(wkb_type)
+        self.multi = self.geometry_type in ("MultiPolygon", "MultiLineString")
+        self.crs = (crs.authid() or crs.toWkt()) if crs is not None and crs.isValid() else None
+        self.written = 0
+        self.parts = 0
+        self.bounds: list[np.ndarray] = []
+        self.aside = None
+
+    def _write(self, geometry, names, values, masks, append: bool) -> None:
+        import pyogrio.raw
+
+        pyogrio.raw.write(
+            self.target.path,
+            geometry,
+            values,
+            names,
+            field_mask=masks if any(m is not None for m in masks) else None,
+            layer=self.target.layer,
+            driver="GPKG",
+            geometry_type=self.geometry_type,
+            crs=self.crs,
+            encoding="UTF-8",
+            append=append,
+            layer_options=None if append else {"SPATIAL_INDEX": "NO"},
+        )
+
+    def write(self, frame: pd.DataFrame) -> int:
+        """Append every row of ``frame`` (columns in the sink's field order, absent ones empty)."""
+        from gridgov.layers.convert import _to_multi
+
+        names = [self.fields.at(i).name() for i in range(self.fields.count())]
+        values, masks = [], []
+        for i, name in enumerate(names):
+            kind = type_number(self.fields.at(i))
+            series = frame[name] if name in frame.columns else pd.Series([None] * len(frame), dtype=object)
+            column, mask = _column(series.reset_index(drop=True), kind, name, self.written)
+            values.append(column)
+            masks.append(mask)
+        geometry = None
+        if self.geometry_type is not None:
+            geoms = np.asarray(frame.geometry.values, dtype=object) if isinstance(frame, gpd.GeoDataFrame) else None
+            if geoms is None:
+                geoms = np.full(len(frame), None, dtype=object)
+            if self.multi:
+                geoms = _to_multi(geoms)
+            geometry = shapely.to_wkb(geoms)
+            self.bounds.append(shapely.bounds(geoms))  # NaN for none / empty: outside the index
+        if self.parts == 0:
+            self._create(geometry, names, values, masks)
+        if len(frame):
+            self._write(geometry, names, values, masks, append=True)
+        self.parts += 1
+        self.written += len(frame)
+        return len(frame)
+
+    def _create(self, geometry, names, values, masks) -> None:
+        """The empty table, then (GDAL < 3.7) its empty index with the triggers put aside, so the rows
+        go in without per-row index work (``gpkg_index``)."""
+        from gridgov.layers import gpkg_index
+
+        empty = [v[:0] for v in values]
+        self._write(None if geometry is None else geometry[:0], names, empty, [None] * len(names), append=False)
+        if self.geometry_type is not None and not gpkg_index.gdal_builds_in_bulk():
+            column = _geometry_column(self.target.path, self.target.layer)
+            self.aside = gpkg_index.prepare(self.target.path, self.target.layer, column)
+
+    def finish(self) -> int:
+        """Build the spatial index and count the rows in the table."""
+        if self.parts == 0:  # nothing handed: the table still exists, with its columns
+            empty = gpd.GeoDataFrame(geometry=[]) if self.geometry_type else pd.DataFrame()
+            self.write(empty)
+        if self.aside is not None:
+            from gridgov.layers import gpkg_index
+
+            fids = _fids(self.target.path, self.target.layer)
+            bounds = np.concatenate(self.bounds) if self.bounds else np.zeros((0, 4))
+            if len(fids) != len(bounds):
+                raise QgsProcessingException(
+                    tr("{0}: {1} rows written, {2} in the file").format(self.target.layer, len(bounds), len(fids))
+                )
+            gpkg_index.fill(self.aside, fids, bounds)
+        elif self.geometry_type is not None:
+            from osgeo import gdal
+
+            column = _geometry_column(self.target.path, self.target.layer)
+            dataset = gdal.OpenEx(self.target.path, gdal.OF_VECTOR | gdal.OF_UPDATE)
+            try:
+                table = self.target.layer.replace("'", "''")
+                dataset.ExecuteSQL(f"SELECT CreateSpatialIndex('{table}', '{column}')")
+            finally:
+                dataset = None
+        return count_rows(self.target.path, self.target.layer)
+
+    def discard(self, keeps_file: bool) -> None:
+        """Remove what was written: a temporary or staged file whole; at the destination itself, the
+        layer only when the file was there before the run (``keeps_file``), else the file."""
+        from gridgov.layers.outputs import _remove_output, file_and_layer
+
+        if self.target.temporary or file_and_layer(self.target.dest)[0] != self.target.path:
+            _remove_output(self.target.path)
+        else:
+            _remove_output(self.target.dest, keeps_file)
+
+
+def _geometry_column(path: str, layer: str) -> str:
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        row = connection.execute(
+            "SELECT column_name FROM gpkg_geometry_columns WHERE lower(table_name) = lower(?)", (layer,)
+        ).fetchone()
+    return row[0] if row else "geom"
+
+
+def _fids(path: str, layer: str) -> np.ndarray:
+    import sqlite3
+
+    quoted = '"' + layer.replace('"', '""') + '"'
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        pk = next((r[1] for r in connection.execute(f"PRAGMA table_info({quoted})") if r[5]), "fid")
+        rows = connection.execute(f'SELECT "{pk}" FROM {quoted} ORDER BY "{pk}"').fetchall()
+    return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+
+def count_rows(path: str, layer: str) -> int:
+    """The rows in the table as SQLite counts them (not GDAL's cached count)."""
+    import sqlite3
+
+    quoted = '"' + layer.replace('"', '""') + '"'
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        return int(connection.execute(f"SELECT count(*) FROM {quoted}").fetchone()[0])
+
+
+def as_temporary_layer(target: BulkTarget, context, description: str) -> str:
+    """Hand a temporary output to QGIS as a temporary layer of the run (as a memory layer would be);
+    returns its layer id, under which QGIS loads it (the details registered for the destination move
+    to it)."""
+    layer = QgsVectorLayer(f"{target.path}|layername={target.layer}", description, "ogr")
+    if not layer.isValid():
+        raise QgsProcessingException(tr("The temporary output {0} cannot be read back").format(target.path))
+    context.temporaryLayerStore().addMapLayer(layer)
+    _move_load_details(context, target.key, layer.id())
+    return layer.id()
+
+
+def _move_load_details(context, old: str, new: str) -> None:
+    if old == new or not context.willLoadLayerOnCompletion(old):
+        return
+    layers = dict(context.layersToLoadOnCompletion())
+    layers[new] = layers.pop(old)
+    context.setLayersToLoadOnCompletion(layers)
+
+
+def register_file(target: BulkTarget, context) -> None:
+    """A file destination: the details registered under the text the user gave move to the id QGIS loads."""
+    _move_load_details(context, target.key, target.dest)
