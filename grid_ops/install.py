@@ -27,15 +27,17 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import queue
 import re
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 
-from gridgov.grid_ops.deps import PACKAGES, Package
+from gridgov.grid_ops.deps import PACKAGES, Package, tr_noop
 
 #: The folder under the QGIS profile's ``python`` folder.
 FOLDER = "gridgov-packages"
@@ -46,7 +48,28 @@ REPORT_PIP = (22, 2)
 
 
 class InstallError(Exception):
-    """An install that cannot go on; the message is for the user."""
+    """An install that cannot go on; the message is for the user.
+
+    ``template`` is the English text with ``{0}``-style places and ``args`` what goes in them: the
+    dialog translates the template (the engine has no Qt), ``str()`` gives the English message."""
+
+    def __init__(self, template: str, *args) -> None:
+        self.template, self.args_ = template, tuple(str(a) for a in args)
+        super().__init__(template.format(*self.args_))
+
+
+#: The templates of InstallError, for the translation tools (the dialog passes them through ``tr``).
+MESSAGES = (
+    tr_noop("cannot find the Python of this QGIS (looked beside {0})"),
+    tr_noop("the install was cancelled"),
+    tr_noop("{0} has no pip; install pip for QGIS's Python first"),
+    tr_noop("pip failed (exit {0}):\n{1}"),
+    tr_noop("{0} is not Python {1}, the one QGIS runs ({2})"),
+    tr_noop(
+        "nothing to install: QGIS's Python already has every package the request needs; "
+        "a package that is present but too old or broken is not replaced (update QGIS)"
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -154,6 +177,11 @@ def canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+def requirement_name(requirement: str) -> str:
+    """The canonical distribution name of a requirement (``Shapely>=2.0`` → ``shapely``)."""
+    return canonical(re.split(r"[<>=!~ ;\[]", requirement.strip())[0])
+
+
 def installed_distributions(exclude: str | os.PathLike | None = None) -> dict[str, str]:
     """canonical name → version of every distribution this Python sees (QGIS's, the user's), except
     those under ``exclude``: the plugin's own folder, whose packages an install may upgrade (they are
@@ -213,7 +241,8 @@ class InstallPlan:
         """Install exactly ``pins`` (name==version) into the target, nothing else."""
         pins = list(pins)
         command = [*self._pip(), "--no-deps", "--upgrade", "--target", self.target]
-        native = sorted({canonical(p.split("==")[0]) for p in pins} & {canonical(n) for n in self.native})
+        # pins are name==version, or requirements such as "shapely>=2" from a pip older than 22.2
+        native = sorted({requirement_name(p) for p in pins} & {canonical(n) for n in self.native})
         if native:
             command += ["--no-binary", ",".join(native)]
         return [*command, "--prefer-binary", *pins]
@@ -224,7 +253,7 @@ def plan(packages: Iterable[Package | str], env: PythonEnvironment, target: str 
     packages = [PACKAGES[p] if isinstance(p, str) else p for p in packages]
     python = qgis_python(env)
     if python is None:
-        raise InstallError(f"cannot find the Python of this QGIS (looked beside {env.executable or env.prefix})")
+        raise InstallError(MESSAGES[0], env.executable or env.prefix)
     # every native package, requested or pulled in (geopandas → shapely, pyproj, pyogrio): only pins count
     native = tuple(sorted(p.dist for p in PACKAGES.values() if p.native)) if env.platform.startswith("linux") else ()
     return InstallPlan(
@@ -272,25 +301,43 @@ def _run(command: list[str], log: Log, cancelled: Callable[[], bool], progress: 
         env=env,
         creationflags=flags,
     )
+    # pip can stay silent for minutes (building a wheel): its output is read in a thread, so a
+    # cancel is noticed within a fraction of a second, not at pip's next line
+    lines_in: queue.Queue = queue.Queue()
+
+    def read() -> None:
+        assert process.stdout is not None
+        for text in process.stdout:
+            lines_in.put(text)
+        lines_in.put(None)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
     lines = []
-    assert process.stdout is not None
-    for line in process.stdout:
+    while True:
+        try:
+            line = lines_in.get(timeout=0.2)
+        except queue.Empty:
+            line = ""
+        if cancelled():
+            process.kill()
+            process.wait()
+            raise InstallError(MESSAGES[1])
+        if line is None:
+            break
         line = line.rstrip()
         if line:
             lines.append(line)
             log(line)
             progress(len(lines))
-        if cancelled():
-            process.kill()
-            process.wait()
-            raise InstallError("cancelled")
+    reader.join()
     code = process.wait()
     output = "\n".join(lines)
     if code != 0:
         if "No module named pip" in output:
-            raise InstallError(f"{command[0]} has no pip; install pip for QGIS's Python first")
+            raise InstallError(MESSAGES[2], command[0])
         tail = "\n".join(lines[-8:])
-        raise InstallError(f"pip failed (exit {code}):\n{tail}")
+        raise InstallError(MESSAGES[3], code, tail)
     return output
 
 
@@ -309,7 +356,7 @@ def run(
     probe = _run([the_plan.python, "-c", PROBE], log, cancelled, lambda _n: None)
     major, minor = env.version
     if f"python {major}.{minor}" not in probe:
-        raise InstallError(f"{the_plan.python} is not Python {major}.{minor}, the one QGIS runs ({probe.strip()})")
+        raise InstallError(MESSAGES[4], the_plan.python, f"{major}.{minor}", probe.strip())
     Path(the_plan.target).mkdir(parents=True, exist_ok=True)
     progress(5)
     if _pip_version(probe) >= REPORT_PIP:
@@ -329,12 +376,9 @@ def run(
             log("kept as installed: " + ", ".join(kept))
     else:
         log("this pip cannot resolve without installing (older than 22.2): installing the named packages only")
-        wanted = [r for r in the_plan.requirements if canonical(re.split(r"[<>=!~ ;\[]", r)[0]) not in installed]
+        wanted = [r for r in the_plan.requirements if requirement_name(r) not in installed]
     if not wanted:
-        raise InstallError(
-            "nothing to install: QGIS's Python already has every package the request needs; "
-            "a package that is present but too old or broken is not replaced (update QGIS)"
-        )
+        raise InstallError(MESSAGES[5])
     progress(40)
     _run(the_plan.install_command(wanted), log, cancelled, lambda n: progress(min(95.0, 40 + n)))
     progress(100)

@@ -39,14 +39,14 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from gridgov.layers.processing.base import tr
+from gridgov.layers.processing.base import tr, tr_noop
 
 #: QVariant / QMetaType numbers of the field types this backend writes (the same in Qt 5 and 6).
 _BOOL, _INT, _LONG, _DOUBLE, _STRING, _DATE, _DATETIME = 1, 2, 4, 6, 10, 14, 16
 _WRITABLE = {_BOOL, _INT, _LONG, _DOUBLE, _STRING, _DATE, _DATETIME}
 _TYPE_NAMES = {
-    _BOOL: "boolean", _INT: "integer", _LONG: "integer64", _DOUBLE: "real", _STRING: "text",
-    _DATE: "date", _DATETIME: "date and time",
+    _BOOL: tr_noop("boolean"), _INT: tr_noop("integer"), _LONG: tr_noop("64-bit integer"), _DOUBLE: tr_noop("real"),
+    _STRING: tr_noop("text"), _DATE: tr_noop("date"), _DATETIME: tr_noop("date and time"),
 }  # fmt: skip
 _GEOMETRY_NAMES = {
     QgsWkbTypes.Type.Point: "Point",
@@ -145,7 +145,7 @@ def bulk_target(alg, parameters, name: str, context, fields: QgsFields) -> BulkT
 def _refused(row: int, field: str, value, kind: int) -> QgsProcessingException:
     return QgsProcessingException(
         tr("row {0}, field {1}: the value {2!r} cannot be stored as {3}").format(
-            row, field, value, _TYPE_NAMES.get(kind, str(kind))
+            row, field, value, tr(_TYPE_NAMES[kind]) if kind in _TYPE_NAMES else str(kind)
         )
     )
 

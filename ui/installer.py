@@ -64,7 +64,7 @@ class InstallTask(QgsTask):
                 cancelled=self.isCanceled,
             )
         except install.InstallError as err:
-            self.message = str(err)
+            self.message = tr(err.template).format(*err.args_)
             return False
         except Exception as err:  # a task must never take QGIS down
             self.message = f"{type(err).__name__}: {err}"

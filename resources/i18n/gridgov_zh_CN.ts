@@ -47,22 +47,22 @@
       <translation>安装失败：{0}（pip 的输出见日志的“网格治理”标签页）</translation>
     </message>
     <message>
-      <location filename="../../plugin.py" line="178" />
+      <location filename="../../plugin.py" line="181" />
       <source>Installed {0}, but {1} still cannot be imported; restart QGIS.</source>
       <translation>已安装 {0}，但 {1} 仍无法导入；请重启 QGIS。</translation>
     </message>
     <message>
-      <location filename="../../plugin.py" line="187" />
+      <location filename="../../plugin.py" line="190" />
       <source>Installed {0}. The Grid Governance algorithms are ready.</source>
       <translation>已安装 {0}。网格治理算法已可用。</translation>
     </message>
     <message>
-      <location filename="../../plugin.py" line="187" />
+      <location filename="../../plugin.py" line="190" />
       <source>Installed {0}.</source>
       <translation>已安装 {0}。</translation>
     </message>
     <message>
-      <location filename="../../plugin.py" line="193" />
+      <location filename="../../plugin.py" line="196" />
       <source>Optional package {0} is not installed: {1}. Grid Governance &gt; Install Python packages… adds it.</source>
       <translation>可选包 {0} 未安装：{1}。可通过“网格治理 &gt; 安装 Python 包…”添加。</translation>
     </message>
@@ -125,6 +125,88 @@
       <location filename="../../grid_ops/deps.py" line="88" />
       <source>running Geolocate, Find repeats and Grid statistics inside PostGIS (without it they run in QGIS)</source>
       <translation>在 PostGIS 中运行工单落格、重复工单查找与网格统计（没有它时在 QGIS 中运行）</translation>
+    </message>
+    <message>
+      <location filename="../../grid_ops/install.py" line="63" />
+      <source>cannot find the Python of this QGIS (looked beside {0})</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../grid_ops/install.py" line="64" />
+      <source>the install was cancelled</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../grid_ops/install.py" line="65" />
+      <source>{0} has no pip; install pip for QGIS's Python first</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../grid_ops/install.py" line="66" />
+      <source>pip failed (exit {0}):
+{1}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../grid_ops/install.py" line="67" />
+      <source>{0} is not Python {1}, the one QGIS runs ({2})</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../grid_ops/install.py" line="68" />
+      <source>nothing to install: QGIS's Python already has every package the request needs; a package that is present but too old or broken is not replaced (update QGIS)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../layers/gdal_sink.py" line="48" />
+      <source>boolean</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../layers/gdal_sink.py" line="48" />
+      <source>integer</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../layers/gdal_sink.py" line="48" />
+      <source>64-bit integer</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../layers/gdal_sink.py" line="48" />
+      <source>real</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../layers/gdal_sink.py" line="49" />
+      <source>text</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../layers/gdal_sink.py" line="49" />
+      <source>date</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../layers/gdal_sink.py" line="49" />
+      <source>date and time</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../layers/gdal_sink.py" line="147" />
+      <location filename="../../layers/postgis/copy_io.py" line="698" />
+      <source>row {0}, field {1}: the value {2!r} cannot be stored as {3}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../layers/gdal_sink.py" line="314" />
+      <source>{0}: {1} rows written, {2} in the file</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../layers/gdal_sink.py" line="375" />
+      <source>The temporary output {0} cannot be read back</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <location filename="../../layers/hierarchy.py" line="38" />
@@ -331,33 +413,39 @@
       <translation>{0}：共略去 {1} 个带 NaN 顶点的单元</translation>
     </message>
     <message>
-      <location filename="../../layers/outputs.py" line="74" />
+      <location filename="../../layers/outputs.py" line="77" />
       <source>Input columns renamed so the result's own columns do not replace them: {0}</source>
       <translation>输入字段已改名，以免被结果字段覆盖：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/outputs.py" line="154" />
+      <location filename="../../layers/outputs.py" line="279" />
+      <source>{0}: features cannot be added to this output</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../layers/outputs.py" line="284" />
       <source>the output refused a feature</source>
       <translation>输出拒收了一个要素</translation>
     </message>
     <message>
-      <location filename="../../layers/outputs.py" line="178" />
+      <location filename="../../layers/outputs.py" line="330" />
       <source>the output holds {0} rows</source>
       <translation>输出中只有 {0} 行</translation>
     </message>
     <message>
-      <location filename="../../layers/outputs.py" line="180" />
+      <location filename="../../layers/outputs.py" line="332" />
       <source>{0}: {1} of {2} rows did not reach the output (first reason: {3})</source>
       <translation>{0}：{2} 行中有 {1} 行未写入输出（首个原因：{3}）</translation>
     </message>
     <message>
-      <location filename="../../layers/outputs.py" line="201" />
-      <location filename="../../layers/outputs.py" line="282" />
+      <location filename="../../layers/outputs.py" line="354" />
+      <location filename="../../layers/outputs.py" line="435" />
       <source>Cancelled: nothing was written</source>
       <translation>已取消：未写入任何结果</translation>
     </message>
     <message>
       <location filename="../../layers/postgis/connection.py" line="34" />
+      <location filename="../../layers/postgis/copy_io.py" line="74" />
       <source>Cannot connect to the database of {0}: {1}</source>
       <translation>无法连接 {0} 所在的数据库：{1}</translation>
     </message>
@@ -390,6 +478,41 @@
       <translation>数据库拒绝了该任务；没有写入任何内容：{0}</translation>
     </message>
     <message>
+      <location filename="../../layers/postgis/copy_io.py" line="252" />
+      <source>{0}: COPY sent {1} rows, {2} were read from them</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../layers/postgis/copy_io.py" line="264" />
+      <source>{0}: reading the table by COPY failed: {1}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../layers/postgis/copy_io.py" line="269" />
+      <source>{0}: the database sent {1} rows, {2} were read</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../layers/postgis/copy_io.py" line="548" />
+      <source>{0}: the database refused the output; nothing was written: {1}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../layers/postgis/copy_io.py" line="607" />
+      <source>{0}: the database refused rows {1} to {2}; nothing was written: {3}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../layers/postgis/copy_io.py" line="676" />
+      <source>The output table {0} cannot be read back</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../layers/postgis/copy_io.py" line="742" />
+      <source>row {0}, field {1}: the text holds a NUL character, which PostgreSQL cannot store</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <location filename="../../layers/postgis/dispatch.py" line="47" />
       <source>Running in the engine: running in PostGIS is switched off ({0})</source>
       <translation>在插件引擎中运行：已关闭在 PostGIS 中运行（{0}）</translation>
@@ -397,7 +520,7 @@
     <message>
       <location filename="../../layers/postgis/dispatch.py" line="52" />
       <location filename="../../layers/postgis/findrepeats_db.py" line="45" />
-      <location filename="../../layers/postgis/geolocate_db.py" line="96" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="105" />
       <source>Running in the engine, not in PostGIS: {0}</source>
       <translation>在插件引擎中运行，而不是在 PostGIS 中：{0}</translation>
     </message>
@@ -414,7 +537,7 @@
     </message>
     <message>
       <location filename="../../layers/postgis/findrepeats_db.py" line="48" />
-      <location filename="../../layers/postgis/geolocate_db.py" line="99" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="108" />
       <location filename="../../layers/postgis/gridstats_db.py" line="76" />
       <source>Running in PostGIS ({0}): every input is a table of that database</source>
       <translation>在 PostGIS 中运行（{0}）：所有输入都是该数据库的表</translation>
@@ -461,48 +584,63 @@
       <translation>各网格重复率</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="28" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="37" />
       <location filename="../../layers/postgis/gridstats_db.py" line="32" />
       <source>{0} is set</source>
       <translation>设置了 {0}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="35" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="44" />
       <source>the grids are in geographic coordinates</source>
       <translation>网格使用地理坐标</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="38" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="47" />
       <source>INPUT has no point geometry with a known SRID</source>
       <translation>INPUT 没有已知 SRID 的点几何</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="41" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="50" />
       <source>{0} is not in the grids' coordinate system</source>
       <translation>{0} 与网格的坐标系不同</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="86" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="95" />
       <source>{0}: no code field {1!r}</source>
       <translation>{0}：没有编码字段 {1!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="93" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="102" />
       <source>the orders have an address field ({0}), matched by the engine</source>
       <translation>工单有地址字段（{0}），由插件引擎匹配</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="141" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="142" />
+      <source>order points</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../layers/postgis/geolocate_db.py" line="142" />
+      <source>index of the order points</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../layers/postgis/geolocate_db.py" line="144" />
+      <source>drop the order points</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../layers/postgis/geolocate_db.py" line="153" />
       <source>internal error: {0} rows in, {1} out</source>
       <translation>内部错误：输入 {0} 行，输出 {1} 行</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="142" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="154" />
       <source>PostGIS placed {0} rows in {1:.1f} s</source>
       <translation>PostGIS 落格 {0} 行，用时 {1:.1f} 秒</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="146" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="158" />
       <location filename="../../layers/processing/geolocate_alg.py" line="320" />
       <location filename="../../layers/processing/geolocate_alg.py" line="474" />
       <source>Placed orders</source>
@@ -576,12 +714,12 @@
       <translation>{0} 的主键和索引</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/pushdown.py" line="179" />
+      <location filename="../../layers/postgis/pushdown.py" line="183" />
       <source>Cannot open the result table {0}</source>
       <translation>无法打开结果表 {0}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/pushdown.py" line="195" />
+      <location filename="../../layers/postgis/pushdown.py" line="207" />
       <source>Result table {0}.{1}</source>
       <translation>结果表 {0}.{1}</translation>
     </message>
@@ -686,12 +824,12 @@
       <translation>本页无工单 No cases on this page</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/base.py" line="237" />
+      <location filename="../../layers/processing/base.py" line="243" />
       <source>{0}: read {1} features, but the layer reports {2}</source>
       <translation>{0}：读取了 {1} 个要素，但图层报告 {2} 个</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/base.py" line="246" />
+      <location filename="../../layers/processing/base.py" line="252" />
       <source>{0} is in a geographic CRS ({1}); reproject it to a projected CRS in metres first, e.g. CGCS2000 / 3-degree Gauss-Kruger (EPSG:4547 for 114°E)</source>
       <translation>{0} 为地理坐标系（{1}）；请先投影到以米为单位的投影坐标系，例如 CGCS2000 / 3 度带高斯-克吕格（东经 114° 为 EPSG:4547）</translation>
     </message>
@@ -1202,7 +1340,7 @@ Example: INPUT the placed orders of Geolocate, CATEGORY_FIELD class_code, TIME_F
     </message>
     <message>
       <location filename="../../layers/processing/findrepeats_alg.py" line="111" />
-      <location filename="../../layers/processing/heatmap_alg.py" line="139" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="146" />
       <source>The orders layer</source>
       <translation>工单图层</translation>
     </message>
@@ -1669,8 +1807,8 @@ Example: INPUT the placed orders, CATEGORIES noise, HOURS 22-6, RADIUS 300, PIXE
     </message>
     <message>
       <location filename="../../layers/processing/heatmap_alg.py" line="119" />
-      <location filename="../../layers/processing/heatmap_alg.py" line="211" />
-      <location filename="../../layers/processing/heatmap_alg.py" line="248" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="217" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="254" />
       <source>Heatmap</source>
       <translation>热力图</translation>
     </message>
@@ -1700,52 +1838,52 @@ Example: INPUT the placed orders, CATEGORIES noise, HOURS 22-6, RADIUS 300, PIXE
       <translation>序列栅格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="143" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="150" />
       <source>RADIUS and PIXEL_SIZE must be positive</source>
       <translation>RADIUS 与 PIXEL_SIZE 必须为正数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="157" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="163" />
       <source>{0} rows have no usable {1} (first: row {2}); they add nothing</source>
       <translation>{0} 行没有可用的 {1}（第一行：第 {2} 行）；不计入</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="164" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="170" />
       <source>No order passes the filter ({0})</source>
       <translation>没有工单通过筛选（{0}）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="177" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="183" />
       <source>{0} orders placed in no grid lie outside the raster (their match_method)</source>
       <translation>{0} 条未落入网格的工单位于栅格之外（见其 match_method）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="185" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="191" />
       <source>{0} × {1} pixels is too large: some orders lie far from the others. Set EXTENT to the area of interest, or choose a larger PIXEL_SIZE</source>
       <translation>{0} × {1} 像元过大：有些工单离其他工单很远。请把 EXTENT 设为关注区域，或选用更大的 PIXEL_SIZE</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="190" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="196" />
       <source>Raster {0} × {1} pixels of {2} m</source>
       <translation>栅格 {0} × {1} 像元，每像元 {2} 米</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="225" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="231" />
       <source>SERIES needs OUTPUT_FOLDER</source>
       <translation>SERIES 需要 OUTPUT_FOLDER</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="228" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="234" />
       <source>A monthly series needs TIME_FIELD</source>
       <translation>按月序列需要 TIME_FIELD</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="232" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="238" />
       <source>A series per class case needs CATEGORY_FIELD</source>
       <translation>按类案序列需要 CATEGORY_FIELD</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="257" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="263" />
       <source>{0} series rasters on one colour scale up to {1:.4g}</source>
       <translation>{0} 幅序列栅格，共用色阶，最大 {1:.4g}</translation>
     </message>
@@ -2056,27 +2194,27 @@ Example: INPUT a Shapefile of grids with fields WGBM and WGY, LEVEL grid, TARGET
       <translation>{0}：图层没有字段 {1!r}（现有字段：{2}）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="106" />
+      <location filename="../../layers/processing/order_filters.py" line="114" />
       <source>DATE_TO is before DATE_FROM</source>
       <translation>DATE_TO 早于 DATE_FROM</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="119" />
+      <location filename="../../layers/processing/order_filters.py" line="127" />
       <source>CATEGORIES needs CATEGORY_FIELD</source>
       <translation>CATEGORIES 需要 CATEGORY_FIELD</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="121" />
+      <location filename="../../layers/processing/order_filters.py" line="129" />
       <source>DATE_FROM, DATE_TO and HOURS need TIME_FIELD</source>
       <translation>DATE_FROM、DATE_TO 与 HOURS 需要 TIME_FIELD</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="142" />
+      <location filename="../../layers/processing/order_filters.py" line="150" />
       <source>{0} orders have a time that cannot be read as a date and time (first: row {1}, {2})</source>
       <translation>{0} 条工单的时间无法读作日期时间（第一条：第 {1} 行，{2}）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="147" />
+      <location filename="../../layers/processing/order_filters.py" line="155" />
       <source>{0} of {1} orders pass the filter ({2})</source>
       <translation>{1} 条工单中 {0} 条通过筛选（{2}）</translation>
     </message>
@@ -3014,17 +3152,17 @@ Example: INPUT the micro-grids, LEVEL micro-grid, PARENT the grids, PARENT_CODE_
       <translation>详情</translation>
     </message>
     <message>
-      <location filename="../../ui/process_runner.py" line="197" />
+      <location filename="../../ui/process_runner.py" line="208" />
       <source>Running in a separate process, so QGIS stays responsive</source>
       <translation>在独立进程中运行，QGIS 保持响应</translation>
     </message>
     <message>
-      <location filename="../../ui/process_runner.py" line="274" />
+      <location filename="../../ui/process_runner.py" line="293" />
       <source>The separate process could not start ({0})</source>
       <translation>无法启动独立进程（{0}）</translation>
     </message>
     <message>
-      <location filename="../../ui/process_runner.py" line="287" />
+      <location filename="../../ui/process_runner.py" line="306" />
       <source>The separate process stopped without an answer (exit code {0})</source>
       <translation>独立进程未返回结果即已停止（退出码 {0}）</translation>
     </message>

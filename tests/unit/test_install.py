@@ -188,3 +188,33 @@ def test_the_plugins_own_folder_is_not_pinned_as_shipped(tmp_path):
         assert "gridgov-probe-pkg" not in install.installed_distributions(exclude=target)
     finally:
         sys.path.remove(str(target))
+
+
+def test_a_cancel_is_noticed_while_pip_is_silent():
+    """pip building a wheel prints nothing for minutes: Cancel must not wait for its next line."""
+    import sys
+    import time
+
+    started = time.monotonic()
+    with pytest.raises(install.InstallError, match="cancelled") as raised:
+        install._run(
+            [sys.executable, "-c", "import time; print('building', flush=True); time.sleep(60)"],
+            log=lambda _line: None,
+            cancelled=lambda: time.monotonic() - started > 0.5,
+            progress=lambda _n: None,
+        )
+    assert time.monotonic() - started < 10
+    assert raised.value.template == install.MESSAGES[1]
+
+
+def test_install_errors_carry_a_template_to_translate():
+    err = install.InstallError(install.MESSAGES[3], 1, "no matching distribution")
+    assert str(err) == "pip failed (exit 1):\nno matching distribution"
+    assert err.template in install.MESSAGES and err.args_ == ("1", "no matching distribution")
+
+
+def test_an_old_pip_still_builds_native_packages_from_source():
+    """pip < 22.2 installs the requirements as given (``shapely>=2``): the native ones keep --no-binary."""
+    the_plan = install.InstallPlan(python="python3", target="/t", requirements=("shapely>=2",), native=("shapely",))
+    command = the_plan.install_command(["shapely>=2", "openpyxl"])
+    assert command[command.index("--no-binary") + 1] == "shapely"
