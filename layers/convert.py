@@ -151,12 +151,19 @@ UTF8_FORMATS = (".gpkg", ".geojson", ".json", ".fgb", ".sqlite")
 READ_PART = 30_000
 
 
+def read_only_uri(path: str) -> str:
+    """SQLite's URI opening ``path`` read-only (characters such as ``#`` or ``?`` percent-encoded)."""
+    from pathlib import Path
+
+    return Path(path).resolve().as_uri() + "?mode=ro"
+
+
 def _fid_ranges(path: str, table: str, fid: str, step: int) -> list[tuple[int, int]] | None:
     """(low, high] fid ranges of ``step`` ids covering a GeoPackage table; None when it is empty."""
     import sqlite3
 
     table, fid = table.replace('"', '""'), fid.replace('"', '""')
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+    with sqlite3.connect(read_only_uri(path), uri=True) as db:
         low, high = db.execute(f'SELECT MIN("{fid}"), MAX("{fid}") FROM "{table}"').fetchone()
     if low is None:
         return None
@@ -165,7 +172,90 @@ def _fid_ranges(path: str, table: str, fid: str, step: int) -> list[tuple[int, i
 
 def _read_range(pyogrio, path: str, fid: str, low: int, high: int, **whole):
     quoted = fid.replace('"', '""')
-    return pyogrio.read_dataframe(path, where=f'"{quoted}" > {low} AND "{quoted}" <= {high}', **whole)
+    where = f'"{quoted}" > {low} AND "{quoted}" <= {high}'
+    points = whole.pop("points", None)
+    if points is not None and whole.get("read_geometry", True):
+        frame = _with_points(pyogrio, path, where, points, whole)
+        if frame is not None:
+            return frame
+    return pyogrio.read_dataframe(path, where=where, **whole)
+
+
+#: GeoPackage point geometry types whose blobs :func:`gpkg_point_xy` reads: 2D points only (a Z or M
+#: would be lost on the way; GDAL reads those).
+_GPKG_POINT_TYPES = {"Point"}
+
+
+def gpkg_point_xy(blobs: list) -> tuple[np.ndarray, np.ndarray] | None:
+    """x and y of GeoPackage point blobs, vectorised (NaN for none or an empty point), or None when a
+    blob is not a plain 2D point (then GDAL reads the layer).
+
+    GeoPackage's geometry blob (spec §2.1.3) is a header (``GP``, version, flags: bit 0 the header's
+    byte order, bits 1-3 the envelope's kind, bit 4 empty) then ISO WKB. Turning a million WKB
+    points into shapely objects costs GDAL's read plus ``from_wkb`` about 3 s; reading x and y
+    straight from the blobs takes a tenth of that, and a heatmap or a count needs nothing else.
+    """
+    n = len(blobs)
+    x, y = np.full(n, np.nan), np.full(n, np.nan)
+    present = np.fromiter((b is not None for b in blobs), dtype=bool, count=n)
+    if not present.any():
+        return x, y
+    chunks = [b for b in blobs if b is not None]
+    sizes = np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks))
+    if (sizes < 8).any():
+        return None
+    buffer = np.frombuffer(b"".join(chunks), dtype=np.uint8)
+    starts = np.r_[0, np.cumsum(sizes)[:-1]]
+    if (buffer[starts] != 0x47).any() or (buffer[starts + 1] != 0x50).any():
+        return None
+    flags = buffer[starts + 3]
+    envelope = np.array([0, 32, 48, 48, 64, -1, -1, -1])[(flags >> 1) & 7]
+    if (envelope < 0).any():
+        return None
+    wkb = starts + 8 + envelope
+    empty = (flags & 0x10) > 0
+    short = sizes < (wkb - starts) + 21
+    if (short & ~empty).any():
+        return None
+    ok = ~short
+    wkb = np.where(ok, wkb, starts)
+    little = buffer[wkb] == 1
+    kind_bytes = buffer[wkb[:, None] + 1 + np.arange(4)]
+    kind = np.where(little, kind_bytes.copy().view("<u4").ravel(), kind_bytes.copy().view(">u4").ravel())
+    if (kind[ok & ~empty] != 1).any():  # 2D points only
+        return None
+
+    def coordinate(offset: int) -> np.ndarray:
+        raw = buffer[wkb[:, None] + offset + np.arange(8)].copy()
+        return np.where(little, raw.view("<f8").ravel(), raw.view(">f8").ravel())
+
+    where = np.flatnonzero(present)
+    good = ok & ~empty
+    x[where[good]] = coordinate(5)[good]
+    y[where[good]] = coordinate(13)[good]
+    return x, y
+
+
+def _with_points(pyogrio, path: str, where: str | None, points: tuple[str, str, str], whole: dict):
+    """A point layer's part: attributes by GDAL without geometry, positions from the blobs (None:
+    not plain points, read by GDAL as usual)."""
+    import sqlite3
+
+    table, fid, geometry = (name.replace('"', '""') for name in points)
+    sql = f'SELECT "{fid}", "{geometry}" FROM "{table}"' + (f" WHERE {where}" if where else "") + f' ORDER BY "{fid}"'
+    with sqlite3.connect(read_only_uri(path), uri=True) as db:
+        rows = db.execute(sql).fetchall()
+    xy = gpkg_point_xy([r[1] for r in rows])
+    if xy is None:
+        return None
+    fids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    if whole.get("columns") is not None and not list(whole["columns"]):  # positions only: GDAL not needed
+        frame = pd.DataFrame(index=pd.Index(fids, name=points[1]))
+    else:
+        frame = pyogrio.read_dataframe(path, where=where, **{**whole, "read_geometry": False})
+        if len(frame) != len(fids) or not np.array_equal(frame.index.to_numpy(), fids):
+            return None
+    return gpd.GeoDataFrame(frame, geometry=points_array(*xy), crs=whole.get("crs"))
 
 
 def read_in_parts(pyogrio, path: str, layer_name: str | None, fields: list[str] | None, read_geometry: bool = True):
@@ -181,14 +271,21 @@ def _file_parts(pyogrio, path, layer_name, fields, read_geometry, rows: int | No
     info = pyogrio.read_info(path, layer=layer_name)
     fid = info.get("fid_column") or ""
     whole = dict(layer=layer_name, columns=fields, fid_as_index=True, read_geometry=read_geometry)
-    if info.get("driver") != "GPKG" or not fid or info.get("features", 0) <= READ_PART:
-        yield pyogrio.read_dataframe(path, **whole)
-        return
     table = layer_name or pyogrio.list_layers(path)[0][0]
+    geometry = info.get("geometry_name") or ""
+    if info.get("driver") == "GPKG" and fid and geometry and info.get("geometry_type") in _GPKG_POINT_TYPES:
+        points = (table, fid, geometry)  # positions straight from the blobs
+    else:
+        points = None
+    if info.get("driver") != "GPKG" or not fid or info.get("features", 0) <= READ_PART:
+        frame = _with_points(pyogrio, path, None, points, whole) if points and read_geometry else None
+        yield frame if frame is not None else pyogrio.read_dataframe(path, **whole)
+        return
     ranges = _fid_ranges(path, table, fid, READ_PART)
     if ranges is None:
         yield pyogrio.read_dataframe(path, **whole)
         return
+    whole["points"] = points
     per_part = len(ranges) if rows is None else max(1, rows // READ_PART)
     for first in range(0, len(ranges), per_part):
         pieces = [_read_range(pyogrio, path, fid, low, high, **whole) for low, high in ranges[first : first + per_part]]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import math
 import os
 import re
@@ -40,6 +41,8 @@ from qgis.core import (
 )
 
 from gridgov.layers.processing.base import tr, tr_noop
+
+logging.getLogger("pyogrio._io").setLevel(logging.WARNING)  # "Created N records" for every part
 
 #: QVariant / QMetaType numbers of the field types this backend writes (the same in Qt 5 and 6).
 _BOOL, _INT, _LONG, _DOUBLE, _STRING, _DATE, _DATETIME = 1, 2, 4, 6, 10, 14, 16
@@ -75,8 +78,8 @@ class BulkTarget:
 
 
 def _raw_destination(parameters, name: str) -> str | None:
-    """The destination text of the sink parameter ``name`` without evaluating anything (None: not a
-    plain text, e.g. an expression-based name)."""
+    """The destination text of the sink parameter ``name`` without evaluating anything (None: not
+    given, or not a plain text such as an expression-based name)."""
     value = parameters.get(name)
     if isinstance(value, QgsProcessingOutputLayerDefinition):
         value = value.sink
@@ -86,7 +89,7 @@ def _raw_destination(parameters, name: str) -> str | None:
             return None
         value = value.staticValue()
     if value is None:
-        return ""
+        return None  # not given: QGIS's sink applies the parameter's default
     return str(value)
 
 
@@ -110,14 +113,13 @@ def bulk_target(alg, parameters, name: str, context, fields: QgsFields) -> BulkT
         return None
     if any(type_number(fields.at(i)) not in _WRITABLE for i in range(fields.count())):
         return None
-    if fields.lookupField("fid") >= 0:
-        # a layer's own integer ids kept as "fid": QGIS's writer makes them the GeoPackage's feature
-        # ids, which GDAL's column-wise write cannot (grid-sized outputs: the QGIS sink is quick there)
-        return None
+    fid = fields.lookupField("fid")
+    if fid >= 0 and type_number(fields.at(fid)) not in (_INT, _LONG):
+        return None  # a text "fid" cannot be the GeoPackage's feature id: QGIS's sink refuses it row by row
     raw = _raw_destination(parameters, name)
-    if raw is None:
+    if not raw:
         return None
-    temporary = raw in ("", "TEMPORARY_OUTPUT") or raw.lower().startswith("memory:")
+    temporary = raw == "TEMPORARY_OUTPUT" or raw.lower().startswith("memory:")
     if not temporary and _gpkg_file(raw) is None:
         return None
     key = alg.parameterAsOutputLayer(parameters, name, context)  # registers the layer for loading
@@ -180,7 +182,8 @@ def _column(series: pd.Series, kind: int, name: str, first_row: int) -> tuple[np
         return values, None
     if kind in (_INT, _LONG, _DOUBLE):
         numbers = pd.to_numeric(series, errors="coerce") if series.dtype == object else series
-        numbers = np.asarray(numbers, dtype=float) if not pd.api.types.is_integer_dtype(numbers) else numbers
+        if not pd.api.types.is_integer_dtype(numbers):
+            numbers = np.asarray(numbers, dtype=float)
         if kind == _DOUBLE:
             values = np.asarray(numbers, dtype=np.float64)
             bad = np.isnan(values) & ~missing
@@ -188,8 +191,8 @@ def _column(series: pd.Series, kind: int, name: str, first_row: int) -> tuple[np
                 row = int(np.flatnonzero(bad)[0])
                 raise _refused(first_row + row + 1, name, series.iloc[row], kind)
             return values, None
-        if pd.api.types.is_integer_dtype(numbers) and not missing.any():
-            values = np.asarray(numbers, dtype=np.int64)
+        if pd.api.types.is_integer_dtype(numbers):  # nullable integers too: every digit kept, no float
+            values = pd.Series(numbers).to_numpy(dtype=np.int64, na_value=0)
         else:
             floats = np.asarray(numbers, dtype=float)
             bad = ~missing & ~(np.isfinite(floats) & (np.floor(floats) == floats))
@@ -240,6 +243,11 @@ class GdalTableSink:
         self.parts = 0
         self.bounds: list[np.ndarray] = []
         self.aside = None
+        names = [fields.at(i).name().lower() for i in range(fields.count())]
+        # a layer's own ids kept as "fid" become the GeoPackage's feature ids, as QGIS's writer makes
+        # them; GDAL takes them only when it creates the table, so such a table is written in one call
+        self.fid_index = names.index("fid") if "fid" in names else None
+        self.pending: list[tuple] = []
 
     def _write(self, geometry, names, values, masks, append: bool) -> None:
         import pyogrio.raw
@@ -280,50 +288,78 @@ class GdalTableSink:
                 geoms = _to_multi(geoms)
             geometry = shapely.to_wkb(geoms)
             self.bounds.append(shapely.bounds(geoms))  # NaN for none / empty: outside the index
-        if self.parts == 0:
-            self._create(geometry, names, values, masks)
-        if len(frame):
+        if self.fid_index is not None:
+            self.pending.append((geometry, values, masks))
+        elif self.parts == 0:
+            self._write(geometry, names, values, masks, append=False)
+        elif len(frame):
             self._write(geometry, names, values, masks, append=True)
         self.parts += 1
         self.written += len(frame)
         return len(frame)
 
-    def _create(self, geometry, names, values, masks) -> None:
-        """The empty table, then (GDAL < 3.7) its empty index with the triggers put aside, so the rows
-        go in without per-row index work (``gpkg_index``)."""
-        from gridgov.layers import gpkg_index
-
-        empty = [v[:0] for v in values]
-        self._write(None if geometry is None else geometry[:0], names, empty, [None] * len(names), append=False)
-        if self.geometry_type is not None and not gpkg_index.gdal_builds_in_bulk():
-            column = _geometry_column(self.target.path, self.target.layer)
-            self.aside = gpkg_index.prepare(self.target.path, self.target.layer, column)
+    def _write_pending(self) -> np.ndarray:
+        """A table with its own ids: every part in one call; returns the ids."""
+        names = [self.fields.at(i).name() for i in range(self.fields.count())]
+        parts = self.pending
+        geometry = np.concatenate([p[0] for p in parts]) if self.geometry_type is not None else None
+        values = [np.concatenate([p[1][i] for p in parts]) for i in range(len(names))]
+        masks = []
+        for i in range(len(names)):
+            pieces = [p[2][i] for p in parts]
+            if all(m is None for m in pieces):
+                masks.append(None)
+            else:
+                masks.append(
+                    np.concatenate([np.zeros(len(p[1][i]), bool) if m is None else m for p, m in zip(parts, pieces)])
+                )
+        fids, fid_mask = values[self.fid_index], masks[self.fid_index]
+        if fid_mask is not None and fid_mask.any():
+            row = int(np.flatnonzero(fid_mask)[0])
+            raise _refused(row + 1, names[self.fid_index], None, _LONG)
+        repeated = pd.Series(fids).duplicated()
+        if repeated.any():
+            row = int(np.flatnonzero(repeated.to_numpy())[0])
+            raise QgsProcessingException(
+                tr("row {0}, field {1}: the feature id {2} is there twice").format(
+                    row + 1, names[self.fid_index], fids[row]
+                )
+            )
+        values[self.fid_index] = np.asarray(fids, dtype=np.int64)
+        self._write(geometry, names, values, masks, append=False)
+        self.pending = []
+        return values[self.fid_index]
 
     def finish(self) -> int:
-        """Build the spatial index and count the rows in the table."""
+        """Write what waits, build the spatial index and count the rows in the table."""
         if self.parts == 0:  # nothing handed: the table still exists, with its columns
             empty = gpd.GeoDataFrame(geometry=[]) if self.geometry_type else pd.DataFrame()
             self.write(empty)
-        if self.aside is not None:
+        fids = self._write_pending() if self.fid_index is not None else None
+        if self.geometry_type is not None:
             from gridgov.layers import gpkg_index
 
-            fids = _fids(self.target.path, self.target.layer)
-            bounds = np.concatenate(self.bounds) if self.bounds else np.zeros((0, 4))
-            if len(fids) != len(bounds):
-                raise QgsProcessingException(
-                    tr("{0}: {1} rows written, {2} in the file").format(self.target.layer, len(bounds), len(fids))
-                )
-            gpkg_index.fill(self.aside, fids, bounds)
-        elif self.geometry_type is not None:
-            from osgeo import gdal
-
             column = _geometry_column(self.target.path, self.target.layer)
-            dataset = gdal.OpenEx(self.target.path, gdal.OF_VECTOR | gdal.OF_UPDATE)
-            try:
-                table = self.target.layer.replace("'", "''")
-                dataset.ExecuteSQL(f"SELECT CreateSpatialIndex('{table}', '{column}')")
-            finally:
-                dataset = None
+            if gpkg_index.gdal_builds_in_bulk():
+                from osgeo import gdal
+
+                dataset = gdal.OpenEx(self.target.path, gdal.OF_VECTOR | gdal.OF_UPDATE)
+                try:
+                    table, quoted = self.target.layer.replace("'", "''"), column.replace("'", "''")
+                    dataset.ExecuteSQL(f"SELECT CreateSpatialIndex('{table}', '{quoted}')")
+                finally:
+                    dataset = None
+            else:
+                if self.aside is None:
+                    self.aside = gpkg_index.prepare(self.target.path, self.target.layer, column)
+                if fids is None:
+                    fids = _fids(self.target.path, self.target.layer)
+                bounds = np.concatenate(self.bounds) if self.bounds else np.zeros((0, 4))
+                if len(fids) != len(bounds):
+                    raise QgsProcessingException(
+                        tr("{0}: {1} rows written, {2} in the file").format(self.target.layer, len(bounds), len(fids))
+                    )
+                gpkg_index.fill(self.aside, fids, bounds)
         return count_rows(self.target.path, self.target.layer)
 
     def discard(self, keeps_file: bool) -> None:
@@ -348,12 +384,17 @@ def _geometry_column(path: str, layer: str) -> str:
 
 
 def _fids(path: str, layer: str) -> np.ndarray:
+    """The feature ids of a table GDAL has just written, in the order the rows were written."""
     import sqlite3
 
     quoted = '"' + layer.replace('"', '""') + '"'
     with contextlib.closing(sqlite3.connect(path)) as connection:
         pk = next((r[1] for r in connection.execute(f"PRAGMA table_info({quoted})") if r[5]), "fid")
-        rows = connection.execute(f'SELECT "{pk}" FROM {quoted} ORDER BY "{pk}"').fetchall()
+        pk = '"' + pk.replace('"', '""') + '"'
+        low, high, count = connection.execute(f"SELECT min({pk}), max({pk}), count(*) FROM {quoted}").fetchone()
+        if count and high - low + 1 == count:  # a new table numbers its rows 1, 2, 3 … without a gap
+            return np.arange(low, high + 1, dtype=np.int64)
+        rows = connection.execute(f"SELECT {pk} FROM {quoted} ORDER BY {pk}").fetchall()
     return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
 

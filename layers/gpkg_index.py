@@ -6,9 +6,9 @@ build it in memory and write its nodes at once when a table is created or indexe
 million-row result, more than writing the rows themselves. This module does what GDAL 3.7 does, for
 a table written by GDAL without an index:
 
-1. :func:`prepare` asks GDAL to create the (empty) index while the table is empty, so the virtual
-   table, its seven triggers and the ``gpkg_extensions`` row are GDAL's own, and puts the triggers
-   aside (the rows are then appended without per-row index work);
+1. :func:`prepare` copies the index GDAL creates for an empty table of the same name (in a scratch
+   GeoPackage): the virtual table, its seven triggers and the ``gpkg_extensions`` row are GDAL's
+   own; the triggers wait, so rows appended meanwhile cost no per-row index work;
 2. :func:`fill` packs the rows' bounding boxes into R*Tree nodes in Hilbert order (a packed tree,
    as the bulk loaders of SQLite's R*Tree write them), writes the three shadow tables directly and
    puts the triggers back.
@@ -22,8 +22,10 @@ coordinates are rounded outwards to 32-bit floats exactly as SQLite rounds them 
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -54,29 +56,63 @@ def _quoted(name: str) -> str:
 
 
 def prepare(path: str, table: str, geometry_column: str) -> PutAside:
-    """Create the spatial index of the empty ``table`` through GDAL and put its triggers aside."""
-    from osgeo import gdal
+    """Give ``table`` GDAL's own (empty) spatial index, its triggers put aside until :func:`fill`.
 
-    dataset = gdal.OpenEx(str(path), gdal.OF_VECTOR | gdal.OF_UPDATE)
-    if dataset is None:
-        raise OSError(f"GDAL cannot open {path} for update")
-    try:
-        dataset.ExecuteSQL(f"SELECT CreateSpatialIndex('{table.replace(chr(39), chr(39) * 2)}', "
-                           f"'{geometry_column.replace(chr(39), chr(39) * 2)}')")  # fmt: skip
-    finally:
-        dataset = None
+    GDAL is asked for the index on an empty table of the same name in a scratch GeoPackage (instant:
+    no rows to insert); its virtual table, ``gpkg_extensions`` row and triggers are copied here as
+    GDAL wrote them. The table itself may already hold its rows."""
+    import tempfile
+
+    from osgeo import gdal, ogr
+
     rtree = f"rtree_{table}_{geometry_column}"
-    with sqlite3.connect(path) as connection:
-        rows = connection.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (table,)
-        ).fetchall()
-        triggers = [sql for name, sql in rows if name.startswith(rtree + "_")]
-        if not triggers:
-            raise OSError(f"GDAL created no spatial index triggers for {table}")
-        for name, _ in rows:
-            if name.startswith(rtree + "_"):
-                connection.execute(f"DROP TRIGGER {_quoted(name)}")
-    connection.close()
+    with tempfile.TemporaryDirectory(prefix="gridgov-rtree-") as folder:
+        scratch = str(Path(folder) / "scratch.gpkg")
+        dataset = ogr.GetDriverByName("GPKG").CreateDataSource(scratch)
+        dataset.CreateLayer(table, None, ogr.wkbPoint, [f"GEOMETRY_NAME={geometry_column}", "SPATIAL_INDEX=NO"])
+        dataset = None
+        dataset = gdal.OpenEx(scratch, gdal.OF_VECTOR | gdal.OF_UPDATE)
+        quoted_table, quoted_column = (name.replace("'", "''") for name in (table, geometry_column))
+        dataset.ExecuteSQL(f"SELECT CreateSpatialIndex('{quoted_table}', '{quoted_column}')")
+        dataset = None
+        with contextlib.closing(sqlite3.connect(scratch)) as source:
+            virtual = source.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (rtree,)
+            ).fetchone()
+            triggers = [
+                sql
+                for name, sql in source.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (table,)
+                )
+                if name.startswith(rtree + "_")
+            ]
+            extensions_ddl = source.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'gpkg_extensions'"
+            ).fetchone()
+            extension = source.execute(
+                "SELECT table_name, column_name, extension_name, definition, scope FROM gpkg_extensions "
+                "WHERE table_name = ? AND extension_name = 'gpkg_rtree_index'",
+                (table,),
+            ).fetchone()
+    if virtual is None or not triggers or extension is None or extensions_ddl is None:
+        raise OSError(f"GDAL created no spatial index for {table}")
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("BEGIN")
+        connection.execute(extensions_ddl[0].replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1))
+        connection.execute(virtual[0])
+        connection.execute(
+            "INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) "
+            "VALUES (?, ?, ?, ?, ?)",
+            extension,
+        )
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    finally:
+        connection.close()
     return PutAside(str(path), table, rtree, triggers)
 
 

@@ -129,84 +129,90 @@
     <message>
       <location filename="../../grid_ops/install.py" line="63" />
       <source>cannot find the Python of this QGIS (looked beside {0})</source>
-      <translation type="unfinished" />
+      <translation>找不到此 QGIS 的 Python（已在 {0} 旁查找）</translation>
     </message>
     <message>
       <location filename="../../grid_ops/install.py" line="64" />
       <source>the install was cancelled</source>
-      <translation type="unfinished" />
+      <translation>安装已取消</translation>
     </message>
     <message>
       <location filename="../../grid_ops/install.py" line="65" />
       <source>{0} has no pip; install pip for QGIS's Python first</source>
-      <translation type="unfinished" />
+      <translation>{0} 没有 pip；请先为 QGIS 的 Python 安装 pip</translation>
     </message>
     <message>
       <location filename="../../grid_ops/install.py" line="66" />
       <source>pip failed (exit {0}):
 {1}</source>
-      <translation type="unfinished" />
+      <translation>pip 运行失败（退出码 {0}）：
+{1}</translation>
     </message>
     <message>
       <location filename="../../grid_ops/install.py" line="67" />
       <source>{0} is not Python {1}, the one QGIS runs ({2})</source>
-      <translation type="unfinished" />
+      <translation>{0} 不是 QGIS 运行的 Python {1}（{2}）</translation>
     </message>
     <message>
       <location filename="../../grid_ops/install.py" line="68" />
       <source>nothing to install: QGIS's Python already has every package the request needs; a package that is present but too old or broken is not replaced (update QGIS)</source>
-      <translation type="unfinished" />
+      <translation>无需安装：QGIS 的 Python 已具备所需的全部软件包；已存在但过旧或损坏的软件包不会被替换（请更新 QGIS）</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="48" />
+      <location filename="../../layers/gdal_sink.py" line="51" />
       <source>boolean</source>
-      <translation type="unfinished" />
+      <translation>布尔值</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="48" />
+      <location filename="../../layers/gdal_sink.py" line="51" />
       <source>integer</source>
-      <translation type="unfinished" />
+      <translation>整数</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="48" />
+      <location filename="../../layers/gdal_sink.py" line="51" />
       <source>64-bit integer</source>
-      <translation type="unfinished" />
+      <translation>64 位整数</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="48" />
+      <location filename="../../layers/gdal_sink.py" line="51" />
       <source>real</source>
-      <translation type="unfinished" />
+      <translation>实数</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="49" />
+      <location filename="../../layers/gdal_sink.py" line="52" />
       <source>text</source>
-      <translation type="unfinished" />
+      <translation>文本</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="49" />
+      <location filename="../../layers/gdal_sink.py" line="52" />
       <source>date</source>
-      <translation type="unfinished" />
+      <translation>日期</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="49" />
+      <location filename="../../layers/gdal_sink.py" line="52" />
       <source>date and time</source>
-      <translation type="unfinished" />
+      <translation>日期时间</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="147" />
-      <location filename="../../layers/postgis/copy_io.py" line="698" />
+      <location filename="../../layers/gdal_sink.py" line="149" />
+      <location filename="../../layers/postgis/copy_io.py" line="711" />
       <source>row {0}, field {1}: the value {2!r} cannot be stored as {3}</source>
-      <translation type="unfinished" />
+      <translation>第 {0} 行，字段 {1}：值 {2!r} 无法存为{3}</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="314" />
+      <location filename="../../layers/gdal_sink.py" line="324" />
+      <source>row {0}, field {1}: the feature id {2} is there twice</source>
+      <translation>第 {0} 行，字段 {1}：要素编号 {2} 重复出现</translation>
+    </message>
+    <message>
+      <location filename="../../layers/gdal_sink.py" line="360" />
       <source>{0}: {1} rows written, {2} in the file</source>
-      <translation type="unfinished" />
+      <translation>{0}：写入 {1} 行，文件中有 {2} 行</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="375" />
+      <location filename="../../layers/gdal_sink.py" line="416" />
       <source>The temporary output {0} cannot be read back</source>
-      <translation type="unfinished" />
+      <translation>无法读回临时输出 {0}</translation>
     </message>
     <message>
       <location filename="../../layers/hierarchy.py" line="38" />
@@ -420,7 +426,7 @@
     <message>
       <location filename="../../layers/outputs.py" line="279" />
       <source>{0}: features cannot be added to this output</source>
-      <translation type="unfinished" />
+      <translation>{0}：此输出不能添加要素</translation>
     </message>
     <message>
       <location filename="../../layers/outputs.py" line="284" />
@@ -478,39 +484,39 @@
       <translation>数据库拒绝了该任务；没有写入任何内容：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="252" />
+      <location filename="../../layers/postgis/copy_io.py" line="263" />
       <source>{0}: COPY sent {1} rows, {2} were read from them</source>
-      <translation type="unfinished" />
+      <translation>{0}：COPY 发送了 {1} 行，从中读取了 {2} 行</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="264" />
+      <location filename="../../layers/postgis/copy_io.py" line="275" />
       <source>{0}: reading the table by COPY failed: {1}</source>
-      <translation type="unfinished" />
+      <translation>{0}：用 COPY 读取表失败：{1}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="269" />
+      <location filename="../../layers/postgis/copy_io.py" line="280" />
       <source>{0}: the database sent {1} rows, {2} were read</source>
-      <translation type="unfinished" />
+      <translation>{0}：数据库发送了 {1} 行，读取了 {2} 行</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="548" />
+      <location filename="../../layers/postgis/copy_io.py" line="561" />
       <source>{0}: the database refused the output; nothing was written: {1}</source>
-      <translation type="unfinished" />
+      <translation>{0}：数据库拒绝了输出，未写入任何内容：{1}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="607" />
+      <location filename="../../layers/postgis/copy_io.py" line="620" />
       <source>{0}: the database refused rows {1} to {2}; nothing was written: {3}</source>
-      <translation type="unfinished" />
+      <translation>{0}：数据库拒绝了第 {1} 至 {2} 行，未写入任何内容：{3}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="676" />
+      <location filename="../../layers/postgis/copy_io.py" line="689" />
       <source>The output table {0} cannot be read back</source>
-      <translation type="unfinished" />
+      <translation>无法读回输出表 {0}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="742" />
+      <location filename="../../layers/postgis/copy_io.py" line="755" />
       <source>row {0}, field {1}: the text holds a NUL character, which PostgreSQL cannot store</source>
-      <translation type="unfinished" />
+      <translation>第 {0} 行，字段 {1}：文本含 NUL 字符，PostgreSQL 无法存储</translation>
     </message>
     <message>
       <location filename="../../layers/postgis/dispatch.py" line="47" />
@@ -617,17 +623,17 @@
     <message>
       <location filename="../../layers/postgis/geolocate_db.py" line="142" />
       <source>order points</source>
-      <translation type="unfinished" />
+      <translation>工单点</translation>
     </message>
     <message>
       <location filename="../../layers/postgis/geolocate_db.py" line="142" />
       <source>index of the order points</source>
-      <translation type="unfinished" />
+      <translation>工单点索引</translation>
     </message>
     <message>
       <location filename="../../layers/postgis/geolocate_db.py" line="144" />
       <source>drop the order points</source>
-      <translation type="unfinished" />
+      <translation>删除工单点</translation>
     </message>
     <message>
       <location filename="../../layers/postgis/geolocate_db.py" line="153" />

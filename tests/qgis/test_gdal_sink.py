@@ -96,6 +96,9 @@ def test_bulk_index_is_sqlites_and_gdals_own(tmp_path_factory, n, polygons, hole
     if not n:
         assert pyogrio.read_info(path, layer="t")["features"] == 0
         return
+    if missing.all():  # no geometry to tell the type: a table without geometry, as QGIS's sink writes it
+        assert pyogrio.read_info(path, layer="t")["geometry_type"] is None
+        return
     assert gpkg_index.check(str(path), "rtree_t_geom") == "ok"
     ours = _cells(path, "rtree_t_geom")
     assert len(ours) == int((~missing & ~empty).sum())
@@ -124,7 +127,7 @@ def test_values_keep_their_types_and_nulls(tmp_path):
         {
             "text": ["a", None, "泰然九路", ""],
             "code_real": [440303001.0, np.nan, 7.0, 7.5],  # a text column of numbers (like-typed) below
-            "count": pd.array([1, None, 3, 2**40], dtype="Int64"),
+            "count": pd.array([1, None, 3, 2**62 + 1], dtype="Int64"),  # beyond a float's 53 bits
             "ratio": [0.5, np.nan, 1e300, -0.0],
             "flag": pd.array([True, None, False, True], dtype="boolean"),
             "day": [pd.Timestamp("2025-01-05"), pd.NaT, pd.Timestamp("2024-02-29"), pd.NaT],
@@ -143,7 +146,8 @@ def test_values_keep_their_types_and_nulls(tmp_path):
     assert back["text"].tolist() == ["a", None, "泰然九路", ""]
     assert back["code_real"].tolist() == ["440303001", None, "7", "7.5"]
     assert back["count"].isna().tolist() == [False, True, False, False]
-    assert back["count"].dropna().astype("int64").tolist() == [1, 3, 2**40]
+    with sqlite3.connect(tmp_path / "v.gpkg") as connection:
+        assert [r[0] for r in connection.execute("SELECT count FROM v ORDER BY fid")] == [1, None, 3, 2**62 + 1]
     assert back["ratio"].isna().tolist() == [False, True, False, False]
     assert back["flag"].isna().tolist() == [False, True, False, False]
     assert back["day"].isna().tolist() == [False, True, False, True]
@@ -229,3 +233,28 @@ def test_a_layer_into_an_existing_geopackage_keeps_the_other_layers(demo_city_gp
     # placed again into the same layer: replaced, not appended
     again = _run_geolocate(demo_city_gpkg, f"ogr:dbname='{city}' table=\"placed\" (geom)")
     assert pyogrio.read_info(city, layer="placed")["features"] == again["ROWS_IN"]
+
+
+def test_a_layers_own_ids_stay_its_feature_ids(tmp_path):
+    """An integer ``fid`` column (a layer's own ids, with gaps) becomes the GeoPackage's feature ids,
+    as QGIS's writer makes it, even when the rows come in several parts; the index follows them."""
+    rng = np.random.default_rng(11)
+    fids = np.sort(rng.choice(np.arange(1, 10_000), 3_000, replace=False))
+    frame = gpd.GeoDataFrame(
+        {"fid": fids, "name": [f"网格{i}" for i in fids]},
+        geometry=shapely.points(rng.uniform(0, 1e4, len(fids)), rng.uniform(0, 1e4, len(fids))),
+        crs="EPSG:4547",
+    )
+    assert _write(frame, tmp_path / "ids.gpkg", [1000, 1000]) == len(fids)
+    back = pyogrio.read_dataframe(tmp_path / "ids.gpkg", fid_as_index=True)
+    assert back.index.tolist() == fids.tolist() and back["name"].tolist() == frame["name"].tolist()
+    assert gpkg_index.check(str(tmp_path / "ids.gpkg"), "rtree_t_geom") == "ok"
+    np.testing.assert_array_equal(
+        _cells(tmp_path / "ids.gpkg", "rtree_t_geom"), _gdal_index_of_copy(tmp_path / "ids.gpkg", tmp_path)
+    )
+
+
+def test_repeated_own_ids_are_refused_naming_the_row(tmp_path):
+    frame = gpd.GeoDataFrame({"fid": [3, 4, 3]}, geometry=shapely.points([1, 2, 3], [1, 2, 3]), crs="EPSG:4547")
+    with pytest.raises(QgsProcessingException, match="row 3, field fid: the feature id 3 is there twice"):
+        _write(frame, tmp_path / "twice.gpkg", [])
