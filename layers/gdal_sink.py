@@ -331,12 +331,16 @@ class GdalTableSink:
         return values[self.fid_index]
 
     def finish(self) -> int:
-        """Write what waits, build the spatial index and count the rows in the table."""
+        """Write what waits, build the spatial index and count the rows in the table.
+
+        A temporary output gets no spatial index, as QGIS's own temporary outputs (memory layers)
+        have none: a million rows would cost 2-3 s more than QGIS's run of the same job. Saving it
+        (*Make Permanent*, *Export*) writes one."""
         if self.parts == 0:  # nothing handed: the table still exists, with its columns
             empty = gpd.GeoDataFrame(geometry=[]) if self.geometry_type else pd.DataFrame()
             self.write(empty)
         fids = self._write_pending() if self.fid_index is not None else None
-        if self.geometry_type is not None:
+        if self.geometry_type is not None and not self.target.temporary:
             from gridgov.layers import gpkg_index
 
             column = _geometry_column(self.target.path, self.target.layer)

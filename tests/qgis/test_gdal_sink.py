@@ -203,6 +203,8 @@ def test_temporary_output_is_a_layer_of_the_run_loaded_like_a_memory_layer(demo_
     assert isinstance(layer, QgsVectorLayer) and layer.isValid()
     assert layer.featureCount() == result["ROWS_IN"] > 0
     assert layer.providerType() == "ogr" and layer.source().endswith("|layername=output")
+    with sqlite3.connect(layer.source().split("|")[0]) as connection:  # no spatial index, as a memory layer
+        assert not connection.execute("SELECT name FROM sqlite_master WHERE name LIKE 'rtree%'").fetchall()
 
     # as the toolbox runs it: the layer is loaded into the project under its id, with its style
     project = QgsProject()
