@@ -7,6 +7,7 @@ source feature id travels along as ``_fid`` so results can be joined back.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import re
@@ -29,6 +30,11 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QDate, QDateTime, QMetaType, QTime, QVariant
 
 FID = "_fid"
+#: ``with_geometry=POSITIONS``: the caller needs the points' positions only. A 2D GeoPackage point
+#: layer then comes with x and y in the columns POS_X / POS_Y and no geometry objects (a million
+#: shapely points cost about 0.4 s to make); any other layer comes with its geometry as usual.
+POSITIONS = "positions"
+POS_X, POS_Y = "_gridgov_x", "_gridgov_y"
 
 
 def crs_is_unknown(crs) -> bool:
@@ -151,19 +157,21 @@ UTF8_FORMATS = (".gpkg", ".geojson", ".json", ".fgb", ".sqlite")
 READ_PART = 30_000
 
 
-def read_only_uri(path: str) -> str:
-    """SQLite's URI opening ``path`` read-only (characters such as ``#`` or ``?`` percent-encoded)."""
-    from pathlib import Path
+def read_only(path: str):
+    """An SQLite connection to ``path`` that cannot write (``query_only``). Opened by path, not by a
+    ``file:`` URI: SQLite refuses the server of a Windows network path (``\\\\server\\share``) in one."""
+    import sqlite3
 
-    return Path(path).resolve().as_uri() + "?mode=ro"
+    connection = sqlite3.connect(str(path))
+    connection.execute("PRAGMA query_only = 1")
+    return connection
 
 
 def _fid_ranges(path: str, table: str, fid: str, step: int) -> list[tuple[int, int]] | None:
     """(low, high] fid ranges of ``step`` ids covering a GeoPackage table; None when it is empty."""
-    import sqlite3
 
     table, fid = table.replace('"', '""'), fid.replace('"', '""')
-    with sqlite3.connect(read_only_uri(path), uri=True) as db:
+    with contextlib.closing(read_only(path)) as db:
         low, high = db.execute(f'SELECT MIN("{fid}"), MAX("{fid}") FROM "{table}"').fetchone()
     if low is None:
         return None
@@ -174,8 +182,9 @@ def _read_range(pyogrio, path: str, fid: str, low: int, high: int, **whole):
     quoted = fid.replace('"', '""')
     where = f'"{quoted}" > {low} AND "{quoted}" <= {high}'
     points = whole.pop("points", None)
+    positions = whole.pop("positions", False)
     if points is not None and whole.get("read_geometry", True):
-        frame = _with_points(pyogrio, path, where, points, whole)
+        frame = _with_points(pyogrio, path, where, points, whole, positions)
         if frame is not None:
             return frame
     return pyogrio.read_dataframe(path, where=where, **whole)
@@ -204,7 +213,7 @@ def gpkg_point_xy(blobs: list) -> tuple[np.ndarray, np.ndarray] | None:
     sizes = np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks))
     if (sizes < 8).any():
         return None
-    buffer = np.frombuffer(b"".join(chunks), dtype=np.uint8)
+    buffer = np.frombuffer(b"".join(chunks) + bytes(32), dtype=np.uint8)  # padded: a short last blob is read safely
     starts = np.r_[0, np.cumsum(sizes)[:-1]]
     if (buffer[starts] != 0x47).any() or (buffer[starts + 1] != 0x50).any():
         return None
@@ -236,14 +245,14 @@ def gpkg_point_xy(blobs: list) -> tuple[np.ndarray, np.ndarray] | None:
     return x, y
 
 
-def _with_points(pyogrio, path: str, where: str | None, points: tuple[str, str, str], whole: dict):
+def _with_points(pyogrio, path: str, where: str | None, points: tuple[str, str, str], whole: dict, positions=False):
     """A point layer's part: attributes by GDAL without geometry, positions from the blobs (None:
-    not plain points, read by GDAL as usual)."""
-    import sqlite3
+    not plain points, read by GDAL as usual); with ``positions`` the positions stay numbers
+    (columns POS_X, POS_Y, no geometry objects)."""
 
     table, fid, geometry = (name.replace('"', '""') for name in points)
     sql = f'SELECT "{fid}", "{geometry}" FROM "{table}"' + (f" WHERE {where}" if where else "") + f' ORDER BY "{fid}"'
-    with sqlite3.connect(read_only_uri(path), uri=True) as db:
+    with contextlib.closing(read_only(path)) as db:
         rows = db.execute(sql).fetchall()
     xy = gpkg_point_xy([r[1] for r in rows])
     if xy is None:
@@ -255,6 +264,9 @@ def _with_points(pyogrio, path: str, where: str | None, points: tuple[str, str, 
         frame = pyogrio.read_dataframe(path, where=where, **{**whole, "read_geometry": False})
         if len(frame) != len(fids) or not np.array_equal(frame.index.to_numpy(), fids):
             return None
+    if positions and POS_X not in frame.columns and POS_Y not in frame.columns:
+        frame[POS_X], frame[POS_Y] = xy
+        return gpd.GeoDataFrame(frame, geometry=np.full(len(frame), None, dtype=object), crs=whole.get("crs"))
     return gpd.GeoDataFrame(frame, geometry=points_array(*xy), crs=whole.get("crs"))
 
 
@@ -270,6 +282,7 @@ def _file_parts(pyogrio, path, layer_name, fields, read_geometry, rows: int | No
     ranges of ``READ_PART`` from a GeoPackage."""
     info = pyogrio.read_info(path, layer=layer_name)
     fid = info.get("fid_column") or ""
+    positions, read_geometry = read_geometry == POSITIONS, bool(read_geometry)
     whole = dict(layer=layer_name, columns=fields, fid_as_index=True, read_geometry=read_geometry)
     table = layer_name or pyogrio.list_layers(path)[0][0]
     geometry = info.get("geometry_name") or ""
@@ -278,14 +291,14 @@ def _file_parts(pyogrio, path, layer_name, fields, read_geometry, rows: int | No
     else:
         points = None
     if info.get("driver") != "GPKG" or not fid or info.get("features", 0) <= READ_PART:
-        frame = _with_points(pyogrio, path, None, points, whole) if points and read_geometry else None
+        frame = _with_points(pyogrio, path, None, points, whole, positions) if points and read_geometry else None
         yield frame if frame is not None else pyogrio.read_dataframe(path, **whole)
         return
     ranges = _fid_ranges(path, table, fid, READ_PART)
     if ranges is None:
         yield pyogrio.read_dataframe(path, **whole)
         return
-    whole["points"] = points
+    whole["points"], whole["positions"] = points, positions
     per_part = len(ranges) if rows is None else max(1, rows // READ_PART)
     for first in range(0, len(ranges), per_part):
         pieces = [_read_range(pyogrio, path, fid, low, high, **whole) for low, high in ranges[first : first + per_part]]
@@ -322,6 +335,8 @@ def _as_layer_frame(frame, layer, fields: list[str] | None) -> gpd.GeoDataFrame 
             columns[key] = frame.index.to_numpy()
         else:
             return None
+    if POS_X in frame.columns and POS_Y in frame.columns and POS_X not in columns and POS_Y not in columns:
+        columns[POS_X], columns[POS_Y] = frame[POS_X].to_numpy(), frame[POS_Y].to_numpy()
     frame = gpd.GeoDataFrame(
         {**columns, FID: frame.index.to_numpy()},
         # the GeometryArray as it is: an array of objects would be checked one by one again (1 s a million)

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsFields,
     QgsProcessingException,
@@ -59,6 +60,19 @@ _GEOMETRY_NAMES = {
 }
 
 
+def gdal_crs(crs: QgsCoordinateReferenceSystem | None) -> str | None:
+    """The CRS as GDAL reads it: an EPSG / ESRI code, else WKT (a user CRS's ``USER:100000`` means
+    nothing to GDAL)."""
+    if crs is None or not crs.isValid():
+        return None
+    if crs.authid().upper().startswith(("EPSG:", "ESRI:")):
+        return crs.authid()
+    variant = getattr(getattr(Qgis, "CrsWktVariant", None), "PreferredGdal", None)
+    if variant is None:  # QGIS < 3.36
+        variant = QgsCoordinateReferenceSystem.WKT_PREFERRED_GDAL
+    return crs.toWkt(variant)
+
+
 def type_number(field) -> int:
     """The field's type as a number (QVariant.Type in QGIS < 3.38, QMetaType.Type after, Python enums in Qt 6)."""
     kind = field.type()
@@ -75,6 +89,7 @@ class BulkTarget:
     dest: str
     temporary: bool
     key: str  # the destination as QGIS registered it for loading
+    replaces: str | None = None  # an existing layer this output replaces once it is complete
 
 
 def _raw_destination(parameters, name: str) -> str | None:
@@ -122,6 +137,8 @@ def bulk_target(alg, parameters, name: str, context, fields: QgsFields) -> BulkT
     temporary = raw == "TEMPORARY_OUTPUT" or raw.lower().startswith("memory:")
     if not temporary and _gpkg_file(raw) is None:
         return None
+    if raw.lower().startswith("ogr:") and "table=" in raw and _gpkg_file(raw)[1] is None:
+        return None  # a table this parser cannot read: QGIS's sink, never the whole file
     key = alg.parameterAsOutputLayer(parameters, name, context)  # registers the layer for loading
     if temporary or key.lower().startswith("memory:"):
         table = re.sub(r"\W+", "_", name.lower()).strip("_") or "output"
@@ -138,6 +155,14 @@ def bulk_target(alg, parameters, name: str, context, fields: QgsFields) -> BulkT
         if staged == Path(path) and os.path.exists(path):
             os.remove(path)  # no run to stage it: replaced, as QGIS replaces it
         return BulkTarget(str(staged), Path(path).stem, path, False, key)
+    from gridgov.layers.outputs import layers_in
+
+    existing = {name.lower(): name for name in (layers_in(path) or ())}
+    if layer.lower() in existing:
+        # written beside the layer it replaces, which stays whole until this one is complete (a
+        # cancel leaves it as it was; the output may even be the layer the run reads)
+        partial = f"{layer}__gridgov_partial_{os.getpid()}"
+        return BulkTarget(path, partial, f"{path}|layername={layer}", False, key, replaces=existing[layer.lower()])
     return BulkTarget(path, layer, f"{path}|layername={layer}", False, key)
 
 
@@ -181,7 +206,13 @@ def _column(series: pd.Series, kind: int, name: str, first_row: int) -> tuple[np
         values[missing] = None
         return values, None
     if kind in (_INT, _LONG, _DOUBLE):
-        numbers = pd.to_numeric(series, errors="coerce") if series.dtype == object else series
+        if series.dtype == np.uint64 and (series > np.iinfo(np.int64).max).any():
+            row = int(np.flatnonzero((series > np.iinfo(np.int64).max).to_numpy())[0])
+            raise _refused(first_row + row + 1, name, series.iloc[row], kind)
+        if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+            numbers = series
+        else:  # text (object, string, pandas 3's str), booleans: as QGIS converts them, each checked
+            numbers = pd.to_numeric(series.astype(object), errors="coerce")
         if not pd.api.types.is_integer_dtype(numbers):
             numbers = np.asarray(numbers, dtype=float)
         if kind == _DOUBLE:
@@ -210,7 +241,7 @@ def _column(series: pd.Series, kind: int, name: str, first_row: int) -> tuple[np
     if kind == _BOOL:
         values = np.zeros(len(series), dtype=bool)
         present = ~missing
-        for row in np.flatnonzero(present) if series.dtype == object else ():
+        for row in np.flatnonzero(present) if not pd.api.types.is_bool_dtype(series) else ():
             if not isinstance(series.iloc[row], (bool, np.bool_)):
                 raise _refused(first_row + row + 1, name, series.iloc[row], kind)
         values[present] = np.asarray(series.to_numpy(dtype=object)[present], dtype=bool)
@@ -238,7 +269,7 @@ class GdalTableSink:
         self.fields = fields
         self.geometry_type = _GEOMETRY_NAMES.get(wkb_type)
         self.multi = self.geometry_type in ("MultiPolygon", "MultiLineString")
-        self.crs = (crs.authid() or crs.toWkt()) if crs is not None and crs.isValid() else None
+        self.crs = gdal_crs(crs)
         self.written = 0
         self.parts = 0
         self.bounds: list[np.ndarray] = []
@@ -252,7 +283,17 @@ class GdalTableSink:
     def _write(self, geometry, names, values, masks, append: bool) -> None:
         import pyogrio.raw
 
-        pyogrio.raw.write(
+        try:
+            self._pyogrio_write(pyogrio.raw, geometry, names, values, masks, append)
+        except (OSError, ValueError, RuntimeError) as err:  # pyogrio's errors are of these kinds
+            raise QgsProcessingException(
+                tr("{0}: GDAL could not write rows {1} to {2}: {3}").format(
+                    self.target.layer, self.written + 1, self.written + len(values[0]) if values else self.written, err
+                )
+            ) from err
+
+    def _pyogrio_write(self, raw, geometry, names, values, masks, append: bool) -> None:
+        raw.write(
             self.target.path,
             geometry,
             values,
@@ -286,7 +327,7 @@ class GdalTableSink:
                 geoms = np.full(len(frame), None, dtype=object)
             if self.multi:
                 geoms = _to_multi(geoms)
-            geometry = shapely.to_wkb(geoms)
+            geometry = shapely.to_wkb(geoms, output_dimension=2)  # the layer is 2D, as QGIS's sink makes it
             self.bounds.append(shapely.bounds(geoms))  # NaN for none / empty: outside the index
         if self.fid_index is not None:
             self.pending.append((geometry, values, masks))
@@ -317,6 +358,10 @@ class GdalTableSink:
         if fid_mask is not None and fid_mask.any():
             row = int(np.flatnonzero(fid_mask)[0])
             raise _refused(row + 1, names[self.fid_index], None, _LONG)
+        negative = np.asarray(fids) < 0
+        if negative.any():  # GDAL takes -1 for "no id" and numbers the row itself
+            row = int(np.flatnonzero(negative)[0])
+            raise _refused(row + 1, names[self.fid_index], fids[row], _LONG)
         repeated = pd.Series(fids).duplicated()
         if repeated.any():
             row = int(np.flatnonzero(repeated.to_numpy())[0])
@@ -364,15 +409,39 @@ class GdalTableSink:
                         tr("{0}: {1} rows written, {2} in the file").format(self.target.layer, len(bounds), len(fids))
                     )
                 gpkg_index.fill(self.aside, fids, bounds)
-        return count_rows(self.target.path, self.target.layer)
+        rows = count_rows(self.target.path, self.target.layer)
+        if self.target.replaces:
+            self._replace()
+        return rows
+
+    def _replace(self) -> None:
+        """The complete output takes the place (and name) of the layer it replaces."""
+        from osgeo import gdal
+
+        dataset = gdal.OpenEx(self.target.path, gdal.OF_VECTOR | gdal.OF_UPDATE)
+        try:
+            for index in range(dataset.GetLayerCount()):
+                if dataset.GetLayerByIndex(index).GetName() == self.target.replaces:
+                    dataset.DeleteLayer(index)
+                    break
+            layer = dataset.GetLayerByName(self.target.layer)
+            if layer.Rename(self.target.replaces) != 0:
+                raise QgsProcessingException(
+                    tr("{0} cannot be renamed {1}").format(self.target.layer, self.target.replaces)
+                )
+        finally:
+            dataset = None
+        self.target.layer, self.target.replaces = self.target.replaces, None
 
     def discard(self, keeps_file: bool) -> None:
         """Remove what was written: a temporary or staged file whole; at the destination itself, the
         layer only when the file was there before the run (``keeps_file``), else the file."""
-        from gridgov.layers.outputs import _remove_output, file_and_layer
+        from gridgov.layers.outputs import _remove_output, drop_layer, file_and_layer
 
         if self.target.temporary or file_and_layer(self.target.dest)[0] != self.target.path:
             _remove_output(self.target.path)
+        elif keeps_file and "|layername=" in self.target.dest:
+            drop_layer(self.target.path, self.target.layer)  # this run's layer only (a partial one, if replacing)
         else:
             _remove_output(self.target.dest, keeps_file)
 

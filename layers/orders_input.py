@@ -23,7 +23,7 @@ from qgis.core import (
 )
 
 from gridgov.grid_ops.codes import code_texts
-from gridgov.layers.convert import FID, crs_is_unknown  # noqa: F401  (the algorithms take it from here)
+from gridgov.layers.convert import FID, POS_X, POS_Y, POSITIONS, crs_is_unknown  # noqa: F401  (the algorithms take FID from here)
 from gridgov.layers.processing.base import read_source_parts, tr
 
 
@@ -48,6 +48,16 @@ def point_xy(geoms) -> np.ndarray:
         single[multi] = shapely.get_geometry(geoms[multi], 0)
     single[shapely.is_empty(single)] = None  # GEOS refuses the x of an empty point: NaN, as for no geometry
     return np.column_stack([shapely.get_x(single), shapely.get_y(single)]).astype(float)
+
+
+def frame_xy(frame: pd.DataFrame) -> np.ndarray:
+    """(n, 2) positions of a frame's points: the numbers read straight from the file
+    (``convert.POSITIONS``), else its point geometries (:func:`point_xy`)."""
+    from gridgov.layers.convert import POS_X, POS_Y
+
+    if POS_X in frame.columns and POS_Y in frame.columns:
+        return np.column_stack([frame[POS_X].to_numpy(dtype=float), frame[POS_Y].to_numpy(dtype=float)])
+    return point_xy(frame.geometry.values)
 
 
 #: The workbook sheet to read from an orders file (name or 1-based number); empty: every sheet with the header.
@@ -103,7 +113,10 @@ def read_orders_parts(
             raise QgsProcessingException(str(err)) from err
         feedback.pushInfo(tr("Read {0} rows from {1} ({2})").format(len(frame), path, ", ".join(facts.values())))
         return iter([OrdersInput(frame, None, None, path, None, len(frame))])
-    parts, source = read_source_parts(alg, parameters, layer_param, context, feedback, rows=rows)
+    # positions only: the orders' own geometry is never written back, the located point is
+    parts, source = read_source_parts(
+        alg, parameters, layer_param, context, feedback, rows=rows, with_geometry=POSITIONS
+    )
     if parts is None:
         raise QgsProcessingException(tr("Give the orders as a layer (INPUT) or a file (INPUT_FILE)"))
     points = QgsWkbTypes.geometryType(source.wkbType()) == QgsWkbTypes.GeometryType.PointGeometry
@@ -111,8 +124,8 @@ def read_orders_parts(
 
 
 def _as_orders(frame: gpd.GeoDataFrame, points: bool, source) -> OrdersInput:
-    xy = point_xy(frame.geometry.values) if points else None
-    table = pd.DataFrame(frame.drop(columns=[frame.geometry.name, FID]))
+    xy = frame_xy(frame) if points else None
+    table = pd.DataFrame(frame.drop(columns=[frame.geometry.name, FID, POS_X, POS_Y], errors="ignore"))
     crs = frame.crs.to_string() if frame.crs is not None else None
     return OrdersInput(table, xy, crs, source.sourceName(), source.fields(), source.featureCount())
 

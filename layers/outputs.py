@@ -3,7 +3,7 @@
 - Rows are counted in the output itself (read back once, one ``featureCount()``), not as handed to
   the sink: a row the output refused is a failed run that names how many and the first reason.
 - Input columns never collide with result columns: an input column whose name equals a result
-  column (or ``geometry``, ``_fid``, ``fid``, ``level``, ``problem``), compared without regard to
+  column (or ``geometry``, ``geom``, ``_fid``, ``fid``, ``level``, ``problem``), compared without regard to
   case as GeoPackage / SQLite compare them, is renamed ``<name>_src`` (then ``_src2``, ``_src3`` …).
 - CSV cells that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage
   return first) get a leading ``'`` (OWASP's rule); numbers stay numbers.
@@ -32,9 +32,9 @@ from qgis.core import QgsProcessingException, QgsProcessingUtils, QgsVectorLayer
 
 from gridgov.layers.processing.base import tr
 
-#: Names an input column never keeps in any result: the geometry and feature id of the frames and
-#: GeoPackage's own feature id (a text ``fid`` makes GDAL refuse every row).
-ALWAYS_RESERVED = ("geometry", "_fid", "fid")
+#: Names an input column never keeps in any result: the geometry and feature id of the frames,
+#: GeoPackage's geometry column and its own feature id (a text ``fid`` makes GDAL refuse every row).
+ALWAYS_RESERVED = ("geometry", "geom", "_fid", "fid")
 #: Those of a placement result (geolocate), which also adds level and problem columns.
 RESERVED = (*ALWAYS_RESERVED, "level", "problem")
 #: The folder beside a destination where a run's files wait until it succeeds (``<prefix><pid>-…``):
@@ -132,7 +132,13 @@ def file_and_layer(destination) -> tuple[str, str | None]:
     text = str(destination or "")
     if text.lower().startswith("ogr:"):
         db = re.search(r"dbname='((?:[^']|'')*)'", text) or re.search(r'dbname="((?:[^"]|"")*)"', text)
-        table = re.search(r'table="((?:[^"]|"")*)"', text) or re.search(r"table='((?:[^']|'')*)'", text)
+        table = (
+            re.search(r'table="((?:[^"]|"")*)"', text)
+            or re.search(r"table='((?:[^']|'')*)'", text)
+            or re.search(r"table=([^\s\"'()]+)", text)  # QGIS takes an unquoted name too
+        )
+        if db is None:
+            db = re.search(r"dbname=([^\s\"']+)", text)
         path = db.group(1).replace("''", "'").replace('""', '"') if db else ""
         return path, (table.group(1).replace('""', '"').replace("''", "'") if table else None)
     path, _, rest = text.partition("|")
@@ -298,10 +304,12 @@ class RowSink:
     def discard(self) -> None:
         """Remove what this sink wrote (a cancelled or failed run)."""
         self.release()
+        store = self.context.temporaryLayerStore() if self.context is not None else None
         if self.bulk is not None:
+            if store is not None and store.mapLayer(self.dest) is not None:  # closed, then the run failed
+                store.removeMapLayer(self.dest)
             self.bulk.discard(self.keeps_file)
             return
-        store = self.context.temporaryLayerStore() if self.context is not None else None
         if store is not None and store.mapLayer(self.dest) is not None:
             store.removeMapLayer(self.dest)
         else:
@@ -437,7 +445,11 @@ class RunOutputs:
             if feedback is not None and feedback.isCanceled():
                 run.discard()
                 raise_cancelled()
-            run.commit()
+            try:
+                run.commit()
+            except BaseException:  # a destination that cannot be replaced (open elsewhere on Windows)
+                run.discard()
+                raise
         finally:
             cls._local.run = None
 

@@ -17,7 +17,8 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
-from gridgov.layers.orders_input import point_xy
+from gridgov.layers.convert import POSITIONS
+from gridgov.layers.orders_input import frame_xy
 from gridgov.layers.processing.base import read_source, tr
 
 INPUT, GRID_FIELD, GRIDS, CODE_FIELD = "INPUT", "GRID_FIELD", "GRIDS", "CODE_FIELD"
@@ -76,7 +77,9 @@ def read_orders_and_grids(alg, parameters, context, feedback) -> OrdersAndGrids:
     # with the orders' grid in a field their points are not needed: ten million of them cost GBs
     grid_field = alg.parameterAsString(parameters, GRID_FIELD, context)
     points = not (grid_field and fields is not None and grid_field in fields)
-    orders, source = read_source(alg, parameters, INPUT, context, feedback, fields=fields, with_geometry=points)
+    orders, source = read_source(
+        alg, parameters, INPUT, context, feedback, fields=fields, with_geometry=POSITIONS if points else False
+    )
     if orders is not None:  # error messages list what the layer has, not only what was read
         orders.attrs["layer_fields"] = [f.name() for f in source.fields()]
     grids, grid_source = read_source(alg, parameters, GRIDS, context, feedback)
@@ -99,7 +102,7 @@ def order_grid_codes(data: OrdersAndGrids, feedback) -> np.ndarray | pd.Categori
     from gridgov.grid_ops import geolocate
 
     layer = geolocate.UnitLayer.from_frame(data.grids, data.code_field)
-    xy = point_xy(data.orders.geometry.values)
+    xy = frame_xy(data.orders)
     codes = geolocate.grid_of_points(layer, xy[:, 0], xy[:, 1])
     path = geolocate.point_lookup(int((np.isfinite(xy[:, 0]) & np.isfinite(xy[:, 1])).sum()))
     if path != "exact":

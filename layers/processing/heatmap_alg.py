@@ -21,7 +21,8 @@ from qgis.core import (
     QgsProcessingParameterRasterDestination,
 )
 
-from gridgov.layers.orders_input import point_xy
+from gridgov.layers.convert import POSITIONS
+from gridgov.layers.orders_input import frame_xy
 from gridgov.layers.outputs import RunOutputs, raise_cancelled, staged_path
 from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_source, require_projected, tr
 from gridgov.layers.processing.order_filters import add_filter_parameters, filter_fields, filter_orders
@@ -142,7 +143,9 @@ class HeatmapAlgorithm(GridGovAlgorithm):
         if orders is not None and "match_method" in orders.fields().names():
             needed.add("match_method")  # geolocate's output: orders placed nowhere do not set the extent
         fields = sorted(needed)
-        frame, source = read_source(self, parameters, self.INPUT, context, feedback, fields=fields)
+        frame, source = read_source(
+            self, parameters, self.INPUT, context, feedback, fields=fields, with_geometry=POSITIONS
+        )
         require_projected(source, tr("The orders layer"))
         radius = self.parameterAsDouble(parameters, self.RADIUS, context)
         pixel = self.parameterAsDouble(parameters, self.PIXEL_SIZE, context)
@@ -153,7 +156,7 @@ class HeatmapAlgorithm(GridGovAlgorithm):
         decay = self.parameterAsDouble(parameters, self.DECAY, context)
         series = SERIES_KINDS[self.parameterAsEnum(parameters, self.SERIES, context)]
 
-        xy = point_xy(frame.geometry.values)
+        xy = frame_xy(frame)
         weights = None
         if weight_field:
             weights = np.asarray(frame[weight_field].astype(float).to_numpy(), dtype=float)

@@ -159,58 +159,68 @@
       <translation>无需安装：QGIS 的 Python 已具备所需的全部软件包；已存在但过旧或损坏的软件包不会被替换（请更新 QGIS）</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="51" />
+      <location filename="../../layers/gdal_sink.py" line="52" />
       <source>boolean</source>
       <translation>布尔值</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="51" />
+      <location filename="../../layers/gdal_sink.py" line="52" />
       <source>integer</source>
       <translation>整数</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="51" />
+      <location filename="../../layers/gdal_sink.py" line="52" />
       <source>64-bit integer</source>
       <translation>64 位整数</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="51" />
+      <location filename="../../layers/gdal_sink.py" line="52" />
       <source>real</source>
       <translation>实数</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="52" />
+      <location filename="../../layers/gdal_sink.py" line="53" />
       <source>text</source>
       <translation>文本</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="52" />
+      <location filename="../../layers/gdal_sink.py" line="53" />
       <source>date</source>
       <translation>日期</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="52" />
+      <location filename="../../layers/gdal_sink.py" line="53" />
       <source>date and time</source>
       <translation>日期时间</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="149" />
-      <location filename="../../layers/postgis/copy_io.py" line="711" />
+      <location filename="../../layers/gdal_sink.py" line="174" />
+      <location filename="../../layers/postgis/copy_io.py" line="737" />
       <source>row {0}, field {1}: the value {2!r} cannot be stored as {3}</source>
       <translation>第 {0} 行，字段 {1}：值 {2!r} 无法存为{3}</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="324" />
+      <location filename="../../layers/gdal_sink.py" line="290" />
+      <source>{0}: GDAL could not write rows {1} to {2}: {3}</source>
+      <translation>{0}：GDAL 无法写入第 {1} 至 {2} 行：{3}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/gdal_sink.py" line="369" />
       <source>row {0}, field {1}: the feature id {2} is there twice</source>
       <translation>第 {0} 行，字段 {1}：要素编号 {2} 重复出现</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="360" />
+      <location filename="../../layers/gdal_sink.py" line="409" />
       <source>{0}: {1} rows written, {2} in the file</source>
       <translation>{0}：写入 {1} 行，文件中有 {2} 行</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="416" />
+      <location filename="../../layers/gdal_sink.py" line="430" />
+      <source>{0} cannot be renamed {1}</source>
+      <translation>{0} 无法改名为 {1}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/gdal_sink.py" line="489" />
       <source>The temporary output {0} cannot be read back</source>
       <translation>无法读回临时输出 {0}</translation>
     </message>
@@ -354,7 +364,7 @@
     </message>
     <message>
       <location filename="../../layers/order_info.py" line="90" />
-      <location filename="../../layers/processing/heatmap_alg.py" line="115" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="116" />
       <source>Class case</source>
       <translation>类案</translation>
     </message>
@@ -389,32 +399,32 @@
       <translation>落格</translation>
     </message>
     <message>
-      <location filename="../../layers/orders_input.py" line="66" />
+      <location filename="../../layers/orders_input.py" line="76" />
       <source>Sheet of a workbook (name or number; empty: every sheet with the orders' header)</source>
       <translation>工作簿的工作表（名称或序号；留空：读取表头与工单一致的所有工作表）</translation>
     </message>
     <message>
-      <location filename="../../layers/orders_input.py" line="104" />
+      <location filename="../../layers/orders_input.py" line="114" />
       <source>Read {0} rows from {1} ({2})</source>
       <translation>从 {1}（{2}）读取 {0} 行</translation>
     </message>
     <message>
-      <location filename="../../layers/orders_input.py" line="108" />
+      <location filename="../../layers/orders_input.py" line="121" />
       <source>Give the orders as a layer (INPUT) or a file (INPUT_FILE)</source>
       <translation>请以图层（INPUT）或文件（INPUT_FILE）提供工单</translation>
     </message>
     <message>
-      <location filename="../../layers/orders_input.py" line="126" />
+      <location filename="../../layers/orders_input.py" line="139" />
       <source>{0}: the orders have no field {1!r} (fields: {2})</source>
       <translation>{0}：工单没有字段 {1!r}（现有字段：{2}）</translation>
     </message>
     <message>
-      <location filename="../../layers/orders_input.py" line="157" />
+      <location filename="../../layers/orders_input.py" line="170" />
       <source>{0}: unit {1!r} (feature {2}) has a NaN or infinite vertex; it is left out</source>
       <translation>{0}：单元 {1!r}（第 {2} 个要素）有 NaN 或无穷大的顶点，已略去</translation>
     </message>
     <message>
-      <location filename="../../layers/orders_input.py" line="162" />
+      <location filename="../../layers/orders_input.py" line="175" />
       <source>{0}: {1} units with NaN vertices left out in all</source>
       <translation>{0}：共略去 {1} 个带 NaN 顶点的单元</translation>
     </message>
@@ -424,28 +434,28 @@
       <translation>输入字段已改名，以免被结果字段覆盖：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/outputs.py" line="279" />
+      <location filename="../../layers/outputs.py" line="285" />
       <source>{0}: features cannot be added to this output</source>
       <translation>{0}：此输出不能添加要素</translation>
     </message>
     <message>
-      <location filename="../../layers/outputs.py" line="284" />
+      <location filename="../../layers/outputs.py" line="290" />
       <source>the output refused a feature</source>
       <translation>输出拒收了一个要素</translation>
     </message>
     <message>
-      <location filename="../../layers/outputs.py" line="330" />
+      <location filename="../../layers/outputs.py" line="338" />
       <source>the output holds {0} rows</source>
       <translation>输出中只有 {0} 行</translation>
     </message>
     <message>
-      <location filename="../../layers/outputs.py" line="332" />
+      <location filename="../../layers/outputs.py" line="340" />
       <source>{0}: {1} of {2} rows did not reach the output (first reason: {3})</source>
       <translation>{0}：{2} 行中有 {1} 行未写入输出（首个原因：{3}）</translation>
     </message>
     <message>
-      <location filename="../../layers/outputs.py" line="354" />
-      <location filename="../../layers/outputs.py" line="435" />
+      <location filename="../../layers/outputs.py" line="362" />
+      <location filename="../../layers/outputs.py" line="443" />
       <source>Cancelled: nothing was written</source>
       <translation>已取消：未写入任何结果</translation>
     </message>
@@ -504,17 +514,27 @@
       <translation>{0}：数据库拒绝了输出，未写入任何内容：{1}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="620" />
+      <location filename="../../layers/postgis/copy_io.py" line="631" />
       <source>{0}: the database refused rows {1} to {2}; nothing was written: {3}</source>
       <translation>{0}：数据库拒绝了第 {1} 至 {2} 行，未写入任何内容：{3}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="689" />
+      <location filename="../../layers/postgis/copy_io.py" line="700" />
       <source>The output table {0} cannot be read back</source>
       <translation>无法读回输出表 {0}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="755" />
+      <location filename="../../layers/postgis/copy_io.py" line="728" />
+      <source>row {0}, field {1}: the text {2!r} is not valid Unicode and cannot be stored</source>
+      <translation>第 {0} 行，字段 {1}：文本 {2!r} 不是有效的 Unicode，无法存储</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/copy_io.py" line="732" />
+      <source>A text is not valid Unicode and cannot be stored</source>
+      <translation>有文本不是有效的 Unicode，无法存储</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/copy_io.py" line="781" />
       <source>row {0}, field {1}: the text holds a NUL character, which PostgreSQL cannot store</source>
       <translation>第 {0} 行，字段 {1}：文本含 NUL 字符，PostgreSQL 无法存储</translation>
     </message>
@@ -667,7 +687,7 @@
     </message>
     <message>
       <location filename="../../layers/postgis/gridstats_db.py" line="40" />
-      <location filename="../../layers/processing/grid_inputs.py" line="85" />
+      <location filename="../../layers/processing/grid_inputs.py" line="88" />
       <source>CODE_FIELD: the grids have no field {0!r}</source>
       <translation>CODE_FIELD：网格没有字段 {0!r}</translation>
     </message>
@@ -847,7 +867,7 @@
     <message>
       <location filename="../../layers/processing/buildgrid_alg.py" line="31" />
       <location filename="../../layers/processing/geolocate_alg.py" line="47" />
-      <location filename="../../layers/processing/grid_inputs.py" line="38" />
+      <location filename="../../layers/processing/grid_inputs.py" line="39" />
       <source>Grids</source>
       <translation>网格</translation>
     </message>
@@ -1252,7 +1272,7 @@ Example: INPUT the placed orders, GRIDS the grid layer, TIME_FIELD reported_at, 
     <message>
       <location filename="../../layers/processing/emerginghotspots_alg.py" line="55" />
       <location filename="../../layers/processing/gridstats_alg.py" line="53" />
-      <location filename="../../layers/processing/heatmap_alg.py" line="115" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="116" />
       <source>Month</source>
       <translation>月</translation>
     </message>
@@ -1346,7 +1366,7 @@ Example: INPUT the placed orders of Geolocate, CATEGORY_FIELD class_code, TIME_F
     </message>
     <message>
       <location filename="../../layers/processing/findrepeats_alg.py" line="111" />
-      <location filename="../../layers/processing/heatmap_alg.py" line="146" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="149" />
       <source>The orders layer</source>
       <translation>工单图层</translation>
     </message>
@@ -1590,74 +1610,74 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
       <translation>派单表：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="30" />
-      <location filename="../../layers/processing/heatmap_alg.py" line="63" />
+      <location filename="../../layers/processing/grid_inputs.py" line="31" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="64" />
       <location filename="../../layers/processing/hotareas_alg.py" line="102" />
       <source>Orders (points)</source>
       <translation>工单（点）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="34" />
+      <location filename="../../layers/processing/grid_inputs.py" line="35" />
       <location filename="../../layers/processing/hotareas_alg.py" line="107" />
       <source>Orders' grid code field</source>
       <translation>工单的网格编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="43" />
+      <location filename="../../layers/processing/grid_inputs.py" line="44" />
       <location filename="../../layers/processing/hotareas_alg.py" line="97" />
       <location filename="../../layers/processing/printmap_alg.py" line="79" />
       <source>Grid code field</source>
       <translation>网格编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="88" />
+      <location filename="../../layers/processing/grid_inputs.py" line="91" />
       <source>GRID_FIELD: the orders have no field {0!r}</source>
       <translation>GRID_FIELD：工单没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="107" />
+      <location filename="../../layers/processing/grid_inputs.py" line="110" />
       <source>Point look-up: compiled (numba)</source>
       <translation>点位落格：编译加速（numba）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="107" />
+      <location filename="../../layers/processing/grid_inputs.py" line="110" />
       <source>Point look-up: vectorised (no numba)</source>
       <translation>点位落格：向量化（未安装 numba）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="109" />
+      <location filename="../../layers/processing/grid_inputs.py" line="112" />
       <source>{0} orders lie in a grid</source>
       <translation>{0} 条工单位于网格内</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="118" />
+      <location filename="../../layers/processing/grid_inputs.py" line="121" />
       <source>Neighbours</source>
       <translation>邻接关系</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="119" />
+      <location filename="../../layers/processing/grid_inputs.py" line="122" />
       <source>Queen (shared corner)</source>
       <translation>后邻接（共点）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="119" />
+      <location filename="../../layers/processing/grid_inputs.py" line="122" />
       <source>Rook (shared edge)</source>
       <translation>车邻接（共边）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="119" />
-      <location filename="../../layers/processing/grid_inputs.py" line="124" />
+      <location filename="../../layers/processing/grid_inputs.py" line="122" />
+      <location filename="../../layers/processing/grid_inputs.py" line="127" />
       <source>Distance band</source>
       <translation>距离带</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="119" />
-      <location filename="../../layers/processing/grid_inputs.py" line="127" />
+      <location filename="../../layers/processing/grid_inputs.py" line="122" />
+      <location filename="../../layers/processing/grid_inputs.py" line="130" />
       <source>K nearest</source>
       <translation>K 近邻</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="148" />
+      <location filename="../../layers/processing/grid_inputs.py" line="151" />
       <source>{0} grids have no neighbour with {1} weights; they are compared on their own value</source>
       <translation>{0} 个网格在 {1} 权重下没有邻居；只与自身值比较</translation>
     </message>
@@ -1714,12 +1734,12 @@ Example: INPUT the placed orders, GRIDS the grid layer, GRID_FIELD grid_code, CA
       <translation>{0} 条工单不在任何网格内，未计入</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="34" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="35" />
       <source>Heatmap of class cases</source>
       <translation>类案热力图</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="37" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="38" />
       <source>Kernel density of orders as a GeoTIFF, with the kernels and raw / scaled values of QGIS's own Heatmap (RADIUS, PIXEL_SIZE, KERNEL, DECAY, OUTPUT_VALUE and WEIGHT_FIELD mean the same), computed by binning the points on a lattice finer than the pixels and one FFT convolution: the same surface as the direct kernel sum (within 0.5 %), in a fraction of the time.
 
 Filters: CATEGORIES (class codes such as 0601, major classes such as 06, or groups such as noise), DATE_FROM / DATE_TO and HOURS (22-6 is 22:00 to 05:59). EXTENT fixes the raster's extent, so rasters made for different periods line up. SERIES writes one raster per month or per class case into OUTPUT_FOLDER, all on one extent and styled on one colour scale (SERIES_MAXIMUM), so equal colours mean equal density on every map of the series.
@@ -1732,164 +1752,164 @@ Example: INPUT the placed orders, CATEGORIES noise, HOURS 22-6, RADIUS 300, PIXE
 示例：INPUT 已落格工单，CATEGORIES noise，HOURS 22-6，RADIUS 300，PIXEL_SIZE 20。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="68" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="69" />
       <source>Radius</source>
       <translation>半径</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="73" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="74" />
       <source>Pixel size</source>
       <translation>像元大小</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="79" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="80" />
       <source>Kernel shape</source>
       <translation>核函数形状</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="80" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="81" />
       <source>Quartic</source>
       <translation>四次核</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="80" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="81" />
       <source>Triangular</source>
       <translation>三角核</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="80" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="81" />
       <source>Uniform</source>
       <translation>均匀核</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="80" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="81" />
       <source>Triweight</source>
       <translation>三权核</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="80" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="81" />
       <source>Epanechnikov</source>
       <translation>Epanechnikov 核</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="87" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="88" />
       <source>Decay ratio (triangular kernels only)</source>
       <translation>衰减比（仅三角核）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="97" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="98" />
       <source>Output values</source>
       <translation>输出值</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="97" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="98" />
       <source>Raw</source>
       <translation>原始值</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="97" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="98" />
       <source>Scaled</source>
       <translation>缩放值</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="103" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="104" />
       <source>Weight from field</source>
       <translation>权重字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="109" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="110" />
       <source>Extent</source>
       <translation>范围</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="114" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="115" />
       <source>Series (one raster per …)</source>
       <translation>序列（每…一幅栅格）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="115" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="116" />
       <source>None</source>
       <translation>无</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="119" />
-      <location filename="../../layers/processing/heatmap_alg.py" line="217" />
-      <location filename="../../layers/processing/heatmap_alg.py" line="254" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="120" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="220" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="257" />
       <source>Heatmap</source>
       <translation>热力图</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="122" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="123" />
       <source>Folder for the series rasters</source>
       <translation>序列栅格文件夹</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="125" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="126" />
       <source>Largest value of the heatmap</source>
       <translation>热力图最大值</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="128" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="129" />
       <source>Largest value of the series (their shared colour scale)</source>
       <translation>序列最大值（共用色阶）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="131" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="132" />
       <source>Orders used</source>
       <translation>使用的工单数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="132" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="133" />
       <source>Series rasters</source>
       <translation>序列栅格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="150" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="153" />
       <source>RADIUS and PIXEL_SIZE must be positive</source>
       <translation>RADIUS 与 PIXEL_SIZE 必须为正数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="163" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="166" />
       <source>{0} rows have no usable {1} (first: row {2}); they add nothing</source>
       <translation>{0} 行没有可用的 {1}（第一行：第 {2} 行）；不计入</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="170" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="173" />
       <source>No order passes the filter ({0})</source>
       <translation>没有工单通过筛选（{0}）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="183" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="186" />
       <source>{0} orders placed in no grid lie outside the raster (their match_method)</source>
       <translation>{0} 条未落入网格的工单位于栅格之外（见其 match_method）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="191" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="194" />
       <source>{0} × {1} pixels is too large: some orders lie far from the others. Set EXTENT to the area of interest, or choose a larger PIXEL_SIZE</source>
       <translation>{0} × {1} 像元过大：有些工单离其他工单很远。请把 EXTENT 设为关注区域，或选用更大的 PIXEL_SIZE</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="196" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="199" />
       <source>Raster {0} × {1} pixels of {2} m</source>
       <translation>栅格 {0} × {1} 像元，每像元 {2} 米</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="231" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="234" />
       <source>SERIES needs OUTPUT_FOLDER</source>
       <translation>SERIES 需要 OUTPUT_FOLDER</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="234" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="237" />
       <source>A monthly series needs TIME_FIELD</source>
       <translation>按月序列需要 TIME_FIELD</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="238" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="241" />
       <source>A series per class case needs CATEGORY_FIELD</source>
       <translation>按类案序列需要 CATEGORY_FIELD</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="263" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="266" />
       <source>{0} series rasters on one colour scale up to {1:.4g}</source>
       <translation>{0} 幅序列栅格，共用色阶，最大 {1:.4g}</translation>
     </message>

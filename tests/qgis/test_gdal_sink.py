@@ -260,3 +260,95 @@ def test_repeated_own_ids_are_refused_naming_the_row(tmp_path):
     frame = gpd.GeoDataFrame({"fid": [3, 4, 3]}, geometry=shapely.points([1, 2, 3], [1, 2, 3]), crs="EPSG:4547")
     with pytest.raises(QgsProcessingException, match="row 3, field fid: the feature id 3 is there twice"):
         _write(frame, tmp_path / "twice.gpkg", [])
+
+
+# found by review (each failed before its fix) ------------------------------------------------------
+
+
+def test_an_unquoted_table_name_adds_a_layer_and_keeps_the_file(demo_city_gpkg, tmp_path, gridgov_provider):
+    city = tmp_path / "city.gpkg"
+    shutil.copy(demo_city_gpkg, city)
+    before = set(pyogrio.list_layers(city)[:, 0])
+    _run_geolocate(demo_city_gpkg, f"ogr:dbname='{city}' table=placed (geom)")
+    assert set(pyogrio.list_layers(city)[:, 0]) == before | {"placed"}
+
+
+def test_replacing_a_layer_keeps_the_old_one_until_the_new_one_is_complete(demo_city_gpkg, tmp_path, gridgov_provider):
+    from qgis.core import QgsProcessingFeedback as Feedback
+
+    city = tmp_path / "city.gpkg"
+    shutil.copy(demo_city_gpkg, city)
+    first = _run_geolocate(demo_city_gpkg, f"ogr:dbname='{city}' table=\"placed\" (geom)")
+
+    class CancelAtWriting(Feedback):
+        def setProgress(self, progress):  # noqa: N802
+            super().setProgress(progress)
+            if progress > 50:
+                self.cancel()
+
+    with pytest.raises(QgsProcessingException, match="Cancelled"):
+        processing.run(
+            "gridgov:geolocate",
+            {
+                "INPUT": f"{demo_city_gpkg}|layername=orders",
+                "GRIDS": f"{demo_city_gpkg}|layername=grids",
+                "OUTPUT": f"ogr:dbname='{city}' table=\"placed\" (geom)",
+            },
+            feedback=CancelAtWriting(),
+        )
+    names = list(pyogrio.list_layers(city)[:, 0])
+    assert "placed" in names and not any("partial" in n for n in names)
+    assert pyogrio.read_info(city, layer="placed")["features"] == first["ROWS_OUT"]
+    # the output is the very layer the run reads: read whole, then replaced
+    again = processing.run(
+        "gridgov:geolocate",
+        {
+            "INPUT": f"{city}|layername=placed",
+            "GRIDS": f"{city}|layername=grids",
+            "OUTPUT": f"ogr:dbname='{city}' table=\"placed\" (geom)",
+        },
+    )
+    assert again["ROWS_OUT"] == first["ROWS_OUT"] == pyogrio.read_info(city, layer="placed")["features"]
+    assert gpkg_index.check(str(city), "rtree_placed_geom") == "ok"
+
+
+def test_z_coordinates_are_written_2d_as_the_layer_declares(tmp_path):
+    frame = gpd.GeoDataFrame(
+        {"k": [1]}, geometry=[shapely.Polygon([(0, 0, 5), (1, 0, 5), (1, 1, 5), (0, 0, 5)])], crs="EPSG:4547"
+    )
+    _write(frame, tmp_path / "z.gpkg", [])
+    back = pyogrio.read_dataframe(tmp_path / "z.gpkg")
+    assert not back.geometry.iloc[0].has_z and back.geometry.iloc[0].geom_type == "MultiPolygon"
+
+
+def test_a_user_crs_reaches_gdal_as_wkt():
+    from gridgov.layers.gdal_sink import gdal_crs
+
+    local = QgsCoordinateReferenceSystem.fromProj(
+        "+proj=tmerc +lat_0=0 +lon_0=114.1 +k=1 +x_0=500000 +y_0=0 +ellps=GRS80"
+    )
+    assert local.isValid() and not local.authid().startswith("EPSG")
+    assert gdal_crs(local).startswith(("PROJCRS", "PROJCS"))
+    assert gdal_crs(CRS) == "EPSG:4547"
+
+
+def test_a_negative_own_id_is_refused_naming_the_row(tmp_path):
+    frame = gpd.GeoDataFrame({"fid": [3, -1]}, geometry=shapely.points([1, 2], [1, 2]), crs="EPSG:4547")
+    with pytest.raises(QgsProcessingException, match="row 2, field fid"):
+        _write(frame, tmp_path / "neg.gpkg", [])
+
+
+def test_text_dtypes_are_checked_value_by_value(tmp_path):
+    frame = gpd.GeoDataFrame(
+        {"flag": pd.array(["false"], dtype="string"), "n": pd.array(["12"], dtype="string")},
+        geometry=shapely.points([1], [1]),
+        crs="EPSG:4547",
+    )
+    typed = fields_for(gpd.GeoDataFrame({"flag": [True], "n": [1]}, geometry=shapely.points([1], [1])))
+    sink = GdalTableSink(BulkTarget(str(tmp_path / "s.gpkg"), "s", "", False, ""), typed, wkb_type_of(frame), CRS)
+    with pytest.raises(QgsProcessingException, match="row 1, field flag"):
+        sink.write(frame)
+    sink = GdalTableSink(BulkTarget(str(tmp_path / "n.gpkg"), "n", "", False, ""), typed, wkb_type_of(frame), CRS)
+    sink.write(frame.assign(flag=[True]))
+    sink.finish()
+    assert pyogrio.read_dataframe(tmp_path / "n.gpkg")["n"].tolist() == [12]

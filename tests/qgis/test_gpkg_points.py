@@ -108,3 +108,32 @@ def test_layers_read_by_blobs_equal_gdals_reading(tmp_path):
     )
     read = convert.ogr_file_frame(QgsVectorLayer(str(tmp_path / "z.gpkg"), "z", "ogr"), [])
     assert read.geometry.iloc[0].has_z and read.geometry.iloc[0].z == 3.0
+
+
+def test_positions_only_reads_numbers_and_makes_no_geometry(tmp_path):
+    """A step that needs positions only (heatmap, counts, geolocate) gets the numbers, no objects, and
+    the same positions as the geometry gives; a layer the blobs cannot serve keeps its geometry."""
+    from gridgov.layers.orders_input import frame_xy, point_xy
+
+    rng = np.random.default_rng(8)
+    n = 40_000
+    geoms = np.asarray(shapely.points(rng.uniform(0, 1e5, n), rng.uniform(0, 1e5, n)))
+    geoms[::9] = None
+    pyogrio.write_dataframe(gpd.GeoDataFrame({"k": np.arange(n)}, geometry=geoms, crs=4547), tmp_path / "p.gpkg")
+    layer = QgsVectorLayer(str(tmp_path / "p.gpkg"), "p", "ogr")
+    fast = convert.ogr_file_frame(layer, [], with_geometry=convert.POSITIONS)
+    assert fast.geometry.isna().all() and {convert.POS_X, convert.POS_Y} <= set(fast.columns)
+    whole = convert.ogr_file_frame(layer, [])
+    np.testing.assert_array_equal(frame_xy(fast), point_xy(whole.geometry.values))
+    polygons = gpd.GeoDataFrame(geometry=shapely.buffer(shapely.points([1.0], [2.0]), 1), crs=4547)
+    pyogrio.write_dataframe(polygons, tmp_path / "a.gpkg")
+    other = convert.ogr_file_frame(
+        QgsVectorLayer(str(tmp_path / "a.gpkg"), "a", "ogr"), [], with_geometry=convert.POSITIONS
+    )
+    assert convert.POS_X not in other.columns and other.geometry.iloc[0].geom_type == "Polygon"
+
+
+def test_a_short_empty_blob_at_the_end_is_read_safely():
+    empty_header_only = b"GP\x00\x11" + struct.pack("<i", 4547)  # empty flag, no WKB at all
+    x, y = convert.gpkg_point_xy([_blob(1.0, 2.0), empty_header_only])
+    assert (x[0], y[0]) == (1.0, 2.0) and np.isnan(x[1])
