@@ -222,6 +222,14 @@ class RowSink:
             self.description = definition.description() if definition is not None else name
             self._setup(name, context, None, target.dest, fields, keep, bulk)
             return
+        from gridgov.layers.postgis.copy_io import copy_sink
+
+        bulk = copy_sink(alg, parameters, name, context, fields, wkb_type, crs)  # a PostGIS table: by COPY
+        if bulk is not None:
+            definition = alg.parameterDefinition(name)
+            self.description = definition.description() if definition is not None else name
+            self._setup(name, context, None, bulk.target.dest, fields, keep, bulk)
+            return
         sink, dest = alg.parameterAsSink(parameters, name, context, fields, wkb_type, crs)
         if sink is None:
             raise QgsProcessingException(alg.invalidSinkError(parameters, name))
@@ -325,7 +333,9 @@ class RowSink:
 
             landed = self.bulk.finish()
             target = self.bulk.target
-            if target.temporary:
+            if hasattr(self.bulk, "publish"):  # a PostGIS table: loaded as a layer of the run
+                self.dest = self.bulk.publish(self.context, self.description)
+            elif target.temporary:
                 self.dest = as_temporary_layer(target, self.context, self.description)
             else:
                 register_file(target, self.context)

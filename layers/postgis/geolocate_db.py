@@ -8,7 +8,16 @@ from psycopg2 import sql
 from qgis.core import QgsProcessingException
 
 from gridgov.layers.postgis import connection as pg
-from gridgov.layers.postgis.geolocate_sql import PEOPLE, PEOPLE_SOURCES, GeolocateSpec, Table, Unit, geolocate_statement
+from gridgov.layers.postgis.geolocate_sql import (
+    PEOPLE,
+    PEOPLE_SOURCES,
+    GeolocateSpec,
+    Table,
+    Unit,
+    drop_points_statement,
+    geolocate_statement,
+    points_steps,
+)
 from gridgov.layers.postgis.pushdown import destination, gist_index_steps, load_result, replace_steps
 from gridgov.layers.postgis.source import NotInDatabase, PgTable, is_given, one_database, pg_table
 from gridgov.layers.processing.base import read_source, tr
@@ -129,7 +138,10 @@ def geolocate_in_database(alg, parameters, context, feedback) -> dict | None:
     connection = pg.connect(orders)
     try:
         steps = gist_index_steps([u.table for u in units.values()], connection)
+        (points, points_params), (points_index, _) = points_steps(spec)
+        steps += [(tr("order points"), points, points_params), (tr("index of the order points"), points_index, None)]
         steps += replace_steps(dest.table, orders.key, statement, params)
+        steps.append((tr("drop the order points"), drop_points_statement(spec), None))
         seconds = pg.run_job(connection, steps, feedback)
         counts = Counter(dict(pg.fetch(connection, count_statement(dest.table))))
         ((rows_in,),) = pg.fetch(connection, sql.SQL("SELECT count(*) FROM {}").format(spec.orders.ident))

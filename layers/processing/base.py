@@ -221,6 +221,13 @@ def read_source_parts(
     )
     if not narrowed:
         layer = alg.parameterAsVectorLayer(parameters, name, context)
+        if layer is not None and layer.providerType() == "postgres":
+            # a PostGIS table is read by COPY (pandas parses it a part at a time), not feature by feature
+            from gridgov.layers.postgis.copy_io import copy_parts
+
+            parts = copy_parts(layer, rows, fields, with_geometry, feedback)
+            if parts is not None:
+                return parts, source
         if rows is None:
             frame = ogr_file_frame(layer, fields, with_geometry)
             if frame is not None:

@@ -2,11 +2,24 @@
 in the database (``gridgov:geolocate`` and ``gridgov:gridstats`` on PostGIS layers) against pulling
 the rows into the engine (the same algorithms with running in PostGIS switched off), one run.
 
+Every figure is one whole ``processing.run``, as the toolbox, the dock and ``qgis_process`` run it:
+- in PostGIS: the run's SQL job (scratch table of order points, the result table, its key, spatial
+  index and statistics), the row counts, and handing the result table to QGIS;
+- pulled: reading the orders and the unit tables (COPY for PostGIS layers), the engine, writing the
+  result (``GRIDGOV_PG_PULL_TO``: ``postgis`` (default), a table next to the orders written by
+  COPY with its key, spatial index and statistics, or ``gpkg``, a GeoPackage with its spatial
+  index) and counting the rows that landed.
+Both include opening the orders layer, where QGIS checks on the whole table that its key is unique
+(``count(distinct ...)``, seen running for more than 28 s on ten million orders). The database job's
+own seconds (from the run's log) are printed beside the in-PostGIS figure: the difference is that
+check, the row counts and loading the result.
+
 The orders table is partitioned by month (12 partitions of 2025) and filled in the database with
 the clustered pattern of DESIGN.md §6 (70 % around 300 hot centres, 30 % anywhere). Sizes come from
 ``GRIDGOV_PG_SIZES`` (default 1, 3 and 10 million); the engine is pulled up to
-``GRIDGOV_PG_PULL_MAX`` rows (default 10 million: the engine reads, places and writes a database
-table in parts, so the pull fits in memory, but QGIS's feature iterator takes many minutes).
+``GRIDGOV_PG_PULL_MAX`` rows (default 10 million: the engine reads, places and writes in parts of
+250,000 rows, so the pull fits in memory; by COPY ten million took about 3.5 minutes here, through
+QGIS's provider row by row 32).
 Peak memory is this QGIS process's resident high-water mark during each path (reset before it, with
 freed memory handed back; the synthetic city is built in a child process).
 Run with ``make bench``; not part of ``make test``.
@@ -19,6 +32,7 @@ import multiprocessing as mp
 import os
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -28,6 +42,7 @@ from qgis.core import QgsDataSourceUri, QgsSettings, QgsVectorLayer
 HERE = Path(__file__).resolve().parent
 SIZES = [int(float(s) * 1_000_000) for s in os.environ.get("GRIDGOV_PG_SIZES", "1,3,10").split(",")]
 PULL_MAX = int(float(os.environ.get("GRIDGOV_PG_PULL_MAX", "10")) * 1_000_000)
+PULL_TO = os.environ.get("GRIDGOV_PG_PULL_TO", "postgis")
 
 
 def _module(name: str, path: Path):
@@ -125,11 +140,41 @@ def _where(feedback) -> str:
     return "postgis" if any("Running in PostGIS" in line for line in feedback.lines) else "engine"
 
 
-def _run_pair(srv, in_database: bool, folder: Path) -> tuple[float, float, float, dict, float]:
-    """(geolocate s, counts s, QGIS peak MB, geolocate results, MB resident at the start).
+def _pulled_destination(srv, folder: Path) -> str:
+    """Where the pulled run writes: a table next to the orders (``postgis:``) or a GeoPackage (a memory
+    layer of ten million placed orders would not fit)."""
+    if PULL_TO == "gpkg":
+        return str(folder / "placed.gpkg")
+    uri = QgsDataSourceUri()
+    uri.setConnection("127.0.0.1", str(srv.port), srv.database, "gridgov", srv.password)
+    uri.setDataSource("bench", "orders_pulled", "geom")
+    return "postgis:" + uri.uri(False)
 
-    In the database the result is a table next to the orders; pulled, it is a GeoPackage, as the
-    dock writes it (a memory layer of ten million placed orders would not fit)."""
+
+def _job_seconds(feedback) -> float | None:
+    """The database job's own seconds, as the in-PostGIS run logs them."""
+    for line in feedback.lines:
+        if line.startswith("PostGIS placed") and " in " in line:
+            return float(line.rsplit(" in ", 1)[1].split()[0])
+    return None
+
+
+@dataclass
+class PathFigures:
+    """One path's figures."""
+
+    geolocate_s: float
+    gridstats_s: float
+    peak_mb: float  # QGIS's resident high-water mark over both runs
+    placed: dict  # geolocate's results
+    start_mb: float  # resident at the start
+    job_s: float | None  # the database job's own seconds (in PostGIS)
+    geolocate_peak_mb: float  # the high-water mark when geolocate ended
+
+
+def _run_pair(srv, in_database: bool, folder: Path) -> PathFigures:
+    """One path's figures. In the database the result is a table next to the orders; pulled, see
+    :func:`_pulled_destination`."""
     QgsSettings().setValue("gridgov/run_in_postgis", in_database)
     start_mb = _reset_peak()
     layers = {
@@ -144,22 +189,24 @@ def _run_pair(srv, in_database: bool, folder: Path) -> tuple[float, float, float
             "INPUT": _layer(srv, "orders"),
             **layers,
             "CATEGORY_FIELD": "class_code",
-            "OUTPUT": "TEMPORARY_OUTPUT" if in_database else str(folder / "placed.gpkg"),
+            "OUTPUT": "TEMPORARY_OUTPUT" if in_database else _pulled_destination(srv, folder),
         },
         feedback=feedback,
     )
     assert _where(feedback) == ("postgis" if in_database else "engine"), feedback.lines[:5]
     geolocate_s = time.perf_counter() - started
+    geolocate_peak = _peak_mb()
+    job_s = _job_seconds(feedback)
     out = placed["OUTPUT"]
-    placed_layer = (
-        out
-        if isinstance(out, QgsVectorLayer)
-        else QgsVectorLayer(
-            out[len("postgres://") :] if out.startswith("postgres://") else out,
-            "placed",
-            "postgres" if out.startswith("postgres://") else "ogr",
-        )
-    )
+    if isinstance(out, QgsVectorLayer):
+        placed_layer = out
+    elif out.startswith("postgres://"):  # the run's result names no password: the benchmark's own login
+        uri = QgsDataSourceUri(out[len("postgres://") :])
+        uri.setPassword(srv.password)
+        placed_layer = QgsVectorLayer(uri.uri(False), "placed", "postgres")
+    else:
+        placed_layer = QgsVectorLayer(out, "placed", "ogr")
+    assert placed_layer.isValid(), out
     started = time.perf_counter()
     feedback = _LogFeedback()
     processing.run(
@@ -175,7 +222,7 @@ def _run_pair(srv, in_database: bool, folder: Path) -> tuple[float, float, float
     QgsSettings().setValue("gridgov/run_in_postgis", True)
     peak = _peak_mb()
     del placed_layer
-    return geolocate_s, gridstats_s, peak, placed, start_mb
+    return PathFigures(geolocate_s, gridstats_s, peak, placed, start_mb, job_s, geolocate_peak)
 
 
 @pytest.fixture(scope="module")
@@ -199,24 +246,31 @@ def test_bench_postgis(server, provider, tmp_path):
             cursor.execute(ORDERS_SQL, {"n": n})
         load_s = time.perf_counter() - started
         db = _run_pair(server, True, tmp_path)
-        assert db[3]["ROWS_OUT"] == n
+        assert db.placed["ROWS_IN"] == db.placed["ROWS_OUT"] == n
         pulled = _run_pair(server, False, tmp_path) if n <= PULL_MAX else None
         if pulled is not None:
-            assert pulled[3]["ROWS_OUT"] == n
+            assert pulled.placed["ROWS_IN"] == pulled.placed["ROWS_OUT"] == n
         rows.append((n, load_s, db, pulled))
+        job = f", of which the database job {db.job_s:.1f} s" if db.job_s is not None else ""
         print(
-            f"\n{n:>11,} orders (loaded in {load_s:.0f} s): in PostGIS geolocate {db[0]:.1f} s + monthly counts "
-            f"{db[1]:.1f} s (QGIS peak {db[2]:.0f} MB from {db[4]:.0f} MB)"
-            + (
-                f"; pulled into the engine {pulled[0]:.1f} s + {pulled[1]:.1f} s "
-                f"(QGIS peak {pulled[2]:.0f} MB from {pulled[4]:.0f} MB); "
-                f"ratio {(pulled[0] + pulled[1]) / (db[0] + db[1]):.2f}"
-                if pulled
-                else "; not pulled"
-            ),
+            f"\n{n:>11,} orders (loaded in {load_s:.0f} s), each figure one whole processing.run:"
+            f"\n  in PostGIS: geolocate {db.geolocate_s:.1f} s{job} (result table with key, spatial index and "
+            f"statistics; every rule: grids, micro-grids, dedicated grids, nearest grid); monthly counts "
+            f"{db.gridstats_s:.1f} s; QGIS peak {db.peak_mb:.0f} MB from {db.start_mb:.0f} MB",
             flush=True,
         )
+        if pulled is not None:
+            where = "a GeoPackage" if PULL_TO == "gpkg" else "a PostGIS table by COPY"
+            print(
+                f"  pulled into the engine: geolocate {pulled.geolocate_s:.1f} s (orders and units read, every "
+                f"rule, {n:,} rows written to {where} and counted there; QGIS peak "
+                f"{pulled.geolocate_peak_mb:.0f} MB from {pulled.start_mb:.0f} MB); monthly counts on that "
+                f"result {pulled.gridstats_s:.1f} s (peak over both {pulled.peak_mb:.0f} MB); ratio to in PostGIS "
+                f"{(pulled.geolocate_s + pulled.gridstats_s) / (db.geolocate_s + db.gridstats_s):.2f}",
+                flush=True,
+            )
     connection.close()
     first = rows[0]
     for n, _, db, _ in rows[1:]:
-        print(f"time × {(db[0] + db[1]) / (first[2][0] + first[2][1]):.1f} for rows × {n / first[0]:.0f}")
+        ratio = (db.geolocate_s + db.gridstats_s) / (first[2].geolocate_s + first[2].gridstats_s)
+        print(f"in PostGIS: time × {ratio:.1f} for rows × {n / first[0]:.0f}")

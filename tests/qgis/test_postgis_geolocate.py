@@ -92,6 +92,11 @@ def test_geolocate_in_postgis_matches_the_engine_row_by_row(pg_city, authcfg, gr
     assert not any("PostGIS" in line for line in engine_feedback.lines)
 
     assert in_db["OUTPUT"].startswith("postgres://")
+    connection = server.connect()
+    with connection.cursor() as cursor:  # the run's scratch table of order points went with its transaction
+        cursor.execute("SELECT to_regclass('city.order_points_placed_gg_points') IS NULL")
+        assert cursor.fetchone()[0]
+    connection.close()
     db_layer = QgsVectorLayer(in_db["OUTPUT"][len("postgres://") :], "placed", "postgres")
     assert db_layer.isValid()
     assert "password" not in db_layer.source()  # the credentials stay in QGIS's authentication database

@@ -99,6 +99,7 @@ def test_a_connection_dropped_mid_run_leaves_no_half_written_table(pg_city, auth
         cursor.execute("SELECT note FROM city.many_points_placed")
         assert cursor.fetchall() == [("an earlier result",)]
     connection.close()
+    assert not _exists(server, "city.many_points_placed_gg_points")  # nor the run's scratch table of points
 
 
 def test_inputs_from_two_sources_run_in_the_engine_and_say_why(pg_city, authcfg, gridgov_provider):
