@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -336,9 +337,15 @@ def test_geolocate_in_parts_equals_one_part(demo_city_gpkg, tmp_path, gridgov_pr
     """A large table is read, placed and written part by part (bounded memory): 29-row parts give
     exactly the rows, columns, field types and dispatch workbook of one part. ``qgis``: a layer
     GDAL cannot read for QGIS (a filter), read by QGIS's feature iterator, as a database table is."""
+    # a copy of its own: the session's demo city has been opened with filters (WAL) by earlier tests, and
+    # after the whole suite QGIS's filtered layer of it came back with no fields (seen with the bulk
+    # reader and writer of issue 24; not reproduced with any smaller set of tests)
+    shutil.copy(demo_city_gpkg, tmp_path / "city.gpkg")
+    demo_city_gpkg = tmp_path / "city.gpkg"
     orders = QgsVectorLayer(_layer(demo_city_gpkg, "orders"), "orders", "ogr")
     if reader == "qgis":
-        orders.setSubsetString("order_id IS NOT NULL")
+        assert orders.setSubsetString("order_id IS NOT NULL")
+    assert orders.isValid() and orders.fields().count() > 5, (orders.isValid(), orders.fields().names())
     extra = {"X_FIELD": "x", "Y_FIELD": "y", "COORD_SYS_FIELD": "coord_sys", "ADDRESS_FIELD": "address",
              "GAZETTEER": _layer(demo_city_gpkg, "addresses")}  # fmt: skip
     runs = {
