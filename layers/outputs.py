@@ -256,6 +256,7 @@ class RowSink:
         self.errors: list[str] = []
         self.csv = str(self.dest).lower().split("|")[0].endswith(".csv")
         run = RunOutputs.current()
+        self.guarded = run is not None
         if run is not None:
             run.track_sink(self)
 
@@ -309,6 +310,11 @@ class RowSink:
             with contextlib.suppress(Exception):
                 sip.delete(sink)
 
+    def committed(self) -> None:
+        """The whole run succeeded: an output that waits for it takes its place."""
+        if self.bulk is not None and hasattr(self.bulk, "committed"):
+            self.bulk.committed()
+
     def discard(self) -> None:
         """Remove what this sink wrote (a cancelled or failed run)."""
         self.release()
@@ -333,6 +339,8 @@ class RowSink:
 
             landed = self.bulk.finish()
             target = self.bulk.target
+            if not self.guarded:  # no run to wait for: an output that waits for it takes its place now
+                self.committed()
             if hasattr(self.bulk, "publish"):  # a PostGIS table: loaded as a layer of the run
                 self.dest = self.bulk.publish(self.context, self.description)
             elif target.temporary:
@@ -421,6 +429,8 @@ class RunOutputs:
         return hidden
 
     def commit(self) -> None:
+        for sink in self.sinks:  # outputs that wait for the run's success (a PostGIS table swapped in)
+            sink.committed()
         for hidden, folder in self.staging:
             for item in sorted(hidden.iterdir()):
                 os.replace(item, folder / item.name)

@@ -23,6 +23,7 @@ import datetime as dt
 import io
 import queue
 import threading
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -75,7 +76,12 @@ def _connect(uri: QgsDataSourceUri):
         ) from err
     connection.set_client_encoding("UTF8")
     with connection.cursor() as cursor:
-        cursor.execute("SET DateStyle = ISO, YMD; SET extra_float_digits = 1; SET IntervalStyle = postgres")
+        # exact doubles on every server (3, as QGIS sets it); a table another session holds locked (an
+        # open edit, DB Manager) stops the run with PostgreSQL's message instead of waiting for ever
+        cursor.execute(
+            "SET DateStyle = ISO, YMD; SET extra_float_digits = 3; SET IntervalStyle = postgres; "
+            "SET lock_timeout = '30s'"
+        )
     connection.commit()
     return connection
 
@@ -139,6 +145,9 @@ def copy_parts(
         if geometry and READ_KINDS.get(types.get(geometry, "")) != "geometry":
             connection.close()
             return None
+        if uri.geometryColumn() and not _constrained_as_the_layer(connection, schema, table, uri):
+            connection.close()  # QGIS filters such a column by type and SRID: its reader does
+            return None
         keys = [k.strip().strip('"') for k in uri.keyColumn().split(",") if k.strip()]
         key = keys[0] if len(keys) == 1 and READ_KINDS.get(types.get(keys[0], "")) == "int" else None
     except Exception:
@@ -149,6 +158,30 @@ def copy_parts(
 
     crs = crs_string(layer.crs())
     return _parts(connection, schema, table, columns, geometry, key, subset, crs, rows, feedback, layer.name())
+
+
+def _constrained_as_the_layer(connection, schema: str, table: str, uri: QgsDataSourceUri) -> bool:
+    """Whether the column's declared type and SRID already hold every row the layer shows: QGIS
+    opens a column without them (``geometry``, SRID 0) filtered by the URI's type and SRID, which the
+    COPY query does not repeat."""
+    from qgis.core import QgsWkbTypes
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT type, srid FROM geometry_columns WHERE f_table_schema = %s AND f_table_name = %s "
+            "AND f_geometry_column = %s",
+            (schema, table, uri.geometryColumn()),
+        )
+        row = cursor.fetchone()
+    connection.rollback()
+    if row is None:
+        return False
+    kind, srid = str(row[0] or "").upper(), int(row[1] or 0)
+    wants_type = uri.wkbType() not in (QgsWkbTypes.Type.Unknown, QgsWkbTypes.Type.NoGeometry)
+    wants_srid = bool(uri.srid()) and uri.srid() != "0"
+    if wants_type and kind in ("GEOMETRY", "GEOMETRYCOLLECTION", ""):
+        return False
+    return not (wants_srid and srid == 0)
 
 
 def _select(schema, table, columns, geometry, key, subset) -> sql.Composed:
@@ -338,7 +371,8 @@ def _read_csv(chunk: bytes, names: list[str], dtypes: dict) -> pd.DataFrame:
         names=names,
         dtype=dtypes,
         keep_default_na=False,
-        na_values={n: [""] for n in names},
+        # PostgreSQL writes a float NaN as "NaN": NaN in the frame either way (as QGIS's reader gives it)
+        na_values={n: ["", "NaN"] if dtypes.get(n) == "float64" else [""] for n in names},
         quotechar='"',
         doublequote=True,
         escapechar=None,
@@ -407,9 +441,22 @@ def _time(text: str):
         return None
 
 
+def _datetime(text: str):
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:  # 'infinity': QGIS reads it as no time either
+        return None
+
+
 def _datetimes(series: pd.Series):
-    """datetime64 (NaT for NULL), as a column of QGIS's datetimes becomes; 'infinity' is no time."""
-    return pd.to_datetime(series, format="ISO8601", errors="coerce").to_numpy()
+    """datetime64 (NaT for NULL), as a column of QGIS's datetimes becomes; 'infinity' is no time.
+    A column with a time pandas cannot hold (before 1677, after 2262: ``9999-12-31`` for "open")
+    is read as Python datetimes instead, each kept."""
+    stamps = pd.to_datetime(series, format="ISO8601", errors="coerce")
+    lost = stamps.isna().to_numpy() & series.notna().to_numpy()
+    if lost.any() and any(_datetime(v) is not None for v in series[lost].unique().tolist()):
+        return _by_unique(_datetime)(series)
+    return stamps.to_numpy()
 
 
 _CONVERT = {
@@ -501,10 +548,10 @@ def copy_sink(alg, parameters, name: str, context, fields: QgsFields, wkb_type, 
 class CopyTableSink:
     """A PostGIS table written part by part with ``COPY ... FROM STDIN`` in one transaction.
 
-    The rows go into a new table under a scratch name; :meth:`finish` counts them there, replaces an
-    earlier table of the destination's name, adds the key, the spatial index and statistics, and
-    commits. Until then nothing is visible, and :meth:`discard` (a failed or cancelled run) rolls it
-    all back: the earlier table stays as it was."""
+    The rows go into a new table under a scratch name; :meth:`finish` counts them there, adds the key,
+    the spatial index and statistics and commits it under that name; :meth:`committed` (the whole run
+    succeeded) puts it in the place of an earlier table of the destination's name. A failed or
+    cancelled run (:meth:`discard`, before or after :meth:`finish`) leaves the earlier table as it was."""
 
     def __init__(self, target: PgTarget, fields: QgsFields, wkb_type, crs) -> None:
         from qgis.core import QgsWkbTypes
@@ -521,8 +568,12 @@ class CopyTableSink:
         taken = {n.lower() for n in self.names}
         self.key = next(k for k in ("fid", "gg_fid", "gg_fid2") if k not in taken)
         self.geometry = target.geometry if target.geometry.lower() not in taken else "gg_geom"
-        tail = "_gg_new"
+        run = uuid.uuid4().hex[:6]  # two runs to one destination never share a scratch table
+        tail = f"_gg_new_{run}"
         self.staging = cut_identifier(target.table, MAX_IDENTIFIER_BYTES - len(tail)) + tail
+        self.constraint = cut_identifier(target.table, MAX_IDENTIFIER_BYTES - 10) + f"_pk_{run}"
+        self.finished = self.swapped = False
+        self.layer = None
         self.written = 0
         self._copying: threading.Thread | None = None
         self._failed: tuple | None = None
@@ -654,23 +705,56 @@ class CopyTableSink:
         return out.tolist()
 
     def finish(self) -> int:
-        """Count the rows in the new table, put it in the destination's place, key, index, commit."""
+        """Count the rows in the new table, key, index and analyse it, and commit it under its scratch
+        name. The destination is not touched: :meth:`committed` swaps it in when the whole run has
+        succeeded, :meth:`discard` drops it when the run fails or is cancelled after this."""
         self._wait()
-        ((landed,),) = self._execute(sql.SQL("SELECT count(*) FROM {}").format(self._ident(self.staging)))
-        final = self._ident(self.target.table)
+        staging = self._ident(self.staging)
+        ((landed,),) = self._execute(sql.SQL("SELECT count(*) FROM {}").format(staging))
         steps = [
-            sql.SQL("DROP TABLE IF EXISTS {}").format(final),
-            sql.SQL("ALTER TABLE {} RENAME TO {}").format(self._ident(self.staging), sql.Identifier(self.target.table)),
-            sql.SQL("ALTER TABLE {} ADD PRIMARY KEY ({})").format(final, sql.Identifier(self.key)),
+            sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY ({})").format(
+                staging, sql.Identifier(self.constraint), sql.Identifier(self.key)
+            )
         ]
         if self.geometry_type:
-            steps.append(sql.SQL("CREATE INDEX ON {} USING gist ({})").format(final, sql.Identifier(self.geometry)))
-        steps.append(sql.SQL("ANALYZE {}").format(final))
+            steps.append(sql.SQL("CREATE INDEX ON {} USING gist ({})").format(staging, sql.Identifier(self.geometry)))
+        steps.append(sql.SQL("ANALYZE {}").format(staging))
         for statement in steps:
             self._execute(statement)
         self.connection.commit()
         self.connection.close()
+        self.finished = True
         return int(landed)
+
+    def committed(self) -> None:
+        """The run succeeded: the new table takes the destination's place (and name) in one transaction,
+        and the layer handed to QGIS follows it."""
+        import psycopg2
+
+        if not self.finished or self.swapped:
+            return
+        connection = _connect(self.target.uri)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(self._ident(self.target.table)))
+                cursor.execute(
+                    sql.SQL("ALTER TABLE {} RENAME TO {}").format(
+                        self._ident(self.staging), sql.Identifier(self.target.table)
+                    )
+                )
+            connection.commit()
+        except psycopg2.Error as err:
+            connection.rollback()
+            raise QgsProcessingException(
+                tr("{0}: the database refused the output; nothing was written: {1}").format(
+                    self.target.table, str(err).strip()
+                )
+            ) from err
+        finally:
+            connection.close()
+        self.swapped = True
+        if self.layer is not None:
+            self.layer.setDataSource(self._uri(self.target.table).uri(False), self.layer.name(), "postgres")
 
     def discard(self, keeps_file: bool = False) -> None:
         """Roll everything back: no new table, an earlier one as it was."""
@@ -683,22 +767,37 @@ class CopyTableSink:
             self.connection.rollback()
         with contextlib.suppress(Exception):
             self.connection.close()
+        if self.finished and not self.swapped:  # committed under its scratch name: dropped
+            with contextlib.suppress(Exception):
+                connection = _connect(self.target.uri)
+                try:
+                    with connection.cursor() as cursor:
+                        cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(self._ident(self.staging)))
+                    connection.commit()
+                finally:
+                    connection.close()
+
+    def _uri(self, table: str) -> QgsDataSourceUri:
+        from qgis.core import QgsWkbTypes
+
+        uri = QgsDataSourceUri(self.target.uri)
+        uri.setDataSource(self.target.schema, table, self.geometry if self.geometry_type else None, "", self.key)
+        uri.setSrid("")
+        uri.setWkbType(QgsWkbTypes.Type.Unknown)
+        return uri
 
     def publish(self, context, description: str) -> str:
         """Hand the table to QGIS as a layer of the run; returns its layer id (what the run returns:
         no connection text, so no password, reaches the results or the log)."""
-        from qgis.core import QgsVectorLayer, QgsWkbTypes
+        from qgis.core import QgsVectorLayer
 
-        uri = QgsDataSourceUri(self.target.uri)
-        uri.setDataSource(
-            self.target.schema, self.target.table, self.geometry if self.geometry_type else None, "", self.key
-        )
-        uri.setSrid("")
-        uri.setWkbType(QgsWkbTypes.Type.Unknown)
-        layer = QgsVectorLayer(uri.uri(False), description, "postgres")
+        # the table under its scratch name until the run succeeds (committed() moves the layer along)
+        table = self.target.table if self.swapped else self.staging
+        layer = QgsVectorLayer(self._uri(table).uri(False), description, "postgres")
         if not layer.isValid():
             raise QgsProcessingException(tr("The output table {0} cannot be read back").format(self.target.table))
         context.temporaryLayerStore().addMapLayer(layer)
+        self.layer = layer
         if self.target.key != layer.id() and context.willLoadLayerOnCompletion(self.target.key):
             layers = dict(context.layersToLoadOnCompletion())
             layers[layer.id()] = layers.pop(self.target.key)
@@ -788,6 +887,9 @@ def _copy_text(series: pd.Series, kind: int, name: str, first_row: int) -> list[
         return out.tolist()
     if kind in (_INT, _LONG, _DOUBLE):
         numbers = pd.to_numeric(series, errors="coerce") if series.dtype == object else series
+        if kind != _DOUBLE and series.dtype == object:
+            with contextlib.suppress(TypeError, ValueError, OverflowError):  # Python ints: every digit kept
+                numbers = pd.Series(pd.array(series.tolist(), dtype="Int64"))
         if pd.api.types.is_bool_dtype(numbers):
             numbers = numbers.astype(np.int64)
         floats = np.asarray(numbers, dtype=float)
@@ -796,9 +898,10 @@ def _copy_text(series: pd.Series, kind: int, name: str, first_row: int) -> list[
             out[present] = list(map(repr, floats[present].tolist()))
             return out.tolist()
         if pd.api.types.is_integer_dtype(numbers):
-            ints = np.asarray(numbers.to_numpy()[present], dtype=np.int64)
+            ints = pd.Series(numbers).to_numpy(dtype=np.int64, na_value=0)[present]  # nullable: no float on the way
         else:
-            _first_bad(~missing & ~(np.isfinite(floats) & (np.floor(floats) == floats)), series, name, kind, first_row)
+            whole = np.isfinite(floats) & (np.floor(floats) == floats) & (np.abs(floats) < 2.0**63)
+            _first_bad(~missing & ~whole, series, name, kind, first_row)
             ints = floats[present].astype(np.int64)
         if kind == _INT:
             too_big = np.zeros(n, dtype=bool)
@@ -823,7 +926,15 @@ def _copy_text(series: pd.Series, kind: int, name: str, first_row: int) -> list[
     stamps = pd.to_datetime(series, errors="coerce")
     if getattr(stamps.dt, "tz", None) is not None:
         stamps = stamps.dt.tz_localize(None)
-    _first_bad(stamps.isna().to_numpy() & ~missing, series, name, kind, first_row)
+    lost = stamps.isna().to_numpy() & ~missing
     unit = "datetime64[D]" if kind == _DATE else "datetime64[us]"
     out[present] = np.datetime_as_string(stamps.to_numpy()[present].astype(unit)).tolist()
+    for row in np.flatnonzero(lost):  # dates pandas cannot hold (9999-12-31 for "open"): written as they are
+        value = series.iloc[row]
+        if isinstance(value, dt.datetime):
+            out[row] = value.date().isoformat() if kind == _DATE else value.replace(tzinfo=None).isoformat(sep=" ")
+        elif isinstance(value, dt.date):
+            out[row] = value.isoformat()
+        else:
+            raise _refused(first_row + row + 1, name, value, kind)
     return out.tolist()

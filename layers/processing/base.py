@@ -219,8 +219,11 @@ def read_source_parts(
     narrowed = isinstance(definition, QgsProcessingFeatureSourceDefinition) and (
         definition.selectedFeaturesOnly or getattr(definition, "filterExpression", "")
     )
+    layer = None if narrowed else alg.parameterAsVectorLayer(parameters, name, context)
+    edited = layer is not None and layer.isEditable() and layer.editBuffer() is not None
+    if edited and layer.editBuffer().isModified():
+        narrowed = True  # unsaved edits: only QGIS's iterator shows them
     if not narrowed:
-        layer = alg.parameterAsVectorLayer(parameters, name, context)
         if layer is not None and layer.providerType() == "postgres":
             # a PostGIS table is read by COPY (pandas parses it a part at a time), not feature by feature
             from gridgov.layers.postgis.copy_io import copy_parts

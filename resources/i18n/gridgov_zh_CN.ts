@@ -195,7 +195,7 @@
     </message>
     <message>
       <location filename="../../layers/gdal_sink.py" line="174" />
-      <location filename="../../layers/postgis/copy_io.py" line="737" />
+      <location filename="../../layers/postgis/copy_io.py" line="836" />
       <source>row {0}, field {1}: the value {2!r} cannot be stored as {3}</source>
       <translation>第 {0} 行，字段 {1}：值 {2!r} 无法存为{3}</translation>
     </message>
@@ -434,34 +434,34 @@
       <translation>输入字段已改名，以免被结果字段覆盖：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/outputs.py" line="285" />
+      <location filename="../../layers/outputs.py" line="294" />
       <source>{0}: features cannot be added to this output</source>
       <translation>{0}：此输出不能添加要素</translation>
     </message>
     <message>
-      <location filename="../../layers/outputs.py" line="290" />
+      <location filename="../../layers/outputs.py" line="299" />
       <source>the output refused a feature</source>
       <translation>输出拒收了一个要素</translation>
     </message>
     <message>
-      <location filename="../../layers/outputs.py" line="338" />
+      <location filename="../../layers/outputs.py" line="356" />
       <source>the output holds {0} rows</source>
       <translation>输出中只有 {0} 行</translation>
     </message>
     <message>
-      <location filename="../../layers/outputs.py" line="340" />
+      <location filename="../../layers/outputs.py" line="358" />
       <source>{0}: {1} of {2} rows did not reach the output (first reason: {3})</source>
       <translation>{0}：{2} 行中有 {1} 行未写入输出（首个原因：{3}）</translation>
     </message>
     <message>
-      <location filename="../../layers/outputs.py" line="362" />
-      <location filename="../../layers/outputs.py" line="443" />
+      <location filename="../../layers/outputs.py" line="380" />
+      <location filename="../../layers/outputs.py" line="463" />
       <source>Cancelled: nothing was written</source>
       <translation>已取消：未写入任何结果</translation>
     </message>
     <message>
       <location filename="../../layers/postgis/connection.py" line="34" />
-      <location filename="../../layers/postgis/copy_io.py" line="74" />
+      <location filename="../../layers/postgis/copy_io.py" line="75" />
       <source>Cannot connect to the database of {0}: {1}</source>
       <translation>无法连接 {0} 所在的数据库：{1}</translation>
     </message>
@@ -494,47 +494,48 @@
       <translation>数据库拒绝了该任务；没有写入任何内容：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="263" />
+      <location filename="../../layers/postgis/copy_io.py" line="296" />
       <source>{0}: COPY sent {1} rows, {2} were read from them</source>
       <translation>{0}：COPY 发送了 {1} 行，从中读取了 {2} 行</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="275" />
+      <location filename="../../layers/postgis/copy_io.py" line="308" />
       <source>{0}: reading the table by COPY failed: {1}</source>
       <translation>{0}：用 COPY 读取表失败：{1}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="280" />
+      <location filename="../../layers/postgis/copy_io.py" line="313" />
       <source>{0}: the database sent {1} rows, {2} were read</source>
       <translation>{0}：数据库发送了 {1} 行，读取了 {2} 行</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="561" />
+      <location filename="../../layers/postgis/copy_io.py" line="612" />
+      <location filename="../../layers/postgis/copy_io.py" line="749" />
       <source>{0}: the database refused the output; nothing was written: {1}</source>
       <translation>{0}：数据库拒绝了输出，未写入任何内容：{1}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="631" />
+      <location filename="../../layers/postgis/copy_io.py" line="682" />
       <source>{0}: the database refused rows {1} to {2}; nothing was written: {3}</source>
       <translation>{0}：数据库拒绝了第 {1} 至 {2} 行，未写入任何内容：{3}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="700" />
+      <location filename="../../layers/postgis/copy_io.py" line="798" />
       <source>The output table {0} cannot be read back</source>
       <translation>无法读回输出表 {0}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="728" />
+      <location filename="../../layers/postgis/copy_io.py" line="827" />
       <source>row {0}, field {1}: the text {2!r} is not valid Unicode and cannot be stored</source>
       <translation>第 {0} 行，字段 {1}：文本 {2!r} 不是有效的 Unicode，无法存储</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="732" />
+      <location filename="../../layers/postgis/copy_io.py" line="831" />
       <source>A text is not valid Unicode and cannot be stored</source>
       <translation>有文本不是有效的 Unicode，无法存储</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="781" />
+      <location filename="../../layers/postgis/copy_io.py" line="880" />
       <source>row {0}, field {1}: the text holds a NUL character, which PostgreSQL cannot store</source>
       <translation>第 {0} 行，字段 {1}：文本含 NUL 字符，PostgreSQL 无法存储</translation>
     </message>
@@ -850,12 +851,12 @@
       <translation>本页无工单 No cases on this page</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/base.py" line="243" />
+      <location filename="../../layers/processing/base.py" line="253" />
       <source>{0}: read {1} features, but the layer reports {2}</source>
       <translation>{0}：读取了 {1} 个要素，但图层报告 {2} 个</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/base.py" line="252" />
+      <location filename="../../layers/processing/base.py" line="262" />
       <source>{0} is in a geographic CRS ({1}); reproject it to a projected CRS in metres first, e.g. CGCS2000 / 3-degree Gauss-Kruger (EPSG:4547 for 114°E)</source>
       <translation>{0} 为地理坐标系（{1}）；请先投影到以米为单位的投影坐标系，例如 CGCS2000 / 3 度带高斯-克吕格（东经 114° 为 EPSG:4547）</translation>
     </message>

@@ -203,6 +203,7 @@ def test_copy_writer_writes_every_row_as_given(pg_city, gridgov_provider):
     assert sink.write(frame.iloc[:10]) == 10
     assert sink.write(frame.iloc[10:]) == len(frame) - 10
     assert sink.finish() == len(frame)  # counted in the table
+    sink.committed()  # the run succeeded: swapped in
     layer_id = sink.publish(context, "written")
     layer = context.temporaryLayerStore().mapLayer(layer_id)
     assert layer.isValid() and layer.featureCount() == len(frame)
@@ -224,11 +225,23 @@ def test_a_discarded_write_leaves_the_earlier_table_as_it_was(pg_city, gridgov_p
     sink, _ = _sink(server, "kept", _fields(**FIELDS))
     sink.write(_frame(["old"] * 5))
     sink.finish()
+    sink.committed()
     sink, _ = _sink(server, "kept", _fields(**FIELDS))
     sink.write(_frame(["new"] * 8))
     sink.discard()  # a cancelled or failed run
     assert [r[0] for r in _table_rows(server, "kept")] == ["old"] * 5
-    assert not _exists(server, "copytest.kept_gg_new")
+    # cancelled after its rows were counted and committed under the scratch name (writing the dispatch
+    # sheet, say): the earlier table stays, the scratch table goes
+    sink, _ = _sink(server, "kept", _fields(**FIELDS))
+    sink.write(_frame(["newer"] * 3))
+    assert sink.finish() == 3
+    sink.discard()
+    assert [r[0] for r in _table_rows(server, "kept")] == ["old"] * 5
+    scratch = server.connect()
+    with scratch.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'copytest' AND tablename LIKE 'kept_gg_%'")
+        assert cursor.fetchone()[0] == 0
+    scratch.close()
 
 
 def test_a_value_the_field_cannot_hold_names_its_row_and_field(pg_city, gridgov_provider):
@@ -268,6 +281,7 @@ def test_hostile_texts_round_trip_through_copy(pg_city, authcfg, gridgov_provide
     try:
         sink.write(_frame(texts))
         assert sink.finish() == len(texts)
+        sink.committed()
     finally:
         sink.discard()  # after finish: nothing to roll back
     layer = pg_layer(server, "round_trip", authcfg, schema="copytest")
@@ -373,3 +387,66 @@ def test_a_cancelled_pull_leaves_the_earlier_table_as_it_was(pg_city, authcfg, g
         assert cursor.fetchall() == [(1,)]
     connection.close()
     assert not _exists(server, "city.pull_kept_gg_new")
+
+
+# found by review (each failed before its fix) ---------------------------------------------------------
+
+
+def test_nan_and_far_dates_read_as_qgis_reads_them(pg_city, authcfg, kinds_table):
+    server, _ = pg_city
+    server.psql(
+        server.database,
+        "DROP TABLE IF EXISTS copytest.odd; CREATE TABLE copytest.odd (fid integer PRIMARY KEY, "
+        "v double precision, ts timestamp, geom geometry(Point, 4547)); "
+        "INSERT INTO copytest.odd VALUES (1, 'NaN', '9999-12-31 00:00', NULL), (2, 1.5, '2025-01-05 08:00', NULL)",
+    )
+    layer = pg_layer(server, "odd", authcfg, schema="copytest")
+    (frame,) = list(copy_parts(layer, None))
+    frame = frame.sort_values("fid", ignore_index=True)
+    assert np.isnan(frame["v"].iloc[0]) and frame["v"].iloc[1] == 1.5
+    assert (
+        pd.Timestamp(frame["ts"].iloc[0]).year == 9999
+        if not isinstance(frame["ts"].iloc[0], dt.datetime)
+        else (frame["ts"].iloc[0] == dt.datetime(9999, 12, 31))
+    )
+    assert frame["ts"].iloc[1] == dt.datetime(2025, 1, 5, 8, 0)
+
+
+def test_an_unconstrained_geometry_column_filtered_by_qgis_keeps_qgis_reader(pg_city, authcfg, kinds_table):
+    server, _ = pg_city
+    server.psql(
+        server.database,
+        "DROP TABLE IF EXISTS copytest.loose; CREATE TABLE copytest.loose (fid integer PRIMARY KEY, geom geometry); "
+        "INSERT INTO copytest.loose VALUES (1, ST_SetSRID(ST_MakePoint(1, 2), 4547)), "
+        "(2, ST_SetSRID(ST_Buffer(ST_MakePoint(1, 2), 1), 4547)), (3, ST_SetSRID(ST_MakePoint(3, 4), 4326))",
+    )
+    uri = QgsDataSourceUri(pg_layer(server, "kinds", authcfg, schema="copytest").source())
+    uri.setDataSource("copytest", "loose", "geom", "", "fid")
+    uri.setWkbType(QgsWkbTypes.Type.Point)
+    uri.setSrid("4547")
+    layer = QgsVectorLayer(uri.uri(False), "loose", "postgres")
+    assert layer.isValid() and layer.featureCount() == 1
+    assert copy_parts(layer, None) is None  # QGIS's reader applies the type and SRID filter
+
+
+def test_big_integers_are_exact_or_refused(pg_city, gridgov_provider):
+    server, _ = pg_city
+    server.psql(server.database, "CREATE SCHEMA IF NOT EXISTS copytest")
+    sink, _ = _sink(server, "bigints", _fields(big="int64"))
+    frame = gpd.GeoDataFrame(
+        {"big": pd.Series([9007199254740993, None], dtype=object)}, geometry=[None, None], crs="EPSG:4547"
+    )
+    sink.write(frame)
+    sink.finish()
+    sink.committed()
+    connection = server.connect()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT big FROM copytest.bigints ORDER BY fid")
+        assert [r[0] for r in cursor.fetchall()] == [9007199254740993, None]
+    connection.close()
+    sink, _ = _sink(server, "bigints", _fields(big="int64"))
+    try:
+        with pytest.raises(QgsProcessingException, match="row 1, field big"):
+            sink.write(gpd.GeoDataFrame({"big": [1e20]}, geometry=[None], crs="EPSG:4547"))
+    finally:
+        sink.discard()
