@@ -60,7 +60,7 @@ def _gdal_index_of_copy(path, tmp_path, layer: str = "t") -> np.ndarray:
     shutil.copy(path, copy)
     dataset = gdal.OpenEx(str(copy), gdal.OF_VECTOR | gdal.OF_UPDATE)
     dataset.ExecuteSQL(f"SELECT DisableSpatialIndex('{layer}', 'geom')")
-    dataset.ExecuteSQL(f'DROP TABLE "rtree_{layer}_geom"')
+    dataset.ExecuteSQL(f'DROP TABLE IF EXISTS "rtree_{layer}_geom"')  # GDAL >= 3.7 drops it itself
     dataset.ExecuteSQL(f"SELECT CreateSpatialIndex('{layer}', 'geom')")
     dataset = None
     return _cells(copy, f"rtree_{layer}_geom")
