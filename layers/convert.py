@@ -462,6 +462,33 @@ def _exact_field(fields: QgsFields, name: str) -> int:
     return index if index >= 0 and fields.at(index).name() == name else -1
 
 
+def field_type_number(field) -> int:
+    """A field's type as a number: QVariant.Type in QGIS < 3.38, QMetaType.Type after, Python enums in
+    Qt 6 (the numbers are the same in all: 1 bool, 2 int, 4 int64, 6 double, 10 text, 14 date …)."""
+    kind = field.type()
+    return int(getattr(kind, "value", kind))
+
+
+def value_text(value) -> str | None:
+    """A value written into a text field, as QGIS converts it (None for NULL): a whole float is its
+    integer text, booleans ``true`` / ``false``, dates and times ISO 8601. The bulk writers of
+    GeoPackage and PostGIS outputs both take their text this way."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    if isinstance(value, (float, np.floating)):
+        value = float(value)
+        if math.isnan(value):
+            return None
+        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    if isinstance(value, (np.integer, int)):
+        return str(int(value))
+    if isinstance(value, (pd.Timestamp, dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
 def make_field(name: str, kind: str) -> QgsField:
     """A QgsField of kind int, int64, float, bool, str, datetime or date.
 

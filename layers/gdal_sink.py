@@ -16,9 +16,7 @@ temporary layer of the run, as a memory layer would be; ``memory:`` destinations
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import logging
-import math
 import os
 import re
 from dataclasses import dataclass
@@ -41,6 +39,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
+from gridgov.layers.convert import field_type_number, value_text
 from gridgov.layers.processing.base import tr, tr_noop
 
 logging.getLogger("pyogrio._io").setLevel(logging.WARNING)  # "Created N records" for every part
@@ -71,12 +70,6 @@ def gdal_crs(crs: QgsCoordinateReferenceSystem | None) -> str | None:
     if variant is None:  # QGIS < 3.36
         variant = QgsCoordinateReferenceSystem.WKT_PREFERRED_GDAL
     return crs.toWkt(variant)
-
-
-def type_number(field) -> int:
-    """The field's type as a number (QVariant.Type in QGIS < 3.38, QMetaType.Type after, Python enums in Qt 6)."""
-    kind = field.type()
-    return int(getattr(kind, "value", kind))
 
 
 @dataclass
@@ -126,10 +119,10 @@ def bulk_target(alg, parameters, name: str, context, fields: QgsFields) -> BulkT
         return None
     if not isinstance(alg.parameterDefinition(name), QgsProcessingParameterFeatureSink):
         return None
-    if any(type_number(fields.at(i)) not in _WRITABLE for i in range(fields.count())):
+    if any(field_type_number(fields.at(i)) not in _WRITABLE for i in range(fields.count())):
         return None
     fid = fields.lookupField("fid")
-    if fid >= 0 and type_number(fields.at(fid)) not in (_INT, _LONG):
+    if fid >= 0 and field_type_number(fields.at(fid)) not in (_INT, _LONG):
         return None  # a text "fid" cannot be the GeoPackage's feature id: QGIS's sink refuses it row by row
     raw = _raw_destination(parameters, name)
     if not raw:
@@ -177,24 +170,6 @@ def _refused(row: int, field: str, value, kind: int) -> QgsProcessingException:
     )
 
 
-def _as_text(value):
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float):
-        if math.isnan(value):
-            return None
-        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
-    if isinstance(value, (bool, np.bool_)):
-        return "true" if value else "false"
-    if isinstance(value, (np.integer, int)):
-        return str(int(value))
-    if isinstance(value, np.floating):
-        return _as_text(float(value))
-    if isinstance(value, (pd.Timestamp, dt.datetime, dt.date, dt.time)):
-        return value.isoformat()
-    return str(value)
-
-
 def _column(series: pd.Series, kind: int, name: str, first_row: int) -> tuple[np.ndarray, np.ndarray | None]:
     """The values of ``series`` for a field of type ``kind`` and the null mask (None: no nulls or
     NaN marks them); a value the type cannot hold is a :class:`QgsProcessingException` naming it."""
@@ -202,7 +177,7 @@ def _column(series: pd.Series, kind: int, name: str, first_row: int) -> tuple[np
     if kind == _STRING:
         values = series.to_numpy(dtype=object, copy=True)
         if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
-            values = np.array([_as_text(v) for v in values.tolist()], dtype=object)
+            values = np.array([value_text(v) for v in values.tolist()], dtype=object)
         values[missing] = None
         return values, None
     if kind in (_INT, _LONG, _DOUBLE):
@@ -315,7 +290,7 @@ class GdalTableSink:
         names = [self.fields.at(i).name() for i in range(self.fields.count())]
         values, masks = [], []
         for i, name in enumerate(names):
-            kind = type_number(self.fields.at(i))
+            kind = field_type_number(self.fields.at(i))
             series = frame[name] if name in frame.columns else pd.Series([None] * len(frame), dtype=object)
             column, mask = _column(series.reset_index(drop=True), kind, name, self.written)
             values.append(column)

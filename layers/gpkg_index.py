@@ -55,6 +55,23 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+@contextlib.contextmanager
+def _transaction(path: str):
+    """A connection to ``path`` inside one transaction: committed when the block ends, rolled back
+    (nothing of it kept) when it raises."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("BEGIN")
+        yield connection
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    finally:
+        connection.close()
+
+
 def prepare(path: str, table: str, geometry_column: str) -> PutAside:
     """Give ``table`` GDAL's own (empty) spatial index, its triggers put aside until :func:`fill`.
 
@@ -96,9 +113,7 @@ def prepare(path: str, table: str, geometry_column: str) -> PutAside:
             ).fetchone()
     if virtual is None or not triggers or extension is None or extensions_ddl is None:
         raise OSError(f"GDAL created no spatial index for {table}")
-    connection = sqlite3.connect(path, isolation_level=None)
-    try:
-        connection.execute("BEGIN")
+    with _transaction(path) as connection:
         connection.execute(extensions_ddl[0].replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1))
         connection.execute(virtual[0])
         connection.execute(
@@ -106,13 +121,6 @@ def prepare(path: str, table: str, geometry_column: str) -> PutAside:
             "VALUES (?, ?, ?, ?, ?)",
             extension,
         )
-        connection.execute("COMMIT")
-    except BaseException:
-        if connection.in_transaction:
-            connection.execute("ROLLBACK")
-        raise
-    finally:
-        connection.close()
     return PutAside(str(path), table, rtree, triggers)
 
 
@@ -190,8 +198,7 @@ def fill(aside: PutAside, fids: np.ndarray, bounds: np.ndarray) -> None:
     # per cell: min x, max x, min y, max y as SQLite stores them
     boxes = np.column_stack([_down(bounds[:, 0]), _up(bounds[:, 2]), _down(bounds[:, 1]), _up(bounds[:, 3])])
 
-    connection = sqlite3.connect(aside.path, isolation_level=None)
-    try:
+    with _transaction(aside.path) as connection:
         connection.execute("PRAGMA cache_size = -262144")  # 256 MB while the tables are written
         node_table, rowid_table, parent_table = (_quoted(f"{aside.rtree}_{s}") for s in ("node", "rowid", "parent"))
         root = connection.execute(f"SELECT data FROM {node_table} WHERE nodeno = 1").fetchone()
@@ -199,7 +206,6 @@ def fill(aside: PutAside, fids: np.ndarray, bounds: np.ndarray) -> None:
         per_node = (node_size - 4) // 24
         if per_node < 2:
             raise OSError(f"{aside.rtree}: unexpected node size {node_size}")
-        connection.execute("BEGIN")
         connection.execute(f"DELETE FROM {node_table}")
         connection.execute(f"DELETE FROM {rowid_table}")
         connection.execute(f"DELETE FROM {parent_table}")
@@ -249,13 +255,6 @@ def fill(aside: PutAside, fids: np.ndarray, bounds: np.ndarray) -> None:
         connection.executemany(f"INSERT INTO {parent_table} (nodeno, parentnode) VALUES (?, ?)", parents)
         for sql in aside.triggers:
             connection.execute(sql)
-        connection.execute("COMMIT")
-    except BaseException:
-        if connection.in_transaction:
-            connection.execute("ROLLBACK")
-        raise
-    finally:
-        connection.close()
 
 
 def _insert_rowids(connection, table: str, fids: np.ndarray, leaf_of: np.ndarray) -> None:

@@ -38,6 +38,7 @@ except ImportError:  # a QGIS without psycopg2: QGIS's provider reads and writes
     sql = None
 from qgis.core import QgsDataSourceUri, QgsFields, QgsProcessingException
 
+from gridgov.layers.convert import field_type_number, value_text
 from gridgov.layers.processing.base import tr
 
 #: PostgreSQL types read by COPY, by the kind of column they become in the frame.
@@ -487,11 +488,6 @@ NULL = "\\N"
 TEXT_ROWS = 50_000
 
 
-def _type_number(field) -> int:
-    kind = field.type()
-    return int(getattr(kind, "value", kind))
-
-
 @dataclass
 class PgTarget:
     """Where a COPY sink writes: the table's connection and name, and the destination text QGIS
@@ -528,7 +524,7 @@ def copy_sink(alg, parameters, name: str, context, fields: QgsFields, wkb_type, 
     text = _sink_destination(parameters, name, context)
     if not text.lower().startswith("postgis:"):
         return None
-    if any(_type_number(fields.at(i)) not in WRITE_TYPES for i in range(fields.count())):
+    if any(field_type_number(fields.at(i)) not in WRITE_TYPES for i in range(fields.count())):
         return None
     flat = QgsWkbTypes.flatType(wkb_type)
     if flat != QgsWkbTypes.Type.NoGeometry and int(getattr(flat, "value", flat)) not in _GEOMETRY_TYPES:
@@ -561,7 +557,7 @@ class CopyTableSink:
         self.target = target
         self.fields = fields
         self.names = [fields.at(i).name() for i in range(fields.count())]
-        self.kinds = [_type_number(fields.at(i)) for i in range(fields.count())]
+        self.kinds = [field_type_number(fields.at(i)) for i in range(fields.count())]
         flat = QgsWkbTypes.flatType(wkb_type)
         self.geometry_type = _GEOMETRY_TYPES.get(int(getattr(flat, "value", flat)))
         self.srid = int(crs.postgisSrid()) if crs is not None and crs.isValid() else 0
@@ -843,21 +839,6 @@ def _first_bad(bad: np.ndarray, series: pd.Series, name: str, kind: int, first_r
         raise _refused(first_row + row + 1, name, series.iloc[row], kind)
 
 
-def _value_text(value) -> str:
-    """A value of a mixed column as text (a text field holding numbers, dates ...)."""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
-    if isinstance(value, (bool, np.bool_)):
-        return "true" if value else "false"
-    if isinstance(value, (np.integer, int)):
-        return str(int(value))
-    if isinstance(value, np.floating):
-        return _value_text(float(value))
-    if isinstance(value, (pd.Timestamp, dt.datetime, dt.date, dt.time)):
-        return value.isoformat()
-    return str(value)
-
-
 def _copy_text(series: pd.Series, kind: int, name: str, first_row: int) -> list[str]:
     """A column as COPY text values (``\\N`` for NULL), converted column-wide; a value the field type
     cannot hold is a :class:`QgsProcessingException` naming its row and field."""
@@ -870,7 +851,7 @@ def _copy_text(series: pd.Series, kind: int, name: str, first_row: int) -> list[
     if kind == _STRING:
         values = series.to_numpy(dtype=object)[present]
         if pd.api.types.infer_dtype(values, skipna=True) != "string":
-            values = np.array([_value_text(v) for v in values.tolist()], dtype=object)
+            values = np.array([value_text(v) for v in values.tolist()], dtype=object)
         texts = values.tolist()
         joined = "".join(texts)
         if "\x00" in joined:
