@@ -159,68 +159,68 @@
       <translation>无需安装：QGIS 的 Python 已具备所需的全部软件包；已存在但过旧或损坏的软件包不会被替换（请更新 QGIS）</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="52" />
+      <location filename="../../layers/gdal_sink.py" line="51" />
       <source>boolean</source>
       <translation>布尔值</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="52" />
+      <location filename="../../layers/gdal_sink.py" line="51" />
       <source>integer</source>
       <translation>整数</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="52" />
+      <location filename="../../layers/gdal_sink.py" line="51" />
       <source>64-bit integer</source>
       <translation>64 位整数</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="52" />
+      <location filename="../../layers/gdal_sink.py" line="51" />
       <source>real</source>
       <translation>实数</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="53" />
+      <location filename="../../layers/gdal_sink.py" line="52" />
       <source>text</source>
       <translation>文本</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="53" />
+      <location filename="../../layers/gdal_sink.py" line="52" />
       <source>date</source>
       <translation>日期</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="53" />
+      <location filename="../../layers/gdal_sink.py" line="52" />
       <source>date and time</source>
       <translation>日期时间</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="174" />
-      <location filename="../../layers/postgis/copy_io.py" line="836" />
+      <location filename="../../layers/gdal_sink.py" line="167" />
+      <location filename="../../layers/postgis/copy_io.py" line="832" />
       <source>row {0}, field {1}: the value {2!r} cannot be stored as {3}</source>
       <translation>第 {0} 行，字段 {1}：值 {2!r} 无法存为{3}</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="290" />
+      <location filename="../../layers/gdal_sink.py" line="265" />
       <source>{0}: GDAL could not write rows {1} to {2}: {3}</source>
       <translation>{0}：GDAL 无法写入第 {1} 至 {2} 行：{3}</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="369" />
+      <location filename="../../layers/gdal_sink.py" line="344" />
       <source>row {0}, field {1}: the feature id {2} is there twice</source>
       <translation>第 {0} 行，字段 {1}：要素编号 {2} 重复出现</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="409" />
+      <location filename="../../layers/gdal_sink.py" line="384" />
       <source>{0}: {1} rows written, {2} in the file</source>
       <translation>{0}：写入 {1} 行，文件中有 {2} 行</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="430" />
+      <location filename="../../layers/gdal_sink.py" line="405" />
       <source>{0} cannot be renamed {1}</source>
       <translation>{0} 无法改名为 {1}</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="489" />
+      <location filename="../../layers/gdal_sink.py" line="464" />
       <source>The temporary output {0} cannot be read back</source>
       <translation>无法读回临时输出 {0}</translation>
     </message>
@@ -461,7 +461,7 @@
     </message>
     <message>
       <location filename="../../layers/postgis/connection.py" line="34" />
-      <location filename="../../layers/postgis/copy_io.py" line="75" />
+      <location filename="../../layers/postgis/copy_io.py" line="76" />
       <source>Cannot connect to the database of {0}: {1}</source>
       <translation>无法连接 {0} 所在的数据库：{1}</translation>
     </message>
@@ -494,48 +494,48 @@
       <translation>数据库拒绝了该任务；没有写入任何内容：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="296" />
+      <location filename="../../layers/postgis/copy_io.py" line="297" />
       <source>{0}: COPY sent {1} rows, {2} were read from them</source>
       <translation>{0}：COPY 发送了 {1} 行，从中读取了 {2} 行</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="308" />
+      <location filename="../../layers/postgis/copy_io.py" line="309" />
       <source>{0}: reading the table by COPY failed: {1}</source>
       <translation>{0}：用 COPY 读取表失败：{1}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="313" />
+      <location filename="../../layers/postgis/copy_io.py" line="314" />
       <source>{0}: the database sent {1} rows, {2} were read</source>
       <translation>{0}：数据库发送了 {1} 行，读取了 {2} 行</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="612" />
-      <location filename="../../layers/postgis/copy_io.py" line="749" />
+      <location filename="../../layers/postgis/copy_io.py" line="608" />
+      <location filename="../../layers/postgis/copy_io.py" line="745" />
       <source>{0}: the database refused the output; nothing was written: {1}</source>
       <translation>{0}：数据库拒绝了输出，未写入任何内容：{1}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="682" />
+      <location filename="../../layers/postgis/copy_io.py" line="678" />
       <source>{0}: the database refused rows {1} to {2}; nothing was written: {3}</source>
       <translation>{0}：数据库拒绝了第 {1} 至 {2} 行，未写入任何内容：{3}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="798" />
+      <location filename="../../layers/postgis/copy_io.py" line="794" />
       <source>The output table {0} cannot be read back</source>
       <translation>无法读回输出表 {0}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="827" />
+      <location filename="../../layers/postgis/copy_io.py" line="823" />
       <source>row {0}, field {1}: the text {2!r} is not valid Unicode and cannot be stored</source>
       <translation>第 {0} 行，字段 {1}：文本 {2!r} 不是有效的 Unicode，无法存储</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="831" />
+      <location filename="../../layers/postgis/copy_io.py" line="827" />
       <source>A text is not valid Unicode and cannot be stored</source>
       <translation>有文本不是有效的 Unicode，无法存储</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="880" />
+      <location filename="../../layers/postgis/copy_io.py" line="861" />
       <source>row {0}, field {1}: the text holds a NUL character, which PostgreSQL cannot store</source>
       <translation>第 {0} 行，字段 {1}：文本含 NUL 字符，PostgreSQL 无法存储</translation>
     </message>
