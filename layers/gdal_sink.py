@@ -40,6 +40,7 @@ from qgis.core import (
 )
 
 from gridgov.layers.convert import field_type_number, value_text
+from gridgov.layers.point_columns import point_columns, point_wkb
 from gridgov.layers.processing.base import tr, tr_noop
 
 logging.getLogger("pyogrio._io").setLevel(logging.WARNING)  # "Created N records" for every part
@@ -173,6 +174,10 @@ def _refused(row: int, field: str, value, kind: int) -> QgsProcessingException:
 def _column(series: pd.Series, kind: int, name: str, first_row: int) -> tuple[np.ndarray, np.ndarray | None]:
     """The values of ``series`` for a field of type ``kind`` and the null mask (None: no nulls or
     NaN marks them); a value the type cannot hold is a :class:`QgsProcessingException` naming it."""
+    if kind == _STRING and series.dtype == object:
+        values = series.to_numpy(dtype=object, copy=False)
+        if pd.api.types.infer_dtype(values, skipna=False) == "string":
+            return values, None  # all text, nothing missing: one pass and no copy (GDAL only reads it)
     missing = series.isna().to_numpy()
     if kind == _STRING:
         values = series.to_numpy(dtype=object, copy=True)
@@ -296,7 +301,11 @@ class GdalTableSink:
             values.append(column)
             masks.append(mask)
         geometry = None
-        if self.geometry_type is not None:
+        points = point_columns(frame)
+        if self.geometry_type is not None and points is not None:  # WKB straight from the two columns
+            geometry, bounds = point_wkb(frame[points[0]], frame[points[1]])
+            self.bounds.append(bounds)
+        elif self.geometry_type is not None:
             geoms = np.asarray(frame.geometry.values, dtype=object) if isinstance(frame, gpd.GeoDataFrame) else None
             if geoms is None:
                 geoms = np.full(len(frame), None, dtype=object)

@@ -268,6 +268,11 @@ class RowSink:
 
     def write(self, frame: pd.DataFrame, feedback=None) -> int:
         """Hand every row of ``frame`` to the sink; returns the number handed."""
+        from gridgov.layers.gdal_sink import GdalTableSink
+        from gridgov.layers.point_columns import materialised
+
+        if not isinstance(self.bulk, GdalTableSink):  # only GDAL's writer takes points as two columns
+            frame = materialised(frame)
         if self.bulk is not None:
             from gridgov.layers.convert import WRITE_PART
 

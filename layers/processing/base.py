@@ -158,9 +158,10 @@ def sink_layout(alg: QgsProcessingAlgorithm, name: str, frame, like=None, result
     from qgis.core import QgsWkbTypes
 
     from gridgov.layers.convert import fields_for, wkb_type_of
+    from gridgov.layers.point_columns import point_columns
 
     fields = fields_for(frame, like=like, results=results)
-    wkb_type = wkb_type_of(frame)
+    wkb_type = QgsWkbTypes.Type.Point if point_columns(frame) else wkb_type_of(frame)
     if wkb_type == QgsWkbTypes.Type.NoGeometry and isinstance(frame, gpd.GeoDataFrame):
         # no rows to tell the geometry (no grid errors, no hot area): the sink's declared type, so the
         # empty layer still takes its polygon or point style

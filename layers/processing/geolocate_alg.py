@@ -22,7 +22,6 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from gridgov.layers.convert import points_array
 from gridgov.layers.orders_input import (
     add_orders_file_parameters,
     code_text,
@@ -34,6 +33,7 @@ from gridgov.layers.orders_input import (
     to_working_crs,
 )
 from gridgov.layers.outputs import RowSink, log_renames, raise_cancelled, source_renames, staged_path
+from gridgov.layers.point_columns import carry_points
 from gridgov.layers.processing.base import (
     GridGovAlgorithm,
     StyleOnLoad,
@@ -174,8 +174,9 @@ def _placed_part(place, orders, first_row: int, own_field: str, work_crs: str, f
     renames = source_renames(frame.columns, placed.columns)
     if first_row == 0:
         log_renames(renames, feedback)
-    out = frame.rename(columns=renames).join(placed)
-    out = gpd.GeoDataFrame(out, geometry=points_array(placed["x_located"], placed["y_located"]), crs=work_crs)
+    # the output point is (x_located, y_located): carried as those columns, made into geometry only
+    # by a writer that needs it (point_columns)
+    out = carry_points(frame.rename(columns=renames).join(placed), "x_located", "y_located", work_crs)
     return frame, placed, out
 
 
@@ -457,7 +458,7 @@ class GeolocateAlgorithm(GridGovAlgorithm):
                 feedback.pushWarning(tr("row {0}: {1}").format(row + 1, placed.at[row, "problem"]))
             warned += len(problems)
             if dispatch_path:
-                kept_for_dispatch.append(pd.DataFrame(out.drop(columns="geometry")))
+                kept_for_dispatch.append(pd.DataFrame(out))
             if want_coverage:
                 kept_for_coverage.append(
                     placed.assign(_inspector=frame[inspector_field].to_numpy(), _own=frame[own_field].to_numpy())

@@ -28,6 +28,7 @@ from qgis.core import (
     QgsProcessingOutputLayerDefinition,
     QgsProject,
     QgsVectorLayer,
+    QgsWkbTypes,
 )
 
 from gridgov.layers import gpkg_index
@@ -352,3 +353,55 @@ def test_text_dtypes_are_checked_value_by_value(tmp_path):
     sink.write(frame.assign(flag=[True]))
     sink.finish()
     assert pyogrio.read_dataframe(tmp_path / "n.gpkg")["n"].tolist() == [12]
+
+
+@settings(max_examples=60)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([0.0, -0.0, 5e-324])),
+            st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([0.0, -0.0, 5e-324])),
+        ),
+        max_size=40,
+    )
+)
+def test_point_wkb_is_shapelys_wkb_and_bounds(xy):
+    """Points carried as two columns (``point_columns``) become the bytes and bounds shapely gives,
+    zeros, negative zero and subnormals included; a non-finite coordinate is no geometry."""
+    from gridgov.layers.convert import points_array
+    from gridgov.layers.point_columns import point_wkb
+
+    x = np.array([p[0] for p in xy], dtype=float)
+    y = np.array([p[1] for p in xy], dtype=float)
+    wkb, bounds = point_wkb(x, y)
+    points = points_array(x, y)
+    expected = shapely.to_wkb(points, output_dimension=2)
+    assert len(wkb) == len(xy)
+    assert all(a == b for a, b in zip(wkb.tolist(), expected.tolist()))
+    assert np.array_equal(bounds, shapely.bounds(points).reshape(-1, 4), equal_nan=True)
+
+
+def test_points_carried_as_columns_write_the_same_table_and_index(tmp_path):
+    """A frame carrying its points as x / y columns writes the table and spatial index a GeoDataFrame
+    of the same points writes."""
+    from gridgov.layers.point_columns import carry_points, materialised
+
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame({"x": rng.uniform(0, 1e4, 3000), "y": rng.uniform(0, 1e4, 3000), "code": ["a"] * 3000})
+    frame.loc[[5, 700], "x"] = np.nan
+    carried = carry_points(frame, "x", "y", "EPSG:4547")
+    geo = materialised(carried)
+    assert isinstance(geo, gpd.GeoDataFrame) and geo.geometry.isna().sum() == 2
+    sink = GdalTableSink(
+        BulkTarget(str(tmp_path / "a.gpkg"), "t", "", False, ""), fields_for(frame), QgsWkbTypes.Type.Point, CRS
+    )
+    for start in range(0, 3000, 1100):
+        sink.write(carried.iloc[start : start + 1100])
+    assert sink.finish() == 3000
+    assert _write(geo, tmp_path / "b.gpkg", [1100, 1100]) == 3000
+    a, b = pyogrio.read_dataframe(tmp_path / "a.gpkg"), pyogrio.read_dataframe(tmp_path / "b.gpkg")
+    pd.testing.assert_frame_equal(pd.DataFrame(a.drop(columns="geometry")), pd.DataFrame(b.drop(columns="geometry")))
+    assert (a.geometry.isna() == b.geometry.isna()).all()
+    assert a.geometry.dropna().geom_equals_exact(b.geometry.dropna(), 0).all()
+    assert np.array_equal(_cells(tmp_path / "a.gpkg", "rtree_t_geom"), _cells(tmp_path / "b.gpkg", "rtree_t_geom"))
+    assert gpkg_index.check(str(tmp_path / "a.gpkg"), "rtree_t_geom") == "ok"
