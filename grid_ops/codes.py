@@ -43,6 +43,31 @@ def code_texts(values) -> np.ndarray:
     return np.array([code_of(v) for v in values], dtype=object)
 
 
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def code_sort_key(code: str) -> tuple:
+    """The one order of unit codes, for every tie the rules break by "the lowest code": codes of
+    ASCII digits first, by numeric value (``"41"`` before ``"126"``; length without leading zeros,
+    then those digits: no integer overflow on long codes), equal values by their text (``"0126"``
+    before ``"126"``); then every other code, the empty one included, by its text in code-point
+    order (PostgreSQL's ``COLLATE "C"``). The PostGIS push-down builds the same order in SQL."""
+    if _DIGITS.fullmatch(code):
+        digits = code.lstrip("0")
+        return (0, len(digits), digits, code)
+    return (1, 0, "", code)
+
+
+def code_ranks(codes) -> np.ndarray:
+    """Each code's place in :func:`code_sort_key` order (0 first; equal codes get distinct places,
+    the earlier row first)."""
+    codes = [str(c) for c in codes]
+    order = sorted(range(len(codes)), key=lambda i: code_sort_key(codes[i]))
+    ranks = np.empty(len(codes), dtype=np.int64)
+    ranks[order] = np.arange(len(codes))
+    return ranks
+
+
 GRID_CODE_RE = re.compile(r"^([0-9]{6})([0-9]{3})([0-9]{3})([0-9]{2,3})$")
 MICRO_CODE_RE = re.compile(r"^([0-9]{14,15})([0-9]{3})$")
 DEDICATED_CODE_RE = re.compile(r"^([0-9]{6})Z([0-9]{2})([0-9]{3})$")

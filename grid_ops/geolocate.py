@@ -10,6 +10,13 @@ else the community; else the street. Every row comes out exactly once with a ``m
   point moved 1 mm east and 0.5 mm north wins (east-north side owns the edge, like the half-open
   pixel rule), and where that still does not decide (a vertex where several grids meet at that very
   angle), the lowest grid code. ``on_boundary`` is true;
+- overlapping grids (a data error): a point that two or more grids cover and at least one holds in
+  its interior is ``inside`` the lowest-coded grid holding it in its interior, with ``on_boundary``
+  false and ``overlap`` naming every covering grid (``placement`` adds a problem pointing at
+  ``gridgov:validategrids``).
+
+"Lowest code" is ``codes.code_sort_key``'s order everywhere: codes of digits as numbers ("41"
+before "126"), then other codes as text.
 - ``nearest``: outside every grid but within ``tolerance`` metres of one: that grid, with
   ``distance_m`` (on equal distances the lowest code, as in the PostGIS push-down);
 - ``address``: placed from its address by the gazetteer, then assigned as above;
@@ -40,7 +47,7 @@ import pandas as pd
 import shapely
 
 from gridgov.grid_ops import pipkernels
-from gridgov.grid_ops.codes import code_texts
+from gridgov.grid_ops.codes import code_ranks, code_texts
 from gridgov.grid_ops.ordertable import as_text
 from gridgov.grid_ops.pointindex import EdgeRaster
 
@@ -64,6 +71,7 @@ RESULT_COLUMNS = (
     "street_office",
     "match_method",
     "on_boundary",
+    "overlap",
     "distance_m",
     "problem",
 )
@@ -94,9 +102,7 @@ class UnitLayer:
     def __post_init__(self) -> None:
         self.codes = np.asarray(self.codes, dtype=object)
         self.geoms = np.asarray(self.geoms, dtype=object)
-        order = np.argsort(self.codes.astype(str), kind="stable")
-        self.rank = np.empty(len(self.codes), dtype=np.int64)
-        self.rank[order] = np.arange(len(self.codes))
+        self.rank = code_ranks(self.codes)
 
     @property
     def tree(self) -> shapely.STRtree:
@@ -230,21 +236,71 @@ def _best_of_pairs(pts: np.ndarray, polys: np.ndarray, key: np.ndarray, n: int) 
     return best, count
 
 
+@dataclass
+class UnitPick:
+    """Each point's unit by the responsibility rule, and how it was decided.
+
+    ``best``: the polygon index (-1: none covers the point); ``on_boundary``: the point lies on an
+    edge or vertex shared by two or more units and no unit holds it in its interior; ``overlap``:
+    two or more units cover it and at least one holds it in its interior (a data error, reported,
+    never called a boundary); ``overlap_codes``: for those points, every covering unit's code in
+    code order, joined by ``,`` ("" elsewhere).
+    """
+
+    best: np.ndarray
+    on_boundary: np.ndarray
+    overlap: np.ndarray
+    overlap_codes: np.ndarray
+
+
+def pick_units(layer: UnitLayer, x: np.ndarray, y: np.ndarray, in_space_order: bool = False) -> UnitPick:
+    """The responsibility rule for one level, the only place it is written in the engine (the
+    PostGIS push-down writes it in SQL, the map tool calls this; ``tests/parity`` holds all three
+    to the same answers).
+
+    A point covered by one unit: that unit. Covered by several (their closures hold it): the units
+    holding it in their *interior* first — then it is an overlap —, else those holding the point
+    moved ``NUDGE`` east-north (the shared-edge rule: the east-north side owns the edge), then the
+    lowest code in ``codes.code_sort_key`` order (codes of digits as numbers).
+    """
+    n = len(x)
+    pts, polys = layer.covering(x, y, in_space_order)
+    best, count = _best_of_pairs(pts, polys, layer.rank[polys], n)
+    shared = count > 1
+    overlap = np.zeros(n, dtype=bool)
+    codes = np.full(n, "", dtype=object)
+    if shared.any():
+        sel = shared[pts]
+        s_pts, s_polys = pts[sel], polys[sel]
+        interior = shapely.contains_xy(layer.geoms[s_polys], x[s_pts], y[s_pts])
+        # an overlap needs a second unit that GEOS also finds covering the point: a point a hair's
+        # breadth inside one unit, which the compiled test put on the other's edge too, is no overlap
+        covers = shapely.intersects_xy(layer.geoms[s_polys], x[s_pts], y[s_pts])
+        covered_by = np.bincount(s_pts[covers], minlength=n)
+        interior &= covered_by[s_pts] > 1
+        probe = shapely.intersects_xy(layer.geoms[s_polys], x[s_pts] + NUDGE[0], y[s_pts] + NUDGE[1])
+        step = len(layer.codes)
+        key = np.where(interior, 0, np.where(probe, step, 2 * step)) + layer.rank[s_polys]
+        shared_best, _ = _best_of_pairs(s_pts, s_polys, key, n)
+        best[shared] = shared_best[shared]
+        overlap[s_pts[interior]] = True
+        if overlap.any():
+            keep = overlap[s_pts]
+            o_pts, o_polys = s_pts[keep], s_polys[keep]
+            order = np.lexsort((layer.rank[o_polys], o_pts))
+            o_pts, o_codes = o_pts[order], layer.codes[o_polys[order]]
+            starts = np.flatnonzero(np.r_[True, o_pts[1:] != o_pts[:-1]])
+            for start, end in zip(starts, np.r_[starts[1:], len(o_pts)]):
+                codes[o_pts[start]] = ",".join(o_codes[start:end])
+    return UnitPick(best, shared & ~overlap, overlap, codes)
+
+
 def pick_with_boundary_rule(
     layer: UnitLayer, x: np.ndarray, y: np.ndarray, in_space_order: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The covering polygon per point by the boundary rule; returns (index or -1, on_boundary)."""
-    pts, polys = layer.covering(x, y, in_space_order)
-    best, count = _best_of_pairs(pts, polys, layer.rank[polys], len(x))
-    shared = count > 1
-    if shared.any():  # points on shared edges: polygons holding the probe first, then by code
-        sel = shared[pts]
-        s_pts, s_polys = pts[sel], polys[sel]
-        probe = shapely.intersects_xy(layer.geoms[s_polys], x[s_pts] + NUDGE[0], y[s_pts] + NUDGE[1])
-        key = np.where(probe, 0, len(layer.codes)) + layer.rank[s_polys]
-        shared_best, _ = _best_of_pairs(s_pts, s_polys, key, len(x))
-        best[shared] = shared_best[shared]
-    return best, shared
+    """:func:`pick_units` as (index or -1, on_boundary), for steps that need nothing else."""
+    pick = pick_units(layer, x, y, in_space_order)
+    return pick.best, pick.on_boundary
 
 
 def grid_of_points(layer: UnitLayer, x: np.ndarray, y: np.ndarray) -> pd.Categorical:
@@ -518,7 +574,8 @@ def assign(
     with _Background(threaded=m >= RASTER_MIN_POINTS) as background:
         # the micro-grid and dedicated look-ups need no grid result: they run beside it
         others = background.submit(_other_pairs, h, xo, yo)
-        g_idx, on_boundary = pick_with_boundary_rule(h.grids, xo, yo, in_space_order=True)
+        grid_pick = pick_units(h.grids, xo, yo, in_space_order=True)
+        g_idx, on_boundary = grid_pick.best, grid_pick.on_boundary
         method = np.where(on_boundary, _BOUNDARY, _INSIDE).astype(np.int8)
         distance = np.where(g_idx >= 0, 0.0, np.nan)
         far = _nearest_outside(h, xo, yo, g_idx, method, distance, tolerance)
@@ -545,7 +602,7 @@ def assign(
             n,
             ok,
             columns,
-            (method, on_boundary, g_idx, ded_best, distance),
+            (method, on_boundary, grid_pick.overlap_codes, g_idx, ded_best, distance),
             lambda: _fill_far(far_distances, far, distance, method),
         )
 
@@ -561,10 +618,10 @@ def _fill_far(future: Future, far: np.ndarray, distance: np.ndarray, method: np.
 def _result_frame(h: Hierarchy, n: int, ok: np.ndarray, columns: dict[str, _CodeColumn], picks, fill_far_distances):
     """One row per input point: the codes taken from their tables, the responsible level, people.
 
-    ``picks`` holds the per-point (ok space) arrays: method, on_boundary, grid index, dedicated grid
-    index, distance. ``fill_far_distances()`` completes ``distance`` when it is needed.
+    ``picks`` holds the per-point (ok space) arrays: method, on_boundary, overlap codes, grid index,
+    dedicated grid index, distance. ``fill_far_distances()`` completes ``distance`` when it is needed.
     """
-    method, on_boundary, g_idx, ded_best, distance = picks
+    method, on_boundary, overlap, g_idx, ded_best, distance = picks
     # the responsible level: the most specific unit present (a nearest point stays with its grid)
     level = np.zeros(len(ok), dtype=np.int8)
     for value, name in enumerate(_LEVEL_COLUMNS, 1):
@@ -583,6 +640,7 @@ def _result_frame(h: Hierarchy, n: int, ok: np.ndarray, columns: dict[str, _Code
     out.update(_people(h, rows, g_idx, ded_best, level == _LEVELS.index("dedicated")))
     out["match_method"] = rows.take(np.asarray(MATCH_METHODS, dtype=object), method, _INVALID)
     out["on_boundary"] = rows(on_boundary, False)
+    out["overlap"] = rows(overlap, "")
     fill_far_distances()  # measured in the background meanwhile
     out["distance_m"] = rows(distance, np.nan)
     return pd.DataFrame(out, copy=False)  # every array here is its own: no copy needed

@@ -129,6 +129,11 @@ def place_orders(
         d = result["distance_m"].iat[i]
         where = f"{d / 1000:,.1f} km" if np.isfinite(d) and d >= 1000 else f"{d:,.0f} m"
         problem[i] = _join(problem[i], f"position is {where} from the nearest grid (tolerance {tolerance:g} m)")
+    overlap = result["overlap"].to_numpy(dtype=object)
+    for i in np.flatnonzero(overlap != ""):
+        codes = overlap[i].replace(",", ", ")
+        note = f"inside overlapping grids {codes}: check the grid layer with gridgov:validategrids"
+        problem[i] = _join(problem[i], note)
     invalid = method == "invalid"
     problem[invalid & (problem == "")] = "no usable position"
     result["match_method"] = method

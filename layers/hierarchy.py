@@ -15,6 +15,7 @@ from pathlib import Path
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
+    QgsCsException,
     QgsFeatureRequest,
     QgsGeometry,
     QgsLayerTreeGroup,
@@ -206,6 +207,17 @@ class Unit:
     priority: int | None = None
     layer_id: str = ""
     fid: int = -1
+    responsible: bool = False  # the unit the engine's rule makes responsible for the point
+
+
+class Chain(list):
+    """The units covering a point (street first, dedicated grids last, highest priority first), with
+    how the engine's rule decided: a list of :class:`Unit`, plus ``on_boundary`` and ``overlap`` (the
+    codes of overlapping grids, comma-joined: a data error)."""
+
+    def __init__(self, units=(), on_boundary: bool = False, overlap: str = "") -> None:
+        super().__init__(units)
+        self.on_boundary, self.overlap = on_boundary, overlap
 
 
 def _value(feature, name: str) -> str:
@@ -216,47 +228,99 @@ def _value(feature, name: str) -> str:
     return "" if value is None or str(value) == "NULL" else str(value)
 
 
-def responsibility_chain(project: QgsProject, point: QgsPointXY, crs: QgsCoordinateReferenceSystem) -> list[Unit]:
-    """Every hierarchy unit covering ``point`` (in ``crs``), street first, dedicated grids last
-    (highest priority first)."""
+#: The chain's display order of the levels.
+_CHAIN_ORDER = {"street": 0, "community": 1, "grid": 2, "microgrid": 3, "dedicated": 4}
+#: Each level's place in the engine's ``Hierarchy``.
+_HIERARCHY_SLOTS = {"grid": "grids", "microgrid": "micro", "dedicated": "dedicated", "community": "communities",
+                    "street": "streets"}  # fmt: skip
+#: Half the side of the box a click's units are fetched from: the point and its shared-edge probe
+#: (``geolocate.NUDGE``, millimetres away) both lie well inside it.
+_PROBE_BOX = 0.01
+
+
+def _class_groups() -> dict[str, str]:
+    import csv
+
+    from gridgov.grid_ops.paths import resource_path
+
+    with open(resource_path("taxonomy", "class_cases.csv"), encoding="utf-8") as handle:
+        return {row["class_code"]: row["case_group"] for row in csv.DictReader(handle)}
+
+
+def responsibility_chain(
+    project: QgsProject, point: QgsPointXY, crs: QgsCoordinateReferenceSystem, class_code: str = ""
+) -> Chain:
+    """Every hierarchy unit covering ``point`` (in ``crs``), and the one responsible for an order of
+    ``class_code`` there, decided by the engine's own rule (``geolocate.assign`` on the units around
+    the point, in the grids' CRS as ``gridgov:geolocate`` works): the map tool and the algorithm
+    cannot disagree, on shared edges, overlaps and class-specific dedicated grids alike."""
+    import geopandas as gpd
+    import shapely
+
+    from gridgov.grid_ops import geolocate
+    from gridgov.grid_ops.codes import code_sort_key
+
+    layers = {level: layer for level, layer in hierarchy_layers(project).items() if level in _CHAIN_ORDER}
+    work = layers["grid"].crs() if "grid" in layers else crs
+    here = QgsCoordinateTransform(crs, work, project).transform(point)
     units: list[Unit] = []
-    order = {"street": 0, "community": 1, "grid": 2, "microgrid": 3, "dedicated": 4}
-    for level, layer in hierarchy_layers(project).items():
-        if level not in order:
-            continue
-        transform = QgsCoordinateTransform(crs, layer.crs(), project)
-        here = transform.transform(point)
-        geom = QgsGeometry.fromPointXY(here)
-        request = QgsFeatureRequest().setFilterRect(QgsRectangle(here.x(), here.y(), here.x(), here.y()))
+    frames: dict[str, gpd.GeoDataFrame] = {}
+    probe = QgsGeometry.fromPointXY(here)
+    for level, layer in layers.items():
+        to_layer = QgsCoordinateTransform(work, layer.crs(), project)
+        box = to_layer.transformBoundingBox(
+            QgsRectangle(here.x() - _PROBE_BOX, here.y() - _PROBE_BOX, here.x() + _PROBE_BOX, here.y() + _PROBE_BOX)
+        )
+        to_work = QgsCoordinateTransform(layer.crs(), work, project)
         code_field = layer.customProperty(CODE_PROPERTY) or ""
-        for feature in layer.getFeatures(request):
-            if not feature.geometry().intersects(geom):
+        rows, shapes = [], []
+        for feature in layer.getFeatures(QgsFeatureRequest().setFilterRect(box)):
+            geometry = QgsGeometry(feature.geometry())
+            if geometry.isEmpty():
                 continue
-            prio = _value(feature, "priority")
-            units.append(
-                Unit(
-                    level,
-                    _value(feature, code_field),
-                    _value(feature, "name"),
-                    _value(feature, "manager"),
-                    _value(feature, "phone"),
-                    int(float(prio)) if prio else None,
-                    layer.id(),
-                    feature.id(),
+            try:
+                geometry.transform(to_work)
+            except QgsCsException:
+                continue
+            names = feature.fields().names()
+            rows.append({name: _value(feature, name) for name in names})
+            shapes.append(shapely.from_wkb(bytes(geometry.asWkb())))
+            if geometry.intersects(probe):
+                prio = _value(feature, "priority")
+                units.append(
+                    Unit(
+                        level,
+                        _value(feature, code_field),
+                        _value(feature, "name"),
+                        _value(feature, "manager"),
+                        _value(feature, "phone"),
+                        int(float(prio)) if prio else None,
+                        layer.id(),
+                        feature.id(),
+                    )
                 )
-            )
-    units.sort(key=lambda u: (order[u.level], u.priority if u.priority is not None else 99, u.code))
-    return units
+        frame = gpd.GeoDataFrame(rows, geometry=shapes, crs=None) if rows else None
+        if frame is not None and code_field in frame.columns:
+            frames[level] = geolocate.UnitLayer.from_frame(frame, code_field)
+    empty = gpd.GeoDataFrame({"code": []}, geometry=[], crs=None)
+    hierarchy = geolocate.Hierarchy(
+        grids=frames["grid"] if "grid" in frames else geolocate.UnitLayer.from_frame(empty, "code"),
+        **{_HIERARCHY_SLOTS[level]: unit_layer for level, unit_layer in frames.items() if level != "grid"},
+        class_groups=_class_groups(),
+    )
+    result = geolocate.assign(hierarchy, [here.x()], [here.y()], [class_code], tolerance=0).iloc[0]
+    for unit in units:
+        unit.responsible = unit.level == result["resp_level"] and unit.code == result["resp_code"]
+    units.sort(
+        key=lambda u: (_CHAIN_ORDER[u.level], u.priority if u.priority is not None else 99, code_sort_key(u.code))
+    )
+    return Chain(units, bool(result["on_boundary"]), str(result["overlap"]))
 
 
 def responsible_unit(units: list[Unit]) -> Unit | None:
-    """Who answers for the point (DESIGN.md §4): the highest-priority dedicated grid (1 is highest),
-    else the micro-grid, the grid, the community, the street."""
-    for level in ("dedicated", "microgrid", "grid", "community", "street"):
-        mine = [u for u in units if u.level == level]
-        if mine:
-            return mine[0]
-    return None
+    """Who answers for the point (DESIGN.md §4), as the engine's rule decided it in
+    :func:`responsibility_chain`."""
+    return next((u for u in units if u.responsible), None)
 
 
 LEVEL_TITLES = {
@@ -269,7 +333,10 @@ LEVEL_TITLES = {
 
 
 def chain_html(units: list[Unit]) -> str:
-    """The chain as a small HTML table for the map tool's popup."""
+    """The chain as a small HTML table for the map tool's popup, with the rule's notes: a point on a
+    shared edge, and overlapping grids (a data error, pointing at the check that finds them)."""
+    from html import escape
+
     if not units:
         return "<p>" + tr("No grid covers this point.") + "</p>"
     grid = next((u for u in units if u.level == "grid"), None)
@@ -279,11 +346,22 @@ def chain_html(units: list[Unit]) -> str:
         phone = u.phone or (grid.phone if grid and u.level == "microgrid" else "")
         prio = f" (P{u.priority})" if u.priority is not None else ""
         rows.append(
-            f"<tr><td><b>{tr(LEVEL_TITLES[u.level])}</b></td><td>{u.code}{prio}</td><td>{u.name}</td>"
-            f"<td>{manager}</td><td>{phone}</td></tr>"
+            f"<tr><td><b>{tr(LEVEL_TITLES[u.level])}</b></td><td>{escape(u.code)}{prio}</td><td>{escape(u.name)}</td>"
+            f"<td>{escape(manager)}</td><td>{escape(phone)}</td></tr>"
         )
     boss = responsible_unit(units)
-    head = f"<p><b>{tr('Responsible')}:</b> {tr(LEVEL_TITLES[boss.level])} {boss.code} {boss.name}</p>" if boss else ""
+    head = (
+        f"<p><b>{tr('Responsible')}:</b> {tr(LEVEL_TITLES[boss.level])} {escape(boss.code)} {escape(boss.name)}</p>"
+        if boss
+        else ""
+    )
+    if getattr(units, "overlap", ""):
+        codes = escape(units.overlap.replace(",", ", "))
+        head += (
+            "<p><b>" + tr("Overlapping grids {0}: check the grid layer with Validate grids.").format(codes) + "</b></p>"
+        )
+    elif getattr(units, "on_boundary", False):
+        head += "<p>" + tr("On an edge shared by grids: the grid to the east and north answers for it.") + "</p>"
     return (
         head
         + "<table cellspacing='4'><tr><th></th><th>"

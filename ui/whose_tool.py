@@ -16,6 +16,16 @@ from gridgov.layers.processing.base import tr
 CLICK_PIXELS = 6
 
 
+def _class_of(orders) -> str:
+    """The class code of the clicked order ("" for none, or for several of different classes)."""
+    classes = set()
+    for _layer, feature in orders:
+        index = feature.fields().lookupField("class_code")
+        value = feature.attribute(index) if index >= 0 else None
+        classes.add("" if value is None or str(value) == "NULL" else str(value).strip())
+    return classes.pop() if len(classes) == 1 else ""
+
+
 class ChainPopup(QDialog):
     """A small non-modal window holding the latest answer (reused between clicks)."""
 
@@ -47,9 +57,11 @@ class WhoseIsThisTool(QgsMapToolEmitPoint):
     def show_chain(self, point: QgsPointXY) -> str:
         """Answer for a point in the canvas CRS; returns the HTML shown."""
         crs = self.canvas().mapSettings().destinationCrs()
-        units = responsibility_chain(self.project, point, crs)
         radius = CLICK_PIXELS * self.canvas().mapSettings().mapUnitsPerPixel()
-        self.last_html = orders_html(orders_near(self.project, point, crs, radius)) + chain_html(units)
+        orders = orders_near(self.project, point, crs, radius)
+        # a click on an order answers for its class case (a dedicated grid may take only some)
+        units = responsibility_chain(self.project, point, crs, _class_of(orders))
+        self.last_html = orders_html(orders) + chain_html(units)
         if self.popup is None:
             self.popup = ChainPopup(self.canvas().window())
         self.popup.browser.setHtml(self.last_html)

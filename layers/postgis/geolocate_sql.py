@@ -12,14 +12,22 @@ parallel workers (a per-order ``LATERAL ... LIMIT 1`` or sub-select would stay i
 nearest grid, needed only for points outside every grid, comes from the index's distance order
 (``<->``). The rules, in the engine's words:
 
-- grid: the covering grid; on an edge shared by several, the one holding the point moved 1 mm
-  east and 0.5 mm north, then the lowest code (``on_boundary``); outside every grid, the nearest
-  within the tolerance (``nearest``, ``distance_m`` to 2 decimals), else ``unassigned`` (to 1);
-- community and street: the chosen grid's own fields, else the covering unit; where no grid is
-  responsible a covering community or street is (``inside``);
+- grid: the covering grid. Covered by several: the grids holding the point in their interior
+  first (an *overlap*: ``inside``, every covering grid's code in ``overlap`` and a ``problem``),
+  else those holding the point moved 1 mm east and 0.5 mm north (a shared edge or vertex:
+  ``boundary``, ``on_boundary``), then the lowest code; outside every grid, the nearest within the
+  tolerance (``nearest``, ``distance_m`` to 2 decimals; equal distances: the lowest code), else
+  ``unassigned`` (to 1);
+- community and street: the chosen grid's own fields, else the covering unit by the same rule
+  (interior, probe, code; no flags); where no grid is responsible a covering community or street
+  is (``inside``);
 - micro-grid: the covering micro-grid of the point's own grid first, then the lowest code;
 - dedicated grid: the covering one that takes the order's class case, lowest priority number,
   then lowest code; it is responsible before every other level.
+
+"The lowest code" is always the order of ``grid_ops.codes.code_sort_key``: codes of ASCII digits
+first, by numeric value, then every other code by its text in byte order; in SQL the text key of
+:func:`code_key`, compared with ``COLLATE "C"``.
 
 Only identifiers that QGIS reported (quoted with ``psycopg2.sql.Identifier``) and values passed as
 query parameters go into the SQL: names and class cases with quotes in them do no harm.
@@ -35,7 +43,7 @@ from psycopg2.extras import Json
 from gridgov.grid_ops.geolocate import NUDGE, PEOPLE_SOURCES
 from gridgov.grid_ops.geolocate import RESULT_COLUMNS as ENGINE_COLUMNS
 
-#: Result columns in the engine's order: the assignment's, then placement's own.
+#: Result columns in the engine's order: the assignment's (``overlap`` after ``on_boundary``), then placement's own.
 RESULT_COLUMNS = (*ENGINE_COLUMNS, "locate_method", "address_score", "candidates", "x_located", "y_located")
 PEOPLE = tuple(PEOPLE_SOURCES)
 
@@ -132,7 +140,44 @@ def key_join(key: str, keyed: str, alias: str) -> sql.Composed:
 
 
 def _code(alias: str, column: str) -> sql.Composed:
-    return sql.SQL("btrim(({}.{})::text)").format(sql.Identifier(alias), sql.Identifier(column))
+    """A unit's code as text, NULL as the empty code (``codes.code_of``)."""
+    return sql.SQL("coalesce(btrim(({}.{})::text), '')").format(sql.Identifier(alias), sql.Identifier(column))
+
+
+#: Separates a code key's order prefix from the code itself (sorts before every character of a code).
+KEY_SEPARATOR = "chr(1)"
+
+
+def code_key(code: sql.Composable) -> sql.Composed:
+    """The one code order as a text key (compare with ``COLLATE "C"``, as it is made):
+    ``codes.code_sort_key`` in SQL, and the code can be read back (:func:`key_code`).
+
+    Codes of ASCII digits: ``'0'``, the length without leading zeros (6 digits), those digits,
+    ``chr(1)``, the code: numeric value first, equal values by their text (``"0126"`` < ``"126"``).
+    Any other code (the empty one too): ``'1'``, ``chr(1)``, the code (byte order). ``chr(1)``
+    sorts before every character a code holds, so a shorter prefix sorts first. ``min()`` of these
+    keys aggregates in parallel workers; ``code`` is evaluated more than once, so give it a column
+    (computed once per unit), not a costly expression.
+    """
+    return sql.SQL(
+        "(CASE WHEN {c} ~ '^[0-9]+$' THEN '0' || lpad(length(ltrim({c}, '0'))::text, 6, '0') || ltrim({c}, '0') "
+        "|| {sep} || {c} ELSE '1' || {sep} || {c} END) COLLATE \"C\""
+    ).format(c=code, sep=sql.SQL(KEY_SEPARATOR))
+
+
+def key_code(key: sql.Composable) -> sql.Composed:
+    """The code of a :func:`code_key` key (with or without flags before it): all after the first ``chr(1)``."""
+    return sql.SQL("substr({k}, strpos({k}, {sep}) + 1)").format(k=key, sep=sql.SQL(KEY_SEPARATOR))
+
+
+def pick_flag(geom: sql.Composable, point: sql.Composable, probe: sql.Composable) -> sql.Composed:
+    """Where a covering unit comes in the pick, before its code: ``'0'`` holding the point in its
+    interior (several covering units: an overlap), ``'1'`` holding the point moved east-north (a
+    shared edge: the east-north side owns it), ``'2'`` otherwise. The interior test comes first:
+    a point inside one unit (nearly all) costs one point-in-polygon test."""
+    return sql.SQL(
+        "CASE WHEN ST_Contains({g}, {p}) THEN '0' WHEN ST_Intersects({g}, {q}) THEN '1' ELSE '2' END"
+    ).format(g=geom, p=point, q=probe)
 
 
 def _text(alias: str, column: str | None) -> sql.Composable:
@@ -153,16 +198,17 @@ def _point(spec: GeolocateSpec, alias: str = "o") -> sql.Composed:
 
 
 def _covering_pick(unit: Unit, alias: str, extra: list[sql.Composable], when: sql.Composable) -> sql.Composed:
-    """Lateral pick of the covering unit by the boundary rule (probe east-north, then lowest code)."""
+    """Lateral pick of the covering unit by the responsibility rule: interior first, then the
+    probe east-north, then the lowest code (one covering unit: that one, no test)."""
     geom = sql.SQL("u.{}").format(sql.Identifier(unit.table.geometry))
     columns = sql.SQL(", ").join([sql.SQL("{} AS code").format(_code("u", unit.code)), *extra])
     return sql.SQL(
         """LEFT JOIN LATERAL (
-    SELECT h.*, h.n > 1 AS shared FROM (
+    SELECT h.* FROM (
         SELECT {columns}, {geom} AS ug, count(*) OVER () AS n FROM {table} u
         WHERE {when} AND ST_Intersects({geom}, p.g)
     ) h
-    ORDER BY (h.n > 1 AND NOT ST_Intersects(h.ug, ST_Translate(p.g, {dx}, {dy}))), h.code COLLATE "C"
+    ORDER BY CASE WHEN h.n = 1 THEN '' ELSE {flag} END, {key}
     LIMIT 1
 ) {alias} ON true"""
     ).format(
@@ -170,8 +216,8 @@ def _covering_pick(unit: Unit, alias: str, extra: list[sql.Composable], when: sq
         geom=geom,
         table=unit.table.ident,
         when=when,
-        dx=sql.Literal(NUDGE[0]),
-        dy=sql.Literal(NUDGE[1]),
+        flag=pick_flag(sql.SQL("h.ug"), sql.SQL("p.g"), sql.SQL("p.gq")),
+        key=code_key(sql.SQL("h.code")),
         alias=sql.Identifier(alias),
     )
 
@@ -218,64 +264,90 @@ def drop_points_statement(spec: GeolocateSpec) -> sql.Composed:
 
 
 def _hits(
-    spec: GeolocateSpec, unit: Unit, extra_condition: sql.Composable | None = None, probe: bool = False
+    spec: GeolocateSpec, unit: Unit, extra_condition: sql.Composable | None = None, flag: bool = False
 ) -> sql.Composed:
-    """Every (unit, covering order point) pair, walking the units (``u``) and finding their points
-    (``p``: gg_id, cls, grp, and with ``probe`` whether the unit also holds the point moved east-north)
-    in the points' index. ``OFFSET 0`` keeps the units the outer side, so each polygon is tested
-    against all its points in a row and PostGIS's point-in-polygon cache holds it; the probe is tested
-    there too, so the polygon is not carried on into the sort that groups the pairs by order."""
+    """Every (unit, covering order point) pair, walking the units (``u``, with ``uk``: the unit's
+    ``code`` and its :func:`code_key` ``k``, made once per unit) and finding their points (``p``:
+    gg_id, cls, grp, and with ``flag`` the pair's :func:`pick_flag`) in the points' index.
+    ``OFFSET 0`` keeps the units the outer side, so each polygon is tested against all its points in
+    a row and PostGIS's point-in-polygon cache holds it; the flag is tested there too, so the polygon
+    is not carried on into the sort that groups the pairs by order."""
+    geom = sql.SQL("u.{}").format(sql.Identifier(unit.table.geometry))
     return sql.SQL(
         """{table} u CROSS JOIN LATERAL (
-        SELECT pi.gg_id, pi.cls, pi.grp{probe} FROM {points} pi WHERE ST_Intersects(u.{geom}, pi.g) OFFSET 0
+        SELECT c.code, {key} AS k FROM (SELECT {code} AS code) c OFFSET 0
+    ) uk CROSS JOIN LATERAL (
+        SELECT pi.gg_id, pi.cls, pi.grp{flag} FROM {points} pi WHERE ST_Intersects({geom}, pi.g) OFFSET 0
     ) p WHERE {extra}"""
     ).format(
-        probe=sql.SQL(", ST_Intersects(u.{}, pi.gq) AS probe").format(sql.Identifier(unit.table.geometry))
-        if probe
+        key=code_key(sql.SQL("c.code")),
+        code=_code("u", unit.code),
+        flag=sql.SQL(", {} AS flag").format(pick_flag(geom, sql.SQL("pi.g"), sql.SQL("pi.gq")))
+        if flag
         else sql.SQL(""),
         points=spec.points_table.ident,
         table=unit.table.ident,
-        geom=sql.Identifier(unit.table.geometry),
+        geom=geom,
         extra=sql.SQL("true") if extra_condition is None else extra_condition,
     )
 
 
 def _grouped_grid_pick(spec: GeolocateSpec, grid_extra: list[sql.Composable]) -> sql.Composed:
-    """The covering grid by the boundary rule as one grouped join (``gp``: gg_id, code, shared, a_*).
+    """The covering grid by the responsibility rule as one grouped join (``gp``: gg_id, code,
+    shared, overlap, a_*).
 
-    The rule as an aggregate: each covering grid's code prefixed with 0 when it also holds the point
-    moved east-north, else 1; the smallest string wins (a single covering grid wins whatever its
-    prefix). ``min`` of text aggregates in parallel workers, unlike a per-order ``LIMIT 1``.
+    The rule as an aggregate: each covering grid's :func:`pick_flag` then its code key; the
+    smallest string wins (a single covering grid wins whatever its flag). ``min`` of text
+    aggregates in parallel workers, unlike a per-order ``LIMIT 1``. Several covering grids and the
+    winner holds the point in its interior: an overlap; else a shared edge (``shared``).
     """
     return sql.SQL(
         """LEFT JOIN (
-    SELECT h.*, h.n > 1 AS shared, ga.* FROM (
-        SELECT p.gg_id, count(*) AS n,
-            substr(min(((CASE WHEN p.probe THEN '0' ELSE '1' END) || {code}) COLLATE "C"), 2) AS pick
-        FROM {hits} GROUP BY p.gg_id
+    SELECT h.gg_id, h.n > 1 AND left(h.best, 1) <> '0' AS shared, h.n > 1 AND left(h.best, 1) = '0' AS overlap, ga.*
+    FROM (
+        SELECT p.gg_id, count(*) AS n, min((p.flag || uk.k) COLLATE "C") AS best FROM {hits} GROUP BY p.gg_id
     ) h
     JOIN (
         SELECT DISTINCT ON ({code}) {code} AS code, {extra} FROM {grids} u ORDER BY {code}
-    ) ga ON ga.code = h.pick
+    ) ga ON ga.code = {pick}
 ) gp ON gp.gg_id = p.gg_id"""
     ).format(
         code=_code("u", spec.grids.code),
-        hits=_hits(spec, spec.grids, probe=True),
+        hits=_hits(spec, spec.grids, flag=True),
+        pick=key_code(sql.SQL("h.best")),
         extra=sql.SQL(", ").join(grid_extra),
+        grids=spec.grids.table.ident,
+    )
+
+
+def _overlap_codes(spec: GeolocateSpec) -> sql.Composed:
+    """Every covering grid's code in code order (an array), for the points in overlapping grids only
+    (``gp.overlap``), NULL for the rest: a sub-select under ``CASE``, so its index look-up runs for
+    those few points and nothing runs for the others (a lateral join would be entered for every
+    order)."""
+    geom = sql.SQL("u.{}").format(sql.Identifier(spec.grids.table.geometry))
+    return sql.SQL(
+        """CASE WHEN gp.overlap THEN (
+        SELECT array_agg(c.code ORDER BY {key}) FROM (
+            SELECT {code} AS code FROM {grids} u WHERE ST_Intersects({geom}, p.g)
+        ) c
+    ) END"""
+    ).format(
+        key=code_key(sql.SQL("c.code")),
+        code=_code("u", spec.grids.code),
+        geom=geom,
         grids=spec.grids.table.ident,
     )
 
 
 def _grouped_micro(spec: GeolocateSpec, parent: str | None) -> sql.Composed:
     """Covering micro-grids per order (``mh``: codes in code order, with their grids' codes)."""
-    code = _code("u", spec.micro.code)
     return sql.SQL(
         """LEFT JOIN (
-    SELECT p.gg_id, array_agg({code} ORDER BY {code} COLLATE "C") AS codes,
-        array_agg({parent} ORDER BY {code} COLLATE "C") AS parents
+    SELECT p.gg_id, array_agg(uk.code ORDER BY uk.k) AS codes, array_agg({parent} ORDER BY uk.k) AS parents
     FROM {hits} GROUP BY p.gg_id
 ) mh ON mh.gg_id = p.gg_id"""
-    ).format(code=code, parent=_text("u", parent), hits=_hits(spec, spec.micro))
+    ).format(parent=_text("u", parent), hits=_hits(spec, spec.micro))
 
 
 def _grid_extra(spec: GeolocateSpec) -> tuple[list[sql.Composable], dict[str, str | None]]:
@@ -301,7 +373,7 @@ def kept_order_columns(spec: GeolocateSpec) -> dict[str, str]:
 
     keys = set(spec.key.split(","))
     columns = [c for c in spec.orders.fields if c != spec.orders.geometry]
-    results = (*RESULT_COLUMNS, "geom", "resp_level", "match_method")
+    results = (*RESULT_COLUMNS, "geom", "resp_level", "match_method", "overlap")
     reserved = [r for r in RESERVED if r not in keys]
     renames = source_renames([c for c in columns if c not in keys], results, reserved)
     return {c: renames.get(c, c) for c in columns}
@@ -321,9 +393,10 @@ def geolocate_statement(spec: GeolocateSpec) -> tuple[sql.Composed, dict]:
         SELECT {code} AS code, ST_Distance({geom}, p.g) AS d, {extra} FROM {table} u
         WHERE p.g IS NOT NULL AND gp.code IS NULL
         ORDER BY {geom} <-> p.g LIMIT 8
-    ) k ORDER BY k.d, k.code COLLATE "C" LIMIT 1
+    ) k ORDER BY k.d, {key} LIMIT 1
 ) nn ON true"""
         ).format(
+            key=code_key(sql.SQL("k.code")),
             code=_code("u", spec.grids.code),
             geom=grid_geom,
             extra=sql.SQL(", ").join(grid_extra),
@@ -382,11 +455,10 @@ def geolocate_statement(spec: GeolocateSpec) -> tuple[sql.Composed, dict]:
         joins.append(
             sql.SQL(
                 """LEFT JOIN (
-    SELECT DISTINCT ON (p.gg_id) p.gg_id, {code} AS code{extra} FROM {hits}
-    ORDER BY p.gg_id, {priority}, {code} COLLATE "C"
+    SELECT DISTINCT ON (p.gg_id) p.gg_id, uk.code{extra} FROM {hits}
+    ORDER BY p.gg_id, {priority}, uk.k
 ) dp ON dp.gg_id = p.gg_id"""
             ).format(
-                code=_code("u", spec.dedicated.code),
                 extra=sql.SQL("").join(sql.SQL(", ") + e for e in extra),
                 hits=_hits(spec, spec.dedicated, takes),
                 priority=priority,
@@ -411,6 +483,7 @@ def geolocate_statement(spec: GeolocateSpec) -> tuple[sql.Composed, dict]:
     inner = sql.SQL(
         """SELECT {order_columns}, p.g AS gg_point, p.cls AS gg_cls,
     coalesce({grid_code}, '') AS gg_grid, gp.code IS NOT NULL AS gg_in, coalesce(gp.shared, false) AS gg_shared,
+    {overlap} AS gg_overlap,
     nn.d AS gg_d, {micro} AS gg_micro, {dedicated} AS gg_dedicated, {comm} AS gg_comm, {street} AS gg_street,
     {people}{dedicated_people}
 FROM {points} p JOIN {orders} o ON {key_join}
@@ -421,6 +494,7 @@ FROM {points} p JOIN {orders} o ON {key_join}
             for c, new in kept_order_columns(spec).items()
         ),
         grid_code=grid_code,
+        overlap=_overlap_codes(spec),
         micro=micro_code,
         dedicated=dedicated_code,
         comm=level_codes["comm"],
@@ -474,15 +548,18 @@ SELECT {renamed},
     {people},
     m.match_method,
     m.gg_shared AS on_boundary,
+    coalesce(array_to_string(m.gg_overlap, ','), '') AS overlap,
     CASE WHEN m.match_method IN ('inside', 'boundary') THEN 0.0
          WHEN m.match_method = 'nearest' THEN {near}
          WHEN m.match_method = 'unassigned' THEN {far} END AS distance_m,
-    CASE WHEN m.match_method = 'invalid' THEN %(no_geometry)s
-         WHEN m.match_method = 'unassigned' THEN 'position is ' ||
-            CASE WHEN {far} >= 1000 THEN to_char({far} / 1000, 'FM999,999,990.0') || ' km'
-                 ELSE round({far})::bigint::text || ' m' END
-            || %(far_suffix)s
-         ELSE '' END AS problem,
+    concat_ws('; ',
+        CASE WHEN m.match_method = 'invalid' THEN %(no_geometry)s
+             WHEN m.match_method = 'unassigned' THEN 'position is ' ||
+                CASE WHEN {far} >= 1000 THEN to_char({far} / 1000, 'FM999,999,990.0') || ' km'
+                     ELSE round({far})::bigint::text || ' m' END
+                || %(far_suffix)s
+        END,
+        %(overlap_prefix)s || array_to_string(m.gg_overlap, ', ') || %(overlap_suffix)s) AS problem,
     CASE WHEN m.gg_point IS NULL THEN 'none' ELSE 'coords' END AS locate_method,
     NULL::float8 AS address_score,
     ''::text AS candidates,
@@ -511,5 +588,7 @@ FROM (
         "groups": Json(spec.class_groups or {}),
         "no_geometry": "geometry is empty",
         "far_suffix": f" from the nearest grid (tolerance {spec.tolerance:g} m)",
+        "overlap_prefix": "inside overlapping grids ",
+        "overlap_suffix": ": check the grid layer with gridgov:validategrids",
     }
     return statement, params

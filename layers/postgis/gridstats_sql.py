@@ -12,7 +12,17 @@ from dataclasses import dataclass
 
 from psycopg2 import sql
 
-from gridgov.layers.postgis.geolocate_sql import NUDGE, Table, key_columns, key_join, key_select, np_round
+from gridgov.layers.postgis.geolocate_sql import (
+    NUDGE,
+    Table,
+    code_key,
+    key_code,
+    key_columns,
+    key_join,
+    key_select,
+    np_round,
+    pick_flag,
+)
 
 #: Label of a period as pandas writes it (``str(pd.Period)``), from a timestamp expression ``{t}``.
 PERIOD_LABEL = {
@@ -44,10 +54,10 @@ class GridStatsSpec:
 def order_rows(spec: GridStatsSpec) -> sql.Composed:
     """One row per order: its grid's key (the first grid of its code), class case and period label.
 
-    Without the orders' grid field the grid is picked by the boundary rule as an aggregate (as in
-    geolocate): each covering grid's code prefixed with 0 when it also holds the point moved
-    east-north, else 1; the smallest wins. A plain join grouped by order runs in parallel workers; a
-    per-order ``LATERAL … LIMIT 1`` would run in the leader only.
+    Without the orders' grid field the grid is picked by the responsibility rule as an aggregate (as
+    in geolocate): each covering grid's ``pick_flag`` (interior, then the point moved east-north)
+    then its ``code_key`` (the code order); the smallest wins. A plain join grouped by order runs in
+    parallel workers; a per-order ``LATERAL … LIMIT 1`` would run in the leader only.
     """
     o_cls = (
         sql.SQL("btrim(coalesce((o.{})::text, ''))").format(sql.Identifier(spec.category))
@@ -74,23 +84,28 @@ def order_rows(spec: GridStatsSpec) -> sql.Composed:
         """SELECT c.gkey, {cls} AS cls, {label} AS label, {repeat} AS rep FROM {orders} o
 JOIN (
     SELECT {key_oi},
-        substr(min(((CASE WHEN ST_Intersects(u.{geom}, ST_Translate({point}, {dx}, {dy})) THEN '0' ELSE '1' END)
-            || btrim((u.{code})::text)) COLLATE "C"), 2) AS pick
+        min(({flag} || uk.k) COLLATE "C") AS best
     FROM {orders} oi JOIN {grids} u ON ST_Intersects(u.{geom}, {point})
+    CROSS JOIN LATERAL (SELECT {key} AS k FROM (SELECT {code} AS code) c OFFSET 0) uk
     GROUP BY {key_cols}
 ) h ON {join}
-JOIN codes c ON c.code = h.pick"""
+JOIN codes c ON c.code = {pick}"""
     ).format(
         cls=o_cls,
         label=label,
         repeat=repeat,
         orders=spec.orders.ident,
         point=_point(spec),
-        code=sql.Identifier(spec.code),
+        flag=pick_flag(
+            sql.SQL("u.{}").format(sql.Identifier(spec.grids.geometry)),
+            _point(spec),
+            sql.SQL("ST_Translate({}, {}, {})").format(_point(spec), sql.Literal(NUDGE[0]), sql.Literal(NUDGE[1])),
+        ),
+        key=code_key(sql.SQL("c.code")),
+        code=sql.SQL("coalesce(btrim((u.{})::text), '')").format(sql.Identifier(spec.code)),
+        pick=key_code(sql.SQL("h.best")),
         geom=sql.Identifier(spec.grids.geometry),
         grids=spec.grids.ident,
-        dx=sql.Literal(NUDGE[0]),
-        dy=sql.Literal(NUDGE[1]),
         key_oi=key_select(spec.order_key, "oi"),
         key_cols=key_columns(spec.order_key, "oi"),
         join=key_join(spec.order_key, "h", "o"),
@@ -113,7 +128,8 @@ def _point(spec: GridStatsSpec) -> sql.Composed:
 def codes_cte(spec: GridStatsSpec) -> sql.Composed:
     """Each grid code with the key of its first grid (the engine counts an order there)."""
     return sql.SQL(
-        "codes AS (SELECT btrim((u.{code})::text) AS code, min(u.{key}) AS gkey FROM {grids} u GROUP BY 1)"
+        "codes AS (SELECT coalesce(btrim((u.{code})::text), '') AS code, min(u.{key}) AS gkey "
+        "FROM {grids} u GROUP BY 1)"
     ).format(code=sql.Identifier(spec.code), key=sql.Identifier(spec.grid_key), grids=spec.grids.ident)
 
 

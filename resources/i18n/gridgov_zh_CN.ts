@@ -22,7 +22,7 @@
     </message>
     <message>
       <location filename="../../plugin.py" line="91" />
-      <location filename="../../ui/whose_tool.py" line="25" />
+      <location filename="../../ui/whose_tool.py" line="35" />
       <source>Whose is this?</source>
       <translation>这是谁的？</translation>
     </message>
@@ -159,175 +159,185 @@
       <translation>无需安装：QGIS 的 Python 已具备所需的全部软件包；已存在但过旧或损坏的软件包不会被替换（请更新 QGIS）</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="51" />
+      <location filename="../../layers/gdal_sink.py" line="52" />
       <source>boolean</source>
       <translation>布尔值</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="51" />
+      <location filename="../../layers/gdal_sink.py" line="52" />
       <source>integer</source>
       <translation>整数</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="51" />
+      <location filename="../../layers/gdal_sink.py" line="52" />
       <source>64-bit integer</source>
       <translation>64 位整数</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="51" />
+      <location filename="../../layers/gdal_sink.py" line="52" />
       <source>real</source>
       <translation>实数</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="52" />
+      <location filename="../../layers/gdal_sink.py" line="53" />
       <source>text</source>
       <translation>文本</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="52" />
+      <location filename="../../layers/gdal_sink.py" line="53" />
       <source>date</source>
       <translation>日期</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="52" />
+      <location filename="../../layers/gdal_sink.py" line="53" />
       <source>date and time</source>
       <translation>日期时间</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="167" />
+      <location filename="../../layers/gdal_sink.py" line="168" />
       <location filename="../../layers/postgis/copy_io.py" line="832" />
       <source>row {0}, field {1}: the value {2!r} cannot be stored as {3}</source>
       <translation>第 {0} 行，字段 {1}：值 {2!r} 无法存为{3}</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="265" />
+      <location filename="../../layers/gdal_sink.py" line="270" />
       <source>{0}: GDAL could not write rows {1} to {2}: {3}</source>
       <translation>{0}：GDAL 无法写入第 {1} 至 {2} 行：{3}</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="344" />
+      <location filename="../../layers/gdal_sink.py" line="353" />
       <source>row {0}, field {1}: the feature id {2} is there twice</source>
       <translation>第 {0} 行，字段 {1}：要素编号 {2} 重复出现</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="384" />
+      <location filename="../../layers/gdal_sink.py" line="393" />
       <source>{0}: {1} rows written, {2} in the file</source>
       <translation>{0}：写入 {1} 行，文件中有 {2} 行</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="405" />
+      <location filename="../../layers/gdal_sink.py" line="414" />
       <source>{0} cannot be renamed {1}</source>
       <translation>{0} 无法改名为 {1}</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="464" />
+      <location filename="../../layers/gdal_sink.py" line="473" />
       <source>The temporary output {0} cannot be read back</source>
       <translation>无法读回临时输出 {0}</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="38" />
+      <location filename="../../layers/hierarchy.py" line="39" />
       <location filename="../../layers/processing/printmap_alg.py" line="243" />
       <source>专属网格 Dedicated grids</source>
       <translation>专属网格 Dedicated grids</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="39" />
+      <location filename="../../layers/hierarchy.py" line="40" />
       <source>街道 Streets</source>
       <translation>街道 Streets</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="40" />
+      <location filename="../../layers/hierarchy.py" line="41" />
       <source>社区 Communities</source>
       <translation>社区 Communities</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="41" />
+      <location filename="../../layers/hierarchy.py" line="42" />
       <source>网格 Grids</source>
       <translation>网格 Grids</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="42" />
+      <location filename="../../layers/hierarchy.py" line="43" />
       <source>微网格 Micro-grids</source>
       <translation>微网格 Micro-grids</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="105" />
+      <location filename="../../layers/hierarchy.py" line="106" />
       <source>Grid code</source>
       <translation>网格编码</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="112" />
+      <location filename="../../layers/hierarchy.py" line="113" />
       <source>Grid code and manager</source>
       <translation>网格编码与网格员</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="158" />
+      <location filename="../../layers/hierarchy.py" line="159" />
       <source>Grid managers</source>
       <translation>网格员名册</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="263" />
+      <location filename="../../layers/hierarchy.py" line="327" />
       <location filename="../../layers/processing/importgrids_alg.py" line="59" />
       <location filename="../../layers/processing/validategrids_alg.py" line="70" />
       <source>Street</source>
       <translation>街道</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="264" />
+      <location filename="../../layers/hierarchy.py" line="328" />
       <location filename="../../layers/processing/importgrids_alg.py" line="59" />
       <location filename="../../layers/processing/validategrids_alg.py" line="71" />
       <source>Community</source>
       <translation>社区</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="265" />
+      <location filename="../../layers/hierarchy.py" line="329" />
       <location filename="../../layers/processing/buildgrid_alg.py" line="94" />
       <location filename="../../layers/processing/importgrids_alg.py" line="59" />
       <source>Grid</source>
       <translation>网格</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="266" />
+      <location filename="../../layers/hierarchy.py" line="330" />
       <location filename="../../layers/processing/importgrids_alg.py" line="59" />
       <location filename="../../layers/processing/validategrids_alg.py" line="73" />
       <source>Micro-grid</source>
       <translation>微网格</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="267" />
+      <location filename="../../layers/hierarchy.py" line="331" />
       <location filename="../../layers/processing/importgrids_alg.py" line="59" />
       <location filename="../../layers/processing/validategrids_alg.py" line="74" />
       <source>Dedicated grid</source>
       <translation>专属网格</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="274" />
+      <location filename="../../layers/hierarchy.py" line="341" />
       <source>No grid covers this point.</source>
       <translation>此处没有网格覆盖。</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="286" />
+      <location filename="../../layers/hierarchy.py" line="354" />
       <location filename="../../layers/order_info.py" line="98" />
       <source>Responsible</source>
       <translation>责任</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="290" />
+      <location filename="../../layers/hierarchy.py" line="361" />
+      <source>Overlapping grids {0}: check the grid layer with Validate grids.</source>
+      <translation>网格 {0} 相互重叠：请用“网格质检”检查网格图层。</translation>
+    </message>
+    <message>
+      <location filename="../../layers/hierarchy.py" line="364" />
+      <source>On an edge shared by grids: the grid to the east and north answers for it.</source>
+      <translation>位于网格共享边上：由东侧、北侧的网格负责。</translation>
+    </message>
+    <message>
+      <location filename="../../layers/hierarchy.py" line="368" />
       <source>Code</source>
       <translation>编码</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="292" />
+      <location filename="../../layers/hierarchy.py" line="370" />
       <source>Name</source>
       <translation>名称</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="294" />
+      <location filename="../../layers/hierarchy.py" line="372" />
       <source>Manager</source>
       <translation>网格员</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="296" />
+      <location filename="../../layers/hierarchy.py" line="374" />
       <source>Phone</source>
       <translation>电话</translation>
     </message>
@@ -434,28 +444,28 @@
       <translation>输入字段已改名，以免被结果字段覆盖：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/outputs.py" line="294" />
+      <location filename="../../layers/outputs.py" line="299" />
       <source>{0}: features cannot be added to this output</source>
       <translation>{0}：此输出不能添加要素</translation>
     </message>
     <message>
-      <location filename="../../layers/outputs.py" line="299" />
+      <location filename="../../layers/outputs.py" line="304" />
       <source>the output refused a feature</source>
       <translation>输出拒收了一个要素</translation>
     </message>
     <message>
-      <location filename="../../layers/outputs.py" line="356" />
+      <location filename="../../layers/outputs.py" line="361" />
       <source>the output holds {0} rows</source>
       <translation>输出中只有 {0} 行</translation>
     </message>
     <message>
-      <location filename="../../layers/outputs.py" line="358" />
+      <location filename="../../layers/outputs.py" line="363" />
       <source>{0}: {1} of {2} rows did not reach the output (first reason: {3})</source>
       <translation>{0}：{2} 行中有 {1} 行未写入输出（首个原因：{3}）</translation>
     </message>
     <message>
-      <location filename="../../layers/outputs.py" line="380" />
-      <location filename="../../layers/outputs.py" line="463" />
+      <location filename="../../layers/outputs.py" line="385" />
+      <location filename="../../layers/outputs.py" line="468" />
       <source>Cancelled: nothing was written</source>
       <translation>已取消：未写入任何结果</translation>
     </message>
@@ -668,8 +678,8 @@
     </message>
     <message>
       <location filename="../../layers/postgis/geolocate_db.py" line="158" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="320" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="474" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="324" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="478" />
       <source>Placed orders</source>
       <translation>已落格工单</translation>
     </message>
@@ -851,12 +861,12 @@
       <translation>本页无工单 No cases on this page</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/base.py" line="253" />
+      <location filename="../../layers/processing/base.py" line="254" />
       <source>{0}: read {1} features, but the layer reports {2}</source>
       <translation>{0}：读取了 {1} 个要素，但图层报告 {2} 个</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/base.py" line="262" />
+      <location filename="../../layers/processing/base.py" line="263" />
       <source>{0} is in a geographic CRS ({1}); reproject it to a projected CRS in metres first, e.g. CGCS2000 / 3-degree Gauss-Kruger (EPSG:4547 for 114°E)</source>
       <translation>{0} 为地理坐标系（{1}）；请先投影到以米为单位的投影坐标系，例如 CGCS2000 / 3 度带高斯-克吕格（东经 114° 为 EPSG:4547）</translation>
     </message>
@@ -1096,7 +1106,7 @@ Example: INPUT the orders, TEXT_FIELD description, LABEL_FIELD class_code (last 
     <message>
       <location filename="../../layers/processing/convertcoords_alg.py" line="28" />
       <location filename="../../layers/processing/findrepeats_alg.py" line="33" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="186" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="187" />
       <source>Work orders</source>
       <translation>工单</translation>
     </message>
@@ -1169,7 +1179,7 @@ Example: FROM gcj02, TO EPSG:4547 for orders exported from an AMap-based app.</s
     </message>
     <message>
       <location filename="../../layers/processing/convertcoords_alg.py" line="123" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="457" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="461" />
       <source>row {0}: {1}</source>
       <translation>第 {0} 行：{1}</translation>
     </message>
@@ -1429,28 +1439,28 @@ Example: INPUT the placed orders of Geolocate, CATEGORY_FIELD class_code, TIME_F
       <translation>{0}（{1}）没有坐标参考系：按网格的坐标参考系（{2}）处理</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="184" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="185" />
       <source>Geolocate orders to grids</source>
       <translation>工单落格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="187" />
-      <source>Places every work order (or inspection report) in the unit responsible for it and writes every input row exactly once, with grid_code, micro_code, dedicated_code, community_code, street_code, the responsible unit (resp_level, resp_code, responsible, resp_phone, team_id, street_office), match_method, on_boundary, distance_m and a problem text.
+      <location filename="../../layers/processing/geolocate_alg.py" line="188" />
+      <source>Places every work order (or inspection report) in the unit responsible for it and writes every input row exactly once, with grid_code, micro_code, dedicated_code, community_code, street_code, the responsible unit (resp_level, resp_code, responsible, resp_phone, team_id, street_office), match_method, on_boundary, overlap, distance_m and a problem text.
 
 Orders: a layer (points, or a table with X_FIELD / Y_FIELD) or a file in INPUT_FILE (CSV in UTF-8, UTF-8 with BOM or GBK/GB18030, XLSX, Open311 GeoReport v2 JSON). COORD_SYS is wgs84, gcj02, bd09, cgcs2000 or EPSG:n for all rows; COORD_SYS_FIELD gives it per row. Rows without coordinates are matched by ADDRESS_FIELD against the GAZETTEER (exact, normalised, fuzzy ≥ ADDRESS_THRESHOLD); below it they are 'unlocated' with the best candidates listed.
 
-Responsibility: the dedicated grid of highest priority (lowest PRIORITY_FIELD) that takes the order's class case (CASES_FIELD lists case groups or class codes; empty = all), else the micro-grid, grid, community, street. A point on an edge shared by grids goes to the grid holding the point moved 1 mm east and 0.5 mm north (then the lowest code) and is flagged on_boundary. Outside every grid but within TOLERANCE metres: the nearest grid (match_method nearest). Further: unassigned, with distance_m. No usable position: invalid, and the problem names the field.
+Responsibility: the dedicated grid of highest priority (lowest PRIORITY_FIELD) that takes the order's class case (CASES_FIELD lists case groups or class codes; empty = all), else the micro-grid, grid, community, street. A point on an edge shared by grids goes to the grid holding the point moved 1 mm east and 0.5 mm north (then the lowest code) and is flagged on_boundary. A point inside overlapping grids (a data error) goes to the lowest code among the grids holding it in their interior, codes of digits compared as numbers; overlap names the grids and the problem points at Validate grids. Outside every grid but within TOLERANCE metres: the nearest grid (match_method nearest). Further: unassigned, with distance_m. No usable position: invalid, and the problem names the field.
 
 Inspection reports: set OWN_GRID_FIELD (the inspector's own grid) to flag outside_own, and INSPECTOR_FIELD to write each inspector's coverage of their grid to COVERAGE.
 
 DISPATCH writes the dispatch table per responsible unit (.xlsx or .csv).
 
 Example: demo city orders: INPUT orders, X_FIELD x, Y_FIELD y, COORD_SYS_FIELD coord_sys, ADDRESS_FIELD address, CATEGORY_FIELD class_code, GRIDS grids, MICROGRIDS microgrids, DEDICATED dedicated_grids, GAZETTEER addresses, ROSTER roster.</source>
-      <translation>把每条工单（或巡查上报）落到负责它的单元，每个输入行恰好写出一次，带 grid_code、micro_code、dedicated_code、community_code、street_code、责任单元（resp_level、resp_code、responsible、resp_phone、team_id、street_office）、match_method、on_boundary、distance_m 和 problem 说明。
+      <translation>把每条工单（或巡查上报）落到负责它的单元，每个输入行恰好写出一次，带 grid_code、micro_code、dedicated_code、community_code、street_code、责任单元（resp_level、resp_code、responsible、resp_phone、team_id、street_office）、match_method、on_boundary、overlap、distance_m 和 problem 说明。
 
 工单：图层（点，或带 X_FIELD / Y_FIELD 的表格），或 INPUT_FILE 中的文件（UTF-8、带 BOM 的 UTF-8 或 GBK/GB18030 编码的 CSV，XLSX，Open311 GeoReport v2 JSON）。COORD_SYS 为所有行的坐标系：wgs84、gcj02、bd09、cgcs2000 或 EPSG:n；COORD_SYS_FIELD 逐行指定。没有坐标的行用 ADDRESS_FIELD 与地址库（GAZETTEER）匹配（精确、规范化、模糊 ≥ ADDRESS_THRESHOLD）；低于阈值者标为 unlocated 并列出最佳候选。
 
-责任：受理该类案（CASES_FIELD 列出类案组或类案编码；为空表示全部）且优先级最高（PRIORITY_FIELD 最小）的专属网格，否则依次为微网格、网格、社区、街道。位于网格共享边上的点，归属于把该点向东移 1 毫米、向北移 0.5 毫米后所在的网格（再按编码最小），并标记 on_boundary。不在任何网格内但在 TOLERANCE 米以内：归最近的网格（match_method 为 nearest）。更远：unassigned，并给出 distance_m。没有可用位置：invalid，problem 指出是哪个字段。
+责任：受理该类案（CASES_FIELD 列出类案组或类案编码；为空表示全部）且优先级最高（PRIORITY_FIELD 最小）的专属网格，否则依次为微网格、网格、社区、街道。位于网格共享边上的点，归属于把该点向东移 1 毫米、向北移 0.5 毫米后所在的网格（再按编码最小），并标记 on_boundary。位于相互重叠的网格内的点（数据错误）归属于内部包含该点的网格中编码最小者，纯数字编码按数值比较；overlap 列出这些网格，problem 提示用“网格质检”检查。不在任何网格内但在 TOLERANCE 米以内：归最近的网格（match_method 为 nearest）。更远：unassigned，并给出 distance_m。没有可用位置：invalid，problem 指出是哪个字段。
 
 巡查上报：设置 OWN_GRID_FIELD（巡查员所属网格）以标记 outside_own，设置 INSPECTOR_FIELD 以把每位巡查员对其网格的覆盖情况写入 COVERAGE。
 
@@ -1459,154 +1469,154 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
 示例：示范城区工单：INPUT orders，X_FIELD x，Y_FIELD y，COORD_SYS_FIELD coord_sys，ADDRESS_FIELD address，CATEGORY_FIELD class_code，GRIDS grids，MICROGRIDS microgrids，DEDICATED dedicated_grids，GAZETTEER addresses，ROSTER roster。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="226" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="230" />
       <source>Orders layer</source>
       <translation>工单图层</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="231" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="235" />
       <source>…or orders file (CSV, XLSX, Open311 JSON)</source>
       <translation>…或工单文件（CSV、XLSX、Open311 JSON）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="232" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="236" />
       <source>Orders (*.csv *.txt *.xlsx *.xls *.json);;All files (*.*)</source>
       <translation>工单 (*.csv *.txt *.xlsx *.xls *.json);;所有文件 (*.*)</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="241" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="245" />
       <source>Coordinate system of all rows (wgs84, gcj02, bd09, cgcs2000, EPSG:n)</source>
       <translation>所有行的坐标系（wgs84、gcj02、bd09、cgcs2000、EPSG:n）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="249" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="253" />
       <source>{0} code field</source>
       <translation>{0}编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="258" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="262" />
       <source>Micro-grid field holding its grid's code</source>
       <translation>微网格所属网格编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="259" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="263" />
       <source>Dedicated grid priority field (1 = highest)</source>
       <translation>专属网格优先级字段（1 = 最高）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="260" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="264" />
       <source>Dedicated grid class cases field</source>
       <translation>专属网格类案字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="270" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="274" />
       <source>Gazetteer of standard addresses (points)</source>
       <translation>标准地址库（点）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="278" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="282" />
       <source>Gazetteer address field</source>
       <translation>地址库地址字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="285" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="289" />
       <source>Roster (grid managers)</source>
       <translation>网格员名册</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="288" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="292" />
       <source>Class-case table (class_code, case_group)</source>
       <translation>类案表（class_code、case_group）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="295" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="299" />
       <source>Nearest-grid tolerance (metres, whatever the grids' CRS)</source>
       <translation>就近网格容差（米，与网格坐标系无关）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="303" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="307" />
       <source>Address match threshold (0-1)</source>
       <translation>地址匹配阈值（0-1）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="312" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="316" />
       <source>Inspection reports: inspector's own grid field</source>
       <translation>巡查上报：巡查员所属网格字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="313" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="317" />
       <source>Inspection reports: inspector field</source>
       <translation>巡查上报：巡查员字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="326" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="330" />
       <source>Inspector coverage</source>
       <translation>巡查员覆盖情况</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="335" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="339" />
       <source>Dispatch table</source>
       <translation>派单表</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="336" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="340" />
       <location filename="../../layers/processing/hotareas_alg.py" line="127" />
       <location filename="../../layers/processing/patrolplan_alg.py" line="171" />
       <source>Excel (*.xlsx);;CSV (*.csv)</source>
       <translation>Excel 表格 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="342" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="346" />
       <source>Rows read</source>
       <translation>读取行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="343" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="347" />
       <source>Rows written</source>
       <translation>写出行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="344" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="348" />
       <source>Rows placed</source>
       <translation>落格行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="345" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="349" />
       <source>Rows not placed</source>
       <translation>未落格行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="378" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="382" />
       <source>COORD_SYS: {0}</source>
       <translation>坐标系 COORD_SYS：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="384" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="388" />
       <source>coordinate system of all rows: {0}</source>
       <translation>所有行的坐标系：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="388" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="392" />
       <source>GRIDS is required</source>
       <translation>必须提供 GRIDS</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="391" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="395" />
       <source>The grid layer has no CRS</source>
       <translation>网格图层没有坐标系</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="395" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="399" />
       <source>The grids are in geographic coordinates; distances are measured in {0}</source>
       <translation>网格为地理坐标；距离以 {0} 计量</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="411" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="415" />
       <source>GAZETTEER has no field {0!r}</source>
       <translation>GAZETTEER 没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="495" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="499" />
       <source>Dispatch table: {0}</source>
       <translation>派单表：{0}</translation>
     </message>

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
@@ -444,3 +445,60 @@ def test_fast_paths_give_the_same_assignment(placed, monkeypatch, compiled, chec
         assert fast[column].tolist() == exact[column].tolist(), column
     placed_rows = (exact["match_method"] != "invalid").to_numpy()  # swapped x/y: invalid, its distance kept
     assert fast["distance_m"][placed_rows].fillna(-1).tolist() == exact["distance_m"][placed_rows].fillna(-1).tolist()
+
+
+def _grids(*units) -> geolocate.Hierarchy:
+    frame = gpd.GeoDataFrame({"grid_code": [c for c, _ in units]}, geometry=[g for _, g in units], crs="EPSG:4547")
+    return geolocate.Hierarchy(grids=geolocate.UnitLayer.from_frame(frame, "grid_code"))
+
+
+@pytest.mark.parametrize("points", [1, 250_000], ids=["exact", "compiled"])
+def test_an_overlap_is_flagged_not_called_a_boundary(points):
+    """Issue 25: a point deep inside two grids of the same level is an overlap (a data error), not
+    a boundary: on_boundary false, the overlap names both, the lowest code wins with codes of digits
+    compared as numbers ("41" before "126", though "126" < "41" as text)."""
+    h = _grids(("126", box(0, 0, 100, 100)), ("41", box(50, 0, 150, 100)), ("7", box(200, 0, 300, 100)))
+    # deep in the overlap; on 41's west edge inside 126 (an overlap too: only 126 holds it in its
+    # interior, so 126 wins though 41 is the lower code); in one grid
+    base = np.array([[75.0, 50.0], [50.0, 50.0], [20.0, 50.0], [300.0, 50.0]])
+    xy = np.tile(base, (max(1, points // len(base)), 1))
+    out = geolocate.assign(h, xy[:, 0], xy[:, 1], tolerance=0).iloc[:4]
+    assert out["grid_code"].tolist() == ["41", "126", "126", "7"]
+    assert out["match_method"].tolist() == ["inside", "inside", "inside", "inside"]
+    assert out["on_boundary"].tolist() == [False, False, False, False]
+    assert out["overlap"].tolist() == ["41,126", "41,126", "", ""]
+
+
+def test_a_shared_edge_stays_a_boundary_and_numeric_codes_break_ties():
+    """Grids that only touch: a boundary, no overlap; where the probe leaves the tie (the outer
+    edge), the lowest code as a number wins."""
+    h = _grids(("126", box(0, 0, 100, 100)), ("41", box(100, 0, 200, 100)), ("9", box(0, 100, 100, 200)))
+    out = geolocate.assign(h, np.array([100.0, 100.0, 50.0]), np.array([50.0, 0.0, 100.0]), tolerance=0)
+    assert out["grid_code"].tolist() == ["41", "41", "9"]
+    assert out["on_boundary"].tolist() == [True, True, True]
+    assert out["overlap"].tolist() == ["", "", ""]
+    assert out["match_method"].tolist() == ["boundary"] * 3
+
+
+def test_nearest_ties_take_the_numerically_lowest_code():
+    h = _grids(("126", box(0, 0, 100, 100)), ("41", box(120, 0, 220, 100)))
+    out = geolocate.assign(h, np.array([110.0]), np.array([50.0]), tolerance=50)
+    assert out["grid_code"].tolist() == ["41"] and out["match_method"].tolist() == ["nearest"]
+
+
+def test_an_overlap_is_a_problem_pointing_at_validategrids():
+    h = _grids(("126", box(0, 0, 100, 100)), ("41", box(50, 0, 150, 100)))
+    frame = pd.DataFrame({"x": [75.0, 10.0], "y": [50.0, 50.0]})
+    out = placement.place_orders(frame, placement.OrderColumns(x="x", y="y", coord_sys="EPSG:4547"), h, "EPSG:4547")
+    assert out["problem"].tolist() == [
+        "inside overlapping grids 41, 126: check the grid layer with gridgov:validategrids",
+        "",
+    ]
+
+
+def test_code_order_is_numeric_for_digits_then_text():
+    from gridgov.grid_ops.codes import code_ranks
+
+    codes = ["Z9", "a1", "A1", "", "440399001001001", "126", "0126", "41", "7", "99999999999999999999999"]
+    ranked = [codes[i] for i in np.argsort(code_ranks(codes))]
+    assert ranked == ["7", "41", "0126", "126", "440399001001001", "99999999999999999999999", "", "A1", "Z9", "a1"]
