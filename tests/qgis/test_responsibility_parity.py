@@ -24,22 +24,6 @@ from qgis.core import QgsCoordinateReferenceSystem, QgsPointXY, QgsProject, QgsV
 from gridgov.layers.hierarchy import responsibility_chain, responsible_unit, tag_layer
 
 CRS = "EPSG:4547"
-
-
-def _postgis_test_helpers():
-    """``auth_config`` and ``pg_layer`` of the PostGIS tests beside this file (loaded by path: the
-    test folders are no packages)."""
-    import importlib.util
-    from pathlib import Path
-
-    spec = importlib.util.spec_from_file_location(
-        "gridgov_tests_postgis_geolocate", Path(__file__).with_name("test_postgis_geolocate.py")
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.auth_config, module.pg_layer
-
-
 X0, Y0, CELL = 500_000.0, 2_500_000.0, 100.0
 CLASSES = ("0601", "0503", "0101", "")  # noise, parking, garbage, none
 
@@ -206,7 +190,8 @@ def test_engine_postgis_and_map_tool_agree(layout, tmp_path_factory, pg_server, 
     schema = f"parity_{folder.name.replace('-', '_')}"
     layers = ["grids", "microgrids", "order_points"] + (["dedicated_grids"] if len(dedicated) else [])
     pg_server.load_gpkg(path, schema, layers)
-    auth_config, pg_layer = _postgis_test_helpers()
+    from .test_postgis_geolocate import auth_config, pg_layer
+
     authcfg = auth_config(pg_server)
     database = {key: pg_layer(pg_server, value.split("=")[-1], authcfg, schema) for key, value in files.items()}
     assert all(layer.isValid() for layer in database.values())
