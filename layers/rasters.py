@@ -10,28 +10,30 @@ from qgis.core import QgsRasterLayer, QgsSingleBandPseudoColorRenderer
 from gridgov.grid_ops.kde import RasterSpec
 from gridgov.layers.styles import apply_style
 
+#: How heatmaps are written: tiled and uncompressed, as QGIS's own heatmap writes them. Measured on a
+#: million orders (2,300 × 2,300 pixels, the whole run about 0.3-0.5 s on two cores): DEFLATE at its
+#: default level took 0.34 s to write, level 1 with the floating-point predictor on every core
+#: 0.1-0.17 s, uncompressed 0.015 s. Compression halves the file (24 MB to 12 MB here: a float32
+#: surface's low bits do not compress), which is not worth a fifth of the run; a tiled file still
+#: reads quickly into QGIS. Compression would be ("COMPRESS=DEFLATE", "PREDICTOR=3", "ZLEVEL=1",
+#: "NUM_THREADS=ALL_CPUS") added here.
+GEOTIFF_OPTIONS = ("TILED=YES",)
+
 
 def write_geotiff(path: str | Path, surface: np.ndarray, spec: RasterSpec, crs_wkt: str, description: str = "") -> str:
-    """A single-band float32 GeoTIFF (DEFLATE-compressed, tiled); returns the path written."""
+    """A single-band float32 GeoTIFF (GEOTIFF_OPTIONS: tiled, uncompressed); returns the path written."""
     from osgeo import gdal
 
     path = str(path)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     driver = gdal.GetDriverByName("GTiff")
-    dataset = driver.Create(
-        path,
-        spec.cols,
-        spec.rows,
-        1,
-        gdal.GDT_Float32,
-        options=["COMPRESS=DEFLATE", "PREDICTOR=3", "TILED=YES"],
-    )
+    dataset = driver.Create(path, spec.cols, spec.rows, 1, gdal.GDT_Float32, options=list(GEOTIFF_OPTIONS))
     if dataset is None:
         raise OSError(f"cannot create {path}")
     dataset.SetGeoTransform(spec.geotransform())
     dataset.SetProjection(crs_wkt)
     band = dataset.GetRasterBand(1)
-    band.WriteArray(surface.astype(np.float32))
+    band.WriteArray(surface)  # GDAL converts to the band's float32 block by block: no copy of the surface
     if description:
         band.SetDescription(description)
     band.FlushCache()

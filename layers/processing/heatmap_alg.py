@@ -30,6 +30,14 @@ from gridgov.layers.processing.order_filters import add_filter_parameters, filte
 SERIES_KINDS = ("none", "month", "class")
 
 
+def _columns(xy: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of the rows ``mask`` keeps; views of ``xy`` when it keeps them all (usually: no filter,
+    every order placed), not two copies of a million positions."""
+    if mask.all():
+        return xy[:, 0], xy[:, 1]
+    return xy[mask, 0], xy[mask, 1]
+
+
 class HeatmapAlgorithm(GridGovAlgorithm):
     NAME = "heatmap"
     DISPLAY = "Heatmap of class cases"
@@ -188,7 +196,7 @@ class HeatmapAlgorithm(GridGovAlgorithm):
                         )
                     )
                     spread = keep & placed
-            spec = RasterSpec.around_points(xy[spread, 0], xy[spread, 1], radius, pixel)
+            spec = RasterSpec.around_points(*_columns(xy, spread), radius, pixel)
         if spec.cols * spec.rows > 100_000_000:
             raise QgsProcessingException(
                 tr(
@@ -199,8 +207,10 @@ class HeatmapAlgorithm(GridGovAlgorithm):
         feedback.pushInfo(tr("Raster {0} × {1} pixels of {2} m").format(spec.cols, spec.rows, pixel))
 
         def surface_of(mask: np.ndarray) -> np.ndarray:
+            """The surface of the orders ``mask`` keeps, in the GeoTIFF's single precision."""
             w = None if weights is None else weights[mask]
-            return density(xy[mask, 0], xy[mask, 1], spec, radius, kernel, scaled, decay, w)
+            x, y = _columns(xy, mask)
+            return density(x, y, spec, radius, kernel, scaled, decay, w, dtype=np.float32)
 
         crs_wkt = source.sourceCrs().toWkt()
         total = surface_of(keep)
@@ -209,15 +219,16 @@ class HeatmapAlgorithm(GridGovAlgorithm):
         # written beside its place and moved there when the run succeeds (a cancelled run leaves the
         # previous heatmap as it was)
         write_geotiff(staged_path(out_path), total, spec, crs_wkt, chosen.describe())
+        peak = float(total.max())
         results = {
             self.OUTPUT: out_path,
             self.POINTS_USED: int(keep.sum()),
-            self.MAXIMUM: float(total.max()),
+            self.MAXIMUM: peak,
             self.SERIES_LAYERS: [],
         }
         if context.willLoadLayerOnCompletion(out_path):
             context.layerToLoadOnCompletionDetails(out_path).setPostProcessor(
-                StyleOnLoad.make("heatmap", tr("Heatmap"), float(total.max()))
+                StyleOnLoad.make("heatmap", tr("Heatmap"), peak)
             )
 
         if series != "none":

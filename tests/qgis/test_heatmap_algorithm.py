@@ -250,3 +250,24 @@ def test_orders_placed_nowhere_do_not_set_the_extent(tmp_path, gridgov_provider)
     )
     ds = gdal.Open(result["OUTPUT"])
     assert ds.RasterXSize * 10 < 5_000 and ds.RasterYSize * 10 < 5_000  # the 20 placed orders, not the far one
+
+
+def test_heatmap_geotiff_is_the_engines_surface_tiled_as_qgis_writes(demo_city_gpkg, tmp_path, gridgov_provider):
+    """The GeoTIFF holds the engine's float32 surface as it is, tiled (and compressed or not as
+    rasters.GEOTIFF_OPTIONS says), and MAXIMUM is the file's largest value."""
+    from gridgov.grid_ops import kde
+    from gridgov.layers.rasters import GEOTIFF_OPTIONS
+
+    params = {"INPUT": _layer(demo_city_gpkg, "truth_orders"), "RADIUS": 300.0, "PIXEL_SIZE": 25.0}
+    result = processing.run("gridgov:heatmap", {**params, "OUTPUT": str(tmp_path / "h.tif")})
+    ds = gdal.Open(result["OUTPUT"])
+    band = ds.GetRasterBand(1)
+    assert band.DataType == gdal.GDT_Float32 and band.GetBlockSize() == [256, 256]
+    compressed = any(option.startswith("COMPRESS=") for option in GEOTIFF_OPTIONS)
+    assert ("COMPRESSION" in (ds.GetMetadata("IMAGE_STRUCTURE") or {})) == compressed
+    values = band.ReadAsArray()
+    assert result["MAXIMUM"] == float(values.max())
+    xy = _points(demo_city_gpkg)
+    transform = ds.GetGeoTransform()
+    spec = kde.RasterSpec(transform[0], transform[3], transform[1], ds.RasterXSize, ds.RasterYSize)
+    np.testing.assert_array_equal(values, kde.density(xy[:, 0], xy[:, 1], spec, 300.0, dtype=np.float32))

@@ -156,11 +156,75 @@ def test_any_points_give_a_non_negative_surface_with_the_right_mass(rows, kernel
 
 
 def test_both_binning_paths_agree(monkeypatch):
-    """numpy < 1.25 bins with one bincount, newer numpy with in-place ufunc.at: same lattice."""
+    """numpy < 1.25 bins with one bincount (sums in double precision), newer numpy with in-place ufunc.at
+    (in the lattice's single precision): the same surface up to that round-off. A pixel within round-off
+    of the cut to zero (ZERO_BELOW of the peak) may be cut by one and kept by the other: hence twice it."""
     x, y = clustered(3_000, seed=5)
     spec = kde.RasterSpec.around_points(x, y, 200.0, 25.0)
     monkeypatch.setattr(kde, "_FAST_ADD_AT", True)
     fast = kde.density(x, y, spec, 200.0)
     monkeypatch.setattr(kde, "_FAST_ADD_AT", False)
     plain = kde.density(x, y, spec, 200.0)
-    np.testing.assert_allclose(fast, plain, rtol=1e-5, atol=1e-6 * plain.max())
+    np.testing.assert_allclose(fast, plain, rtol=1e-5, atol=2 * kde.ZERO_BELOW * plain.max())
+
+
+def test_threaded_binning_equals_one_thread(monkeypatch):
+    """Two threads bin a top and a bottom band of rows that share no node, then the rows between:
+    the lattice one thread makes, up to single-precision round-off (the order of the additions)."""
+    x, y = clustered(30_000, seed=9)
+    spec = kde.RasterSpec.around_points(x, y, 300.0, 20.0)
+    monkeypatch.setattr(kde, "THREADED_BINNING", 10**9)
+    alone = kde.density(x, y, spec, 300.0)
+    monkeypatch.setattr(kde, "THREADED_BINNING", 1_000)
+    threaded = kde.density(x, y, spec, 300.0)
+    np.testing.assert_allclose(threaded, alone, rtol=1e-5, atol=2 * kde.ZERO_BELOW * alone.max())
+    same_row = kde.density(np.linspace(500_000, 501_000, 5_000), np.full(5_000, 2_500_000.0), spec, 300.0)
+    assert same_row.max() > 0  # every point in one lattice row: one band holds them all
+
+
+@pytest.mark.parametrize("half", [3, 15, 70])
+def test_stamp_spectrum_is_the_fft_of_the_centred_stamp(half):
+    """The spectrum from cosine tables (or, for a wide stamp, by FFT) is the FFT of the stamp wrapped
+    round node (0, 0), on even and odd axes."""
+    offsets = np.arange(-half, half + 1, dtype=float)
+    stamp = kde.kernel_value(np.hypot(offsets[:, None], offsets[None, :]), half + 0.4)
+    for shape in ((2 * half + 7, 2 * half + 10), (4 * half + 9, 3 * half + 5)):
+        wrapped = np.zeros(shape)
+        index = np.arange(-half, half + 1)
+        wrapped[np.ix_(index % shape[0], index % shape[1])] = stamp
+        expected = np.fft.rfft2(wrapped)
+        got = kde._stamp_spectrum(stamp, shape)
+        assert got.shape == expected.shape
+        np.testing.assert_allclose(got, expected.real, atol=1e-9 * stamp.sum())
+        assert np.abs(expected.imag).max() < 1e-9 * stamp.sum()  # even in x and y: a real spectrum
+
+
+def test_no_padding_beyond_the_margins(monkeypatch):
+    """The circular convolution wraps into the margins only: with FFT sizes exactly the lattice's (no
+    padding at all), points just outside every side and corner still give the direct sum everywhere."""
+    monkeypatch.setattr(kde.fft, "next_fast_len", lambda n, real=False: n)
+    spec = kde.RasterSpec.for_extent(0.0, 0.0, 1_210.0, 890.0, 10.0)
+    rng = np.random.default_rng(4)
+    ring = rng.uniform(0, 1, (400, 2)) * [1_210.0 + 560.0, 890.0 + 560.0] - 280.0  # up to 280 m outside
+    x, y = ring[:, 0], ring[:, 1]
+    surface = kde.density(x, y, spec, 300.0)
+    cx, cy = spec.centres()
+    px, py = np.meshgrid(cx, cy)
+    edges = np.zeros(surface.shape, dtype=bool)
+    edges[:3], edges[-3:], edges[:, :3], edges[:, -3:] = True, True, True, True
+    rows, cols = np.nonzero(edges)
+    exact = direct_sum(x, y, px[rows, cols], py[rows, cols], 300.0)
+    assert_close_to_exact(surface[rows, cols], exact, surface.max())
+
+
+def test_wide_stamps_and_single_precision_output():
+    """A radius of many pixels (the stamp's spectrum by FFT) is still the direct sum; a float32
+    surface holds the float64 one's numbers."""
+    x, y = clustered(3_000, seed=12, side=2_000.0)
+    spec = kde.RasterSpec.around_points(x, y, 300.0, 4.0)  # 75 pixels of radius
+    surface = kde.density(x, y, spec, 300.0)
+    rows, cols, px, py = sample_pixels(spec, 300)
+    assert_close_to_exact(surface[rows, cols], direct_sum(x, y, px, py, 300.0), surface.max())
+    single = kde.density(x, y, spec, 300.0, dtype=np.float32)
+    assert single.dtype == np.float32
+    np.testing.assert_array_equal(single, surface.astype(np.float32))
