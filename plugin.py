@@ -14,9 +14,9 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QMenu
 
-from gridgov.grid_ops import install
-from gridgov.grid_ops.deps import OPTIONAL, PACKAGES, missing_dependencies
-from gridgov.grid_ops.paths import resource_path
+from gridgov.grid_ops.runtime import install
+from gridgov.grid_ops.runtime.deps import OPTIONAL, PACKAGES, missing_dependencies
+from gridgov.grid_ops.runtime.paths import resource_path
 from gridgov.layers.processing.base import tr
 from gridgov.layers.qgis_logging import LOG_TAG, setup_logger, teardown_logger
 

@@ -8,7 +8,7 @@ import numpy as np
 from qgis.PyQt.QtCore import QRectF, Qt
 from qgis.PyQt.QtGui import QColor, QFont, QImage, QPainter
 
-from gridgov.grid_ops.timeprofile import WEEKDAYS_EN, WEEKDAYS_ZH
+from gridgov.grid_ops.analytics.timeprofile import WEEKDAYS_EN, WEEKDAYS_ZH
 
 FONT = "Noto Sans CJK SC"
 #: light yellow → dark red, as the heatmap style

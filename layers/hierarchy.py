@@ -241,7 +241,7 @@ _PROBE_BOX = 0.01
 def _class_groups() -> dict[str, str]:
     import csv
 
-    from gridgov.grid_ops.paths import resource_path
+    from gridgov.grid_ops.runtime.paths import resource_path
 
     with open(resource_path("taxonomy", "class_cases.csv"), encoding="utf-8") as handle:
         return {row["class_code"]: row["case_group"] for row in csv.DictReader(handle)}
@@ -257,8 +257,8 @@ def responsibility_chain(
     import geopandas as gpd
     import shapely
 
-    from gridgov.grid_ops import geolocate
-    from gridgov.grid_ops.codes import code_sort_key
+    from gridgov.grid_ops.grids.codes import code_sort_key
+    from gridgov.grid_ops.responsibility import geolocate
 
     layers = {level: layer for level, layer in hierarchy_layers(project).items() if level in _CHAIN_ORDER}
     work = layers["grid"].crs() if "grid" in layers else crs

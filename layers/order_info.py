@@ -20,7 +20,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from gridgov.grid_ops.ordertable import parse_flags
+from gridgov.grid_ops.orders.ordertable import parse_flags
 from gridgov.layers.processing.base import tr
 
 #: (field, label) shown for an order, in this order, when the layer has them.
@@ -41,7 +41,7 @@ def class_names() -> dict[str, str]:
     """Class code → Chinese name from the plugin's class-case catalogue."""
     import pandas as pd
 
-    from gridgov.grid_ops.paths import resource_path
+    from gridgov.grid_ops.runtime.paths import resource_path
 
     table = pd.read_csv(resource_path("taxonomy", "class_cases.csv"), dtype=str).fillna("")
     return dict(zip(table["class_code"], table["name_zh"]))

@@ -22,7 +22,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from gridgov.grid_ops.codes import code_texts
+from gridgov.grid_ops.grids.codes import code_texts
 from gridgov.layers.convert import FID, POS_X, POS_Y, POSITIONS, crs_is_unknown  # noqa: F401  (the algorithms take FID from here)
 from gridgov.layers.processing.base import read_source_parts, tr
 
@@ -103,7 +103,7 @@ def read_orders_parts(
     so a database table's rows are never all in memory at once. Raises before yielding when
     there is no input at all.
     """
-    from gridgov.grid_ops.ordertable import OrderFileError, read_orders
+    from gridgov.grid_ops.orders.ordertable import OrderFileError, read_orders
 
     path = alg.parameterAsFile(parameters, file_param, context) if file_param else ""
     if path:
@@ -150,7 +150,7 @@ def to_working_crs(frame: gpd.GeoDataFrame | None, crs: str) -> gpd.GeoDataFrame
 
 
 def code_text(values) -> pd.Series:
-    """Unit codes as text by the engine's one rule (:func:`gridgov.grid_ops.codes.code_of`)."""
+    """Unit codes as text by the engine's one rule (:func:`gridgov.grid_ops.grids.codes.code_of`)."""
     index = values.index if isinstance(values, pd.Series) else None
     return pd.Series(code_texts(values), index=index, dtype=object)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 from qgis.core import QgsRasterLayer, QgsSingleBandPseudoColorRenderer
 
-from gridgov.grid_ops.kde import RasterSpec
+from gridgov.grid_ops.analytics.kde import RasterSpec
 from gridgov.layers.styles import apply_style
 
 #: How heatmaps are written: tiled and uncompressed, as QGIS's own heatmap writes them. Measured on a

@@ -6,7 +6,7 @@ import logging
 
 from qgis.core import QgsMapLayer
 
-from gridgov.grid_ops.paths import resource_path
+from gridgov.grid_ops.runtime.paths import resource_path
 
 LOGGER = logging.getLogger("gridgov")
 

@@ -93,7 +93,7 @@ def _text_values(layer: QgsVectorLayer, name: str, limit: int | None = None) -> 
 def time_field(layer: QgsVectorLayer) -> str | None:
     """When each order was reported: the first date-time field, else a text field named like one
     (``reported_at``, ``true_time`` ...) whose values read as date-times (mixed formats allowed)."""
-    from gridgov.grid_ops.repeats import parse_times
+    from gridgov.grid_ops.orders.repeats import parse_times
 
     for field in layer.fields():
         if _is_date_type(field):
@@ -151,7 +151,7 @@ PARSE_BATCH = 20_000
 
 def _batch_span(values: list[str], span: list) -> None:
     """Widen ``span`` ([earliest, latest] datetime64 or None) by the report times in ``values``."""
-    from gridgov.grid_ops.repeats import parse_times
+    from gridgov.grid_ops.orders.repeats import parse_times
 
     times = parse_times(values)[0]
     times = times[~np.isnat(times)]

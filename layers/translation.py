@@ -9,7 +9,7 @@ from __future__ import annotations
 from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QCoreApplication, QTranslator
 
-from gridgov.grid_ops.paths import resource_path
+from gridgov.grid_ops.runtime.paths import resource_path
 
 _installed: list[QTranslator] = []
 #: QGIS names its Chinese "zh-Hans" / "zh-Hant"; the plugin's Chinese is Simplified (zh_CN), which

@@ -1,7 +1,7 @@
 """Install missing Python packages from inside QGIS: an *Install* button in the message bar, a dialog
 for the optional packages, and the pip runs as a QgsTask whose log goes to the *Grid Governance* tab.
 
-Which Python, which pip commands and which folder: ``grid_ops/install.py``.
+Which Python, which pip commands and which folder: ``grid_ops/runtime/install.py``.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from gridgov.grid_ops import install
-from gridgov.grid_ops.deps import Package
+from gridgov.grid_ops.runtime import install
+from gridgov.grid_ops.runtime.deps import Package
 from gridgov.layers.processing.base import tr
 from gridgov.layers.qgis_logging import LOG_TAG
 

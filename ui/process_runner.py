@@ -161,7 +161,7 @@ def python_executable() -> str:
     """The Python to start the child with: this one where it is a Python, else QGIS's (Linux)."""
     if Path(sys.executable or "").name.lower().startswith("python"):
         return sys.executable
-    from gridgov.grid_ops.deps import _interpreter
+    from gridgov.grid_ops.runtime.deps import _interpreter
 
     return _interpreter()
 

@@ -3,6 +3,9 @@
 ``build_demo_city(seed, n_orders)`` returns every layer as (Geo)DataFrames in EPSG:4547;
 ``write_demo_city(city, path)`` writes them into one GeoPackage. The same seed gives the same
 city, whatever the number of orders: each part draws from its own random stream.
+
+May import: ``runtime``, ``grids``, ``orders`` (a city is made of grids and orders, never of
+an analysis of them).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from gridgov.grid_ops.democity import facilities, names
 from gridgov.grid_ops.democity.hierarchy import CRS, build_hierarchy
 from gridgov.grid_ops.democity.orders import generate_inspections, generate_orders, plant_hot_areas
 from gridgov.grid_ops.democity.streets_and_blocks import build_road_network
-from gridgov.grid_ops.paths import resource_path
+from gridgov.grid_ops.runtime.paths import resource_path
 
 GENERATOR_VERSION = "1"
 DEFAULT_SEED = 20251

@@ -13,10 +13,10 @@ import shapely
 from shapely import affinity
 from shapely.geometry import Point, box
 
-from gridgov.grid_ops import codes
 from gridgov.grid_ops.democity import names
 from gridgov.grid_ops.democity.hierarchy import CRS, Hierarchy
 from gridgov.grid_ops.democity.streets_and_blocks import CENTRE_X, CENTRE_Y, GRID, RoadNetwork
+from gridgov.grid_ops.grids import codes
 
 # kind code, kind, Chinese kind, how many, priority, (width, height) m, class cases taken ("" = all)
 DEDICATED_KINDS = [

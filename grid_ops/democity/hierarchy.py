@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gridgov.grid_ops import codes
 from gridgov.grid_ops.democity import names
 from gridgov.grid_ops.democity.streets_and_blocks import CENTRE_X, CENTRE_Y, GRID, RoadNetwork
-from gridgov.grid_ops.microgrids import split_grids
-from gridgov.grid_ops.regions import adjacency, grow_regions, order_west_east_north_south
+from gridgov.grid_ops.grids import codes
+from gridgov.grid_ops.grids.microgrids import split_grids
+from gridgov.grid_ops.grids.regions import adjacency, grow_regions, order_west_east_north_south
 
 CRS = "EPSG:4547"
 N_STREETS = 7

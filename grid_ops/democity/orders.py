@@ -19,11 +19,11 @@ import shapely
 from pyproj import Transformer
 from scipy.spatial import cKDTree
 
-from gridgov.grid_ops import coords
 from gridgov.grid_ops.democity import rhythms
 from gridgov.grid_ops.democity.hierarchy import CRS, Hierarchy
 from gridgov.grid_ops.democity.streets_and_blocks import GRID
-from gridgov.grid_ops.regions import adjacency
+from gridgov.grid_ops.grids.regions import adjacency
+from gridgov.grid_ops.orders import coords
 
 YEAR = 2025
 HOT_SHARE = 0.12

@@ -13,7 +13,7 @@ import numpy as np
 import shapely
 from shapely.geometry import LineString, Polygon
 
-from gridgov.grid_ops.regions import absorb_slivers
+from gridgov.grid_ops.grids.regions import absorb_slivers
 
 #: Centre of the district in EPSG:4547 (CGCS2000 / 3-degree Gauss-Kruger CM 114E), near 114.05E 22.60N.
 CENTRE_X = 505000.0

@@ -1,4 +1,4 @@
-"""``gridgov:findrepeats`` in PostgreSQL: the rule of ``grid_ops.repeats.find_repeats`` as PL/pgSQL.
+"""``gridgov:findrepeats`` in PostgreSQL: the rule of ``grid_ops.orders.repeats.find_repeats`` as PL/pgSQL.
 
 The rule is sequential (an order joins the nearest open case of its class whose first report lies
 within the distance and whose latest report lies within the days), so it runs as one loop over the

@@ -71,7 +71,7 @@ def _class_groups(alg, parameters, context) -> dict[str, str]:
 
     frame, _ = read_source(alg, parameters, "TAXONOMY", context)
     if frame is None:
-        from gridgov.grid_ops.paths import resource_path
+        from gridgov.grid_ops.runtime.paths import resource_path
 
         frame = pd.read_csv(resource_path("taxonomy", "class_cases.csv"), dtype=str)
     if not {"class_code", "case_group"} <= set(frame.columns):
@@ -81,7 +81,7 @@ def _class_groups(alg, parameters, context) -> dict[str, str]:
 
 def geolocate_in_database(alg, parameters, context, feedback) -> dict | None:
     """Results of the in-database run, or None (with the reason in the log) to run the engine."""
-    from gridgov.grid_ops.ordertable import guess_order_fields
+    from gridgov.grid_ops.orders.ordertable import guess_order_fields
 
     try:
         tables, near = plan(alg, parameters, context)

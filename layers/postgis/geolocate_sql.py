@@ -1,4 +1,4 @@
-"""``gridgov:geolocate`` as one SQL statement: the rules of ``grid_ops.geolocate`` inside PostGIS.
+"""``gridgov:geolocate`` as one SQL statement: the rules of ``grid_ops.responsibility.geolocate`` inside PostGIS.
 
 Each order's point (and the point moved east-north that decides shared edges) is computed once
 into a scratch table (``points_steps``: unlogged, sorted along the geometry's space-filling order,
@@ -25,7 +25,7 @@ nearest grid, needed only for points outside every grid, comes from the index's 
 - dedicated grid: the covering one that takes the order's class case, lowest priority number,
   then lowest code; it is responsible before every other level.
 
-"The lowest code" is always the order of ``grid_ops.codes.code_sort_key``: codes of ASCII digits
+"The lowest code" is always the order of ``grid_ops.grids.codes.code_sort_key``: codes of ASCII digits
 first, by numeric value, then every other code by its text in byte order; in SQL the text key of
 :func:`code_key`, compared with ``COLLATE "C"``.
 
@@ -40,8 +40,8 @@ from dataclasses import dataclass, field
 from psycopg2 import sql
 from psycopg2.extras import Json
 
-from gridgov.grid_ops.geolocate import NUDGE, PEOPLE_SOURCES
-from gridgov.grid_ops.geolocate import RESULT_COLUMNS as ENGINE_COLUMNS
+from gridgov.grid_ops.responsibility.geolocate import NUDGE, PEOPLE_SOURCES
+from gridgov.grid_ops.responsibility.geolocate import RESULT_COLUMNS as ENGINE_COLUMNS
 
 #: Result columns in the engine's order: the assignment's (``overlap`` after ``on_boundary``), then placement's own.
 RESULT_COLUMNS = (*ENGINE_COLUMNS, "locate_method", "address_score", "candidates", "x_located", "y_located")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from gridgov.grid_ops.gridstats import PANDAS_PERIOD, PERIODS
+from gridgov.grid_ops.analytics.gridstats import PANDAS_PERIOD, PERIODS
 from gridgov.layers.postgis import connection as pg
 from gridgov.layers.postgis.geolocate_sql import Table
 from gridgov.layers.postgis.gridstats_sql import GridStatsSpec, facts_statement, stats_statement

@@ -1,4 +1,4 @@
-"""``gridgov:gridstats`` as SQL: the counts of ``grid_ops.gridstats.grid_stats`` made by PostgreSQL.
+"""``gridgov:gridstats`` as SQL: the counts of ``grid_ops.analytics.gridstats.grid_stats`` made by PostgreSQL.
 
 The orders are counted per grid in one grouped pass (parallel aggregate where PostgreSQL can); the
 grid table is joined to the counts, so every grid gets a row, also the quiet ones. As in the engine,

@@ -14,7 +14,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
-from gridgov.grid_ops.paths import resource_path
+from gridgov.grid_ops.runtime.paths import resource_path
 from gridgov.layers.pyproj_context import keep_pyproj_context
 
 

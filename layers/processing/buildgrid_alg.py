@@ -95,7 +95,7 @@ class BuildGridAlgorithm(GridGovAlgorithm):
         )
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from gridgov.grid_ops.lattice import build_grid
+        from gridgov.grid_ops.grids.lattice import build_grid
 
         code_field = self.parameterAsString(parameters, self.CODE_FIELD, context) or None
         fields = [code_field] if code_field else []

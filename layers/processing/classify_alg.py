@@ -102,8 +102,8 @@ class ClassifyAlgorithm(GridGovAlgorithm):
             self.addOutput(QgsProcessingOutputNumber(name, tr(ACCURACY_LABELS[name])))
 
     def _taxonomy(self, parameters, context, feedback):
-        from gridgov.grid_ops.classify import Taxonomy
-        from gridgov.grid_ops.paths import resource_path
+        from gridgov.grid_ops.orders.classify import Taxonomy
+        from gridgov.grid_ops.runtime.paths import resource_path
 
         frame, _ = read_source(self, parameters, self.TAXONOMY, context, feedback)
         if frame is None:
@@ -114,7 +114,7 @@ class ClassifyAlgorithm(GridGovAlgorithm):
             raise QgsProcessingException(f"TAXONOMY: {err}") from err
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from gridgov.grid_ops.classify import LearnedClassifier, classify_by_rules, combine, evaluate
+        from gridgov.grid_ops.orders.classify import LearnedClassifier, classify_by_rules, combine, evaluate
 
         frame, source = read_source(self, parameters, self.INPUT, context, feedback)
         taxonomy = self._taxonomy(parameters, context, feedback)

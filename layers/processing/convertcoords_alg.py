@@ -74,8 +74,8 @@ class ConvertCoordsAlgorithm(GridGovAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.FAILED, tr("Rows not converted")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from gridgov.grid_ops import coords, positions
-        from gridgov.grid_ops.ordertable import guess_order_fields
+        from gridgov.grid_ops.orders import coords, positions
+        from gridgov.grid_ops.orders.ordertable import guess_order_fields
 
         orders = read_orders_input(self, parameters, context, feedback, self.INPUT, self.INPUT_FILE)
         frame = orders.frame

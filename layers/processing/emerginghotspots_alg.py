@@ -82,9 +82,9 @@ class EmergingHotspotsAlgorithm(GridGovAlgorithm):
         )
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from gridgov.grid_ops.emerging import emerging_hotspots, space_time_cube, time_steps
-        from gridgov.grid_ops.gridstats import grid_positions
-        from gridgov.grid_ops.hotspots import confidence_bins
+        from gridgov.grid_ops.analytics.emerging import emerging_hotspots, space_time_cube, time_steps
+        from gridgov.grid_ops.analytics.gridstats import grid_positions
+        from gridgov.grid_ops.analytics.hotspots import confidence_bins
 
         data = read_orders_and_grids(self, parameters, context, feedback)
         orders, grids, code_field = data.orders, data.grids, data.code_field

@@ -104,7 +104,7 @@ class FindRepeatsAlgorithm(GridGovAlgorithm):
         return self._in_engine(parameters, context, feedback)
 
     def _in_engine(self, parameters, context, feedback):
-        from gridgov.grid_ops.repeats import find_repeats, repeat_rates
+        from gridgov.grid_ops.orders.repeats import find_repeats, repeat_rates
         from gridgov.layers.processing.order_filters import times_of
 
         frame, source = read_source(self, parameters, self.INPUT, context, feedback)

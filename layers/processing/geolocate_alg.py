@@ -130,7 +130,7 @@ def unit_frames(alg, parameters, context, feedback) -> tuple[dict[str, gpd.GeoDa
 def build_hierarchy(
     frames, code_fields, roster: pd.DataFrame | None, taxonomy: pd.DataFrame | None, parameters, alg, context
 ):
-    from gridgov.grid_ops import geolocate
+    from gridgov.grid_ops.responsibility import geolocate
 
     def layer(param):
         return geolocate.UnitLayer.from_frame(frames[param], code_fields[param]) if param in frames else None
@@ -161,7 +161,7 @@ def _placed_part(place, orders, first_row: int, own_field: str, work_crs: str, f
     Rows are numbered over all parts, so a problem names the row of the whole input. Input columns
     named like a result column (whatever the case) are kept as ``<name>_src`` (``_src2`` …).
     """
-    from gridgov.grid_ops import inspections
+    from gridgov.grid_ops.responsibility import inspections
 
     try:
         placed = place(orders.frame, geometry_xy=orders.xy)
@@ -359,9 +359,10 @@ class GeolocateAlgorithm(GridGovAlgorithm):
         return self._in_engine(parameters, context, feedback)
 
     def _in_engine(self, parameters, context, feedback):
-        from gridgov.grid_ops import coords, dispatch, inspections, placement
-        from gridgov.grid_ops.gazetteer import Gazetteer
-        from gridgov.grid_ops.ordertable import guess_order_fields
+        from gridgov.grid_ops.orders import coords, dispatch
+        from gridgov.grid_ops.orders.gazetteer import Gazetteer
+        from gridgov.grid_ops.orders.ordertable import guess_order_fields
+        from gridgov.grid_ops.responsibility import inspections, placement
 
         # a layer is placed part by part: each row is placed on its own, so the orders of a large
         # database table never sit in memory all at once
@@ -402,7 +403,7 @@ class GeolocateAlgorithm(GridGovAlgorithm):
         roster = self._table(parameters, self.ROSTER, context)
         taxonomy = self._table(parameters, self.TAXONOMY, context)
         if taxonomy is None:
-            from gridgov.grid_ops.paths import resource_path
+            from gridgov.grid_ops.runtime.paths import resource_path
 
             taxonomy = pd.read_csv(resource_path("taxonomy", "class_cases.csv"), dtype=str)
         hierarchy = build_hierarchy(frames, code_fields, roster, taxonomy, parameters, self, context)

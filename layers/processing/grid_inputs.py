@@ -99,7 +99,7 @@ def order_grid_codes(data: OrdersAndGrids, feedback) -> np.ndarray | pd.Categori
     engine's boundary rule, as geolocate; a categorical, missing where no grid)."""
     if data.grid_field:
         return data.orders[data.grid_field].to_numpy(dtype=object)
-    from gridgov.grid_ops import geolocate
+    from gridgov.grid_ops.responsibility import geolocate
 
     layer = geolocate.UnitLayer.from_frame(data.grids, data.code_field)
     xy = frame_xy(data.orders)
@@ -133,7 +133,7 @@ def add_weights_parameters(alg, parent: str) -> None:
 
 def read_weights(alg, parameters, context, geoms: np.ndarray, feedback):
     """The chosen neighbour weights of ``geoms``; warns about grids without a neighbour."""
-    from gridgov.grid_ops.weights import WEIGHT_KINDS, build_weights
+    from gridgov.grid_ops.analytics.weights import WEIGHT_KINDS, build_weights
 
     kind = WEIGHT_KINDS[alg.parameterAsEnum(parameters, WEIGHTS, context)]
     try:

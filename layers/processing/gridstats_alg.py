@@ -12,7 +12,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from gridgov.grid_ops.ordertable import parse_flags
+from gridgov.grid_ops.orders.ordertable import parse_flags
 from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, tr, write_frame
 from gridgov.layers.processing.grid_inputs import add_order_and_grid_parameters, order_grid_codes, read_orders_and_grids
 from gridgov.layers.processing.order_filters import add_filter_parameters, filter_orders
@@ -89,7 +89,7 @@ class GridStatsAlgorithm(GridGovAlgorithm):
         return self._in_engine(parameters, context, feedback)
 
     def _in_engine(self, parameters, context, feedback):
-        from gridgov.grid_ops.gridstats import PERIODS, grid_stats
+        from gridgov.grid_ops.analytics.gridstats import PERIODS, grid_stats
 
         data = read_orders_and_grids(self, parameters, context, feedback)
         orders, grids, code_field = data.orders, data.grids, data.code_field

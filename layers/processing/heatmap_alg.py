@@ -141,7 +141,7 @@ class HeatmapAlgorithm(GridGovAlgorithm):
         self.addOutput(QgsProcessingOutputMultipleLayers(self.SERIES_LAYERS, tr("Series rasters")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from gridgov.grid_ops.kde import KERNELS, RasterSpec, density
+        from gridgov.grid_ops.analytics.kde import KERNELS, RasterSpec, density
         from gridgov.layers.rasters import write_geotiff
 
         # positions plus the fields the weight and the filters use: never every column of every order

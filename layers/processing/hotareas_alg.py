@@ -17,7 +17,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from gridgov.grid_ops.ordertable import parse_flags
+from gridgov.grid_ops.orders.ordertable import parse_flags
 from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_source, tr, write_frame
 from gridgov.layers.processing.order_filters import add_filter_parameters, filter_orders
 
@@ -74,7 +74,7 @@ class HotAreasAlgorithm(GridGovAlgorithm):
     OUTPUT, OUTPUT_XLSX, AREAS = "OUTPUT", "OUTPUT_XLSX", "AREAS"
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802
-        from gridgov.grid_ops.gridstats import PERIODS
+        from gridgov.grid_ops.analytics.gridstats import PERIODS
 
         self.addParameter(
             QgsProcessingParameterFeatureSource(
@@ -131,10 +131,10 @@ class HotAreasAlgorithm(GridGovAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.AREAS, tr("Hot areas")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from gridgov.grid_ops import hotareas
-        from gridgov.grid_ops.gridstats import PERIODS, grid_positions
-        from gridgov.grid_ops.patrolplan import orders_in_places
-        from gridgov.grid_ops.weights import contiguity
+        from gridgov.grid_ops.analytics.gridstats import PERIODS, grid_positions
+        from gridgov.grid_ops.analytics.weights import contiguity
+        from gridgov.grid_ops.governance import hotareas
+        from gridgov.grid_ops.governance.patrolplan import orders_in_places
         from gridgov.layers.orders_input import point_xy
 
         try:  # before any layer is read: a typo in the weights costs nothing
@@ -181,7 +181,7 @@ class HotAreasAlgorithm(GridGovAlgorithm):
         results = {self.OUTPUT: dest, self.AREAS: len(table)}
         path = self.parameterAsFileOutput(parameters, self.OUTPUT_XLSX, context)
         if path:
-            from gridgov.grid_ops.dispatch import write_sheets
+            from gridgov.grid_ops.orders.dispatch import write_sheets
 
             sheet = table[[c for c in SHEET_COLUMNS if c in table.columns]].rename(columns=SHEET_COLUMNS)
             written = write_sheets(path, [("治理清单 Governance list", sheet, "")])
@@ -194,7 +194,7 @@ class HotAreasAlgorithm(GridGovAlgorithm):
         """is_repeat from Find repeats when the orders carry it, else repeats within 50 m and 7 days."""
         if "is_repeat" in orders.columns:
             return parse_flags(orders["is_repeat"], "is_repeat")[0]  # text "false" is False
-        from gridgov.grid_ops.repeats import find_repeats
+        from gridgov.grid_ops.orders.repeats import find_repeats
         from gridgov.layers.orders_input import point_xy
 
         xy = point_xy(orders.geometry.values)

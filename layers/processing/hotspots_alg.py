@@ -83,7 +83,7 @@ class HotspotsAlgorithm(GridGovAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.COLD, tr("Cold-spot grids")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from gridgov.grid_ops.hotspots import gi_star, local_moran
+        from gridgov.grid_ops.analytics.hotspots import gi_star, local_moran
 
         frame, source = read_source(self, parameters, self.INPUT, context, feedback)
         field = self.parameterAsString(parameters, self.FIELD, context) or "cnt_total"

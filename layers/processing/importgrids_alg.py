@@ -14,7 +14,7 @@ from qgis.core import (
     QgsProcessingParameterField,
 )
 
-from gridgov.grid_ops.codes import LEVELS
+from gridgov.grid_ops.grids.codes import LEVELS
 from gridgov.layers.hierarchy import LEVELS as HIERARCHY_LEVELS
 from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_source, tr, write_frame
 
@@ -73,7 +73,7 @@ class ImportGridsAlgorithm(GridGovAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.PROBLEMS, tr("Rows with a problem")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from gridgov.grid_ops.gridimport import guess_mapping, standardise
+        from gridgov.grid_ops.grids.gridimport import guess_mapping, standardise
 
         frame, source = read_source(self, parameters, self.INPUT, context, feedback)
         frame = frame.drop(columns=["_fid"])

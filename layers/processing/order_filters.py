@@ -68,9 +68,9 @@ def column(frame: pd.DataFrame, name: str, param: str) -> pd.Series:
 
 
 def times_of(frame: pd.DataFrame, field: str):
-    """Times of a column: :func:`gridgov.grid_ops.times.parse_times`' result (datetime64[s], NaT where
+    """Times of a column: :func:`gridgov.grid_ops.orders.times.parse_times`' result (datetime64[s], NaT where
     unreadable, the problem text per row, ``time_of_day``, ``unread``)."""
-    from gridgov.grid_ops.times import parse_times
+    from gridgov.grid_ops.orders.times import parse_times
 
     values = column(frame, field, TIME_FIELD)
     if values.dtype == object:
@@ -103,7 +103,7 @@ def read_filter(alg, parameters, context, frame: pd.DataFrame, class_groups: dic
     ``class_groups`` maps class codes to case groups (so ``noise`` selects every noise class); by
     default the shipped catalogue's.
     """
-    from gridgov.grid_ops.selection import OrderFilter, parse_classes, parse_hours
+    from gridgov.grid_ops.orders.selection import OrderFilter, parse_classes, parse_hours
 
     try:
         hours = parse_hours(alg.parameterAsString(parameters, HOURS, context))
@@ -132,7 +132,7 @@ def read_filter(alg, parameters, context, frame: pd.DataFrame, class_groups: dic
 
 def default_class_groups() -> dict[str, str]:
     """Class code → case group from the shipped taxonomy (so ``noise`` selects every noise class)."""
-    from gridgov.grid_ops.paths import resource_path
+    from gridgov.grid_ops.runtime.paths import resource_path
 
     table = pd.read_csv(resource_path("taxonomy", "class_cases.csv"), dtype=str)
     return dict(zip(table["class_code"], table["case_group"]))

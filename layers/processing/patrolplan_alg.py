@@ -185,7 +185,7 @@ class PatrolPlanAlgorithm(GridGovAlgorithm):
         import geopandas as gpd
         import shapely
 
-        from gridgov.grid_ops import patrol, patrolplan
+        from gridgov.grid_ops.governance import patrol, patrolplan
         from gridgov.layers.orders_input import point_xy
 
         street = (self.parameterAsString(parameters, self.STREET, context) or "").strip()
@@ -292,7 +292,7 @@ class PatrolPlanAlgorithm(GridGovAlgorithm):
         }
         path = self.parameterAsFileOutput(parameters, self.OUTPUT_SCHEDULE, context)
         if path:
-            from gridgov.grid_ops.dispatch import write_sheets
+            from gridgov.grid_ops.orders.dispatch import write_sheets
 
             schedule = result.schedule.rename(columns=SCHEDULE_COLUMNS)
             summary = routes.drop(columns=["geometry_xy"])

@@ -23,7 +23,7 @@ from qgis.core import (
     QgsProject,
 )
 
-from gridgov.grid_ops.printpages import DEFAULT_TITLE, TABLE_ROWS
+from gridgov.grid_ops.printing.printpages import DEFAULT_TITLE, TABLE_ROWS
 from gridgov.layers.processing.base import GridGovAlgorithm, read_source, tr
 
 #: Unit code and name fields tried in order when COVERAGE_CODE_FIELD / COVERAGE_NAME_FIELD are empty
@@ -158,7 +158,7 @@ class PrintMapAlgorithm(GridGovAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         from pathlib import Path
 
-        from gridgov.grid_ops import printpages
+        from gridgov.grid_ops.printing import printpages
         from gridgov.layers import print_layout, print_pages
 
         out = Path(self.parameterAsFileOutput(parameters, self.OUTPUT, context))
@@ -298,8 +298,8 @@ class PrintMapAlgorithm(GridGovAlgorithm):
 
     def _units(self, parameters, context, coverage, grids):
         """The atlas units and each grid's unit (its representative point in the unit's polygon)."""
-        from gridgov.grid_ops.patrolplan import orders_in_places
-        from gridgov.grid_ops.printpages import Unit
+        from gridgov.grid_ops.governance.patrolplan import orders_in_places
+        from gridgov.grid_ops.printing.printpages import Unit
 
         if coverage is None:
             name = ""
@@ -344,7 +344,7 @@ class PrintMapAlgorithm(GridGovAlgorithm):
         """The grid layer's table: code, community, manager, count, change, trend, page and number."""
         import geopandas as gpd
 
-        from gridgov.grid_ops import printpages
+        from gridgov.grid_ops.printing import printpages
 
         codes = grids[code_field].astype(str).to_numpy(dtype=object)
         prev = pd.to_numeric(grids.get("prev_cnt", pd.Series(np.nan, index=grids.index)), errors="coerce").to_numpy()

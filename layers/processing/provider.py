@@ -16,8 +16,8 @@ from pathlib import Path
 from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
-from gridgov.grid_ops.deps import missing_module_in
-from gridgov.grid_ops.paths import resource_path
+from gridgov.grid_ops.runtime.deps import missing_module_in
+from gridgov.grid_ops.runtime.paths import resource_path
 from gridgov.layers.processing.base import tr
 
 #: (module under layers/processing, class), in the toolbox's order. Imported lazily, so the provider

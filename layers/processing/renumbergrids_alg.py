@@ -56,7 +56,7 @@ class RenumberGridsAlgorithm(GridGovAlgorithm):
         )
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from gridgov.grid_ops.codes import renumber
+        from gridgov.grid_ops.grids.codes import renumber
 
         frame, source = read_source(self, parameters, self.INPUT, context, feedback)
         code_field = self.parameterAsString(parameters, self.CODE_FIELD, context)

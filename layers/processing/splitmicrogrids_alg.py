@@ -114,7 +114,7 @@ class SplitMicrogridsAlgorithm(GridGovAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.COUNT, tr("Number of micro-grids")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from gridgov.grid_ops.microgrids import evenness, split_grids
+        from gridgov.grid_ops.grids.microgrids import evenness, split_grids
 
         code_field = self.parameterAsString(parameters, self.CODE_FIELD, context)
         grids, source = read_source(self, parameters, self.INPUT, context, fields=[code_field])

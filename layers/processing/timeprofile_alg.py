@@ -95,7 +95,7 @@ class TimeProfileAlgorithm(GridGovAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         import numpy as np
 
-        from gridgov.grid_ops.timeprofile import profiles
+        from gridgov.grid_ops.analytics.timeprofile import profiles
 
         frame, _ = read_source(self, parameters, self.INPUT, context, feedback)
         chosen, _, times, keep = filter_orders(self, parameters, context, frame, feedback)

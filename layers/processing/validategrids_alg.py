@@ -152,7 +152,7 @@ class ValidateGridsAlgorithm(GridGovAlgorithm):
         self.addOutput(QgsProcessingOutputString(self.SUMMARY_JSON, tr("Summary")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from gridgov.grid_ops.validate import ValidationOptions, validate_grids
+        from gridgov.grid_ops.grids.validate import ValidationOptions, validate_grids
 
         code_field = self.parameterAsString(parameters, self.CODE_FIELD, context)
         parent_field = self.parameterAsString(parameters, self.PARENT_FIELD, context) or None

@@ -67,94 +67,94 @@
       <translation>可选包 {0} 未安装：{1}。可通过“网格治理 &gt; 安装 Python 包…”添加。</translation>
     </message>
     <message>
-      <location filename="../../grid_ops/deps.py" line="45" />
+      <location filename="../../grid_ops/runtime/deps.py" line="45" />
       <source>arrays throughout the engine</source>
       <translation>引擎中的数组运算</translation>
     </message>
     <message>
-      <location filename="../../grid_ops/deps.py" line="46" />
+      <location filename="../../grid_ops/runtime/deps.py" line="46" />
       <source>order tables</source>
       <translation>工单表格</translation>
     </message>
     <message>
-      <location filename="../../grid_ops/deps.py" line="47" />
+      <location filename="../../grid_ops/runtime/deps.py" line="47" />
       <source>geometry (GEOS)</source>
       <translation>几何运算（GEOS）</translation>
     </message>
     <message>
-      <location filename="../../grid_ops/deps.py" line="48" />
+      <location filename="../../grid_ops/runtime/deps.py" line="48" />
       <source>layers as tables with geometry</source>
       <translation>带几何的图层表格</translation>
     </message>
     <message>
-      <location filename="../../grid_ops/deps.py" line="49" />
+      <location filename="../../grid_ops/runtime/deps.py" line="49" />
       <source>coordinate systems (PROJ)</source>
       <translation>坐标系（PROJ）</translation>
     </message>
     <message>
-      <location filename="../../grid_ops/deps.py" line="50" />
+      <location filename="../../grid_ops/runtime/deps.py" line="50" />
       <source>neighbours, statistics, kernel density</source>
       <translation>邻域、统计与核密度</translation>
     </message>
     <message>
-      <location filename="../../grid_ops/deps.py" line="51" />
+      <location filename="../../grid_ops/runtime/deps.py" line="51" />
       <source>reading and writing files (GDAL)</source>
       <translation>文件读写（GDAL）</translation>
     </message>
     <message>
-      <location filename="../../grid_ops/deps.py" line="60" />
+      <location filename="../../grid_ops/runtime/deps.py" line="60" />
       <source>compiled point look-up: placing 200,000 orders or more several times faster (same result without)</source>
       <translation>编译的点位查找：20 万条及以上工单的落格快数倍（没有它结果相同）</translation>
     </message>
     <message>
-      <location filename="../../grid_ops/deps.py" line="67" />
+      <location filename="../../grid_ops/runtime/deps.py" line="67" />
       <source>the learned and hybrid methods of Classify orders (the keyword rules need nothing)</source>
       <translation>工单分类的学习法与混合法（关键词规则无需它）</translation>
     </message>
     <message>
-      <location filename="../../grid_ops/deps.py" line="74" />
+      <location filename="../../grid_ops/runtime/deps.py" line="74" />
       <source>OR-Tools routes in Patrol plan (SOLVER auto uses the plain fallback without it)</source>
       <translation>巡查计划中的 OR-Tools 路线（没有它时 SOLVER 自动改用简易备选算法）</translation>
     </message>
     <message>
-      <location filename="../../grid_ops/deps.py" line="81" />
+      <location filename="../../grid_ops/runtime/deps.py" line="81" />
       <source>Excel files: reading .xlsx orders, writing .xlsx tables (CSV works without it)</source>
       <translation>Excel 文件：读取 .xlsx 工单、写出 .xlsx 表格（CSV 无需它）</translation>
     </message>
     <message>
-      <location filename="../../grid_ops/deps.py" line="88" />
+      <location filename="../../grid_ops/runtime/deps.py" line="88" />
       <source>running Geolocate, Find repeats and Grid statistics inside PostGIS (without it they run in QGIS)</source>
       <translation>在 PostGIS 中运行工单落格、重复工单查找与网格统计（没有它时在 QGIS 中运行）</translation>
     </message>
     <message>
-      <location filename="../../grid_ops/install.py" line="63" />
+      <location filename="../../grid_ops/runtime/install.py" line="63" />
       <source>cannot find the Python of this QGIS (looked beside {0})</source>
       <translation>找不到此 QGIS 的 Python（已在 {0} 旁查找）</translation>
     </message>
     <message>
-      <location filename="../../grid_ops/install.py" line="64" />
+      <location filename="../../grid_ops/runtime/install.py" line="64" />
       <source>the install was cancelled</source>
       <translation>安装已取消</translation>
     </message>
     <message>
-      <location filename="../../grid_ops/install.py" line="65" />
+      <location filename="../../grid_ops/runtime/install.py" line="65" />
       <source>{0} has no pip; install pip for QGIS's Python first</source>
       <translation>{0} 没有 pip；请先为 QGIS 的 Python 安装 pip</translation>
     </message>
     <message>
-      <location filename="../../grid_ops/install.py" line="66" />
+      <location filename="../../grid_ops/runtime/install.py" line="66" />
       <source>pip failed (exit {0}):
 {1}</source>
       <translation>pip 运行失败（退出码 {0}）：
 {1}</translation>
     </message>
     <message>
-      <location filename="../../grid_ops/install.py" line="67" />
+      <location filename="../../grid_ops/runtime/install.py" line="67" />
       <source>{0} is not Python {1}, the one QGIS runs ({2})</source>
       <translation>{0} 不是 QGIS 运行的 Python {1}（{2}）</translation>
     </message>
     <message>
-      <location filename="../../grid_ops/install.py" line="68" />
+      <location filename="../../grid_ops/runtime/install.py" line="68" />
       <source>nothing to install: QGIS's Python already has every package the request needs; a package that is present but too old or broken is not replaced (update QGIS)</source>
       <translation>无需安装：QGIS 的 Python 已具备所需的全部软件包；已存在但过旧或损坏的软件包不会被替换（请更新 QGIS）</translation>
     </message>
@@ -374,7 +374,7 @@
     </message>
     <message>
       <location filename="../../layers/order_info.py" line="90" />
-      <location filename="../../layers/processing/heatmap_alg.py" line="116" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="124" />
       <source>Class case</source>
       <translation>类案</translation>
     </message>
@@ -679,7 +679,7 @@
     <message>
       <location filename="../../layers/postgis/geolocate_db.py" line="158" />
       <location filename="../../layers/processing/geolocate_alg.py" line="324" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="478" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="479" />
       <source>Placed orders</source>
       <translation>已落格工单</translation>
     </message>
@@ -1179,7 +1179,7 @@ Example: FROM gcj02, TO EPSG:4547 for orders exported from an AMap-based app.</s
     </message>
     <message>
       <location filename="../../layers/processing/convertcoords_alg.py" line="123" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="461" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="462" />
       <source>row {0}: {1}</source>
       <translation>第 {0} 行：{1}</translation>
     </message>
@@ -1283,7 +1283,7 @@ Example: INPUT the placed orders, GRIDS the grid layer, TIME_FIELD reported_at, 
     <message>
       <location filename="../../layers/processing/emerginghotspots_alg.py" line="55" />
       <location filename="../../layers/processing/gridstats_alg.py" line="53" />
-      <location filename="../../layers/processing/heatmap_alg.py" line="116" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="124" />
       <source>Month</source>
       <translation>月</translation>
     </message>
@@ -1377,7 +1377,7 @@ Example: INPUT the placed orders of Geolocate, CATEGORY_FIELD class_code, TIME_F
     </message>
     <message>
       <location filename="../../layers/processing/findrepeats_alg.py" line="111" />
-      <location filename="../../layers/processing/heatmap_alg.py" line="149" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="157" />
       <source>The orders layer</source>
       <translation>工单图层</translation>
     </message>
@@ -1586,43 +1586,43 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
       <translation>未落格行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="382" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="383" />
       <source>COORD_SYS: {0}</source>
       <translation>坐标系 COORD_SYS：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="388" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="389" />
       <source>coordinate system of all rows: {0}</source>
       <translation>所有行的坐标系：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="392" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="393" />
       <source>GRIDS is required</source>
       <translation>必须提供 GRIDS</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="395" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="396" />
       <source>The grid layer has no CRS</source>
       <translation>网格图层没有坐标系</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="399" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="400" />
       <source>The grids are in geographic coordinates; distances are measured in {0}</source>
       <translation>网格为地理坐标；距离以 {0} 计量</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="415" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="416" />
       <source>GAZETTEER has no field {0!r}</source>
       <translation>GAZETTEER 没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="499" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="500" />
       <source>Dispatch table: {0}</source>
       <translation>派单表：{0}</translation>
     </message>
     <message>
       <location filename="../../layers/processing/grid_inputs.py" line="31" />
-      <location filename="../../layers/processing/heatmap_alg.py" line="64" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="72" />
       <location filename="../../layers/processing/hotareas_alg.py" line="102" />
       <source>Orders (points)</source>
       <translation>工单（点）</translation>
@@ -1745,12 +1745,12 @@ Example: INPUT the placed orders, GRIDS the grid layer, GRID_FIELD grid_code, CA
       <translation>{0} 条工单不在任何网格内，未计入</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="35" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="43" />
       <source>Heatmap of class cases</source>
       <translation>类案热力图</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="38" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="46" />
       <source>Kernel density of orders as a GeoTIFF, with the kernels and raw / scaled values of QGIS's own Heatmap (RADIUS, PIXEL_SIZE, KERNEL, DECAY, OUTPUT_VALUE and WEIGHT_FIELD mean the same), computed by binning the points on a lattice finer than the pixels and one FFT convolution: the same surface as the direct kernel sum (within 0.5 %), in a fraction of the time.
 
 Filters: CATEGORIES (class codes such as 0601, major classes such as 06, or groups such as noise), DATE_FROM / DATE_TO and HOURS (22-6 is 22:00 to 05:59). EXTENT fixes the raster's extent, so rasters made for different periods line up. SERIES writes one raster per month or per class case into OUTPUT_FOLDER, all on one extent and styled on one colour scale (SERIES_MAXIMUM), so equal colours mean equal density on every map of the series.
@@ -1763,164 +1763,164 @@ Example: INPUT the placed orders, CATEGORIES noise, HOURS 22-6, RADIUS 300, PIXE
 示例：INPUT 已落格工单，CATEGORIES noise，HOURS 22-6，RADIUS 300，PIXEL_SIZE 20。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="69" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="77" />
       <source>Radius</source>
       <translation>半径</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="74" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="82" />
       <source>Pixel size</source>
       <translation>像元大小</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="80" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="88" />
       <source>Kernel shape</source>
       <translation>核函数形状</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="81" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="89" />
       <source>Quartic</source>
       <translation>四次核</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="81" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="89" />
       <source>Triangular</source>
       <translation>三角核</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="81" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="89" />
       <source>Uniform</source>
       <translation>均匀核</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="81" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="89" />
       <source>Triweight</source>
       <translation>三权核</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="81" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="89" />
       <source>Epanechnikov</source>
       <translation>Epanechnikov 核</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="88" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="96" />
       <source>Decay ratio (triangular kernels only)</source>
       <translation>衰减比（仅三角核）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="98" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="106" />
       <source>Output values</source>
       <translation>输出值</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="98" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="106" />
       <source>Raw</source>
       <translation>原始值</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="98" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="106" />
       <source>Scaled</source>
       <translation>缩放值</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="104" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="112" />
       <source>Weight from field</source>
       <translation>权重字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="110" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="118" />
       <source>Extent</source>
       <translation>范围</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="115" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="123" />
       <source>Series (one raster per …)</source>
       <translation>序列（每…一幅栅格）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="116" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="124" />
       <source>None</source>
       <translation>无</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="120" />
-      <location filename="../../layers/processing/heatmap_alg.py" line="220" />
-      <location filename="../../layers/processing/heatmap_alg.py" line="257" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="128" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="231" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="268" />
       <source>Heatmap</source>
       <translation>热力图</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="123" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="131" />
       <source>Folder for the series rasters</source>
       <translation>序列栅格文件夹</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="126" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="134" />
       <source>Largest value of the heatmap</source>
       <translation>热力图最大值</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="129" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="137" />
       <source>Largest value of the series (their shared colour scale)</source>
       <translation>序列最大值（共用色阶）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="132" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="140" />
       <source>Orders used</source>
       <translation>使用的工单数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="133" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="141" />
       <source>Series rasters</source>
       <translation>序列栅格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="153" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="161" />
       <source>RADIUS and PIXEL_SIZE must be positive</source>
       <translation>RADIUS 与 PIXEL_SIZE 必须为正数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="166" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="174" />
       <source>{0} rows have no usable {1} (first: row {2}); they add nothing</source>
       <translation>{0} 行没有可用的 {1}（第一行：第 {2} 行）；不计入</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="173" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="181" />
       <source>No order passes the filter ({0})</source>
       <translation>没有工单通过筛选（{0}）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="186" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="194" />
       <source>{0} orders placed in no grid lie outside the raster (their match_method)</source>
       <translation>{0} 条未落入网格的工单位于栅格之外（见其 match_method）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="194" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="202" />
       <source>{0} × {1} pixels is too large: some orders lie far from the others. Set EXTENT to the area of interest, or choose a larger PIXEL_SIZE</source>
       <translation>{0} × {1} 像元过大：有些工单离其他工单很远。请把 EXTENT 设为关注区域，或选用更大的 PIXEL_SIZE</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="199" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="207" />
       <source>Raster {0} × {1} pixels of {2} m</source>
       <translation>栅格 {0} × {1} 像元，每像元 {2} 米</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="234" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="245" />
       <source>SERIES needs OUTPUT_FOLDER</source>
       <translation>SERIES 需要 OUTPUT_FOLDER</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="237" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="248" />
       <source>A monthly series needs TIME_FIELD</source>
       <translation>按月序列需要 TIME_FIELD</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="241" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="252" />
       <source>A series per class case needs CATEGORY_FIELD</source>
       <translation>按类案序列需要 CATEGORY_FIELD</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="266" />
+      <location filename="../../layers/processing/heatmap_alg.py" line="277" />
       <source>{0} series rasters on one colour scale up to {1:.4g}</source>
       <translation>{0} 幅序列栅格，共用色阶，最大 {1:.4g}</translation>
     </message>

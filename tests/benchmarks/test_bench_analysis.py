@@ -27,8 +27,10 @@ import pytest
 from osgeo import gdal
 from qgis.core import QgsVectorLayer
 
-from gridgov.grid_ops import geolocate, hotspots, kde, pipkernels, weights
-from gridgov.grid_ops.gridstats import grid_stats
+from gridgov.grid_ops.analytics import hotspots, kde, weights
+from gridgov.grid_ops.analytics.gridstats import grid_stats
+from gridgov.grid_ops.pip import pipkernels
+from gridgov.grid_ops.responsibility import geolocate
 
 
 def _geolocate_benchmark():

@@ -31,7 +31,7 @@ import prcoords
 import pyogrio
 import pytest
 
-from gridgov.grid_ops import coords
+from gridgov.grid_ops.orders import coords
 
 N = 1_000_000
 N_CHECK = 10_000
@@ -118,7 +118,7 @@ def _run_both(monkeypatch, tmp_path, path, to, peer_id, peer_params, from_="wgs8
     """(gridgov seconds, breakdown seconds, output frame handed to write_frame, QGIS seconds, outputs)."""
     import processing
 
-    from gridgov.grid_ops import positions
+    from gridgov.grid_ops.orders import positions
     from gridgov.layers.processing import convertcoords_alg
 
     seconds, keep = {}, {}

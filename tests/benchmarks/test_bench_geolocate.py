@@ -28,7 +28,8 @@ import numpy as np
 import pytest
 import shapely
 
-from gridgov.grid_ops import geolocate, pipkernels
+from gridgov.grid_ops.pip import pipkernels
+from gridgov.grid_ops.responsibility import geolocate
 
 N_GRIDS = 20_000
 N_ORDERS = 1_000_000

@@ -30,8 +30,8 @@ import pyogrio
 import pytest
 import shapely
 
-from gridgov.grid_ops import patrol, patrol_measure, roadnet, routing
 from gridgov.grid_ops.democity import build_demo_city
+from gridgov.grid_ops.governance import patrol, patrol_measure, roadnet, routing
 
 N_STOPS, N_TEAMS, SHIFT = 500, 10, (8 * 60, 18 * 60)
 STREET, WINDOWS, N_ORDERS = "440399002", "08:00-12:00;19:00-23:00", 100_000
@@ -119,7 +119,7 @@ def city_gpkg(tmp_path_factory):
 def test_bench_patrol_end_to_end(street, city_gpkg, tmp_path, gridgov_provider, monkeypatch):
     import processing
 
-    from gridgov.grid_ops import patrolplan
+    from gridgov.grid_ops.governance import patrolplan
     from gridgov.layers.processing import patrolplan_alg
 
     def layer(name: str) -> str:

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import shapely
 
-from gridgov.grid_ops.validate import ValidationOptions, validate_grids
+from gridgov.grid_ops.grids.validate import ValidationOptions, validate_grids
 
 N_PARENTS = 20_000
 N_MICRO = 50_000

@@ -14,7 +14,7 @@ def order_points(city, crs: str):
     import geopandas as gpd
     import shapely
 
-    from gridgov.grid_ops import positions
+    from gridgov.grid_ops.orders import positions
 
     orders = city.layers["orders"]
     pos = positions.to_target(orders["x"], orders["y"], orders["coord_sys"].to_numpy(dtype=object), crs)

@@ -65,7 +65,7 @@ def test_gridstats_with_a_grid_field_reads_no_points(stats, demo_city_gpkg, tmp_
     counts equal those placed by point."""
     import geopandas as gpd
 
-    from gridgov.grid_ops.geolocate import UnitLayer, pick_with_boundary_rule
+    from gridgov.grid_ops.responsibility.geolocate import UnitLayer, pick_with_boundary_rule
     from gridgov.layers.processing import grid_inputs
 
     orders = gpd.read_file(demo_city_gpkg, layer="truth_orders")
@@ -171,7 +171,7 @@ def test_hotspots_refuses_empty_values(demo_city_gpkg, tmp_path, gridgov_provide
 
 
 def test_emerging_hotspots_on_the_demo_orders(demo_city_gpkg, tmp_path, gridgov_provider):
-    from gridgov.grid_ops.emerging import PATTERNS
+    from gridgov.grid_ops.analytics.emerging import PATTERNS
 
     result = processing.run(
         "gridgov:emerginghotspots",

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from qgis.core import Qgis
 
-from gridgov.grid_ops import deps, install
+from gridgov.grid_ops.runtime import deps, install
 
 ROOT = Path(__file__).resolve().parents[2]
 PKG_DIR = ROOT / ".build" / "pkg"
@@ -138,7 +138,7 @@ if SCENARIO == "optional":
         "convertcoords": run("gridgov:convertcoords", {"INPUT_FILE": os.environ["GRIDGOV_XLSX"], "FROM": "gcj02",
                                                        "TO": "wgs84", "OUTPUT": "memory:"}),
     }
-    from gridgov.grid_ops import routing
+    from gridgov.grid_ops.governance import routing
     from gridgov.layers.processing.provider import optional_package_error
 
     if BLOCK == "ortools":
@@ -149,7 +149,7 @@ if SCENARIO == "optional":
             out["runs"]["patrol_solver"] = str(clear) if clear is not None else f"unclear: {err}"
 
 if SCENARIO == "install":
-    from gridgov.grid_ops import install
+    from gridgov.grid_ops.runtime import install
     from gridgov.ui import installer
 
     button = iface.messageBar().items()[-1].findChild(QPushButton, "gridgov_install_button")
@@ -255,7 +255,7 @@ def test_without_an_optional_package_the_plugin_loads_fully(children, package):
     assert [m for m, tag, _level in result["log"] if tag == "Grid Governance" and package.dist in m], result["log"]
     failing = _check_import_failures(result, package)
     # only modules that exist for that package fail, and the plugin never loaded them
-    allowed = {"numba": ("gridgov.grid_ops.pipkernels_numba",), "psycopg2": ("gridgov.layers.postgis.",)}
+    allowed = {"numba": ("gridgov.grid_ops.pip.pipkernels_numba",), "psycopg2": ("gridgov.layers.postgis.",)}
     assert all(name.startswith(allowed.get(package.module, ())) for name in failing), failing
     assert result["provider_after_unload"] is None
 

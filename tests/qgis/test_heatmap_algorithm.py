@@ -255,7 +255,7 @@ def test_orders_placed_nowhere_do_not_set_the_extent(tmp_path, gridgov_provider)
 def test_heatmap_geotiff_is_the_engines_surface_tiled_as_qgis_writes(demo_city_gpkg, tmp_path, gridgov_provider):
     """The GeoTIFF holds the engine's float32 surface as it is, tiled (and compressed or not as
     rasters.GEOTIFF_OPTIONS says), and MAXIMUM is the file's largest value."""
-    from gridgov.grid_ops import kde
+    from gridgov.grid_ops.analytics import kde
     from gridgov.layers.rasters import GEOTIFF_OPTIONS
 
     params = {"INPUT": _layer(demo_city_gpkg, "truth_orders"), "RADIUS": 300.0, "PIXEL_SIZE": 25.0}

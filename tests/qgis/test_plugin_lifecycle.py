@@ -10,7 +10,7 @@ from qgis.PyQt.QtCore import QCoreApplication, QEvent
 from qgis.PyQt.QtWidgets import QMenu, QPushButton, QToolBar
 
 import gridgov
-from gridgov.grid_ops import deps
+from gridgov.grid_ops.runtime import deps
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -20,7 +20,7 @@ def authcfg(pg_city, qgis_app):
 @pytest.fixture(scope="module")
 def timed_orders(pg_city):
     """city.orders_ts: the order points with their report time as a timestamp column and a repeat flag."""
-    from gridgov.grid_ops.repeats import parse_times
+    from gridgov.grid_ops.orders.repeats import parse_times
 
     server, _ = pg_city
     connection = server.connect()

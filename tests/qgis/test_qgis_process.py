@@ -68,7 +68,7 @@ def test_qgis_process_counts_a_quarter_million_orders_with_the_compiled_kernels(
     import numpy as np
     import shapely
 
-    from gridgov.grid_ops import geolocate
+    from gridgov.grid_ops.responsibility import geolocate
 
     assert geolocate.RASTER_MIN_POINTS <= 250_000
     corners = np.array([(x, y) for x in range(0, 2000, 100) for y in range(0, 2000, 100)], dtype=float)

@@ -206,7 +206,7 @@ def test_the_layouts_reach_every_case():
     from hypothesis import find
 
     def placed(layout):
-        from gridgov.grid_ops import geolocate
+        from gridgov.grid_ops.responsibility import geolocate
 
         frame, _micro, _dedicated, orders = layout
         h = geolocate.Hierarchy(grids=geolocate.UnitLayer.from_frame(frame, "grid_code"))

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gridgov.grid_ops import classify
-from gridgov.grid_ops.paths import resource_path
+from gridgov.grid_ops.orders import classify
+from gridgov.grid_ops.runtime.paths import resource_path
 
 
 @pytest.fixture(scope="module")

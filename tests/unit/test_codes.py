@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gridgov.grid_ops import codes
-from gridgov.grid_ops.regions import order_west_east_north_south
+from gridgov.grid_ops.grids import codes
+from gridgov.grid_ops.grids.regions import order_west_east_north_south
 
 
 def test_parse_15_digit():
@@ -75,7 +75,7 @@ def test_a_unit_layer_keeps_null_codes_empty():
     import geopandas as gpd
     import shapely
 
-    from gridgov.grid_ops.geolocate import UnitLayer
+    from gridgov.grid_ops.responsibility.geolocate import UnitLayer
 
     frame = gpd.GeoDataFrame(
         {"code": [None, 440399001001002.0]}, geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)]

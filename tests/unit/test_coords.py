@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gridgov.grid_ops import coords
+from gridgov.grid_ops.orders import coords
 
 # DESIGN.md §4: WGS84 (lat, lon) → GCJ-02 (lat, lon)
 VECTORS = [

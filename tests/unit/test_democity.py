@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 import shapely
 
-from gridgov.grid_ops import codes, coords
 from gridgov.grid_ops.democity import build_demo_city, write_demo_city
+from gridgov.grid_ops.grids import codes
+from gridgov.grid_ops.orders import coords
 
 N_ORDERS = 20_000
 
@@ -208,7 +209,7 @@ def test_negative_order_count_is_refused():
 
 def test_microgrids_are_even_and_compact(city):
     """The demo's micro-grids come from gridgov:splitmicrogrids' engine: max/min households < 1.5 per grid."""
-    from gridgov.grid_ops.microgrids import polsby_popper
+    from gridgov.grid_ops.grids.microgrids import polsby_popper
 
     micro = city["microgrids"]
     housed = micro[micro.groupby("grid_code")["households"].transform("min") > 0]

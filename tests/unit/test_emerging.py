@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from gridgov.grid_ops import emerging, weights
+from gridgov.grid_ops.analytics import emerging, weights
 
 
 def test_mann_kendall_equals_pymannkendall():

@@ -12,8 +12,8 @@ import pytest
 import shapely
 from shapely.geometry import Polygon, box
 
-from gridgov.grid_ops import geolocate, placement
-from gridgov.grid_ops.gazetteer import Gazetteer
+from gridgov.grid_ops.orders.gazetteer import Gazetteer
+from gridgov.grid_ops.responsibility import geolocate, placement
 
 #: numba is optional (OSGeo4W's QGIS has none): without it the engine takes its numpy + GEOS paths
 NUMBA = importlib.util.find_spec("numba") is not None
@@ -366,7 +366,7 @@ def test_nearest_grid_on_a_tie_is_the_lowest_code(monkeypatch, compiled):
 
 
 def test_inspections_outside_own_grid_and_coverage(demo_city_20k):
-    from gridgov.grid_ops import inspections
+    from gridgov.grid_ops.responsibility import inspections
 
     city = demo_city_20k
     reports = city["inspections"]
@@ -393,7 +393,7 @@ def test_inspections_outside_own_grid_and_coverage(demo_city_20k):
 def test_inspection_coverage_without_microgrids_counts_100m_cells():
     import geopandas as gpd
 
-    from gridgov.grid_ops import inspections
+    from gridgov.grid_ops.responsibility import inspections
 
     grids = gpd.GeoDataFrame({"grid_code": ["g1"]}, geometry=[box(0, 0, 300, 200)], crs="EPSG:4547")
     h = geolocate.Hierarchy(grids=geolocate.UnitLayer.from_frame(grids, "grid_code"))
@@ -497,7 +497,7 @@ def test_an_overlap_is_a_problem_pointing_at_validategrids():
 
 
 def test_code_order_is_numeric_for_digits_then_text():
-    from gridgov.grid_ops.codes import code_ranks
+    from gridgov.grid_ops.grids.codes import code_ranks
 
     codes = ["Z9", "a1", "A1", "", "440399001001001", "126", "0126", "41", "7", "99999999999999999999999"]
     ranked = [codes[i] for i in np.argsort(code_ranks(codes))]

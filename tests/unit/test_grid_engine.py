@@ -9,10 +9,10 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gridgov.grid_ops import codes
-from gridgov.grid_ops.gridimport import guess_mapping, normalise_code, standardise
-from gridgov.grid_ops.lattice import build_grid
-from gridgov.grid_ops.microgrids import evenness, polsby_popper, split_grids, split_polygon
+from gridgov.grid_ops.grids import codes
+from gridgov.grid_ops.grids.gridimport import guess_mapping, normalise_code, standardise
+from gridgov.grid_ops.grids.lattice import build_grid
+from gridgov.grid_ops.grids.microgrids import evenness, polsby_popper, split_grids, split_polygon
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gridgov.grid_ops.gridstats import grid_stats, period_labels
+from gridgov.grid_ops.analytics.gridstats import grid_stats, period_labels
 
 GRIDS = pd.DataFrame({"grid_code": ["A", "B", "C"], "households": [500, 0, 250], "area_m2": [2e5, 1e5, 5e4]})
 
@@ -66,7 +66,7 @@ HOSTILE_CODES = ["A", " A", "A ", "B", "", None, float("nan"), 7, 7.0, "X", "甲
 def test_text_ids_read_as_as_text_strips(values):
     """Ids and labels give what as_text(values).str.strip() gives: None and NaN empty, numbers as
     text (7 and 7.0 apart), spaces stripped into one label."""
-    from gridgov.grid_ops.ordertable import as_text, text_ids
+    from gridgov.grid_ops.orders.ordertable import as_text, text_ids
 
     ids, labels = text_ids(np.array(values, dtype=object))
     assert labels[ids].tolist() == as_text(values).str.strip().tolist()
@@ -77,7 +77,7 @@ def test_text_ids_read_as_as_text_strips(values):
 def test_combination_counts_equal_groupby(sizes):
     """Both ways of counting (a count per possible key, or sorting when the key space is huge) give
     groupby(sort=True).size() on the labels."""
-    from gridgov.grid_ops.gridstats import _combination_counts
+    from gridgov.grid_ops.analytics.gridstats import _combination_counts
 
     rng = np.random.default_rng(sum(sizes))
     n = 5_000
@@ -92,7 +92,7 @@ def test_combination_counts_equal_groupby(sizes):
 
 def test_text_ids_of_a_categorical_read_missing_as_empty():
     """order_grid_codes gives a categorical (missing: no grid): its ids are used as they are."""
-    from gridgov.grid_ops.ordertable import as_text, text_ids
+    from gridgov.grid_ops.orders.ordertable import as_text, text_ids
 
     values = pd.Categorical(["B", None, " A", "B", "A"], categories=["B", " A", "A", "C"])
     ids, labels = text_ids(values)

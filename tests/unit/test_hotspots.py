@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from libpysal import weights as lps
 
-from gridgov.grid_ops import hotspots, weights
+from gridgov.grid_ops.analytics import hotspots, weights
 
 
 def lattice(n_side: int, size: float = 100.0) -> np.ndarray:

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from gridgov.grid_ops import deps, install
-from gridgov.grid_ops.install import PythonEnvironment
+from gridgov.grid_ops.runtime import deps, install
+from gridgov.grid_ops.runtime.install import PythonEnvironment
 
 
 def _env(platform, executable, prefix, base_prefix, files, version=(3, 12)):

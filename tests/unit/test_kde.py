@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gridgov.grid_ops import kde
+from gridgov.grid_ops.analytics import kde
 
 
 def direct_sum(x, y, px, py, radius, kernel="quartic", decay=0.0, weights=None):

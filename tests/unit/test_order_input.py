@@ -11,9 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gridgov.grid_ops import coords, geolocate, placement, positions, repeats, times
-from gridgov.grid_ops.gazetteer import Gazetteer, normalise_address
-from gridgov.grid_ops.ordertable import OrderFileError, guess_order_fields, read_orders
+from gridgov.grid_ops.orders import coords, positions, repeats, times
+from gridgov.grid_ops.orders.gazetteer import Gazetteer, normalise_address
+from gridgov.grid_ops.orders.ordertable import OrderFileError, guess_order_fields, read_orders
+from gridgov.grid_ops.responsibility import geolocate, placement
 
 ROWS = pd.DataFrame(
     {
@@ -254,7 +255,7 @@ def test_times_parsed_in_parts_equal_one_parse(kind, monkeypatch):
     texts = ["2025-01-01 00:02:09", "2025-01-01T00:03:26+08:00", "2025/1/1 00:09", "2025-01-01T00:00:00Z",
              "昨天晚上", "", None, "2025-02-03", "2025-03-04T05:06:07-05:00"] * 3  # fmt: skip
     whole = repeats.parse_times(texts, "t")
-    monkeypatch.setattr(times, "PARSE_PART", 4)  # the parser moved to grid_ops.times
+    monkeypatch.setattr(times, "PARSE_PART", 4)  # the parser moved to grid_ops.orders.times
     values = {"list": texts, "array": np.array(texts, dtype=object),
               "series": pd.Series(texts, index=range(100, 100 + len(texts)))}[kind]  # fmt: skip
     parts = repeats.parse_times(values, "t")
@@ -426,7 +427,7 @@ def test_mixed_utf8_and_gbk_lines_are_each_decoded(tmp_path):
 
 
 def test_text_flags_read_as_booleans():
-    from gridgov.grid_ops.ordertable import parse_flags
+    from gridgov.grid_ops.orders.ordertable import parse_flags
 
     values = ["true", "false", "FALSE", "是", "否", "1", "0", "Y", "n", "", None, "yes", "No", "maybe", 1, 0.0,
               True, False, float("nan"), "１", " true "]  # fmt: skip
@@ -441,7 +442,7 @@ def test_text_flags_read_as_booleans():
 
 def test_minus_one_is_true_as_text_and_as_number():
     """Access and VBA write True as -1: the text reads as the number does."""
-    from gridgov.grid_ops.ordertable import parse_flags
+    from gridgov.grid_ops.orders.ordertable import parse_flags
 
     flags, known, problem = parse_flags(["-1", -1, " -1 ", "-1.0", -1.0, "0"], "is_repeat")
     assert flags.tolist() == [True, True, True, True, True, False]
@@ -449,7 +450,7 @@ def test_minus_one_is_true_as_text_and_as_number():
 
 
 def test_a_row_in_a_vertical_system_is_that_rows_problem_not_a_crash():
-    from gridgov.grid_ops.positions import to_target
+    from gridgov.grid_ops.orders.positions import to_target
 
     pos = to_target([114.05, 5.0], [22.54, 3.0], ["wgs84", "EPSG:5773"], "EPSG:4547")
     assert np.isfinite(pos.x[0]) and np.isnan(pos.x[1])
@@ -465,7 +466,7 @@ def test_a_row_in_a_vertical_system_is_that_rows_problem_not_a_crash():
 def test_large_csv_body_read_by_pandas_equals_the_csv_module(monkeypatch, tail, encoding):
     """Above HEAD_SAMPLE lines pandas' C parser reads the body, only where that gives what the csv
     module gives (else the csv module reads every row): frame and facts alike either way."""
-    from gridgov.grid_ops import ordertable
+    from gridgov.grid_ops.orders import ordertable
 
     rows = ["标题：工单导出", "工单编号,地址,描述"] + [f'{i:05d},"深圳,{i}号","说""明"' for i in range(300)]
     data = ("\r\n".join(rows + ([tail] if tail else [])) + "\r\n").encode(encoding)

@@ -12,8 +12,8 @@ import shapely
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gridgov.grid_ops import patrol, patrol_measure, patrolplan, roadnet, routing
 from gridgov.grid_ops.democity.rhythms import HOUR_PROFILES
+from gridgov.grid_ops.governance import patrol, patrol_measure, patrolplan, roadnet, routing
 
 
 def _stops(n, rng, window=(480, 1080), service=5.0, narrow=0.0):

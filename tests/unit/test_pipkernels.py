@@ -8,7 +8,7 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gridgov.grid_ops import pipkernels
+from gridgov.grid_ops.pip import pipkernels
 
 from .test_pointindex import ORIGIN, tricky_points, voronoi_layer
 
@@ -17,7 +17,7 @@ from .test_pointindex import ORIGIN, tricky_points, voronoi_layer
 def test_numba_is_there():
     """numba is in requirements/runtime.txt: without it every test here would test the fallback."""
     assert pipkernels.kernels() is not None
-    from gridgov.grid_ops import pipkernels_numba
+    from gridgov.grid_ops.pip import pipkernels_numba
 
     assert (pipkernels_numba.COVERED, pipkernels_numba.UNCERTAIN) == (pipkernels.COVERED, pipkernels.UNCERTAIN)
 
@@ -168,7 +168,7 @@ def test_spatial_order_of_points_without_area(x, y):
 def test_best_of_pairs_equals_the_sorting_path(seed, n_pairs):
     """One compiled pass picks, per point, what the lexsort path picks: the smallest key, and on a
     tie the first pair; and counts the same pairs. Points unsorted, keys with many ties."""
-    from gridgov.grid_ops import geolocate
+    from gridgov.grid_ops.responsibility import geolocate
 
     rng = np.random.default_rng(seed)
     n = 50
@@ -192,7 +192,7 @@ def test_best_of_pairs_equals_the_sorting_path(seed, n_pairs):
 def test_own_first_keys_equal_the_numpy_path(seed):
     """The micro-grid keys (own grid first, then rank) from one compiled pass equal numpy's: points
     in a grid or in none, micro-grids whose parent is known, unknown (-1) or empty."""
-    from gridgov.grid_ops import geolocate
+    from gridgov.grid_ops.responsibility import geolocate
 
     rng = np.random.default_rng(seed)
     n_points, n_polys, n_units = 60, 25, 8
@@ -316,7 +316,7 @@ def test_nearest_equals_geos(seed, n, max_distance, holey):
 def test_nearest_gives_up_beside_an_empty_stretch():
     """A point far off beside an empty stretch of the index (a bay) would scan thousands of empty
     buckets: after ``MAX_NEAREST_RINGS`` rings it goes to GEOS, which finds the same polygon."""
-    from gridgov.grid_ops import geolocate
+    from gridgov.grid_ops.responsibility import geolocate
 
     shore = [shapely.box(x, 0, x + 10, 10) for x in range(0, 2000, 10)]
     geoms = np.array([*shore, shapely.box(1990, 1990, 2000, 2000)], dtype=object)

@@ -9,8 +9,8 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gridgov.grid_ops import geolocate
-from gridgov.grid_ops.pointindex import EdgeRaster
+from gridgov.grid_ops.pip.pointindex import EdgeRaster
+from gridgov.grid_ops.responsibility import geolocate
 
 ORIGIN = np.array([500_000.0, 2_500_000.0])
 

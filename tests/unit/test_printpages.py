@@ -1,4 +1,4 @@
-"""What goes on each printed page (grid_ops.printpages) and the PDF text fix (grid_ops.pdftext)."""
+"""What goes on each printed page (grid_ops.printing.printpages) and the PDF text fix (grid_ops.printing.pdftext)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gridgov.grid_ops import pdftext, printpages
-from gridgov.grid_ops.printpages import Unit
+from gridgov.grid_ops.printing import pdftext, printpages
+from gridgov.grid_ops.printing.printpages import Unit
 
 
 def test_file_stem_keeps_chinese_and_drops_what_file_systems_refuse():

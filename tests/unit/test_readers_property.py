@@ -18,7 +18,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gridgov.grid_ops.ordertable import read_orders
+from gridgov.grid_ops.orders.ordertable import read_orders
 
 #: The first column: an order id (known name, so the header is recognised) holding the row's number.
 MARKERS = ("工单编号", "order_id", "编号", "Unique Key")

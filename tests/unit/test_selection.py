@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gridgov.grid_ops.selection import OrderFilter, parse_classes, parse_hours
+from gridgov.grid_ops.orders.selection import OrderFilter, parse_classes, parse_hours
 
 
 @pytest.mark.parametrize(
@@ -75,7 +75,7 @@ def test_no_filter_on_a_layer_without_class_or_time_keeps_every_order():
 
 def test_a_bare_clock_time_passes_an_hour_filter_but_never_a_date_filter():
     """ "8:00" has no date (issue 24: it was read as today): the night-hours filter may still take it."""
-    from gridgov.grid_ops.times import parse_times
+    from gridgov.grid_ops.orders.times import parse_times
 
     parsed = parse_times(["2025-01-05 23:30", "23:10", "8:00", "", "2025-01-05 09:00"])
     night = OrderFilter(hours=parse_hours("22-6"))

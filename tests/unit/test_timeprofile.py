@@ -7,7 +7,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gridgov.grid_ops.timeprofile import hour_weekday_counts, hours_text, peak_days, peak_window, profiles
+from gridgov.grid_ops.analytics.timeprofile import hour_weekday_counts, hours_text, peak_days, peak_window, profiles
 
 
 def test_weekday_and_hour_of_known_times():

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gridgov.grid_ops import repeats, times
+from gridgov.grid_ops.orders import repeats, times
 
 
 def test_repeats_reexports_the_parser():

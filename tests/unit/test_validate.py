@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from gridgov.grid_ops.democity import facilities  # noqa: F401  (demo city package must import)
 from gridgov.grid_ops.democity.hierarchy import build_hierarchy
 from gridgov.grid_ops.democity.streets_and_blocks import build_road_network
-from gridgov.grid_ops.validate import ValidationOptions, guess_level, validate_grids
+from gridgov.grid_ops.grids.validate import ValidationOptions, guess_level, validate_grids
 
 from .damage import damage_grids
 
