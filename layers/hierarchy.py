@@ -212,12 +212,18 @@ class Unit:
 
 class Chain(list):
     """The units covering a point (street first, dedicated grids last, highest priority first), with
-    how the engine's rule decided: a list of :class:`Unit`, plus ``on_boundary`` and ``overlap`` (the
-    codes of overlapping grids, comma-joined: a data error)."""
+    how the engine's rule decided: a list of :class:`Unit`, plus ``on_boundary``, ``overlap`` (the
+    codes of overlapping grids, comma-joined: a data error), the responsible level and code (also
+    when no unit covers the point: the nearest grid within the tolerance), ``match_method`` and
+    ``distance_m``."""
 
-    def __init__(self, units=(), on_boundary: bool = False, overlap: str = "") -> None:
+    def __init__(self, units=(), on_boundary: bool = False, overlap: str = "", **decided) -> None:
         super().__init__(units)
         self.on_boundary, self.overlap = on_boundary, overlap
+        self.resp_level: str = decided.get("resp_level", "")
+        self.resp_code: str = decided.get("resp_code", "")
+        self.match_method: str = decided.get("match_method", "")
+        self.distance_m: float = decided.get("distance_m", float("nan"))
 
 
 def _value(feature, name: str) -> str:
@@ -247,29 +253,59 @@ def _class_groups() -> dict[str, str]:
         return {row["class_code"]: row["case_group"] for row in csv.DictReader(handle)}
 
 
+def _raw(value):
+    """An attribute as Python has it, QGIS's NULL as None (a Real code stays a number, so the
+    engine's ``code_of`` reads ``440399001001001.0`` as the code it is)."""
+    return None if value is None or (hasattr(value, "isNull") and value.isNull()) else value
+
+
+def _working_crs(grids: QgsVectorLayer | None, fallback: QgsCoordinateReferenceSystem) -> QgsCoordinateReferenceSystem:
+    """The CRS ``gridgov:geolocate`` works in for these grids (``placement.working_crs``: theirs when
+    projected, else the UTM zone of their centre): the shared-edge probe and the tolerance are metres."""
+    from gridgov.grid_ops.responsibility.placement import working_crs
+
+    if grids is None:
+        return fallback
+    crs = grids.crs()
+    if not crs.isGeographic():
+        return crs
+    extent = grids.extent()
+    name = crs.authid() or crs.toWkt()
+    return QgsCoordinateReferenceSystem(
+        working_crs(name, (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum()))
+    )
+
+
 def responsibility_chain(
-    project: QgsProject, point: QgsPointXY, crs: QgsCoordinateReferenceSystem, class_code: str = ""
+    project: QgsProject,
+    point: QgsPointXY,
+    crs: QgsCoordinateReferenceSystem,
+    class_code: str = "",
+    tolerance: float | None = None,
 ) -> Chain:
     """Every hierarchy unit covering ``point`` (in ``crs``), and the one responsible for an order of
     ``class_code`` there, decided by the engine's own rule (``geolocate.assign`` on the units around
-    the point, in the grids' CRS as ``gridgov:geolocate`` works): the map tool and the algorithm
-    cannot disagree, on shared edges, overlaps and class-specific dedicated grids alike."""
+    the point, in the working CRS ``gridgov:geolocate`` uses, with its default ``tolerance`` for the
+    nearest grid): the map tool and the algorithm cannot disagree, on shared edges, overlaps,
+    class-specific dedicated grids and points just outside alike."""
     import geopandas as gpd
     import shapely
 
-    from gridgov.grid_ops.grids.codes import code_sort_key
+    from gridgov.grid_ops.grids.codes import code_of, code_sort_key
     from gridgov.grid_ops.responsibility import geolocate
 
+    tolerance = geolocate.DEFAULT_TOLERANCE if tolerance is None else float(tolerance)
     layers = {level: layer for level, layer in hierarchy_layers(project).items() if level in _CHAIN_ORDER}
-    work = layers["grid"].crs() if "grid" in layers else crs
+    work = _working_crs(layers.get("grid"), crs)
     here = QgsCoordinateTransform(crs, work, project).transform(point)
+    reach = tolerance + _PROBE_BOX  # units this near may answer (covering, probe, nearest)
     units: list[Unit] = []
     frames: dict[str, gpd.GeoDataFrame] = {}
     probe = QgsGeometry.fromPointXY(here)
     for level, layer in layers.items():
         to_layer = QgsCoordinateTransform(work, layer.crs(), project)
         box = to_layer.transformBoundingBox(
-            QgsRectangle(here.x() - _PROBE_BOX, here.y() - _PROBE_BOX, here.x() + _PROBE_BOX, here.y() + _PROBE_BOX)
+            QgsRectangle(here.x() - reach, here.y() - reach, here.x() + reach, here.y() + reach)
         )
         to_work = QgsCoordinateTransform(layer.crs(), work, project)
         code_field = layer.customProperty(CODE_PROPERTY) or ""
@@ -282,15 +318,14 @@ def responsibility_chain(
                 geometry.transform(to_work)
             except QgsCsException:
                 continue
-            names = feature.fields().names()
-            rows.append({name: _value(feature, name) for name in names})
+            rows.append({name: _raw(value) for name, value in zip(feature.fields().names(), feature.attributes())})
             shapes.append(shapely.from_wkb(bytes(geometry.asWkb())))
             if geometry.intersects(probe):
                 prio = _value(feature, "priority")
                 units.append(
                     Unit(
                         level,
-                        _value(feature, code_field),
+                        code_of(rows[-1].get(code_field)),
                         _value(feature, "name"),
                         _value(feature, "manager"),
                         _value(feature, "phone"),
@@ -308,13 +343,21 @@ def responsibility_chain(
         **{_HIERARCHY_SLOTS[level]: unit_layer for level, unit_layer in frames.items() if level != "grid"},
         class_groups=_class_groups(),
     )
-    result = geolocate.assign(hierarchy, [here.x()], [here.y()], [class_code], tolerance=0).iloc[0]
+    result = geolocate.assign(hierarchy, [here.x()], [here.y()], [class_code], tolerance=tolerance).iloc[0]
     for unit in units:
         unit.responsible = unit.level == result["resp_level"] and unit.code == result["resp_code"]
     units.sort(
         key=lambda u: (_CHAIN_ORDER[u.level], u.priority if u.priority is not None else 99, code_sort_key(u.code))
     )
-    return Chain(units, bool(result["on_boundary"]), str(result["overlap"]))
+    return Chain(
+        units,
+        bool(result["on_boundary"]),
+        str(result["overlap"]),
+        resp_level=str(result["resp_level"]),
+        resp_code=str(result["resp_code"]),
+        match_method=str(result["match_method"]),
+        distance_m=float(result["distance_m"]),
+    )
 
 
 def responsible_unit(units: list[Unit]) -> Unit | None:
@@ -337,7 +380,8 @@ def chain_html(units: list[Unit]) -> str:
     shared edge, and overlapping grids (a data error, pointing at the check that finds them)."""
     from html import escape
 
-    if not units:
+    nearest = getattr(units, "match_method", "") == "nearest"
+    if not units and not nearest:
         return "<p>" + tr("No grid covers this point.") + "</p>"
     grid = next((u for u in units if u.level == "grid"), None)
     rows = []
@@ -355,7 +399,12 @@ def chain_html(units: list[Unit]) -> str:
         if boss
         else ""
     )
-    if getattr(units, "overlap", ""):
+    if nearest:
+        note = tr("Outside every grid: the nearest grid {0}, {1:.0f} m away, answers for it.").format(
+            escape(units.resp_code), units.distance_m
+        )
+        head += f"<p><b>{note}</b></p>"
+    elif getattr(units, "overlap", ""):
         codes = escape(units.overlap.replace(",", ", "))
         head += (
             "<p><b>" + tr("Overlapping grids {0}: check the grid layer with Validate grids.").format(codes) + "</b></p>"

@@ -35,6 +35,8 @@ MAX_LATTICE = 40_000_000
 #: The FFT runs in single precision (twice as fast); its round-off, about 1e-7 of the peak, is far
 #: below the binning error. Values under this share of the peak are that round-off: set to zero.
 FFT_DTYPE = np.float32
+#: The binning sums in double precision (see ``_quadratic_binning``).
+BIN_DTYPE = np.float64
 ZERO_BELOW = 1e-6
 
 
@@ -167,7 +169,7 @@ def density(
 
     offsets = np.arange(-half, half + 1) * step
     stamp = kernel_value(np.hypot(offsets[:, None], offsets[None, :]), radius, kernel, scaled, decay)
-    product = fft.rfft2(lattice, workers=-1)
+    product = fft.rfft2(lattice.astype(FFT_DTYPE), workers=-1)
     del lattice
     product *= _stamp_spectrum(stamp, shape).astype(FFT_DTYPE)
     full = fft.irfft2(product, shape, workers=-1)
@@ -225,7 +227,7 @@ THREADED_BINNING = 200_000
 
 def _quadratic_binning(u: np.ndarray, v: np.ndarray, w: np.ndarray | None, shape: tuple[int, int]) -> np.ndarray:
     """Spread weights (None: 1 each) onto the 3 × 3 lattice nodes around each point with quadratic
-    Lagrange weights; the lattice is FFT_DTYPE, ``shape`` (rows of ``shape[1]`` nodes, node (v, u) at
+    Lagrange weights; the lattice is BIN_DTYPE, ``shape`` (rows of ``shape[1]`` nodes, node (v, u) at
     ``v · shape[1] + u``).
 
     Convolving these node weights with the sampled kernel equals interpolating the kernel at the
@@ -233,9 +235,10 @@ def _quadratic_binning(u: np.ndarray, v: np.ndarray, w: np.ndarray | None, shape
     (spacing / radius)³ (linear binning: squared).
 
     The nine scattered additions of a million points are bound by memory, not arithmetic: they are
-    made row by row (three lattice rows stay in cache, not random places all over a 20-50 MB lattice),
-    and into a single-precision lattice (half the memory; its round-off, about 1e-7 of a node's sum,
-    is the FFT's own, far below the binning error). The rows are 16-bit keys, which numpy sorts by
+    made row by row (three lattice rows stay in cache, not random places all over the lattice), into
+    a double-precision lattice: where a million orders share one spot (one address point, a district
+    centroid) a single-precision sum drifts by 1 % and more; the FFT then takes it in single precision,
+    whose relative round-off does not grow with the count. The rows are 16-bit keys, which numpy sorts by
     radix in linear time (a tenth of a general argsort). In row order the points split into a top
     and a bottom band whose nodes never meet (two lattice rows apart), binned in two threads, and
     the few points between them after.
@@ -247,7 +250,7 @@ def _quadratic_binning(u: np.ndarray, v: np.ndarray, w: np.ndarray | None, shape
     w = None if w is None else w[order]
     if not _FAST_ADD_AT:
         return _bin_once(u, v, w, shape)
-    lattice = np.zeros(shape[0] * width, dtype=FFT_DTYPE)
+    lattice = np.zeros(shape[0] * width, dtype=BIN_DTYPE)
     if len(u) < THREADED_BINNING:
         _bin_into(lattice, u, v, w, width)
         return lattice.reshape(shape)
@@ -272,13 +275,13 @@ def _weights(
     (the point's weight folded into the latter)."""
     row, col = np.rint(v), np.rint(u)
     corner = (row.astype(np.int64) - 1) * width + (col.astype(np.int64) - 1)
-    fu, fv = (u - col).astype(FFT_DTYPE), (v - row).astype(FFT_DTYPE)  # offsets from the nearest node, ±0.5
+    fu, fv = u - col, v - row  # offsets from the nearest node, ±0.5
     h = 0.5 * fu * (fu - 1)  # fu (fu - 1) / 2, 1 - fu², fu (fu + 1) / 2: the nodes before, at and after
     along_u = (h, 1 - fu * fu, h + fu)
     g = 0.5 * fv * (fv - 1)
     along_v = (g, 1 - fv * fv, g + fv)
     if w is not None:
-        along_v = tuple((w * b).astype(FFT_DTYPE) for b in along_v)
+        along_v = tuple(w * b for b in along_v)
     return corner, along_u, along_v
 
 
@@ -297,4 +300,4 @@ def _bin_once(u: np.ndarray, v: np.ndarray, w: np.ndarray | None, shape: tuple[i
     corner, along_u, along_v = _weights(u, v, w, width)
     index = np.concatenate([corner + (dv * width + du) for dv in range(3) for du in range(3)])
     share = np.concatenate([b * a for b in along_v for a in along_u])
-    return np.bincount(index, share, minlength=shape[0] * width).astype(FFT_DTYPE).reshape(shape)
+    return np.bincount(index, share, minlength=shape[0] * width).reshape(shape)

@@ -21,6 +21,11 @@ import pandas as pd
 
 from gridgov.grid_ops.grids.regions import order_west_east_north_south
 
+#: The characters Python's ``str.strip()`` removes (every Unicode space, U+3000 the highest): what
+#: :func:`code_of` strips around a code, and what the PostGIS push-down passes to ``btrim``, whose
+#: default strips plain spaces only.
+CODE_SPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+
 
 def code_of(value) -> str:
     """One unit code as text, the one rule every layer's codes are read by: NULL (None, NaN, NA) is

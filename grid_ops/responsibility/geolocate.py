@@ -56,6 +56,9 @@ RASTER_MIN_POINTS = 200_000
 #: From this many polygons on, a layer's validity is settled by the compiled kernels where they can.
 QUICK_VALIDITY_MIN_POLYGONS = 10_000
 NUDGE = (1e-3, 5e-4)  # metres east, north: the boundary rule's probe
+#: Metres outside every grid within which the nearest grid still answers (``gridgov:geolocate``'s
+#: TOLERANCE default, and the map tool's).
+DEFAULT_TOLERANCE = 50.0
 MATCH_METHODS = ("inside", "boundary", "nearest", "address", "unlocated", "unassigned", "invalid")
 RESULT_COLUMNS = (
     "grid_code",
@@ -443,6 +446,8 @@ def _micro_pick(h: Hierarchy, pairs: tuple[np.ndarray, np.ndarray], g_idx: np.nd
     m_pts, m_polys = pairs
     rank = h.micro.rank
     parent = _attr(h.micro, (h.micro_grid_field,) if h.micro_grid_field else ())
+    if parent is not None:
+        parent = code_texts(parent)  # read by the codes' one rule, as the grids' own codes are
     if parent is not None and len(m_pts):
         # compare codes as integers: each grid's code id, each micro-grid's parent code id (-1: no such grid)
         grid_code_id, distinct = h.grids.code_ids
@@ -550,7 +555,7 @@ def assign(
     x: np.ndarray,
     y: np.ndarray,
     class_codes: np.ndarray | None = None,
-    tolerance: float = 50.0,
+    tolerance: float = DEFAULT_TOLERANCE,
 ) -> pd.DataFrame:
     """Assign points (in the hierarchy's CRS, NaN where there is none) to their responsible units.
 

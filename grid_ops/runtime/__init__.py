@@ -1,5 +1,5 @@
 """What the engine needs from its surroundings: its Python packages (which are required, which
 optional, and how a missing one is installed from inside QGIS) and the paths of its resource files.
 
-May import: nothing else of ``grid_ops`` (every other package may import this one).
+May import: no other package of the engine (every other package may import this one).
 """

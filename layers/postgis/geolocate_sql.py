@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from psycopg2 import sql
 from psycopg2.extras import Json
 
+from gridgov.grid_ops.grids.codes import CODE_SPACE
 from gridgov.grid_ops.responsibility.geolocate import NUDGE, PEOPLE_SOURCES
 from gridgov.grid_ops.responsibility.geolocate import RESULT_COLUMNS as ENGINE_COLUMNS
 
@@ -139,9 +140,15 @@ def key_join(key: str, keyed: str, alias: str) -> sql.Composed:
     )
 
 
+def trimmed(value: sql.Composable) -> sql.Composed:
+    """A code or class code as text, as the engine reads it (``codes.code_of``): NULL as the empty
+    code, without the surrounding spaces Python strips (tabs, U+3000 ...), not only plain ones."""
+    return sql.SQL("coalesce(btrim(({})::text, {}), '')").format(value, sql.Literal(CODE_SPACE))
+
+
 def _code(alias: str, column: str) -> sql.Composed:
     """A unit's code as text, NULL as the empty code (``codes.code_of``)."""
-    return sql.SQL("coalesce(btrim(({}.{})::text), '')").format(sql.Identifier(alias), sql.Identifier(column))
+    return trimmed(sql.SQL("{}.{}").format(sql.Identifier(alias), sql.Identifier(column)))
 
 
 #: Separates a code key's order prefix from the code itself (sorts before every character of a code).
@@ -225,7 +232,7 @@ def _covering_pick(unit: Unit, alias: str, extra: list[sql.Composable], when: sq
 def _cls(spec: GeolocateSpec, alias: str = "o") -> sql.Composable:
     if not spec.category:
         return sql.SQL("''")
-    return sql.SQL("btrim(coalesce(({}.{})::text, ''))").format(sql.Identifier(alias), sql.Identifier(spec.category))
+    return trimmed(sql.SQL("{}.{}").format(sql.Identifier(alias), sql.Identifier(spec.category)))
 
 
 def points_steps(spec: GeolocateSpec) -> list[tuple[sql.Composed, dict | None]]:
@@ -347,7 +354,7 @@ def _grouped_micro(spec: GeolocateSpec, parent: str | None) -> sql.Composed:
     SELECT p.gg_id, array_agg(uk.code ORDER BY uk.k) AS codes, array_agg({parent} ORDER BY uk.k) AS parents
     FROM {hits} GROUP BY p.gg_id
 ) mh ON mh.gg_id = p.gg_id"""
-    ).format(parent=_text("u", parent), hits=_hits(spec, spec.micro))
+    ).format(parent=_code("u", parent) if parent else sql.SQL("''"), hits=_hits(spec, spec.micro))
 
 
 def _grid_extra(spec: GeolocateSpec) -> tuple[list[sql.Composable], dict[str, str | None]]:
@@ -559,7 +566,7 @@ SELECT {renamed},
                      ELSE round({far})::bigint::text || ' m' END
                 || %(far_suffix)s
         END,
-        %(overlap_prefix)s || array_to_string(m.gg_overlap, ', ') || %(overlap_suffix)s) AS problem,
+        %(overlap_prefix)s || replace(array_to_string(m.gg_overlap, ','), ',', ', ') || %(overlap_suffix)s) AS problem,
     CASE WHEN m.gg_point IS NULL THEN 'none' ELSE 'coords' END AS locate_method,
     NULL::float8 AS address_score,
     ''::text AS candidates,

@@ -22,6 +22,7 @@ from gridgov.layers.postgis.geolocate_sql import (
     key_select,
     np_round,
     pick_flag,
+    trimmed,
 )
 
 #: Label of a period as pandas writes it (``str(pd.Period)``), from a timestamp expression ``{t}``.
@@ -59,11 +60,7 @@ def order_rows(spec: GridStatsSpec) -> sql.Composed:
     then its ``code_key`` (the code order); the smallest wins. A plain join grouped by order runs in
     parallel workers; a per-order ``LATERAL … LIMIT 1`` would run in the leader only.
     """
-    o_cls = (
-        sql.SQL("btrim(coalesce((o.{})::text, ''))").format(sql.Identifier(spec.category))
-        if spec.category
-        else sql.SQL("''")
-    )
+    o_cls = trimmed(sql.SQL("o.{}").format(sql.Identifier(spec.category))) if spec.category else sql.SQL("''")
     label = sql.SQL("NULL::text")
     if spec.time:
         label = sql.SQL(PERIOD_LABEL[spec.period].replace("{t}", "(o.{t})::timestamp")).format(
@@ -75,7 +72,7 @@ def order_rows(spec: GridStatsSpec) -> sql.Composed:
         else sql.SQL("false")
     )
     if spec.grid_field:
-        where = sql.SQL("btrim(coalesce((o.{})::text, ''))").format(sql.Identifier(spec.grid_field))
+        where = trimmed(sql.SQL("o.{}").format(sql.Identifier(spec.grid_field)))
         return sql.SQL(
             "SELECT c.gkey, {cls} AS cls, {label} AS label, {repeat} AS rep FROM {orders} o "
             "JOIN codes c ON c.code = {where}"
@@ -102,7 +99,7 @@ JOIN codes c ON c.code = {pick}"""
             sql.SQL("ST_Translate({}, {}, {})").format(_point(spec), sql.Literal(NUDGE[0]), sql.Literal(NUDGE[1])),
         ),
         key=code_key(sql.SQL("c.code")),
-        code=sql.SQL("coalesce(btrim((u.{})::text), '')").format(sql.Identifier(spec.code)),
+        code=trimmed(sql.SQL("u.{}").format(sql.Identifier(spec.code))),
         pick=key_code(sql.SQL("h.best")),
         geom=sql.Identifier(spec.grids.geometry),
         grids=spec.grids.ident,
@@ -127,10 +124,11 @@ def _point(spec: GridStatsSpec) -> sql.Composed:
 
 def codes_cte(spec: GridStatsSpec) -> sql.Composed:
     """Each grid code with the key of its first grid (the engine counts an order there)."""
-    return sql.SQL(
-        "codes AS (SELECT coalesce(btrim((u.{code})::text), '') AS code, min(u.{key}) AS gkey "
-        "FROM {grids} u GROUP BY 1)"
-    ).format(code=sql.Identifier(spec.code), key=sql.Identifier(spec.grid_key), grids=spec.grids.ident)
+    return sql.SQL("codes AS (SELECT {code} AS code, min(u.{key}) AS gkey FROM {grids} u GROUP BY 1)").format(
+        code=trimmed(sql.SQL("u.{}").format(sql.Identifier(spec.code))),
+        key=sql.Identifier(spec.grid_key),
+        grids=spec.grids.ident,
+    )
 
 
 def facts_statement(spec: GridStatsSpec) -> sql.Composed:

@@ -22,6 +22,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from gridgov.grid_ops.responsibility.geolocate import DEFAULT_TOLERANCE
 from gridgov.layers.orders_input import (
     add_orders_file_parameters,
     code_text,
@@ -298,7 +299,7 @@ class GeolocateAlgorithm(GridGovAlgorithm):
                 self.TOLERANCE,
                 tr("Nearest-grid tolerance (metres, whatever the grids' CRS)"),
                 QgsProcessingParameterNumber.Type.Double,
-                50.0,
+                DEFAULT_TOLERANCE,
                 minValue=0.0,
             )
         )

@@ -266,78 +266,83 @@
       <translation>网格员名册</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="327" />
+      <location filename="../../layers/hierarchy.py" line="370" />
       <location filename="../../layers/processing/importgrids_alg.py" line="59" />
       <location filename="../../layers/processing/validategrids_alg.py" line="70" />
       <source>Street</source>
       <translation>街道</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="328" />
+      <location filename="../../layers/hierarchy.py" line="371" />
       <location filename="../../layers/processing/importgrids_alg.py" line="59" />
       <location filename="../../layers/processing/validategrids_alg.py" line="71" />
       <source>Community</source>
       <translation>社区</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="329" />
+      <location filename="../../layers/hierarchy.py" line="372" />
       <location filename="../../layers/processing/buildgrid_alg.py" line="94" />
       <location filename="../../layers/processing/importgrids_alg.py" line="59" />
       <source>Grid</source>
       <translation>网格</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="330" />
+      <location filename="../../layers/hierarchy.py" line="373" />
       <location filename="../../layers/processing/importgrids_alg.py" line="59" />
       <location filename="../../layers/processing/validategrids_alg.py" line="73" />
       <source>Micro-grid</source>
       <translation>微网格</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="331" />
+      <location filename="../../layers/hierarchy.py" line="374" />
       <location filename="../../layers/processing/importgrids_alg.py" line="59" />
       <location filename="../../layers/processing/validategrids_alg.py" line="74" />
       <source>Dedicated grid</source>
       <translation>专属网格</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="341" />
+      <location filename="../../layers/hierarchy.py" line="385" />
       <source>No grid covers this point.</source>
       <translation>此处没有网格覆盖。</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="354" />
+      <location filename="../../layers/hierarchy.py" line="398" />
       <location filename="../../layers/order_info.py" line="98" />
       <source>Responsible</source>
       <translation>责任</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="361" />
+      <location filename="../../layers/hierarchy.py" line="403" />
+      <source>Outside every grid: the nearest grid {0}, {1:.0f} m away, answers for it.</source>
+      <translation>不在任何网格内：由 {1:.0f} 米外最近的网格 {0} 负责。</translation>
+    </message>
+    <message>
+      <location filename="../../layers/hierarchy.py" line="410" />
       <source>Overlapping grids {0}: check the grid layer with Validate grids.</source>
       <translation>网格 {0} 相互重叠：请用“网格质检”检查网格图层。</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="364" />
+      <location filename="../../layers/hierarchy.py" line="413" />
       <source>On an edge shared by grids: the grid to the east and north answers for it.</source>
       <translation>位于网格共享边上：由东侧、北侧的网格负责。</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="368" />
+      <location filename="../../layers/hierarchy.py" line="417" />
       <source>Code</source>
       <translation>编码</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="370" />
+      <location filename="../../layers/hierarchy.py" line="419" />
       <source>Name</source>
       <translation>名称</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="372" />
+      <location filename="../../layers/hierarchy.py" line="421" />
       <source>Manager</source>
       <translation>网格员</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="374" />
+      <location filename="../../layers/hierarchy.py" line="423" />
       <source>Phone</source>
       <translation>电话</translation>
     </message>
@@ -678,8 +683,8 @@
     </message>
     <message>
       <location filename="../../layers/postgis/geolocate_db.py" line="158" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="324" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="479" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="325" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="480" />
       <source>Placed orders</source>
       <translation>已落格工单</translation>
     </message>
@@ -877,7 +882,7 @@
     </message>
     <message>
       <location filename="../../layers/processing/buildgrid_alg.py" line="31" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="47" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="48" />
       <location filename="../../layers/processing/grid_inputs.py" line="39" />
       <source>Grids</source>
       <translation>网格</translation>
@@ -1106,7 +1111,7 @@ Example: INPUT the orders, TEXT_FIELD description, LABEL_FIELD class_code (last 
     <message>
       <location filename="../../layers/processing/convertcoords_alg.py" line="28" />
       <location filename="../../layers/processing/findrepeats_alg.py" line="33" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="187" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="188" />
       <source>Work orders</source>
       <translation>工单</translation>
     </message>
@@ -1136,19 +1141,19 @@ Example: FROM gcj02, TO EPSG:4547 for orders exported from an AMap-based app.</s
     </message>
     <message>
       <location filename="../../layers/processing/convertcoords_alg.py" line="54" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="57" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="58" />
       <source>X / longitude field</source>
       <translation>X / 经度字段</translation>
     </message>
     <message>
       <location filename="../../layers/processing/convertcoords_alg.py" line="55" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="58" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="59" />
       <source>Y / latitude field</source>
       <translation>Y / 纬度字段</translation>
     </message>
     <message>
       <location filename="../../layers/processing/convertcoords_alg.py" line="56" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="59" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="60" />
       <source>Coordinate system field (per row)</source>
       <translation>坐标系字段（逐行）</translation>
     </message>
@@ -1179,7 +1184,7 @@ Example: FROM gcj02, TO EPSG:4547 for orders exported from an AMap-based app.</s
     </message>
     <message>
       <location filename="../../layers/processing/convertcoords_alg.py" line="123" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="462" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="463" />
       <source>row {0}: {1}</source>
       <translation>第 {0} 行：{1}</translation>
     </message>
@@ -1344,7 +1349,7 @@ Example: INPUT the placed orders of Geolocate, CATEGORY_FIELD class_code, TIME_F
     </message>
     <message>
       <location filename="../../layers/processing/findrepeats_alg.py" line="55" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="61" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="62" />
       <location filename="../../layers/processing/order_filters.py" line="25" />
       <source>Class case field</source>
       <translation>类案字段</translation>
@@ -1387,64 +1392,64 @@ Example: INPUT the placed orders of Geolocate, CATEGORY_FIELD class_code, TIME_F
       <translation>{0} 条工单归为 {1} 个案件；{2} 条工单无法判断</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="48" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="49" />
       <location filename="../../layers/processing/splitmicrogrids_alg.py" line="109" />
       <source>Micro-grids</source>
       <translation>微网格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="49" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="50" />
       <location filename="../../layers/processing/printmap_alg.py" line="101" />
       <source>Dedicated grids</source>
       <translation>专属网格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="50" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="51" />
       <source>Communities</source>
       <translation>社区</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="51" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="52" />
       <source>Streets</source>
       <translation>街道</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="60" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="61" />
       <source>Address field</source>
       <translation>地址字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="91" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="92" />
       <source>{0}: no code field {1!r}; choose it in {2}</source>
       <translation>{0}：没有编码字段 {1!r}；请在 {2} 中选择</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="100" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="101" />
       <source>{0}: {1} units have no code (first: feature {2})</source>
       <translation>{0}：{1} 个单元没有编码（第一个：第 {2} 个要素）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="109" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="110" />
       <source>{0} ({1}) has no coordinate reference system: set it in the layer's properties (Source, Set CRS), e.g. EPSG:4547 for CGCS2000 / 3-degree Gauss-Kruger 114°E, and run again</source>
       <translation>{0}（{1}）没有坐标参考系：请在图层属性（源 → 设置坐标参考系）中设置，例如东经 114° 的 CGCS2000 / 3 度带高斯-克吕格投影 EPSG:4547，然后重新运行</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="117" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="118" />
       <source>{0}: {1} units, code field {2}</source>
       <translation>{0}：{1} 个单元，编码字段 {2}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="122" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="123" />
       <source>{0} ({1}) has no coordinate reference system: taken to be in the grids' CRS ({2})</source>
       <translation>{0}（{1}）没有坐标参考系：按网格的坐标参考系（{2}）处理</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="185" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="186" />
       <source>Geolocate orders to grids</source>
       <translation>工单落格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="188" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="189" />
       <source>Places every work order (or inspection report) in the unit responsible for it and writes every input row exactly once, with grid_code, micro_code, dedicated_code, community_code, street_code, the responsible unit (resp_level, resp_code, responsible, resp_phone, team_id, street_office), match_method, on_boundary, overlap, distance_m and a problem text.
 
 Orders: a layer (points, or a table with X_FIELD / Y_FIELD) or a file in INPUT_FILE (CSV in UTF-8, UTF-8 with BOM or GBK/GB18030, XLSX, Open311 GeoReport v2 JSON). COORD_SYS is wgs84, gcj02, bd09, cgcs2000 or EPSG:n for all rows; COORD_SYS_FIELD gives it per row. Rows without coordinates are matched by ADDRESS_FIELD against the GAZETTEER (exact, normalised, fuzzy ≥ ADDRESS_THRESHOLD); below it they are 'unlocated' with the best candidates listed.
@@ -1469,154 +1474,154 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
 示例：示范城区工单：INPUT orders，X_FIELD x，Y_FIELD y，COORD_SYS_FIELD coord_sys，ADDRESS_FIELD address，CATEGORY_FIELD class_code，GRIDS grids，MICROGRIDS microgrids，DEDICATED dedicated_grids，GAZETTEER addresses，ROSTER roster。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="230" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="231" />
       <source>Orders layer</source>
       <translation>工单图层</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="235" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="236" />
       <source>…or orders file (CSV, XLSX, Open311 JSON)</source>
       <translation>…或工单文件（CSV、XLSX、Open311 JSON）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="236" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="237" />
       <source>Orders (*.csv *.txt *.xlsx *.xls *.json);;All files (*.*)</source>
       <translation>工单 (*.csv *.txt *.xlsx *.xls *.json);;所有文件 (*.*)</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="245" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="246" />
       <source>Coordinate system of all rows (wgs84, gcj02, bd09, cgcs2000, EPSG:n)</source>
       <translation>所有行的坐标系（wgs84、gcj02、bd09、cgcs2000、EPSG:n）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="253" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="254" />
       <source>{0} code field</source>
       <translation>{0}编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="262" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="263" />
       <source>Micro-grid field holding its grid's code</source>
       <translation>微网格所属网格编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="263" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="264" />
       <source>Dedicated grid priority field (1 = highest)</source>
       <translation>专属网格优先级字段（1 = 最高）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="264" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="265" />
       <source>Dedicated grid class cases field</source>
       <translation>专属网格类案字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="274" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="275" />
       <source>Gazetteer of standard addresses (points)</source>
       <translation>标准地址库（点）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="282" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="283" />
       <source>Gazetteer address field</source>
       <translation>地址库地址字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="289" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="290" />
       <source>Roster (grid managers)</source>
       <translation>网格员名册</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="292" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="293" />
       <source>Class-case table (class_code, case_group)</source>
       <translation>类案表（class_code、case_group）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="299" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="300" />
       <source>Nearest-grid tolerance (metres, whatever the grids' CRS)</source>
       <translation>就近网格容差（米，与网格坐标系无关）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="307" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="308" />
       <source>Address match threshold (0-1)</source>
       <translation>地址匹配阈值（0-1）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="316" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="317" />
       <source>Inspection reports: inspector's own grid field</source>
       <translation>巡查上报：巡查员所属网格字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="317" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="318" />
       <source>Inspection reports: inspector field</source>
       <translation>巡查上报：巡查员字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="330" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="331" />
       <source>Inspector coverage</source>
       <translation>巡查员覆盖情况</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="339" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="340" />
       <source>Dispatch table</source>
       <translation>派单表</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="340" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="341" />
       <location filename="../../layers/processing/hotareas_alg.py" line="127" />
       <location filename="../../layers/processing/patrolplan_alg.py" line="171" />
       <source>Excel (*.xlsx);;CSV (*.csv)</source>
       <translation>Excel 表格 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="346" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="347" />
       <source>Rows read</source>
       <translation>读取行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="347" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="348" />
       <source>Rows written</source>
       <translation>写出行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="348" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="349" />
       <source>Rows placed</source>
       <translation>落格行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="349" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="350" />
       <source>Rows not placed</source>
       <translation>未落格行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="383" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="384" />
       <source>COORD_SYS: {0}</source>
       <translation>坐标系 COORD_SYS：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="389" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="390" />
       <source>coordinate system of all rows: {0}</source>
       <translation>所有行的坐标系：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="393" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="394" />
       <source>GRIDS is required</source>
       <translation>必须提供 GRIDS</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="396" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="397" />
       <source>The grid layer has no CRS</source>
       <translation>网格图层没有坐标系</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="400" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="401" />
       <source>The grids are in geographic coordinates; distances are measured in {0}</source>
       <translation>网格为地理坐标；距离以 {0} 计量</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="416" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="417" />
       <source>GAZETTEER has no field {0!r}</source>
       <translation>GAZETTEER 没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="500" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="501" />
       <source>Dispatch table: {0}</source>
       <translation>派单表：{0}</translation>
     </message>

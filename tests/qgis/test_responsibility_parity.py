@@ -29,7 +29,7 @@ CLASSES = ("0601", "0503", "0101", "")  # noise, parking, garbage, none
 
 codes = st.one_of(
     st.integers(1, 10**6).map(str),
-    st.sampled_from(["41", "126", "0126", "7", "440399001001001", "A1", "a1"]),
+    st.sampled_from(["41", "126", "0126", "7", "440399001001001", "A1", "a1", "12\u3000", " 9\t"]),
 )
 
 
@@ -109,7 +109,7 @@ def _write(path, frame, micro, dedicated, orders) -> None:
 
 
 def _run(layers: dict) -> pd.DataFrame:
-    params = {**layers, "CATEGORY_FIELD": "class_code", "TOLERANCE": 0.0, "OUTPUT": "TEMPORARY_OUTPUT"}
+    params = {"CATEGORY_FIELD": "class_code", "TOLERANCE": 0.0, "OUTPUT": "TEMPORARY_OUTPUT", **layers}
     result = processing.run("gridgov:geolocate", params)
     layer = result["OUTPUT"]
     if isinstance(layer, str) and layer.startswith("postgres://"):
@@ -136,7 +136,7 @@ def _map_tool(path, orders) -> pd.DataFrame:
     crs = QgsCoordinateReferenceSystem(CRS)
     rows = []
     for order_id, cls, point in zip(orders["order_id"], orders["class_code"], orders.geometry):
-        chain = responsibility_chain(project, QgsPointXY(point.x, point.y), crs, cls)
+        chain = responsibility_chain(project, QgsPointXY(point.x, point.y), crs, cls, tolerance=0)
         boss = responsible_unit(chain)
         rows.append(
             {
@@ -218,3 +218,59 @@ def test_the_layouts_reach_every_case():
         lambda out: (out["match_method"] == "unassigned").any(),
     ):
         assert find(layouts(), lambda layout, wanted=wanted: wanted(placed(layout))) is not None
+
+
+def _one_point(path, point, crs: str, tolerance: float) -> tuple[dict, object]:
+    """``gridgov:geolocate`` and the map tool on one order at ``point`` in a file's grids."""
+    orders = gpd.GeoDataFrame({"order_id": ["P0"], "class_code": [""]}, geometry=[shapely.Point(point)], crs=crs)
+    pyogrio.write_dataframe(orders, path, layer="order_points")
+    placed = _run(
+        {"INPUT": f"{path}|layername=order_points", "GRIDS": f"{path}|layername=grids", "TOLERANCE": tolerance}
+    ).iloc[0]
+    project = QgsProject()
+    layer = QgsVectorLayer(f"{path}|layername=grids", "grids", "ogr")
+    tag_layer(layer, "grid", "grid_code")
+    project.addMapLayer(layer)
+    chain = responsibility_chain(project, QgsPointXY(*point), QgsCoordinateReferenceSystem(crs), "", tolerance)
+    project.clear()
+    return placed, chain
+
+
+def test_map_tool_works_in_geolocates_crs_on_geographic_grids(tmp_path, gridgov_provider):
+    """Grids in EPSG:4326: geolocate works in metres (the UTM zone), so must the map tool, or the
+    shared-edge probe moves 100 m instead of 1 mm and lands in a third grid. Codes stored as Real
+    read as the integers they are."""
+    corner = (114.0045, 22.510)  # a vertex of S and N, 0.5 m west of NE's corner
+    south = shapely.Polygon([(114.0, 22.5), (114.01, 22.5), (114.01, 22.51), (114.005, 22.51), corner, (114.0, 22.51)])
+    north = shapely.Polygon([(114.0, 22.51), corner, (114.005, 22.51), (114.005, 22.52), (114.0, 22.52)])
+    north_east = shapely.box(114.005, 22.51, 114.01, 22.52)
+    for codes in (["1", "2", "3"], [1.0, 2.0, 3.0]):
+        path = tmp_path / f"geo_{type(codes[0]).__name__}.gpkg"
+        grids = gpd.GeoDataFrame({"grid_code": codes}, geometry=[south, north, north_east], crs="EPSG:4326")
+        pyogrio.write_dataframe(grids, path, layer="grids")
+        placed, chain = _one_point(path, corner, "EPSG:4326", 0.0)
+        assert (placed["grid_code"], placed["match_method"]) == ("2", "boundary")
+        boss = responsible_unit(chain)
+        assert (boss.level, boss.code, chain.on_boundary) == ("grid", "2", True)
+
+
+def test_map_tool_reads_codes_as_geolocate_does_and_finds_the_nearest_grid(tmp_path, gridgov_provider):
+    """Real codes (9.0, 10.0) compare as the numbers 9 and 10, codes keep no surrounding spaces, and a
+    click just outside every grid gets the nearest grid within the tolerance, as geolocate does."""
+    path = tmp_path / "real.gpkg"
+    grids = gpd.GeoDataFrame(
+        {"grid_code": [9.0, 10.0, 11.0]},
+        geometry=[shapely.box(0, 0, 100, 100), shapely.box(50, 0, 150, 100), shapely.box(300, 0, 400, 100)],
+        crs=CRS,
+    )
+    pyogrio.write_dataframe(grids, path, layer="grids")
+    placed, chain = _one_point(path, (75.0, 50.0), CRS, 0.0)
+    assert (placed["grid_code"], placed["overlap"]) == ("9", "9,10")
+    assert (responsible_unit(chain).code, chain.overlap) == ("9", "9,10")
+    placed, chain = _one_point(path, (180.0, 50.0), CRS, 50.0)
+    assert (placed["grid_code"], placed["match_method"]) == ("10", "nearest")
+    assert (chain.resp_code, chain.match_method, responsible_unit(chain)) == ("10", "nearest", None)
+    spaced = gpd.GeoDataFrame({"grid_code": ["9 ", "10"]}, geometry=list(grids.geometry[:2]), crs=CRS)
+    pyogrio.write_dataframe(spaced, path, layer="grids")
+    placed, chain = _one_point(path, (75.0, 50.0), CRS, 0.0)
+    assert responsible_unit(chain).code == placed["grid_code"] == "9"

@@ -228,3 +228,24 @@ def test_wide_stamps_and_single_precision_output():
     single = kde.density(x, y, spec, 300.0, dtype=np.float32)
     assert single.dtype == np.float32
     np.testing.assert_array_equal(single, surface.astype(np.float32))
+
+
+def test_many_orders_at_one_spot_keep_their_full_count():
+    """A million orders geocoded to one address point (or a district centroid): the binning sums in
+    double precision, so the surface there is still the exact kernel sum (a single-precision lattice
+    drifted 0.9 % at a million)."""
+    n, spot = 1_000_000, (500_123.4, 2_500_456.7)
+    x = np.r_[np.full(n, spot[0]), 500_000.0, 501_000.0]  # and two points setting an extent around it
+    y = np.r_[np.full(n, spot[1]), 2_500_000.0, 2_501_000.0]
+    spec = kde.RasterSpec.around_points(x, y, 300.0, 20.0)
+    surface = kde.density(x, y, spec, 300.0)
+    cx, cy = spec.centres()
+    px, py = np.meshgrid(cx, cy)
+    exact = n * kde.kernel_value(np.hypot(px - spot[0], py - spot[1]), 300.0)
+    for ex, ey in zip(x[n:], y[n:]):
+        exact = exact + kde.kernel_value(np.hypot(px - ex, py - ey), 300.0)
+    # near the kernel's rim a lone spot meets the binning's own error (the module's 0.5 % is for
+    # densities built by many spots); the count's precision shows where the kernel is high
+    high = exact >= 0.3 * exact.max()
+    assert high.sum() >= 20
+    assert (np.abs(surface[high] - exact[high]) / exact[high]).max() < 0.005
