@@ -101,7 +101,7 @@ def keep_input_columns(
 
 def csv_safe(table: pd.DataFrame) -> pd.DataFrame:
     """Text cells a spreadsheet would run as a formula, prefixed by ``'`` (the engine's rule)."""
-    from gridgov.grid_ops.orders.dispatch import csv_safe as engine_csv_safe
+    from gridgov.grid_ops.orders.dispatch_table import csv_safe as engine_csv_safe
 
     return engine_csv_safe(table)
 

@@ -46,8 +46,8 @@ from qgis.PyQt.QtCore import QSizeF, Qt
 from qgis.PyQt.QtGui import QFont, QFontDatabase
 from qgis.PyQt.QtXml import QDomDocument
 
+from gridgov.grid_ops.printing.atlas_pages import ATLAS_MARGIN
 from gridgov.grid_ops.printing.pdftext import RADICAL_BLOCKS, fix_pdf_text, kangxi_to_ideograph
-from gridgov.grid_ops.printing.printpages import ATLAS_MARGIN
 from gridgov.grid_ops.runtime.paths import resource_path
 from gridgov.layers.processing.base import tr
 

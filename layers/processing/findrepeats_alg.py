@@ -96,7 +96,7 @@ class FindRepeatsAlgorithm(GridGovAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.CASES, tr("Cases")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from gridgov.layers.postgis.dispatch import in_database
+        from gridgov.layers.postgis.backend import in_database
 
         results = in_database("findrepeats", self, parameters, context, feedback)
         if results is not None:

@@ -352,7 +352,7 @@ class GeolocateAlgorithm(GridGovAlgorithm):
             self.addOutput(QgsProcessingOutputNumber(name, tr(label)))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from gridgov.layers.postgis.dispatch import in_database
+        from gridgov.layers.postgis.backend import in_database
 
         results = in_database("geolocate", self, parameters, context, feedback)
         if results is not None:
@@ -360,7 +360,7 @@ class GeolocateAlgorithm(GridGovAlgorithm):
         return self._in_engine(parameters, context, feedback)
 
     def _in_engine(self, parameters, context, feedback):
-        from gridgov.grid_ops.orders import coords, dispatch
+        from gridgov.grid_ops.orders import coords, dispatch_table
         from gridgov.grid_ops.orders.gazetteer import Gazetteer
         from gridgov.grid_ops.orders.ordertable import guess_order_fields
         from gridgov.grid_ops.responsibility import inspections, placement
@@ -496,7 +496,7 @@ class GeolocateAlgorithm(GridGovAlgorithm):
         if dispatch_path:
             extra = [c for c in (guessed["order_id"], chosen["category"], guessed["time"], chosen["address"]) if c]
             staged = staged_path(dispatch_path)  # moved to dispatch_path when the run succeeds
-            written = dispatch.write_dispatch(pd.concat(kept_for_dispatch), staged, extra)
+            written = dispatch_table.write_dispatch(pd.concat(kept_for_dispatch), staged, extra)
             written = [Path(dispatch_path).parent / Path(p).name for p in written]
             feedback.pushInfo(tr("Dispatch table: {0}").format(", ".join(map(str, written))))
             results[self.DISPATCH] = str(written[0])

@@ -81,7 +81,7 @@ class GridStatsAlgorithm(GridGovAlgorithm):
         )
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from gridgov.layers.postgis.dispatch import in_database
+        from gridgov.layers.postgis.backend import in_database
 
         results = in_database("gridstats", self, parameters, context, feedback)
         if results is not None:

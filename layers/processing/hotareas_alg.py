@@ -181,7 +181,7 @@ class HotAreasAlgorithm(GridGovAlgorithm):
         results = {self.OUTPUT: dest, self.AREAS: len(table)}
         path = self.parameterAsFileOutput(parameters, self.OUTPUT_XLSX, context)
         if path:
-            from gridgov.grid_ops.orders.dispatch import write_sheets
+            from gridgov.grid_ops.orders.dispatch_table import write_sheets
 
             sheet = table[[c for c in SHEET_COLUMNS if c in table.columns]].rename(columns=SHEET_COLUMNS)
             written = write_sheets(path, [("治理清单 Governance list", sheet, "")])

@@ -292,7 +292,7 @@ class PatrolPlanAlgorithm(GridGovAlgorithm):
         }
         path = self.parameterAsFileOutput(parameters, self.OUTPUT_SCHEDULE, context)
         if path:
-            from gridgov.grid_ops.orders.dispatch import write_sheets
+            from gridgov.grid_ops.orders.dispatch_table import write_sheets
 
             schedule = result.schedule.rename(columns=SCHEDULE_COLUMNS)
             summary = routes.drop(columns=["geometry_xy"])

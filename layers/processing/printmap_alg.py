@@ -23,7 +23,7 @@ from qgis.core import (
     QgsProject,
 )
 
-from gridgov.grid_ops.printing.printpages import DEFAULT_TITLE, TABLE_ROWS
+from gridgov.grid_ops.printing.atlas_pages import DEFAULT_TITLE, TABLE_ROWS
 from gridgov.layers.processing.base import GridGovAlgorithm, read_source, tr
 
 #: Unit code and name fields tried in order when COVERAGE_CODE_FIELD / COVERAGE_NAME_FIELD are empty
@@ -158,15 +158,15 @@ class PrintMapAlgorithm(GridGovAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         from pathlib import Path
 
-        from gridgov.grid_ops.printing import printpages
-        from gridgov.layers import print_layout, print_pages
+        from gridgov.grid_ops.printing import atlas_pages
+        from gridgov.layers import print_layout, print_page_layers
 
         out = Path(self.parameterAsFileOutput(parameters, self.OUTPUT, context))
         if out.suffix.lower() not in (".pdf", ".png"):
             raise QgsProcessingException(tr("OUTPUT: {0} must end in .pdf or .png").format(out.name))
         title_template = self.parameterAsString(parameters, self.TITLE, context) or DEFAULT_TITLE
         try:
-            printpages.render_title(title_template, "", "", "")
+            atlas_pages.render_title(title_template, "", "", "")
         except ValueError as err:
             raise QgsProcessingException(f"{self.TITLE}: {err}") from err
         template = self.parameterAsFile(parameters, self.TEMPLATE, context)
@@ -203,14 +203,14 @@ class PrintMapAlgorithm(GridGovAlgorithm):
                 )
             )
         hot = np.nan_to_num(value, nan=-np.inf) >= 2
-        pages = printpages.order_pages(units, grid_page, count, hot)
+        pages = atlas_pages.order_pages(units, grid_page, count, hot)
         period = self.parameterAsString(parameters, self.PERIOD, context)
         if not period and "cur_period" in grids.columns and grids["cur_period"].notna().any():
             period = str(grids["cur_period"].dropna().iloc[0])
         class_case = self.parameterAsString(parameters, self.CLASS_CASE, context)
         district = units[0].name if coverage is None else ""
         titles = [
-            printpages.render_title(title_template, name or district, class_case, period) for name in pages.page_name
+            atlas_pages.render_title(title_template, name or district, class_case, period) for name in pages.page_name
         ]
 
         rows = self.parameterAsInt(parameters, self.ROWS, context)
@@ -220,31 +220,33 @@ class PrintMapAlgorithm(GridGovAlgorithm):
         import geopandas as gpd
 
         grid_title = tr("网格热点 Gi*") if field == "gi_bin" else tr("网格 Grids: {0}").format(field)
-        grid_layer = print_pages.memory_layer(frame, f"{grid_title}（{period}）" if period else grid_title, crs_text)
-        print_pages.style_page_grids(grid_layer, field, atlas_on, family)
-        context_layer = print_pages.memory_layer(
+        grid_layer = print_page_layers.memory_layer(
+            frame, f"{grid_title}（{period}）" if period else grid_title, crs_text
+        )
+        print_page_layers.style_page_grids(grid_layer, field, atlas_on, family)
+        context_layer = print_page_layers.memory_layer(
             gpd.GeoDataFrame({"grid_code": frame.grid_code}, geometry=frame.geometry, crs=frame.crs),
             "context",
             crs_text,
         )
-        print_pages.style_context(context_layer)
+        print_page_layers.style_context(context_layer)
         layers = print_layout.PageLayers(coverage=None, grids=grid_layer, context=context_layer)
         if atlas_on:
             grid_size = float(np.sqrt(np.nanmedian(grids.geometry.area.to_numpy()))) if len(grids) else 0.0
-            units_frame = print_pages.unit_frame(coverage, pages, titles, grid_size)
-            unit_layer = print_pages.memory_layer(units_frame, "units", crs_text)
-            print_pages.style_coverage(unit_layer, True, family)
+            units_frame = print_page_layers.unit_frame(coverage, pages, titles, grid_size)
+            unit_layer = print_page_layers.memory_layer(units_frame, "units", crs_text)
+            print_page_layers.style_coverage(unit_layer, True, family)
             layers.coverage = unit_layer
-            inset = print_pages.memory_layer(units_frame, "inset", crs_text)
-            print_pages.style_overview(inset, True)
+            inset = print_page_layers.memory_layer(units_frame, "inset", crs_text)
+            print_page_layers.style_overview(inset, True)
             layers.overview_base = inset
         for name, title, style in (
-            (self.HOT_AREAS, tr("热区 Hot areas"), print_pages.style_hot_areas),
-            (self.DEDICATED, tr("专属网格 Dedicated grids"), print_pages.style_dedicated),
+            (self.HOT_AREAS, tr("热区 Hot areas"), print_page_layers.style_hot_areas),
+            (self.DEDICATED, tr("专属网格 Dedicated grids"), print_page_layers.style_dedicated),
         ):
             extra = self._in_crs_of(grids, read_source(self, parameters, name, context, feedback)[0])
             if extra is not None and len(extra):
-                layer = print_pages.memory_layer(extra.drop(columns=["_fid"], errors="ignore"), title, crs_text)
+                layer = print_page_layers.memory_layer(extra.drop(columns=["_fid"], errors="ignore"), title, crs_text)
                 style(layer, family)
                 setattr(layers, "hot_areas" if name == self.HOT_AREAS else "dedicated", layer)
         layers.heatmap = self._heatmap(parameters, context, feedback)
@@ -299,7 +301,7 @@ class PrintMapAlgorithm(GridGovAlgorithm):
     def _units(self, parameters, context, coverage, grids):
         """The atlas units and each grid's unit (its representative point in the unit's polygon)."""
         from gridgov.grid_ops.governance.patrolplan import orders_in_places
-        from gridgov.grid_ops.printing.printpages import Unit
+        from gridgov.grid_ops.printing.atlas_pages import Unit
 
         if coverage is None:
             name = ""
@@ -344,7 +346,7 @@ class PrintMapAlgorithm(GridGovAlgorithm):
         """The grid layer's table: code, community, manager, count, change, trend, page and number."""
         import geopandas as gpd
 
-        from gridgov.grid_ops.printing import printpages
+        from gridgov.grid_ops.printing import atlas_pages
 
         codes = grids[code_field].astype(str).to_numpy(dtype=object)
         prev = pd.to_numeric(grids.get("prev_cnt", pd.Series(np.nan, index=grids.index)), errors="coerce").to_numpy()
@@ -354,7 +356,7 @@ class PrintMapAlgorithm(GridGovAlgorithm):
             manager = grids["manager"].astype(str).to_numpy() if "manager" in grids.columns else np.full(len(grids), "")
         trend = self._lookup(parameters, self.TRENDS, context, codes, ("pattern_zh", "trend_zh", "pattern"))
         if trend is None:
-            trend = printpages.trend_category(count, prev)
+            trend = atlas_pages.trend_category(count, prev)
         keys = np.array([units[p].code if p >= 0 else "" for p in grid_page], dtype=object)
         community = grids["community_name"] if "community_name" in grids.columns else pd.Series("", index=grids.index)
         return gpd.GeoDataFrame(
@@ -363,11 +365,11 @@ class PrintMapAlgorithm(GridGovAlgorithm):
                 "community": community.fillna("").astype(str).to_numpy(dtype=object),
                 "manager": np.asarray(manager, dtype=object),
                 "count": np.nan_to_num(count).astype(np.int64),
-                "change": printpages.format_change(change, count, prev),
+                "change": atlas_pages.format_change(change, count, prev),
                 "trend": np.asarray(trend, dtype=object),
                 field: pd.to_numeric(grids[field], errors="coerce").to_numpy(dtype=float),
                 "page_key": keys,
-                "page_rank": printpages.worst_grids(grid_page, count, codes, rows),
+                "page_rank": atlas_pages.worst_grids(grid_page, count, codes, rows),
             },
             geometry=grids.geometry.to_numpy(),
             crs=grids.crs,

@@ -226,7 +226,7 @@
     </message>
     <message>
       <location filename="../../layers/hierarchy.py" line="39" />
-      <location filename="../../layers/processing/printmap_alg.py" line="243" />
+      <location filename="../../layers/processing/printmap_alg.py" line="245" />
       <source>专属网格 Dedicated grids</source>
       <translation>专属网格 Dedicated grids</translation>
     </message>
@@ -475,6 +475,18 @@
       <translation>已取消：未写入任何结果</translation>
     </message>
     <message>
+      <location filename="../../layers/postgis/backend.py" line="47" />
+      <source>Running in the engine: running in PostGIS is switched off ({0})</source>
+      <translation>在插件引擎中运行：已关闭在 PostGIS 中运行（{0}）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/postgis/backend.py" line="52" />
+      <location filename="../../layers/postgis/findrepeats_db.py" line="45" />
+      <location filename="../../layers/postgis/geolocate_db.py" line="105" />
+      <source>Running in the engine, not in PostGIS: {0}</source>
+      <translation>在插件引擎中运行，而不是在 PostGIS 中：{0}</translation>
+    </message>
+    <message>
       <location filename="../../layers/postgis/connection.py" line="34" />
       <location filename="../../layers/postgis/copy_io.py" line="76" />
       <source>Cannot connect to the database of {0}: {1}</source>
@@ -553,18 +565,6 @@
       <location filename="../../layers/postgis/copy_io.py" line="861" />
       <source>row {0}, field {1}: the text holds a NUL character, which PostgreSQL cannot store</source>
       <translation>第 {0} 行，字段 {1}：文本含 NUL 字符，PostgreSQL 无法存储</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/dispatch.py" line="47" />
-      <source>Running in the engine: running in PostGIS is switched off ({0})</source>
-      <translation>在插件引擎中运行：已关闭在 PostGIS 中运行（{0}）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/dispatch.py" line="52" />
-      <location filename="../../layers/postgis/findrepeats_db.py" line="45" />
-      <location filename="../../layers/postgis/geolocate_db.py" line="105" />
-      <source>Running in the engine, not in PostGIS: {0}</source>
-      <translation>在插件引擎中运行，而不是在 PostGIS 中：{0}</translation>
     </message>
     <message>
       <location filename="../../layers/postgis/findrepeats_db.py" line="26" />
@@ -2617,72 +2617,72 @@ OUTPUT：.pdf 包含所有页；.png 每页一个 PNG，按页码及单元编码
       <translation>网格 Grids: {0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="242" />
+      <location filename="../../layers/processing/printmap_alg.py" line="244" />
       <source>热区 Hot areas</source>
       <translation>热区 Hot areas</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="253" />
+      <location filename="../../layers/processing/printmap_alg.py" line="255" />
       <source>热点图 Hotspot map</source>
       <translation>热点图 Hotspot map</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="257" />
+      <location filename="../../layers/processing/printmap_alg.py" line="259" />
       <source>出图 Print</source>
       <translation>出图 Print</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="266" />
+      <location filename="../../layers/processing/printmap_alg.py" line="268" />
       <source>数据：{0}（{1} 个网格）；坐标系 CRS：{2} {3}；全区统一色阶 one colour scale for every page</source>
       <translation>数据：{0}（{1} 个网格）；坐标系 CRS：{2} {3}；全区统一色阶 one colour scale for every page</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="269" />
+      <location filename="../../layers/processing/printmap_alg.py" line="271" />
       <source>本页重点网格（按件数，{0}） Worst grids on this page</source>
       <translation>本页重点网格（按件数，{0}） Worst grids on this page</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="276" />
+      <location filename="../../layers/processing/printmap_alg.py" line="278" />
       <source>{0} page(s), in this order: {1}</source>
       <translation>共 {0} 页，顺序：{1}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="281" />
+      <location filename="../../layers/processing/printmap_alg.py" line="283" />
       <source>Written: {0}</source>
       <translation>已写出：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="284" />
+      <location filename="../../layers/processing/printmap_alg.py" line="286" />
       <source>Layout {0!r} added to the project: Project ▸ Layouts</source>
       <translation>版式 {0!r} 已加入工程：工程 ▸ 版式</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="308" />
+      <location filename="../../layers/processing/printmap_alg.py" line="310" />
       <source>全区</source>
       <translation>全区</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="317" />
+      <location filename="../../layers/processing/printmap_alg.py" line="319" />
       <source>{0}: the coverage has no field among {1} that names each unit once; choose its code field</source>
       <translation>{0}：分页图层中没有 {1} 之一能唯一标识每个单元；请选择其编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="324" />
+      <location filename="../../layers/processing/printmap_alg.py" line="326" />
       <source>{0}: {1!r} is the code of more than one unit (row {2}); each page needs its own code</source>
       <translation>{0}：{1!r} 是多个单元的编码（第 {2} 行）；每页需要自己的编码</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="384" />
+      <location filename="../../layers/processing/printmap_alg.py" line="386" />
       <source>{0}: the table needs grid_code and one of {1}</source>
       <translation>{0}：该表需要 grid_code 以及 {1} 之一</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="398" />
+      <location filename="../../layers/processing/printmap_alg.py" line="400" />
       <source>热力（全区统一色阶）</source>
       <translation>热力（全区统一色阶）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="403" />
+      <location filename="../../layers/processing/printmap_alg.py" line="405" />
       <source>Heatmap colour scale: 0 to {0:.4g} on every page</source>
       <translation>热力色阶：每页均为 0 至 {0:.4g}</translation>
     </message>

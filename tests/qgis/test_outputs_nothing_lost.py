@@ -364,7 +364,7 @@ HOSTILE = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"
 
 
 def test_csv_cells_that_start_like_formulas_are_escaped_numbers_are_not():
-    from gridgov.grid_ops.orders.dispatch import csv_safe
+    from gridgov.grid_ops.orders.dispatch_table import csv_safe
 
     table = pd.DataFrame({"text": HOSTILE, "n": [-1, 2, -3, 4, 5, 6, 7], "mixed": [-1.5, "-x", None, 3, "=a", "b", 0]})
     safe = csv_safe(table)
@@ -382,7 +382,7 @@ NOT_PLAIN_NUMBERS = ["-", "+", "-2+3", "+1+1", "-1e", "-1-1", "\t-5", "\r5", "=1
 
 
 def test_csv_numbers_held_as_text_are_not_escaped():
-    from gridgov.grid_ops.orders.dispatch import csv_safe
+    from gridgov.grid_ops.orders.dispatch_table import csv_safe
 
     table = pd.DataFrame({"text": NUMBERS_AS_TEXT + NOT_PLAIN_NUMBERS})
     safe = csv_safe(table)

@@ -13,7 +13,7 @@ from qgis.core import QgsProcessingException, QgsProcessingFeedback, QgsProject
 from qgis.PyQt.QtGui import QImage
 
 from gridgov.layers import print_layout
-from gridgov.layers.print_pages import GI_BIN_LABELS
+from gridgov.layers.print_page_layers import GI_BIN_LABELS
 
 #: Gi* bin → the printed legend's label.
 LABELS = GI_BIN_LABELS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from gridgov.grid_ops.orders.dispatch import DETAIL_SHEET, MANUAL, SUMMARY_SHEET, dispatch_tables, write_dispatch
+from gridgov.grid_ops.orders.dispatch_table import DETAIL_SHEET, MANUAL, SUMMARY_SHEET, dispatch_tables, write_dispatch
 
 PLACED = pd.DataFrame(
     {

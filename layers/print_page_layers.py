@@ -204,7 +204,7 @@ def style_dedicated(layer: QgsVectorLayer, family: str) -> None:
 
 def unit_frame(coverage: gpd.GeoDataFrame, pages, titles: list[str], grid_size: float) -> gpd.GeoDataFrame:
     """The atlas coverage: one feature per page with the fields the layout reads."""
-    from gridgov.grid_ops.printing.printpages import atlas_margins
+    from gridgov.grid_ops.printing.atlas_pages import atlas_margins
 
     geoms = coverage.geometry.to_numpy()[pages.unit.to_numpy()]
     bounds = gpd.GeoSeries(geoms).bounds.to_numpy()
