@@ -244,15 +244,6 @@ _HIERARCHY_SLOTS = {"grid": "grids", "microgrid": "micro", "dedicated": "dedicat
 _PROBE_BOX = 0.01
 
 
-def _class_groups() -> dict[str, str]:
-    import csv
-
-    from gridgov.grid_ops.runtime.paths import resource_path
-
-    with open(resource_path("taxonomy", "class_cases.csv"), encoding="utf-8") as handle:
-        return {row["class_code"]: row["case_group"] for row in csv.DictReader(handle)}
-
-
 def _raw(value):
     """An attribute as Python has it, QGIS's NULL as None (a Real code stays a number, so the
     engine's ``code_of`` reads ``440399001001001.0`` as the code it is)."""
@@ -293,6 +284,7 @@ def responsibility_chain(
 
     from gridgov.grid_ops.grids.codes import code_of, code_sort_key
     from gridgov.grid_ops.responsibility import geolocate
+    from gridgov.layers.processing.order_filters import default_class_groups
 
     tolerance = geolocate.DEFAULT_TOLERANCE if tolerance is None else float(tolerance)
     layers = {level: layer for level, layer in hierarchy_layers(project).items() if level in _CHAIN_ORDER}
@@ -341,7 +333,7 @@ def responsibility_chain(
     hierarchy = geolocate.Hierarchy(
         grids=frames["grid"] if "grid" in frames else geolocate.UnitLayer.from_frame(empty, "code"),
         **{_HIERARCHY_SLOTS[level]: unit_layer for level, unit_layer in frames.items() if level != "grid"},
-        class_groups=_class_groups(),
+        class_groups=default_class_groups(),
     )
     result = geolocate.assign(hierarchy, [here.x()], [here.y()], [class_code], tolerance=tolerance).iloc[0]
     for unit in units:

@@ -34,6 +34,7 @@ from gridgov.layers.convert import make_field, source_parts
 from gridgov.layers.postgis.copy_io import copy_parts, copy_sink
 
 from .test_postgis_geolocate import auth_config, pg_layer
+from .test_postgis_safety import _exists
 
 HOSTILE = [
     "", "x", "\\N", "NULL", 'say "hi"', "a,b", "tab\there", "line\nbreak", "cr\rlf\r\n", "back\\slash",
@@ -164,15 +165,6 @@ def _table_rows(server, table: str) -> list[tuple]:
         rows = cursor.fetchall()
     connection.close()
     return rows
-
-
-def _exists(server, table: str) -> bool:
-    connection = server.connect()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", (table,))
-        found = cursor.fetchone()[0]
-    connection.close()
-    return found
 
 
 FIELDS = {"t": "str", "n": "int64", "x": "float", "b": "bool", "d": "date", "ts": "datetime"}
