@@ -403,6 +403,8 @@ def chain_html(units: list[Unit]) -> str:
         )
     elif getattr(units, "on_boundary", False):
         head += "<p>" + tr("On an edge shared by grids: the grid to the east and north answers for it.") + "</p>"
+    if not units:  # only the nearest grid answers: no covering unit to list
+        return head
     return (
         head
         + "<table cellspacing='4'><tr><th></th><th>"
