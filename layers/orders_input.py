@@ -53,11 +53,19 @@ def point_xy(geoms) -> np.ndarray:
 def frame_xy(frame: pd.DataFrame) -> np.ndarray:
     """(n, 2) positions of a frame's points: the numbers read straight from the file
     (``convert.POSITIONS``), else its point geometries (:func:`point_xy`)."""
+    return np.column_stack(frame_x_y(frame))
+
+
+def frame_x_y(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of a frame's points as two contiguous arrays (as :func:`frame_xy`): the columns read
+    straight from the file are handed over without a copy, where a million positions interleaved
+    in one (n, 2) array would be copied once and then read with a stride by every later step."""
     from gridgov.layers.convert import POS_X, POS_Y
 
     if POS_X in frame.columns and POS_Y in frame.columns:
-        return np.column_stack([frame[POS_X].to_numpy(dtype=float), frame[POS_Y].to_numpy(dtype=float)])
-    return point_xy(frame.geometry.values)
+        return frame[POS_X].to_numpy(dtype=float), frame[POS_Y].to_numpy(dtype=float)
+    xy = point_xy(frame.geometry.values)
+    return np.ascontiguousarray(xy[:, 0]), np.ascontiguousarray(xy[:, 1])
 
 
 #: The workbook sheet to read from an orders file (name or 1-based number); empty: every sheet with the header.

@@ -22,7 +22,7 @@ from qgis.core import (
 )
 
 from gridgov.layers.convert import POSITIONS
-from gridgov.layers.orders_input import frame_xy
+from gridgov.layers.orders_input import frame_x_y
 from gridgov.layers.outputs import RunOutputs, raise_cancelled, staged_path
 from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_source, require_projected, tr
 from gridgov.layers.processing.order_filters import add_filter_parameters, filter_fields, filter_orders
@@ -30,12 +30,12 @@ from gridgov.layers.processing.order_filters import add_filter_parameters, filte
 SERIES_KINDS = ("none", "month", "class")
 
 
-def _columns(xy: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """x and y of the rows ``mask`` keeps; views of ``xy`` when it keeps them all (usually: no filter,
-    every order placed), not two copies of a million positions."""
+def _columns(x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of the rows ``mask`` keeps; ``x`` and ``y`` themselves when it keeps them all (usually:
+    no filter, every order placed), not two copies of a million positions."""
     if mask.all():
-        return xy[:, 0], xy[:, 1]
-    return xy[mask, 0], xy[mask, 1]
+        return x, y
+    return x[mask], y[mask]
 
 
 class HeatmapAlgorithm(GridGovAlgorithm):
@@ -164,7 +164,7 @@ class HeatmapAlgorithm(GridGovAlgorithm):
         decay = self.parameterAsDouble(parameters, self.DECAY, context)
         series = SERIES_KINDS[self.parameterAsEnum(parameters, self.SERIES, context)]
 
-        xy = frame_xy(frame)
+        px, py = frame_x_y(frame)
         weights = None
         if weight_field:
             weights = np.asarray(frame[weight_field].astype(float).to_numpy(), dtype=float)
@@ -176,7 +176,7 @@ class HeatmapAlgorithm(GridGovAlgorithm):
                     )
                 )
         chosen, codes, times, keep = filter_orders(self, parameters, context, frame, feedback)
-        keep &= np.isfinite(xy[:, 0]) & np.isfinite(xy[:, 1])
+        keep &= np.isfinite(px) & np.isfinite(py)
         if not keep.any():
             raise QgsProcessingException(tr("No order passes the filter ({0})").format(chosen.describe()))
 
@@ -196,7 +196,7 @@ class HeatmapAlgorithm(GridGovAlgorithm):
                         )
                     )
                     spread = keep & placed
-            spec = RasterSpec.around_points(*_columns(xy, spread), radius, pixel)
+            spec = RasterSpec.around_points(*_columns(px, py, spread), radius, pixel)
         if spec.cols * spec.rows > 100_000_000:
             raise QgsProcessingException(
                 tr(
@@ -209,7 +209,7 @@ class HeatmapAlgorithm(GridGovAlgorithm):
         def surface_of(mask: np.ndarray) -> np.ndarray:
             """The surface of the orders ``mask`` keeps, in the GeoTIFF's single precision."""
             w = None if weights is None else weights[mask]
-            x, y = _columns(xy, mask)
+            x, y = _columns(px, py, mask)
             return density(x, y, spec, radius, kernel, scaled, decay, w, dtype=np.float32)
 
         crs_wkt = source.sourceCrs().toWkt()
