@@ -21,7 +21,7 @@ from gridgov.layers.postgis.geolocate_sql import (
 from gridgov.layers.postgis.pushdown import destination, gist_index_steps, load_result, replace_steps
 from gridgov.layers.postgis.source import NotInDatabase, PgTable, is_given, one_database, pg_table
 from gridgov.layers.processing.base import read_source, tr
-from gridgov.layers.processing.geolocate_alg import UNIT_LAYERS, code_field_of
+from gridgov.layers.processing.unit_layers import UNIT_LAYERS, code_field_of
 
 #: Inputs only the engine handles: positions from columns or per-row systems, addresses, inspections.
 ENGINE_ONLY = (

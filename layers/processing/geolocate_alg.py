@@ -6,7 +6,6 @@ import functools
 from collections import Counter
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
 from qgis.core import (
     QgsCoordinateReferenceSystem,
@@ -25,9 +24,6 @@ from qgis.core import (
 from gridgov.grid_ops.responsibility.geolocate import DEFAULT_TOLERANCE
 from gridgov.layers.orders_input import (
     add_orders_file_parameters,
-    code_text,
-    crs_is_unknown,
-    drop_broken_polygons,
     point_xy,
     read_orders_parts,
     resolve_field,
@@ -42,15 +38,8 @@ from gridgov.layers.processing.base import (
     tr,
     write_frame,
 )
+from gridgov.layers.processing.unit_layers import add_unit_layer_parameters, unit_frames
 
-#: Unit layers: parameter, label, code field default, geometry must be polygons.
-UNIT_LAYERS = (
-    ("GRIDS", "Grids", "CODE_FIELD", "grid_code"),
-    ("MICROGRIDS", "Micro-grids", "MICRO_CODE_FIELD", "micro_code"),
-    ("DEDICATED", "Dedicated grids", "DEDICATED_CODE_FIELD", "dedicated_code"),
-    ("COMMUNITIES", "Communities", "COMMUNITY_CODE_FIELD", "community_code"),
-    ("STREETS", "Streets", "STREET_CODE_FIELD", "street_code"),
-)
 #: Orders placed per part: each part is read, placed and written before the next is read, so a table of
 #: ten million orders is never held whole (measured: about 3 GB in QGIS for 10 million, docs/scaling.md).
 ORDERS_PART = 250_000
@@ -61,71 +50,6 @@ ORDER_FIELDS = (
     ("ADDRESS_FIELD", "Address field", "address"),
     ("CATEGORY_FIELD", "Class case field", "category"),
 )
-
-
-def code_field_of(chosen: str, default: str, columns) -> str | None:
-    """The unit layer's code field: the chosen one (else the standard name) if the layer has it, else
-    a field named like a code; None when there is none."""
-    field = chosen or default
-    if field in columns:
-        return field
-    return next((c for c in columns if c.lower() in (default, "code", "编码")), None)
-
-
-def unit_frames(alg, parameters, context, feedback) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, str]]:
-    """The unit layers given, with their code fields (the chosen one, else the standard name).
-
-    Codes are text (NULL stays empty, a code stored as a Real its integer text). A polygon with a
-    NaN or infinite vertex is left out, named in the log. Grids without a coordinate reference
-    system stop the run with a message naming the layer (a guess would place every order wrongly
-    and quietly); another unit layer without one is taken to be in the grids' CRS, with a warning.
-    """
-    frames, code_fields, sources = {}, {}, {}
-    for param, label, code_param, default in UNIT_LAYERS:
-        frame, source = read_source(alg, parameters, param, context)
-        if frame is None:
-            continue
-        chosen = alg.parameterAsString(parameters, code_param, context)
-        field = code_field_of(chosen, default, frame.columns)
-        if field is None:
-            raise QgsProcessingException(
-                tr("{0}: no code field {1!r}; choose it in {2}").format(tr(label), chosen or default, code_param)
-            )
-        frame = frame.drop(columns=["_fid"])
-        frame[field] = code_text(frame[field])
-        parent = alg.parameterAsString(parameters, "MICRO_PARENT_FIELD", context) or "grid_code"
-        if param == "MICROGRIDS" and parent in frame.columns and parent != field:
-            frame[parent] = code_text(frame[parent])
-        if (frame[field] == "").any():
-            feedback.pushWarning(
-                tr("{0}: {1} units have no code (first: feature {2})").format(
-                    tr(label), int((frame[field] == "").sum()), int((frame[field] == "").to_numpy().argmax()) + 1
-                )
-            )
-        frame = drop_broken_polygons(frame, field, tr(label), feedback)
-        if crs_is_unknown(source.sourceCrs()):
-            name = source.sourceName()
-            if param == "GRIDS":
-                raise QgsProcessingException(
-                    tr(
-                        "{0} ({1}) has no coordinate reference system: set it in the layer's properties "
-                        "(Source, Set CRS), e.g. EPSG:4547 for CGCS2000 / 3-degree Gauss-Kruger 114°E, and run again"
-                    ).format(tr(label), name)
-                )
-            sources[param] = name
-            frame = frame.set_crs(None, allow_override=True)
-        frames[param], code_fields[param] = frame, field
-        feedback.pushInfo(tr("{0}: {1} units, code field {2}").format(tr(label), len(frame), field))
-    for param, name in sources.items():
-        if "GRIDS" in frames:
-            label = next(lbl for p, lbl, *_ in UNIT_LAYERS if p == param)
-            feedback.pushWarning(
-                tr("{0} ({1}) has no coordinate reference system: taken to be in the grids' CRS ({2})").format(
-                    tr(label), name, frames["GRIDS"].crs.to_string()
-                )
-            )
-            frames[param] = frames[param].set_crs(frames["GRIDS"].crs, allow_override=True)
-    return frames, code_fields
 
 
 def build_hierarchy(
@@ -226,7 +150,6 @@ class GeolocateAlgorithm(GridGovAlgorithm):
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802
         any_vector = [QgsProcessing.SourceType.TypeVector]
-        poly = [QgsProcessing.SourceType.TypeVectorPolygon]
         self.addParameter(
             QgsProcessingParameterFeatureSource(self.INPUT, tr("Orders layer"), any_vector, optional=True)
         )
@@ -247,18 +170,7 @@ class GeolocateAlgorithm(GridGovAlgorithm):
                 optional=True,
             )
         )
-        for param, label, code_param, default in UNIT_LAYERS:
-            self.addParameter(QgsProcessingParameterFeatureSource(param, tr(label), poly, optional=param != "GRIDS"))
-            code = QgsProcessingParameterField(
-                code_param,
-                tr("{0} code field").format(tr(label)),
-                default,
-                parentLayerParameterName=param,
-                optional=True,
-            )
-            if param != "GRIDS":
-                code.setFlags(code.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
-            self.addParameter(code)
+        add_unit_layer_parameters(self)
         for name, label, default, parent in (
             ("MICRO_PARENT_FIELD", "Micro-grid field holding its grid's code", "grid_code", "MICROGRIDS"),
             ("PRIORITY_FIELD", "Dedicated grid priority field (1 = highest)", "priority", "DEDICATED"),
