@@ -6,15 +6,15 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from qgis.core import QgsProject, QgsSettings
+from qgis.core import QgsProject
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QWidget
 
 from gridgov.layers.processing.base import tr
+from gridgov.layers.settings import LAST_HIERARCHY_GPKG
 from gridgov.ui.step_panel import StepPanel
 
 LOGGER = logging.getLogger("gridgov")
-SETTINGS_KEY = "gridgov/last_hierarchy_gpkg"
 
 
 class GridsPanel(StepPanel):
@@ -44,7 +44,7 @@ class GridsPanel(StepPanel):
         self.main_layout.insertLayout(1, row)
 
     def choose_and_load(self) -> None:
-        last = QgsSettings().value(SETTINGS_KEY, "", type=str)
+        last = LAST_HIERARCHY_GPKG.value()
         path, _ = QFileDialog.getOpenFileName(self, tr("Grid hierarchy GeoPackage"), last, tr("GeoPackage (*.gpkg)"))
         if path:
             self.load(path)
@@ -52,7 +52,7 @@ class GridsPanel(StepPanel):
     def load(self, path: str) -> None:
         from gridgov.layers.hierarchy import load_hierarchy
 
-        QgsSettings().setValue(SETTINGS_KEY, path)
+        LAST_HIERARCHY_GPKG.set_value(path)
         try:
             load_hierarchy(Path(path), QgsProject.instance())
         except (OSError, RuntimeError) as err:

@@ -31,19 +31,17 @@ from qgis.core import (
     QgsProcessingOutputLayerDefinition,
     QgsProject,
     QgsProperty,
-    QgsSettings,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QProcess, QProcessEnvironment, QTimer, QVariant
 
 from gridgov.layers.processing.base import StyleOnLoad, tr
+from gridgov.layers.settings import OUT_OF_PROCESS
 from gridgov.ui.algorithm_runner import AlgorithmRunner
 
 #: From this many input features on, a step runs in a child process (below, starting it costs more
 #: than the window would ever wait).
 MIN_FEATURES = 200_000
-#: The setting that keeps every dock run in the QGIS process when false.
-SETTING = "gridgov/out_of_process"
 #: How a destination travels to the child: {OUTPUT_KEY: file, "load": bool, "name": layer name}.
 OUTPUT_KEY = "gridgov_output"
 #: Seconds a cancelled child gets to stop before it is killed.
@@ -148,7 +146,7 @@ def input_features(algorithm: QgsProcessingAlgorithm, values: dict[str, Any], pr
 
 def goes_out_of_process(algorithm: QgsProcessingAlgorithm, values: dict[str, Any], project: QgsProject) -> bool:
     """Whether the dock runs this step in a child process."""
-    if not QgsSettings().value(SETTING, True, type=bool):
+    if not OUT_OF_PROCESS.value():
         return False
     if algorithm.flags() & QgsProcessingAlgorithm.Flag.FlagNoThreading:
         return False  # printing draws layouts with this process's project

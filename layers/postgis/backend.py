@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import importlib
 
-from qgis.core import QgsProcessingFeatureSourceDefinition, QgsProcessingUtils, QgsSettings
+from qgis.core import QgsProcessingFeatureSourceDefinition, QgsProcessingUtils
 
 from gridgov.layers.processing.base import tr
+from gridgov.layers.settings import RUN_IN_POSTGIS
 
 #: algorithm → (module, function) of its in-database run
 IN_DATABASE = {
@@ -16,12 +17,8 @@ IN_DATABASE = {
 }
 
 
-#: QGIS setting: false keeps every run in the engine (results are then written where OUTPUT says)
-SETTING = "gridgov/run_in_postgis"
-
-
 def pushdown_enabled() -> bool:
-    return QgsSettings().value(SETTING, True, type=bool)
+    return RUN_IN_POSTGIS.value()
 
 
 def input_layer(alg, parameters, context):
@@ -44,7 +41,9 @@ def in_database(name: str, alg, parameters, context, feedback) -> dict | None:
     if layer is None or layer.providerType() != "postgres":
         return None
     if not pushdown_enabled():
-        feedback.pushInfo(tr("Running in the engine: running in PostGIS is switched off ({0})").format(SETTING))
+        feedback.pushInfo(
+            tr("Running in the engine: running in PostGIS is switched off ({0})").format(RUN_IN_POSTGIS.key)
+        )
         return None
     try:
         module = importlib.import_module(IN_DATABASE[name][0])

@@ -37,7 +37,9 @@ from pathlib import Path
 
 import pytest
 from qgis import processing
-from qgis.core import QgsDataSourceUri, QgsSettings, QgsVectorLayer
+from qgis.core import QgsDataSourceUri, QgsVectorLayer
+
+from gridgov.layers.settings import RUN_IN_POSTGIS
 
 HERE = Path(__file__).resolve().parent
 SIZES = [int(float(s) * 1_000_000) for s in os.environ.get("GRIDGOV_PG_SIZES", "1,3,10").split(",")]
@@ -175,7 +177,7 @@ class PathFigures:
 def _run_pair(srv, in_database: bool, folder: Path) -> PathFigures:
     """One path's figures. In the database the result is a table next to the orders; pulled, see
     :func:`_pulled_destination`."""
-    QgsSettings().setValue("gridgov/run_in_postgis", in_database)
+    RUN_IN_POSTGIS.set_value(in_database)
     start_mb = _reset_peak()
     layers = {
         k: _layer(srv, v)
@@ -219,7 +221,7 @@ def _run_pair(srv, in_database: bool, folder: Path) -> PathFigures:
     )  # fmt: skip
     assert _where(feedback) == ("postgis" if in_database else "engine"), feedback.lines[:5]
     gridstats_s = time.perf_counter() - started
-    QgsSettings().setValue("gridgov/run_in_postgis", True)
+    RUN_IN_POSTGIS.set_value(True)
     peak = _peak_mb()
     del placed_layer
     return PathFigures(geolocate_s, gridstats_s, peak, placed, start_mb, job_s, geolocate_peak)

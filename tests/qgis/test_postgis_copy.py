@@ -314,11 +314,12 @@ def _pg_destination(server, authcfg: str, table: str) -> str:
 def _pulled(server, authcfg, table: str, feedback=None) -> dict:
     """gridgov:geolocate on the demo city's PostGIS layers, run in the engine, written to ``table``."""
     from qgis import processing
-    from qgis.core import QgsSettings
+
+    from gridgov.layers.settings import RUN_IN_POSTGIS
 
     from .test_postgis_geolocate import LAYERS
 
-    QgsSettings().setValue("gridgov/run_in_postgis", False)
+    RUN_IN_POSTGIS.set_value(False)
     try:
         return processing.run(
             "gridgov:geolocate",
@@ -330,7 +331,7 @@ def _pulled(server, authcfg, table: str, feedback=None) -> dict:
             feedback=feedback,
         )
     finally:
-        QgsSettings().setValue("gridgov/run_in_postgis", True)
+        RUN_IN_POSTGIS.set_value(True)
 
 
 def test_pulled_into_the_engine_and_written_to_postgis_equals_the_run_in_postgis(pg_city, authcfg, gridgov_provider):
