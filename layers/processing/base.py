@@ -84,10 +84,16 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
     """Applies a QML style from ``resources/styles`` when Processing loads an output layer.
 
     With ``maximum`` the layer is a heatmap raster whose colour scale is stretched to it (a series
-    shares one). Instances must outlive the algorithm run (Processing calls them afterwards), so
-    they are kept in a class-level list, as QuickOSM does.
+    shares one). Instances must outlive the algorithm run (Processing calls them afterwards, and
+    does not own them), so they are kept in a class-level list, as QuickOSM does. The list does not
+    grow for the whole session: an instance that has styled its layer is dropped when the next one
+    is made (never inside its own call, while Processing may still hold it), and of those never
+    called (a run that failed, an output not loaded) only the newest ``WAITING`` are kept.
     """
 
+    #: Post-processors kept that have not been called yet (a batch loads each run's layers before
+    #: the next run starts: far fewer are ever waiting at once).
+    WAITING: ClassVar[int] = 1000
     _alive: ClassVar[list[StyleOnLoad]] = []
 
     def __init__(
@@ -104,6 +110,7 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
         self.maximum = maximum
         self.month = month  # a heatmap of one month: shown in that month's frames of the temporal controller
         self.events = events  # orders: each shown in the frame holding its report time
+        self.used = False
 
     def postProcessLayer(self, layer, context, feedback) -> None:  # noqa: N802
         if self.name:
@@ -123,6 +130,7 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
                 temporal.set_month(layer, self.month)
             if self.events:
                 temporal.set_event_time(layer)
+        self.used = True
 
     @classmethod
     def make(
@@ -131,7 +139,8 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
     ) -> StyleOnLoad:  # fmt: skip
         """A post-processor kept alive for Processing to call after the run."""
         processor = cls(style, name, maximum, month, events)
-        cls._alive.append(processor)
+        waiting = [kept for kept in cls._alive if not kept.used]
+        cls._alive = waiting[-(cls.WAITING - 1) :] + [processor]
         return processor
 
     @classmethod
