@@ -28,6 +28,7 @@ import contextlib
 import json
 import os
 import queue
+import signal
 import re
 import subprocess
 import sys
@@ -300,6 +301,7 @@ def _run(command: list[str], log: Log, cancelled: Callable[[], bool], progress: 
         errors="replace",
         env=env,
         creationflags=flags,
+        start_new_session=os.name != "nt",  # its own process group: a cancel ends pip's builds too
     )
     # pip can stay silent for minutes (building a wheel): its output is read in a thread, so a
     # cancel is noticed within a fraction of a second, not at pip's next line
@@ -319,9 +321,8 @@ def _run(command: list[str], log: Log, cancelled: Callable[[], bool], progress: 
             line = lines_in.get(timeout=0.2)
         except queue.Empty:
             line = ""
-        if cancelled():
-            process.kill()
-            process.wait()
+        if cancelled() and process.poll() is None:  # a cancel after pip has finished changes nothing
+            _kill_tree(process)
             raise InstallError(MESSAGES[1])
         if line is None:
             break
@@ -339,6 +340,29 @@ def _run(command: list[str], log: Log, cancelled: Callable[[], bool], progress: 
         tail = "\n".join(lines[-8:])
         raise InstallError(MESSAGES[3], code, tail)
     return output
+
+
+def _kill_tree(process: subprocess.Popen) -> None:
+    """End ``process`` and every process it started: pip builds a wheel in a child process (a
+    compiler in a grandchild), which killing pip alone would leave running and holding files in the
+    target folder. Windows: ``taskkill /T`` ends the tree; elsewhere the process group pip leads."""
+    try:
+        if os.name == "nt":
+            subprocess.run(
+                ["taskkill", "/PID", str(process.pid), "/T", "/F"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+                check=False,
+                timeout=30,
+            )
+        else:
+            os.killpg(process.pid, signal.SIGKILL)
+    except (OSError, subprocess.SubprocessError):
+        pass  # the tree has ended already, or taskkill is missing: pip itself is still ended below
+    if process.poll() is None:
+        process.kill()
+    process.wait()
 
 
 def run(

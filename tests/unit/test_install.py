@@ -218,3 +218,65 @@ def test_an_old_pip_still_builds_native_packages_from_source():
     the_plan = install.InstallPlan(python="python3", target="/t", requirements=("shapely>=2",), native=("shapely",))
     command = the_plan.install_command(["shapely>=2", "openpyxl"])
     assert command[command.index("--no-binary") + 1] == "shapely"
+
+
+def _alive(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie (ended, not yet reaped by its parent) counts as ended
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the POSIX branch; Windows ends the tree with taskkill /T")
+def test_a_cancel_ends_what_pip_started_too(tmp_path):
+    """pip builds a wheel in a child process: killing pip alone left the build running (and holding
+    files in the target folder)."""
+    import time
+
+    pid_file = tmp_path / "child.pid"
+    script = (
+        "import subprocess, sys, time\n"
+        f"child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+        f"open({str(pid_file)!r}, 'w').write(str(child.pid))\n"
+        "print('building', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    with pytest.raises(install.InstallError, match="cancelled"):
+        install._run(
+            [sys.executable, "-c", script],
+            log=lambda _line: None,
+            cancelled=lambda: pid_file.exists() and pid_file.read_text() != "",
+            progress=lambda _n: None,
+        )
+    child = int(pid_file.read_text())
+    deadline = time.monotonic() + 5
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(child)
+
+
+def test_a_cancel_after_pip_has_finished_keeps_its_result():
+    """Cancel pressed just as pip succeeds: the packages are installed, so the run is not 'cancelled'."""
+    import time
+
+    seen = []
+
+    def cancelled() -> bool:  # pressed once pip has printed its last line, by when it has ended
+        if seen:
+            time.sleep(1.0)
+        return bool(seen)
+
+    output = install._run(
+        [sys.executable, "-c", "print('Successfully installed x-1.0')"],
+        log=seen.append,
+        cancelled=cancelled,
+        progress=lambda _n: None,
+    )
+    assert "Successfully installed" in output
