@@ -28,8 +28,8 @@ import contextlib
 import json
 import os
 import queue
-import signal
 import re
+import signal
 import subprocess
 import sys
 import tempfile
