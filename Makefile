@@ -92,6 +92,20 @@ demo: setup  ## build the demo city, run the whole job on it, end with out/hotsp
 	$(PY) scripts/demo.py --out $(OUT) --orders $(ORDERS) --seed $(SEED)
 	@echo "Open: $(OUT)/demo_city.qgz (QGIS)  $(OUT)/overview.png  $(OUT)/dispatch.xlsx  $(OUT)/hotspot_atlas.pdf"
 
+# Issue 25, item 6: the demo of revision BASE (a clone under .build, with its own pkg link) and of the working
+# tree, same orders and seed, compared cell by cell; COMPARE_IGNORE: columns added on purpose since BASE.
+COMPARE_IGNORE ?= overlap
+.PHONY: demo-compare
+demo-compare: setup  ## make demo's outputs at BASE (a git revision) against the working tree's, cell by cell
+	@[ -n "$(BASE)" ] || { echo "Usage: make demo-compare BASE=<git revision>"; exit 2; }
+	rm -rf $(BUILD)/demo-base-src $(BUILD)/demo-base $(BUILD)/demo-head
+	git clone -q $(CURDIR) $(BUILD)/demo-base-src
+	git -C $(BUILD)/demo-base-src checkout -q $(BASE)
+	mkdir -p $(BUILD)/demo-base-src/$(PKG_DIR) && ln -s ../.. $(BUILD)/demo-base-src/$(PKG_DIR)/$(PLUGIN)
+	$(PY) $(BUILD)/demo-base-src/scripts/demo.py --out $(BUILD)/demo-base --orders $(ORDERS) --seed $(SEED)
+	$(PY) scripts/demo.py --out $(BUILD)/demo-head --orders $(ORDERS) --seed $(SEED)
+	$(PY) scripts/compare_outputs.py $(BUILD)/demo-base $(BUILD)/demo-head $(addprefix --ignore-column ,$(COMPARE_IGNORE))
+
 test: setup $(RELEASE_VENV)/.stamp  ## the whole test suite, headless (and the packaged zip against plugins.qgis.org's rules)
 	$(PY) -m pytest tests/unit tests/qgis tests/release
 
