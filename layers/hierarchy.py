@@ -28,6 +28,18 @@ from qgis.core import (
     QgsVectorLayerSimpleLabeling,
 )
 
+from gridgov.grid_ops.schema import (
+    COMMUNITY_CODE,
+    DEDICATED_CODE,
+    GRID_CODE,
+    MATCH_METHOD,
+    MICRO_CODE,
+    ON_BOUNDARY,
+    OVERLAP,
+    RESP_CODE,
+    RESP_LEVEL,
+    STREET_CODE,
+)
 from gridgov.layers.processing.base import tr
 from gridgov.layers.styles import apply_style
 
@@ -36,11 +48,11 @@ CODE_PROPERTY = "gridgov/code_field"
 
 #: level, GeoPackage layer, code field, group title, style; legend order (top first)
 LEVELS = (
-    ("dedicated", "dedicated_grids", "dedicated_code", "专属网格 Dedicated grids", "dedicated_grids"),
-    ("street", "streets", "street_code", "街道 Streets", "streets"),
-    ("community", "communities", "community_code", "社区 Communities", "communities"),
-    ("grid", "grids", "grid_code", "网格 Grids", "grids"),
-    ("microgrid", "microgrids", "micro_code", "微网格 Micro-grids", "microgrids"),
+    ("dedicated", "dedicated_grids", DEDICATED_CODE, "专属网格 Dedicated grids", "dedicated_grids"),
+    ("street", "streets", STREET_CODE, "街道 Streets", "streets"),
+    ("community", "communities", COMMUNITY_CODE, "社区 Communities", "communities"),
+    ("grid", "grids", GRID_CODE, "网格 Grids", "grids"),
+    ("microgrid", "microgrids", MICRO_CODE, "微网格 Micro-grids", "microgrids"),
 )
 ROSTER_FIELDS = ("manager", "phone", "team_id", "street_office")
 
@@ -67,19 +79,19 @@ def hierarchy_layers(project: QgsProject) -> dict[str, QgsVectorLayer]:
     return found
 
 
-def join_roster(grids: QgsVectorLayer, roster: QgsVectorLayer, code_field: str = "grid_code") -> bool:
+def join_roster(grids: QgsVectorLayer, roster: QgsVectorLayer, code_field: str = GRID_CODE) -> bool:
     """Join the roster's manager, phone, team and street office to the grid layer by grid code.
 
     The join is live: editing the roster table in QGIS updates the grids' labels and the map tool.
     """
-    if grids.fields().lookupField(code_field) < 0 or roster.fields().lookupField("grid_code") < 0:
+    if grids.fields().lookupField(code_field) < 0 or roster.fields().lookupField(GRID_CODE) < 0:
         return False
     for existing in grids.vectorJoins():
         if existing.joinLayerId() == roster.id():
             return True
     info = QgsVectorLayerJoinInfo()
     info.setJoinLayer(roster)
-    info.setJoinFieldName("grid_code")
+    info.setJoinFieldName(GRID_CODE)
     info.setTargetFieldName(code_field)
     info.setPrefix("")
     info.setJoinFieldNamesSubset([f for f in ROSTER_FIELDS if roster.fields().lookupField(f) >= 0])
@@ -337,17 +349,17 @@ def responsibility_chain(
     )
     result = geolocate.assign(hierarchy, [here.x()], [here.y()], [class_code], tolerance=tolerance).iloc[0]
     for unit in units:
-        unit.responsible = unit.level == result["resp_level"] and unit.code == result["resp_code"]
+        unit.responsible = unit.level == result[RESP_LEVEL] and unit.code == result[RESP_CODE]
     units.sort(
         key=lambda u: (_CHAIN_ORDER[u.level], u.priority if u.priority is not None else 99, code_sort_key(u.code))
     )
     return Chain(
         units,
-        bool(result["on_boundary"]),
-        str(result["overlap"]),
-        resp_level=str(result["resp_level"]),
-        resp_code=str(result["resp_code"]),
-        match_method=str(result["match_method"]),
+        bool(result[ON_BOUNDARY]),
+        str(result[OVERLAP]),
+        resp_level=str(result[RESP_LEVEL]),
+        resp_code=str(result[RESP_CODE]),
+        match_method=str(result[MATCH_METHOD]),
         distance_m=float(result["distance_m"]),
     )
 

@@ -21,6 +21,7 @@ from qgis.core import (
 )
 
 from gridgov.grid_ops.orders.ordertable import parse_flags
+from gridgov.grid_ops.schema import CLASS_CODE, GRID_CODE, MATCH_METHOD, PROBLEM, RESP_CODE, RESP_LEVEL
 from gridgov.layers.processing.base import tr
 
 #: (field, label) shown for an order, in this order, when the layer has them.
@@ -32,7 +33,7 @@ ORDER_FIELDS = (
     ("address", "Address"),
     ("description", "Description"),
 )
-RESPONSIBLE_FIELDS = ("resp_level", "resp_code", "responsible", "resp_phone", "street_office")
+RESPONSIBLE_FIELDS = (RESP_LEVEL, RESP_CODE, "responsible", "resp_phone", "street_office")
 MAX_ORDERS = 5
 
 
@@ -44,14 +45,14 @@ def class_names() -> dict[str, str]:
     from gridgov.grid_ops.runtime.paths import resource_path
 
     table = pd.read_csv(resource_path("taxonomy", "class_cases.csv"), dtype=str).fillna("")
-    return dict(zip(table["class_code"], table["name_zh"]))
+    return dict(zip(table[CLASS_CODE], table["name_zh"]))
 
 
 def is_order_layer(layer) -> bool:
     if not isinstance(layer, QgsVectorLayer) or layer.geometryType() != QgsWkbTypes.GeometryType.PointGeometry:
         return False
     names = set(layer.fields().names())
-    return "class_code" in names and bool(names & {"resp_code", "grid_code", "case_id"})
+    return CLASS_CODE in names and bool(names & {RESP_CODE, GRID_CODE, "case_id"})
 
 
 def orders_near(
@@ -86,7 +87,7 @@ def _text(feature, name: str) -> str:
 
 def order_html(feature) -> str:
     """One order as a small HTML table: identity, class case, status, repeats, responsibility."""
-    code = _text(feature, "class_code")
+    code = _text(feature, CLASS_CODE)
     rows = [(tr("Class case"), f"{code} {html.escape(class_names().get(code, ''))}".strip())]
     rows += [(tr(label), _text(feature, name)) for name, label in ORDER_FIELDS if _text(feature, name)]
     count = _text(feature, "repeat_count")
@@ -96,9 +97,9 @@ def order_html(feature) -> str:
     who = " ".join(_text(feature, name) for name in RESPONSIBLE_FIELDS if _text(feature, name))
     if who:
         rows.append((tr("Responsible"), who))
-    method = _text(feature, "match_method")
+    method = _text(feature, MATCH_METHOD)
     if method:
-        problem = _text(feature, "problem")
+        problem = _text(feature, PROBLEM)
         rows.append((tr("Placed"), method + (f" · {problem}" if problem else "")))
     body = "".join(f"<tr><td><b>{label}</b></td><td>{value}</td></tr>" for label, value in rows)
     return f"<table cellspacing='3'>{body}</table>"

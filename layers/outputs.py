@@ -30,13 +30,14 @@ import geopandas as gpd
 import pandas as pd
 from qgis.core import QgsProcessingException, QgsProcessingUtils, QgsVectorLayer
 
+from gridgov.grid_ops.schema import PROBLEM
 from gridgov.layers.processing.base import tr
 
 #: Names an input column never keeps in any result: the geometry and feature id of the frames,
 #: GeoPackage's geometry column and its own feature id (a text ``fid`` makes GDAL refuse every row).
 ALWAYS_RESERVED = ("geometry", "geom", "_fid", "fid")
 #: Those of a placement result (geolocate), which also adds level and problem columns.
-RESERVED = (*ALWAYS_RESERVED, "level", "problem")
+RESERVED = (*ALWAYS_RESERVED, "level", PROBLEM)
 #: The folder beside a destination where a run's files wait until it succeeds (``<prefix><pid>-…``):
 #: the dock removes those of a child process it had to stop.
 PARTIAL_PREFIX = ".gridgov-partial-"

@@ -49,6 +49,7 @@ from qgis.PyQt.QtXml import QDomDocument
 from gridgov.grid_ops.printing.atlas_pages import ATLAS_MARGIN
 from gridgov.grid_ops.printing.pdftext import RADICAL_BLOCKS, fix_pdf_text, kangxi_to_ideograph
 from gridgov.grid_ops.runtime.paths import resource_path
+from gridgov.grid_ops.schema import GRID_CODE
 from gridgov.layers.processing.base import tr
 
 LOGGER = logging.getLogger("gridgov")
@@ -84,7 +85,7 @@ CJK_FAMILIES = (
 #: Table columns: (field of the page-grid layer, heading).
 TABLE_COLUMNS = (
     ("page_rank", "序号"),
-    ("grid_code", "网格编码"),
+    (GRID_CODE, "网格编码"),
     ("community", "社区"),
     ("manager", "网格员"),
     ("count", "件数"),
@@ -384,7 +385,7 @@ def _bind_table(table: QgsLayoutItemAttributeTable, grids: QgsVectorLayer, atlas
         column.setAttribute(field)
         align = (
             Qt.AlignmentFlag.AlignLeft
-            if field in ("grid_code", "community", "manager")
+            if field in (GRID_CODE, "community", "manager")
             else Qt.AlignmentFlag.AlignHCenter
         )
         column.setHAlignment(align)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gridgov.grid_ops.schema import GRID_CODE, STREET_CODE
+
 
 @dataclass(frozen=True)
 class Step:
@@ -106,6 +108,6 @@ def hierarchy_defaults(algorithm_id: str) -> dict[str, str]:
 #: Per algorithm: fields a layer parameter's layer is expected to have, for parameters that have no
 #: field parameter saying so (the patrol teams table, the start points, the hot areas to print).
 EXPECTED_FIELDS = {
-    "gridgov:patrolplan": {"TEAMS": ["team_id", "street_code", "team_name"], "START": ["street_code", "name"]},
-    "gridgov:printmap": {"HOT_AREAS": ["area_id", "grid_codes", "rank"], "TRENDS": ["pattern", "grid_code"]},
+    "gridgov:patrolplan": {"TEAMS": ["team_id", STREET_CODE, "team_name"], "START": [STREET_CODE, "name"]},
+    "gridgov:printmap": {"HOT_AREAS": ["area_id", "grid_codes", "rank"], "TRENDS": ["pattern", GRID_CODE]},
 }

@@ -8,6 +8,7 @@ from qgis.gui import QgsMapCanvas, QgsMapToolEmitPoint
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QDialog, QTextBrowser, QVBoxLayout, QWidget
 
+from gridgov.grid_ops.schema import CLASS_CODE
 from gridgov.layers.hierarchy import chain_html, responsibility_chain
 from gridgov.layers.order_info import orders_html, orders_near
 from gridgov.layers.processing.base import tr
@@ -20,7 +21,7 @@ def _class_of(orders) -> str:
     """The class code of the clicked order ("" for none, or for several of different classes)."""
     classes = set()
     for _layer, feature in orders:
-        index = feature.fields().lookupField("class_code")
+        index = feature.fields().lookupField(CLASS_CODE)
         value = feature.attribute(index) if index >= 0 else None
         classes.add("" if value is None or str(value) == "NULL" else str(value).strip())
     return classes.pop() if len(classes) == 1 else ""

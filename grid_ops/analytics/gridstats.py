@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from gridgov.grid_ops.orders.ordertable import as_text, parse_flags, text_ids
+from gridgov.grid_ops.orders.ordertable import parse_flags
+from gridgov.grid_ops.schema import CLASS_CODE, GRID_CODE, as_text, text_ids
 
 PERIODS = ("week", "month", "quarter", "year")
 PANDAS_PERIOD = {"week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}
@@ -78,8 +79,8 @@ def grid_stats(
     table gets ``cnt_<class>`` columns for the ``class_columns`` most frequent class cases.
     ``current`` is a period label such as ``2025-06``; by default the latest period with orders.
     """
-    codes = as_text(grids["grid_code"]).str.strip().to_numpy(dtype=object)
-    table = pd.DataFrame({"grid_code": codes})
+    codes = as_text(grids[GRID_CODE]).str.strip().to_numpy(dtype=object)
+    table = pd.DataFrame({GRID_CODE: codes})
     positions = grid_positions(codes, order_grid)
     placed = positions >= 0
     idx = positions[placed]
@@ -100,11 +101,11 @@ def grid_stats(
             table["per_1k_hh"] = np.where(households > 0, table["cnt_total"] / households * 1000, np.nan).round(3)
         table["per_km2"] = np.where(area > 0, table["cnt_total"] / (area / 1e6), np.nan).round(3)
 
-    long = [("grid_code", idx, codes)]  # the long table's columns: (name, id per order, labels)
+    long = [(GRID_CODE, idx, codes)]  # the long table's columns: (name, id per order, labels)
     if class_codes is not None:
         class_ids, class_labels = text_ids(class_codes)
         class_ids = class_ids[placed]
-        long.append(("class_code", class_ids, class_labels))
+        long.append((CLASS_CODE, class_ids, class_labels))
         frequency = np.bincount(class_ids, minlength=len(class_labels))
         seen = [c for c in range(len(class_labels)) if frequency[c] and class_labels[c] != ""]
         # ties go by code, so the same orders always give the same columns (and PostGIS gives them too)

@@ -17,6 +17,7 @@ from gridgov.grid_ops.democity import names
 from gridgov.grid_ops.democity.hierarchy import CRS, Hierarchy
 from gridgov.grid_ops.democity.streets_and_blocks import CENTRE_X, CENTRE_Y, GRID, RoadNetwork
 from gridgov.grid_ops.grids import codes
+from gridgov.grid_ops.schema import COMMUNITY_CODE, DEDICATED_CODE, GRID_CODE, STREET_CODE
 
 # kind code, kind, Chinese kind, how many, priority, (width, height) m, class cases taken ("" = all)
 DEDICATED_KINDS = [
@@ -83,7 +84,7 @@ def dedicated_grids(h: Hierarchy, rng: np.random.Generator) -> gpd.GeoDataFrame:
                 }
             )
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
-    frame["dedicated_code"] = [
+    frame[DEDICATED_CODE] = [
         codes.dedicated_code(names.ADMIN_CODE, k, s) for k, s in zip(frame["kind_no"], frame["seq"])
     ]
     roots = names.unique_names(rng, names.ROAD_ROOTS, len(frame))
@@ -91,7 +92,7 @@ def dedicated_grids(h: Hierarchy, rng: np.random.Generator) -> gpd.GeoDataFrame:
     frame["manager"] = names.person_names(rng, len(frame))
     frame["phone"] = names.phone_numbers(rng, len(frame))
     frame["area_m2"] = frame.geometry.area.round(1)
-    cols = ["dedicated_code", "name", "kind", "kind_zh", "priority", "case_groups", "manager", "phone", "area_m2"]
+    cols = [DEDICATED_CODE, "name", "kind", "kind_zh", "priority", "case_groups", "manager", "phone", "area_m2"]
     return gpd.GeoDataFrame(frame[cols], geometry=frame.geometry.values, crs=CRS)
 
 
@@ -129,8 +130,8 @@ def gazetteer(h: Hierarchy, roads: gpd.GeoDataFrame, rng: np.random.Generator) -
     comm_tree = shapely.STRtree(h.communities.geometry.values)
     comm_of = comm_tree.query(pts, predicate="within")
     community = np.full(len(pts), "", dtype=object)
-    community[comm_of[0]] = h.communities["community_code"].to_numpy()[comm_of[1]]
-    street_name = dict(zip(h.streets["street_code"], h.streets["name"]))
+    community[comm_of[0]] = h.communities[COMMUNITY_CODE].to_numpy()[comm_of[1]]
+    street_name = dict(zip(h.streets[STREET_CODE], h.streets["name"]))
     estate = [estates[b] + suffix[b] for b in block_ids]
     address = [
         f"{names.CITY}{names.DISTRICT}{street_name.get(c[:9], '')}{r}{n}号{e}{k}栋"
@@ -144,7 +145,7 @@ def gazetteer(h: Hierarchy, roads: gpd.GeoDataFrame, rng: np.random.Generator) -
             "house_no": number,
             "estate": estate,
             "building_no": building_no,
-            "community_code": community,
+            COMMUNITY_CODE: community,
             "households": h.buildings["households"].to_numpy(),
         },
         geometry=pts,
@@ -156,13 +157,13 @@ def street_offices(h: Hierarchy, addresses: gpd.GeoDataFrame) -> gpd.GeoDataFram
     """Each street office sits at the address nearest its street's centre (start of patrols)."""
     rows = []
     for street in h.streets.itertuples():
-        inside = addresses[addresses["community_code"].str.startswith(street.street_code)]
+        inside = addresses[addresses[COMMUNITY_CODE].str.startswith(street.street_code)]
         centre = street.geometry.representative_point()
         pick = inside.iloc[int(np.argmin(inside.distance(centre)))] if len(inside) else None
         geom = pick.geometry if pick is not None else centre
         rows.append(
             {
-                "street_code": street.street_code,
+                STREET_CODE: street.street_code,
                 "name": f"{street.name}办事处",
                 "address": pick["address"] if pick is not None else "",
                 "geometry": geom,
@@ -177,7 +178,7 @@ def roster_and_teams(h: Hierarchy, rng: np.random.Generator) -> tuple[pd.DataFra
     teams = []
     team_of_grid = np.empty(len(grids), dtype=object)
     for street in h.streets.itertuples():
-        mask = (grids["street_code"] == street.street_code).to_numpy()
+        mask = (grids[STREET_CODE] == street.street_code).to_numpy()
         xy = shapely.get_coordinates(shapely.centroid(grids.geometry.values[mask]))
         n_teams = int(rng.integers(4, 7))
         angle = np.arctan2(xy[:, 1] - xy[:, 1].mean(), xy[:, 0] - xy[:, 0].mean())
@@ -187,7 +188,7 @@ def roster_and_teams(h: Hierarchy, rng: np.random.Generator) -> tuple[pd.DataFra
             teams.append(
                 {
                     "team_id": team_id,
-                    "street_code": street.street_code,
+                    STREET_CODE: street.street_code,
                     "team_name": f"{street.name}巡查{'一二三四五六'[t]}队",
                     "members": int(rng.integers(3, 7)),
                 }
@@ -198,15 +199,15 @@ def roster_and_teams(h: Hierarchy, rng: np.random.Generator) -> tuple[pd.DataFra
     team_frame["phone"] = names.phone_numbers(rng, len(team_frame))
     roster = pd.DataFrame(
         {
-            "grid_code": grids["grid_code"],
+            GRID_CODE: grids[GRID_CODE],
             "grid_name": grids["name"],
             "manager_id": [f"M{i:05d}" for i in range(1, len(grids) + 1)],
             "manager": names.person_names(rng, len(grids)),
             "phone": names.phone_numbers(rng, len(grids)),
             "team_id": team_of_grid,
-            "community_code": grids["community_code"],
+            COMMUNITY_CODE: grids[COMMUNITY_CODE],
             "community_name": grids["community_name"],
-            "street_code": grids["street_code"],
+            STREET_CODE: grids[STREET_CODE],
             "street_office": grids["street_name"] + "办事处",
         }
     )

@@ -19,6 +19,7 @@ from gridgov.grid_ops.democity.streets_and_blocks import CENTRE_X, CENTRE_Y, GRI
 from gridgov.grid_ops.grids import codes
 from gridgov.grid_ops.grids.microgrids import split_grids
 from gridgov.grid_ops.grids.regions import adjacency, grow_regions, order_west_east_north_south
+from gridgov.grid_ops.schema import COMMUNITY_CODE, GRID_CODE, MICRO_CODE, STREET_CODE
 
 CRS = "EPSG:4547"
 N_STREETS = 7
@@ -172,43 +173,43 @@ def build_hierarchy(net: RoadNetwork, rng: np.random.Generator) -> Hierarchy:
     street_names = names.STREET_NAMES[:N_STREETS]
     streets["seq"] = _numbered(streets, None)
     streets = streets.sort_values("seq").reset_index(drop=True)
-    streets["street_code"] = [codes.street_code(names.ADMIN_CODE, s) for s in streets["seq"]]
+    streets[STREET_CODE] = [codes.street_code(names.ADMIN_CODE, s) for s in streets["seq"]]
     streets["name"] = [street_names[s - 1] for s in streets["seq"]]
-    street_code_of = dict(zip(streets["street"], streets["street_code"]))
+    street_code_of = dict(zip(streets["street"], streets[STREET_CODE]))
     street_name_of = dict(zip(streets["street"], streets["name"]))
 
-    communities["street_code"] = communities["street"].map(street_code_of)
-    communities["seq"] = _numbered(communities, "street_code")
-    communities["community_code"] = [
-        codes.community_code(s, q) for s, q in zip(communities["street_code"], communities["seq"])
+    communities[STREET_CODE] = communities["street"].map(street_code_of)
+    communities["seq"] = _numbered(communities, STREET_CODE)
+    communities[COMMUNITY_CODE] = [
+        codes.community_code(s, q) for s, q in zip(communities[STREET_CODE], communities["seq"])
     ]
     communities["name"] = names.unique_names(rng, names.COMMUNITY_ROOTS, len(communities), "社区")
-    communities = communities.sort_values("community_code").reset_index(drop=True)
-    comm_code_of = dict(zip(communities["community"], communities["community_code"]))
+    communities = communities.sort_values(COMMUNITY_CODE).reset_index(drop=True)
+    comm_code_of = dict(zip(communities["community"], communities[COMMUNITY_CODE]))
     comm_name_of = dict(zip(communities["community"], communities["name"]))
 
-    grids["community_code"] = grids["community"].map(comm_code_of)
-    grids["street_code"] = grids["street"].map(street_code_of)
-    grids["seq"] = _numbered(grids, "community_code")
-    grids["grid_code"] = [codes.grid_code(c, q) for c, q in zip(grids["community_code"], grids["seq"])]
+    grids[COMMUNITY_CODE] = grids["community"].map(comm_code_of)
+    grids[STREET_CODE] = grids["street"].map(street_code_of)
+    grids["seq"] = _numbered(grids, COMMUNITY_CODE)
+    grids[GRID_CODE] = [codes.grid_code(c, q) for c, q in zip(grids[COMMUNITY_CODE], grids["seq"])]
     grids["name"] = [f"{comm_name_of[c]}第{q}网格" for c, q in zip(grids["community"], grids["seq"])]
     grids["street_name"] = grids["street"].map(street_name_of)
     grids["community_name"] = grids["community"].map(comm_name_of)
-    grids = grids.sort_values("grid_code").reset_index(drop=True)
+    grids = grids.sort_values(GRID_CODE).reset_index(drop=True)
 
     microgrids = _split_microgrids(grids, buildings, net.lines)
 
     return Hierarchy(
         blocks=block_frame,
         buildings=buildings,
-        streets=_public(streets, ["street_code", "name", "households", "area_m2"]),
-        communities=_public(communities, ["community_code", "street_code", "name", "households", "area_m2"]),
+        streets=_public(streets, [STREET_CODE, "name", "households", "area_m2"]),
+        communities=_public(communities, [COMMUNITY_CODE, STREET_CODE, "name", "households", "area_m2"]),
         grids=_public(
             grids,
             [
-                "grid_code",
-                "community_code",
-                "street_code",
+                GRID_CODE,
+                COMMUNITY_CODE,
+                STREET_CODE,
                 "name",
                 "community_name",
                 "street_name",
@@ -247,10 +248,10 @@ def _split_microgrids(grids: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, road
     """The engine's splitter (gridgov:splitmicrogrids): even households, compact, along roads."""
     target = buildings["households"].sum() / TARGET_MICROGRIDS
     road_frame = gpd.GeoDataFrame(geometry=list(roads), crs=CRS)
-    micro = split_grids(grids, "grid_code", target, buildings, "households", road_frame)
-    info = grids.set_index("grid_code")
-    seq = micro["micro_code"].str[-3:].astype(int)
-    micro["community_code"] = micro["grid_code"].map(info["community_code"])
-    micro["name"] = [f"{info.at[g, 'name']}{q}号微网格" for g, q in zip(micro["grid_code"], seq)]
+    micro = split_grids(grids, GRID_CODE, target, buildings, "households", road_frame)
+    info = grids.set_index(GRID_CODE)
+    seq = micro[MICRO_CODE].str[-3:].astype(int)
+    micro[COMMUNITY_CODE] = micro[GRID_CODE].map(info[COMMUNITY_CODE])
+    micro["name"] = [f"{info.at[g, 'name']}{q}号微网格" for g, q in zip(micro[GRID_CODE], seq)]
     micro["households"] = micro["households"].fillna(0).astype(int)
-    return micro[["micro_code", "grid_code", "community_code", "name", "households", "area_m2", "geometry"]]
+    return micro[[MICRO_CODE, GRID_CODE, COMMUNITY_CODE, "name", "households", "area_m2", "geometry"]]

@@ -24,6 +24,7 @@ from gridgov.grid_ops.democity.hierarchy import CRS, Hierarchy
 from gridgov.grid_ops.democity.streets_and_blocks import GRID
 from gridgov.grid_ops.grids.regions import adjacency
 from gridgov.grid_ops.orders import coords
+from gridgov.grid_ops.schema import CLASS_CODE, GRID_CODE
 
 YEAR = 2025
 HOT_SHARE = 0.12
@@ -102,7 +103,7 @@ def plant_hot_areas(h: Hierarchy, n_orders: int, rng: np.random.Generator) -> gp
             {
                 "hotarea_id": index,
                 "pattern": pattern,
-                "class_code": class_code,
+                CLASS_CODE: class_code,
                 "hours": hour_name,
                 "radius_m": round(radius, 1),
                 "n_orders": int(monthly.sum()),
@@ -115,7 +116,7 @@ def plant_hot_areas(h: Hierarchy, n_orders: int, rng: np.random.Generator) -> gp
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
     g_tree = shapely.STRtree(h.grids.geometry.values)
     frame["grid_codes"] = [
-        ",".join(sorted(h.grids["grid_code"].to_numpy()[g_tree.query(geom, predicate="intersects")]))
+        ",".join(sorted(h.grids[GRID_CODE].to_numpy()[g_tree.query(geom, predicate="intersects")]))
         for geom in frame.geometry
     ]
     return frame
@@ -226,7 +227,7 @@ def _as_people_write(texts: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 def _templates(path: Path) -> dict[str, list[str]]:
     table = pd.read_csv(path, dtype=str)
-    return {code: list(group["template"]) for code, group in table.groupby("class_code")}
+    return {code: list(group["template"]) for code, group in table.groupby(CLASS_CODE)}
 
 
 def _address_variant(address: np.ndarray, rng: np.random.Generator, city: str, district: str) -> np.ndarray:
@@ -380,7 +381,7 @@ def generate_orders(
             "order_id": order_id,
             "channel": channel,
             "channel_zh": pd.Series(channel).map({k: v[1] for k, v in CHANNELS.items()}).to_numpy(),
-            "class_code": class_code,
+            CLASS_CODE: class_code,
             "description": description,
             "reported_at": reported_at,
             "x": x,
@@ -393,7 +394,7 @@ def generate_orders(
     truth = gpd.GeoDataFrame(
         {
             "order_id": order_id,
-            "class_code": class_code,
+            CLASS_CODE: class_code,
             "true_time": pd.DatetimeIndex(times).strftime("%Y-%m-%dT%H:%M:%S"),
             "hotarea_id": hotarea,
             "address_only": address_only,
@@ -468,8 +469,8 @@ def generate_inspections(
             "report_id": report_id,
             "inspector_id": roster["manager_id"].to_numpy()[own],
             "inspector": roster["manager"].to_numpy()[own],
-            "own_grid_code": roster["grid_code"].to_numpy()[own],
-            "class_code": class_code,
+            "own_grid_code": roster[GRID_CODE].to_numpy()[own],
+            CLASS_CODE: class_code,
             "description": description,
             "reported_at": pd.DatetimeIndex(times).strftime("%Y-%m-%d %H:%M:%S"),
             "x": np.round(lon, 7),
@@ -480,7 +481,7 @@ def generate_inspections(
     truth = gpd.GeoDataFrame(
         {
             "report_id": report_id,
-            "true_grid_code": grids["grid_code"].to_numpy()[where],
+            "true_grid_code": grids[GRID_CODE].to_numpy()[where],
             "outside_own": outside,
         },
         geometry=shapely.points(np.round(xy, 2)),

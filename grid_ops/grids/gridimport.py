@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from gridgov.grid_ops.grids import codes
+from gridgov.grid_ops.schema import PROBLEM
 
 STANDARD_FIELDS = ("code", "name", "level", "parent_code", "manager", "phone", "households", "priority")
 LEVELS = codes.LEVELS
@@ -185,7 +186,7 @@ def standardise(frame: gpd.GeoDataFrame, mapping: dict[str, str | None], level: 
     for i in np.flatnonzero(dupes.to_numpy()):
         problems[i].append(f"row {i + 1}: code {out['code'].iloc[i]} is used more than once")
     out["import_status"] = ["ok" if not p else "problem" for p in problems]
-    out["problem"] = ["; ".join(p) for p in problems]
+    out[PROBLEM] = ["; ".join(p) for p in problems]
     rest = [
         c for c in frame.columns if c not in set(mapping.values()) and c != frame.geometry.name and c not in out.columns
     ]

@@ -16,6 +16,7 @@ import shapely
 
 from gridgov.grid_ops.grids.regions import order_west_east_north_south
 from gridgov.grid_ops.grids.shapes import polygonal
+from gridgov.grid_ops.schema import GRID_CODE
 
 CELL_TYPES = ("square", "hexagon")
 
@@ -120,14 +121,14 @@ def build_grid(
         for piece, s in zip(pieces, seq):
             rows.append(
                 {
-                    "grid_code": f"{parent_code}{int(s):0{code_digits}d}",
+                    GRID_CODE: f"{parent_code}{int(s):0{code_digits}d}",
                     "parent_code": parent_code,
                     "seq": int(s),
                     "geometry": piece,
                 }
             )
-    out = gpd.GeoDataFrame(rows, columns=["grid_code", "parent_code", "seq", "geometry"], geometry="geometry", crs=crs)
-    out = out.sort_values("grid_code", kind="stable").reset_index(drop=True)
+    out = gpd.GeoDataFrame(rows, columns=[GRID_CODE, "parent_code", "seq", "geometry"], geometry="geometry", crs=crs)
+    out = out.sort_values(GRID_CODE, kind="stable").reset_index(drop=True)
     out["area_m2"] = out.geometry.area.round(1)
     return out
 

@@ -23,6 +23,7 @@ import shapely
 from gridgov.grid_ops.grids import codes
 from gridgov.grid_ops.grids.regions import order_west_east_north_south
 from gridgov.grid_ops.grids.shapes import polsby_popper, polygonal
+from gridgov.grid_ops.schema import GRID_CODE, MICRO_CODE
 
 #: Angles (degrees) of the straight cuts tried at every bisection, besides the shape's own axes.
 CUT_ANGLES = tuple(range(0, 180, 5))
@@ -500,10 +501,10 @@ def split_grids(
         for part, s in zip(parts, seq):
             rows.append(
                 {
-                    "micro_code": codes.micro_code(code, int(s))
+                    MICRO_CODE: codes.micro_code(code, int(s))
                     if codes.GRID_CODE_RE.match(code)
                     else f"{code}{int(s):03d}",
-                    "grid_code": code,
+                    GRID_CODE: code,
                     "weight_basis": "households" if by_households else "area",
                     "geometry": part,
                 }
@@ -511,11 +512,11 @@ def split_grids(
     micro = gpd.GeoDataFrame(rows, geometry="geometry", crs=crs)
     if len(micro) == 0:
         return gpd.GeoDataFrame(
-            columns=["micro_code", "grid_code", "households", "area_m2", "compactness", "weight_basis", "geometry"],
+            columns=[MICRO_CODE, GRID_CODE, "households", "area_m2", "compactness", "weight_basis", "geometry"],
             geometry="geometry",
             crs=crs,
         )
-    micro = micro.sort_values("micro_code").reset_index(drop=True)
+    micro = micro.sort_values(MICRO_CODE).reset_index(drop=True)
     if len(pts):
         m_tree = shapely.STRtree(micro.geometry.values)
         bi, mi = m_tree.query(shapely.points(pts), predicate="within")
@@ -524,12 +525,12 @@ def split_grids(
         micro["households"] = np.nan
     micro["area_m2"] = micro.geometry.area.round(1)
     micro["compactness"] = [round(polsby_popper(g), 3) for g in micro.geometry.values]
-    return micro[["micro_code", "grid_code", "households", "area_m2", "compactness", "weight_basis", "geometry"]]
+    return micro[[MICRO_CODE, GRID_CODE, "households", "area_m2", "compactness", "weight_basis", "geometry"]]
 
 
 def evenness(micro: gpd.GeoDataFrame, value: str = "households") -> pd.DataFrame:
     """Per grid: number of micro-grids, min, max and max/min of ``value`` (households or area)."""
-    stats = micro.groupby("grid_code")[value].agg(parts="count", min="min", max="max")
+    stats = micro.groupby(GRID_CODE)[value].agg(parts="count", min="min", max="max")
     stats["ratio"] = np.where(stats["min"] > 0, stats["max"] / stats["min"].where(stats["min"] > 0), np.inf)
     stats.loc[stats["parts"] == 1, "ratio"] = 1.0
     return stats.reset_index()

@@ -24,6 +24,7 @@ import shapely
 
 from gridgov.grid_ops.grids import codes
 from gridgov.grid_ops.grids.shapes import polygonal
+from gridgov.grid_ops.schema import GRID_CODE
 
 ERROR_TYPES = ("gap", "overlap", "sliver", "invalid_geometry", "outside_parent", "duplicate_code", "bad_code", "orphan")
 #: Overlaps narrower than this (m) are not looked for: their area is below any sensible MIN_AREA.
@@ -72,7 +73,7 @@ def parent_code_of(code: str, level: str) -> str | None:
 def _row(error_type: str, code: str, detail: str, area: float, geom) -> dict:
     return {
         "error_type": error_type,
-        "grid_code": code,
+        GRID_CODE: code,
         "detail": detail,
         "area_m2": round(float(area), 2),
         "geometry": geom,
@@ -206,10 +207,10 @@ def validate_grids(
         rows.extend(_check_parents(link, code, geoms, usable, opts))
 
     errors = gpd.GeoDataFrame(
-        rows, columns=["error_type", "grid_code", "detail", "area_m2", "geometry"], geometry="geometry", crs=grids.crs
+        rows, columns=["error_type", GRID_CODE, "detail", "area_m2", "geometry"], geometry="geometry", crs=grids.crs
     )
     errors["error_type"] = pd.Categorical(errors["error_type"], categories=ERROR_TYPES)
-    errors = errors.sort_values(["error_type", "grid_code", "detail"], kind="stable").reset_index(drop=True)
+    errors = errors.sort_values(["error_type", GRID_CODE, "detail"], kind="stable").reset_index(drop=True)
     errors["error_type"] = errors["error_type"].astype(str)
     summary["errors"] = {t: int((errors["error_type"] == t).sum()) for t in ERROR_TYPES}
     summary["total_errors"] = len(errors)

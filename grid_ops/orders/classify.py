@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from gridgov.grid_ops.orders.ordertable import as_text
+from gridgov.grid_ops.schema import CLASS_CODE, as_text
 
 METHODS = ("rules", "learned", "hybrid")
 #: hybrid: the learned class where the model is at least this sure, else the rules' class
@@ -37,10 +37,10 @@ def combine(
     A model trained on a few wordings per class is unsure of a wording it never saw, while the
     catalogue's keywords may still recognise it; ``class_method`` says which one decided.
     """
-    use_learned = (learned["class_score"].to_numpy() >= min_probability) | (rules["class_code"].to_numpy() == "")
+    use_learned = (learned["class_score"].to_numpy() >= min_probability) | (rules[CLASS_CODE].to_numpy() == "")
     return pd.DataFrame(
         {
-            "class_code": np.where(use_learned, learned["class_code"], rules["class_code"]),
+            CLASS_CODE: np.where(use_learned, learned[CLASS_CODE], rules[CLASS_CODE]),
             "class_score": np.where(use_learned, learned["class_score"], rules["class_score"]),
             "class_method": np.where(use_learned, "learned", "rules"),
         }
@@ -60,28 +60,28 @@ class Taxonomy:
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> Taxonomy:
-        missing = {"class_code", "name_zh"} - set(frame.columns)
+        missing = {CLASS_CODE, "name_zh"} - set(frame.columns)
         if missing:
             raise ValueError(f"the class-case table lacks {', '.join(sorted(missing))}")
         table = frame.copy()
-        table["class_code"] = as_text(table["class_code"]).str.strip()
-        table = table[table["class_code"] != ""].drop_duplicates("class_code").reset_index(drop=True)
+        table[CLASS_CODE] = as_text(table[CLASS_CODE]).str.strip()
+        table = table[table[CLASS_CODE] != ""].drop_duplicates(CLASS_CODE).reset_index(drop=True)
         if "keywords" not in table.columns:
             table["keywords"] = ""
         return cls(table)
 
     @property
     def codes(self) -> np.ndarray:
-        return self.table["class_code"].to_numpy(dtype=object)
+        return self.table[CLASS_CODE].to_numpy(dtype=object)
 
     def names(self, codes) -> np.ndarray:
-        zh = dict(zip(self.table["class_code"], as_text(self.table["name_zh"])))
+        zh = dict(zip(self.table[CLASS_CODE], as_text(self.table["name_zh"])))
         return np.array([zh.get(c, "") for c in codes], dtype=object)
 
     def keywords(self) -> list[tuple[str, str]]:
         """(class code, keyword) pairs, normalised like the texts."""
         pairs = []
-        for code, words in zip(self.table["class_code"], as_text(self.table["keywords"])):
+        for code, words in zip(self.table[CLASS_CODE], as_text(self.table["keywords"])):
             for word in str(words).split("|"):
                 word = unicodedata.normalize("NFKC", word).lower().strip()
                 if word:
@@ -108,7 +108,7 @@ def classify_by_rules(texts, taxonomy: Taxonomy) -> pd.DataFrame:
     matched = top > 0
     out = pd.DataFrame(
         {
-            "class_code": np.where(matched, np.asarray(codes, dtype=object)[best], ""),
+            CLASS_CODE: np.where(matched, np.asarray(codes, dtype=object)[best], ""),
             "class_score": np.where(matched, top / np.maximum(total, 1e-9), 0.0).round(3),
             "class_reason": ["|".join(dict.fromkeys(f)) for f in found],
         }
@@ -156,13 +156,13 @@ class LearnedClassifier:
             raise RuntimeError("the classifier is not trained")
         text = normalise_text(texts).to_numpy(dtype=object)
         if len(text) == 0:
-            return pd.DataFrame({"class_code": [], "class_score": []})
+            return pd.DataFrame({CLASS_CODE: [], "class_score": []})
         probability = self.model.predict_proba(text)
         best = probability.argmax(axis=1)
         empty = np.array([t == "" for t in text])
         return pd.DataFrame(
             {
-                "class_code": np.where(empty, "", self.classes_[best]),
+                CLASS_CODE: np.where(empty, "", self.classes_[best]),
                 "class_score": np.where(empty, 0.0, probability[np.arange(len(text)), best]).round(3),
             }
         )
@@ -212,9 +212,9 @@ def evaluate(texts, labels, taxonomy: Taxonomy, test_share: float = 0.2, seed: i
     model = LearnedClassifier(seed=seed).fit(text[train], labels[train])
     learned_frame = model.predict(text[test])
     rules_frame = classify_by_rules(text[test], taxonomy)
-    learned = learned_frame["class_code"].to_numpy(dtype=object)
-    rules = rules_frame["class_code"].to_numpy(dtype=object)
-    hybrid = combine(rules_frame, learned_frame)["class_code"].to_numpy(dtype=object)
+    learned = learned_frame[CLASS_CODE].to_numpy(dtype=object)
+    rules = rules_frame[CLASS_CODE].to_numpy(dtype=object)
+    hybrid = combine(rules_frame, learned_frame)[CLASS_CODE].to_numpy(dtype=object)
     truth = labels[test]
     table = confusion(truth, learned)
     rows = []
@@ -223,7 +223,7 @@ def evaluate(texts, labels, taxonomy: Taxonomy, test_share: float = 0.2, seed: i
         wrong = pd.Series(learned[sel & (learned != code)]).value_counts()
         rows.append(
             {
-                "class_code": code,
+                CLASS_CODE: code,
                 "n": int(sel.sum()),
                 "recall_rules": round(float((rules[sel] == code).mean()), 4),
                 "recall_learned": round(float((learned[sel] == code).mean()), 4),

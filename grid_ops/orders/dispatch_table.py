@@ -15,8 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from gridgov.grid_ops.schema import MATCH_METHOD, ON_BOUNDARY, PROBLEM, RESP_CODE, RESP_LEVEL
+
 MANUAL = "待人工处理 manual"
-UNIT_COLUMNS = ["street_office", "resp_level", "resp_code", "responsible", "resp_phone", "team_id"]
+UNIT_COLUMNS = ["street_office", RESP_LEVEL, RESP_CODE, "responsible", "resp_phone", "team_id"]
 SUMMARY_SHEET = "汇总 Summary"
 DETAIL_SHEET = "派单 Dispatch"
 
@@ -26,27 +28,27 @@ def dispatch_tables(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(summary, detail) of a geolocation result; ``extra_columns`` (order id, class ...) go into the detail."""
     frame = pd.DataFrame(placed).copy()
-    for column in [*UNIT_COLUMNS, "match_method", "problem"]:
+    for column in [*UNIT_COLUMNS, MATCH_METHOD, PROBLEM]:
         if column not in frame.columns:
             frame[column] = ""
     frame[UNIT_COLUMNS] = frame[UNIT_COLUMNS].fillna("").astype(str)
-    manual = frame["resp_code"] == ""
+    manual = frame[RESP_CODE] == ""
     frame.loc[manual, "street_office"] = MANUAL
     # one row per responsible unit; a dedicated grid spans several grids, so its street office and
     # team are the ones most of its orders came from
-    keys = ["resp_level", "resp_code"]
-    frame["_boundary"] = frame["on_boundary"].astype(bool) if "on_boundary" in frame else False
-    summary = frame.groupby(keys, sort=False).agg(orders=("match_method", "size"), on_boundary=("_boundary", "sum"))
+    keys = [RESP_LEVEL, RESP_CODE]
+    frame["_boundary"] = frame[ON_BOUNDARY].astype(bool) if ON_BOUNDARY in frame else False
+    summary = frame.groupby(keys, sort=False).agg(orders=(MATCH_METHOD, "size"), **{ON_BOUNDARY: ("_boundary", "sum")})
     summary = summary.reset_index()
     for column in ("street_office", "responsible", "resp_phone", "team_id"):
         counts = frame.groupby([*keys, column], sort=False).size().reset_index(name="n")
         mode = counts.sort_values("n", ascending=False, kind="stable").drop_duplicates(keys)[[*keys, column]]
         summary = summary.merge(mode, on=keys, how="left")
-    summary = summary[[*UNIT_COLUMNS, "orders", "on_boundary"]]
+    summary = summary[[*UNIT_COLUMNS, "orders", ON_BOUNDARY]]
     summary = summary.sort_values(["street_office", "orders"], ascending=[True, False], kind="stable")
     keep = [c for c in extra_columns if c in frame.columns and c not in UNIT_COLUMNS]
-    detail = frame[[*UNIT_COLUMNS, *keep, "match_method", "problem"]].sort_values(
-        ["street_office", "resp_code"], kind="stable"
+    detail = frame[[*UNIT_COLUMNS, *keep, MATCH_METHOD, PROBLEM]].sort_values(
+        ["street_office", RESP_CODE], kind="stable"
     )
     return summary.reset_index(drop=True), detail.reset_index(drop=True)
 

@@ -58,33 +58,6 @@ class OrderFileError(ValueError):
     """A file that cannot be read as an orders table (the message says why)."""
 
 
-def as_text(values) -> pd.Series:
-    """Text of each value, '' for None / NaN (vectorised): how every column of an order table is read."""
-    series = pd.Series(values, dtype=object)
-    return series.where(series.notna(), "").astype(str)
-
-
-def text_ids(values) -> tuple[np.ndarray, np.ndarray]:
-    """(id per value, distinct labels) with ``labels[ids]`` equal to ``as_text(values).str.strip()``.
-
-    A column of a million codes holds a few thousand distinct ones: a text column is hashed once
-    and each distinct value stripped once, instead of a million string operations.
-    """
-    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
-        values = values.array
-    if isinstance(values, pd.Categorical):  # the ids are there already; missing (-1) reads as ""
-        ids = np.where(values.codes < 0, len(values.categories), values.codes)
-        distinct = as_text(np.append(values.categories.to_numpy(dtype=object), None)).to_numpy(dtype=object)
-    else:
-        array = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
-        if pd.api.types.infer_dtype(array, skipna=False) != "string":  # None, NaN, numbers: through as_text
-            array = as_text(array).to_numpy(dtype=object)
-        ids, distinct = pd.factorize(array)
-    stripped = np.array([value.strip() for value in distinct], dtype=object)
-    merged, labels = pd.factorize(stripped)  # " a" and "a" are one label
-    return merged[ids], np.asarray(labels, dtype=object)
-
-
 def _key(name: str) -> str:
     return (
         str(name).strip().lower().replace(" ", "").replace("_", "").replace("-", "").replace("(", "").replace(")", "")

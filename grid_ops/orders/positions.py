@@ -14,7 +14,7 @@ import pandas as pd
 from pyproj import CRS
 
 from gridgov.grid_ops.orders import coords
-from gridgov.grid_ops.orders.ordertable import as_text
+from gridgov.grid_ops.schema import as_text
 
 
 @dataclass

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from gridgov.grid_ops.orders.ordertable import as_text
 from gridgov.grid_ops.orders.times import PARSE_PART, ParsedTimes, count_unread, parse_times
+from gridgov.grid_ops.schema import as_text
 
 #: Time parsing lives in :mod:`gridgov.grid_ops.orders.times`; these names stay importable from here.
 __all__ = ["PARSE_PART", "ParsedTimes", "RepeatResult", "count_unread", "find_repeats", "parse_times", "repeat_rates"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from gridgov.grid_ops.orders.ordertable import as_text
+from gridgov.grid_ops.schema import as_text
 
 _RANGE = re.compile(r"^\s*(\d{1,2})(?::(\d{2}))?\s*(?:-|–|~|至|到)\s*(\d{1,2})(?::(\d{2}))?\s*$")
 

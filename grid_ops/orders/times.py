@@ -37,7 +37,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from gridgov.grid_ops.orders.ordertable import as_text
+from gridgov.grid_ops.schema import as_text
 
 #: Texts parsed per pandas call. A call holds Python's lock for its whole length; in parts, an
 #: algorithm parsing a million report times in a QGIS task never stalls the window for long.

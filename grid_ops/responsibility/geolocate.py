@@ -47,9 +47,22 @@ import pandas as pd
 import shapely
 
 from gridgov.grid_ops.grids.codes import code_ranks, code_texts
-from gridgov.grid_ops.orders.ordertable import as_text
 from gridgov.grid_ops.pip import pipkernels
 from gridgov.grid_ops.pip.pointindex import EdgeRaster
+from gridgov.grid_ops.schema import (
+    COMMUNITY_CODE,
+    DEDICATED_CODE,
+    GRID_CODE,
+    MATCH_METHOD,
+    MICRO_CODE,
+    ON_BOUNDARY,
+    OVERLAP,
+    PROBLEM,
+    RESP_CODE,
+    RESP_LEVEL,
+    STREET_CODE,
+    as_text,
+)
 
 #: From this many points on, the compiled kernels (or, without numba, the edge raster) pay for their set-up.
 RASTER_MIN_POINTS = 200_000
@@ -61,22 +74,22 @@ NUDGE = (1e-3, 5e-4)  # metres east, north: the boundary rule's probe
 DEFAULT_TOLERANCE = 50.0
 MATCH_METHODS = ("inside", "boundary", "nearest", "address", "unlocated", "unassigned", "invalid")
 RESULT_COLUMNS = (
-    "grid_code",
-    "micro_code",
-    "dedicated_code",
-    "community_code",
-    "street_code",
-    "resp_level",
-    "resp_code",
+    GRID_CODE,
+    MICRO_CODE,
+    DEDICATED_CODE,
+    COMMUNITY_CODE,
+    STREET_CODE,
+    RESP_LEVEL,
+    RESP_CODE,
     "responsible",
     "resp_phone",
     "team_id",
     "street_office",
-    "match_method",
-    "on_boundary",
-    "overlap",
+    MATCH_METHOD,
+    ON_BOUNDARY,
+    OVERLAP,
     "distance_m",
-    "problem",
+    PROBLEM,
 )
 
 #: Where each person field comes from (first column present wins), on the roster and on the layers.
@@ -342,7 +355,7 @@ class Hierarchy:
     dedicated: UnitLayer | None = None
     communities: UnitLayer | None = None
     streets: UnitLayer | None = None
-    micro_grid_field: str | None = "grid_code"
+    micro_grid_field: str | None = GRID_CODE
     priority_field: str | None = "priority"
     cases_field: str | None = "case_groups"
     roster: pd.DataFrame | None = None  # indexed by grid code: manager, phone, team_id, street_office
@@ -547,7 +560,7 @@ _INSIDE, _BOUNDARY, _NEAREST = 0, 1, 2
 _UNASSIGNED, _INVALID = MATCH_METHODS.index("unassigned"), MATCH_METHODS.index("invalid")
 #: resp_level values by precedence (index 0: nobody), and the code column of each
 _LEVELS = ("", "street", "community", "grid", "microgrid", "dedicated")
-_LEVEL_COLUMNS = ("street_code", "community_code", "grid_code", "micro_code", "dedicated_code")
+_LEVEL_COLUMNS = (STREET_CODE, COMMUNITY_CODE, GRID_CODE, MICRO_CODE, DEDICATED_CODE)
 
 
 def assign(
@@ -587,20 +600,20 @@ def assign(
         far_distances = background.submit(_far_distances, h, xo[far], yo[far])
         has_grid = g_idx >= 0
         columns = {name: _CodeColumn(m) for name in RESULT_COLUMNS[:5]}
-        columns["grid_code"].put(h.grids.codes, g_idx)
+        columns[GRID_CODE].put(h.grids.codes, g_idx)
         _add_areas(h, columns, g_idx, xo, yo)
         # where no grid is responsible, a community or street that covers the point is
-        fallback = (~has_grid) & (columns["community_code"].present() | columns["street_code"].present())
+        fallback = (~has_grid) & (columns[COMMUNITY_CODE].present() | columns[STREET_CODE].present())
         method[fallback] = _INSIDE
         distance[fallback] = 0.0
 
         micro_pairs, dedicated_pairs = others.result()
         ded_best = np.full(m, -1, dtype=np.int64)
         if h.micro is not None:
-            columns["micro_code"].put(h.micro.codes, _micro_pick(h, micro_pairs, g_idx))
+            columns[MICRO_CODE].put(h.micro.codes, _micro_pick(h, micro_pairs, g_idx))
         if h.dedicated is not None:
             ded_best = _dedicated_pick(h, dedicated_pairs, classes, m)
-            columns["dedicated_code"].put(h.dedicated.codes, ded_best)
+            columns[DEDICATED_CODE].put(h.dedicated.codes, ded_best)
 
         return _result_frame(
             h,
@@ -631,21 +644,21 @@ def _result_frame(h: Hierarchy, n: int, ok: np.ndarray, columns: dict[str, _Code
     level = np.zeros(len(ok), dtype=np.int8)
     for value, name in enumerate(_LEVEL_COLUMNS, 1):
         present = columns[name].present()
-        if name == "micro_code":
+        if name == MICRO_CODE:
             present &= method <= _BOUNDARY
         level[present] = value
     unplaced = method >= _UNASSIGNED
     level[unplaced] = 0
-    columns["dedicated_code"].idx[unplaced] = 0
+    columns[DEDICATED_CODE].idx[unplaced] = 0
 
     rows = _Rows(n, ok)
     out = {name: rows.take(column.table, column.idx, 0) for name, column in columns.items()}
-    out["resp_level"] = rows.take(np.asarray(_LEVELS, dtype=object), level, 0)
-    out["resp_code"] = _responsible_codes(columns, level, rows)
+    out[RESP_LEVEL] = rows.take(np.asarray(_LEVELS, dtype=object), level, 0)
+    out[RESP_CODE] = _responsible_codes(columns, level, rows)
     out.update(_people(h, rows, g_idx, ded_best, level == _LEVELS.index("dedicated")))
-    out["match_method"] = rows.take(np.asarray(MATCH_METHODS, dtype=object), method, _INVALID)
-    out["on_boundary"] = rows(on_boundary, False)
-    out["overlap"] = rows(overlap, "")
+    out[MATCH_METHOD] = rows.take(np.asarray(MATCH_METHODS, dtype=object), method, _INVALID)
+    out[ON_BOUNDARY] = rows(on_boundary, False)
+    out[OVERLAP] = rows(overlap, "")
     fill_far_distances()  # measured in the background meanwhile
     out["distance_m"] = rows(distance, np.nan)
     return pd.DataFrame(out, copy=False)  # every array here is its own: no copy needed
@@ -698,8 +711,8 @@ def _add_areas(h: Hierarchy, columns: dict[str, _CodeColumn], g_idx: np.ndarray,
     """Community and street codes: the grid's own fields where it has them, else the covering unit."""
     has_grid = g_idx >= 0
     for level, layer, names in (
-        ("community_code", h.communities, ("community_code", "comm_code")),
-        ("street_code", h.streets, ("street_code",)),
+        (COMMUNITY_CODE, h.communities, (COMMUNITY_CODE, "comm_code")),
+        (STREET_CODE, h.streets, (STREET_CODE,)),
     ):
         column = columns[level]
         from_grid = _attr(h.grids, names)

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gridgov.grid_ops.orders.ordertable import as_text
 from gridgov.grid_ops.responsibility.geolocate import Hierarchy, pick_with_boundary_rule
+from gridgov.grid_ops.schema import GRID_CODE, as_text
 
 CELL_M = 100.0
 
@@ -23,7 +23,7 @@ CELL_M = 100.0
 def outside_own(placed: pd.DataFrame, own_grid) -> np.ndarray:
     """True where a placed report lies in another grid than the inspector's own."""
     own = as_text(own_grid).str.strip()
-    grid = placed["grid_code"].astype(str).to_numpy()
+    grid = placed[GRID_CODE].astype(str).to_numpy()
     return (grid != "") & (own.to_numpy() != "") & (grid != own.to_numpy())
 
 
@@ -51,7 +51,7 @@ def inspector_coverage(
         {
             "inspector": as_text(inspector).to_numpy(),
             "own_grid_code": as_text(own_grid).str.strip().to_numpy(),
-            "grid_code": placed["grid_code"].astype(str).to_numpy(),
+            GRID_CODE: placed[GRID_CODE].astype(str).to_numpy(),
             "x": np.asarray(x, dtype=float),
             "y": np.asarray(y, dtype=float),
         }
@@ -63,7 +63,7 @@ def inspector_coverage(
         micro_parent = as_text(h.micro.attrs[h.micro_grid_field].to_numpy(dtype=object)).to_numpy()
         micros_per_grid = pd.Series(micro_parent).value_counts()
         # every report's micro-grid in one look-up, kept only where it belongs to the inspector's own grid
-        inside = (frame["grid_code"] == frame["own_grid_code"]).to_numpy() & np.isfinite(frame["x"].to_numpy())
+        inside = (frame[GRID_CODE] == frame["own_grid_code"]).to_numpy() & np.isfinite(frame["x"].to_numpy())
         micro = np.full(len(frame), -1, dtype=np.int64)
         micro[inside], _ = pick_with_boundary_rule(
             h.micro, frame["x"].to_numpy()[inside], frame["y"].to_numpy()[inside]
@@ -91,7 +91,7 @@ def inspector_coverage(
                     units_visited=len(np.unique(visited[visited >= 0])),
                 )
             else:
-                inside = group[(group["grid_code"] == own) & np.isfinite(group["x"])]
+                inside = group[(group[GRID_CODE] == own) & np.isfinite(group["x"])]
                 cells = _cells_of_grid(h.grids.geoms[grid_index[own]], CELL_M)
                 seen = np.unique(
                     np.column_stack(

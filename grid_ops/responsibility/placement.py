@@ -15,8 +15,8 @@ from pyproj import CRS, Transformer
 
 from gridgov.grid_ops.orders import positions
 from gridgov.grid_ops.orders.gazetteer import DEFAULT_THRESHOLD, Gazetteer
-from gridgov.grid_ops.orders.ordertable import as_text
 from gridgov.grid_ops.responsibility import geolocate
+from gridgov.grid_ops.schema import MATCH_METHOD, OVERLAP, PROBLEM, as_text
 
 
 @dataclass
@@ -118,7 +118,7 @@ def place_orders(
 
     classes = _text(frame, columns.category)
     result = geolocate.assign(hierarchy, x, y, classes, tolerance=tolerance)
-    method = result["match_method"].to_numpy(dtype=object).copy()
+    method = result[MATCH_METHOD].to_numpy(dtype=object).copy()
     by_address = (locate != "coords") & (locate != "none") & (method != "invalid")  # "address_<how>"
     method[by_address & (method != "unassigned")] = "address"
     method[unlocated] = "unlocated"
@@ -130,15 +130,15 @@ def place_orders(
         d = result["distance_m"].iat[i]
         where = f"{d / 1000:,.1f} km" if np.isfinite(d) and d >= 1000 else f"{d:,.0f} m"
         problem[i] = _join(problem[i], f"position is {where} from the nearest grid (tolerance {tolerance:g} m)")
-    overlap = result["overlap"].to_numpy(dtype=object)
+    overlap = result[OVERLAP].to_numpy(dtype=object)
     for i in np.flatnonzero(overlap != ""):
         codes = overlap[i].replace(",", ", ")
         note = f"inside overlapping grids {codes}: check the grid layer with gridgov:validategrids"
         problem[i] = _join(problem[i], note)
     invalid = method == "invalid"
     problem[invalid & (problem == "")] = "no usable position"
-    result["match_method"] = method
-    result["problem"] = problem
+    result[MATCH_METHOD] = method
+    result[PROBLEM] = problem
     result["locate_method"] = locate
     result["address_score"] = score
     result["candidates"] = candidates

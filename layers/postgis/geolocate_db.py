@@ -7,6 +7,7 @@ from collections import Counter
 from psycopg2 import sql
 from qgis.core import QgsProcessingException
 
+from gridgov.grid_ops.schema import CLASS_CODE, GRID_CODE
 from gridgov.layers.postgis import connection as pg
 from gridgov.layers.postgis.geolocate_sql import (
     PEOPLE,
@@ -57,7 +58,7 @@ def _roster(alg, parameters, context) -> tuple[dict[str, dict[str, str]], set[st
     if frame is None:
         return {}, set()
     frame = frame.drop(columns=[c for c in (frame.geometry.name, "_fid") if c in frame.columns])
-    key = "grid_code" if "grid_code" in frame.columns else frame.columns[0]
+    key = GRID_CODE if GRID_CODE in frame.columns else frame.columns[0]
     frame = frame.astype(str).drop_duplicates(key)
     columns = {p: next((c for c in PEOPLE_SOURCES[p] if c in frame.columns), None) for p in PEOPLE}
     useful = {p for p, c in columns.items() if c is not None and (frame[c] != "").any()}
@@ -74,9 +75,9 @@ def _class_groups(alg, parameters, context) -> dict[str, str]:
         from gridgov.grid_ops.runtime.paths import resource_path
 
         frame = pd.read_csv(resource_path("taxonomy", "class_cases.csv"), dtype=str)
-    if not {"class_code", "case_group"} <= set(frame.columns):
+    if not {CLASS_CODE, "case_group"} <= set(frame.columns):
         return {}
-    return dict(zip(frame["class_code"].astype(str), frame["case_group"].astype(str)))
+    return dict(zip(frame[CLASS_CODE].astype(str), frame["case_group"].astype(str)))
 
 
 def geolocate_in_database(alg, parameters, context, feedback) -> dict | None:
@@ -123,7 +124,7 @@ def geolocate_in_database(alg, parameters, context, feedback) -> dict | None:
         result=dest.table,
         category=category,
         micro=units.get("MICROGRIDS"),
-        micro_parent=alg.parameterAsString(parameters, "MICRO_PARENT_FIELD", context) or "grid_code",
+        micro_parent=alg.parameterAsString(parameters, "MICRO_PARENT_FIELD", context) or GRID_CODE,
         dedicated=units.get("DEDICATED"),
         priority=alg.parameterAsString(parameters, "PRIORITY_FIELD", context) or "priority",
         cases=alg.parameterAsString(parameters, "CASES_FIELD", context) or "case_groups",

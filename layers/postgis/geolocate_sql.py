@@ -43,6 +43,7 @@ from psycopg2.extras import Json
 from gridgov.grid_ops.grids.codes import CODE_SPACE
 from gridgov.grid_ops.responsibility.geolocate import NUDGE, PEOPLE_SOURCES
 from gridgov.grid_ops.responsibility.geolocate import RESULT_COLUMNS as ENGINE_COLUMNS
+from gridgov.grid_ops.schema import COMMUNITY_CODE, GRID_CODE, MATCH_METHOD, OVERLAP, RESP_LEVEL, STREET_CODE
 
 #: Result columns in the engine's order: the assignment's (``overlap`` after ``on_boundary``), then placement's own.
 RESULT_COLUMNS = (*ENGINE_COLUMNS, "locate_method", "address_score", "candidates", "x_located", "y_located")
@@ -81,7 +82,7 @@ class GeolocateSpec:
     result: Table
     category: str | None = None
     micro: Unit | None = None
-    micro_parent: str | None = "grid_code"
+    micro_parent: str | None = GRID_CODE
     dedicated: Unit | None = None
     priority: str | None = "priority"
     cases: str | None = "case_groups"
@@ -361,8 +362,8 @@ def _grid_extra(spec: GeolocateSpec) -> tuple[list[sql.Composable], dict[str, st
     """Grid fields carried along with the chosen grid: community, street and people."""
     grid = spec.grids.table
     wanted = {
-        "comm": grid.first_field(("community_code", "comm_code")),
-        "street": grid.first_field(("street_code",)),
+        "comm": grid.first_field((COMMUNITY_CODE, "comm_code")),
+        "street": grid.first_field((STREET_CODE,)),
     }
     for key in PEOPLE:
         wanted[key] = grid.first_field(PEOPLE_SOURCES[key]) if spec.people_from.get(key) == "grid" else None
@@ -380,7 +381,7 @@ def kept_order_columns(spec: GeolocateSpec) -> dict[str, str]:
 
     keys = set(spec.key.split(","))
     columns = [c for c in spec.orders.fields if c != spec.orders.geometry]
-    results = (*RESULT_COLUMNS, "geom", "resp_level", "match_method", "overlap")
+    results = (*RESULT_COLUMNS, "geom", RESP_LEVEL, MATCH_METHOD, OVERLAP)
     reserved = [r for r in RESERVED if r not in keys]
     renames = source_renames([c for c in columns if c not in keys], results, reserved)
     return {c: renames.get(c, c) for c in columns}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from gridgov.grid_ops.analytics.gridstats import PANDAS_PERIOD, PERIODS
+from gridgov.grid_ops.schema import GRID_CODE
 from gridgov.layers.postgis import connection as pg
 from gridgov.layers.postgis.geolocate_sql import Table
 from gridgov.layers.postgis.gridstats_sql import GridStatsSpec, facts_statement, stats_statement
@@ -35,7 +36,7 @@ def plan(alg, parameters, context) -> tuple[GridStatsSpec, PgTable, PgTable]:
     one_database({"INPUT": orders, "GRIDS": grids})
     if "," in grids.key:
         raise NotInDatabase(tr("{0} has no single key column").format("GRIDS"))
-    code = alg.parameterAsString(parameters, "CODE_FIELD", context) or "grid_code"
+    code = alg.parameterAsString(parameters, "CODE_FIELD", context) or GRID_CODE
     if code not in grids.fields:
         raise NotInDatabase(tr("CODE_FIELD: the grids have no field {0!r}").format(code))
     time = _field(alg, parameters, "TIME_FIELD", context, orders)

@@ -140,7 +140,7 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
         """A post-processor kept alive for Processing to call after the run."""
         processor = cls(style, name, maximum, month, events)
         waiting = [kept for kept in cls._alive if not kept.used]
-        cls._alive = waiting[-(cls.WAITING - 1) :] + [processor]
+        cls._alive = [*waiting[-(cls.WAITING - 1) :], processor]
         return processor
 
     @classmethod

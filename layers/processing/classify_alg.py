@@ -16,6 +16,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
+from gridgov.grid_ops.schema import CLASS_CODE
 from gridgov.layers.processing.base import GridGovAlgorithm, read_source, tr, write_frame
 
 METHOD_CHOICES = ("auto", "rules", "learned", "hybrid")
@@ -167,13 +168,13 @@ class ClassifyAlgorithm(GridGovAlgorithm):
                 )
                 if parameters.get(self.REPORT) is not None:
                     report = check.per_class.copy()
-                    report.insert(1, "class_name", taxonomy.names(report["class_code"]))
+                    report.insert(1, "class_name", taxonomy.names(report[CLASS_CODE]))
                     results[self.REPORT] = write_frame(
                         self, parameters, self.REPORT, context, report, QgsCoordinateReferenceSystem(), feedback
                     )
         rules = classify_by_rules(texts, taxonomy)
         if method == "rules":
-            chosen = rules.assign(class_method=np.where(rules["class_code"] != "", "rules", ""))
+            chosen = rules.assign(class_method=np.where(rules[CLASS_CODE] != "", "rules", ""))
         else:
             try:
                 model = LearnedClassifier().fit(texts, labels)
@@ -182,15 +183,15 @@ class ClassifyAlgorithm(GridGovAlgorithm):
             learned = model.predict(texts)
             chosen = learned.assign(class_method="learned") if method == "learned" else combine(rules, learned)
         out = frame.drop(columns=["_fid"]).copy()
-        for name in ("class_code", "class_name", "class_score", "class_method", "class_reason"):
+        for name in (CLASS_CODE, "class_name", "class_score", "class_method", "class_reason"):
             if name in out.columns:
                 out = out.rename(columns={name: f"{name}_src"})
-        out["class_code"] = chosen["class_code"].to_numpy(dtype=object)
-        out["class_name"] = taxonomy.names(out["class_code"])
+        out[CLASS_CODE] = chosen[CLASS_CODE].to_numpy(dtype=object)
+        out["class_name"] = taxonomy.names(out[CLASS_CODE])
         out["class_score"] = chosen["class_score"].to_numpy(dtype=float)
         out["class_method"] = chosen["class_method"].to_numpy(dtype=object)
         out["class_reason"] = rules["class_reason"].to_numpy(dtype=object)
-        unclassified = int((out["class_code"] == "").sum())
+        unclassified = int((out[CLASS_CODE] == "").sum())
         feedback.pushInfo(
             tr("{0} orders classified by {1}; {2} without a class (no keyword and no model)").format(
                 len(out) - unclassified, method, unclassified

@@ -15,6 +15,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from gridgov.grid_ops.schema import PROBLEM
 from gridgov.layers.convert import points_array
 from gridgov.layers.orders_input import add_orders_file_parameters, read_orders_input, resolve_field
 from gridgov.layers.outputs import keep_input_columns
@@ -108,10 +109,10 @@ class ConvertCoordsAlgorithm(GridGovAlgorithm):
                 y_field,
                 system_field or "FROM",
             )
-        out = keep_input_columns(frame, ("x_out", "y_out", "problem"), feedback).copy()
+        out = keep_input_columns(frame, ("x_out", "y_out", PROBLEM), feedback).copy()
         out["x_out"] = np.round(pos.x, 9)
         out["y_out"] = np.round(pos.y, 9)
-        out["problem"] = pos.problem
+        out[PROBLEM] = pos.problem
         located = np.asarray(pos.located, dtype=bool)
         geometry = points_array(np.where(located, pos.x, np.nan), np.where(located, pos.y, np.nan))
         crs_text = (

@@ -15,6 +15,7 @@ from qgis.core import (
 )
 from scipy import stats
 
+from gridgov.grid_ops.schema import GRID_CODE
 from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, tr, write_frame
 from gridgov.layers.processing.grid_inputs import (
     add_order_and_grid_parameters,
@@ -136,7 +137,7 @@ class EmergingHotspotsAlgorithm(GridGovAlgorithm):
             bins = confidence_bins(z.ravel(), p.ravel(), fdr).reshape(z.shape)
             long = pd.DataFrame(
                 {
-                    "grid_code": np.repeat(grid_codes, len(labels)),
+                    GRID_CODE: np.repeat(grid_codes, len(labels)),
                     "time_step": np.tile(labels.astype(str), len(grid_codes)),
                     "count": cube.ravel().astype(int),
                     "gi_z": z.ravel().round(4),

@@ -14,6 +14,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
+from gridgov.grid_ops.schema import CLASS_CODE, GRID_CODE
 from gridgov.layers.orders_input import point_xy
 from gridgov.layers.outputs import keep_input_columns
 from gridgov.layers.processing.base import (
@@ -52,7 +53,7 @@ class FindRepeatsAlgorithm(GridGovAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterField(
-                self.CATEGORY_FIELD, tr("Class case field"), "class_code", parentLayerParameterName=self.INPUT
+                self.CATEGORY_FIELD, tr("Class case field"), CLASS_CODE, parentLayerParameterName=self.INPUT
             )
         )
         self.addParameter(
@@ -74,7 +75,7 @@ class FindRepeatsAlgorithm(GridGovAlgorithm):
             QgsProcessingParameterField(
                 self.GRID_FIELD,
                 tr("Grid field (for repeat rates)"),
-                "grid_code",
+                GRID_CODE,
                 parentLayerParameterName=self.INPUT,
                 optional=True,
             )

@@ -22,6 +22,7 @@ from qgis.core import (
 )
 
 from gridgov.grid_ops.responsibility.geolocate import DEFAULT_TOLERANCE
+from gridgov.grid_ops.schema import CLASS_CODE, GRID_CODE, MATCH_METHOD, PROBLEM
 from gridgov.layers.orders_input import (
     add_orders_file_parameters,
     point_xy,
@@ -61,10 +62,10 @@ def build_hierarchy(
         return geolocate.UnitLayer.from_frame(frames[param], code_fields[param]) if param in frames else None
 
     class_groups = {}
-    if taxonomy is not None and {"class_code", "case_group"} <= set(taxonomy.columns):
-        class_groups = dict(zip(taxonomy["class_code"].astype(str), taxonomy["case_group"].astype(str)))
+    if taxonomy is not None and {CLASS_CODE, "case_group"} <= set(taxonomy.columns):
+        class_groups = dict(zip(taxonomy[CLASS_CODE].astype(str), taxonomy["case_group"].astype(str)))
     if roster is not None:
-        key = "grid_code" if "grid_code" in roster.columns else roster.columns[0]
+        key = GRID_CODE if GRID_CODE in roster.columns else roster.columns[0]
         roster = roster.astype(str).drop_duplicates(key).set_index(key)
     return geolocate.Hierarchy(
         grids=layer("GRIDS"),
@@ -72,7 +73,7 @@ def build_hierarchy(
         dedicated=layer("DEDICATED"),
         communities=layer("COMMUNITIES"),
         streets=layer("STREETS"),
-        micro_grid_field=alg.parameterAsString(parameters, "MICRO_PARENT_FIELD", context) or "grid_code",
+        micro_grid_field=alg.parameterAsString(parameters, "MICRO_PARENT_FIELD", context) or GRID_CODE,
         priority_field=alg.parameterAsString(parameters, "PRIORITY_FIELD", context) or "priority",
         cases_field=alg.parameterAsString(parameters, "CASES_FIELD", context) or "case_groups",
         roster=roster,
@@ -172,7 +173,7 @@ class GeolocateAlgorithm(GridGovAlgorithm):
         )
         add_unit_layer_parameters(self)
         for name, label, default, parent in (
-            ("MICRO_PARENT_FIELD", "Micro-grid field holding its grid's code", "grid_code", "MICROGRIDS"),
+            ("MICRO_PARENT_FIELD", "Micro-grid field holding its grid's code", GRID_CODE, "MICROGRIDS"),
             ("PRIORITY_FIELD", "Dedicated grid priority field (1 = highest)", "priority", "DEDICATED"),
             ("CASES_FIELD", "Dedicated grid class cases field", "case_groups", "DEDICATED"),
         ):
@@ -369,10 +370,10 @@ class GeolocateAlgorithm(GridGovAlgorithm):
                 sink = RowSink(self, parameters, self.OUTPUT, context, out, crs, like, results=placed.columns)
             sink.write(out)
             rows_in += len(frame)
-            counts.update(placed["match_method"])
-            problems = placed.index[placed["problem"] != ""]
+            counts.update(placed[MATCH_METHOD])
+            problems = placed.index[placed[PROBLEM] != ""]
             for row in problems[: max(0, 20 - warned)]:
-                feedback.pushWarning(tr("row {0}: {1}").format(row + 1, placed.at[row, "problem"]))
+                feedback.pushWarning(tr("row {0}: {1}").format(row + 1, placed.at[row, PROBLEM]))
             warned += len(problems)
             if dispatch_path:
                 kept_for_dispatch.append(pd.DataFrame(out))

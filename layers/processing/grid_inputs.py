@@ -17,6 +17,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
+from gridgov.grid_ops.schema import GRID_CODE
 from gridgov.layers.convert import POSITIONS
 from gridgov.layers.orders_input import frame_xy
 from gridgov.layers.processing.base import read_source, tr
@@ -32,7 +33,7 @@ def add_order_and_grid_parameters(alg) -> None:
     )
     alg.addParameter(
         QgsProcessingParameterField(
-            GRID_FIELD, tr("Orders' grid code field"), "grid_code", parentLayerParameterName=INPUT, optional=True
+            GRID_FIELD, tr("Orders' grid code field"), GRID_CODE, parentLayerParameterName=INPUT, optional=True
         )
     )
     alg.addParameter(
@@ -41,7 +42,7 @@ def add_order_and_grid_parameters(alg) -> None:
     # optional: QGIS 3.22 checks a field parameter's default only when it is given; the code falls back
     alg.addParameter(
         QgsProcessingParameterField(
-            CODE_FIELD, tr("Grid code field"), "grid_code", parentLayerParameterName=GRIDS, optional=True
+            CODE_FIELD, tr("Grid code field"), GRID_CODE, parentLayerParameterName=GRIDS, optional=True
         )
     )
 
@@ -83,7 +84,7 @@ def read_orders_and_grids(alg, parameters, context, feedback) -> OrdersAndGrids:
     if orders is not None:  # error messages list what the layer has, not only what was read
         orders.attrs["layer_fields"] = [f.name() for f in source.fields()]
     grids, grid_source = read_source(alg, parameters, GRIDS, context, feedback)
-    code_field = alg.parameterAsString(parameters, CODE_FIELD, context) or "grid_code"
+    code_field = alg.parameterAsString(parameters, CODE_FIELD, context) or GRID_CODE
     if code_field not in grids.columns:
         raise QgsProcessingException(tr("CODE_FIELD: the grids have no field {0!r}").format(code_field))
     if grid_field and grid_field not in orders.columns:

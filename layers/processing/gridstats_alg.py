@@ -13,6 +13,7 @@ from qgis.core import (
 )
 
 from gridgov.grid_ops.orders.ordertable import parse_flags
+from gridgov.grid_ops.schema import GRID_CODE
 from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, tr, write_frame
 from gridgov.layers.processing.grid_inputs import add_order_and_grid_parameters, order_grid_codes, read_orders_and_grids
 from gridgov.layers.processing.order_filters import add_filter_parameters, filter_orders
@@ -99,7 +100,7 @@ class GridStatsAlgorithm(GridGovAlgorithm):
         is_repeat = None
         if repeat_field and repeat_field in orders.columns:
             is_repeat = parse_flags(orders[repeat_field], repeat_field)[0][keep]  # text "false" is False
-        table_in = grids.rename(columns={code_field: "grid_code"}) if code_field != "grid_code" else grids
+        table_in = grids.rename(columns={code_field: GRID_CODE}) if code_field != GRID_CODE else grids
         households = self.parameterAsString(parameters, self.POPULATION_FIELD, context)
         try:
             table, long, facts = grid_stats(
@@ -119,7 +120,7 @@ class GridStatsAlgorithm(GridGovAlgorithm):
         if facts["outside_grids"]:
             feedback.pushWarning(tr("{0} orders are in no grid and not counted").format(facts["outside_grids"]))
         out = grids.copy()
-        for column in table.columns.drop("grid_code"):
+        for column in table.columns.drop(GRID_CODE):
             name = column if column not in out.columns else f"{column}_stat"
             out[name] = table[column].to_numpy()
         dest = write_frame(self, parameters, self.OUTPUT, context, out, data.grid_source.sourceCrs(), feedback)

@@ -21,6 +21,7 @@ from qgis.core import (
     QgsProcessingParameterRasterDestination,
 )
 
+from gridgov.grid_ops.schema import MATCH_METHOD
 from gridgov.layers.convert import POSITIONS
 from gridgov.layers.orders_input import frame_x_y
 from gridgov.layers.outputs import RunOutputs, raise_cancelled, staged_path
@@ -148,8 +149,8 @@ class HeatmapAlgorithm(GridGovAlgorithm):
         weight_field = self.parameterAsString(parameters, self.WEIGHT_FIELD, context)
         orders = self.parameterAsSource(parameters, self.INPUT, context)
         needed = set(filter_fields(self, parameters, context, orders)) | ({weight_field} if weight_field else set())
-        if orders is not None and "match_method" in orders.fields().names():
-            needed.add("match_method")  # geolocate's output: orders placed nowhere do not set the extent
+        if orders is not None and MATCH_METHOD in orders.fields().names():
+            needed.add(MATCH_METHOD)  # geolocate's output: orders placed nowhere do not set the extent
         fields = sorted(needed)
         frame, source = read_source(
             self, parameters, self.INPUT, context, feedback, fields=fields, with_geometry=POSITIONS
@@ -187,8 +188,8 @@ class HeatmapAlgorithm(GridGovAlgorithm):
             )
         else:
             spread = keep
-            if "match_method" in frame.columns:  # Geolocate's output: orders placed nowhere do not set the extent
-                placed = frame["match_method"].isin(["inside", "boundary", "nearest", "address"]).to_numpy()
+            if MATCH_METHOD in frame.columns:  # Geolocate's output: orders placed nowhere do not set the extent
+                placed = frame[MATCH_METHOD].isin(["inside", "boundary", "nearest", "address"]).to_numpy()
                 if (keep & placed).any() and (keep & ~placed).any():
                     feedback.pushInfo(
                         tr("{0} orders placed in no grid lie outside the raster (their match_method)").format(

@@ -18,6 +18,7 @@ from qgis.core import (
 )
 
 from gridgov.grid_ops.orders.ordertable import parse_flags
+from gridgov.grid_ops.schema import GRID_CODE
 from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_source, tr, write_frame
 from gridgov.layers.processing.order_filters import add_filter_parameters, filter_orders
 
@@ -94,7 +95,7 @@ class HotAreasAlgorithm(GridGovAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterField(
-                self.CODE_FIELD, tr("Grid code field"), "grid_code", parentLayerParameterName=self.INPUT, optional=True
+                self.CODE_FIELD, tr("Grid code field"), GRID_CODE, parentLayerParameterName=self.INPUT, optional=True
             )
         )
         self.addParameter(
@@ -104,7 +105,7 @@ class HotAreasAlgorithm(GridGovAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterField(
-                self.ORDER_GRID_FIELD, tr("Orders' grid code field"), "grid_code",
+                self.ORDER_GRID_FIELD, tr("Orders' grid code field"), GRID_CODE,
                 parentLayerParameterName=self.ORDERS, optional=True,
             )
         )  # fmt: skip
@@ -143,7 +144,7 @@ class HotAreasAlgorithm(GridGovAlgorithm):
             raise QgsProcessingException(f"{self.SCORE_WEIGHTS}: {err}") from err
         grids, source = read_source(self, parameters, self.INPUT, context, feedback)
         field = self.parameterAsString(parameters, self.FIELD, context) or "gi_bin"
-        code_field = self.parameterAsString(parameters, self.CODE_FIELD, context) or "grid_code"
+        code_field = self.parameterAsString(parameters, self.CODE_FIELD, context) or GRID_CODE
         for name, param in ((field, self.FIELD), (code_field, self.CODE_FIELD)):
             if name not in grids.columns:
                 raise QgsProcessingException(tr("{0}: the grids have no field {1!r}").format(param, name))
@@ -156,7 +157,7 @@ class HotAreasAlgorithm(GridGovAlgorithm):
 
         orders, _ = read_source(self, parameters, self.ORDERS, context, feedback)
         _chosen, codes, times, keep = filter_orders(self, parameters, context, orders, feedback)
-        grid_field = self.parameterAsString(parameters, self.ORDER_GRID_FIELD, context) or "grid_code"
+        grid_field = self.parameterAsString(parameters, self.ORDER_GRID_FIELD, context) or GRID_CODE
         if grid_field in orders.columns:
             grid = grid_positions(grids[code_field], orders[grid_field])
         else:

@@ -15,6 +15,7 @@ from qgis.core import (
 )
 
 from gridgov.grid_ops.grids.codes import LEVELS
+from gridgov.grid_ops.schema import PROBLEM
 from gridgov.layers.hierarchy import LEVELS as HIERARCHY_LEVELS
 from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_source, tr, write_frame
 
@@ -94,7 +95,7 @@ class ImportGridsAlgorithm(GridGovAlgorithm):
             out = out.to_crs(target.authid() or target.toWkt())
             crs = target
         problems = out[out["import_status"] != "ok"]
-        for text in problems["problem"].head(50):
+        for text in problems[PROBLEM].head(50):
             feedback.reportError(text)
         if len(problems) > 50:
             feedback.reportError(tr("... and {0} more rows with a problem").format(len(problems) - 50))

@@ -12,6 +12,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from gridgov.grid_ops.schema import CLASS_CODE
 from gridgov.layers.processing.base import tr
 
 CATEGORY_FIELD, CATEGORIES, TIME_FIELD = "CATEGORY_FIELD", "CATEGORIES", "TIME_FIELD"
@@ -22,7 +23,7 @@ def add_filter_parameters(alg, parent: str = "INPUT", advanced: bool = False) ->
     """CATEGORY_FIELD, CATEGORIES, TIME_FIELD, DATE_FROM, DATE_TO and HOURS, all optional."""
     params = [
         QgsProcessingParameterField(
-            CATEGORY_FIELD, tr("Class case field"), "class_code", parentLayerParameterName=parent, optional=True
+            CATEGORY_FIELD, tr("Class case field"), CLASS_CODE, parentLayerParameterName=parent, optional=True
         ),
         QgsProcessingParameterString(
             CATEGORIES,
@@ -135,7 +136,7 @@ def default_class_groups() -> dict[str, str]:
     from gridgov.grid_ops.runtime.paths import resource_path
 
     table = pd.read_csv(resource_path("taxonomy", "class_cases.csv"), dtype=str)
-    return dict(zip(table["class_code"], table["case_group"]))
+    return dict(zip(table[CLASS_CODE], table["case_group"]))
 
 
 def filter_orders(alg, parameters, context, frame: pd.DataFrame, feedback):

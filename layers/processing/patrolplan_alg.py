@@ -20,6 +20,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from gridgov.grid_ops.schema import GRID_CODE, STREET_CODE
 from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_source, tr, write_frame
 from gridgov.layers.processing.order_filters import add_filter_parameters, filter_orders
 
@@ -100,7 +101,7 @@ class PatrolPlanAlgorithm(GridGovAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterField(
-                self.ID_FIELD, tr("Place id field"), "grid_code", parentLayerParameterName=self.INPUT, optional=True
+                self.ID_FIELD, tr("Place id field"), GRID_CODE, parentLayerParameterName=self.INPUT, optional=True
             )
         )
         self.addParameter(
@@ -191,7 +192,7 @@ class PatrolPlanAlgorithm(GridGovAlgorithm):
         street = (self.parameterAsString(parameters, self.STREET, context) or "").strip()
         places_frame, source = read_source(self, parameters, self.INPUT, context, feedback)
         places_frame = _in_street(places_frame, street, self.INPUT)
-        id_field = self._field(parameters, self.ID_FIELD, context, places_frame, ("grid_code", "area_id"))
+        id_field = self._field(parameters, self.ID_FIELD, context, places_frame, (GRID_CODE, "area_id"))
         name_field = self._field(parameters, self.NAME_FIELD, context, places_frame, ("name", "grid_name", "area_id"))
         ids = places_frame[id_field].astype(str).to_numpy() if id_field else places_frame["_fid"].astype(str).to_numpy()
         if pd.Series(ids).duplicated().any():
@@ -319,9 +320,9 @@ class PatrolPlanAlgorithm(GridGovAlgorithm):
 
 def _in_street(frame: pd.DataFrame, street: str, param: str) -> pd.DataFrame:
     """The rows of the street office ``street`` (by street_code) when given and the layer has the field."""
-    if not street or "street_code" not in frame.columns:
+    if not street or STREET_CODE not in frame.columns:
         return frame
-    mine = frame[frame["street_code"].astype(str) == street]
+    mine = frame[frame[STREET_CODE].astype(str) == street]
     if mine.empty:
         raise QgsProcessingException(tr("{0}: nothing with street_code {1!r}").format(param, street))
     return mine.reset_index(drop=True)

@@ -24,11 +24,12 @@ from qgis.core import (
 )
 
 from gridgov.grid_ops.printing.atlas_pages import DEFAULT_TITLE, TABLE_ROWS
+from gridgov.grid_ops.schema import COMMUNITY_CODE, GRID_CODE, STREET_CODE
 from gridgov.layers.processing.base import GridGovAlgorithm, read_source, tr
 
 #: Unit code and name fields tried in order when COVERAGE_CODE_FIELD / COVERAGE_NAME_FIELD are empty
 #: (a code field must name each unit once: communities also carry their street's code).
-CODE_FIELDS = ("code", "area_id", "community_code", "street_code", "grid_code", "id")
+CODE_FIELDS = ("code", "area_id", COMMUNITY_CODE, STREET_CODE, GRID_CODE, "id")
 NAME_FIELDS = ("name", "street_name", "community_name", "streets")
 
 
@@ -76,7 +77,7 @@ class PrintMapAlgorithm(GridGovAlgorithm):
         polygon = [QgsProcessing.SourceType.TypeVectorPolygon]
         self.addParameter(QgsProcessingParameterFeatureSource(self.GRIDS, tr("Grids with hot-spot results"), polygon))
         self.addParameter(
-            QgsProcessingParameterField(self.CODE_FIELD, tr("Grid code field"), "grid_code", self.GRIDS, optional=True)
+            QgsProcessingParameterField(self.CODE_FIELD, tr("Grid code field"), GRID_CODE, self.GRIDS, optional=True)
         )
         self.addParameter(
             QgsProcessingParameterField(self.FIELD, tr("Colour the grids by"), "gi_bin", self.GRIDS, optional=True)
@@ -181,7 +182,7 @@ class PrintMapAlgorithm(GridGovAlgorithm):
             raise QgsProcessingException(f"{self.TEMPLATE}: {err}") from err
 
         grids, grid_source = read_source(self, parameters, self.GRIDS, context, feedback)
-        code_field = self.parameterAsString(parameters, self.CODE_FIELD, context) or "grid_code"
+        code_field = self.parameterAsString(parameters, self.CODE_FIELD, context) or GRID_CODE
         field = self.parameterAsString(parameters, self.FIELD, context) or "gi_bin"
         count_field = self.parameterAsString(parameters, self.COUNT_FIELD, context) or "cur_cnt"
         for name, param in ((code_field, self.CODE_FIELD), (field, self.FIELD), (count_field, self.COUNT_FIELD)):
@@ -225,7 +226,7 @@ class PrintMapAlgorithm(GridGovAlgorithm):
         )
         print_page_layers.style_page_grids(grid_layer, field, atlas_on, family)
         context_layer = print_page_layers.memory_layer(
-            gpd.GeoDataFrame({"grid_code": frame.grid_code}, geometry=frame.geometry, crs=frame.crs),
+            gpd.GeoDataFrame({GRID_CODE: frame[GRID_CODE]}, geometry=frame.geometry, crs=frame.crs),
             "context",
             crs_text,
         )
@@ -361,7 +362,7 @@ class PrintMapAlgorithm(GridGovAlgorithm):
         community = grids["community_name"] if "community_name" in grids.columns else pd.Series("", index=grids.index)
         return gpd.GeoDataFrame(
             {
-                "grid_code": codes,
+                GRID_CODE: codes,
                 "community": community.fillna("").astype(str).to_numpy(dtype=object),
                 "manager": np.asarray(manager, dtype=object),
                 "count": np.nan_to_num(count).astype(np.int64),
@@ -381,11 +382,11 @@ class PrintMapAlgorithm(GridGovAlgorithm):
         if table is None:
             return None
         column = next((c for c in columns if c in table.columns), None)
-        if "grid_code" not in table.columns or column is None:
+        if GRID_CODE not in table.columns or column is None:
             raise QgsProcessingException(
                 tr("{0}: the table needs grid_code and one of {1}").format(name, ", ".join(columns))
             )
-        mapping = dict(zip(table["grid_code"].astype(str), table[column].fillna("").astype(str)))
+        mapping = dict(zip(table[GRID_CODE].astype(str), table[column].fillna("").astype(str)))
         return np.array([mapping.get(c, "") for c in codes], dtype=object)
 
     def _heatmap(self, parameters, context, feedback):

@@ -11,6 +11,7 @@ from qgis.core import (
     QgsProcessingParameterField,
 )
 
+from gridgov.grid_ops.schema import COMMUNITY_CODE, GRID_CODE
 from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_source, tr, write_frame
 
 
@@ -33,12 +34,12 @@ class RenumberGridsAlgorithm(GridGovAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterField(
-                self.CODE_FIELD, tr("Code field"), "grid_code", parentLayerParameterName=self.INPUT
+                self.CODE_FIELD, tr("Code field"), GRID_CODE, parentLayerParameterName=self.INPUT
             )
         )
         self.addParameter(
             QgsProcessingParameterField(
-                self.COMMUNITY_FIELD, tr("Community code field"), "community_code", parentLayerParameterName=self.INPUT
+                self.COMMUNITY_FIELD, tr("Community code field"), COMMUNITY_CODE, parentLayerParameterName=self.INPUT
             )
         )
         self.addParameter(

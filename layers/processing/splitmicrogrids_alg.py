@@ -12,6 +12,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
+from gridgov.grid_ops.schema import GRID_CODE
 from gridgov.layers.processing.base import (
     GridGovAlgorithm,
     StyleOnLoad,
@@ -51,7 +52,7 @@ class SplitMicrogridsAlgorithm(GridGovAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterField(
-                self.CODE_FIELD, tr("Grid code field"), "grid_code", parentLayerParameterName=self.INPUT
+                self.CODE_FIELD, tr("Grid code field"), GRID_CODE, parentLayerParameterName=self.INPUT
             )
         )
         self.addParameter(

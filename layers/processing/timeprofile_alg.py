@@ -17,6 +17,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
+from gridgov.grid_ops.schema import GRID_CODE
 from gridgov.layers.processing.base import GridGovAlgorithm, read_source, tr, write_frame
 from gridgov.layers.processing.order_filters import add_filter_parameters, filter_orders
 
@@ -46,7 +47,7 @@ class TimeProfileAlgorithm(GridGovAlgorithm):
             QgsProcessingParameterField(
                 self.GROUP_FIELD,
                 tr("Group by (grid, hot area …)"),
-                "grid_code",
+                GRID_CODE,
                 parentLayerParameterName=self.INPUT,
                 optional=True,
             )

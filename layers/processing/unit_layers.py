@@ -13,16 +13,17 @@ from qgis.core import (
     QgsProcessingParameterField,
 )
 
+from gridgov.grid_ops.schema import COMMUNITY_CODE, DEDICATED_CODE, GRID_CODE, MICRO_CODE, STREET_CODE
 from gridgov.layers.orders_input import code_text, crs_is_unknown, drop_broken_polygons
 from gridgov.layers.processing.base import read_source, tr
 
 #: Unit layers: parameter, label, code field default, geometry must be polygons.
 UNIT_LAYERS = (
-    ("GRIDS", "Grids", "CODE_FIELD", "grid_code"),
-    ("MICROGRIDS", "Micro-grids", "MICRO_CODE_FIELD", "micro_code"),
-    ("DEDICATED", "Dedicated grids", "DEDICATED_CODE_FIELD", "dedicated_code"),
-    ("COMMUNITIES", "Communities", "COMMUNITY_CODE_FIELD", "community_code"),
-    ("STREETS", "Streets", "STREET_CODE_FIELD", "street_code"),
+    ("GRIDS", "Grids", "CODE_FIELD", GRID_CODE),
+    ("MICROGRIDS", "Micro-grids", "MICRO_CODE_FIELD", MICRO_CODE),
+    ("DEDICATED", "Dedicated grids", "DEDICATED_CODE_FIELD", DEDICATED_CODE),
+    ("COMMUNITIES", "Communities", "COMMUNITY_CODE_FIELD", COMMUNITY_CODE),
+    ("STREETS", "Streets", "STREET_CODE_FIELD", STREET_CODE),
 )
 
 
@@ -73,7 +74,7 @@ def unit_frames(alg, parameters, context, feedback) -> tuple[dict[str, gpd.GeoDa
             )
         frame = frame.drop(columns=["_fid"])
         frame[field] = code_text(frame[field])
-        parent = alg.parameterAsString(parameters, "MICRO_PARENT_FIELD", context) or "grid_code"
+        parent = alg.parameterAsString(parameters, "MICRO_PARENT_FIELD", context) or GRID_CODE
         if param == "MICROGRIDS" and parent in frame.columns and parent != field:
             frame[parent] = code_text(frame[parent])
         if (frame[field] == "").any():

@@ -18,6 +18,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
+from gridgov.grid_ops.schema import GRID_CODE
 from gridgov.layers.processing.base import (
     GridGovAlgorithm,
     StyleOnLoad,
@@ -58,7 +59,7 @@ class ValidateGridsAlgorithm(GridGovAlgorithm):
         self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, tr("Grids to check"), poly))
         self.addParameter(
             QgsProcessingParameterField(
-                self.CODE_FIELD, tr("Code field"), "grid_code", parentLayerParameterName=self.INPUT
+                self.CODE_FIELD, tr("Code field"), GRID_CODE, parentLayerParameterName=self.INPUT
             )
         )
         self.addParameter(

@@ -66,7 +66,7 @@ HOSTILE_CODES = ["A", " A", "A ", "B", "", None, float("nan"), 7, 7.0, "X", "甲
 def test_text_ids_read_as_as_text_strips(values):
     """Ids and labels give what as_text(values).str.strip() gives: None and NaN empty, numbers as
     text (7 and 7.0 apart), spaces stripped into one label."""
-    from gridgov.grid_ops.orders.ordertable import as_text, text_ids
+    from gridgov.grid_ops.schema import as_text, text_ids
 
     ids, labels = text_ids(np.array(values, dtype=object))
     assert labels[ids].tolist() == as_text(values).str.strip().tolist()
@@ -92,7 +92,7 @@ def test_combination_counts_equal_groupby(sizes):
 
 def test_text_ids_of_a_categorical_read_missing_as_empty():
     """order_grid_codes gives a categorical (missing: no grid): its ids are used as they are."""
-    from gridgov.grid_ops.orders.ordertable import as_text, text_ids
+    from gridgov.grid_ops.schema import as_text, text_ids
 
     values = pd.Categorical(["B", None, " A", "B", "A"], categories=["B", " A", "A", "C"])
     ids, labels = text_ids(values)

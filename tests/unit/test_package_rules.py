@@ -2,14 +2,18 @@
 
 Each package of ``grid_ops`` says in its docstring what it is for and what it may import; this test
 holds the code to those words, as ``test_import_rule`` keeps QGIS out of the engine. A package may
-import itself and the packages listed for it, nothing else of ``grid_ops``; a module directly in
-``grid_ops/`` other than the package docstring is a misplaced module.
+import itself, the packages listed for it and the shared modules, nothing else of ``grid_ops``. A
+shared module lives directly in ``grid_ops/`` (``schema``: the vocabulary of table columns), says
+what it is for and which outside packages it may import, and imports nothing of ``grid_ops``; any
+other module directly in ``grid_ops/`` is a misplaced module.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,6 +30,11 @@ MAY_IMPORT: dict[str, set[str]] = {
     "governance": {"runtime", "pip", "grids", "orders", "responsibility", "analytics"},
     "printing": {"runtime", "analytics"},
     "democity": {"runtime", "grids", "orders"},
+}
+#: shared module directly in grid_ops/ → the packages outside the standard library it may import; every
+#: package may import it and it imports nothing of grid_ops
+SHARED_MODULES: dict[str, set[str]] = {
+    "schema": {"numpy", "pandas"},
 }
 
 
@@ -63,9 +72,23 @@ def _may_import_line(doc: str) -> set[str]:
     return set(re.findall(r"``(\w+)``", text))
 
 
+def _outside_imports(path: Path) -> set[str]:
+    """The top-level names of the absolute imports of a module that are neither ``gridgov`` nor the
+    standard library's."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module.split(".")[0])
+    return found - {"gridgov", "__future__"} - set(sys.stdlib_module_names)
+
+
 def test_every_engine_module_lives_in_a_capability_package():
-    loose = sorted(p.name for p in ENGINE.glob("*.py") if p.name != "__init__.py")
-    assert loose == [], f"modules directly in grid_ops/: {loose}"
+    loose = sorted(p.stem for p in ENGINE.glob("*.py") if p.name != "__init__.py")
+    misplaced = sorted(set(loose) - set(SHARED_MODULES))
+    assert misplaced == [], f"modules directly in grid_ops/: {misplaced}"
+    assert loose == sorted(SHARED_MODULES), "a shared module rule without its module"
     packages = sorted(p.name for p in ENGINE.iterdir() if (p / "__init__.py").exists())
     assert packages == sorted(MAY_IMPORT), "a package without a rule here, or a rule without its package"
 
@@ -75,6 +98,34 @@ def test_each_package_says_what_it_is_for_and_may_import():
         doc = ast.get_docstring(ast.parse((ENGINE / package / "__init__.py").read_text(encoding="utf-8")))
         assert doc and "May import:" in doc, f"grid_ops/{package}/__init__.py: say what it is for and may import"
         assert _may_import_line(doc) == MAY_IMPORT[package], f"grid_ops/{package}: its docstring and this rule differ"
+
+
+def test_shared_modules_say_what_they_are_for_and_import_no_package():
+    for module, allowed in SHARED_MODULES.items():
+        path = ENGINE / f"{module}.py"
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+        assert doc and "May import:" in doc, f"grid_ops/{module}.py: say what it is for and may import"
+        assert _may_import_line(doc) == allowed, f"grid_ops/{module}.py: its docstring and this rule differ"
+        assert _engine_imports(path) == set(), f"grid_ops/{module}.py imports grid_ops"
+        assert _outside_imports(path) <= allowed, f"grid_ops/{module}.py imports {_outside_imports(path) - allowed}"
+
+
+def test_the_column_names_load_without_numpy_or_pandas():
+    """The dock and the map tools name columns: they load in a QGIS still without pandas."""
+    script = f"""
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split('.')[0] in ('numpy', 'pandas'):
+            raise ImportError('blocked ' + name)
+sys.meta_path.insert(0, Block())
+sys.path.insert(0, {str(ROOT / ".build" / "pkg")!r})
+from gridgov.grid_ops.schema import GRID_CODE
+print(GRID_CODE)
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "grid_code"
 
 
 def test_the_rule_sees_every_kind_of_import(tmp_path, monkeypatch):
@@ -87,6 +138,7 @@ def test_the_rule_sees_every_kind_of_import(tmp_path, monkeypatch):
         "import gridgov.grid_ops.pip.pipkernels": {"pip"},
         "from . import times": {"orders"},
         'importlib.import_module("gridgov.grid_ops.printing.pdftext")': {"printing"},
+        "from gridgov.grid_ops.schema import GRID_CODE": {"schema"},
     }
     for source, expected in sources.items():
         monkeypatch.setattr(Path, "read_text", lambda self, encoding=None, source=source: source)
@@ -97,6 +149,6 @@ def test_packages_import_only_what_their_rule_allows():
     offenders = []
     for package, allowed in MAY_IMPORT.items():
         for path in sorted((ENGINE / package).rglob("*.py")):
-            for used in _engine_imports(path) - allowed - {package}:
+            for used in _engine_imports(path) - allowed - {package} - set(SHARED_MODULES):
                 offenders.append(f"{path.relative_to(ROOT)} imports grid_ops.{used}")
     assert offenders == []
