@@ -19,11 +19,41 @@ permutations on 20,000 grids cost milliseconds, not the seconds of a loop over g
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
-from gridgov.grid_ops.analytics.weights import binary_weights
+from gridgov.grid_ops.analytics.weights import WeightsChoice, binary_weights
+
+
+@dataclass(frozen=True)
+class HotspotsRequest:
+    """A hot-spot analysis as the toolbox, the dock or a script asks for it (``gridgov:hotspots``)."""
+
+    #: The value per grid (a count of Grid statistics, by default the total).
+    field: str = "cnt_total"
+    weights: WeightsChoice = dataclasses.field(default_factory=WeightsChoice)
+    #: B (binary, ArcGIS's default) or R (row-standardised).
+    transform: str = "B"
+    permutations: int = 999
+    seed: int = 12345
+    #: Benjamini–Hochberg thresholds for the confidence bins.
+    fdr: bool = True
+    #: Local Moran's I beside Gi*.
+    local_moran: bool = False
+
+
+def hotspots_of(y: np.ndarray, w: sparse.csr_matrix, request: HotspotsRequest) -> pd.DataFrame:
+    """The columns ``request`` asks for, one row per grid: Gi* (``gi_star``), and Local Moran's I
+    (``local_moran``) when asked."""
+    result = gi_star(y, w, request.transform, request.permutations, request.seed, request.fdr)
+    if request.local_moran:
+        result = pd.concat([result, local_moran(y, w, request.permutations, request.seed)], axis=1)
+    return result
+
 
 #: ArcGIS's confidence levels for bins ±1, ±2, ±3.
 LEVELS = ((3, 0.01), (2, 0.05), (1, 0.10))

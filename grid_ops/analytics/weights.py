@@ -9,6 +9,8 @@ vertices exactly; for layers that do not, distance-band or k-nearest weights on 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import shapely
 from scipy import sparse
@@ -92,6 +94,21 @@ def k_nearest(x: np.ndarray, y: np.ndarray, k: int) -> sparse.csr_matrix:
         fixed = [idx[i, idx[i] != i][:k] for i in range(n)]
         matrix = sparse.csr_matrix((np.ones(n * k), (np.repeat(np.arange(n), k), np.concatenate(fixed))), shape=(n, n))
     return matrix
+
+
+@dataclass(frozen=True)
+class WeightsChoice:
+    """Which grids count as neighbours, as a request names them: one of ``WEIGHT_KINDS``, with the
+    band for ``distance`` and the count for ``knn``."""
+
+    kind: str = "queen"
+    #: The band of ``distance`` weights, in the grids' units (the toolbox's default).
+    distance: float | None = 500.0
+    #: The neighbours of ``knn`` weights (the toolbox's default).
+    k: int | None = 8
+
+    def build(self, geoms: np.ndarray) -> sparse.csr_matrix:
+        return build_weights(geoms, self.kind, self.distance, self.k)
 
 
 def build_weights(

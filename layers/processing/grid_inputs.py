@@ -132,25 +132,40 @@ def add_weights_parameters(alg, parent: str) -> None:
     )
 
 
-def read_weights(alg, parameters, context, geoms: np.ndarray, feedback):
-    """The chosen neighbour weights of ``geoms``; warns about grids without a neighbour."""
-    from gridgov.grid_ops.analytics.weights import WEIGHT_KINDS, build_weights
+def read_weights_choice(alg, parameters, context):
+    """The neighbours WEIGHTS, DISTANCE and K name, as the engine's ``WeightsChoice``."""
+    from gridgov.grid_ops.analytics.weights import WEIGHT_KINDS, WeightsChoice
 
-    kind = WEIGHT_KINDS[alg.parameterAsEnum(parameters, WEIGHTS, context)]
+    return WeightsChoice(
+        WEIGHT_KINDS[alg.parameterAsEnum(parameters, WEIGHTS, context)],
+        alg.parameterAsDouble(parameters, DISTANCE, context),
+        alg.parameterAsInt(parameters, K, context),
+    )
+
+
+def weights_family(parent: str):
+    """WEIGHTS, DISTANCE and K as one declared family, read into the request's ``weights``."""
+    from gridgov.layers.processing.declare import Family
+
+    return Family(lambda alg: add_weights_parameters(alg, parent), read_weights_choice, "weights")
+
+
+def build_weights(choice, geoms: np.ndarray, feedback):
+    """The neighbour weights ``choice`` names for ``geoms``; warns about grids without a neighbour."""
     try:
-        w = build_weights(
-            geoms,
-            kind,
-            alg.parameterAsDouble(parameters, DISTANCE, context),
-            alg.parameterAsInt(parameters, K, context),
-        )
+        w = choice.build(geoms)
     except ValueError as err:
         raise QgsProcessingException(str(err)) from err
     islands = int((np.diff(w.indptr) == 0).sum())
     if islands:
         feedback.pushWarning(
             tr("{0} grids have no neighbour with {1} weights; they are compared on their own value").format(
-                islands, kind
+                islands, choice.kind
             )
         )
     return w
+
+
+def read_weights(alg, parameters, context, geoms: np.ndarray, feedback):
+    """The chosen neighbour weights of ``geoms`` (for algorithms not yet declared)."""
+    return build_weights(read_weights_choice(alg, parameters, context), geoms, feedback)

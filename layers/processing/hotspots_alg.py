@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import numpy as np
-from qgis.core import (
-    QgsProcessing,
-    QgsProcessingException,
-    QgsProcessingOutputNumber,
-    QgsProcessingParameterBoolean,
-    QgsProcessingParameterEnum,
-    QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterField,
-    QgsProcessingParameterNumber,
+from qgis.core import QgsProcessing, QgsProcessingException
+
+from gridgov.grid_ops.analytics.hotspots import HotspotsRequest, hotspots_of
+from gridgov.layers.processing.base import StyleOnLoad, read_source, tr, tr_noop, write_frame
+from gridgov.layers.processing.declare import (
+    DeclaredAlgorithm,
+    choice,
+    field,
+    flag,
+    integer,
+    number_output,
+    sink,
+    source,
 )
+from gridgov.layers.processing.grid_inputs import build_weights, weights_family
 
-from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_source, tr, write_frame
-from gridgov.layers.processing.grid_inputs import add_weights_parameters, read_weights
+POLYGONS = [QgsProcessing.SourceType.TypeVectorPolygon]
 
 
-class HotspotsAlgorithm(GridGovAlgorithm):
+class HotspotsAlgorithm(DeclaredAlgorithm):
     NAME = "hotspots"
     DISPLAY = "Hot spots, Getis-Ord Gi*"
     GROUP_ID = "analysis"
@@ -35,92 +38,55 @@ class HotspotsAlgorithm(GridGovAlgorithm):
         "Local Moran's I: lisa_i, lisa_q (1 high-high, 2 low-high, 3 low-low, 4 high-low) and lisa_p_sim.\n\n"
         "Example: INPUT the Grid statistics layer, FIELD cnt_total, WEIGHTS queen, PERMUTATIONS 999."
     )
-    INPUT, FIELD = "INPUT", "FIELD"
-    TRANSFORM, PERMUTATIONS, SEED, FDR, LOCAL_MORAN = "TRANSFORM", "PERMUTATIONS", "SEED", "FDR", "LOCAL_MORAN"
-    OUTPUT, HOT, COLD = "OUTPUT", "HOT", "COLD"
-
-    def initAlgorithm(self, config=None) -> None:  # noqa: N802
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.INPUT, tr("Grids with a value"), [QgsProcessing.SourceType.TypeVectorPolygon]
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.FIELD,
-                tr("Value field"),
-                "cnt_total",
-                parentLayerParameterName=self.INPUT,
-                type=QgsProcessingParameterField.DataType.Numeric,
-                optional=True,  # QGIS 3.22 checks a field's default only when given: fall back in code
-            )
-        )
-        add_weights_parameters(self, self.INPUT)
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                self.TRANSFORM, tr("Weights"), [tr("Binary"), tr("Row-standardised")], defaultValue=0
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.PERMUTATIONS,
-                tr("Permutations (0: none)"),
-                QgsProcessingParameterNumber.Type.Integer,
-                999,
-                minValue=0,
-                maxValue=99999,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterNumber(self.SEED, tr("Random seed"), QgsProcessingParameterNumber.Type.Integer, 12345)
-        )
-        self.addParameter(QgsProcessingParameterBoolean(self.FDR, tr("False discovery rate correction"), True))
-        self.addParameter(QgsProcessingParameterBoolean(self.LOCAL_MORAN, tr("Add Local Moran's I"), False))
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Hot spots"), QgsProcessing.SourceType.TypeVectorPolygon)
-        )
-        self.addOutput(QgsProcessingOutputNumber(self.HOT, tr("Hot-spot grids")))
-        self.addOutput(QgsProcessingOutputNumber(self.COLD, tr("Cold-spot grids")))
+    PARAMETERS = (
+        source("INPUT", tr_noop("Grids with a value"), POLYGONS),
+        field("FIELD", tr_noop("Value field"), "INPUT", "cnt_total", numeric=True, fallback=True),
+        weights_family("INPUT"),
+        choice("TRANSFORM", tr_noop("Weights"), [(tr_noop("Binary"), "B"), (tr_noop("Row-standardised"), "R")]),
+        integer("PERMUTATIONS", tr_noop("Permutations (0: none)"), 999, minimum=0, maximum=99999),
+        integer("SEED", tr_noop("Random seed"), 12345),
+        flag("FDR", tr_noop("False discovery rate correction"), True),
+        flag("LOCAL_MORAN", tr_noop("Add Local Moran's I"), False),
+        sink("OUTPUT", tr_noop("Hot spots"), QgsProcessing.SourceType.TypeVectorPolygon),
+    )
+    OUTPUTS = (number_output("HOT", tr_noop("Hot-spot grids")), number_output("COLD", tr_noop("Cold-spot grids")))
+    REQUEST = HotspotsRequest
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from gridgov.grid_ops.analytics.hotspots import gi_star, local_moran
-
-        frame, source = read_source(self, parameters, self.INPUT, context, feedback)
-        field = self.parameterAsString(parameters, self.FIELD, context) or "cnt_total"
-        if field not in frame.columns:
-            raise QgsProcessingException(tr("FIELD: the layer has no field {0!r}").format(field))
-        values = frame[field].astype(float).to_numpy()
-        missing = ~np.isfinite(values)
-        if missing.any():
-            first = int(np.flatnonzero(missing)[0])
-            raise QgsProcessingException(
-                tr("{0} grids have no {1} (first: feature {2}); fill them (0 for a count) first").format(
-                    int(missing.sum()), field, int(frame["_fid"].iat[first])
-                )
-            )
-        empty = frame.geometry.isna() | frame.geometry.is_empty
-        if empty.any():
-            raise QgsProcessingException(
-                tr("{0} grids have no geometry (first: feature {1})").format(
-                    int(empty.sum()), int(frame["_fid"][empty].iat[0])
-                )
-            )
-        w = read_weights(self, parameters, context, frame.geometry.to_numpy(), feedback)
-        permutations = self.parameterAsInt(parameters, self.PERMUTATIONS, context)
-        seed = self.parameterAsInt(parameters, self.SEED, context)
-        transform = "R" if self.parameterAsEnum(parameters, self.TRANSFORM, context) == 1 else "B"
-        result = gi_star(
-            values, w, transform, permutations, seed, self.parameterAsBoolean(parameters, self.FDR, context)
-        )
+        request: HotspotsRequest = self.request(parameters, context)
+        frame, source = read_source(self, parameters, "INPUT", context, feedback)
+        values = grid_values(frame, request.field)
+        w = build_weights(request.weights, frame.geometry.to_numpy(), feedback)
+        result = hotspots_of(values, w, request)
         out = frame.drop(columns=["_fid"]).reset_index(drop=True)
         for column in result.columns:
             out[column] = result[column].to_numpy()
-        if self.parameterAsBoolean(parameters, self.LOCAL_MORAN, context):
-            lisa = local_moran(values, w, permutations, seed)
-            for column in lisa.columns:
-                out[column] = lisa[column].to_numpy()
         hot, cold = int((result["gi_bin"] > 0).sum()), int((result["gi_bin"] < 0).sum())
         feedback.pushInfo(tr("{0} hot-spot grids, {1} cold-spot grids of {2}").format(hot, cold, len(out)))
-        dest = write_frame(self, parameters, self.OUTPUT, context, out, source.sourceCrs(), feedback)
+        dest = write_frame(self, parameters, "OUTPUT", context, out, source.sourceCrs(), feedback)
         StyleOnLoad.attach(context, dest, "hotspots", tr("Hot spots (Gi*)"))
-        return {self.OUTPUT: dest, self.HOT: hot, self.COLD: cold}
+        return {"OUTPUT": dest, "HOT": hot, "COLD": cold}
+
+
+def grid_values(frame, name: str) -> np.ndarray:
+    """The value of every grid; a grid without one (or without a geometry) stops the run, named by
+    its feature id: Gi* has no meaning with a grid left out."""
+    if name not in frame.columns:
+        raise QgsProcessingException(tr("FIELD: the layer has no field {0!r}").format(name))
+    values = frame[name].astype(float).to_numpy()
+    missing = ~np.isfinite(values)
+    if missing.any():
+        first = int(np.flatnonzero(missing)[0])
+        raise QgsProcessingException(
+            tr("{0} grids have no {1} (first: feature {2}); fill them (0 for a count) first").format(
+                int(missing.sum()), name, int(frame["_fid"].iat[first])
+            )
+        )
+    empty = frame.geometry.isna() | frame.geometry.is_empty
+    if empty.any():
+        raise QgsProcessingException(
+            tr("{0} grids have no geometry (first: feature {1})").format(
+                int(empty.sum()), int(frame["_fid"][empty].iat[0])
+            )
+        )
+    return values
