@@ -1,26 +1,34 @@
-"""Shared test set-up: the plugin is imported as the package ``gridgov`` from ``.build/pkg``."""
+"""Shared test set-up: the plugin is imported as the package ``gridgov`` from ``.build/pkg`` (on the
+path through ``pythonpath`` in pyproject.toml; the link itself is made by ``make pkglink``, or by
+``pytest_configure`` below for a run without make). Nothing happens when this module is imported:
+each step is a pytest hook or a fixture."""
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 PKG_DIR = ROOT / ".build" / "pkg"
-PKG_DIR.mkdir(parents=True, exist_ok=True)
-_link = PKG_DIR / "gridgov"
-if not _link.exists():
-    _link.symlink_to(Path("..") / "..", target_is_directory=True)
-if str(PKG_DIR) not in sys.path:
-    sys.path.insert(0, str(PKG_DIR))
 
-import pytest  # noqa: E402
-from hypothesis import settings  # noqa: E402
 
-# The shared machine's load makes single examples slow now and then: a deadline would turn that into
-# a flaky failure, and speed has its own benchmarks.
-settings.register_profile("gridgov", deadline=None)
-settings.load_profile("gridgov")
+def pytest_configure(config) -> None:
+    """The package link, if missing, and the hypothesis profile: the shared machine's load makes
+    single examples slow now and then, so a deadline would turn that into a flaky failure (speed
+    has its own benchmarks)."""
+    from hypothesis import settings
+
+    link = PKG_DIR / "gridgov"
+    if not link.exists():
+        PKG_DIR.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(Path("..") / "..", target_is_directory=True)
+        sys.path_importer_cache.pop(str(PKG_DIR), None)  # looked up while it did not exist yet
+        importlib.invalidate_caches()
+    settings.register_profile("gridgov", deadline=None)
+    settings.load_profile("gridgov")
 
 
 @pytest.fixture(scope="session")
