@@ -12,6 +12,7 @@ PLUGIN      := gridgov
 VENV        := .venv
 # the engine alone on the newest PyPI releases; qgis-plugin-ci (make package), whose PyPI PyQt5 must not shadow QGIS's
 LATEST_VENV := .venv-latest
+QT6_VENV    := .venv-qt6
 RELEASE_VENV := .venv-release
 PY          := $(VENV)/bin/python
 BUILD       := .build
@@ -31,7 +32,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: help setup system venv system-libs pkglink demo test unit postgis lint format bench qgis install package clean transup transcompile screenshots \
+.PHONY: help setup system venv system-libs pkglink demo test unit postgis lint format bench qgis install package clean transup transcompile screenshots test-qt6 \
         test-engine-latest test-qgis340
 
 help:  ## list the targets
@@ -118,6 +119,16 @@ $(LATEST_VENV)/.stamp: requirements/engine-latest.txt
 
 test-engine-latest: system pkglink $(LATEST_VENV)/.stamp  ## engine tests on the newest PyPI stack (numpy 2, pandas 3, no numba)
 	$(LATEST_VENV)/bin/python -m pytest tests/unit -m "not needs_numba and not needs_ortools"
+
+# Qt 6 as QGIS 4 ships it: every Qt name and enum the plugin reads, checked against PyQt6 from PyPI in its own
+# environment (QGIS 4 itself is in no registry these machines reach).
+$(QT6_VENV)/.stamp: requirements/qt6.txt
+	@[ -x $(QT6_VENV)/bin/python ] || /usr/bin/python3 -m venv $(QT6_VENV)
+	$(QT6_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements/qt6.txt
+	@touch $@
+
+test-qt6: pkglink $(QT6_VENV)/.stamp  ## the plugin's Qt names and enums against Qt 6 (PyQt6), as QGIS 4 needs them
+	QT_QPA_PLATFORM=offscreen $(QT6_VENV)/bin/python -m pytest tests/qt6
 
 # QGIS 3.40 LTR: a Debian 13 (trixie) root file system with Debian's QGIS, numpy 2 and PostGIS 17 (cached in
 # .build/trixie), the whole test suite run inside it, then the demo's main steps (20,000 orders) there, without

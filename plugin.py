@@ -12,7 +12,12 @@ import logging
 from qgis.core import Qgis, QgsApplication, QgsMessageLog
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QAction, QMenu
+from qgis.PyQt.QtWidgets import QMenu
+
+try:  # Qt 6 (QGIS 4) moved QAction to QtGui; Qt 5 (QGIS 3) has it in QtWidgets
+    from qgis.PyQt.QtGui import QAction
+except ImportError:
+    from qgis.PyQt.QtWidgets import QAction
 
 from gridgov.grid_ops.runtime import install
 from gridgov.grid_ops.runtime.deps import OPTIONAL, PACKAGES, missing_dependencies

@@ -706,6 +706,16 @@ def field_type_number(field) -> int:
     return int(getattr(kind, "value", kind))
 
 
+#: The type numbers of date and date-time fields (QVariant.Type and QMetaType.Type agree on them; Qt 6
+#: has no QVariant.Date or QVariant.DateTime, so these are compared as numbers).
+DATE_TYPE, DATETIME_TYPE = 14, 16
+
+
+def is_time_field(field) -> bool:
+    """Whether ``field`` holds dates or date-times, on every QGIS from 3.22 to 4."""
+    return field_type_number(field) in (DATE_TYPE, DATETIME_TYPE)
+
+
 def value_text(value) -> str | None:
     """A value written into a text field, as QGIS converts it (None for NULL): a whole float is its
     integer text, booleans ``true`` / ``false``, dates and times ISO 8601. The bulk writers of

@@ -24,8 +24,9 @@ from qgis.core import (
     QgsVectorLayer,
     QgsVectorLayerFeatureSource,
 )
-from qgis.PyQt.QtCore import QDate, QDateTime, QMetaType, Qt, QTime, QVariant
+from qgis.PyQt.QtCore import QDate, QDateTime, Qt, QTime, QVariant
 
+from gridgov.layers.convert import is_time_field
 from gridgov.layers.pyproj_context import keep_pyproj_context
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})(?!\d)")
@@ -74,11 +75,6 @@ TIME_NAMES = (
 )
 
 
-def _is_date_type(field) -> bool:
-    kinds = {QVariant.DateTime, QVariant.Date}
-    if hasattr(QMetaType, "Type"):  # Qt 6 names the same types in QMetaType
-        kinds |= {getattr(QMetaType.Type, "QDateTime", None), getattr(QMetaType.Type, "QDate", None)}
-    return field.type() in kinds
 
 
 def _text_values(layer: QgsVectorLayer, name: str, limit: int | None = None) -> list[str]:
@@ -96,7 +92,7 @@ def time_field(layer: QgsVectorLayer) -> str | None:
     from gridgov.grid_ops.orders.repeats import parse_times
 
     for field in layer.fields():
-        if _is_date_type(field):
+        if is_time_field(field):
             return field.name()
     names = {f.name().lower(): f.name() for f in layer.fields()}
     for wanted in TIME_NAMES:
@@ -130,7 +126,7 @@ def set_event_time(layer: QgsVectorLayer, field: str | None = None) -> bool:
     if index < 0:
         return False
     properties = layer.temporalProperties()
-    if _is_date_type(layer.fields().at(index)):
+    if is_time_field(layer.fields().at(index)):
         properties.setMode(Qgis.VectorTemporalMode.FeatureDateTimeInstantFromField)
         properties.setStartField(field)
         properties.setFixedDuration(0)
@@ -200,7 +196,7 @@ def _time_span(layer: QgsVectorLayer) -> QgsDateTimeRange | None:
     field = time_field(layer)
     if field is None:
         return None
-    is_date = _is_date_type(layer.fields().field(field))
+    is_date = is_time_field(layer.fields().field(field))
     return _read_span(layer.getFeatures(_time_request(layer, field)), field, is_date)
 
 
@@ -242,7 +238,7 @@ class TimeSpanTask(QgsTask):
         super().__init__(f"{layer.name()}: time span", QgsTask.Flag.CanCancel)
         self.project = project
         self.field = time_field(layer)
-        self.is_date = bool(self.field) and _is_date_type(layer.fields().field(self.field))
+        self.is_date = bool(self.field) and is_time_field(layer.fields().field(self.field))
         self.gpkg = _gpkg_table(layer) if self.field else None
         # QGIS's feature source only when GDAL cannot read the file itself
         self.source = QgsVectorLayerFeatureSource(layer) if self.field and self.gpkg is None else None

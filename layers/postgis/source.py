@@ -10,13 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qgis.core import QgsDataSourceUri, QgsProcessingFeatureSourceDefinition
-from qgis.PyQt.QtCore import QVariant
 
+from gridgov.layers.convert import is_time_field
 from gridgov.layers.postgis.geolocate_sql import Table
 from gridgov.layers.processing.base import tr
-
-#: Field types a time can be read from in SQL; a text time has mixed formats only the engine reads.
-TIME_TYPES = (QVariant.DateTime, QVariant.Date)
 
 
 @dataclass(frozen=True)
@@ -107,5 +104,5 @@ def is_given(parameters, name: str) -> bool:
 def require_time_field(alg, parameters, context, field: str) -> None:
     """A text time field keeps the run in the engine."""
     layer = alg.parameterAsVectorLayer(parameters, "INPUT", context)
-    if layer.fields().field(field).type() not in TIME_TYPES:
+    if not is_time_field(layer.fields().field(field)):  # a text time has mixed formats only the engine reads
         raise NotInDatabase(tr("TIME_FIELD {0} is text; the engine reads its mixed formats").format(field))
