@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from gridgov.grid_ops.grids.regions import order_west_east_north_south
+from gridgov.grid_ops.schema import COMMUNITY_CODE, GRID_CODE
 
 #: The characters Python's ``str.strip()`` removes (every Unicode space, U+3000 the highest): what
 #: :func:`code_of` strips around a code, and what the PostGIS push-down passes to ``btrim``, whose
@@ -199,4 +200,32 @@ def renumber(parents: list[str], xs, ys, digits: int = 15) -> list[str]:
         rank = order_west_east_north_south(xs[idx], ys[idx])
         for i, r in zip(idx, rank):
             out[i] = grid_code(parent, int(r) + 1, digits)
+    return out
+
+
+@dataclass(frozen=True)
+class RenumberRequest:
+    """A renumbering as the toolbox, the dock or a script asks for it (``gridgov:renumbergrids``)."""
+
+    #: The grids' code field: it gets the new codes, the old ones move to ``old_code``.
+    code_field: str = GRID_CODE
+    #: The field holding each grid's 12-digit community code.
+    community_field: str = COMMUNITY_CODE
+    #: Digits of the new codes: 15 (DB11/T 2157) or 14 (CJ/T 213).
+    format: int = 15
+
+
+def community_codes(grids: pd.DataFrame, field: str) -> pd.Series:
+    """Each grid's community code as text, without surrounding spaces."""
+    return grids[field].astype(str).str.strip()
+
+
+def renumber_grids(grids, request: RenumberRequest):
+    """``grids`` (a GeoDataFrame) with new codes (:func:`renumber`, from each grid's representative
+    point) in the code field and the old ones first, in ``old_code``; the other columns as they were."""
+    points = grids.geometry.representative_point()
+    new = renumber(community_codes(grids, request.community_field).tolist(), points.x, points.y, request.format)
+    out = grids.copy()
+    out.insert(0, "old_code", out[request.code_field])
+    out[request.code_field] = new
     return out

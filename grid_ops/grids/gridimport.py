@@ -9,8 +9,10 @@ is lost silently.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -131,6 +133,53 @@ def normalise_code(value) -> str:
     return text.upper() if "z" in text else text
 
 
+@dataclass(frozen=True)
+class ChosenFields:
+    """The layer's field for each standard field, as the user chose it ('': guessed from the names)."""
+
+    code: str = ""
+    name: str = ""
+    parent_code: str = ""
+    manager: str = ""
+    phone: str = ""
+    households: str = ""
+    priority: str = ""
+
+
+@dataclass(frozen=True)
+class ImportGridsRequest:
+    """A grid layer's import as the toolbox, the dock or a script asks for it (``gridgov:importgrids``)."""
+
+    #: The level of every row: street, community, grid, microgrid or dedicated.
+    level: str = "grid"
+    fields: ChosenFields = dataclasses.field(default_factory=ChosenFields)
+    #: The CRS to reproject to (an authority id or WKT; '': keep the layer's).
+    target_crs: str = ""
+
+
+@dataclass(frozen=True)
+class ImportedGrids:
+    """The field each standard field was read from (None: none) and the rows in the standard
+    fields; ``grids`` is None when no code field was chosen or guessed (nothing to import by)."""
+
+    mapping: dict[str, str | None]
+    grids: gpd.GeoDataFrame | None
+
+
+#: The standard fields a user may map, in the order the toolbox lists them.
+MAPPED_FIELDS = tuple(f.name for f in dataclasses.fields(ChosenFields))
+
+
+def import_grids(frame: gpd.GeoDataFrame, request: ImportGridsRequest) -> ImportedGrids:
+    """The import ``request`` asks for: each standard field read from the field chosen, else from
+    the one its name suggests (:func:`guess_mapping`), then every row standardised (:func:`standardise`)."""
+    guessed = guess_mapping([c for c in frame.columns if c != frame.geometry.name])
+    mapping = {field: getattr(request.fields, field) or guessed.get(field) for field in MAPPED_FIELDS}
+    if not mapping["code"]:
+        return ImportedGrids(mapping, None)
+    return ImportedGrids(mapping, standardise(frame, mapping, request.level))
+
+
 def standardise(frame: gpd.GeoDataFrame, mapping: dict[str, str | None], level: str) -> gpd.GeoDataFrame:
     """Standard fields for every row, plus ``import_status`` and ``problem`` (row and field named).
 
@@ -142,43 +191,21 @@ def standardise(frame: gpd.GeoDataFrame, mapping: dict[str, str | None], level: 
     unknown = [c for c in mapping.values() if c and c not in frame.columns]
     if unknown:
         raise KeyError(f"mapped field(s) not in the layer: {', '.join(unknown)}")
-    n = len(frame)
-    problems: list[list[str]] = [[] for _ in range(n)]
-
-    def column(field: str) -> pd.Series:
-        source = mapping.get(field)
-        return frame[source] if source else pd.Series([None] * n, index=frame.index)
-
-    code = column("code").map(normalise_code).reset_index(drop=True)
-    for i, c in enumerate(code):
-        if not c:
-            problems[i].append(f"row {i + 1}: field {mapping.get('code') or 'code'} is empty")
-        elif codes.level_of_code(c) not in (level, None) and level != "dedicated":
-            problems[i].append(f"row {i + 1}: code {c} looks like a {codes.level_of_code(c)} code, not a {level} code")
-        elif codes.level_of_code(c) is None:
-            problems[i].append(f"row {i + 1}: code {c!r} is not a valid {level} code")
-    parent = column("parent_code").map(normalise_code).reset_index(drop=True)
-    if not mapping.get("parent_code") and level in ("grid", "microgrid", "community"):
-        width = {"grid": 12, "community": 9}.get(level)
-        parent = pd.Series([(c[:width] if width else c[:-3]) if codes.level_of_code(c) == level else "" for c in code])
+    problems: list[list[str]] = [[] for _ in range(len(frame))]
+    code = _column(frame, mapping, "code").map(normalise_code).reset_index(drop=True)
+    _note_code_problems(code, mapping, level, problems)
     out = pd.DataFrame(
         {
             "code": code,
-            "name": column("name").map(lambda v: "" if v is None else str(v).strip()).reset_index(drop=True),
+            "name": _column(frame, mapping, "name").map(_text).reset_index(drop=True),
             "level": level,
-            "parent_code": parent,
-            "manager": column("manager").map(lambda v: "" if v is None else str(v).strip()).reset_index(drop=True),
-            "phone": column("phone").map(_phone).reset_index(drop=True),
+            "parent_code": _parent_codes(frame, mapping, code, level),
+            "manager": _column(frame, mapping, "manager").map(_text).reset_index(drop=True),
+            "phone": _column(frame, mapping, "phone").map(_phone).reset_index(drop=True),
         }
     )
-    for field, kind in (("households", "households"), ("priority", "priority")):
-        raw = column(field).reset_index(drop=True)
-        num = pd.to_numeric(raw, errors="coerce").astype(float)
-        num = num.where(np.isfinite(num) & (num.abs() < 2**31))  # 'INFINITY', 1e300: not a count
-        bad = raw.notna() & (raw.astype(str).str.strip() != "") & num.isna()
-        for i in np.flatnonzero(bad.to_numpy()):
-            problems[i].append(f"row {i + 1}: {kind} {raw.iloc[i]!r} in field {mapping[field]} is not a usable number")
-        out[field] = num.round().astype("Int64")
+    for field in ("households", "priority"):
+        out[field] = _whole_numbers(frame, mapping, field, problems)
     geoms = frame.geometry.reset_index(drop=True)
     for i in np.flatnonzero((geoms.isna() | geoms.is_empty).to_numpy()):
         problems[i].append(f"row {i + 1}: no geometry")
@@ -193,6 +220,52 @@ def standardise(frame: gpd.GeoDataFrame, mapping: dict[str, str | None], level: 
     for c in rest:
         out[c] = frame[c].reset_index(drop=True)
     return gpd.GeoDataFrame(out, geometry=geoms.values, crs=frame.crs)
+
+
+def _column(frame: gpd.GeoDataFrame, mapping: dict[str, str | None], field: str) -> pd.Series:
+    """The layer's column mapped to ``field``, or a column of None where nothing is mapped."""
+    source = mapping.get(field)
+    return frame[source] if source else pd.Series([None] * len(frame), index=frame.index)
+
+
+def _text(value) -> str:
+    """A name or a manager as text, without surrounding spaces ('' for none)."""
+    return "" if value is None else str(value).strip()
+
+
+def _note_code_problems(code: pd.Series, mapping: dict[str, str | None], level: str, problems: list[list[str]]) -> None:
+    """An empty code, or a code of another level or of none, is a problem of its row."""
+    for i, c in enumerate(code):
+        if not c:
+            problems[i].append(f"row {i + 1}: field {mapping.get('code') or 'code'} is empty")
+        elif codes.level_of_code(c) not in (level, None) and level != "dedicated":
+            problems[i].append(f"row {i + 1}: code {c} looks like a {codes.level_of_code(c)} code, not a {level} code")
+        elif codes.level_of_code(c) is None:
+            problems[i].append(f"row {i + 1}: code {c!r} is not a valid {level} code")
+
+
+def _parent_codes(frame: gpd.GeoDataFrame, mapping: dict[str, str | None], code: pd.Series, level: str) -> pd.Series:
+    """Each row's parent code: the mapped field, or (grids, micro-grids, communities without one)
+    read from the row's own code when that code is of the level."""
+    parent = _column(frame, mapping, "parent_code").map(normalise_code).reset_index(drop=True)
+    if not mapping.get("parent_code") and level in ("grid", "microgrid", "community"):
+        width = {"grid": 12, "community": 9}.get(level)
+        parent = pd.Series([(c[:width] if width else c[:-3]) if codes.level_of_code(c) == level else "" for c in code])
+    return parent
+
+
+def _whole_numbers(
+    frame: gpd.GeoDataFrame, mapping: dict[str, str | None], field: str, problems: list[list[str]]
+) -> pd.Series:
+    """The mapped column as whole numbers (households, priority); a value that is not a usable
+    number is empty and a problem of its row."""
+    raw = _column(frame, mapping, field).reset_index(drop=True)
+    num = pd.to_numeric(raw, errors="coerce").astype(float)
+    num = num.where(np.isfinite(num) & (num.abs() < 2**31))  # 'INFINITY', 1e300: not a count
+    bad = raw.notna() & (raw.astype(str).str.strip() != "") & num.isna()
+    for i in np.flatnonzero(bad.to_numpy()):
+        problems[i].append(f"row {i + 1}: {field} {raw.iloc[i]!r} in field {mapping[field]} is not a usable number")
+    return num.round().astype("Int64")
 
 
 def _phone(value) -> str:

@@ -9,6 +9,7 @@ Cell pieces that clipping leaves too small merge into the neighbouring cell of t
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -65,6 +66,60 @@ def lattice(bounds: tuple[float, float, float, float], size: float, cell_type: s
     return _square_cells(bounds, size) if cell_type == "square" else _hexagon_cells(bounds, size)
 
 
+@dataclass(frozen=True)
+class Extent:
+    """A rectangle to cover, in its coordinate reference system (an authority id such as
+    ``EPSG:4547``, or WKT; '' when it names none)."""
+
+    xmin: float
+    ymin: float
+    xmax: float
+    ymax: float
+    crs: str = ""
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """(minx, miny, maxx, maxy), as shapely and :func:`lattice` take them."""
+        return (self.xmin, self.ymin, self.xmax, self.ymax)
+
+
+@dataclass(frozen=True)
+class BuildGridRequest:
+    """A coded lattice as the toolbox, the dock or a script asks for it (``gridgov:buildgrid``)."""
+
+    #: The rectangle covered when there are no boundary polygons (None: none given).
+    extent: Extent | None = None
+    #: square or hexagon.
+    type: str = "square"
+    #: Cell size in metres (hexagons: the distance between opposite edges).
+    size: float = 250.0
+    #: The code before every sequence when the boundaries have no code field (or there are none).
+    code_prefix: str = ""
+    #: The boundaries' field whose value starts the codes of their cells ('': ``code_prefix``).
+    code_field: str = ""
+    #: Digits of the sequence numbered west to east, north to south.
+    digits: int = 3
+    #: Pieces smaller than this share of a full cell join their neighbour.
+    min_fraction: float = 0.1
+
+
+def grid_of(boundaries: gpd.GeoDataFrame | None, crs, request: BuildGridRequest) -> gpd.GeoDataFrame:
+    """The cells ``request`` asks for (:func:`build_grid`): clipped to ``boundaries`` when they are
+    given, else over the request's extent; ``crs`` is the output's (the boundaries' or the extent's)."""
+    extent = None if boundaries is not None or request.extent is None else request.extent.bounds
+    return build_grid(
+        size=request.size,
+        cell_type=request.type,
+        boundaries=boundaries,
+        boundary_code_field=request.code_field or None,
+        extent=extent,
+        crs=crs,
+        code_prefix=request.code_prefix,
+        code_digits=request.digits,
+        min_fraction=request.min_fraction,
+    )
+
+
 def build_grid(
     size: float,
     cell_type: str = "square",
@@ -88,49 +143,63 @@ def build_grid(
         raise ValueError("give boundary polygons or an extent")
     if boundaries is not None and len(boundaries):
         crs = boundaries.crs if crs is None else crs
-        units = [
-            (str(code) if boundary_code_field else code_prefix, geom)
-            for code, geom in zip(
-                boundaries[boundary_code_field] if boundary_code_field else [None] * len(boundaries),
-                boundaries.geometry.values,
-            )
-            if geom is not None and not geom.is_empty
-        ]
-    else:
-        units = [(code_prefix, shapely.box(*extent))]
+    units = _coded_units(boundaries, boundary_code_field, code_prefix, extent)
     full_area = size * size if cell_type == "square" else math.sqrt(3) / 2 * size * size
     rows = []
     for parent_code, geom in units:
-        geom = shapely.make_valid(geom)
-        cells = lattice(geom.bounds, size, cell_type)
-        shapely.prepare(geom)
-        cells = cells[shapely.intersects(geom, cells)]
-        covered = shapely.covers(geom, cells)
-        pieces = np.where(covered, cells, shapely.intersection(cells, geom))
-        pieces = [p for p in map(polygonal, pieces) if not p.is_empty]
-        pieces = _merge_small(pieces, min_fraction * full_area)
-        cx = np.array([p.centroid.x for p in pieces])
-        cy = np.array([p.centroid.y for p in pieces])
-        band = size if cell_type == "square" else size / 2
-        seq = order_west_east_north_south(cx, cy, band=band) + 1
-        if len(pieces) >= 10**code_digits:
-            raise ValueError(
-                f"{len(pieces)} cells in {parent_code or 'the extent'} do not fit a {code_digits}-digit "
-                "sequence: raise the cell size or the number of digits"
-            )
-        for piece, s in zip(pieces, seq):
-            rows.append(
-                {
-                    GRID_CODE: f"{parent_code}{int(s):0{code_digits}d}",
-                    "parent_code": parent_code,
-                    "seq": int(s),
-                    "geometry": piece,
-                }
-            )
+        pieces = _clipped_cells(geom, size, cell_type, min_fraction * full_area)
+        rows.extend(_numbered(pieces, parent_code, size, cell_type, code_digits))
     out = gpd.GeoDataFrame(rows, columns=[GRID_CODE, "parent_code", "seq", "geometry"], geometry="geometry", crs=crs)
     out = out.sort_values(GRID_CODE, kind="stable").reset_index(drop=True)
     out["area_m2"] = out.geometry.area.round(1)
     return out
+
+
+def _coded_units(
+    boundaries: gpd.GeoDataFrame | None,
+    code_field: str | None,
+    code_prefix: str,
+    extent: tuple[float, float, float, float] | None,
+) -> list[tuple[str, shapely.Geometry]]:
+    """(code, polygon) of every boundary with a geometry, or the extent as one unit: what is
+    covered and numbered on its own."""
+    if boundaries is not None and len(boundaries):
+        codes = boundaries[code_field] if code_field else [None] * len(boundaries)
+        return [
+            (str(code) if code_field else code_prefix, geom)
+            for code, geom in zip(codes, boundaries.geometry.values)
+            if geom is not None and not geom.is_empty
+        ]
+    return [(code_prefix, shapely.box(*extent))]
+
+
+def _clipped_cells(geom: shapely.Geometry, size: float, cell_type: str, min_area: float) -> list:
+    """The lattice's cells over ``geom``, clipped to it; pieces under ``min_area`` merged away."""
+    geom = shapely.make_valid(geom)
+    cells = lattice(geom.bounds, size, cell_type)
+    shapely.prepare(geom)
+    cells = cells[shapely.intersects(geom, cells)]
+    covered = shapely.covers(geom, cells)
+    pieces = np.where(covered, cells, shapely.intersection(cells, geom))
+    pieces = [p for p in map(polygonal, pieces) if not p.is_empty]
+    return _merge_small(pieces, min_area)
+
+
+def _numbered(pieces: list, parent_code: str, size: float, cell_type: str, code_digits: int) -> list[dict]:
+    """One row per piece, its sequence numbered west→east, north→south (in bands of a cell's row)."""
+    cx = np.array([p.centroid.x for p in pieces])
+    cy = np.array([p.centroid.y for p in pieces])
+    band = size if cell_type == "square" else size / 2
+    seq = order_west_east_north_south(cx, cy, band=band) + 1
+    if len(pieces) >= 10**code_digits:
+        raise ValueError(
+            f"{len(pieces)} cells in {parent_code or 'the extent'} do not fit a {code_digits}-digit "
+            "sequence: raise the cell size or the number of digits"
+        )
+    return [
+        {GRID_CODE: f"{parent_code}{int(s):0{code_digits}d}", "parent_code": parent_code, "seq": int(s), "geometry": p}
+        for p, s in zip(pieces, seq)
+    ]
 
 
 def _merge_small(pieces: list, min_area: float) -> list:

@@ -163,10 +163,35 @@ def _rectangle_axes(poly: shapely.Geometry) -> list[float]:
 
 
 def _straight_cuts(poly, xy, w, fraction) -> list[_Cut]:
+    """Straight cuts through the best-balanced lines (:func:`_balanced_lines`), a stray piece a
+    line leaves in a concave grid handed to the other side."""
     total = w.sum()
-    axes = _rectangle_axes(poly)
+    cuts = []
+    good = 0
+    for err, angle, offset in _balanced_lines(poly, xy, w, fraction):
+        if good >= STRAIGHT_CANDIDATES:
+            break
+        below, above = _half_planes(poly, angle, offset)
+        if below.is_empty or above.is_empty:
+            continue
+        mask = (xy[:, 0] * math.cos(angle) + xy[:, 1] * math.sin(angle)) < offset
+        if _n_pieces(below) + _n_pieces(above) > 2:
+            # a straight line through a concave grid leaves stray pieces: each joins the other side
+            below, above, mask = _regroup(poly, below, above, xy, w, mask)
+            err = abs(w[mask].sum() / total - fraction) / min(fraction, 1 - fraction)
+        pieces = _n_pieces(below) + _n_pieces(above)
+        cuts.append(_Cut((below, above), (mask, ~mask), _straight_score(err, below, above, pieces)))
+        good += pieces == 2 and err <= GOOD_BALANCE
+    return cuts
+
+
+def _balanced_lines(poly, xy, w, fraction) -> list[tuple[float, float, float]]:
+    """(balance error, angle, offset) of the lines through the weighted quantile ``fraction`` of
+    the points, along the shape's own axes and every CUT_ANGLES, best balanced first: geometry is
+    then made only for the best few, since cutting polygons is what costs time."""
+    total = w.sum()
     options = []
-    for angle in [*axes, *(math.radians(a) for a in CUT_ANGLES)]:
+    for angle in [*_rectangle_axes(poly), *(math.radians(a) for a in CUT_ANGLES)]:
         ux, uy = math.cos(angle), math.sin(angle)
         proj = xy[:, 0] * ux + xy[:, 1] * uy
         order = np.argsort(proj, kind="stable")
@@ -179,58 +204,30 @@ def _straight_cuts(poly, xy, w, fraction) -> list[_Cut]:
             if hi - lo < 1e-6:
                 continue
             options.append((abs(cum[j - 1] / total - fraction) / min(fraction, 1 - fraction), angle, (lo + hi) / 2))
-    # geometry only for the best-balanced few: cutting polygons is what costs time
     options.sort(key=lambda o: o[0])
-    cuts = []
-    good = 0
-    for err, angle, offset in options:
-        if good >= STRAIGHT_CANDIDATES:
-            break
-        below, above = _half_planes(poly, angle, offset)
-        if below.is_empty or above.is_empty:
-            continue
-        mask = (xy[:, 0] * math.cos(angle) + xy[:, 1] * math.sin(angle)) < offset
-        if _n_pieces(below) + _n_pieces(above) > 2:
-            # a straight line through a concave grid leaves stray pieces: each joins the other side
-            below, above, mask = _regroup(poly, below, above, xy, w, mask)
-            err = abs(w[mask].sum() / total - fraction) / min(fraction, 1 - fraction)
-        pieces = _n_pieces(below) + _n_pieces(above)
-        pp_below, pp_above = polsby_popper(below), polsby_popper(above)
-        score = (
-            err
-            + COMPACTNESS_WEIGHT * (2 - pp_below - pp_above)
-            + 5.0 * (pieces - 2)
-            + THIN_PENALTY * max(0.0, THIN_COMPACTNESS - min(pp_below, pp_above))
-        )
-        cuts.append(_Cut((below, above), (mask, ~mask), score))
-        good += pieces == 2 and err <= GOOD_BALANCE
-    return cuts
+    return options
+
+
+def _straight_score(err: float, below: shapely.Geometry, above: shapely.Geometry, pieces: int) -> float:
+    """Lower is better: the balance error, plus the sides' lack of compactness, a penalty for every
+    piece beyond two and one for a side thinner than THIN_COMPACTNESS."""
+    pp_below, pp_above = polsby_popper(below), polsby_popper(above)
+    return (
+        err
+        + COMPACTNESS_WEIGHT * (2 - pp_below - pp_above)
+        + 5.0 * (pieces - 2)
+        + THIN_PENALTY * max(0.0, THIN_COMPACTNESS - min(pp_below, pp_above))
+    )
 
 
 def _road_cuts(poly, xy, w, fraction, roads, tolerance) -> list[_Cut]:
     """Cuts along roads: sweep the road-bounded sub-blocks in several directions, keep balanced ones."""
     if roads is None or not shapely.intersects(roads, poly):
         return []
-    # node the whole roads (cut to a box a little larger than the polygon), not roads clipped to it:
-    # a clipped road ends on the outline only up to rounding and may miss it (an open sub-block),
-    # while a road crossing the outline is noded for sure; snapping merges a road running within
-    # a millimetre of the outline (an earlier cut along it) with the outline
-    minx, miny, maxx, maxy = poly.bounds
-    near = shapely.clip_by_rect(roads, minx - 1.0, miny - 1.0, maxx + 1.0, maxy + 1.0)
-    lines = shapely.union(poly.boundary, near, grid_size=GRID_SIZE)
-    pieces = list(shapely.get_parts(shapely.polygonize(shapely.get_parts(lines))))
-    pieces = [p for p in pieces if p.area > 1e-6 * poly.area and shapely.contains(poly, p.representative_point())]
-    # polygonize's order differs between GEOS versions; a canonical order keeps ties resolved alike
-    pieces.sort(key=lambda p: (*p.bounds, p.area))
+    pieces = _road_blocks(poly, roads)
     if len(pieces) < 2:
         return []
-    tree = shapely.STRtree(pieces)
-    pt_idx, piece_idx = tree.query(shapely.points(xy), predicate="intersects")
-    owner = np.full(len(xy), -1)
-    owner[pt_idx] = piece_idx
-    lost = np.flatnonzero(owner < 0)
-    if len(lost):  # points on a road line: the nearest sub-block takes them
-        owner[lost] = tree.query_nearest(shapely.points(xy[lost]), all_matches=False)[1]
+    owner = _block_of_points(pieces, xy)
     piece_w = np.bincount(owner[owner >= 0], weights=w[owner >= 0], minlength=len(pieces))
     cent = np.array([[p.centroid.x, p.centroid.y] for p in pieces])
     total = w.sum()
@@ -247,19 +244,54 @@ def _road_cuts(poly, xy, w, fraction, roads, tolerance) -> list[_Cut]:
         if err > tolerance or key in seen:
             continue
         seen.add(key)
-        below = polygonal(shapely.union_all([pieces[i] for i in order[:j]], grid_size=GRID_SIZE))
-        above = polygonal(shapely.difference(poly, below, grid_size=GRID_SIZE))
-        if _n_pieces(below) != 1 or _n_pieces(above) != 1:
-            continue
-        mask = np.isin(owner, order[:j])
-        pp_below, pp_above = polsby_popper(below), polsby_popper(above)
-        if min(pp_below, pp_above) < MIN_ROAD_CUT_COMPACTNESS:
-            continue
-        # a balanced road cut beats a straight cut of similar balance and shape
-        cuts.append(
-            _Cut((below, above), (mask, ~mask), err + COMPACTNESS_WEIGHT * (2 - pp_below - pp_above) - ROAD_BONUS)
-        )
+        cut = _road_cut(poly, [pieces[i] for i in order[:j]], np.isin(owner, order[:j]), err)
+        if cut is not None:
+            cuts.append(cut)
     return cuts
+
+
+def _road_blocks(poly: shapely.Geometry, roads: shapely.Geometry) -> list[shapely.Geometry]:
+    """The sub-blocks the roads cut ``poly`` into, in a canonical order.
+
+    The whole roads are noded (cut to a box a little larger than the polygon), not roads clipped
+    to it: a clipped road ends on the outline only up to rounding and may miss it (an open
+    sub-block), while a road crossing the outline is noded for sure; snapping merges a road running
+    within a millimetre of the outline (an earlier cut along it) with the outline.
+    """
+    minx, miny, maxx, maxy = poly.bounds
+    near = shapely.clip_by_rect(roads, minx - 1.0, miny - 1.0, maxx + 1.0, maxy + 1.0)
+    lines = shapely.union(poly.boundary, near, grid_size=GRID_SIZE)
+    pieces = list(shapely.get_parts(shapely.polygonize(shapely.get_parts(lines))))
+    pieces = [p for p in pieces if p.area > 1e-6 * poly.area and shapely.contains(poly, p.representative_point())]
+    # polygonize's order differs between GEOS versions; a canonical order keeps ties resolved alike
+    pieces.sort(key=lambda p: (*p.bounds, p.area))
+    return pieces
+
+
+def _block_of_points(pieces: list[shapely.Geometry], xy: np.ndarray) -> np.ndarray:
+    """The sub-block each point lies in; a point on a road line goes to the nearest."""
+    tree = shapely.STRtree(pieces)
+    pt_idx, piece_idx = tree.query(shapely.points(xy), predicate="intersects")
+    owner = np.full(len(xy), -1)
+    owner[pt_idx] = piece_idx
+    lost = np.flatnonzero(owner < 0)
+    if len(lost):
+        owner[lost] = tree.query_nearest(shapely.points(xy[lost]), all_matches=False)[1]
+    return owner
+
+
+def _road_cut(poly: shapely.Geometry, blocks: list[shapely.Geometry], mask: np.ndarray, err: float) -> _Cut | None:
+    """``poly`` cut into ``blocks`` and the rest (``mask``: the points of the blocks), or None when
+    either side is not one piece or is too thin to patrol."""
+    below = polygonal(shapely.union_all(blocks, grid_size=GRID_SIZE))
+    above = polygonal(shapely.difference(poly, below, grid_size=GRID_SIZE))
+    if _n_pieces(below) != 1 or _n_pieces(above) != 1:
+        return None
+    pp_below, pp_above = polsby_popper(below), polsby_popper(above)
+    if min(pp_below, pp_above) < MIN_ROAD_CUT_COMPACTNESS:
+        return None
+    # a balanced road cut beats a straight cut of similar balance and shape
+    return _Cut((below, above), (mask, ~mask), err + COMPACTNESS_WEIGHT * (2 - pp_below - pp_above) - ROAD_BONUS)
 
 
 def split_polygon(
@@ -430,6 +462,63 @@ def parts_for(total: float, target: float, min_parts: int = 1, max_parts: int = 
     return int(np.clip(round(total / target), max(1, min_parts), max_parts))
 
 
+@dataclass(frozen=True)
+class SplitMicrogridsRequest:
+    """A split into micro-grids as the toolbox, the dock or a script asks for it
+    (``gridgov:splitmicrogrids``)."""
+
+    #: The grids' code field: micro-grid codes are the grid's code plus a 3-digit sequence.
+    code_field: str = GRID_CODE
+    #: The household points' field of households per point ('': one per point).
+    weight_field: str = ""
+    #: Households per micro-grid (m² when there are no household points).
+    target: float = 100.0
+    min_parts: int = 1
+    max_parts: int = 999
+
+
+@dataclass(frozen=True)
+class Microgrids:
+    """The micro-grids (:func:`split_grids`) and how even they are: ``basis`` is the column
+    compared (households, or area_m2 without household points), ``worst`` and ``median`` the
+    largest and the median max/min ratio inside one grid (1 when no grid has two micro-grids)."""
+
+    micro: gpd.GeoDataFrame
+    basis: str
+    worst: float
+    median: float
+
+
+def microgrids_of(
+    grids: gpd.GeoDataFrame,
+    households: gpd.GeoDataFrame | None,
+    roads: gpd.GeoDataFrame | None,
+    request: SplitMicrogridsRequest,
+    progress=None,
+) -> Microgrids:
+    """The micro-grids ``request`` asks for, with their evenness; household points in another CRS
+    than the grids' are reprojected to it first."""
+    if households is not None and grids.crs and households.crs and households.crs != grids.crs:
+        households = households.to_crs(grids.crs)
+    micro = split_grids(
+        grids,
+        request.code_field,
+        request.target,
+        households,
+        request.weight_field or None,
+        roads,
+        request.min_parts,
+        request.max_parts,
+        progress=progress,
+    )
+    basis = "households" if households is not None else "area_m2"
+    stats = evenness(micro[micro["weight_basis"] == ("households" if households is not None else "area")], basis)
+    finite = stats["ratio"][stats["ratio"] < float("inf")]
+    worst = float(finite.max()) if len(finite) else 1.0
+    median = float(finite.median()) if len(finite) else 1.0
+    return Microgrids(micro, basis, worst, median)
+
+
 def split_grids(
     grids: gpd.GeoDataFrame,
     code_field: str,
@@ -451,22 +540,8 @@ def split_grids(
     if code_field not in grids.columns:
         raise KeyError(f"the grid layer has no field {code_field!r}")
     crs = grids.crs
-    road_lines = road_tree = None
-    if roads is not None and len(roads):
-        road_lines = (roads.to_crs(crs) if crs and roads.crs else roads).geometry.values
-        road_tree = shapely.STRtree(road_lines)
-    if households is not None and len(households):
-        hh = households.to_crs(crs) if crs and households.crs else households
-        pts = shapely.get_coordinates(hh.geometry.values)
-        hw = (
-            pd.to_numeric(hh[weight_field], errors="coerce").fillna(0).to_numpy(float)
-            if weight_field
-            else np.ones(len(pts))
-        )
-        g_tree = shapely.STRtree(grids.geometry.values)
-        p_idx, g_idx = g_tree.query(hh.geometry.values, predicate="within")
-    else:
-        pts, hw, p_idx, g_idx = np.zeros((0, 2)), np.zeros(0), np.zeros(0, int), np.zeros(0, int)
+    splitter = _Splitter.of(target, min_parts, max_parts, households is not None, roads, crs)
+    pts, hw, p_idx, g_idx = _households_in_grids(grids, households, weight_field, crs)
     rows = []
     n = len(grids)
     for gi, (code, poly) in enumerate(zip(grids[code_field].astype(str), grids.geometry.values)):
@@ -475,47 +550,96 @@ def split_grids(
         if poly is None or poly.is_empty:
             continue
         mine = p_idx[g_idx == gi]
-        xy, w = pts[mine], hw[mine]
-        k = parts_for(float(w.sum()), target, min_parts, max_parts)
-        # households decide the split where there are enough of them to share out; a park or a
-        # factory with a handful of flats is split by area instead
-        by_households = len(mine) >= 2 * k and w.sum() >= 0.5 * k * target
+        rows.extend(splitter.micro_rows(code, poly, pts[mine], hw[mine]))
+    return _micro_layer(rows, crs, pts, hw)
+
+
+@dataclass(frozen=True)
+class _Splitter:
+    """What the split of every grid shares: the target per micro-grid and its bounds, whether there
+    is a household layer at all, and the road lines to follow with their spatial index."""
+
+    target: float
+    min_parts: int
+    max_parts: int
+    household_layer: bool
+    road_lines: np.ndarray | None = None
+    road_tree: shapely.STRtree | None = None
+
+    @classmethod
+    def of(cls, target, min_parts, max_parts, household_layer: bool, roads, crs) -> _Splitter:
+        """The splitter for ``roads`` (a layer, or None) in the grids' ``crs``."""
+        if roads is None or not len(roads):
+            return cls(target, min_parts, max_parts, household_layer)
+        road_lines = (roads.to_crs(crs) if crs and roads.crs else roads).geometry.values
+        return cls(target, min_parts, max_parts, household_layer, road_lines, shapely.STRtree(road_lines))
+
+    def parts(self, poly: shapely.Geometry, xy: np.ndarray, w: np.ndarray) -> tuple[int, bool]:
+        """How many micro-grids ``poly`` gets, and whether its households decide the split: where
+        there are enough of them to share out; a park or a factory with a handful of flats gets as
+        few micro-grids as allowed (with no household layer at all the target is an area in m²)."""
+        k = parts_for(float(w.sum()), self.target, self.min_parts, self.max_parts)
+        by_households = len(xy) >= 2 * k and w.sum() >= 0.5 * k * self.target
         if not by_households:
-            # a park or a factory gets as few micro-grids as allowed; with no household layer at
-            # all the target is an area in m²
             k = (
-                max(1, min_parts)
-                if households is not None
-                else parts_for(float(poly.area), target, min_parts, max_parts)
+                max(1, self.min_parts)
+                if self.household_layer
+                else parts_for(float(poly.area), self.target, self.min_parts, self.max_parts)
             )
-        local_roads = None
-        if road_tree is not None and k > 1:
-            near = road_tree.query(poly, predicate="intersects")
-            local_roads = shapely.union_all(road_lines[near]) if len(near) else None
+        return k, by_households
+
+    def roads_in(self, poly: shapely.Geometry) -> shapely.Geometry | None:
+        """The road lines crossing ``poly`` as one geometry (None: none)."""
+        if self.road_tree is None:
+            return None
+        near = self.road_tree.query(poly, predicate="intersects")
+        return shapely.union_all(self.road_lines[near]) if len(near) else None
+
+    def micro_rows(self, code: str, poly: shapely.Geometry, xy: np.ndarray, w: np.ndarray) -> list[dict]:
+        """The micro-grids of one grid, coded and numbered west→east, north→south."""
+        k, by_households = self.parts(poly, xy, w)
+        local_roads = self.roads_in(poly) if k > 1 else None
         parts = split_polygon(poly, k, xy if by_households else None, w if by_households else None, local_roads)
         parts = _merge_stray_pieces([p for p in parts if not p.is_empty and p.area > 0])
         parts = _exact_partition(poly, parts)
         cx = np.array([p.centroid.x for p in parts])
         cy = np.array([p.centroid.y for p in parts])
         seq = order_west_east_north_south(cx, cy) + 1
-        for part, s in zip(parts, seq):
-            rows.append(
-                {
-                    MICRO_CODE: codes.micro_code(code, int(s))
-                    if codes.GRID_CODE_RE.match(code)
-                    else f"{code}{int(s):03d}",
-                    GRID_CODE: code,
-                    "weight_basis": "households" if by_households else "area",
-                    "geometry": part,
-                }
-            )
+        return [
+            {
+                MICRO_CODE: codes.micro_code(code, int(s)) if codes.GRID_CODE_RE.match(code) else f"{code}{int(s):03d}",
+                GRID_CODE: code,
+                "weight_basis": "households" if by_households else "area",
+                "geometry": part,
+            }
+            for part, s in zip(parts, seq)
+        ]
+
+
+def _households_in_grids(grids: gpd.GeoDataFrame, households, weight_field: str | None, crs) -> tuple:
+    """The household points (x, y), their households, and which point lies within which grid
+    (point positions, grid positions); all empty without households."""
+    if households is None or not len(households):
+        return np.zeros((0, 2)), np.zeros(0), np.zeros(0, int), np.zeros(0, int)
+    hh = households.to_crs(crs) if crs and households.crs else households
+    pts = shapely.get_coordinates(hh.geometry.values)
+    hw = (
+        pd.to_numeric(hh[weight_field], errors="coerce").fillna(0).to_numpy(float)
+        if weight_field
+        else np.ones(len(pts))
+    )
+    g_tree = shapely.STRtree(grids.geometry.values)
+    p_idx, g_idx = g_tree.query(hh.geometry.values, predicate="within")
+    return pts, hw, p_idx, g_idx
+
+
+def _micro_layer(rows: list[dict], crs, pts: np.ndarray, hw: np.ndarray) -> gpd.GeoDataFrame:
+    """The micro-grid rows as a layer ordered by code, with the households within each, area and
+    compactness."""
+    columns = [MICRO_CODE, GRID_CODE, "households", "area_m2", "compactness", "weight_basis", "geometry"]
     micro = gpd.GeoDataFrame(rows, geometry="geometry", crs=crs)
     if len(micro) == 0:
-        return gpd.GeoDataFrame(
-            columns=[MICRO_CODE, GRID_CODE, "households", "area_m2", "compactness", "weight_basis", "geometry"],
-            geometry="geometry",
-            crs=crs,
-        )
+        return gpd.GeoDataFrame(columns=columns, geometry="geometry", crs=crs)
     micro = micro.sort_values(MICRO_CODE).reset_index(drop=True)
     if len(pts):
         m_tree = shapely.STRtree(micro.geometry.values)
@@ -525,7 +649,7 @@ def split_grids(
         micro["households"] = np.nan
     micro["area_m2"] = micro.geometry.area.round(1)
     micro["compactness"] = [round(polsby_popper(g), 3) for g in micro.geometry.values]
-    return micro[[MICRO_CODE, GRID_CODE, "households", "area_m2", "compactness", "weight_basis", "geometry"]]
+    return micro[columns]
 
 
 def evenness(micro: gpd.GeoDataFrame, value: str = "households") -> pd.DataFrame:

@@ -50,20 +50,37 @@ def grow_regions(
     if n == 0:
         return np.zeros(0, dtype=int)
     k = max(1, min(int(k), n))
-    labels = np.full(n, -1, dtype=int)
     if k == 1:
         return np.zeros(n, dtype=int)
+    labels = _grow(centroids, neighbours, weights, _seeds(centroids, k, rng))
+    orphans = np.flatnonzero(labels < 0)
+    if len(orphans):
+        placed = np.flatnonzero(labels >= 0)
+        _, nearest = cKDTree(centroids[placed]).query(centroids[orphans])
+        labels[orphans] = labels[placed[nearest]]
+    return labels
+
+
+def _seeds(centroids: np.ndarray, k: int, rng: np.random.Generator) -> list[int]:
+    """One node per region, spread by k-means: the node nearest each centre not taken yet."""
     centres, _ = kmeans2(centroids, k, minit="++", seed=rng, iter=20)
     tree = cKDTree(centroids)
     seeds: list[int] = []
     taken: set[int] = set()
     for centre in centres:
-        _, candidates = tree.query(centre, k=min(n, k + 1))
+        _, candidates = tree.query(centre, k=min(len(centroids), k + 1))
         for cand in np.atleast_1d(candidates):
             if int(cand) not in taken:
                 seeds.append(int(cand))
                 taken.add(int(cand))
                 break
+    return seeds
+
+
+def _grow(centroids: np.ndarray, neighbours: Sequence[set[int]], weights: np.ndarray, seeds: list[int]) -> np.ndarray:
+    """Regions grown from ``seeds``: the lightest region repeatedly takes the unassigned neighbour
+    closest to its seed. Nodes no region reaches stay -1."""
+    labels = np.full(len(centroids), -1, dtype=int)
     seed_xy = centroids[seeds]
     load = np.zeros(len(seeds))
     frontier: list[set[int]] = []
@@ -90,11 +107,6 @@ def grow_regions(
         frontier[region].discard(chosen)
         frontier[region].update(nb for nb in neighbours[chosen] if labels[nb] < 0)
         heapq.heappush(heap, (load[region], region))
-    orphans = np.flatnonzero(labels < 0)
-    if len(orphans):
-        placed = np.flatnonzero(labels >= 0)
-        _, nearest = cKDTree(centroids[placed]).query(centroids[orphans])
-        labels[orphans] = labels[placed[nearest]]
     return labels
 
 

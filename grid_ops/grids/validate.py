@@ -80,6 +80,53 @@ def _row(error_type: str, code: str, detail: str, area: float, geom) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class ValidateGridsRequest:
+    """A check of one level of grids as the toolbox, the dock or a script asks for it
+    (``gridgov:validategrids``)."""
+
+    #: The grids' code field.
+    code_field: str = GRID_CODE
+    #: street, community, grid, microgrid or dedicated; None: guessed from the codes.
+    level: str | None = None
+    #: The parent layer's code field (needed when a parent layer is given).
+    parent_code_field: str = ""
+    #: The grids' field naming their parent ('': read from their own codes).
+    parent_field: str = ""
+    #: The grids' priority field (dedicated grids: only overlaps of equal priority are errors).
+    priority_field: str = ""
+    tolerance: float = 1.0
+    min_area: float = 1.0
+    sliver_width: float = 5.0
+    repair: bool = False
+
+    @property
+    def options(self) -> ValidationOptions:
+        """The thresholds and the level, as :func:`validate_grids` takes them."""
+        return ValidationOptions(
+            tolerance=self.tolerance,
+            min_area=self.min_area,
+            sliver_width=self.sliver_width,
+            repair=self.repair,
+            level=self.level,
+        )
+
+
+def validation_of(
+    grids: gpd.GeoDataFrame, parent: gpd.GeoDataFrame | None, request: ValidateGridsRequest
+) -> ValidationResult:
+    """The check ``request`` asks for (:func:`validate_grids`), against ``parent`` when it is given."""
+    return validate_grids(
+        grids,
+        request.code_field,
+        parent,
+        request.parent_code_field or None,
+        request.parent_field or None,
+        request.priority_field or None,
+        request.options,
+    )
+
+
 def validate_grids(
     grids: gpd.GeoDataFrame,
     code_field: str,
@@ -100,68 +147,131 @@ def validate_grids(
         raise KeyError(f"the grid layer has no field {code_field!r}")
     frame = grids.reset_index(drop=True)
     code = frame[code_field].map(codes.code_of)
-    level = opts.level or guess_level(code)
-    geoms = np.asarray(frame.geometry.values, dtype=object)
-    rows: list[dict] = []
+    checked = _Checked.of(frame, code, opts.level or guess_level(code))
+    rows = _geometry_errors(checked, opts)
+    repaired = gpd.GeoSeries(checked.geoms, crs=grids.crs) if opts.repair else None
+    checked.index_usable()
+    rows += _code_errors(checked) + _sliver_errors(checked, opts)
+    overlapping = _overlapping_pairs(checked, priority_field, opts, rows)
+    summary: dict = {"level": checked.level, "grids": len(frame)}
+    link = None
+    if parent is not None and len(parent):
+        link = _link_parents(checked, parent, parent_code_field, parent_field)
+    if checked.level != "dedicated":
+        summary["coverage_pct"] = _gap_errors(checked, link, overlapping, opts, rows)
+    if parent is not None and len(parent):
+        rows.extend(_check_parents(link, checked.code, checked.geoms, checked.usable, opts))
+    errors = _error_layer(rows, grids.crs)
+    summary["errors"] = {t: int((errors["error_type"] == t).sum()) for t in ERROR_TYPES}
+    summary["total_errors"] = len(errors)
+    return ValidationResult(errors=errors, summary=summary, repaired=repaired)
 
-    # invalid or empty geometries: reported, then repaired (option) or left out of the overlays
-    missing = np.array([g is None for g in geoms])
-    geoms = np.where(missing, shapely.Polygon(), geoms)
-    empty = shapely.is_empty(geoms)
+
+@dataclass
+class _Checked:
+    """The grids as every check sees them: their codes and level, their geometries (empty for a
+    missing one, repaired on request), which of them the overlays take (``usable``), and, once
+    :meth:`index_usable` ran, those by position with their spatial index and their probes (each
+    shrunk by OVERLAP_PROBE)."""
+
+    frame: gpd.GeoDataFrame
+    code: pd.Series
+    level: str
+    geoms: np.ndarray
+    empty: np.ndarray
+    usable: np.ndarray
+    idx: np.ndarray | None = None
+    tree: shapely.STRtree | None = None
+    shrunk: np.ndarray | None = None
+
+    @classmethod
+    def of(cls, frame: gpd.GeoDataFrame, code: pd.Series, level: str) -> _Checked:
+        """Every grid with a geometry usable so far; a missing geometry counts as an empty one."""
+        geoms = np.asarray(frame.geometry.values, dtype=object)
+        missing = np.array([g is None for g in geoms])
+        geoms = np.where(missing, shapely.Polygon(), geoms)
+        empty = shapely.is_empty(geoms)
+        return cls(frame, code, level, geoms, empty, ~empty)
+
+    def index_usable(self) -> None:
+        """Index the usable grids. Interiors that meet: each grid shrunk by a few millimetres still
+        touches a neighbour only if they overlap (or one holds the other). A prepared "intersects"
+        is far cheaper than the full DE-9IM relate behind "overlaps", and neighbours that merely
+        share an edge drop out."""
+        self.idx = np.flatnonzero(self.usable)
+        usable = self.geoms[self.idx]
+        self.tree = shapely.STRtree(usable)
+        self.shrunk = shapely.buffer(usable, -OVERLAP_PROBE, quad_segs=1, join_style="mitre")
+
+
+def _geometry_errors(checked: _Checked, opts: ValidationOptions) -> list[dict]:
+    """Empty and invalid geometries, reported; an invalid one is then repaired (option) or left
+    out of the overlays."""
+    code, geoms, empty = checked.code, checked.geoms, checked.empty
+    rows = [_row("invalid_geometry", code[i], "empty or missing geometry", 0.0, None) for i in np.flatnonzero(empty)]
     valid = shapely.is_valid(geoms)
-    usable = ~empty
-    for i in np.flatnonzero(empty):
-        rows.append(_row("invalid_geometry", code[i], "empty or missing geometry", 0.0, None))
     for i in np.flatnonzero(~valid & ~empty):
         reason = shapely.is_valid_reason(geoms[i])
-        fixed = shapely.make_valid(geoms[i])
-        fixed = polygonal(fixed)
+        fixed = polygonal(shapely.make_valid(geoms[i]))
         detail = f"invalid geometry: {reason}" + ("; repaired" if opts.repair else "")
         rows.append(_row("invalid_geometry", code[i], detail, shapely.area(fixed), geoms[i]))
         if opts.repair:
             geoms[i] = fixed
         else:
-            usable[i] = False
-    repaired = gpd.GeoSeries(geoms, crs=grids.crs) if opts.repair else None
+            checked.usable[i] = False
+    return rows
 
-    # codes: malformed, duplicated
+
+def _code_errors(checked: _Checked) -> list[dict]:
+    """Codes not in the level's format, and codes used by more than one grid."""
+    code, geoms, level = checked.code, checked.geoms, checked.level
     pattern = codes.LEVEL_CODE_RE[level]
+    rows = []
     for i, c in enumerate(code):
         if not pattern.fullmatch(c):
-            where = geoms[i] if not empty[i] else None
+            where = geoms[i] if not checked.empty[i] else None
             rows.append(_row("bad_code", c, f"{c!r} is not a {codes.LEVEL_FORMATS[level]}", 0.0, where))
     dup = code[code.duplicated(keep=False) & (code != "")]
     for i, c in dup.items():
         n = int((code == c).sum())
         rows.append(_row("duplicate_code", c, f"code {c} is used by {n} grids", shapely.area(geoms[i]), geoms[i]))
+    return rows
 
-    # slivers: mean width 2A/P under the threshold
+
+def _sliver_errors(checked: _Checked, opts: ValidationOptions) -> list[dict]:
+    """Usable grids whose mean width 2A/P is under the threshold."""
+    geoms = checked.geoms
     area = shapely.area(geoms)
     perim = shapely.length(geoms)
     with np.errstate(divide="ignore", invalid="ignore"):
         width = np.where(perim > 0, 2 * area / perim, 0.0)
-    for i in np.flatnonzero(usable & (width < opts.sliver_width)):
-        rows.append(
-            _row("sliver", code[i], f"mean width {width[i]:.2f} m is under {opts.sliver_width:g} m", area[i], geoms[i])
+    return [
+        _row(
+            "sliver",
+            checked.code[i],
+            f"mean width {width[i]:.2f} m is under {opts.sliver_width:g} m",
+            area[i],
+            geoms[i],
         )
+        for i in np.flatnonzero(checked.usable & (width < opts.sliver_width))
+    ]
 
-    idx = np.flatnonzero(usable)
-    ug = geoms[idx]
-    tree = shapely.STRtree(ug)
-    # Interiors that meet: each grid shrunk by a few millimetres still touches a neighbour only if
-    # they overlap (or one holds the other). A prepared "intersects" is far cheaper than the full
-    # DE-9IM relate behind "overlaps", and neighbours that merely share an edge drop out.
-    shrunk = shapely.buffer(ug, -OVERLAP_PROBE, quad_segs=1, join_style="mitre")
-    left, right = tree.query(shrunk, predicate="intersects")
+
+def _overlapping_pairs(
+    checked: _Checked, priority_field: str | None, opts: ValidationOptions, rows: list[dict]
+) -> set[tuple[int, int]]:
+    """Every pair of grids whose interiors meet (positions, lower first); an overlap larger than
+    MIN_AREA is added to ``rows`` unless the two are dedicated grids of different priority."""
+    frame, code, geoms, idx = checked.frame, checked.code, checked.geoms, checked.idx
+    left, right = checked.tree.query(checked.shrunk, predicate="intersects")
     keep = left != right
-    left, right = left[keep], right[keep]
     seen = set()
     priorities = (
         pd.to_numeric(frame[priority_field], errors="coerce").to_numpy()
         if priority_field and priority_field in frame.columns
         else None
     )
-    for a, b in zip(left, right):
+    for a, b in zip(left[keep], right[keep]):
         ia, ib = int(idx[a]), int(idx[b])
         key = (min(ia, ib), max(ia, ib))
         if key in seen:
@@ -174,47 +284,45 @@ def validate_grids(
             continue
         what = "dedicated grids of equal priority overlap" if priorities is not None else "grids overlap"
         rows.append(_row("overlap", code[ia], f"{what}: {code[ia]} and {code[ib]}", inter.area, inter))
+    return seen
 
-    summary: dict = {"level": level, "grids": len(frame)}
-    # gaps and coverage
-    in_overlap = np.zeros(len(frame), bool)
-    for ia, ib in seen:
+
+def _gap_errors(
+    checked: _Checked, link: _ParentLink | None, overlapping: set[tuple[int, int]], opts, rows: list[dict]
+) -> float | None:
+    """Gaps larger than MIN_AREA (inside each parent, or holes in the grids' outline without one)
+    added to ``rows``, each naming its neighbours and any invalid grid left out there; returns the
+    coverage of the jurisdiction (%, None when it has no area)."""
+    code, geoms, idx, tree = checked.code, checked.geoms, checked.idx, checked.tree
+    in_overlap = np.zeros(len(checked.frame), bool)
+    for ia, ib in overlapping:
         in_overlap[ia] = in_overlap[ib] = True
-    link = None
-    if parent is not None and len(parent):
-        probe = np.full(len(frame), None, dtype=object)
-        probe[idx] = shrunk
-        link = _link_parents(frame, code, geoms, probe, usable, level, parent, parent_code_field, parent_field)
-    if level != "dedicated":
-        if link is not None:
-            gap_geoms, covered_area, juris_area = _gaps_per_parent(link, geoms, idx, tree, in_overlap, opts)
-        else:
-            gap_geoms, covered_area, juris_area = _gaps_as_holes(ug)
-        left_out = [i for i in np.flatnonzero(~usable & ~empty)]
-        for gap in gap_geoms:
-            if gap.area > opts.min_area:
-                near = tree.query(gap, predicate="intersects")
-                neighbours = ", ".join(sorted({code[int(idx[n])] for n in near})[:6])
-                detail = f"gap next to {neighbours or 'no grid'}"
-                invalid_here = [code[i] for i in left_out if shapely.intersects(shapely.envelope(geoms[i]), gap)]
-                if invalid_here:
-                    detail += f"; where invalid grid {', '.join(invalid_here[:3])} was left out (repair it)"
-                rows.append(_row("gap", "", detail, gap.area, gap))
-        summary["coverage_pct"] = round(100.0 * covered_area / juris_area, 3) if juris_area > 0 else None
+    if link is not None:
+        gap_geoms, covered_area, juris_area = _gaps_per_parent(link, geoms, idx, tree, in_overlap, opts)
+    else:
+        gap_geoms, covered_area, juris_area = _gaps_as_holes(geoms[idx])
+    left_out = [i for i in np.flatnonzero(~checked.usable & ~checked.empty)]
+    for gap in gap_geoms:
+        if gap.area > opts.min_area:
+            near = tree.query(gap, predicate="intersects")
+            neighbours = ", ".join(sorted({code[int(idx[n])] for n in near})[:6])
+            detail = f"gap next to {neighbours or 'no grid'}"
+            invalid_here = [code[i] for i in left_out if shapely.intersects(shapely.envelope(geoms[i]), gap)]
+            if invalid_here:
+                detail += f"; where invalid grid {', '.join(invalid_here[:3])} was left out (repair it)"
+            rows.append(_row("gap", "", detail, gap.area, gap))
+    return round(100.0 * covered_area / juris_area, 3) if juris_area > 0 else None
 
-    # parents: orphans and grids outside their parent
-    if parent is not None and len(parent):
-        rows.extend(_check_parents(link, code, geoms, usable, opts))
 
+def _error_layer(rows: list[dict], crs) -> gpd.GeoDataFrame:
+    """The error rows as a layer, ordered by error type (in ERROR_TYPES order), code and detail."""
     errors = gpd.GeoDataFrame(
-        rows, columns=["error_type", GRID_CODE, "detail", "area_m2", "geometry"], geometry="geometry", crs=grids.crs
+        rows, columns=["error_type", GRID_CODE, "detail", "area_m2", "geometry"], geometry="geometry", crs=crs
     )
     errors["error_type"] = pd.Categorical(errors["error_type"], categories=ERROR_TYPES)
     errors = errors.sort_values(["error_type", GRID_CODE, "detail"], kind="stable").reset_index(drop=True)
     errors["error_type"] = errors["error_type"].astype(str)
-    summary["errors"] = {t: int((errors["error_type"] == t).sum()) for t in ERROR_TYPES}
-    summary["total_errors"] = len(errors)
-    return ValidationResult(errors=errors, summary=summary, repaired=repaired)
+    return errors
 
 
 @dataclass
@@ -228,7 +336,8 @@ class _ParentLink:
     parent_field: str | None
 
 
-def _link_parents(frame, code, geoms, probe, usable, level, parent, parent_code_field, parent_field) -> _ParentLink:
+def _link_parents(checked: _Checked, parent, parent_code_field, parent_field) -> _ParentLink:
+    """Each grid's claimed parent: its parent field, or the code its own code implies."""
     if parent_code_field is None or parent_code_field not in parent.columns:
         raise KeyError(f"the parent layer has no field {parent_code_field!r}")
     p = _usable(parent).reset_index(drop=True)
@@ -236,12 +345,14 @@ def _link_parents(frame, code, geoms, probe, usable, level, parent, parent_code_
     p_geoms = np.asarray(p.geometry.values, dtype=object)
     shapely.prepare(p_geoms)
     if parent_field:
-        claimed = frame[parent_field].map(codes.code_of)
+        claimed = checked.frame[parent_field].map(codes.code_of)
     else:
-        claimed = pd.Series([parent_code_of(c, level) or "" for c in code])
+        claimed = pd.Series([parent_code_of(c, checked.level) or "" for c in checked.code])
     target = np.array([p_index.get(c, -1) for c in claimed], dtype=int)
-    covered = np.zeros(len(frame), bool)
-    ok = np.flatnonzero((target >= 0) & usable)
+    covered = np.zeros(len(checked.frame), bool)
+    ok = np.flatnonzero((target >= 0) & checked.usable)
+    probe = np.full(len(checked.frame), None, dtype=object)
+    probe[checked.idx] = checked.shrunk
     # a grid shrunk by the probe width lies properly inside its parent when the parent covers it:
     # the cheapest prepared predicate; the few that fail are measured exactly afterwards
     covered[ok] = shapely.contains_properly(p_geoms[target[ok]], probe[ok])

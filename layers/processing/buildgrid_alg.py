@@ -1,30 +1,101 @@
-"""``gridgov:buildgrid``: a coded square or hexagon lattice over an extent or clipped to boundaries."""
+"""``gridgov:buildgrid``: a coded square or hexagon lattice over an extent or clipped to boundaries.
+
+Also the parameter types the grid algorithms need that ``declare.py`` has no factory for yet (an
+extent, a CRS, a file destination) and a text output: declared here, as :class:`Param` with their
+readers, to move there once it has them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from qgis.core import (
+    QgsCoordinateReferenceSystem,
     QgsProcessing,
     QgsProcessingException,
-    QgsProcessingParameterEnum,
+    QgsProcessingOutputString,
+    QgsProcessingParameterCrs,
     QgsProcessingParameterExtent,
-    QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterField,
-    QgsProcessingParameterNumber,
-    QgsProcessingParameterString,
+    QgsProcessingParameterFileDestination,
 )
 
-from gridgov.layers.processing.base import (
-    GridGovAlgorithm,
-    StyleOnLoad,
-    read_source,
-    require_projected,
-    tr,
-    write_frame,
+from gridgov.grid_ops.grids.lattice import BuildGridRequest, Extent, grid_of
+from gridgov.layers.processing.base import StyleOnLoad, read_source, require_projected, tr, tr_noop, write_frame
+from gridgov.layers.processing.declare import (
+    DeclaredAlgorithm,
+    Param,
+    choice,
+    field,
+    integer,
+    number,
+    sink,
+    source,
+    text,
 )
 
+POLYGONS = [QgsProcessing.SourceType.TypeVectorPolygon]
 
-class BuildGridAlgorithm(GridGovAlgorithm):
+
+# Parameter types declare.py has no factory for yet (to move there). A CRS travels in a request as
+# text: its authority id, else WKT2, which (unlike QGIS's default WKT1) gives back an equal CRS.
+
+
+def crs_text(crs: QgsCoordinateReferenceSystem) -> str:
+    """``crs`` as a request holds it ('' for no CRS); :func:`crs_of_text` turns it back."""
+    if not crs.isValid():
+        return ""
+    return crs.authid() or crs.toWkt(QgsCoordinateReferenceSystem.WktVariant.WKT_PREFERRED)
+
+
+def crs_of_text(value: str) -> QgsCoordinateReferenceSystem:
+    """The CRS :func:`crs_text` wrote (an invalid one for '')."""
+    return QgsCoordinateReferenceSystem(value) if value else QgsCoordinateReferenceSystem()
+
+
+def extent(name: str, label: str, optional: bool = True) -> Param:
+    """A rectangle; the request holds the engine's ``Extent`` in the CRS it names (the project's
+    when it names none), None when none is given."""
+
+    def read(alg, parameters, context) -> Extent | None:
+        crs = alg.parameterAsExtentCrs(parameters, name, context)
+        if not crs.isValid():
+            crs = context.project().crs() if context.project() else crs
+        rect = alg.parameterAsExtent(parameters, name, context, crs)
+        if rect.isNull() or rect.isEmpty():
+            return None
+        return Extent(rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum(), crs_text(crs))
+
+    return Param(name, lambda: QgsProcessingParameterExtent(name, tr(label), optional=optional), read)
+
+
+def coordinate_system(name: str, label: str, optional: bool = True) -> Param:
+    """A coordinate reference system; the request holds it as :func:`crs_text` ('' when none is given)."""
+    return Param(
+        name,
+        lambda: QgsProcessingParameterCrs(name, tr(label), optional=optional),
+        lambda alg, parameters, context: crs_text(alg.parameterAsCrs(parameters, name, context)),
+    )
+
+
+def file_destination(
+    name: str, label: str, file_filter: str, optional: bool = True, create_by_default: bool = False
+) -> Param:
+    """A file the run writes (a summary, a report): declared here, not in the request; the writer
+    asks for its path."""
+    return Param(
+        name,
+        lambda: QgsProcessingParameterFileDestination(
+            name, tr(label), tr(file_filter), optional=optional, createByDefault=create_by_default
+        ),
+    )
+
+
+def string_output(name: str, label: str) -> Callable[[], QgsProcessingOutputString]:
+    """A text the run returns beside its layers (a summary as JSON)."""
+    return lambda: QgsProcessingOutputString(name, tr(label))
+
+
+class BuildGridAlgorithm(DeclaredAlgorithm):
     NAME = "buildgrid"
     DISPLAY = "Build regular grid"
     GROUP_ID = "grids"
@@ -39,96 +110,43 @@ class BuildGridAlgorithm(GridGovAlgorithm):
         "DIGITS: how codes are built.\n\n"
         "Example: communities with a 12-digit community_code, SIZE=250, DIGITS=3 give 15-digit grid codes."
     )
-    INPUT, EXTENT, TYPE, SIZE = "INPUT", "EXTENT", "TYPE", "SIZE"
-    CODE_PREFIX, CODE_FIELD, DIGITS, MIN_FRACTION, OUTPUT = (
-        "CODE_PREFIX",
-        "CODE_FIELD",
-        "DIGITS",
-        "MIN_FRACTION",
-        "OUTPUT",
+    PARAMETERS = (
+        source("INPUT", tr_noop("Boundary polygons"), POLYGONS, optional=True),
+        extent("EXTENT", tr_noop("Extent (when there are no boundaries)")),
+        choice("TYPE", tr_noop("Cell type"), [(tr_noop("Square"), "square"), (tr_noop("Hexagon"), "hexagon")]),
+        number("SIZE", tr_noop("Cell size (m)"), 250.0, minimum=1.0),
+        text("CODE_PREFIX", tr_noop("Code prefix"), ""),
+        field("CODE_FIELD", tr_noop("Boundary code field (prefix per boundary)"), "INPUT"),
+        integer("DIGITS", tr_noop("Sequence digits"), 3, minimum=1, maximum=6),
+        number("MIN_FRACTION", tr_noop("Smallest piece kept (share of a cell)"), 0.1, minimum=0.0, maximum=1.0),
+        sink("OUTPUT", tr_noop("Grid"), QgsProcessing.SourceType.TypeVectorPolygon),
     )
-    TYPES = ("square", "hexagon")
-
-    def initAlgorithm(self, config=None) -> None:  # noqa: N802
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.INPUT, tr("Boundary polygons"), [QgsProcessing.SourceType.TypeVectorPolygon], optional=True
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterExtent(self.EXTENT, tr("Extent (when there are no boundaries)"), optional=True)
-        )
-        self.addParameter(
-            QgsProcessingParameterEnum(self.TYPE, tr("Cell type"), [tr("Square"), tr("Hexagon")], defaultValue=0)
-        )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.SIZE, tr("Cell size (m)"), QgsProcessingParameterNumber.Type.Double, 250.0, minValue=1.0
-            )
-        )
-        self.addParameter(QgsProcessingParameterString(self.CODE_PREFIX, tr("Code prefix"), "", optional=True))
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.CODE_FIELD,
-                tr("Boundary code field (prefix per boundary)"),
-                parentLayerParameterName=self.INPUT,
-                optional=True,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.DIGITS, tr("Sequence digits"), QgsProcessingParameterNumber.Type.Integer, 3, minValue=1, maxValue=6
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.MIN_FRACTION,
-                tr("Smallest piece kept (share of a cell)"),
-                QgsProcessingParameterNumber.Type.Double,
-                0.1,
-                minValue=0.0,
-                maxValue=1.0,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Grid"), QgsProcessing.SourceType.TypeVectorPolygon)
-        )
+    REQUEST = BuildGridRequest
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from gridgov.grid_ops.grids.lattice import build_grid
-
-        code_field = self.parameterAsString(parameters, self.CODE_FIELD, context) or None
-        fields = [code_field] if code_field else []
-        boundaries, source = read_source(self, parameters, self.INPUT, context, feedback, fields=fields)
+        request: BuildGridRequest = self.request(parameters, context)
+        fields = [request.code_field] if request.code_field else []
+        boundaries, source = read_source(self, parameters, "INPUT", context, feedback, fields=fields)
         if source is not None:
             require_projected(source, tr("The boundary layer"))
             crs = source.sourceCrs()
-            extent = None
         else:
-            crs = self.parameterAsExtentCrs(parameters, self.EXTENT, context)
-            if not crs.isValid():
-                crs = context.project().crs() if context.project() else crs
-            rect = self.parameterAsExtent(parameters, self.EXTENT, context, crs)
-            if rect.isNull() or rect.isEmpty():
-                raise QgsProcessingException(tr("Give boundary polygons or an extent"))
-            if crs.isGeographic():
-                raise QgsProcessingException(tr("The extent is in a geographic CRS; use a projected CRS in metres"))
-            extent = (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum())
+            crs = extent_crs(request.extent)
         try:
-            grid = build_grid(
-                size=self.parameterAsDouble(parameters, self.SIZE, context),
-                cell_type=self.TYPES[self.parameterAsEnum(parameters, self.TYPE, context)],
-                boundaries=boundaries,
-                boundary_code_field=code_field,
-                extent=extent,
-                crs=crs.authid() or crs.toWkt(),
-                code_prefix=self.parameterAsString(parameters, self.CODE_PREFIX, context) or "",
-                code_digits=self.parameterAsInt(parameters, self.DIGITS, context),
-                min_fraction=self.parameterAsDouble(parameters, self.MIN_FRACTION, context),
-            )
+            grid = grid_of(boundaries, crs_text(crs), request)
         except ValueError as err:
             raise QgsProcessingException(str(err)) from err
         feedback.pushInfo(tr("{0} cells").format(len(grid)))
-        dest = write_frame(self, parameters, self.OUTPUT, context, grid, crs, feedback)
+        dest = write_frame(self, parameters, "OUTPUT", context, grid, crs, feedback)
         StyleOnLoad.attach(context, dest, "grids")
-        return {self.OUTPUT: dest}
+        return {"OUTPUT": dest}
+
+
+def extent_crs(chosen: Extent | None) -> QgsCoordinateReferenceSystem:
+    """The CRS of the extent to cover without boundaries; there must be one, in metres."""
+    if chosen is None:
+        raise QgsProcessingException(tr("Give boundary polygons or an extent"))
+    crs = crs_of_text(chosen.crs)
+    if crs.isGeographic():
+        raise QgsProcessingException(tr("The extent is in a geographic CRS; use a projected CRS in metres"))
+    return crs

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from qgis.core import (
-    QgsProcessing,
-    QgsProcessingException,
-    QgsProcessingParameterEnum,
-    QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterField,
-)
+from qgis.core import QgsProcessing, QgsProcessingException
 
+from gridgov.grid_ops.grids.codes import RenumberRequest, community_codes, renumber_grids
 from gridgov.grid_ops.schema import COMMUNITY_CODE, GRID_CODE
-from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_source, tr, write_frame
+from gridgov.layers.processing.base import StyleOnLoad, read_source, tr, tr_noop, write_frame
+from gridgov.layers.processing.declare import DeclaredAlgorithm, choice, field, sink, source
+
+#: How many of the rows without a community code an error names.
+NAMED_ROWS = 10
 
 
-class RenumberGridsAlgorithm(GridGovAlgorithm):
+class RenumberGridsAlgorithm(DeclaredAlgorithm):
     NAME = "renumbergrids"
     DISPLAY = "Renumber grids"
     GROUP_ID = "grids"
@@ -26,65 +24,45 @@ class RenumberGridsAlgorithm(GridGovAlgorithm):
         "DB11/T 2157 (15 digits, 3-digit sequence) require. The old code is kept in old_code.\n\n"
         "Example: INPUT the grids, COMMUNITY_FIELD community_code, FORMAT 15 digits."
     )
-    INPUT, CODE_FIELD, COMMUNITY_FIELD, FORMAT, OUTPUT = "INPUT", "CODE_FIELD", "COMMUNITY_FIELD", "FORMAT", "OUTPUT"
-
-    def initAlgorithm(self, config=None) -> None:  # noqa: N802
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(self.INPUT, tr("Grids"), [QgsProcessing.SourceType.TypeVectorPolygon])
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.CODE_FIELD, tr("Code field"), GRID_CODE, parentLayerParameterName=self.INPUT
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.COMMUNITY_FIELD, tr("Community code field"), COMMUNITY_CODE, parentLayerParameterName=self.INPUT
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                self.FORMAT,
-                tr("Code format"),
-                [tr("15 digits (DB11/T 2157)"), tr("14 digits (CJ/T 213)")],
-                defaultValue=0,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.OUTPUT, tr("Renumbered grids"), QgsProcessing.SourceType.TypeVectorPolygon
-            )
-        )
+    PARAMETERS = (
+        source("INPUT", tr_noop("Grids"), [QgsProcessing.SourceType.TypeVectorPolygon]),
+        field("CODE_FIELD", tr_noop("Code field"), "INPUT", GRID_CODE, optional=False),
+        field("COMMUNITY_FIELD", tr_noop("Community code field"), "INPUT", COMMUNITY_CODE, optional=False),
+        choice(
+            "FORMAT",
+            tr_noop("Code format"),
+            [(tr_noop("15 digits (DB11/T 2157)"), 15), (tr_noop("14 digits (CJ/T 213)"), 14)],
+        ),
+        sink("OUTPUT", tr_noop("Renumbered grids"), QgsProcessing.SourceType.TypeVectorPolygon),
+    )
+    REQUEST = RenumberRequest
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from gridgov.grid_ops.grids.codes import renumber
-
-        frame, source = read_source(self, parameters, self.INPUT, context, feedback)
-        code_field = self.parameterAsString(parameters, self.CODE_FIELD, context)
-        community_field = self.parameterAsString(parameters, self.COMMUNITY_FIELD, context)
-        digits = 15 if self.parameterAsEnum(parameters, self.FORMAT, context) == 0 else 14
-        communities = frame[community_field].astype(str).str.strip()
-        bad = ~communities.str.fullmatch(r"[0-9]{12}")
-        if bad.any():
-            rows = ", ".join(str(r + 1) for r in bad[bad].index[:10])
-            raise QgsProcessingException(
-                tr("Rows {0}: field {1} is not a 12-digit community code").format(rows, community_field)
-            )
-        empty = frame.geometry.isna() | frame.geometry.is_empty
-        if empty.any():
-            raise QgsProcessingException(
-                tr("{0} grids have no geometry; they cannot be placed in the numbering").format(int(empty.sum()))
-            )
-        centroids = frame.geometry.representative_point()
+        request: RenumberRequest = self.request(parameters, context)
+        frame, source = read_source(self, parameters, "INPUT", context, feedback)
+        check_renumberable(frame, request.community_field)
         try:
-            new = renumber(communities.tolist(), centroids.x, centroids.y, digits)
+            frame = renumber_grids(frame.drop(columns=["_fid"]), request)
         except ValueError as err:
             raise QgsProcessingException(str(err)) from err
-        frame = frame.drop(columns=["_fid"])
-        frame.insert(0, "old_code", frame[code_field])
-        frame[code_field] = new
-        changed = int((frame["old_code"].astype(str) != frame[code_field]).sum())
+        changed = int((frame["old_code"].astype(str) != frame[request.code_field]).sum())
         feedback.pushInfo(tr("{0} of {1} codes changed").format(changed, len(frame)))
-        dest = write_frame(self, parameters, self.OUTPUT, context, frame, source.sourceCrs(), feedback)
+        dest = write_frame(self, parameters, "OUTPUT", context, frame, source.sourceCrs(), feedback)
         StyleOnLoad.attach(context, dest, "grids")
-        return {self.OUTPUT: dest}
+        return {"OUTPUT": dest}
+
+
+def check_renumberable(frame, community_field: str) -> None:
+    """Every grid must have a 12-digit community code and a geometry: the new code is numbered by
+    where it lies inside its community."""
+    bad = ~community_codes(frame, community_field).str.fullmatch(r"[0-9]{12}")
+    if bad.any():
+        rows = ", ".join(str(r + 1) for r in bad[bad].index[:NAMED_ROWS])
+        raise QgsProcessingException(
+            tr("Rows {0}: field {1} is not a 12-digit community code").format(rows, community_field)
+        )
+    empty = frame.geometry.isna() | frame.geometry.is_empty
+    if empty.any():
+        raise QgsProcessingException(
+            tr("{0} grids have no geometry; they cannot be placed in the numbering").format(int(empty.sum()))
+        )

@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-from qgis.core import (
-    QgsProcessing,
-    QgsProcessingException,
-    QgsProcessingOutputNumber,
-    QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterField,
-    QgsProcessingParameterNumber,
-)
+from collections.abc import Callable
 
+from qgis.core import QgsProcessing, QgsProcessingException
+
+from gridgov.grid_ops.grids.microgrids import SplitMicrogridsRequest, microgrids_of
 from gridgov.grid_ops.schema import GRID_CODE
-from gridgov.layers.processing.base import (
-    GridGovAlgorithm,
-    StyleOnLoad,
-    read_source,
-    require_projected,
-    tr,
-    write_frame,
+from gridgov.layers.processing.base import StyleOnLoad, read_source, require_projected, tr, tr_noop, write_frame
+from gridgov.layers.processing.declare import (
+    DeclaredAlgorithm,
+    field,
+    integer,
+    number,
+    number_output,
+    sink,
+    source,
 )
 
 
-class SplitMicrogridsAlgorithm(GridGovAlgorithm):
+class SplitMicrogridsAlgorithm(DeclaredAlgorithm):
     NAME = "splitmicrogrids"
     DISPLAY = "Split into micro-grids"
     GROUP_ID = "grids"
@@ -40,126 +37,73 @@ class SplitMicrogridsAlgorithm(GridGovAlgorithm):
         "Example: INPUT the grids, CODE_FIELD grid_code, HOUSEHOLDS the buildings, WEIGHT_FIELD households, "
         "TARGET 100, ROADS the roads."
     )
-    INPUT, CODE_FIELD, HOUSEHOLDS, WEIGHT_FIELD = "INPUT", "CODE_FIELD", "HOUSEHOLDS", "WEIGHT_FIELD"
-    TARGET, ROADS, MIN_PARTS, MAX_PARTS, OUTPUT = "TARGET", "ROADS", "MIN_PARTS", "MAX_PARTS", "OUTPUT"
-    EVENNESS_MAX, EVENNESS_MEDIAN, COUNT = "EVENNESS_MAX", "EVENNESS_MEDIAN", "COUNT"
-
-    def initAlgorithm(self, config=None) -> None:  # noqa: N802
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.INPUT, tr("Grids (or communities) to split"), [QgsProcessing.SourceType.TypeVectorPolygon]
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.CODE_FIELD, tr("Grid code field"), GRID_CODE, parentLayerParameterName=self.INPUT
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.HOUSEHOLDS,
-                tr("Household points (buildings)"),
-                [QgsProcessing.SourceType.TypeVectorPoint],
-                optional=True,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.WEIGHT_FIELD,
-                tr("Households per point"),
-                parentLayerParameterName=self.HOUSEHOLDS,
-                type=QgsProcessingParameterField.DataType.Numeric,
-                optional=True,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.TARGET,
-                tr("Target households per micro-grid (m² without household points)"),
-                QgsProcessingParameterNumber.Type.Double,
-                100.0,
-                minValue=1e-6,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.ROADS, tr("Roads to follow"), [QgsProcessing.SourceType.TypeVectorLine], optional=True
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.MIN_PARTS,
-                tr("Fewest micro-grids per grid"),
-                QgsProcessingParameterNumber.Type.Integer,
-                1,
-                minValue=1,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.MAX_PARTS,
-                tr("Most micro-grids per grid"),
-                QgsProcessingParameterNumber.Type.Integer,
-                999,
-                minValue=1,
-                maxValue=999,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.OUTPUT, tr("Micro-grids"), QgsProcessing.SourceType.TypeVectorPolygon
-            )
-        )
-        self.addOutput(QgsProcessingOutputNumber(self.EVENNESS_MAX, tr("Largest max/min households ratio in a grid")))
-        self.addOutput(QgsProcessingOutputNumber(self.EVENNESS_MEDIAN, tr("Median max/min households ratio")))
-        self.addOutput(QgsProcessingOutputNumber(self.COUNT, tr("Number of micro-grids")))
+    PARAMETERS = (
+        source("INPUT", tr_noop("Grids (or communities) to split"), [QgsProcessing.SourceType.TypeVectorPolygon]),
+        field("CODE_FIELD", tr_noop("Grid code field"), "INPUT", GRID_CODE, optional=False),
+        source(
+            "HOUSEHOLDS",
+            tr_noop("Household points (buildings)"),
+            [QgsProcessing.SourceType.TypeVectorPoint],
+            optional=True,
+        ),
+        field("WEIGHT_FIELD", tr_noop("Households per point"), "HOUSEHOLDS", numeric=True),
+        number(
+            "TARGET", tr_noop("Target households per micro-grid (m² without household points)"), 100.0, minimum=1e-6
+        ),
+        source("ROADS", tr_noop("Roads to follow"), [QgsProcessing.SourceType.TypeVectorLine], optional=True),
+        integer("MIN_PARTS", tr_noop("Fewest micro-grids per grid"), 1, minimum=1),
+        integer("MAX_PARTS", tr_noop("Most micro-grids per grid"), 999, minimum=1, maximum=999),
+        sink("OUTPUT", tr_noop("Micro-grids"), QgsProcessing.SourceType.TypeVectorPolygon),
+    )
+    OUTPUTS = (
+        number_output("EVENNESS_MAX", tr_noop("Largest max/min households ratio in a grid")),
+        number_output("EVENNESS_MEDIAN", tr_noop("Median max/min households ratio")),
+        number_output("COUNT", tr_noop("Number of micro-grids")),
+    )
+    REQUEST = SplitMicrogridsRequest
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from gridgov.grid_ops.grids.microgrids import evenness, split_grids
-
-        code_field = self.parameterAsString(parameters, self.CODE_FIELD, context)
-        grids, source = read_source(self, parameters, self.INPUT, context, fields=[code_field])
+        request: SplitMicrogridsRequest = self.request(parameters, context)
+        grids, source = read_source(self, parameters, "INPUT", context, fields=[request.code_field])
         require_projected(source, tr("The grid layer"))
-        weight = self.parameterAsString(parameters, self.WEIGHT_FIELD, context) or None
-        households, _ = read_source(self, parameters, self.HOUSEHOLDS, context, fields=[weight] if weight else [])
-        roads, _ = read_source(self, parameters, self.ROADS, context, fields=[])
-        if households is not None and grids.crs and households.crs and households.crs != grids.crs:
-            households = households.to_crs(grids.crs)
-        bad = grids.geometry.isna() | grids.geometry.is_empty
-        for fid in grids.loc[bad, "_fid"]:
-            feedback.reportError(tr("Grid feature {0} has no geometry and is skipped").format(fid))
-        grids = grids[~bad]
-
-        def progress(fraction: float) -> bool:
-            feedback.setProgress(100.0 * fraction)
-            return not feedback.isCanceled()
-
+        weight = [request.weight_field] if request.weight_field else []
+        households, _ = read_source(self, parameters, "HOUSEHOLDS", context, fields=weight)
+        roads, _ = read_source(self, parameters, "ROADS", context, fields=[])
+        grids = with_geometry(grids, feedback)
         try:
-            micro = split_grids(
-                grids,
-                code_field,
-                self.parameterAsDouble(parameters, self.TARGET, context),
-                households,
-                weight,
-                roads,
-                self.parameterAsInt(parameters, self.MIN_PARTS, context),
-                self.parameterAsInt(parameters, self.MAX_PARTS, context),
-                progress=progress,
-            )
+            result = microgrids_of(grids, households, roads, request, progress=progress_of(feedback))
         except (KeyError, ValueError) as err:
             raise QgsProcessingException(str(err)) from err
         if feedback.isCanceled():
             raise QgsProcessingException(tr("Cancelled"))
-        basis = "households" if households is not None else "area_m2"
-        stats = evenness(micro[micro["weight_basis"] == ("households" if households is not None else "area")], basis)
-        finite = stats["ratio"][stats["ratio"] < float("inf")]
-        worst = float(finite.max()) if len(finite) else 1.0
-        median = float(finite.median()) if len(finite) else 1.0
         feedback.pushInfo(
             tr("{0} micro-grids in {1} grids; max/min {2} per grid: median {3:.2f}, worst {4:.2f}").format(
-                len(micro), len(grids), basis, median, worst
+                len(result.micro), len(grids), result.basis, result.median, result.worst
             )
         )
-        dest = write_frame(self, parameters, self.OUTPUT, context, micro, source.sourceCrs(), feedback)
+        dest = write_frame(self, parameters, "OUTPUT", context, result.micro, source.sourceCrs(), feedback)
         StyleOnLoad.attach(context, dest, "microgrids")
-        return {self.OUTPUT: dest, self.EVENNESS_MAX: worst, self.EVENNESS_MEDIAN: median, self.COUNT: len(micro)}
+        return {
+            "OUTPUT": dest,
+            "EVENNESS_MAX": result.worst,
+            "EVENNESS_MEDIAN": result.median,
+            "COUNT": len(result.micro),
+        }
+
+
+def with_geometry(grids, feedback):
+    """The grids that have a geometry; each one without is reported by its feature id and skipped."""
+    bad = grids.geometry.isna() | grids.geometry.is_empty
+    for fid in grids.loc[bad, "_fid"]:
+        feedback.reportError(tr("Grid feature {0} has no geometry and is skipped").format(fid))
+    return grids[~bad]
+
+
+def progress_of(feedback) -> Callable[[float], bool]:
+    """The engine's progress callback: shows the share done, and says whether to go on."""
+
+    def progress(fraction: float) -> bool:
+        feedback.setProgress(100.0 * fraction)
+        return not feedback.isCanceled()
+
+    return progress

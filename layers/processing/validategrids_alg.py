@@ -4,34 +4,28 @@ from __future__ import annotations
 
 import json
 
-from qgis.core import (
-    QgsProcessing,
-    QgsProcessingException,
-    QgsProcessingOutputNumber,
-    QgsProcessingOutputString,
-    QgsProcessingParameterBoolean,
-    QgsProcessingParameterEnum,
-    QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterField,
-    QgsProcessingParameterFileDestination,
-    QgsProcessingParameterNumber,
-)
+from qgis.core import QgsFeatureRequest, QgsProcessing, QgsProcessingException
 
+from gridgov.grid_ops.grids.validate import ValidateGridsRequest, ValidationResult, validation_of
 from gridgov.grid_ops.schema import GRID_CODE
-from gridgov.layers.processing.base import (
-    GridGovAlgorithm,
-    StyleOnLoad,
-    read_source,
-    require_projected,
-    tr,
-    write_frame,
+from gridgov.layers.processing.base import StyleOnLoad, read_source, require_projected, tr, tr_noop, write_frame
+from gridgov.layers.processing.buildgrid_alg import file_destination, string_output
+from gridgov.layers.processing.declare import (
+    DeclaredAlgorithm,
+    choice,
+    field,
+    flag,
+    number,
+    number_output,
+    sink,
+    source,
 )
+from gridgov.layers.processing.importgrids_alg import LEVEL_OPTIONS
 
-LEVEL_CHOICES = ("auto", "street", "community", "grid", "microgrid", "dedicated")
+POLYGONS = [QgsProcessing.SourceType.TypeVectorPolygon]
 
 
-class ValidateGridsAlgorithm(GridGovAlgorithm):
+class ValidateGridsAlgorithm(DeclaredAlgorithm):
     NAME = "validategrids"
     DISPLAY = "Validate grids"
     GROUP_ID = "grids"
@@ -49,180 +43,113 @@ class ValidateGridsAlgorithm(GridGovAlgorithm):
         "all but the last 3 of a micro-grid code).\n\n"
         "Example: INPUT the micro-grids, LEVEL micro-grid, PARENT the grids, PARENT_CODE_FIELD grid_code."
     )
-    INPUT, CODE_FIELD, LEVEL, PARENT, PARENT_CODE_FIELD = "INPUT", "CODE_FIELD", "LEVEL", "PARENT", "PARENT_CODE_FIELD"
-    PARENT_FIELD, PRIORITY_FIELD, TOLERANCE, MIN_AREA = "PARENT_FIELD", "PRIORITY_FIELD", "TOLERANCE", "MIN_AREA"
-    SLIVER_WIDTH, REPAIR, OUTPUT, REPAIRED, SUMMARY = "SLIVER_WIDTH", "REPAIR", "OUTPUT", "REPAIRED", "SUMMARY"
-    ERROR_COUNT, COVERAGE_PCT, SUMMARY_JSON = "ERROR_COUNT", "COVERAGE_PCT", "SUMMARY_JSON"
-
-    def initAlgorithm(self, config=None) -> None:  # noqa: N802
-        poly = [QgsProcessing.SourceType.TypeVectorPolygon]
-        self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, tr("Grids to check"), poly))
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.CODE_FIELD, tr("Code field"), GRID_CODE, parentLayerParameterName=self.INPUT
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                self.LEVEL,
-                tr("Level"),
-                [
-                    tr("Guess from the codes"),
-                    tr("Street"),
-                    tr("Community"),
-                    tr("Grid"),
-                    tr("Micro-grid"),
-                    tr("Dedicated grid"),
-                ],
-                defaultValue=0,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(self.PARENT, tr("Parent level (optional)"), poly, optional=True)
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.PARENT_CODE_FIELD, tr("Parent's code field"), parentLayerParameterName=self.PARENT, optional=True
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.PARENT_FIELD,
-                tr("Field of the grid naming its parent"),
-                parentLayerParameterName=self.INPUT,
-                optional=True,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.PRIORITY_FIELD,
-                tr("Priority field (dedicated grids)"),
-                parentLayerParameterName=self.INPUT,
-                optional=True,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.TOLERANCE,
-                tr("Tolerance outside the parent (m)"),
-                QgsProcessingParameterNumber.Type.Double,
-                1.0,
-                minValue=0.0,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.MIN_AREA,
-                tr("Smallest gap or overlap reported (m²)"),
-                QgsProcessingParameterNumber.Type.Double,
-                1.0,
-                minValue=0.0,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.SLIVER_WIDTH,
-                tr("Sliver below mean width (m)"),
-                QgsProcessingParameterNumber.Type.Double,
-                5.0,
-                minValue=0.0,
-            )
-        )
-        self.addParameter(QgsProcessingParameterBoolean(self.REPAIR, tr("Repair invalid geometries"), False))
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.OUTPUT, tr("Grid errors"), QgsProcessing.SourceType.TypeVectorPolygon
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.REPAIRED,
-                tr("Repaired grids"),
-                QgsProcessing.SourceType.TypeVectorPolygon,
-                optional=True,
-                createByDefault=False,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFileDestination(
-                self.SUMMARY, tr("Summary (JSON)"), tr("JSON (*.json)"), optional=True, createByDefault=False
-            )
-        )
-        self.addOutput(QgsProcessingOutputNumber(self.ERROR_COUNT, tr("Number of errors")))
-        self.addOutput(QgsProcessingOutputNumber(self.COVERAGE_PCT, tr("Coverage of the jurisdiction (%)")))
-        self.addOutput(QgsProcessingOutputString(self.SUMMARY_JSON, tr("Summary")))
+    PARAMETERS = (
+        source("INPUT", tr_noop("Grids to check"), POLYGONS),
+        field("CODE_FIELD", tr_noop("Code field"), "INPUT", GRID_CODE, optional=False),
+        choice("LEVEL", tr_noop("Level"), [(tr_noop("Guess from the codes"), None), *LEVEL_OPTIONS]),
+        source("PARENT", tr_noop("Parent level (optional)"), POLYGONS, optional=True),
+        field("PARENT_CODE_FIELD", tr_noop("Parent's code field"), "PARENT"),
+        field("PARENT_FIELD", tr_noop("Field of the grid naming its parent"), "INPUT"),
+        field("PRIORITY_FIELD", tr_noop("Priority field (dedicated grids)"), "INPUT"),
+        number("TOLERANCE", tr_noop("Tolerance outside the parent (m)"), 1.0, minimum=0.0),
+        number("MIN_AREA", tr_noop("Smallest gap or overlap reported (m²)"), 1.0, minimum=0.0),
+        number("SLIVER_WIDTH", tr_noop("Sliver below mean width (m)"), 5.0, minimum=0.0),
+        flag("REPAIR", tr_noop("Repair invalid geometries"), False),
+        sink("OUTPUT", tr_noop("Grid errors"), QgsProcessing.SourceType.TypeVectorPolygon),
+        sink(
+            "REPAIRED",
+            tr_noop("Repaired grids"),
+            QgsProcessing.SourceType.TypeVectorPolygon,
+            optional=True,
+            create_by_default=False,
+        ),
+        file_destination("SUMMARY", tr_noop("Summary (JSON)"), tr_noop("JSON (*.json)")),
+    )
+    OUTPUTS = (
+        number_output("ERROR_COUNT", tr_noop("Number of errors")),
+        number_output("COVERAGE_PCT", tr_noop("Coverage of the jurisdiction (%)")),
+        string_output("SUMMARY_JSON", tr_noop("Summary")),
+    )
+    REQUEST = ValidateGridsRequest
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from gridgov.grid_ops.grids.validate import ValidationOptions, validate_grids
-
-        code_field = self.parameterAsString(parameters, self.CODE_FIELD, context)
-        parent_field = self.parameterAsString(parameters, self.PARENT_FIELD, context) or None
-        priority_field = self.parameterAsString(parameters, self.PRIORITY_FIELD, context) or None
-        wanted = [f for f in (code_field, parent_field, priority_field) if f]
-        from qgis.core import QgsFeatureRequest
-
-        context.setInvalidGeometryCheck(QgsFeatureRequest.InvalidGeometryCheck.GeometryNoCheck)
-        source = self.parameterAsSource(parameters, self.INPUT, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
-        require_projected(source, tr("The grid layer"))
-        all_fields = [f.name() for f in source.fields()]
-        grids, _ = read_source(
-            self,
-            parameters,
-            self.INPUT,
-            context,
-            feedback,
-            fields=list(dict.fromkeys([*wanted, *[f for f in all_fields if f not in wanted]])),
-        )
-        parent_code_field = self.parameterAsString(parameters, self.PARENT_CODE_FIELD, context) or None
-        parent, parent_source = read_source(
-            self, parameters, self.PARENT, context, fields=[parent_code_field] if parent_code_field else []
-        )
-        if parent is not None:
-            if not parent_code_field:
-                raise QgsProcessingException(tr("Choose the parent layer's code field"))
-            if parent_source.sourceCrs() != source.sourceCrs():
-                feedback.pushInfo(tr("Reprojecting the parent layer to the grids' CRS"))
-                parent = parent.to_crs(grids.crs)
-        level = LEVEL_CHOICES[self.parameterAsEnum(parameters, self.LEVEL, context)]
-        repair = self.parameterAsBool(parameters, self.REPAIR, context)
-        options = ValidationOptions(
-            tolerance=self.parameterAsDouble(parameters, self.TOLERANCE, context),
-            min_area=self.parameterAsDouble(parameters, self.MIN_AREA, context),
-            sliver_width=self.parameterAsDouble(parameters, self.SLIVER_WIDTH, context),
-            repair=repair,
-            level=None if level == "auto" else level,
-        )
+        request: ValidateGridsRequest = self.request(parameters, context)
+        grids, source = self.read_grids(parameters, context, feedback, request)
+        parent = self.read_parent(parameters, context, feedback, request, source, grids)
         feedback.setProgressText(tr("Checking {0} grids").format(len(grids)))
         try:
-            result = validate_grids(grids, code_field, parent, parent_code_field, parent_field, priority_field, options)
+            result = validation_of(grids, parent, request)
         except KeyError as err:
             raise QgsProcessingException(str(err)) from err
         summary = result.summary
-        feedback.pushInfo(
-            tr("Level: {0}; {1} errors; coverage {2}%").format(
-                summary["level"], summary["total_errors"], summary.get("coverage_pct")
-            )
-        )
-        for kind, count in summary["errors"].items():
-            if count:
-                feedback.pushInfo(f"  {kind}: {count}")
-        dest = write_frame(self, parameters, self.OUTPUT, context, result.errors, source.sourceCrs(), feedback)
+        report_summary(summary, feedback)
+        dest = write_frame(self, parameters, "OUTPUT", context, result.errors, source.sourceCrs(), feedback)
         StyleOnLoad.attach(context, dest, "validation_errors", tr("Grid errors"))
         out = {
-            self.OUTPUT: dest,
-            self.ERROR_COUNT: summary["total_errors"],
-            self.COVERAGE_PCT: summary.get("coverage_pct"),
-            self.SUMMARY_JSON: json.dumps(summary),
+            "OUTPUT": dest,
+            "ERROR_COUNT": summary["total_errors"],
+            "COVERAGE_PCT": summary.get("coverage_pct"),
+            "SUMMARY_JSON": json.dumps(summary),
         }
-        if repair and parameters.get(self.REPAIRED):
-            fixed = grids.drop(columns=["_fid"]).copy()
-            fixed = fixed.set_geometry(result.repaired.values)
-            out[self.REPAIRED] = write_frame(self, parameters, self.REPAIRED, context, fixed, source.sourceCrs())
-        summary_path = self.parameterAsFileOutput(parameters, self.SUMMARY, context)
+        if request.repair and parameters.get("REPAIRED"):
+            out["REPAIRED"] = self.write_repaired(parameters, context, grids, result, source.sourceCrs())
+        summary_path = self.write_summary(parameters, context, summary)
         if summary_path:
-            with open(summary_path, "w", encoding="utf-8") as handle:
-                json.dump(summary, handle, ensure_ascii=False, indent=2)
-            out[self.SUMMARY] = summary_path
+            out["SUMMARY"] = summary_path
         return out
+
+    def read_grids(self, parameters, context, feedback, request: ValidateGridsRequest):
+        """The grids (in a projected CRS) and their source; the fields the check uses first, then
+        the others (a repaired layer keeps them all)."""
+        # the engine reports invalid geometries row by row: QGIS's own check would stop at the first
+        context.setInvalidGeometryCheck(QgsFeatureRequest.InvalidGeometryCheck.GeometryNoCheck)
+        source = self.parameterAsSource(parameters, "INPUT", context)
+        if source is None:
+            raise QgsProcessingException(self.invalidSourceError(parameters, "INPUT"))
+        require_projected(source, tr("The grid layer"))
+        wanted = [f for f in (request.code_field, request.parent_field, request.priority_field) if f]
+        others = [f.name() for f in source.fields() if f.name() not in wanted]
+        grids, _ = read_source(self, parameters, "INPUT", context, feedback, fields=[*dict.fromkeys(wanted), *others])
+        return grids, source
+
+    def read_parent(self, parameters, context, feedback, request: ValidateGridsRequest, source, grids):
+        """The parent layer in the grids' CRS (None when none is given); it needs its code field."""
+        code_field = request.parent_code_field
+        parent, parent_source = read_source(
+            self, parameters, "PARENT", context, fields=[code_field] if code_field else []
+        )
+        if parent is None:
+            return None
+        if not code_field:
+            raise QgsProcessingException(tr("Choose the parent layer's code field"))
+        if parent_source.sourceCrs() != source.sourceCrs():
+            feedback.pushInfo(tr("Reprojecting the parent layer to the grids' CRS"))
+            parent = parent.to_crs(grids.crs)
+        return parent
+
+    def write_repaired(self, parameters, context, grids, result: ValidationResult, crs) -> str:
+        """The grids with their repaired geometries, every field kept, in the REPAIRED sink."""
+        fixed = grids.drop(columns=["_fid"]).copy()
+        fixed = fixed.set_geometry(result.repaired.values)
+        return write_frame(self, parameters, "REPAIRED", context, fixed, crs)
+
+    def write_summary(self, parameters, context, summary: dict) -> str:
+        """The summary as readable JSON (codes and names as they are) in the SUMMARY file, when one
+        is asked for; returns its path ('' for none)."""
+        path = self.parameterAsFileOutput(parameters, "SUMMARY", context)
+        if path:
+            with open(path, "w", encoding="utf-8") as handle:
+                json.dump(summary, handle, ensure_ascii=False, indent=2)
+        return path
+
+
+def report_summary(summary: dict, feedback) -> None:
+    """The level, the number of errors and the coverage, then the count of each kind found."""
+    feedback.pushInfo(
+        tr("Level: {0}; {1} errors; coverage {2}%").format(
+            summary["level"], summary["total_errors"], summary.get("coverage_pct")
+        )
+    )
+    for kind, count in summary["errors"].items():
+        if count:
+            feedback.pushInfo(f"  {kind}: {count}")
