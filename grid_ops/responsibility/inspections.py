@@ -57,51 +57,59 @@ def inspector_coverage(
         }
     )
     frame["outside_own"] = outside_own(placed, frame["own_grid_code"])
+    micros_per_grid = _own_micro_grids(frame, h)
     grid_index = {code: i for i, code in enumerate(h.grids.codes)}
-    micro_parent = None
-    if h.micro is not None and h.micro_grid_field and h.micro_grid_field in h.micro.attrs.columns:
-        micro_parent = as_text(h.micro.attrs[h.micro_grid_field].to_numpy(dtype=object)).to_numpy()
-        micros_per_grid = pd.Series(micro_parent).value_counts()
-        # every report's micro-grid in one look-up, kept only where it belongs to the inspector's own grid
-        inside = (frame[GRID_CODE] == frame["own_grid_code"]).to_numpy() & np.isfinite(frame["x"].to_numpy())
-        micro = np.full(len(frame), -1, dtype=np.int64)
-        micro[inside], _ = pick_with_boundary_rule(
-            h.micro, frame["x"].to_numpy()[inside], frame["y"].to_numpy()[inside]
-        )
-        own_micro = (micro >= 0) & (micro_parent[np.maximum(micro, 0)] == frame["own_grid_code"].to_numpy())
-        frame["micro"] = np.where(own_micro, micro, -1)
-    rows = []
-    for (who, own), group in frame.groupby(["inspector", "own_grid_code"], sort=True):
-        row = {
-            "inspector": who,
-            "own_grid_code": own,
-            "reports": len(group),
-            "outside_own": int(group["outside_own"].sum()),
-            "unit": "",
-            "units_total": 0,
-            "units_visited": 0,
-            "coverage_pct": np.nan,
-        }
-        if own in grid_index:
-            if micro_parent is not None and own in micros_per_grid.index:
-                visited = group["micro"].to_numpy()
-                row.update(
-                    unit="micro-grid",
-                    units_total=int(micros_per_grid[own]),
-                    units_visited=len(np.unique(visited[visited >= 0])),
-                )
-            else:
-                inside = group[(group[GRID_CODE] == own) & np.isfinite(group["x"])]
-                cells = _cells_of_grid(h.grids.geoms[grid_index[own]], CELL_M)
-                seen = np.unique(
-                    np.column_stack(
-                        [np.floor(inside["x"].to_numpy() / CELL_M), np.floor(inside["y"].to_numpy() / CELL_M)]
-                    ).astype(np.int64),
-                    axis=0,
-                )
-                visited = len({tuple(c) for c in cells} & {tuple(c) for c in seen})
-                row.update(unit=f"{CELL_M:g} m cell", units_total=len(cells), units_visited=visited)
-            if row["units_total"]:
-                row["coverage_pct"] = round(100.0 * row["units_visited"] / row["units_total"], 1)
-        rows.append(row)
+    rows = [
+        _coverage_row(who, own, group, h, grid_index, micros_per_grid)
+        for (who, own), group in frame.groupby(["inspector", "own_grid_code"], sort=True)
+    ]
     return pd.DataFrame(rows)
+
+
+def _own_micro_grids(frame: pd.DataFrame, h: Hierarchy) -> pd.Series | None:
+    """Micro-grids per grid code (None without micro-grids that name their grid); each report's
+    micro-grid goes to ``frame["micro"]`` where it belongs to the inspector's own grid, else -1."""
+    if h.micro is None or not h.micro_grid_field or h.micro_grid_field not in h.micro.attrs.columns:
+        return None
+    micro_parent = as_text(h.micro.attrs[h.micro_grid_field].to_numpy(dtype=object)).to_numpy()
+    # every report's micro-grid in one look-up, kept only where it belongs to the inspector's own grid
+    inside = (frame[GRID_CODE] == frame["own_grid_code"]).to_numpy() & np.isfinite(frame["x"].to_numpy())
+    micro = np.full(len(frame), -1, dtype=np.int64)
+    micro[inside], _ = pick_with_boundary_rule(h.micro, frame["x"].to_numpy()[inside], frame["y"].to_numpy()[inside])
+    own_micro = (micro >= 0) & (micro_parent[np.maximum(micro, 0)] == frame["own_grid_code"].to_numpy())
+    frame["micro"] = np.where(own_micro, micro, -1)
+    return pd.Series(micro_parent).value_counts()
+
+
+def _coverage_row(who, own, group: pd.DataFrame, h: Hierarchy, grid_index: dict, micros_per_grid) -> dict:
+    """One inspector's reports and coverage of their own grid: its micro-grids visited, or without
+    micro-grids its ``CELL_M`` cells."""
+    row = {
+        "inspector": who,
+        "own_grid_code": own,
+        "reports": len(group),
+        "outside_own": int(group["outside_own"].sum()),
+        "unit": "",
+        "units_total": 0,
+        "units_visited": 0,
+        "coverage_pct": np.nan,
+    }
+    if own not in grid_index:
+        return row
+    if micros_per_grid is not None and own in micros_per_grid.index:
+        visited = group["micro"].to_numpy()
+        row.update(
+            unit="micro-grid",
+            units_total=int(micros_per_grid[own]),
+            units_visited=len(np.unique(visited[visited >= 0])),
+        )
+    else:
+        inside = group[(group[GRID_CODE] == own) & np.isfinite(group["x"])]
+        cells = _cells_of_grid(h.grids.geoms[grid_index[own]], CELL_M)
+        seen = np.column_stack([np.floor(inside["x"].to_numpy() / CELL_M), np.floor(inside["y"].to_numpy() / CELL_M)])
+        seen = np.unique(seen.astype(np.int64), axis=0)
+        visited = len({tuple(c) for c in cells} & {tuple(c) for c in seen})
+        row.update(unit=f"{CELL_M:g} m cell", units_total=len(cells), units_visited=visited)
+    if row["units_total"]:
+        row["coverage_pct"] = round(100.0 * row["units_visited"] / row["units_total"], 1)
+    return row

@@ -1,13 +1,19 @@
 """The whole geolocation of an orders table: positions, addresses, assignment, one row out per row in.
 
-``place_orders`` is what ``gridgov:geolocate`` runs: it reads the coordinates each row reports (in
-its own coordinate system), falls back to the address where there are none, assigns the position
-to the responsible unit (``geolocate.assign``) and explains every row it could not use.
+``gridgov:geolocate`` runs :class:`Placement`: made once from the run's :class:`GeolocateRequest`
+(the columns it resolves to, the unit hierarchy of :func:`unit_hierarchy`, the working CRS and the
+gazetteer), it places each part of the orders with ``place_orders``, which reads the coordinates
+each row reports (in its own coordinate system), falls back to the address where there are none,
+assigns the position to the responsible unit (``geolocate.assign``) and explains every row it could
+not use.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -15,8 +21,12 @@ from pyproj import CRS, Transformer
 
 from gridgov.grid_ops.orders import positions
 from gridgov.grid_ops.orders.gazetteer import DEFAULT_THRESHOLD, Gazetteer
-from gridgov.grid_ops.responsibility import geolocate
-from gridgov.grid_ops.schema import MATCH_METHOD, OVERLAP, PROBLEM, as_text
+from gridgov.grid_ops.responsibility import geolocate, inspections
+from gridgov.grid_ops.responsibility.request import UNIT_KEYS, GeolocateRequest
+from gridgov.grid_ops.schema import CLASS_CODE, GRID_CODE, MATCH_METHOD, OVERLAP, PROBLEM, as_text
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 
 @dataclass
@@ -29,6 +39,112 @@ class OrderColumns:
     coord_sys_field: str | None = None
     address: str | None = None
     category: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Placement:
+    """One geolocation made ready: the request, the order columns it resolved to, the unit hierarchy,
+    the working CRS and the gazetteer (its points in that CRS). ``place`` places each part of the
+    orders with them, so a table of millions of orders is placed part by part."""
+
+    request: GeolocateRequest
+    columns: OrderColumns
+    hierarchy: geolocate.Hierarchy
+    target_crs: str
+    gazetteer: Gazetteer | None = None
+    gazetteer_xy: np.ndarray | None = None
+
+    def place(self, frame: pd.DataFrame, geometry_xy: np.ndarray | None = None, first_row: int = 0) -> pd.DataFrame:
+        """The result columns of one part of the orders (``place_orders``), its rows numbered over
+        all parts from ``first_row`` (a problem names the row of the whole input), with
+        ``outside_own`` for inspection reports."""
+        request = self.request
+        placed = place_orders(
+            frame,
+            self.columns,
+            self.hierarchy,
+            self.target_crs,
+            self.gazetteer,
+            self.gazetteer_xy,
+            geometry_xy,
+            tolerance=request.tolerance,
+            address_threshold=request.address_threshold,
+        )
+        placed.index = pd.RangeIndex(first_row, first_row + len(frame))
+        if request.own_grid_field:
+            placed["outside_own"] = inspections.outside_own(placed, frame[request.own_grid_field])
+        return placed
+
+    def for_coverage(self, placed: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame | None:
+        """What the inspectors' coverage keeps of one part (None when it is not asked for)."""
+        if not self.request.wants_coverage:
+            return None
+        inspector, own = frame[self.request.inspector_field], frame[self.request.own_grid_field]
+        return placed.assign(_inspector=inspector.to_numpy(), _own=own.to_numpy())
+
+    def coverage(self, kept: list[pd.DataFrame]) -> pd.DataFrame:
+        """Each inspector's coverage of their own grid over the parts kept by :meth:`for_coverage`."""
+        placed = pd.concat(kept)
+        return inspections.inspector_coverage(
+            placed, placed["_inspector"], placed["_own"], placed["x_located"], placed["y_located"], self.hierarchy
+        )
+
+
+#: Match methods of a placed row, and of a row placed nowhere.
+PLACED_METHODS = ("inside", "boundary", "nearest", "address")
+NOT_PLACED_METHODS = ("unlocated", "unassigned", "invalid")
+
+
+def placed_and_not(counts: Mapping[str, int]) -> tuple[int, int]:
+    """Rows placed and rows not placed, of the rows per match method (the run's PLACED, NOT_PLACED)."""
+    return (
+        int(sum(counts.get(m, 0) for m in PLACED_METHODS)),
+        int(sum(counts.get(m, 0) for m in NOT_PLACED_METHODS)),
+    )
+
+
+def unit_hierarchy(
+    frames: dict[str, gpd.GeoDataFrame],
+    code_fields: dict[str, str],
+    request: GeolocateRequest,
+    roster: pd.DataFrame | None = None,
+    taxonomy: pd.DataFrame | None = None,
+) -> geolocate.Hierarchy:
+    """The unit layers given (``frames`` and their ``code_fields`` by :data:`request.UNIT_KEYS`,
+    in the working CRS) as the hierarchy the assignment walks, with the request's micro-grid,
+    priority and cases fields, the roster and the class-case table."""
+    layers = {
+        key: geolocate.UnitLayer.from_frame(frames[key], code_fields[key]) if key in frames else None
+        for key in UNIT_KEYS
+    }
+    return geolocate.Hierarchy(
+        grids=layers["grids"],
+        micro=layers["microgrids"],
+        dedicated=layers["dedicated"],
+        communities=layers["communities"],
+        streets=layers["streets"],
+        micro_grid_field=request.micro_parent_field,
+        priority_field=request.priority_field,
+        cases_field=request.cases_field,
+        roster=roster_by_grid(roster),
+        class_groups=class_groups_of(taxonomy),
+    )
+
+
+def roster_by_grid(roster: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The roster as text, one row per grid (its first), indexed by grid code (``grid_code``, else
+    the first column): as the engine and the PostGIS backend both read it."""
+    if roster is None:
+        return None
+    key = GRID_CODE if GRID_CODE in roster.columns else roster.columns[0]
+    return roster.astype(str).drop_duplicates(key).set_index(key)
+
+
+def class_groups_of(taxonomy: pd.DataFrame | None) -> dict[str, str]:
+    """Class code → case group from the class-case table (empty without those two columns)."""
+    if taxonomy is None or not {CLASS_CODE, "case_group"} <= set(taxonomy.columns):
+        return {}
+    return dict(zip(taxonomy[CLASS_CODE].astype(str), taxonomy["case_group"].astype(str)))
 
 
 def _text(frame: pd.DataFrame, column: str | None) -> np.ndarray | None:
@@ -60,9 +176,70 @@ def place_orders(
     (n, 2) array in the system named by ``columns.coord_sys``, NaN for rows without geometry).
     ``gazetteer_xy`` holds the gazetteer's points in ``target_crs``.
     """
+    rows = _positions(frame, columns, target_crs, geometry_xy)
+    address = _text(frame, columns.address)
+    if address is not None:
+        _place_by_address(rows, address, columns.address, gazetteer, gazetteer_xy, address_threshold)
+    classes = _text(frame, columns.category)
+    result = geolocate.assign(hierarchy, rows.x, rows.y, classes, tolerance=tolerance)
+    method = _match_methods(result, rows)
+    if rows.raw_x is not None:
+        _flag_swapped(frame, columns, rows.systems, target_crs, hierarchy, method, rows.problem, rows.x, rows.y)
+    _explain(result, method, rows.problem, tolerance)
+    result[MATCH_METHOD] = method
+    result[PROBLEM] = rows.problem
+    result["locate_method"] = rows.locate
+    result["address_score"] = rows.score
+    result["candidates"] = rows.candidates
+    result["x_located"] = np.where(method == "invalid", np.nan, rows.x)
+    result["y_located"] = np.where(method == "invalid", np.nan, rows.y)
+    result.index = frame.index
+    return result
+
+
+@dataclass
+class _Rows:
+    """The rows being placed: their positions in the target CRS, how each was found, its problem,
+    and what they were read from (text coordinates, or a point layer's x)."""
+
+    x: np.ndarray
+    y: np.ndarray
+    problem: np.ndarray
+    systems: str | np.ndarray | None
+    raw_x: np.ndarray | None = None
+    raw_y: np.ndarray | None = None
+    geometry_x: np.ndarray | None = None
+
+    #: "coords", "none" or "address_<how>"; the address score and candidates; rows left unlocated
+    locate: np.ndarray = dataclasses.field(init=False)
+    score: np.ndarray = dataclasses.field(init=False)
+    candidates: np.ndarray = dataclasses.field(init=False)
+    unlocated: np.ndarray = dataclasses.field(init=False)
+
+    def __post_init__(self) -> None:
+        n = len(self.x)
+        self.locate = np.where(np.isfinite(self.x), "coords", "none").astype(object)
+        self.score = np.full(n, np.nan)
+        self.candidates = np.full(n, "", dtype=object)
+        self.unlocated = np.zeros(n, dtype=bool)
+
+    def no_coordinates(self) -> np.ndarray:
+        """Rows that give no coordinates at all (empty text, or no geometry): only an address can
+        place them. Asked only where there is an address field: it reads the text of every row."""
+        if self.raw_x is not None:
+            return ((as_text(self.raw_x).str.strip() == "") & (as_text(self.raw_y).str.strip() == "")).to_numpy()
+        if self.geometry_x is not None:
+            return ~np.isfinite(self.geometry_x)
+        return np.ones(len(self.x), dtype=bool)
+
+
+def _positions(frame: pd.DataFrame, columns: OrderColumns, target_crs: str, geometry_xy: np.ndarray | None) -> _Rows:
+    """Each row's position in ``target_crs`` from its coordinate fields, else its point, with the
+    problem of each row whose position is unusable."""
     n = len(frame)
     systems = _text(frame, columns.coord_sys_field) if columns.coord_sys_field else columns.coord_sys
     system_label = columns.coord_sys_field or "COORD_SYS"
+    raw_x = raw_y = gx = None
     if columns.x and columns.y:
         raw_x, raw_y = _text(frame, columns.x), _text(frame, columns.y)
         pos = positions.to_target(raw_x, raw_y, systems, target_crs, columns.x, columns.y, system_label)
@@ -71,60 +248,68 @@ def place_orders(
         gy = np.asarray(geometry_xy[:, 1], dtype=float)
         pos = positions.to_target(gx, gy, systems, target_crs, "geometry x", "geometry y", system_label)
         pos.problem = np.where(~np.isfinite(gx), "geometry is empty", pos.problem)
-        raw_x = raw_y = None
     else:
         pos = positions.Positions(np.full(n, np.nan), np.full(n, np.nan), np.full(n, "", dtype=object))
         if not columns.address:
             pos.problem[:] = "no coordinate fields, geometry or address field given"
-        raw_x = raw_y = None
-    x, y, problem = pos.x.copy(), pos.y.copy(), pos.problem.astype(object).copy()
+    problem = pos.problem.astype(object).copy()
+    return _Rows(pos.x.copy(), pos.y.copy(), problem, systems, raw_x, raw_y, gx)
 
-    locate = np.where(np.isfinite(x), "coords", "none").astype(object)
-    score = np.full(n, np.nan)
-    candidates = np.full(n, "", dtype=object)
-    address = _text(frame, columns.address)
-    needs_address = ~np.isfinite(x)
-    no_coords_at_all = np.ones(n, dtype=bool)
-    if raw_x is not None:
-        no_coords_at_all = ((as_text(raw_x).str.strip() == "") & (as_text(raw_y).str.strip() == "")).to_numpy()
-    elif geometry_xy is not None:
-        no_coords_at_all = ~np.isfinite(np.asarray(geometry_xy[:, 0], dtype=float))
-    unlocated = np.zeros(n, dtype=bool)
-    if address is not None:
-        has_address = as_text(address).str.len().to_numpy() > 0
-        rows = np.flatnonzero(needs_address & has_address)
-        if len(rows) and gazetteer is not None and gazetteer_xy is not None:
-            match = gazetteer.match(address[rows], threshold=address_threshold)
-            hit = match.index >= 0
-            x[rows[hit]] = gazetteer_xy[match.index[hit], 0]
-            y[rows[hit]] = gazetteer_xy[match.index[hit], 1]
-            locate[rows[hit]] = [f"address_{m}" for m in match.method[hit]]
-            score[rows] = match.score
-            candidates[rows] = match.candidates
-            for i, raw in zip(rows[~hit], address[rows[~hit]]):
-                problem[i] = _join(
-                    problem[i], f"{columns.address} {raw[:40]!r}: no gazetteer address scores ≥ {address_threshold:g}"
-                )
-            unlocated[rows[~hit]] = no_coords_at_all[rows[~hit]]
-            # rows placed by address keep a note of why their coordinates were not used
-            keep_note = rows[hit][~no_coords_at_all[rows[hit]]]
-            problem[rows[hit][no_coords_at_all[rows[hit]]]] = ""
-            problem[keep_note] = [f"{p} (placed by address)" for p in problem[keep_note]]
-        elif len(rows):
-            for i in rows:
-                problem[i] = _join(problem[i], "address given but no gazetteer to match it against")
-        for i in np.flatnonzero(needs_address & ~has_address & no_coords_at_all):
-            problem[i] = f"no coordinates and {columns.address} is empty"
 
-    classes = _text(frame, columns.category)
-    result = geolocate.assign(hierarchy, x, y, classes, tolerance=tolerance)
+def _place_by_address(
+    rows: _Rows,
+    address: np.ndarray,
+    field: str,
+    gazetteer: Gazetteer | None,
+    gazetteer_xy: np.ndarray | None,
+    threshold: float,
+) -> None:
+    """Rows without a usable position placed at the gazetteer address their ``field`` matches."""
+    needs_address = ~np.isfinite(rows.x)
+    no_coords_at_all = rows.no_coordinates()
+    has_address = as_text(address).str.len().to_numpy() > 0
+    todo = np.flatnonzero(needs_address & has_address)
+    if len(todo) and gazetteer is not None and gazetteer_xy is not None:
+        match = gazetteer.match(address[todo], threshold=threshold)
+        _take_matches(rows, todo, match, address, field, gazetteer_xy, threshold, no_coords_at_all)
+    elif len(todo):
+        for i in todo:
+            rows.problem[i] = _join(rows.problem[i], "address given but no gazetteer to match it against")
+    for i in np.flatnonzero(needs_address & ~has_address & no_coords_at_all):
+        rows.problem[i] = f"no coordinates and {field} is empty"
+
+
+def _take_matches(rows: _Rows, todo, match, address, field, gazetteer_xy, threshold, no_coords_at_all) -> None:
+    """The gazetteer's answer for the rows ``todo``: the matched point, how it matched, the score
+    and the candidates; a row it could not match says so and, without coordinates, is unlocated."""
+    hit = match.index >= 0
+    rows.x[todo[hit]] = gazetteer_xy[match.index[hit], 0]
+    rows.y[todo[hit]] = gazetteer_xy[match.index[hit], 1]
+    rows.locate[todo[hit]] = [f"address_{m}" for m in match.method[hit]]
+    rows.score[todo] = match.score
+    rows.candidates[todo] = match.candidates
+    problem = rows.problem
+    for i, raw in zip(todo[~hit], address[todo[~hit]]):
+        problem[i] = _join(problem[i], f"{field} {raw[:40]!r}: no gazetteer address scores ≥ {threshold:g}")
+    rows.unlocated[todo[~hit]] = no_coords_at_all[todo[~hit]]
+    # rows placed by address keep a note of why their coordinates were not used
+    keep_note = todo[hit][~no_coords_at_all[todo[hit]]]
+    problem[todo[hit][no_coords_at_all[todo[hit]]]] = ""
+    problem[keep_note] = [f"{p} (placed by address)" for p in problem[keep_note]]
+
+
+def _match_methods(result: pd.DataFrame, rows: _Rows) -> np.ndarray:
+    """The assignment's match method, with 'address' for rows the gazetteer placed and 'unlocated'
+    for rows it could not."""
     method = result[MATCH_METHOD].to_numpy(dtype=object).copy()
-    by_address = (locate != "coords") & (locate != "none") & (method != "invalid")  # "address_<how>"
+    by_address = (rows.locate != "coords") & (rows.locate != "none") & (method != "invalid")  # "address_<how>"
     method[by_address & (method != "unassigned")] = "address"
-    method[unlocated] = "unlocated"
+    method[rows.unlocated] = "unlocated"
+    return method
 
-    if raw_x is not None:
-        _flag_swapped(frame, columns, systems, target_crs, hierarchy, method, problem, x, y)
+
+def _explain(result: pd.DataFrame, method: np.ndarray, problem: np.ndarray, tolerance: float) -> None:
+    """The problem of rows too far from every grid, inside overlapping grids, or without a position."""
     far = method == "unassigned"
     for i in np.flatnonzero(far):
         d = result["distance_m"].iat[i]
@@ -137,15 +322,6 @@ def place_orders(
         problem[i] = _join(problem[i], note)
     invalid = method == "invalid"
     problem[invalid & (problem == "")] = "no usable position"
-    result[MATCH_METHOD] = method
-    result[PROBLEM] = problem
-    result["locate_method"] = locate
-    result["address_score"] = score
-    result["candidates"] = candidates
-    result["x_located"] = np.where(method == "invalid", np.nan, x)
-    result["y_located"] = np.where(method == "invalid", np.nan, y)
-    result.index = frame.index
-    return result
 
 
 def _flag_swapped(frame, columns, systems, target_crs, hierarchy, method, problem, x, y) -> None:

@@ -387,164 +387,63 @@ def kept_order_columns(spec: GeolocateSpec) -> dict[str, str]:
     return {c: renames.get(c, c) for c in columns}
 
 
-def geolocate_statement(spec: GeolocateSpec) -> tuple[sql.Composed, dict]:
-    """``CREATE TABLE result AS SELECT ...``: every order row once, with the engine's result columns."""
-    grid_extra, _ = _grid_extra(spec)
-    grid_geom = sql.SQL("u.{}").format(sql.Identifier(spec.grids.table.geometry))
-    joins = [
-        _grouped_grid_pick(spec, grid_extra),
-        sql.SQL(
-            # the index orders by distance alone (a second sort key would sort every grid for every
-            # point): the nearest few by the index, then distance and code among them
-            """LEFT JOIN LATERAL (
+#: The responsible grid's code (``{0}`` = ``code``) or a field carried with it (``a_<key>``): the
+#: covering grid, else the nearest within the tolerance.
+_CHOSEN = "CASE WHEN gp.code IS NOT NULL THEN gp.{0} WHEN nn.d <= %(tolerance)s THEN nn.{0} END"
+
+#: The nearest grid of a point outside every grid. The index orders by distance alone (a second
+#: sort key would sort every grid for every point): the nearest few by the index, then distance and
+#: code among them.
+_NEAREST = """LEFT JOIN LATERAL (
     SELECT k.* FROM (
         SELECT {code} AS code, ST_Distance({geom}, p.g) AS d, {extra} FROM {table} u
         WHERE p.g IS NOT NULL AND gp.code IS NULL
         ORDER BY {geom} <-> p.g LIMIT 8
     ) k ORDER BY k.d, {key} LIMIT 1
 ) nn ON true"""
-        ).format(
-            key=code_key(sql.SQL("k.code")),
-            code=_code("u", spec.grids.code),
-            geom=grid_geom,
-            extra=sql.SQL(", ").join(grid_extra),
-            table=spec.grids.table.ident,
-        ),
-    ]
-    # the grid responsible (inside, boundary, nearest) and the fields that came with it
-    chosen = "CASE WHEN gp.code IS NOT NULL THEN gp.{0} WHEN nn.d <= %(tolerance)s THEN nn.{0} END"
-    grid_code = sql.SQL(chosen.format("code"))
-    grid_attr = {key: sql.SQL(chosen.format(f"a_{key}")) for key in ("comm", "street", *PEOPLE)}
-    level_codes = {}
-    for key, unit in (("comm", spec.communities), ("street", spec.streets)):
-        own = sql.SQL("coalesce({}, '')").format(grid_attr[key])
-        if unit is None:
-            level_codes[key] = own
-            continue
-        alias = f"{key}_pick"
-        joins.append(_covering_pick(unit, alias, [], sql.SQL("p.g IS NOT NULL AND {} = ''").format(own)))
-        level_codes[key] = sql.SQL("CASE WHEN {own} <> '' THEN {own} ELSE coalesce({a}.code, '') END").format(
-            own=own, a=sql.Identifier(alias)
-        )
-    micro_code = sql.SQL("''")
-    if spec.micro is not None:
-        parent = spec.micro_parent if spec.micro_parent in spec.micro.table.fields else None
-        joins.append(_grouped_micro(spec, parent))
-        # a micro-grid of the point's own grid first (lowest code), else the lowest code
-        own = sql.SQL("mh.codes[array_position(mh.parents, coalesce({}, ''))]").format(grid_code) if parent else None
-        micro_code = (
-            sql.SQL("coalesce({}, mh.codes[1], '')").format(own) if own else sql.SQL("coalesce(mh.codes[1], '')")
-        )
-    dedicated_code = sql.SQL("''")
-    dedicated_people: dict[str, sql.Composable] = {}
-    if spec.dedicated is not None:
-        table = spec.dedicated.table
-        takes = sql.SQL("true")
-        cases = spec.cases if spec.cases in table.fields else None
-        if cases and spec.category:
-            group, order_cls = sql.SQL("p.grp"), sql.SQL("p.cls")
-            takes = sql.SQL(
-                # no subquery (it would keep the join out of the parallel workers): split, trimmed, overlap
-                r"""(btrim({cases}) = '' OR ({cls} = '' AND {group} = '') OR
+
+#: The dedicated grid that takes the order's class case: no subquery (it would keep the join out of
+#: the parallel workers): its cases split, trimmed, and overlapping the order's group, class and class prefix.
+_TAKES = r"""(btrim({cases}) = '' OR ({cls} = '' AND {group} = '') OR
     array_remove(regexp_split_to_array(btrim({cases}), '\s*[,，;]\s*'), '')
     && array_remove(ARRAY[{group}, {cls}, CASE WHEN {cls} <> '' THEN left({cls}, 2) ELSE '' END], ''))"""
-            ).format(cases=_text("u", cases), group=group, cls=order_cls)
-        priority = sql.SQL("1e9::float8")
-        if spec.priority in table.fields:
-            text = sql.SQL("btrim(({})::text)").format(sql.SQL("u.{}").format(sql.Identifier(spec.priority)))
-            priority = sql.SQL(
-                r"CASE WHEN {t} ~ '^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$' THEN ({t})::float8 ELSE 1e9 END"
-            ).format(t=text)
-        extra = [
-            sql.SQL("{} AS {}").format(_text("u", table.first_field(PEOPLE_SOURCES[key])), sql.Identifier(f"a_{key}"))
-            for key in ("responsible", "resp_phone")
-            if table.first_field(PEOPLE_SOURCES[key])
-        ]
-        joins.append(
-            sql.SQL(
-                """LEFT JOIN (
+
+#: A dedicated grid's priority as a number (1e9 where it is not one).
+_PRIORITY = r"CASE WHEN {t} ~ '^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$' THEN ({t})::float8 ELSE 1e9 END"
+
+#: The covering dedicated grid per order that takes its class case: lowest priority number, then code.
+_DEDICATED = """LEFT JOIN (
     SELECT DISTINCT ON (p.gg_id) p.gg_id, uk.code{extra} FROM {hits}
     ORDER BY p.gg_id, {priority}, uk.k
 ) dp ON dp.gg_id = p.gg_id"""
-            ).format(
-                extra=sql.SQL("").join(sql.SQL(", ") + e for e in extra),
-                hits=_hits(spec, spec.dedicated, takes),
-                priority=priority,
-            )
-        )
-        dedicated_code = sql.SQL("coalesce(dp.code, '')")
-        for key in ("responsible", "resp_phone"):
-            if table.first_field(PEOPLE_SOURCES[key]):
-                dedicated_people[key] = sql.SQL("dp.{}").format(sql.Identifier(f"a_{key}"))
-    if spec.roster is not None:
-        joins.append(sql.SQL("CROSS JOIN LATERAL (SELECT %(roster)s::jsonb -> ({}) AS person) r").format(grid_code))
-    people = {}
-    for key in PEOPLE:
-        source = spec.people_from.get(key)
-        if source == "roster" and spec.roster is not None:
-            people[key] = sql.SQL("coalesce(r.person ->> {}, '')").format(sql.Literal(key))
-        elif source == "grid":
-            people[key] = sql.SQL("coalesce({}, '')").format(grid_attr[key])
-        else:
-            people[key] = sql.SQL("''")
 
-    inner = sql.SQL(
-        """SELECT {order_columns}, p.g AS gg_point, p.cls AS gg_cls,
+#: Every order with its point, class case and the codes picked at each level (``gg_*``).
+_INNER = """SELECT {order_columns}, p.g AS gg_point, p.cls AS gg_cls,
     coalesce({grid_code}, '') AS gg_grid, gp.code IS NOT NULL AS gg_in, coalesce(gp.shared, false) AS gg_shared,
     {overlap} AS gg_overlap,
     nn.d AS gg_d, {micro} AS gg_micro, {dedicated} AS gg_dedicated, {comm} AS gg_comm, {street} AS gg_street,
     {people}{dedicated_people}
 FROM {points} p JOIN {orders} o ON {key_join}
 {joins}"""
-    ).format(
-        order_columns=sql.SQL(", ").join(
-            sql.SQL("o.{} AS {}").format(sql.Identifier(c), sql.Identifier(new))
-            for c, new in kept_order_columns(spec).items()
-        ),
-        grid_code=grid_code,
-        overlap=_overlap_codes(spec),
-        micro=micro_code,
-        dedicated=dedicated_code,
-        comm=level_codes["comm"],
-        street=level_codes["street"],
-        people=sql.SQL(", ").join(sql.SQL("{} AS {}").format(v, sql.Identifier(f"gg_{k}")) for k, v in people.items()),
-        dedicated_people=sql.SQL("").join(
-            sql.SQL(", {} AS {}").format(v, sql.Identifier(f"gg_ded_{k}")) for k, v in dedicated_people.items()
-        ),
-        orders=spec.orders.ident,
-        points=spec.points_table.ident,
-        key_join=key_join(spec.key, "p", "o"),
-        joins=sql.SQL("\n").join(joins),
-    )
-    method = sql.SQL(
-        """CASE WHEN i.gg_point IS NULL THEN 'invalid'
+
+#: The match method of an order (``i``: a row of :data:`_INNER`).
+_METHOD = """CASE WHEN i.gg_point IS NULL THEN 'invalid'
      WHEN i.gg_in THEN CASE WHEN i.gg_shared THEN 'boundary' ELSE 'inside' END
      WHEN i.gg_d <= %(tolerance)s THEN 'nearest'
      WHEN i.gg_comm <> '' OR i.gg_street <> '' THEN 'inside'
      ELSE 'unassigned' END"""
-    )
-    unplaced = sql.SQL("m.match_method IN ('invalid', 'unassigned')")
-    level = sql.SQL(
-        """CASE WHEN l.match_method IN ('invalid', 'unassigned') THEN ''
+
+#: The responsible level of an order (``l``: a row with its match method).
+_LEVEL = """CASE WHEN l.match_method IN ('invalid', 'unassigned') THEN ''
      WHEN l.gg_dedicated <> '' THEN 'dedicated'
      WHEN l.gg_micro <> '' AND l.match_method IN ('inside', 'boundary') THEN 'microgrid'
      WHEN l.gg_grid <> '' THEN 'grid'
      WHEN l.gg_comm <> '' THEN 'community'
      WHEN l.gg_street <> '' THEN 'street'
      ELSE '' END"""
-    )
-    person_columns = []
-    for key in PEOPLE:
-        value = sql.SQL("m.{}").format(sql.Identifier(f"gg_{key}"))
-        if key in dedicated_people:
-            value = sql.SQL("CASE WHEN m.resp_level = 'dedicated' THEN coalesce(m.{}, '') ELSE {} END").format(
-                sql.Identifier(f"gg_ded_{key}"), value
-            )
-        person_columns.append(sql.SQL("{} AS {}").format(value, sql.Identifier(key)))
-    kept = kept_order_columns(spec)
-    renamed = [sql.SQL("m.{} AS {}").format(sql.Identifier(new), sql.Identifier(new)) for new in kept.values()]
-    statement = sql.SQL(
-        """CREATE TABLE {result} AS
+
+#: The result table: the order's columns, then the engine's result columns in its order.
+_RESULT = """CREATE TABLE {result} AS
 SELECT {renamed},
     m.gg_grid AS grid_code, m.gg_micro AS micro_code,
     CASE WHEN {unplaced} THEN '' ELSE m.gg_dedicated END AS dedicated_code,
@@ -578,19 +477,183 @@ FROM (
         SELECT i.*, {method} AS match_method FROM ({inner}) i
     ) l
 ) m"""
-    ).format(
+
+
+@dataclass
+class _Picks:
+    """What the statement picks for each order, as SQL over its joins: the grid's code, the code of
+    each level, the people, and a responsible dedicated grid's own people."""
+
+    joins: list[sql.Composable]
+    grid_code: sql.Composable
+    grid_attr: dict[str, sql.Composable]
+    levels: dict[str, sql.Composable] = field(default_factory=dict)
+    micro: sql.Composable = field(default_factory=lambda: sql.SQL("''"))
+    dedicated: sql.Composable = field(default_factory=lambda: sql.SQL("''"))
+    dedicated_people: dict[str, sql.Composable] = field(default_factory=dict)
+    people: dict[str, sql.Composable] = field(default_factory=dict)
+
+
+def geolocate_statement(spec: GeolocateSpec) -> tuple[sql.Composed, dict]:
+    """``CREATE TABLE result AS SELECT ...``: every order row once, with the engine's result columns."""
+    picks = _grid_picks(spec)
+    _pick_levels(spec, picks)
+    _pick_micro(spec, picks)
+    if spec.dedicated is not None:
+        _pick_dedicated(spec, spec.dedicated.table, picks)
+    if spec.roster is not None:
+        picks.joins.append(
+            sql.SQL("CROSS JOIN LATERAL (SELECT %(roster)s::jsonb -> ({}) AS person) r").format(picks.grid_code)
+        )
+    picks.people = _people(spec, picks)
+    return _result_statement(spec, _inner_statement(spec, picks), picks), _statement_params(spec)
+
+
+def _grid_picks(spec: GeolocateSpec) -> _Picks:
+    """The covering grid (``gp``) and the nearest (``nn``) joins, the responsible grid's code and the
+    fields carried with it (inside, boundary, nearest)."""
+    grid_extra, _ = _grid_extra(spec)
+    grid_geom = sql.SQL("u.{}").format(sql.Identifier(spec.grids.table.geometry))
+    nearest = sql.SQL(_NEAREST).format(
+        key=code_key(sql.SQL("k.code")),
+        code=_code("u", spec.grids.code),
+        geom=grid_geom,
+        extra=sql.SQL(", ").join(grid_extra),
+        table=spec.grids.table.ident,
+    )
+    grid_attr = {key: sql.SQL(_CHOSEN.format(f"a_{key}")) for key in ("comm", "street", *PEOPLE)}
+    return _Picks([_grouped_grid_pick(spec, grid_extra), nearest], sql.SQL(_CHOSEN.format("code")), grid_attr)
+
+
+def _pick_levels(spec: GeolocateSpec, picks: _Picks) -> None:
+    """Community and street: the responsible grid's own fields, else the covering unit."""
+    for key, unit in (("comm", spec.communities), ("street", spec.streets)):
+        own = sql.SQL("coalesce({}, '')").format(picks.grid_attr[key])
+        if unit is None:
+            picks.levels[key] = own
+            continue
+        alias = f"{key}_pick"
+        picks.joins.append(_covering_pick(unit, alias, [], sql.SQL("p.g IS NOT NULL AND {} = ''").format(own)))
+        picks.levels[key] = sql.SQL("CASE WHEN {own} <> '' THEN {own} ELSE coalesce({a}.code, '') END").format(
+            own=own, a=sql.Identifier(alias)
+        )
+
+
+def _pick_micro(spec: GeolocateSpec, picks: _Picks) -> None:
+    """The micro-grid: one of the point's own grid first (lowest code), else the lowest code."""
+    if spec.micro is None:
+        return
+    parent = spec.micro_parent if spec.micro_parent in spec.micro.table.fields else None
+    picks.joins.append(_grouped_micro(spec, parent))
+    if parent:
+        own = sql.SQL("mh.codes[array_position(mh.parents, coalesce({}, ''))]").format(picks.grid_code)
+        picks.micro = sql.SQL("coalesce({}, mh.codes[1], '')").format(own)
+    else:
+        picks.micro = sql.SQL("coalesce(mh.codes[1], '')")
+
+
+def _pick_dedicated(spec: GeolocateSpec, table: Table, picks: _Picks) -> None:
+    """The dedicated grid (``dp``) that takes the order's class case, and its own people."""
+    takes = sql.SQL("true")
+    cases = spec.cases if spec.cases in table.fields else None
+    if cases and spec.category:
+        takes = sql.SQL(_TAKES).format(cases=_text("u", cases), group=sql.SQL("p.grp"), cls=sql.SQL("p.cls"))
+    priority = sql.SQL("1e9::float8")
+    if spec.priority in table.fields:
+        text = sql.SQL("btrim(({})::text)").format(sql.SQL("u.{}").format(sql.Identifier(spec.priority)))
+        priority = sql.SQL(_PRIORITY).format(t=text)
+    own_people = [key for key in ("responsible", "resp_phone") if table.first_field(PEOPLE_SOURCES[key])]
+    extra = [
+        sql.SQL("{} AS {}").format(_text("u", table.first_field(PEOPLE_SOURCES[key])), sql.Identifier(f"a_{key}"))
+        for key in own_people
+    ]
+    picks.joins.append(
+        sql.SQL(_DEDICATED).format(
+            extra=sql.SQL("").join(sql.SQL(", ") + e for e in extra),
+            hits=_hits(spec, spec.dedicated, takes),
+            priority=priority,
+        )
+    )
+    picks.dedicated = sql.SQL("coalesce(dp.code, '')")
+    for key in own_people:
+        picks.dedicated_people[key] = sql.SQL("dp.{}").format(sql.Identifier(f"a_{key}"))
+
+
+def _people(spec: GeolocateSpec, picks: _Picks) -> dict[str, sql.Composable]:
+    """Each person field: from the roster, else from the responsible grid's own fields, else empty."""
+    people = {}
+    for key in PEOPLE:
+        source = spec.people_from.get(key)
+        if source == "roster" and spec.roster is not None:
+            people[key] = sql.SQL("coalesce(r.person ->> {}, '')").format(sql.Literal(key))
+        elif source == "grid":
+            people[key] = sql.SQL("coalesce({}, '')").format(picks.grid_attr[key])
+        else:
+            people[key] = sql.SQL("''")
+    return people
+
+
+def _inner_statement(spec: GeolocateSpec, picks: _Picks) -> sql.Composed:
+    """Every order with its point, class case and what :class:`_Picks` picked for it (``gg_*``)."""
+    return sql.SQL(_INNER).format(
+        order_columns=sql.SQL(", ").join(
+            sql.SQL("o.{} AS {}").format(sql.Identifier(c), sql.Identifier(new))
+            for c, new in kept_order_columns(spec).items()
+        ),
+        grid_code=picks.grid_code,
+        overlap=_overlap_codes(spec),
+        micro=picks.micro,
+        dedicated=picks.dedicated,
+        comm=picks.levels["comm"],
+        street=picks.levels["street"],
+        people=sql.SQL(", ").join(
+            sql.SQL("{} AS {}").format(v, sql.Identifier(f"gg_{k}")) for k, v in picks.people.items()
+        ),
+        dedicated_people=sql.SQL("").join(
+            sql.SQL(", {} AS {}").format(v, sql.Identifier(f"gg_ded_{k}")) for k, v in picks.dedicated_people.items()
+        ),
+        orders=spec.orders.ident,
+        points=spec.points_table.ident,
+        key_join=key_join(spec.key, "p", "o"),
+        joins=sql.SQL("\n").join(picks.joins),
+    )
+
+
+def _person_columns(picks: _Picks) -> list[sql.Composed]:
+    """The people of the result: a responsible dedicated grid's own, else the order's grid's."""
+    columns = []
+    for key in PEOPLE:
+        value = sql.SQL("m.{}").format(sql.Identifier(f"gg_{key}"))
+        if key in picks.dedicated_people:
+            value = sql.SQL("CASE WHEN m.resp_level = 'dedicated' THEN coalesce(m.{}, '') ELSE {} END").format(
+                sql.Identifier(f"gg_ded_{key}"), value
+            )
+        columns.append(sql.SQL("{} AS {}").format(value, sql.Identifier(key)))
+    return columns
+
+
+def _result_statement(spec: GeolocateSpec, inner: sql.Composed, picks: _Picks) -> sql.Composed:
+    """The ``CREATE TABLE`` of the result over the orders of ``inner``, with their match method and level."""
+    kept = kept_order_columns(spec)
+    renamed = [sql.SQL("m.{} AS {}").format(sql.Identifier(new), sql.Identifier(new)) for new in kept.values()]
+    return sql.SQL(_RESULT).format(
         result=spec.result.ident,
         near=sql.SQL(np_round("m.gg_d", 2)),
         far=sql.SQL(np_round("m.gg_d", 1)),
         renamed=sql.SQL(", ").join(renamed),
-        unplaced=unplaced,
-        people=sql.SQL(", ").join(person_columns),
+        unplaced=sql.SQL("m.match_method IN ('invalid', 'unassigned')"),
+        people=sql.SQL(", ").join(_person_columns(picks)),
         srid=sql.Literal(int(spec.grids.table.srid)),
-        level=level,
-        method=method,
+        level=sql.SQL(_LEVEL),
+        method=sql.SQL(_METHOD),
         inner=inner,
     )
-    params = {
+
+
+def _statement_params(spec: GeolocateSpec) -> dict:
+    """The statement's query parameters: the tolerance, the roster and class groups as JSON, and the
+    problem texts (the engine's words)."""
+    return {
         "tolerance": float(spec.tolerance),
         "roster": Json(spec.roster or {}),
         "groups": Json(spec.class_groups or {}),
@@ -599,4 +662,3 @@ FROM (
         "overlap_prefix": "inside overlapping grids ",
         "overlap_suffix": ": check the grid layer with gridgov:validategrids",
     }
-    return statement, params
