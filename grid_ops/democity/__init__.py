@@ -1,7 +1,8 @@
 """The built-in demo district: a deterministic, realistic city for demos, tests and benchmarks.
 
 ``build_demo_city(seed, n_orders)`` returns every layer as (Geo)DataFrames in EPSG:4547;
-``write_demo_city(city, path)`` writes them into one GeoPackage. The same seed gives the same
+``write_demo_city(city, path)`` writes them into one GeoPackage; ``make_demo_city(request)`` does
+both as ``gridgov:democity`` asks (:class:`DemoCityRequest`). The same seed gives the same
 city, whatever the number of orders: each part draws from its own random stream.
 
 May import: ``runtime``, ``grids``, ``orders`` (a city is made of grids and orders, never of
@@ -66,6 +67,33 @@ def _noop(_fraction: float, _message: str) -> None:
     return None
 
 
+@dataclass(frozen=True)
+class DemoCityRequest:
+    """A demo city as the toolbox or a script asks for it (``gridgov:democity``)."""
+
+    #: The same seed gives the same city, byte for byte.
+    seed: int = DEFAULT_SEED
+    #: The number of work orders.
+    orders: int = DEFAULT_ORDERS
+    #: The GeoPackage written; ``.gpkg`` is added to a name without it.
+    output: str = ""
+
+    @property
+    def gpkg(self) -> Path:
+        """The GeoPackage written."""
+        path = Path(self.output)
+        return path if path.suffix.lower() == ".gpkg" else path.with_suffix(".gpkg")
+
+
+def make_demo_city(request: DemoCityRequest, progress: Progress = _noop) -> Path:
+    """Build the city ``request`` asks for and write it into its GeoPackage (returned);
+    ``progress(fraction, message)`` is told how far the whole run got (building is the first 70 %,
+    writing the next 25 %: what is left is the caller's, a project for instance)."""
+    gpkg = request.gpkg
+    city = build_demo_city(seed=request.seed, n_orders=request.orders, progress=lambda f, m: progress(0.7 * f, m))
+    return write_demo_city(city, gpkg, progress=lambda f, m: progress(0.7 + 0.25 * f, m))
+
+
 def build_demo_city(
     seed: int = DEFAULT_SEED,
     n_orders: int = DEFAULT_ORDERS,
@@ -82,17 +110,51 @@ def build_demo_city(
     progress(0.10, "streets, communities, grids, micro-grids")
     h = build_hierarchy(net, rng_units)
     progress(0.35, "dedicated grids, roads, addresses, roster")
-    dedicated = facilities.dedicated_grids(h, rng_places)
-    roads = facilities.named_roads(net, rng_places)
-    addresses = facilities.gazetteer(h, roads, rng_places)
-    offices = facilities.street_offices(h, addresses)
-    roster, teams = facilities.roster_and_teams(h, rng_places)
+    parts = _places(h, net, rng_places)
     progress(0.45, "planted hot areas and work orders")
+    parts.update(_orders(h, parts, n_orders, rng_hot, rng_orders))
+    progress(0.85, "inspection reports")
+    n_insp = n_inspections if n_inspections is not None else max(1, n_orders // 5)
+    inspections, parts["truth_inspections"] = generate_inspections(
+        h, parts["roster"], n_insp, resource_path("taxonomy", "descriptions.csv"), rng_insp
+    )
+    parts.update(
+        _units(h, net),
+        inspections=inspections,
+        class_cases=pd.read_csv(resource_path("taxonomy", "class_cases.csv"), dtype=str),
+        demo_info=_info(seed, n_orders, n_insp),
+    )
+    progress(0.9, "done")
+    return DemoCity(layers={name: parts[name] for name in (*SPATIAL_LAYERS, *TABLES)}, seed=seed, n_orders=n_orders)
+
+
+def _places(h, net, rng: np.random.Generator) -> dict[str, pd.DataFrame]:
+    """Dedicated grids, named roads, the address gazetteer, the street offices, the roster and the
+    patrol teams, drawn in this order from one stream (the same seed, the same places)."""
+    dedicated = facilities.dedicated_grids(h, rng)
+    roads = facilities.named_roads(net, rng)
+    addresses = facilities.gazetteer(h, roads, rng)
+    offices = facilities.street_offices(h, addresses)
+    roster, teams = facilities.roster_and_teams(h, rng)
+    return {
+        "dedicated_grids": dedicated,
+        "roads": roads,
+        "addresses": addresses,
+        "street_offices": offices,
+        "roster": roster,
+        "patrol_teams": teams,
+    }
+
+
+def _orders(
+    h, places: dict[str, pd.DataFrame], n_orders: int, rng_hot: np.random.Generator, rng_orders: np.random.Generator
+) -> dict[str, pd.DataFrame]:
+    """The planted hot areas and the work orders they and the background make, with the truth behind each."""
     hot = plant_hot_areas(h, n_orders, rng_hot)
     orders, truth_orders = generate_orders(
         h,
-        roads,
-        addresses,
+        places["roads"],
+        places["addresses"],
         hot,
         n_orders,
         resource_path("taxonomy", "descriptions.csv"),
@@ -100,11 +162,11 @@ def build_demo_city(
         names.CITY,
         names.DISTRICT,
     )
-    progress(0.85, "inspection reports")
-    n_insp = n_inspections if n_inspections is not None else max(1, n_orders // 5)
-    inspections, truth_insp = generate_inspections(
-        h, roster, n_insp, resource_path("taxonomy", "descriptions.csv"), rng_insp
-    )
+    return {"truth_hotareas": hot, "orders": orders, "truth_orders": truth_orders}
+
+
+def _units(h, net) -> dict[str, pd.DataFrame]:
+    """The district and the units and buildings of its hierarchy."""
     district = gpd.GeoDataFrame(
         {
             "admin_code": [names.ADMIN_CODE],
@@ -114,14 +176,26 @@ def build_demo_city(
         geometry=[net.district],
         crs=CRS,
     )
-    info = pd.DataFrame(
+    return {
+        "district": district,
+        "streets": h.streets,
+        "communities": h.communities,
+        "grids": h.grids,
+        "microgrids": h.microgrids,
+        "buildings": h.buildings,
+    }
+
+
+def _info(seed: int, n_orders: int, n_inspections: int) -> pd.DataFrame:
+    """What the GeoPackage was made from (``demo_info``): generator version, seed, counts, CRS, year."""
+    return pd.DataFrame(
         {
             "key": ["generator_version", "seed", "n_orders", "n_inspections", "crs", "year", "admin_code", "name"],
             "value": [
                 GENERATOR_VERSION,
                 str(seed),
                 str(n_orders),
-                str(n_insp),
+                str(n_inspections),
                 CRS,
                 "2025",
                 names.ADMIN_CODE,
@@ -129,29 +203,6 @@ def build_demo_city(
             ],
         }
     )
-    layers = {
-        "district": district,
-        "streets": h.streets,
-        "communities": h.communities,
-        "grids": h.grids,
-        "microgrids": h.microgrids,
-        "dedicated_grids": dedicated,
-        "roads": roads,
-        "buildings": h.buildings,
-        "addresses": addresses,
-        "street_offices": offices,
-        "truth_hotareas": hot,
-        "truth_orders": truth_orders,
-        "truth_inspections": truth_insp,
-        "roster": roster,
-        "patrol_teams": teams,
-        "orders": orders,
-        "inspections": inspections,
-        "class_cases": pd.read_csv(resource_path("taxonomy", "class_cases.csv"), dtype=str),
-        "demo_info": info,
-    }
-    progress(0.9, "done")
-    return DemoCity(layers=layers, seed=seed, n_orders=n_orders)
 
 
 def write_demo_city(city: DemoCity, path: str | Path, progress: Progress = _noop) -> Path:

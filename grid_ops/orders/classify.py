@@ -29,6 +29,66 @@ METHODS = ("rules", "learned", "hybrid")
 HYBRID_MIN_PROBABILITY = 0.5
 
 
+@dataclass(frozen=True)
+class ClassifyRequest:
+    """Orders classified as the toolbox, the dock or a script asks for it (``gridgov:classify``)."""
+
+    #: The column of each order's text.
+    text_field: str = "description"
+    #: The column of the class of orders already classified (to train the model and measure it); '' for none.
+    label_field: str = ""
+    #: auto, rules, learned or hybrid; auto is hybrid when ``label_field`` gives orders of two classes, else rules.
+    method: str = "auto"
+    #: The share of the classified orders held back to measure accuracy (0: not measured).
+    test_share: float = 0.2
+
+
+class NoTrainingOrdersError(ValueError):
+    """The learned or hybrid method asked for without classified orders of two class cases to train on."""
+
+    def __init__(self, method: str) -> None:
+        super().__init__(f"the {method} method needs known classes of at least two class cases")
+        self.method = method
+
+
+@dataclass
+class Classified:
+    """A class case per order and how it was found."""
+
+    #: class_code, class_score and class_method per order ('' and 0 where no class was found).
+    chosen: pd.DataFrame
+    #: The catalogue's keywords found in each order's text (the rules' reason, whatever decided).
+    reasons: np.ndarray
+    #: The method that classified (auto resolved to rules or hybrid).
+    method: str
+    #: The accuracy measured on held-back orders; None when not measured.
+    check: Evaluation | None
+
+
+def classify_orders(texts, labels, taxonomy: Taxonomy, request: ClassifyRequest) -> Classified:
+    """Each order's class case by the method ``request`` names, the accuracy measured first on
+    ``test_share`` of the classified orders; ``labels`` are the known classes ('' where unknown), None
+    without a label field. The model that classifies is trained on every classified order.
+
+    Raises :class:`NoTrainingOrdersError` when the method needs training orders there are not, and
+    ``ValueError`` when the model cannot be trained (too few examples, no scikit-learn).
+    """
+    trainable = labels is not None and len(set(labels) - {""}) >= 2
+    method = request.method
+    if method == "auto":
+        method = "hybrid" if trainable else "rules"
+    if method in ("learned", "hybrid") and not trainable:
+        raise NoTrainingOrdersError(method)
+    check = evaluate(texts, labels, taxonomy, request.test_share) if trainable and request.test_share > 0 else None
+    rules = classify_by_rules(texts, taxonomy)
+    if method == "rules":
+        chosen = rules.assign(class_method=np.where(rules[CLASS_CODE] != "", "rules", ""))
+    else:
+        learned = LearnedClassifier().fit(texts, labels).predict(texts)
+        chosen = learned.assign(class_method="learned") if method == "learned" else combine(rules, learned)
+    return Classified(chosen, rules["class_reason"].to_numpy(dtype=object), method, check)
+
+
 def combine(
     rules: pd.DataFrame, learned: pd.DataFrame, min_probability: float = HYBRID_MIN_PROBABILITY
 ) -> pd.DataFrame:
@@ -193,9 +253,35 @@ def evaluate(texts, labels, taxonomy: Taxonomy, test_share: float = 0.2, seed: i
     text = as_text(texts).to_numpy(dtype=object)
     labels = as_text(labels).str.strip().to_numpy(dtype=object)
     known = np.flatnonzero(labels != "")
-    rng = np.random.default_rng(seed)
-    test_mask = np.zeros(len(labels), dtype=bool)
     group = None if groups is None else as_text(groups).to_numpy(dtype=object)
+    test_mask = _held_back(labels, known, test_share, np.random.default_rng(seed), group)
+    train = np.setdiff1d(known, np.flatnonzero(test_mask))
+    test = np.flatnonzero(test_mask)
+    model = LearnedClassifier(seed=seed).fit(text[train], labels[train])
+    learned_frame = model.predict(text[test])
+    rules_frame = classify_by_rules(text[test], taxonomy)
+    learned = learned_frame[CLASS_CODE].to_numpy(dtype=object)
+    rules = rules_frame[CLASS_CODE].to_numpy(dtype=object)
+    hybrid = combine(rules_frame, learned_frame)[CLASS_CODE].to_numpy(dtype=object)
+    truth = labels[test]
+    return Evaluation(
+        accuracy_rules=float((rules == truth).mean()) if len(test) else float("nan"),
+        accuracy_learned=float((learned == truth).mean()) if len(test) else float("nan"),
+        accuracy_hybrid=float((hybrid == truth).mean()) if len(test) else float("nan"),
+        n_train=len(train),
+        n_test=len(test),
+        confusion=confusion(truth, learned),
+        per_class=_recall_per_class(truth, rules, learned, hybrid),
+    )
+
+
+def _held_back(
+    labels: np.ndarray, known: np.ndarray, test_share: float, rng: np.random.Generator, group: np.ndarray | None
+) -> np.ndarray:
+    """The orders held back to test (a mask): ``test_share`` of each class, never all of a class, so
+    every class is also trained on; with ``group`` whole groups at a time. Classes are drawn in code
+    order from one seeded generator, so a split can be repeated."""
+    test_mask = np.zeros(len(labels), dtype=bool)
     for code in np.unique(labels[known]):
         rows = known[labels[known] == code]
         if group is not None:
@@ -207,16 +293,12 @@ def evaluate(texts, labels, taxonomy: Taxonomy, test_share: float = 0.2, seed: i
         take = round(len(rows) * test_share)
         if len(rows) >= 2 and take:
             test_mask[rng.choice(rows, min(take, len(rows) - 1), replace=False)] = True
-    train = np.setdiff1d(known, np.flatnonzero(test_mask))
-    test = np.flatnonzero(test_mask)
-    model = LearnedClassifier(seed=seed).fit(text[train], labels[train])
-    learned_frame = model.predict(text[test])
-    rules_frame = classify_by_rules(text[test], taxonomy)
-    learned = learned_frame[CLASS_CODE].to_numpy(dtype=object)
-    rules = rules_frame[CLASS_CODE].to_numpy(dtype=object)
-    hybrid = combine(rules_frame, learned_frame)[CLASS_CODE].to_numpy(dtype=object)
-    truth = labels[test]
-    table = confusion(truth, learned)
+    return test_mask
+
+
+def _recall_per_class(truth: np.ndarray, rules: np.ndarray, learned: np.ndarray, hybrid: np.ndarray) -> pd.DataFrame:
+    """Per true class: its held-back orders, the share each method got right and the class the
+    model most often gave instead (the report a grid centre reads before trusting the model)."""
     rows = []
     for code in np.unique(truth):
         sel = truth == code
@@ -231,12 +313,4 @@ def evaluate(texts, labels, taxonomy: Taxonomy, test_share: float = 0.2, seed: i
                 "most_confused_with": wrong.index[0] if len(wrong) else "",
             }
         )
-    return Evaluation(
-        accuracy_rules=float((rules == truth).mean()) if len(test) else float("nan"),
-        accuracy_learned=float((learned == truth).mean()) if len(test) else float("nan"),
-        accuracy_hybrid=float((hybrid == truth).mean()) if len(test) else float("nan"),
-        n_train=len(train),
-        n_test=len(test),
-        confusion=table,
-        per_class=pd.DataFrame(rows),
-    )
+    return pd.DataFrame(rows)

@@ -1,9 +1,14 @@
-"""Run ``gridgov:findrepeats`` in PostGIS when its inputs allow it; say why not otherwise."""
+"""Run ``gridgov:findrepeats`` in PostGIS when its inputs allow it; say why not otherwise.
+
+The run takes the algorithm's :class:`~gridgov.grid_ops.orders.repeats.RepeatsRequest`, the one the
+engine runs: the database and the engine are two backends of one request.
+"""
 
 from __future__ import annotations
 
 from psycopg2 import sql
 
+from gridgov.grid_ops.orders.repeats import RepeatsRequest
 from gridgov.layers.postgis import connection as pg
 from gridgov.layers.postgis.findrepeats_sql import (
     RepeatsSpec,
@@ -14,33 +19,32 @@ from gridgov.layers.postgis.findrepeats_sql import (
     run_statement,
 )
 from gridgov.layers.postgis.geolocate_sql import Table
-from gridgov.layers.postgis.pushdown import destination, load_result, replace_steps
-from gridgov.layers.postgis.source import NotInDatabase, pg_table, require_time_field
+from gridgov.layers.postgis.pushdown import Destination, destination, load_result, replace_steps
+from gridgov.layers.postgis.source import NotInDatabase, PgTable, pg_table, require_time_field
 from gridgov.layers.processing.base import tr
 
 
-def plan(alg, parameters, context):
+def plan(alg, parameters, context, request: RepeatsRequest) -> PgTable:
+    """The orders' table, once the request can run on it in the database (else NotInDatabase says why)."""
     orders = pg_table(alg, parameters, "INPUT", context, required=True)
     layer = alg.parameterAsVectorLayer(parameters, "INPUT", context)
     if layer.crs().isGeographic():
         raise NotInDatabase(tr("INPUT is in geographic coordinates"))
-    names = {}
-    for name in ("CATEGORY_FIELD", "TIME_FIELD", "GRID_FIELD"):
-        names[name] = alg.parameterAsString(parameters, name, context)
-        if names[name] and names[name] not in orders.fields:
-            raise NotInDatabase(tr("{0}: no field {1!r}").format(name, names[name]))
-    require_time_field(alg, parameters, context, names["TIME_FIELD"])
-    return orders, names
+    missing = request.missing_column(orders.fields)
+    if missing:
+        raise NotInDatabase(tr("{0}: no field {1!r}").format(*missing))
+    require_time_field(alg, parameters, context, request.time_field)
+    return orders
 
 
-def findrepeats_in_database(alg, parameters, context, feedback) -> dict | None:
+def findrepeats_in_database(alg, parameters, context, feedback, request: RepeatsRequest | None = None) -> dict | None:
+    """The results of ``request`` run in PostGIS, or None (the reason logged) when the engine has to
+    run it. ``request``: the run's request, parsed by the algorithm; parsed here from ``parameters``
+    (by the algorithm's declarations) when the caller has not."""
+    request = alg.request(parameters, context) if request is None else request
     try:
-        orders, names = plan(alg, parameters, context)
-        dest = destination(parameters, "OUTPUT", context, orders, "repeats")
-        rates = None
-        if names["GRID_FIELD"] and parameters.get("RATES") is not None:
-            rates = destination(parameters, "RATES", context, orders, "repeat_rates")
-            rates.table = Table(rates.table.schema, rates.table.name, "")  # a table without geometry
+        orders = plan(alg, parameters, context, request)
+        dest, rates = _destinations(parameters, context, orders, request)
     except NotInDatabase as reason:
         feedback.pushInfo(tr("Running in the engine, not in PostGIS: {0}").format(reason))
         return None
@@ -50,38 +54,67 @@ def findrepeats_in_database(alg, parameters, context, feedback) -> dict | None:
     spec = RepeatsSpec(
         orders=orders.sql_table(),
         key=orders.key,
-        category=names["CATEGORY_FIELD"],
-        time=names["TIME_FIELD"],
+        request=request,
         result=dest.table,
-        distance=alg.parameterAsDouble(parameters, "DISTANCE", context),
-        days=alg.parameterAsDouble(parameters, "DAYS", context),
-        grid_field=names["GRID_FIELD"] or None,
         rates=rates.table if rates else None,
     )
+    cases = _run(orders, spec, feedback)
+    output = load_result(
+        alg, parameters, "OUTPUT", context, feedback, orders, dest, orders.key, "orders_points",
+        tr("Orders with cases"), events=True,
+    )  # fmt: skip
+    results = {"OUTPUT": output, "CASES": cases}
+    if rates is not None:
+        results["RATES"] = load_result(
+            alg, parameters, "RATES", context, feedback, orders, rates, request.grid_field, "",
+            tr("Repeat rate per grid"),
+        )  # fmt: skip
+    return results
+
+
+def _destinations(
+    parameters, context, orders: PgTable, request: RepeatsRequest
+) -> tuple[Destination, Destination | None]:
+    """Where the orders with cases go and, with a grid field and RATES asked for, the rates per grid."""
+    dest = destination(parameters, "OUTPUT", context, orders, "repeats")
+    if not (request.grid_field and parameters.get("RATES") is not None):
+        return dest, None
+    rates = destination(parameters, "RATES", context, orders, "repeat_rates")
+    rates.table = Table(rates.table.schema, rates.table.name, "")  # a table without geometry
+    return dest, rates
+
+
+def _steps(spec: RepeatsSpec) -> list[tuple]:
+    """The job: the orders in time order, the repeat rule as a loop, the result table and the rates."""
     steps = [
         (tr("orders in time order"), rows_statement(spec), None),
         (tr("the repeat rule"), *loop_statement()),
         (tr("the repeat rule"), *run_statement(spec)),
-        *replace_steps(dest.table, orders.key, *result_statement(spec)),
+        *replace_steps(spec.result, spec.key, *result_statement(spec)),
     ]
-    if rates is not None:
+    if spec.rates is not None:
         steps += [
             (
-                tr("drop the earlier {0}").format(rates.table.name),
-                sql.SQL("DROP TABLE IF EXISTS {}").format(rates.table.ident),
+                tr("drop the earlier {0}").format(spec.rates.name),
+                sql.SQL("DROP TABLE IF EXISTS {}").format(spec.rates.ident),
                 None,
             ),
-            (tr("create {0}").format(rates.table.name), rates_statement(spec), None),
+            (tr("create {0}").format(spec.rates.name), rates_statement(spec), None),
         ]
+    return steps
+
+
+def _run(orders: PgTable, spec: RepeatsSpec, feedback) -> int:
+    """Run the job in one transaction; the number of cases it found (also said in the log)."""
     connection = pg.connect(orders)
     try:
-        seconds = pg.run_job(connection, steps, feedback)
+        seconds = pg.run_job(connection, _steps(spec), feedback)
         ((cases, unchecked),) = pg.fetch(
             connection,
             sql.SQL(
                 "SELECT count(DISTINCT case_id) FILTER (WHERE case_id <> ''), "
                 "count(*) FILTER (WHERE case_id = '') FROM {}"
-            ).format(dest.table.ident),
+            ).format(spec.result.ident),
         )
         connection.rollback()
     finally:
@@ -91,22 +124,4 @@ def findrepeats_in_database(alg, parameters, context, feedback) -> dict | None:
             cases, seconds, unchecked
         )
     )
-    output = load_result(
-        alg, parameters, "OUTPUT", context, feedback, orders, dest, orders.key, "orders_points",
-        tr("Orders with cases"), events=True,
-    )  # fmt: skip
-    results = {"OUTPUT": output, "CASES": int(cases)}
-    if rates is not None:
-        results["RATES"] = load_result(
-            alg,
-            parameters,
-            "RATES",
-            context,
-            feedback,
-            orders,
-            rates,
-            names["GRID_FIELD"],
-            "",
-            tr("Repeat rate per grid"),
-        )
-    return results
+    return int(cases)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from psycopg2 import sql
 
+from gridgov.grid_ops.orders.repeats import RepeatsRequest
 from gridgov.layers.postgis.geolocate_sql import Table, key_columns, key_join, key_select, np_round
 
 #: The loop; a temporary function, so nothing is left in the database.
@@ -58,14 +59,13 @@ $fn$
 
 @dataclass
 class RepeatsSpec:
+    """The tables of one run of ``request`` in the database: the orders (and their key), the result
+    and, with a grid field, the rates per grid."""
+
     orders: Table
     key: str
-    category: str
-    time: str
+    request: RepeatsRequest
     result: Table
-    distance: float = 50.0
-    days: float = 7.0
-    grid_field: str | None = None
     rates: Table | None = None
 
 
@@ -87,8 +87,8 @@ ANALYZE gridgov_rows"""
     ).format(
         key_cols=key_columns(spec.key, "o"),
         key_select=key_select(spec.key, "o"),
-        cls=sql.Identifier(spec.category),
-        time=sql.Identifier(spec.time),
+        cls=sql.Identifier(spec.request.category_field),
+        time=sql.Identifier(spec.request.time_field),
         orders=spec.orders.ident,
         point=point,
     )
@@ -99,7 +99,8 @@ def loop_statement() -> tuple[sql.Composed, None]:
 
 
 def run_statement(spec: RepeatsSpec) -> tuple[sql.Composed, tuple]:
-    return sql.SQL("SELECT pg_temp.gridgov_find_repeats(%s, %s)"), (float(spec.distance), float(spec.days) * 86400.0)
+    window = float(spec.request.days) * 86400.0
+    return sql.SQL("SELECT pg_temp.gridgov_find_repeats(%s, %s)"), (float(spec.request.distance), window)
 
 
 def result_statement(spec: RepeatsSpec) -> tuple[sql.Composed, dict]:
@@ -136,16 +137,16 @@ LEFT JOIN numbered nb ON nb.idx = k.idx"""
         result=spec.result.ident,
         renamed=sql.SQL(", ").join(renamed),
         geom=sql.Identifier(spec.orders.geometry),
-        time=sql.Identifier(spec.time),
+        time=sql.Identifier(spec.request.time_field),
         orders=spec.orders.ident,
         join=key_join(spec.key, "g", "o"),
     )
-    return statement, {"time_empty": f"{spec.time} is empty"}
+    return statement, {"time_empty": f"{spec.request.time_field} is empty"}
 
 
 def rates_statement(spec: RepeatsSpec) -> sql.Composed:
     """Per grid: orders checked, cases, repeat orders and the repeat rate (``repeats.repeat_rates``)."""
-    unit = sql.Identifier(spec.grid_field)
+    unit = sql.Identifier(spec.request.grid_field)
     return sql.SQL(
         """CREATE TABLE {rates} AS
 SELECT unit AS {unit}, orders, cases, orders - cases AS repeat_orders,

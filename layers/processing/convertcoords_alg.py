@@ -4,25 +4,51 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
-from qgis.core import (
-    QgsCoordinateReferenceSystem,
-    QgsProcessing,
-    QgsProcessingException,
-    QgsProcessingOutputNumber,
-    QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterField,
-    QgsProcessingParameterString,
-)
+import pandas as pd
+from qgis.core import QgsCoordinateReferenceSystem, QgsProcessing, QgsProcessingException
 
+from gridgov.grid_ops.orders import coords
+from gridgov.grid_ops.orders.positions import (
+    Converted,
+    ConvertRequest,
+    MissingColumnError,
+    NoCoordinateColumnsError,
+    convert_orders,
+)
 from gridgov.grid_ops.schema import PROBLEM
 from gridgov.layers.convert import points_array
-from gridgov.layers.orders_input import add_orders_file_parameters, read_orders_input, resolve_field
+from gridgov.layers.orders_input import OrdersInput, add_orders_file_parameters, read_orders_input
 from gridgov.layers.outputs import keep_input_columns
-from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, tr, write_frame
+from gridgov.layers.processing.base import StyleOnLoad, tr, tr_noop, write_frame
+from gridgov.layers.processing.declare import (
+    DeclaredAlgorithm,
+    Family,
+    Param,
+    field,
+    number_output,
+    sink,
+    source,
+    text,
+)
+
+#: The orders file (INPUT_FILE) and the sheet of a workbook (SHEET), which the data path reads.
+ORDERS_FILE = Family(
+    lambda alg: add_orders_file_parameters(
+        alg,
+        "INPUT_FILE",
+        tr("…or a file (CSV, XLSX, Open311 JSON)"),
+        tr("Tables (*.csv *.txt *.xlsx *.xls *.json);;All files (*.*)"),
+    )
+)
 
 
-class ConvertCoordsAlgorithm(GridGovAlgorithm):
+def keyed(key: str, param: Param) -> Family:
+    """``param`` read into the request's ``key``, where its lower-case name cannot be an attribute
+    (FROM is a Python keyword: the request says ``from_``)."""
+    return Family(param.declare, param.read, key)
+
+
+class ConvertCoordsAlgorithm(DeclaredAlgorithm):
     NAME = "convertcoords"
     DISPLAY = "Convert coordinates (WGS84/GCJ-02/BD-09/CGCS2000)"
     GROUP_ID = "orders"
@@ -36,95 +62,64 @@ class ConvertCoordsAlgorithm(GridGovAlgorithm):
         "outputs are written as EPSG:4326 layers: QGIS has no CRS for them, so mark such layers clearly.\n\n"
         "Example: FROM gcj02, TO EPSG:4547 for orders exported from an AMap-based app."
     )
-    INPUT, INPUT_FILE, X_FIELD, Y_FIELD = "INPUT", "INPUT_FILE", "X_FIELD", "Y_FIELD"
-    FROM, TO, COORD_SYS_FIELD, OUTPUT, FAILED = "FROM", "TO", "COORD_SYS_FIELD", "OUTPUT", "FAILED"
-
-    def initAlgorithm(self, config=None) -> None:  # noqa: N802
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.INPUT, tr("Points or table"), [QgsProcessing.SourceType.TypeVector], optional=True
-            )
-        )
-        add_orders_file_parameters(
-            self,
-            self.INPUT_FILE,
-            tr("…or a file (CSV, XLSX, Open311 JSON)"),
-            tr("Tables (*.csv *.txt *.xlsx *.xls *.json);;All files (*.*)"),
-        )
-        for name, label in (
-            (self.X_FIELD, "X / longitude field"),
-            (self.Y_FIELD, "Y / latitude field"),
-            (self.COORD_SYS_FIELD, "Coordinate system field (per row)"),
-        ):
-            self.addParameter(
-                QgsProcessingParameterField(name, tr(label), parentLayerParameterName=self.INPUT, optional=True)
-            )
-        self.addParameter(
-            QgsProcessingParameterString(
-                self.FROM, tr("From (wgs84, gcj02, bd09, cgcs2000, EPSG:n)"), "gcj02", optional=True
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterString(self.TO, tr("To (wgs84, gcj02, bd09, cgcs2000, EPSG:n)"), "wgs84")
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.OUTPUT, tr("Converted points"), QgsProcessing.SourceType.TypeVectorPoint
-            )
-        )
-        self.addOutput(QgsProcessingOutputNumber(self.FAILED, tr("Rows not converted")))
+    PARAMETERS = (
+        source("INPUT", tr_noop("Points or table"), optional=True),
+        ORDERS_FILE,
+        field("X_FIELD", tr_noop("X / longitude field"), "INPUT"),
+        field("Y_FIELD", tr_noop("Y / latitude field"), "INPUT"),
+        field("COORD_SYS_FIELD", tr_noop("Coordinate system field (per row)"), "INPUT"),
+        keyed("from_", text("FROM", tr_noop("From (wgs84, gcj02, bd09, cgcs2000, EPSG:n)"), "gcj02")),
+        text("TO", tr_noop("To (wgs84, gcj02, bd09, cgcs2000, EPSG:n)"), "wgs84", optional=False),
+        sink("OUTPUT", tr_noop("Converted points"), QgsProcessing.SourceType.TypeVectorPoint),
+    )
+    OUTPUTS = (number_output("FAILED", tr_noop("Rows not converted")),)
+    REQUEST = ConvertRequest
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from gridgov.grid_ops.orders import coords, positions
-        from gridgov.grid_ops.orders.ordertable import guess_order_fields
+        request: ConvertRequest = self.request(parameters, context)
+        orders = read_orders_input(self, parameters, context, feedback, "INPUT", "INPUT_FILE")
+        converted = converted_orders(orders, request)
+        out = converted_points(orders.frame, converted, feedback)
+        failed = say_failed(converted, feedback)
+        crs = QgsCoordinateReferenceSystem(converted.crs)
+        dest = write_frame(self, parameters, "OUTPUT", context, out, crs, feedback)
+        StyleOnLoad.attach(context, dest, "orders_points", tr("Converted ({0})").format(converted.target))
+        return {"OUTPUT": dest, "FAILED": failed}
 
-        orders = read_orders_input(self, parameters, context, feedback, self.INPUT, self.INPUT_FILE)
-        frame = orders.frame
-        guessed = guess_order_fields(frame.columns)
-        use_geometry = orders.xy is not None and not self.parameterAsString(parameters, self.X_FIELD, context)
-        try:
-            target = coords.normalise_coord_sys(self.parameterAsString(parameters, self.TO, context))
-            source_text = self.parameterAsString(parameters, self.FROM, context)
-            source = coords.normalise_coord_sys(source_text) if source_text else (orders.crs or "wgs84")
-        except coords.CoordSysError as err:
-            raise QgsProcessingException(str(err)) from err
-        system_field = resolve_field(self, parameters, self.COORD_SYS_FIELD, context, frame, None)
-        # a row in a system nothing converts from (a vertical one) is that row's problem (positions.to_target)
-        systems = frame[system_field].to_numpy(dtype=object) if system_field else source
-        if use_geometry:
-            pos = positions.to_target(
-                orders.xy[:, 0], orders.xy[:, 1], systems, target, "geometry x", "geometry y", system_field or "FROM"
+
+def converted_orders(orders: OrdersInput, request: ConvertRequest) -> Converted:
+    """``convert_orders`` of the orders read, its refusals said as the toolbox says them."""
+    try:
+        return convert_orders(orders.frame, orders.xy, orders.crs, request)
+    except coords.CoordSysError as err:
+        raise QgsProcessingException(str(err)) from err
+    except MissingColumnError as err:
+        raise QgsProcessingException(
+            tr("{0}: the orders have no field {1!r} (fields: {2})").format(
+                err.parameter, err.column, ", ".join(err.columns)
             )
-        else:
-            x_field = resolve_field(self, parameters, self.X_FIELD, context, frame, guessed.x)
-            y_field = resolve_field(self, parameters, self.Y_FIELD, context, frame, guessed.y)
-            if not x_field or not y_field:
-                raise QgsProcessingException(tr("Choose X_FIELD and Y_FIELD (no coordinate columns recognised)"))
-            pos = positions.to_target(
-                frame[x_field].to_numpy(dtype=object),
-                frame[y_field].to_numpy(dtype=object),
-                systems,
-                target,
-                x_field,
-                y_field,
-                system_field or "FROM",
-            )
-        out = keep_input_columns(frame, ("x_out", "y_out", PROBLEM), feedback).copy()
-        out["x_out"] = np.round(pos.x, 9)
-        out["y_out"] = np.round(pos.y, 9)
-        out[PROBLEM] = pos.problem
-        located = np.asarray(pos.located, dtype=bool)
-        geometry = points_array(np.where(located, pos.x, np.nan), np.where(located, pos.y, np.nan))
-        crs_text = (
-            "EPSG:4326" if target in ("gcj02", "bd09", "wgs84") else ("EPSG:4490" if target == "cgcs2000" else target)
-        )
-        out = gpd.GeoDataFrame(out, geometry=geometry, crs=crs_text)
-        failed = int((~pos.located).sum())
-        for i in np.flatnonzero(~pos.located)[:20]:
-            feedback.pushWarning(tr("row {0}: {1}").format(i + 1, pos.problem[i]))
-        feedback.pushInfo(tr("{0} rows converted to {1}, {2} not").format(len(out) - failed, target, failed))
-        dest = write_frame(
-            self, parameters, self.OUTPUT, context, out, QgsCoordinateReferenceSystem(crs_text), feedback
-        )
-        StyleOnLoad.attach(context, dest, "orders_points", tr("Converted ({0})").format(target))
-        return {self.OUTPUT: dest, self.FAILED: failed}
+        ) from err
+    except NoCoordinateColumnsError as err:
+        raise QgsProcessingException(tr("Choose X_FIELD and Y_FIELD (no coordinate columns recognised)")) from err
+
+
+def converted_points(frame: pd.DataFrame, converted: Converted, feedback) -> gpd.GeoDataFrame:
+    """Every row of the input with x_out, y_out and its problem text, a point where it was converted."""
+    pos = converted.positions
+    out = keep_input_columns(frame, ("x_out", "y_out", PROBLEM), feedback).copy()
+    out["x_out"] = np.round(pos.x, 9)
+    out["y_out"] = np.round(pos.y, 9)
+    out[PROBLEM] = pos.problem
+    located = np.asarray(pos.located, dtype=bool)
+    geometry = points_array(np.where(located, pos.x, np.nan), np.where(located, pos.y, np.nan))
+    return gpd.GeoDataFrame(out, geometry=geometry, crs=converted.crs)
+
+
+def say_failed(converted: Converted, feedback) -> int:
+    """The rows not converted, the first twenty named in the log with their problem."""
+    pos = converted.positions
+    failed = int((~pos.located).sum())
+    for i in np.flatnonzero(~pos.located)[:20]:
+        feedback.pushWarning(tr("row {0}: {1}").format(i + 1, pos.problem[i]))
+    feedback.pushInfo(tr("{0} rows converted to {1}, {2} not").format(len(pos.x) - failed, converted.target, failed))
+    return failed

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from qgis.core import QgsProcessingException, QgsProcessingOutputFile, QgsProcessingParameterFileDestination
 
-from qgis.core import (
-    QgsProcessingException,
-    QgsProcessingOutputFile,
-    QgsProcessingParameterFileDestination,
-    QgsProcessingParameterNumber,
+from gridgov.grid_ops.democity import DEFAULT_ORDERS, DEFAULT_SEED, DemoCityRequest, Progress, make_demo_city
+from gridgov.layers.processing.base import tr, tr_noop
+from gridgov.layers.processing.declare import DeclaredAlgorithm, Param, integer
+
+#: The GeoPackage written (declare.py has no file destination factory yet: declared here); the
+#: request holds its path.
+OUTPUT = Param(
+    "OUTPUT",
+    lambda: QgsProcessingParameterFileDestination("OUTPUT", tr("Demo city GeoPackage"), tr("GeoPackage (*.gpkg)")),
+    lambda alg, parameters, context: alg.parameterAsFileOutput(parameters, "OUTPUT", context),
 )
 
-from gridgov.layers.processing.base import GridGovAlgorithm, tr
 
-
-class DemoCityAlgorithm(GridGovAlgorithm):
+class DemoCityAlgorithm(DeclaredAlgorithm):
     """Build the deterministic demo district (streets, communities, grids, micro-grids, orders ...)."""
 
     NAME = "democity"
@@ -32,55 +35,33 @@ class DemoCityAlgorithm(GridGovAlgorithm):
         "OUTPUT: the GeoPackage; a QGIS project with styled layers is written beside it (PROJECT).\n\n"
         "Example: qgis_process run gridgov:democity -- SEED=20251 ORDERS=100000 OUTPUT=demo_city.gpkg"
     )
-
-    SEED = "SEED"
-    ORDERS = "ORDERS"
-    OUTPUT = "OUTPUT"
-    PROJECT = "PROJECT"
-
-    def initAlgorithm(self, config=None) -> None:  # noqa: N802
-        from gridgov.grid_ops.democity import DEFAULT_ORDERS, DEFAULT_SEED
-
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.SEED, tr("Random seed"), QgsProcessingParameterNumber.Type.Integer, DEFAULT_SEED, minValue=0
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.ORDERS,
-                tr("Number of work orders"),
-                QgsProcessingParameterNumber.Type.Integer,
-                DEFAULT_ORDERS,
-                minValue=0,
-                maxValue=5_000_000,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFileDestination(self.OUTPUT, tr("Demo city GeoPackage"), tr("GeoPackage (*.gpkg)"))
-        )
-        self.addOutput(QgsProcessingOutputFile(self.PROJECT, tr("Demo city QGIS project")))
+    PARAMETERS = (
+        integer("SEED", tr_noop("Random seed"), DEFAULT_SEED, minimum=0),
+        integer("ORDERS", tr_noop("Number of work orders"), DEFAULT_ORDERS, minimum=0, maximum=5_000_000),
+        OUTPUT,
+    )
+    OUTPUTS = (lambda: QgsProcessingOutputFile("PROJECT", tr("Demo city QGIS project")),)
+    REQUEST = DemoCityRequest
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from gridgov.grid_ops.democity import build_demo_city, write_demo_city
         from gridgov.layers.project import build_demo_project
 
-        seed = self.parameterAsInt(parameters, self.SEED, context)
-        n_orders = self.parameterAsInt(parameters, self.ORDERS, context)
-        gpkg = Path(self.parameterAsFileOutput(parameters, self.OUTPUT, context))
-        if gpkg.suffix.lower() != ".gpkg":
-            gpkg = gpkg.with_suffix(".gpkg")
-
-        def progress(fraction: float, message: str, start: float = 0.0, span: float = 1.0) -> None:
-            if feedback.isCanceled():
-                raise QgsProcessingException(tr("Cancelled"))
-            feedback.setProgress(100.0 * (start + span * fraction))
-            feedback.pushInfo(message)
-
-        city = build_demo_city(seed=seed, n_orders=n_orders, progress=lambda f, m: progress(f, m, 0.0, 0.7))
-        write_demo_city(city, gpkg, progress=lambda f, m: progress(f, m, 0.7, 0.25))
+        request: DemoCityRequest = self.request(parameters, context)
+        gpkg = make_demo_city(request, progress_of(feedback))
         project_path = gpkg.with_suffix(".qgz")
         build_demo_project(gpkg, project_path)
         feedback.setProgress(100)
         feedback.pushInfo(tr("Demo city written to {0} and {1}").format(gpkg, project_path))
-        return {self.OUTPUT: str(gpkg), self.PROJECT: str(project_path)}
+        return {"OUTPUT": str(gpkg), "PROJECT": str(project_path)}
+
+
+def progress_of(feedback) -> Progress:
+    """The engine's progress said to ``feedback``; a cancelled run stops at the next report."""
+
+    def progress(fraction: float, message: str) -> None:
+        if feedback.isCanceled():
+            raise QgsProcessingException(tr("Cancelled"))
+        feedback.setProgress(100.0 * fraction)
+        feedback.pushInfo(message)
+
+    return progress

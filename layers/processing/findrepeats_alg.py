@@ -6,28 +6,30 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsProcessing,
     QgsProcessingException,
-    QgsProcessingOutputNumber,
     QgsProcessingParameterDistance,
-    QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterField,
-    QgsProcessingParameterNumber,
 )
 
+from gridgov.grid_ops.orders.repeats import REPEAT_COLUMNS, RepeatsRequest, repeats_of
 from gridgov.grid_ops.schema import CLASS_CODE, GRID_CODE
 from gridgov.layers.orders_input import point_xy
 from gridgov.layers.outputs import keep_input_columns
-from gridgov.layers.processing.base import (
-    GridGovAlgorithm,
-    StyleOnLoad,
-    read_source,
-    require_projected,
-    tr,
-    write_frame,
+from gridgov.layers.processing.base import StyleOnLoad, read_source, require_projected, tr, tr_noop, write_frame
+from gridgov.layers.processing.declare import DeclaredAlgorithm, Param, field, number, number_output, sink, source
+from gridgov.layers.processing.order_filters import times_of
+
+POINTS = QgsProcessing.SourceType.TypeVectorPoint
+
+#: DISTANCE in the units of INPUT's CRS (declare.py has no distance factory yet: declared here).
+DISTANCE = Param(
+    "DISTANCE",
+    lambda: QgsProcessingParameterDistance(
+        "DISTANCE", tr("Distance"), 50.0, parentParameterName="INPUT", minValue=0.01
+    ),
+    lambda alg, parameters, context: alg.parameterAsDouble(parameters, "DISTANCE", context),
 )
 
 
-class FindRepeatsAlgorithm(GridGovAlgorithm):
+class FindRepeatsAlgorithm(DeclaredAlgorithm):
     NAME = "findrepeats"
     DISPLAY = "Find repeat orders"
     GROUP_ID = "orders"
@@ -42,110 +44,52 @@ class FindRepeatsAlgorithm(GridGovAlgorithm):
         "Example: INPUT the placed orders of Geolocate, CATEGORY_FIELD class_code, TIME_FIELD reported_at, "
         "DISTANCE 50, DAYS 7, GRID_FIELD grid_code."
     )
-    INPUT, CATEGORY_FIELD, TIME_FIELD, DISTANCE, DAYS = "INPUT", "CATEGORY_FIELD", "TIME_FIELD", "DISTANCE", "DAYS"
-    GRID_FIELD, OUTPUT, RATES, CASES = "GRID_FIELD", "OUTPUT", "RATES", "CASES"
-
-    def initAlgorithm(self, config=None) -> None:  # noqa: N802
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.INPUT, tr("Placed orders (points)"), [QgsProcessing.SourceType.TypeVectorPoint]
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.CATEGORY_FIELD, tr("Class case field"), CLASS_CODE, parentLayerParameterName=self.INPUT
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.TIME_FIELD, tr("Time field"), "reported_at", parentLayerParameterName=self.INPUT
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterDistance(
-                self.DISTANCE, tr("Distance"), 50.0, parentParameterName=self.INPUT, minValue=0.01
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.DAYS, tr("Days"), QgsProcessingParameterNumber.Type.Double, 7.0, minValue=0.0
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.GRID_FIELD,
-                tr("Grid field (for repeat rates)"),
-                GRID_CODE,
-                parentLayerParameterName=self.INPUT,
-                optional=True,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.OUTPUT, tr("Orders with cases"), QgsProcessing.SourceType.TypeVectorPoint
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.RATES,
-                tr("Repeat rate per grid"),
-                QgsProcessing.SourceType.TypeVector,
-                optional=True,
-                createByDefault=True,
-            )
-        )
-        self.addOutput(QgsProcessingOutputNumber(self.CASES, tr("Cases")))
+    PARAMETERS = (
+        source("INPUT", tr_noop("Placed orders (points)"), [POINTS]),
+        field("CATEGORY_FIELD", tr_noop("Class case field"), "INPUT", CLASS_CODE, optional=False),
+        field("TIME_FIELD", tr_noop("Time field"), "INPUT", "reported_at", optional=False),
+        DISTANCE,
+        number("DAYS", tr_noop("Days"), 7.0, minimum=0.0),
+        field("GRID_FIELD", tr_noop("Grid field (for repeat rates)"), "INPUT", GRID_CODE),
+        sink("OUTPUT", tr_noop("Orders with cases"), POINTS),
+        sink("RATES", tr_noop("Repeat rate per grid"), QgsProcessing.SourceType.TypeVector, optional=True),
+    )
+    OUTPUTS = (number_output("CASES", tr_noop("Cases")),)
+    REQUEST = RepeatsRequest
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         from gridgov.layers.postgis.backend import in_database
 
-        results = in_database("findrepeats", self, parameters, context, feedback)
+        request: RepeatsRequest = self.request(parameters, context)
+        results = in_database("findrepeats", self, parameters, context, feedback, request=request)
         if results is not None:
             return results
-        return self._in_engine(parameters, context, feedback)
-
-    def _in_engine(self, parameters, context, feedback):
-        from gridgov.grid_ops.orders.repeats import find_repeats, repeat_rates
-        from gridgov.layers.processing.order_filters import times_of
-
-        frame, source = read_source(self, parameters, self.INPUT, context, feedback)
+        frame, source = read_source(self, parameters, "INPUT", context, feedback)
         require_projected(source, tr("The orders layer"))
-        fields = {}
-        for name in (self.CATEGORY_FIELD, self.TIME_FIELD, self.GRID_FIELD):
-            fields[name] = self.parameterAsString(parameters, name, context)
-            if fields[name] and fields[name] not in frame.columns:
-                raise QgsProcessingException(tr("{0}: no field {1!r}").format(name, fields[name]))
+        missing = request.missing_column(frame.columns)
+        if missing:
+            raise QgsProcessingException(tr("{0}: no field {1!r}").format(*missing))
         xy = point_xy(frame.geometry.values)
-        times, problem = times_of(frame, fields[self.TIME_FIELD])
-        result = find_repeats(
-            xy[:, 0],
-            xy[:, 1],
-            frame[fields[self.CATEGORY_FIELD]].to_numpy(dtype=object),
-            times,
-            self.parameterAsDouble(parameters, self.DISTANCE, context),
-            self.parameterAsDouble(parameters, self.DAYS, context),
-            problem,
-        )
-        own = ("case_id", "repeat_count", "first_seen", "is_repeat", "repeat_problem")
-        out = keep_input_columns(frame.drop(columns=["_fid"]), own, feedback).copy()
-        out["case_id"] = result.case_id
-        out["repeat_count"] = result.repeat_count
-        out["first_seen"] = result.first_seen.astype("datetime64[ns]")
-        out["is_repeat"] = result.is_repeat
-        out["repeat_problem"] = result.problem
-        n_cases = len(set(result.case_id) - {""})
+        times, problem = times_of(frame, request.time_field)
+        asked = parameters.get("RATES") is not None
+        cases = repeats_of(frame, xy[:, 0], xy[:, 1], times, problem, request, rates=asked)
+        return self._written(frame, source, cases, parameters, context, feedback)
+
+    def _written(self, frame, source, cases, parameters, context, feedback) -> dict:
+        """The orders with their cases (and the rates per grid, when made) written; the results."""
+        out = keep_input_columns(frame.drop(columns=["_fid"]), REPEAT_COLUMNS, feedback).copy()
+        for name, values in cases.result.columns().items():
+            out[name] = values
         feedback.pushInfo(
             tr("{0} orders form {1} cases; {2} orders could not be checked").format(
-                len(out), n_cases, int((result.case_id == "").sum())
+                len(out), cases.result.cases, int((cases.result.case_id == "").sum())
             )
         )
-        dest = write_frame(self, parameters, self.OUTPUT, context, out, source.sourceCrs(), feedback)
+        dest = write_frame(self, parameters, "OUTPUT", context, out, source.sourceCrs(), feedback)
         StyleOnLoad.attach(context, dest, "orders_points", tr("Orders with cases"), events=True)
-        results = {self.OUTPUT: dest, self.CASES: n_cases}
-        if fields[self.GRID_FIELD] and parameters.get(self.RATES) is not None:
-            rates = repeat_rates(frame[fields[self.GRID_FIELD]].to_numpy(dtype=object), result)
-            rates = rates.rename(columns={"unit": fields[self.GRID_FIELD]})
-            results[self.RATES] = write_frame(
-                self, parameters, self.RATES, context, rates, QgsCoordinateReferenceSystem(), feedback
+        results = {"OUTPUT": dest, "CASES": cases.result.cases}
+        if cases.rates is not None:
+            results["RATES"] = write_frame(
+                self, parameters, "RATES", context, cases.rates, QgsCoordinateReferenceSystem(), feedback
             )
         return results
