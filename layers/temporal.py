@@ -75,8 +75,6 @@ TIME_NAMES = (
 )
 
 
-
-
 def _text_values(layer: QgsVectorLayer, name: str, limit: int | None = None) -> list[str]:
     request = QgsFeatureRequest().setSubsetOfAttributes([name], layer.fields())
     request.setFlags(QgsFeatureRequest.Flag.NoGeometry)
