@@ -17,13 +17,17 @@ Analysis, with its defaults).
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
-from gridgov.grid_ops.analytics.gridstats import period_labels
-from gridgov.grid_ops.analytics.hotspots import bh_thresholds
-from gridgov.grid_ops.analytics.weights import binary_weights
+from gridgov.grid_ops.analytics.gridstats import FilterRequest, GridFields, period_labels
+from gridgov.grid_ops.analytics.hotspots import bh_thresholds, confidence_bins
+from gridgov.grid_ops.analytics.weights import WeightsChoice, binary_weights
+from gridgov.grid_ops.schema import GRID_CODE
 
 KINDS = ("new", "consecutive", "intensifying", "persistent", "diminishing", "sporadic", "oscillating", "historical")
 #: The 17 patterns: no pattern, then each kind as a hot and as a cold spot.
@@ -49,6 +53,72 @@ PATTERNS_ZH = {
     "historical cold spot": "历史冷点",
 }
 STEPS = ("week", "month")
+
+
+@dataclass(frozen=True)
+class EmergingRequest:
+    """An emerging hot-spot analysis as the toolbox, the dock or a script asks for it
+    (``gridgov:emerginghotspots``)."""
+
+    grid_fields: GridFields = dataclasses.field(default_factory=GridFields)
+    filter: FilterRequest = dataclasses.field(default_factory=FilterRequest)
+    #: One of STEPS: the cube's time step.
+    time_step: str = "month"
+    weights: WeightsChoice = dataclasses.field(default_factory=WeightsChoice)
+    #: The significance level of a hot or cold bin.
+    alpha: float = 0.10
+    #: Benjamini–Hochberg's threshold over the cube instead of ``alpha`` itself.
+    fdr: bool = True
+
+
+@dataclass(frozen=True, eq=False)
+class SpaceTimeCube:
+    """Order counts per grid and time step, zeros included: the consecutive ``labels`` from the first
+    order's step to the last one's, and ``counts`` (n_grids, n_steps)."""
+
+    labels: pd.PeriodIndex
+    counts: np.ndarray
+
+    @classmethod
+    def of(cls, grid_index: np.ndarray, times: np.ndarray, n_grids: int, step: str = "month") -> SpaceTimeCube:
+        """The cube of orders in grid ``grid_index`` (-1: none) at ``times`` (ValueError: none has one)."""
+        labels, step_index = time_steps(times, step)
+        return cls(labels, space_time_cube(grid_index, step_index, n_grids, len(labels)))
+
+
+@dataclass(frozen=True, eq=False)
+class EmergingResult:
+    """Per grid (``table``): the pattern and its facts (``emerging_hotspots``) and a ``z_<step>``
+    column per time step; ``z`` the (n_grids, n_steps) z-scores of ``cube``."""
+
+    table: pd.DataFrame
+    z: np.ndarray
+    cube: SpaceTimeCube
+    fdr: bool
+
+    def cube_table(self, grid_codes: np.ndarray) -> pd.DataFrame:
+        """Every grid (``grid_codes``) × time step: its count, z-score and confidence bin (±3, ±2, ±1
+        as Gi*'s ``gi_bin``)."""
+        z, labels = self.z, self.cube.labels.astype(str)
+        bins = confidence_bins(z.ravel(), 2 * stats.norm.sf(np.abs(z.ravel())), self.fdr).reshape(z.shape)
+        return pd.DataFrame(
+            {
+                GRID_CODE: np.repeat(grid_codes, len(labels)),
+                "time_step": np.tile(labels, len(grid_codes)),
+                "count": self.cube.counts.ravel().astype(int),
+                "gi_z": z.ravel().round(4),
+                "gi_bin": bins.ravel(),
+            }
+        )
+
+
+def emerging_of(cube: SpaceTimeCube, w: sparse.csr_matrix, request: EmergingRequest) -> EmergingResult:
+    """``emerging_hotspots`` of ``cube`` with neighbours ``w`` as ``request`` asks, with the z-score
+    of every time step as a column ``z_2025_06`` (a week: ``z_2025_06_02_2025_06_08``)."""
+    table, z = emerging_hotspots(cube.counts, w, alpha=request.alpha, fdr=request.fdr)
+    names = [f"z_{label}".replace("-", "_").replace("/", "_") for label in cube.labels.astype(str)]
+    steps = pd.DataFrame(z.round(4), columns=names, index=table.index)
+    return EmergingResult(pd.concat([table, steps], axis=1), z, cube, request.fdr)
 
 
 def time_steps(times: np.ndarray, step: str = "month") -> tuple[pd.PeriodIndex, np.ndarray]:

@@ -8,14 +8,142 @@ Percent Change: ``cur_cnt`` (the current period), ``prev_cnt`` (the one before),
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+from collections.abc import Collection
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from gridgov.grid_ops.orders.ordertable import parse_flags
+from gridgov.grid_ops.orders.selection import OrderFilter, parse_classes, parse_hours
 from gridgov.grid_ops.schema import CLASS_CODE, GRID_CODE, as_text, text_ids
 
 PERIODS = ("week", "month", "quarter", "year")
 PANDAS_PERIOD = {"week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}
+#: The orders' time field when none is named (the order table's report time).
+REPORTED_AT = "reported_at"
+
+
+def field_in(chosen: str | None, default: str, columns: Collection[str]) -> str:
+    """The field a request names, for a layer with ``columns``: ``chosen`` as it is ('' for none; a
+    name the layer lacks is for the caller to refuse), or for None (nothing chosen) ``default`` where
+    the layer has it, else none: a layer without class codes is counted unfiltered, not refused."""
+    if chosen is None:
+        return default if default in columns else ""
+    return chosen
+
+
+@dataclass(frozen=True)
+class FilterRequest:
+    """Which orders an analysis looks at, as every analysis of the toolbox names them: class cases, a
+    date range and hours of the day, and the fields they are read from (``OrderFilter`` applies them)."""
+
+    #: The orders' class code field; None: ``class_code`` where the orders have it.
+    category_field: str | None = None
+    #: Class codes, major classes or case groups (``0601,0602``, ``06``, ``noise``); '' for all.
+    categories: str = ""
+    #: The orders' time field; None: ``reported_at`` where the orders have it.
+    time_field: str | None = None
+    #: The first day, inclusive; None for no start.
+    date_from: datetime.date | None = None
+    #: The last day, inclusive; None for no end.
+    date_to: datetime.date | None = None
+    #: Hours of the day (``22-6`` is 22:00 to 05:59); '' for every hour.
+    hours: str = ""
+
+    def fields_in(self, columns: Collection[str]) -> tuple[str, str]:
+        """(class code field, time field) for a layer with ``columns``, '' for none (``field_in``)."""
+        return field_in(self.category_field, CLASS_CODE, columns), field_in(self.time_field, REPORTED_AT, columns)
+
+    def named_fields(self) -> list[str]:
+        """The fields the filter reads where the layer has them, chosen or by default."""
+        category = CLASS_CODE if self.category_field is None else self.category_field
+        time = REPORTED_AT if self.time_field is None else self.time_field
+        return [name for name in (category, time) if name]
+
+    def order_filter(self, class_groups: dict[str, str]) -> OrderFilter:
+        """The engine's filter (``class_groups``: class code → case group, so ``noise`` selects every
+        noise class); ValueError for hours that are no range."""
+        return OrderFilter(
+            classes=parse_classes(self.categories),
+            start=None if self.date_from is None else np.datetime64(self.date_from, "D"),
+            end=None if self.date_to is None else np.datetime64(self.date_to, "D") + np.timedelta64(1, "D"),
+            hours=parse_hours(self.hours),
+            class_groups=class_groups,
+        )
+
+
+@dataclass(frozen=True)
+class GridFields:
+    """Which grid an order counts in (the toolbox's orders-and-grids parameters): the orders' grid
+    code field or, without one, the grid the order lies in; and the grids' code field."""
+
+    #: The orders' grid code field; None: ``grid_code`` where the orders have it; '': where each lies.
+    grid_field: str | None = None
+    #: The grids' code field.
+    code_field: str = GRID_CODE
+
+    def grid_field_in(self, columns: Collection[str]) -> str:
+        """The orders' grid code field for orders with ``columns``; '' places each by where it lies."""
+        return field_in(self.grid_field, GRID_CODE, columns)
+
+    def named_fields(self) -> list[str]:
+        """The orders' field the grids are read from where the orders have it, chosen or by default."""
+        named = GRID_CODE if self.grid_field is None else self.grid_field
+        return [named] if named else []
+
+
+@dataclass(frozen=True)
+class GridStatsRequest:
+    """Per-grid counts as the toolbox, the dock or a script asks for them (``gridgov:gridstats``)."""
+
+    grid_fields: GridFields = dataclasses.field(default_factory=GridFields)
+    #: The grids' households field (``per_1k_hh``); left out where the grids lack it.
+    population_field: str = "households"
+    filter: FilterRequest = dataclasses.field(default_factory=FilterRequest)
+    #: One of PERIODS: the period of ``cur_cnt`` and ``prev_cnt``.
+    period: str = "month"
+    #: The current period (2025-06, 2025Q2, 2025, or a week as 2025-06-02/2025-06-08); '': the latest.
+    current: str = ""
+    #: The orders' repeat flag field (``repeat_rate``); left out where the orders lack it.
+    repeat_field: str = "is_repeat"
+
+    def order_fields(self) -> list[str]:
+        """The orders' fields the counts read where the orders have them, chosen or by default."""
+        return [*self.grid_fields.named_fields(), *self.filter.named_fields(), self.repeat_field]
+
+
+def grid_stats_of(
+    grids: pd.DataFrame,
+    order_grid: np.ndarray,
+    class_codes: np.ndarray | None,
+    times: np.ndarray | None,
+    is_repeat: np.ndarray | None,
+    request: GridStatsRequest,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, object]]:
+    """``grid_stats`` as ``request`` asks: (the grids with their counts, the long table, facts).
+
+    ``grids`` is coded by ``request.grid_fields.code_field``; the orders (already filtered) by
+    ``order_grid``. A count column whose name a grid column has is written as ``<name>_stat``.
+    """
+    code_field = request.grid_fields.code_field
+    households = request.population_field if request.population_field in grids.columns else None
+    table, long, facts = grid_stats(
+        grids.rename(columns={code_field: GRID_CODE}) if code_field != GRID_CODE else grids,
+        order_grid,
+        class_codes,
+        times,
+        request.period,
+        request.current or None,
+        households,
+        is_repeat,
+    )
+    out = grids.copy()
+    for column in table.columns.drop(GRID_CODE):
+        out[column if column not in out.columns else f"{column}_stat"] = table[column].to_numpy()
+    return out, long, facts
 
 
 def period_labels(times: np.ndarray, period: str) -> pd.PeriodIndex:
@@ -86,7 +214,27 @@ def grid_stats(
     idx = positions[placed]
     facts: dict[str, object] = {"orders": len(order_grid), "outside_grids": int((~placed).sum())}
     table["cnt_total"] = np.bincount(idx, minlength=len(codes))
+    _add_rates(table, grids, households_field)
+    long = [(GRID_CODE, idx, codes)]  # the long table's columns: (name, id per order, labels)
+    if class_codes is not None:
+        long.append(_add_class_counts(table, idx, class_codes, placed, class_columns))
+    if is_repeat is not None:
+        repeats = np.bincount(
+            idx, weights=parse_flags(is_repeat, "is_repeat")[0][placed].astype(float), minlength=len(codes)
+        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            table["repeat_rate"] = np.where(table["cnt_total"] > 0, repeats / table["cnt_total"], np.nan).round(4)
+    if times is not None:
+        labels = period_labels(np.asarray(times)[placed], period)
+        period_ids, distinct = pd.factorize(labels)  # NaT: -1, the last label below
+        long.append(("period", np.where(period_ids < 0, len(distinct), period_ids), _period_text(distinct)))
+        facts.update(_add_period_change(table, idx, labels, period, current))
+    return table, _combination_counts(long), facts
 
+
+def _add_rates(table: pd.DataFrame, grids: pd.DataFrame, households_field: str | None) -> None:
+    """``per_1k_hh`` (with a households field) and ``per_km2`` (from ``area_m2``, else the geometry's
+    area) of ``table``'s ``cnt_total``; empty where there are no households or no area."""
     households = None
     if households_field and households_field in grids.columns:
         households = pd.to_numeric(grids[households_field], errors="coerce").to_numpy(dtype=float)
@@ -95,49 +243,50 @@ def grid_stats(
     elif hasattr(grids, "geometry"):
         area = grids.geometry.area.to_numpy(dtype=float)
     else:
-        area = np.full(len(codes), np.nan)
+        area = np.full(len(table), np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         if households is not None:
             table["per_1k_hh"] = np.where(households > 0, table["cnt_total"] / households * 1000, np.nan).round(3)
         table["per_km2"] = np.where(area > 0, table["cnt_total"] / (area / 1e6), np.nan).round(3)
 
-    long = [(GRID_CODE, idx, codes)]  # the long table's columns: (name, id per order, labels)
-    if class_codes is not None:
-        class_ids, class_labels = text_ids(class_codes)
-        class_ids = class_ids[placed]
-        long.append((CLASS_CODE, class_ids, class_labels))
-        frequency = np.bincount(class_ids, minlength=len(class_labels))
-        seen = [c for c in range(len(class_labels)) if frequency[c] and class_labels[c] != ""]
-        # ties go by code, so the same orders always give the same columns (and PostGIS gives them too)
-        top = sorted(seen, key=lambda c: (-frequency[c], class_labels[c]))[:class_columns]
-        for c in sorted(top, key=lambda c: class_labels[c]):
-            table[f"cnt_{class_labels[c]}"] = np.bincount(idx[class_ids == c], minlength=len(codes))
-    if is_repeat is not None:
-        repeats = np.bincount(
-            idx, weights=parse_flags(is_repeat, "is_repeat")[0][placed].astype(float), minlength=len(codes)
-        )
-        with np.errstate(divide="ignore", invalid="ignore"):
-            table["repeat_rate"] = np.where(table["cnt_total"] > 0, repeats / table["cnt_total"], np.nan).round(4)
 
-    if times is not None:
-        labels = period_labels(np.asarray(times)[placed], period)
-        period_ids, distinct = pd.factorize(labels)  # NaT: -1, the last label below
-        long.append(("period", np.where(period_ids < 0, len(distinct), period_ids), _period_text(distinct)))
-        known = ~labels.isna()
-        if known.any():
-            periods = labels[known]
-            cur = pd.Period(current, PANDAS_PERIOD[period]) if current else periods.max()
-            prev = cur - 1
-            table["cur_cnt"] = np.bincount(idx[known][periods == cur], minlength=len(codes))
-            table["prev_cnt"] = np.bincount(idx[known][periods == prev], minlength=len(codes))
-            table["diff_cnt"] = table["cur_cnt"] - table["prev_cnt"]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                table["perc_chg"] = np.where(
-                    table["prev_cnt"] > 0, (table["diff_cnt"] / table["prev_cnt"] * 100).round(2), np.nan
-                )
-            table["cur_period"] = str(cur)
-            facts.update(current=str(cur), previous=str(prev), no_time=int((~known).sum()))
-    return table, _combination_counts(long), facts
+def _add_class_counts(
+    table: pd.DataFrame, idx: np.ndarray, class_codes: np.ndarray, placed: np.ndarray, class_columns: int
+) -> tuple[str, np.ndarray, np.ndarray]:
+    """``cnt_<class>`` columns for the ``class_columns`` most frequent class cases (ties by code, so
+    the same orders always give the same columns, and PostGIS gives them too); returns the long
+    table's class column (name, id per placed order, labels)."""
+    class_ids, class_labels = text_ids(class_codes)
+    class_ids = class_ids[placed]
+    frequency = np.bincount(class_ids, minlength=len(class_labels))
+    seen = [c for c in range(len(class_labels)) if frequency[c] and class_labels[c] != ""]
+    top = sorted(seen, key=lambda c: (-frequency[c], class_labels[c]))[:class_columns]
+    for c in sorted(top, key=lambda c: class_labels[c]):
+        table[f"cnt_{class_labels[c]}"] = np.bincount(idx[class_ids == c], minlength=len(table))
+    return CLASS_CODE, class_ids, class_labels
+
+
+def _add_period_change(
+    table: pd.DataFrame, idx: np.ndarray, labels: pd.PeriodIndex, period: str, current: str | None
+) -> dict[str, object]:
+    """ArcGIS's Summarize Percent Change of the current period (by default the latest with orders)
+    against the one before: ``cur_cnt``, ``prev_cnt``, ``diff_cnt``, ``perc_chg`` and ``cur_period``;
+    returns the facts (current, previous, orders without a time), none when no order has a time."""
+    known = ~labels.isna()
+    if not known.any():
+        return {}
+    periods = labels[known]
+    cur = pd.Period(current, PANDAS_PERIOD[period]) if current else periods.max()
+    prev = cur - 1
+    table["cur_cnt"] = np.bincount(idx[known][periods == cur], minlength=len(table))
+    table["prev_cnt"] = np.bincount(idx[known][periods == prev], minlength=len(table))
+    table["diff_cnt"] = table["cur_cnt"] - table["prev_cnt"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["perc_chg"] = np.where(
+            table["prev_cnt"] > 0, (table["diff_cnt"] / table["prev_cnt"] * 100).round(2), np.nan
+        )
+    table["cur_period"] = str(cur)
+    return {"current": str(cur), "previous": str(prev), "no_time": int((~known).sum())}
 
 
 def _period_text(distinct: pd.PeriodIndex) -> np.ndarray:

@@ -13,6 +13,7 @@ raw / scaled constants are QGIS's, in QGIS's enum order, so a user can switch be
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -20,10 +21,14 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import fft
 
+from gridgov.grid_ops.analytics.gridstats import FilterRequest
+
 #: QGIS's ``QgsKernelDensityEstimation::KernelShape`` order.
 KERNELS = ("quartic", "triangular", "uniform", "triweight", "epanechnikov")
 #: QGIS's ``OutputValues`` order.
 OUTPUT_VALUES = ("raw", "scaled")
+#: The series of rasters a heatmap may add: none, one per month, one per class case.
+SERIES = ("none", "month", "class")
 #: The lattice spacing is at most radius / FINE_STEPS. Kernels with a kink or a step at the
 #: radius (Epanechnikov, triangular, uniform) interpolate worse there and get a finer lattice.
 FINE_STEPS = {"quartic": 15, "triweight": 15, "epanechnikov": 30, "triangular": 30, "uniform": 30}
@@ -119,6 +124,76 @@ class RasterSpec:
         return cls(float(x_min), float(y_max), float(pixel), cols, rows)
 
 
+@dataclass(frozen=True)
+class HeatmapRequest:
+    """A heatmap as the toolbox, the dock or a script asks for it (``gridgov:heatmap``)."""
+
+    #: The kernel's radius, in the orders' units.
+    radius: float = 300.0
+    pixel_size: float = 20.0
+    #: One of KERNELS.
+    kernel: str = "quartic"
+    #: The triangular kernel's decay ratio.
+    decay: float = 0.0
+    #: One of OUTPUT_VALUES: the kernels' sums, or scaled to a density.
+    output_value: str = "raw"
+    #: The orders' weight field; '' for a weight of 1 each.
+    weight_field: str = ""
+    #: The raster's bounds (x_min, y_min, x_max, y_max) in the orders' CRS; None: around the orders.
+    extent: tuple[float, float, float, float] | None = None
+    filter: FilterRequest = dataclasses.field(default_factory=FilterRequest)
+    #: One of SERIES: one raster per member besides the whole surface.
+    series: str = "none"
+
+
+@dataclass(frozen=True, eq=False)
+class Heatmap:
+    """The points of one request (``x``, ``y``, ``weights``, None for 1 each) on its raster ``spec``:
+    the surface of all of them, or of a subset (a member of a series), on the same pixels."""
+
+    x: np.ndarray
+    y: np.ndarray
+    weights: np.ndarray | None
+    spec: RasterSpec
+    request: HeatmapRequest
+
+    def surface(self, mask: np.ndarray) -> np.ndarray:
+        """The surface of the points ``mask`` keeps, in a GeoTIFF's single precision."""
+        r = self.request
+        w = None if self.weights is None else self.weights[mask]
+        x, y = _columns(self.x, self.y, mask)
+        return density(x, y, self.spec, r.radius, r.kernel, r.output_value == "scaled", r.decay, w, dtype=np.float32)
+
+
+def heatmap_of(
+    x: np.ndarray, y: np.ndarray, weights: np.ndarray | None, spread: np.ndarray, request: HeatmapRequest
+) -> Heatmap:
+    """The heatmap ``request`` asks for of the points (x, y): on its extent, or on QGIS's layout
+    around the points ``spread`` keeps. Nothing is computed yet: the raster's size can be checked
+    before its surfaces are asked for (``Heatmap.surface``)."""
+    if request.extent is not None:
+        spec = RasterSpec.for_extent(*request.extent, request.pixel_size)
+    else:
+        spec = RasterSpec.around_points(*_columns(x, y, spread), request.radius, request.pixel_size)
+    return Heatmap(x, y, weights, spec, request)
+
+
+def series_keys(series: str, codes: np.ndarray | None, times: np.ndarray | None) -> np.ndarray:
+    """Each order's member of a ``month`` series (``2025-06``) or a ``class`` series (its class case);
+    '' for an order without one."""
+    if series == "month":
+        return np.where(np.isnat(times), "", times.astype("datetime64[M]").astype(str))
+    return np.asarray([str(c).strip() if c is not None else "" for c in codes], dtype=object)
+
+
+def _columns(x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of the rows ``mask`` keeps; ``x`` and ``y`` themselves when it keeps them all (usually:
+    no filter, every order placed), not two copies of a million positions."""
+    if mask.all():
+        return x, y
+    return x[mask], y[mask]
+
+
 def density(
     x: np.ndarray,
     y: np.ndarray,
@@ -140,16 +215,8 @@ def density(
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     w = None if weights is None else np.asarray(weights, dtype=float)
-    fine = max(1, math.ceil(spec.pixel * FINE_STEPS.get(kernel, 30) / radius))  # lattice nodes per pixel
-    while (
-        fine > 1
-        and (fine * spec.cols + 2 * radius / spec.pixel * fine) * (fine * spec.rows + 2 * radius / spec.pixel * fine)
-        > MAX_LATTICE
-    ):
-        fine -= 1
+    fine, half, margin = _lattice_steps(spec, radius, kernel)
     step = spec.pixel / fine
-    half = math.ceil(radius / step)  # kernel half-width in lattice steps
-    margin = half + 2
     # lattice coordinates: pixel (row r, col c) centre sits on node (margin + fine·r, margin + fine·c)
     u = (x - (spec.x_min + spec.pixel / 2)) / step + margin
     v = ((spec.y_max - spec.pixel / 2) - y) / step + margin
@@ -162,13 +229,52 @@ def density(
         u, v, w = u[keep], v[keep], None if w is None else w[keep]
     # The convolution is circular, over ``shape``, with the kernel centred on node 0: what wraps
     # round reaches at most ``half`` nodes past either end of the lattice, inside its margins
-    # (half + 2 nodes), never a pixel centre; so the lattice needs no padding beyond its margins. It
-    # is binned straight into that shape, in the FFT's precision: no padded copy to make.
+    # (half + 2 nodes), never a pixel centre; so the lattice needs no padding beyond its margins.
     shape = (fft.next_fast_len(n_v, real=True), fft.next_fast_len(n_u, real=True))
-    lattice = _quadratic_binning(u, v, w, shape)
-
     offsets = np.arange(-half, half + 1) * step
     stamp = kernel_value(np.hypot(offsets[:, None], offsets[None, :]), radius, kernel, scaled, decay)
+    surface, threshold = _pixel_values(u, v, w, shape, stamp, spec, fine, margin, dtype)
+    if (w is None or (w >= 0).all()) and (stamp >= 0).all():
+        surface[surface < threshold] = 0.0  # round-off, and binning's small undershoot where the true sum is 0
+    else:
+        surface[np.abs(surface) < threshold] = 0.0
+    return surface
+
+
+def _lattice_steps(spec: RasterSpec, radius: float, kernel: str) -> tuple[int, int, int]:
+    """(lattice nodes per pixel, the kernel's half-width in lattice steps, the lattice's margin in
+    steps): a spacing of at most radius / FINE_STEPS, coarser where the lattice would exceed
+    MAX_LATTICE nodes."""
+    fine = max(1, math.ceil(spec.pixel * FINE_STEPS.get(kernel, 30) / radius))  # lattice nodes per pixel
+    while (
+        fine > 1
+        and (fine * spec.cols + 2 * radius / spec.pixel * fine) * (fine * spec.rows + 2 * radius / spec.pixel * fine)
+        > MAX_LATTICE
+    ):
+        fine -= 1
+    half = math.ceil(radius / (spec.pixel / fine))  # kernel half-width in lattice steps
+    return fine, half, half + 2
+
+
+def _pixel_values(
+    u: np.ndarray,
+    v: np.ndarray,
+    w: np.ndarray | None,
+    shape: tuple[int, int],
+    stamp: np.ndarray,
+    spec: RasterSpec,
+    fine: int,
+    margin: int,
+    dtype: type,
+) -> tuple[np.ndarray, float]:
+    """The points (lattice coordinates ``u``, ``v``, weights ``w``) binned, convolved with ``stamp``
+    and read at the pixel centres, in ``dtype``; and the value below which a pixel is round-off.
+
+    The lattice is binned straight into the FFT's ``shape``, in the FFT's precision: no padded copy
+    to make; each big array is let go as soon as the next step has what it needs (they live here
+    only, so a million-point heatmap holds one lattice-sized array at a time).
+    """
+    lattice = _quadratic_binning(u, v, w, shape)
     product = fft.rfft2(lattice.astype(FFT_DTYPE), workers=-1)
     del lattice
     product *= _stamp_spectrum(stamp, shape).astype(FFT_DTYPE)
@@ -179,11 +285,7 @@ def density(
     threshold = ZERO_BELOW * max(float(block.max()), -float(block.min()), 1e-300)  # the peak of |surface|
     surface = block.astype(dtype)
     del full, block
-    if (w is None or (w >= 0).all()) and (stamp >= 0).all():
-        surface[surface < threshold] = 0.0  # round-off, and binning's small undershoot where the true sum is 0
-    else:
-        surface[np.abs(surface) < threshold] = 0.0
-    return surface
+    return surface, threshold
 
 
 #: Up to this many offsets from the centre, a stamp's spectrum is two small matrix products (below);

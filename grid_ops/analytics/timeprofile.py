@@ -8,11 +8,43 @@ one group (a grid, hot area or street); its peak window is the shortest run of c
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Collection
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
+from gridgov.grid_ops.analytics.gridstats import FilterRequest, field_in
+from gridgov.grid_ops.schema import GRID_CODE
+
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+
+@dataclass(frozen=True)
+class TimeProfileRequest:
+    """Time profiles as the toolbox, the dock or a script asks for them (``gridgov:timeprofile``)."""
+
+    #: The orders' group field (a grid, hot area or street); None: ``grid_code`` where the orders
+    #: have it; '': all orders as one group.
+    group_field: str | None = None
+    filter: FilterRequest = dataclasses.field(default_factory=FilterRequest)
+    #: The groups with most orders that are profiled; 0 for all.
+    top: int = 10
+    #: The share of a group's orders its peak window and peak days hold.
+    share: float = 0.5
+
+    def group_field_in(self, columns: Collection[str]) -> str:
+        """The group field for orders with ``columns``; '' for all orders as one group."""
+        return field_in(self.group_field, GRID_CODE, columns)
+
+
+def profiles_of(
+    groups: np.ndarray, times: np.ndarray, request: TimeProfileRequest
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, np.ndarray]]:
+    """``profiles`` of the (already filtered) orders' ``groups`` and ``times`` as ``request`` asks."""
+    return profiles(groups, times, request.top or None, request.share)
 
 
 def hour_weekday_counts(times: np.ndarray) -> np.ndarray:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from gridgov.grid_ops.analytics.gridstats import PANDAS_PERIOD, PERIODS
-from gridgov.grid_ops.schema import GRID_CODE
+from gridgov.grid_ops.analytics.gridstats import PANDAS_PERIOD, GridStatsRequest
 from gridgov.layers.postgis import connection as pg
 from gridgov.layers.postgis.geolocate_sql import Table
 from gridgov.layers.postgis.gridstats_sql import GridStatsSpec, facts_statement, stats_statement
@@ -17,57 +16,72 @@ from gridgov.layers.processing.base import tr
 ENGINE_ONLY = ("CATEGORIES", "DATE_FROM", "DATE_TO", "HOURS", "TABLE")
 
 
-def _field(alg, parameters, name: str, context, table: PgTable) -> str:
-    """The field chosen for ``name``; a default name the table lacks counts as no field (as the engine)."""
-    field = alg.parameterAsString(parameters, name, context)
-    if field and field not in table.fields:
-        if parameters.get(name):
-            raise NotInDatabase(tr("{0}: the layer has no field {1!r}").format(name, field))
-        return ""
-    return field
+def engine_only(request: GridStatsRequest, parameters) -> list[str]:
+    """The parameters of ENGINE_ONLY that are set: the filters ``request`` names, and the TABLE output."""
+    chosen = request.filter
+    given = {
+        "CATEGORIES": bool(chosen.categories),
+        "DATE_FROM": chosen.date_from is not None,
+        "DATE_TO": chosen.date_to is not None,
+        "HOURS": bool(chosen.hours),
+        "TABLE": is_given(parameters, "TABLE"),
+    }
+    return [name for name in ENGINE_ONLY if given[name]]
 
 
-def plan(alg, parameters, context) -> tuple[GridStatsSpec, PgTable, PgTable]:
-    for name in ENGINE_ONLY:
-        if is_given(parameters, name):
-            raise NotInDatabase(tr("{0} is set").format(name))
+def _field(name: str, chosen: str, table: PgTable) -> str:
+    """A field the request names (``chosen``, '' for none) that the table must have."""
+    if chosen and chosen not in table.fields:
+        raise NotInDatabase(tr("{0}: the layer has no field {1!r}").format(name, chosen))
+    return chosen
+
+
+def plan(request: GridStatsRequest, alg, parameters, context) -> tuple[GridStatsSpec, PgTable, PgTable]:
+    """The SQL's spec of ``request``, and the orders' and grids' tables; NotInDatabase says why the
+    engine has to run it instead."""
+    for name in engine_only(request, parameters):
+        raise NotInDatabase(tr("{0} is set").format(name))
     orders = pg_table(alg, parameters, "INPUT", context, required=True)
     grids = pg_table(alg, parameters, "GRIDS", context, required=True)
     one_database({"INPUT": orders, "GRIDS": grids})
     if "," in grids.key:
         raise NotInDatabase(tr("{0} has no single key column").format("GRIDS"))
-    code = alg.parameterAsString(parameters, "CODE_FIELD", context) or GRID_CODE
+    code = request.grid_fields.code_field
     if code not in grids.fields:
         raise NotInDatabase(tr("CODE_FIELD: the grids have no field {0!r}").format(code))
-    time = _field(alg, parameters, "TIME_FIELD", context, orders)
+    category, time = request.filter.fields_in(orders.fields)
+    time = _field("TIME_FIELD", time, orders)
     if time:
         require_time_field(alg, parameters, context, time)
-    repeat = alg.parameterAsString(parameters, "REPEAT_FIELD", context)
-    households = alg.parameterAsString(parameters, "POPULATION_FIELD", context)
-    return (
-        GridStatsSpec(
-            orders=orders.sql_table(),
-            grids=grids.sql_table(),
-            grid_key=grids.key,
-            order_key=orders.key,
-            code=code,
-            result=Table("", "", "geom"),
-            grid_field=_field(alg, parameters, "GRID_FIELD", context, orders) or None,
-            category=_field(alg, parameters, "CATEGORY_FIELD", context, orders) or None,
-            time=time or None,
-            period=PERIODS[alg.parameterAsEnum(parameters, "PERIOD", context)],
-            repeat=repeat if repeat in orders.fields else None,
-            households=households if households in grids.fields else None,
-            area_field="area_m2" if "area_m2" in grids.fields else None,
-        ),
-        orders,
-        grids,
+    return _spec(request, orders, grids, category, time), orders, grids
+
+
+def _spec(request: GridStatsRequest, orders: PgTable, grids: PgTable, category: str, time: str) -> GridStatsSpec:
+    """The SQL's spec: the tables, and the fields ``request`` names that they have (the grid and
+    category fields must be there when given; a repeat or households field may be missing)."""
+    return GridStatsSpec(
+        orders=orders.sql_table(),
+        grids=grids.sql_table(),
+        grid_key=grids.key,
+        order_key=orders.key,
+        code=request.grid_fields.code_field,
+        result=Table("", "", "geom"),
+        grid_field=_field("GRID_FIELD", request.grid_fields.grid_field_in(orders.fields), orders) or None,
+        category=_field("CATEGORY_FIELD", category, orders) or None,
+        time=time or None,
+        period=request.period,
+        repeat=request.repeat_field if request.repeat_field in orders.fields else None,
+        households=request.population_field if request.population_field in grids.fields else None,
+        area_field="area_m2" if "area_m2" in grids.fields else None,
     )
 
 
-def gridstats_in_database(alg, parameters, context, feedback) -> dict | None:
+def gridstats_in_database(alg, parameters, context, feedback, request: GridStatsRequest | None = None) -> dict | None:
+    """``request`` (by default parsed from ``parameters``) run in PostGIS: the results, or None when
+    the engine has to run it (the reason is logged)."""
+    request = alg.request(parameters, context) if request is None else request
     try:
-        spec, orders, grids = plan(alg, parameters, context)
+        spec, orders, grids = plan(request, alg, parameters, context)
         dest = destination(parameters, "OUTPUT", context, orders, "gridstats")
     except NotInDatabase as reason:
         feedback.pushInfo(tr("Running in the engine, not in PostGIS: {0}").format(reason))
@@ -78,26 +92,7 @@ def gridstats_in_database(alg, parameters, context, feedback) -> dict | None:
     )
     connection = pg.connect(orders)
     try:
-        facts = pg.fetch(connection, facts_statement(spec))
-        connection.rollback()
-        frequency = {value: n for kind, value, n in facts if kind == "class"}
-        classes = sorted(frequency, key=lambda c: (-frequency[c], c))[:12] if spec.category else []
-        latest = next((value for kind, value, _ in facts if kind == "latest"), None)
-        current = previous = None
-        if spec.time and latest is not None:
-            freq = PANDAS_PERIOD[spec.period]
-            chosen = alg.parameterAsString(parameters, "CURRENT", context)
-            try:
-                cur = pd.Period(chosen or latest, freq)
-            except ValueError as err:
-                raise NotInDatabase(str(err)) from err
-            current, previous = str(cur), str(cur - 1)
-            feedback.pushInfo(tr("Current period {0}, previous {1}").format(current, previous))
-        grid_columns = [f for f in grids.fields if f != grids.geometry]
-        statement, params = stats_statement(spec, grid_columns, classes, current, previous)
-        steps = gist_index_steps([spec.grids], connection) if not spec.grid_field else []
-        steps += replace_steps(dest.table, grids.key, statement, params)
-        seconds = pg.run_job(connection, steps, feedback)
+        seconds = _count(connection, spec, grids, dest, request.current, feedback)
     except NotInDatabase as reason:
         feedback.pushInfo(tr("Running in the engine, not in PostGIS: {0}").format(reason))
         return None
@@ -108,3 +103,26 @@ def gridstats_in_database(alg, parameters, context, feedback) -> dict | None:
         alg, parameters, "OUTPUT", context, feedback, orders, dest, grids.key, "grids", tr("Grid statistics")
     )
     return {"OUTPUT": output}
+
+
+def _count(connection, spec: GridStatsSpec, grids: PgTable, dest, current: str, feedback) -> float:
+    """The counts written to ``dest`` by one job; the seconds it took. The class-case columns and the
+    current period (``current``, '' for the latest) come from a first look at the orders."""
+    facts = pg.fetch(connection, facts_statement(spec))
+    connection.rollback()
+    frequency = {value: n for kind, value, n in facts if kind == "class"}
+    classes = sorted(frequency, key=lambda c: (-frequency[c], c))[:12] if spec.category else []
+    latest = next((value for kind, value, _ in facts if kind == "latest"), None)
+    current_label = previous = None
+    if spec.time and latest is not None:
+        try:
+            cur = pd.Period(current or latest, PANDAS_PERIOD[spec.period])
+        except ValueError as err:
+            raise NotInDatabase(str(err)) from err
+        current_label, previous = str(cur), str(cur - 1)
+        feedback.pushInfo(tr("Current period {0}, previous {1}").format(current_label, previous))
+    grid_columns = [f for f in grids.fields if f != grids.geometry]
+    statement, params = stats_statement(spec, grid_columns, classes, current_label, previous)
+    steps = gist_index_steps([spec.grids], connection) if not spec.grid_field else []
+    steps += replace_steps(dest.table, grids.key, statement, params)
+    return pg.run_job(connection, steps, feedback)

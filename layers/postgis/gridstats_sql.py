@@ -60,23 +60,13 @@ def order_rows(spec: GridStatsSpec) -> sql.Composed:
     then its ``code_key`` (the code order); the smallest wins. A plain join grouped by order runs in
     parallel workers; a per-order ``LATERAL … LIMIT 1`` would run in the leader only.
     """
-    o_cls = trimmed(sql.SQL("o.{}").format(sql.Identifier(spec.category))) if spec.category else sql.SQL("''")
-    label = sql.SQL("NULL::text")
-    if spec.time:
-        label = sql.SQL(PERIOD_LABEL[spec.period].replace("{t}", "(o.{t})::timestamp")).format(
-            t=sql.Identifier(spec.time)
-        )
-    repeat = (
-        sql.SQL("coalesce((o.{})::boolean, false)").format(sql.Identifier(spec.repeat))
-        if spec.repeat
-        else sql.SQL("false")
-    )
+    columns = {"cls": _order_class(spec), "label": _order_period(spec), "repeat": _order_repeat(spec)}
     if spec.grid_field:
         where = trimmed(sql.SQL("o.{}").format(sql.Identifier(spec.grid_field)))
         return sql.SQL(
             "SELECT c.gkey, {cls} AS cls, {label} AS label, {repeat} AS rep FROM {orders} o "
             "JOIN codes c ON c.code = {where}"
-        ).format(cls=o_cls, label=label, repeat=repeat, orders=spec.orders.ident, where=where)
+        ).format(**columns, orders=spec.orders.ident, where=where)
     return sql.SQL(
         """SELECT c.gkey, {cls} AS cls, {label} AS label, {repeat} AS rep FROM {orders} o
 JOIN (
@@ -88,9 +78,7 @@ JOIN (
 ) h ON {join}
 JOIN codes c ON c.code = {pick}"""
     ).format(
-        cls=o_cls,
-        label=label,
-        repeat=repeat,
+        **columns,
         orders=spec.orders.ident,
         point=_point(spec),
         flag=pick_flag(
@@ -107,6 +95,25 @@ JOIN codes c ON c.code = {pick}"""
         key_cols=key_columns(spec.order_key, "oi"),
         join=key_join(spec.order_key, "h", "o"),
     )
+
+
+def _order_class(spec: GridStatsSpec) -> sql.Composable:
+    """The order's class case (alias ``o``), trimmed; '' without a class field."""
+    return trimmed(sql.SQL("o.{}").format(sql.Identifier(spec.category))) if spec.category else sql.SQL("''")
+
+
+def _order_period(spec: GridStatsSpec) -> sql.Composable:
+    """The label of the order's period as pandas writes it; NULL without a time field."""
+    if not spec.time:
+        return sql.SQL("NULL::text")
+    return sql.SQL(PERIOD_LABEL[spec.period].replace("{t}", "(o.{t})::timestamp")).format(t=sql.Identifier(spec.time))
+
+
+def _order_repeat(spec: GridStatsSpec) -> sql.Composable:
+    """Whether the order is a repeat (its flag, NULL as false); false without a repeat field."""
+    if not spec.repeat:
+        return sql.SQL("false")
+    return sql.SQL("coalesce((o.{})::boolean, false)").format(sql.Identifier(spec.repeat))
 
 
 def _point(spec: GridStatsSpec) -> sql.Composed:
@@ -145,6 +152,33 @@ def stats_statement(
 ) -> tuple[sql.Composed, dict]:
     """``CREATE TABLE result AS``: the grids with their counts (column names as the engine's)."""
     params: dict = {"current": current, "previous": previous}
+    taken = set(grid_columns) | {spec.grids.geometry}
+
+    def out(name: str) -> sql.Identifier:
+        return sql.Identifier(name if name not in taken else f"{name}_stat")
+
+    statement = sql.SQL(
+        """CREATE TABLE {result} AS
+WITH {codes}, s AS (SELECT gkey, {counts} FROM ({rows}) o GROUP BY gkey)
+SELECT {grid_columns}, {columns}, u.{geom} AS geom
+FROM {grids} u LEFT JOIN s ON s.gkey = u.{key}"""
+    ).format(
+        result=spec.result.ident,
+        codes=codes_cte(spec),
+        counts=sql.SQL(", ").join(_counts(classes, current is not None, params)),
+        rows=order_rows(spec),
+        grid_columns=sql.SQL(", ").join(sql.SQL("u.{}").format(sql.Identifier(c)) for c in grid_columns),
+        columns=sql.SQL(", ").join(_stat_columns(spec, classes, current is not None, out)),
+        geom=sql.Identifier(spec.grids.geometry),
+        grids=spec.grids.ident,
+        key=sql.Identifier(spec.grid_key),
+    )
+    return statement, params
+
+
+def _counts(classes: list[str], change: bool, params: dict) -> list[sql.Composable]:
+    """The aggregates per grid: orders, repeats, each class case (its code a parameter, added to
+    ``params``) and, with ``change``, the orders of the current and the previous period."""
     counts = [sql.SQL("count(*) AS cnt_total"), sql.SQL("sum(rep::int) AS reps")]
     for i, code in enumerate(classes):
         params[f"class_{i}"] = code
@@ -153,18 +187,37 @@ def stats_statement(
                 sql.SQL(f"class_{i}"), sql.Identifier(f"cnt_{code}")
             )
         )
-    if current is not None:
+    if change:
         counts += [
             sql.SQL("count(*) FILTER (WHERE label = %(current)s) AS cur_cnt"),
             sql.SQL("count(*) FILTER (WHERE label = %(previous)s) AS prev_cnt"),
         ]
-    taken = set(grid_columns) | {spec.grids.geometry}
+    return counts
 
-    def out(name: str) -> sql.Identifier:
-        return sql.Identifier(name if name not in taken else f"{name}_stat")
 
+def _stat_columns(spec: GridStatsSpec, classes: list[str], change: bool, out) -> list[sql.Composable]:
+    """The result's count columns in the engine's order, each named by ``out``: cnt_total, the rates,
+    the class cases (by code), repeat_rate and, with ``change``, the period change."""
     total = sql.SQL("coalesce(s.cnt_total, 0)")
-    columns = [sql.SQL("{} AS {}").format(total, out("cnt_total"))]
+    columns = [sql.SQL("{} AS {}").format(total, out("cnt_total")), *_rates(spec, total, out)]
+    for code in sorted(classes):
+        columns.append(
+            sql.SQL("coalesce(s.{c}, 0) AS {o}").format(c=sql.Identifier(f"cnt_{code}"), o=out(f"cnt_{code}"))
+        )
+    if spec.repeat:
+        columns.append(
+            sql.SQL("CASE WHEN {t} > 0 THEN " + np_round("s.reps::float8 / {t}", 4) + " END AS {}").format(
+                out("repeat_rate"), t=total
+            )
+        )
+    if change:
+        columns += _change(out)
+    return columns
+
+
+def _rates(spec: GridStatsSpec, total: sql.Composable, out) -> list[sql.Composable]:
+    """per_1k_hh (with a households field) and per_km2 (from area_m2, else the geometry's area)."""
+    columns = []
     if spec.households:
         hh = sql.SQL("(u.{})::float8").format(sql.Identifier(spec.households))
         columns.append(
@@ -182,41 +235,18 @@ def stats_statement(
             out("per_km2"), a=area, t=total
         )
     )
-    for code in sorted(classes):
-        columns.append(
-            sql.SQL("coalesce(s.{c}, 0) AS {o}").format(c=sql.Identifier(f"cnt_{code}"), o=out(f"cnt_{code}"))
-        )
-    if spec.repeat:
-        columns.append(
-            sql.SQL("CASE WHEN {t} > 0 THEN " + np_round("s.reps::float8 / {t}", 4) + " END AS {}").format(
-                out("repeat_rate"), t=total
-            )
-        )
-    if current is not None:
-        cur, prev = sql.SQL("coalesce(s.cur_cnt, 0)"), sql.SQL("coalesce(s.prev_cnt, 0)")
-        columns += [
-            sql.SQL("{} AS {}").format(cur, out("cur_cnt")),
-            sql.SQL("{} AS {}").format(prev, out("prev_cnt")),
-            sql.SQL("{} - {} AS {}").format(cur, prev, out("diff_cnt")),
-            sql.SQL("CASE WHEN {p} > 0 THEN " + np_round("({c} - {p})::float8 / {p} * 100", 2) + " END AS {}").format(
-                out("perc_chg"), c=cur, p=prev
-            ),
-            sql.SQL("%(current)s::text AS {}").format(out("cur_period")),
-        ]
-    statement = sql.SQL(
-        """CREATE TABLE {result} AS
-WITH {codes}, s AS (SELECT gkey, {counts} FROM ({rows}) o GROUP BY gkey)
-SELECT {grid_columns}, {columns}, u.{geom} AS geom
-FROM {grids} u LEFT JOIN s ON s.gkey = u.{key}"""
-    ).format(
-        result=spec.result.ident,
-        codes=codes_cte(spec),
-        counts=sql.SQL(", ").join(counts),
-        rows=order_rows(spec),
-        grid_columns=sql.SQL(", ").join(sql.SQL("u.{}").format(sql.Identifier(c)) for c in grid_columns),
-        columns=sql.SQL(", ").join(columns),
-        geom=sql.Identifier(spec.grids.geometry),
-        grids=spec.grids.ident,
-        key=sql.Identifier(spec.grid_key),
-    )
-    return statement, params
+    return columns
+
+
+def _change(out) -> list[sql.Composable]:
+    """ArcGIS's Summarize Percent Change: cur_cnt, prev_cnt, diff_cnt, perc_chg and cur_period."""
+    cur, prev = sql.SQL("coalesce(s.cur_cnt, 0)"), sql.SQL("coalesce(s.prev_cnt, 0)")
+    return [
+        sql.SQL("{} AS {}").format(cur, out("cur_cnt")),
+        sql.SQL("{} AS {}").format(prev, out("prev_cnt")),
+        sql.SQL("{} - {} AS {}").format(cur, prev, out("diff_cnt")),
+        sql.SQL("CASE WHEN {p} > 0 THEN " + np_round("({c} - {p})::float8 / {p} * 100", 2) + " END AS {}").format(
+            out("perc_chg"), c=cur, p=prev
+        ),
+        sql.SQL("%(current)s::text AS {}").format(out("cur_period")),
+    ]

@@ -16,25 +16,36 @@ translated when the definition is made, so the user's language applies.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from qgis.core import (
+    QgsCoordinateReferenceSystem,
     QgsProcessing,
     QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingOutputMultipleLayers,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
+    QgsProcessingParameterDateTime,
     QgsProcessingParameterDefinition,
+    QgsProcessingParameterDistance,
     QgsProcessingParameterEnum,
+    QgsProcessingParameterExtent,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterFolderDestination,
     QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterDestination,
     QgsProcessingParameterString,
 )
 
-from gridgov.layers.processing.base import GridGovAlgorithm, tr
+from gridgov.layers.processing.base import GridGovAlgorithm, tr, write_frame
 
 #: How a value is read: (algorithm, parameters, context) -> value.
 Reader = Callable[[QgsProcessingAlgorithm, dict, Any], Any]
@@ -116,6 +127,29 @@ def field(
     )
 
 
+def default_field(
+    name: str, label: str, parent: str, default: str, numeric: bool = False, advanced: bool = False
+) -> Param:
+    """A field whose default name a layer may lack (the orders' class code, time or grid code): the
+    request holds the name chosen ('' for none), or None when the parameter is not given, which means
+    ``default`` where the layer has it and no field where it has not (the engine request's
+    ``field_in`` says which); a name the user gives must be the layer's."""
+    kind = QgsProcessingParameterField.DataType.Numeric if numeric else QgsProcessingParameterField.DataType.Any
+
+    def read(alg, parameters, context) -> str | None:
+        chosen = alg.parameterAsString(parameters, name, context)
+        return chosen if parameters.get(name) else (None if chosen else "")
+
+    return Param(
+        name,
+        lambda: QgsProcessingParameterField(
+            name, tr(label), default, parentLayerParameterName=parent, type=kind, optional=True
+        ),
+        read,
+        advanced,
+    )
+
+
 def choice(name: str, label: str, options: Sequence[tuple[str, Any]], default: int = 0) -> Param:
     """One of ``options`` (label, value); the request holds the chosen value, not its index."""
     return Param(
@@ -183,9 +217,150 @@ def sink(
     )
 
 
+def table_if_asked(alg: QgsProcessingAlgorithm, parameters: dict, name: str, context, frame, feedback) -> dict:
+    """The optional table ``name`` (a sink declared with ``create_by_default=False``, no geometry)
+    written when the run is asked for it: {name: its destination}, else nothing. ``frame`` is the
+    table, or a function making it (called only when the table is asked for)."""
+    if parameters.get(name) is None:
+        return {}
+    table = frame() if callable(frame) else frame
+    return {name: write_frame(alg, parameters, name, context, table, QgsCoordinateReferenceSystem(), feedback)}
+
+
+def as_optional(param: Param) -> Param:
+    """``param`` declared optional (a number that may be left empty: its default is read then)."""
+    make = param.make
+
+    def optional_make() -> QgsProcessingParameterDefinition:
+        definition = make()
+        definition.setFlags(definition.flags() | QgsProcessingParameterDefinition.Flag.FlagOptional)
+        return definition
+
+    return dataclasses.replace(param, make=optional_make)
+
+
+def distance(
+    name: str, label: str, default: float, parent: str, minimum: float | None = None, maximum: float | None = None
+) -> Param:
+    """A distance in the units of the layer ``parent`` (the dialog shows them)."""
+
+    def make() -> QgsProcessingParameterDistance:
+        definition = QgsProcessingParameterDistance(name, tr(label), default, parentParameterName=parent)
+        if minimum is not None:
+            definition.setMinimum(minimum)
+        if maximum is not None:
+            definition.setMaximum(maximum)
+        return definition
+
+    return Param(name, make, lambda alg, parameters, context: alg.parameterAsDouble(parameters, name, context))
+
+
+#: An extent as the request holds it: (x_min, y_min, x_max, y_max).
+Bounds = tuple[float, float, float, float]
+
+
+def extent(name: str, label: str, crs_of: str = "", optional: bool = True) -> Param:
+    """An extent; the request holds its bounds (x_min, y_min, x_max, y_max), None when none is given.
+    With ``crs_of`` (a layer parameter) they are in that layer's CRS: an extent drawn in another CRS
+    is transformed, as ``parameterAsExtent`` does."""
+
+    def read(alg, parameters, context) -> Bounds | None:
+        if not parameters.get(name):
+            return None
+        layer = alg.parameterAsSource(parameters, crs_of, context) if crs_of else None
+        crs = layer.sourceCrs() if layer is not None else QgsCoordinateReferenceSystem()
+        rectangle = alg.parameterAsExtent(parameters, name, context, crs)
+        if rectangle.isNull():
+            return None
+        return (rectangle.xMinimum(), rectangle.yMinimum(), rectangle.xMaximum(), rectangle.yMaximum())
+
+    return Param(name, lambda: QgsProcessingParameterExtent(name, tr(label), optional=optional), read)
+
+
+#: The kinds of :func:`date_time`.
+DATE, DATE_TIME, TIME = "date", "datetime", "time"
+_DATE_TIME_TYPES = {
+    DATE: QgsProcessingParameterDateTime.Type.Date,
+    DATE_TIME: QgsProcessingParameterDateTime.Type.DateTime,
+    TIME: QgsProcessingParameterDateTime.Type.Time,
+}
+
+
+def date_time(name: str, label: str, kind: str = DATE_TIME, optional: bool = True) -> Param:
+    """A date (``DATE``), date and time or time of day; the request holds a ``datetime.date``,
+    ``datetime.datetime`` or ``datetime.time``, None when none is given; a value that is none stops
+    the run, named."""
+
+    def read(alg, parameters, context) -> datetime.date | datetime.datetime | datetime.time | None:
+        value = parameters.get(name)
+        if value is None or value == "":
+            return None
+        # parameterAsDate does not exist on QGIS 3.22; parameterAsDateTime does, from 3.22 to 3.40 and on
+        when = alg.parameterAsDateTime(parameters, name, context)
+        part = when.date() if kind == DATE else when.time() if kind == TIME else when
+        if not part.isValid():
+            raise QgsProcessingException(tr("{0}: {1!r} is not a date").format(name, value))
+        return part.toPyDate() if kind == DATE else part.toPyTime() if kind == TIME else part.toPyDateTime()
+
+    return Param(
+        name, lambda: QgsProcessingParameterDateTime(name, tr(label), _DATE_TIME_TYPES[kind], optional=optional), read
+    )
+
+
+def file(
+    name: str, label: str, extension: str = "", optional: bool = False, folder: bool = False, file_filter: str = ""
+) -> Param:
+    """A file (or with ``folder`` a folder) to read; the request holds its path ('' when none)."""
+    behavior = QgsProcessingParameterFile.Behavior.Folder if folder else QgsProcessingParameterFile.Behavior.File
+    return Param(
+        name,
+        lambda: QgsProcessingParameterFile(
+            name, tr(label), behavior, extension, optional=optional, fileFilter=file_filter
+        ),
+        lambda alg, parameters, context: alg.parameterAsFile(parameters, name, context),
+    )
+
+
+def folder_destination(name: str, label: str, optional: bool = False, create_by_default: bool = True) -> Param:
+    """A folder the run writes into: declared here, not in the request (the writer reads it, as a sink)."""
+    return Param(
+        name,
+        lambda: QgsProcessingParameterFolderDestination(
+            name, tr(label), optional=optional, createByDefault=create_by_default
+        ),
+    )
+
+
+def file_destination(
+    name: str, label: str, file_filter: str = "", optional: bool = False, create_by_default: bool = True
+) -> Param:
+    """A file the run writes: declared here, not in the request (the writer reads it, as a sink)."""
+    return Param(
+        name,
+        lambda: QgsProcessingParameterFileDestination(
+            name, tr(label), file_filter, optional=optional, createByDefault=create_by_default
+        ),
+    )
+
+
+def raster_destination(name: str, label: str, optional: bool = False, create_by_default: bool = True) -> Param:
+    """A raster the run writes: declared here, not in the request (the writer reads it, as a sink)."""
+    return Param(
+        name,
+        lambda: QgsProcessingParameterRasterDestination(
+            name, tr(label), optional=optional, createByDefault=create_by_default
+        ),
+    )
+
+
 def number_output(name: str, label: str) -> Callable[[], QgsProcessingOutputNumber]:
     """A number the run returns beside its layers (a count, a maximum)."""
     return lambda: QgsProcessingOutputNumber(name, tr(label))
+
+
+def layers_output(name: str, label: str) -> Callable[[], QgsProcessingOutputMultipleLayers]:
+    """Layers the run writes besides its outputs (a series of rasters, charts), as a list of paths."""
+    return lambda: QgsProcessingOutputMultipleLayers(name, tr(label))
 
 
 class DeclaredAlgorithm(GridGovAlgorithm):

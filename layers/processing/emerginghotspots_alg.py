@@ -3,33 +3,23 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
-from qgis.core import (
-    QgsCoordinateReferenceSystem,
-    QgsProcessing,
-    QgsProcessingException,
-    QgsProcessingParameterBoolean,
-    QgsProcessingParameterEnum,
-    QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterNumber,
-)
-from scipy import stats
+from qgis.core import QgsProcessing, QgsProcessingException
 
-from gridgov.grid_ops.schema import GRID_CODE
-from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, tr, write_frame
+from gridgov.grid_ops.analytics.emerging import STEPS, EmergingRequest, SpaceTimeCube, emerging_of
+from gridgov.grid_ops.analytics.gridstats import grid_positions
+from gridgov.layers.processing.base import StyleOnLoad, tr, tr_noop, write_frame
+from gridgov.layers.processing.declare import DeclaredAlgorithm, choice, flag, number, sink, table_if_asked
 from gridgov.layers.processing.grid_inputs import (
-    add_order_and_grid_parameters,
-    add_weights_parameters,
+    build_weights,
     order_grid_codes,
-    read_orders_and_grids,
-    read_weights,
+    orders_and_grids_family,
+    read_filtered_orders_in_grids,
+    weights_family,
 )
-from gridgov.layers.processing.order_filters import add_filter_parameters, filter_orders
-
-TIME_STEPS = ("week", "month")
+from gridgov.layers.processing.order_filters import filter_family
 
 
-class EmergingHotspotsAlgorithm(GridGovAlgorithm):
+class EmergingHotspotsAlgorithm(DeclaredAlgorithm):
     NAME = "emerginghotspots"
     DISPLAY = "Emerging hot spots"
     GROUP_ID = "analysis"
@@ -46,105 +36,57 @@ class EmergingHotspotsAlgorithm(GridGovAlgorithm):
         "Example: INPUT the placed orders, GRIDS the grid layer, TIME_FIELD reported_at, CATEGORIES noise, "
         "TIME_STEP month."
     )
-    TIME_STEP = "TIME_STEP"
-    ALPHA, FDR, OUTPUT, CUBE = "ALPHA", "FDR", "OUTPUT", "CUBE"
-
-    def initAlgorithm(self, config=None) -> None:  # noqa: N802
-        add_order_and_grid_parameters(self)
-        add_filter_parameters(self)
-        self.addParameter(
-            QgsProcessingParameterEnum(self.TIME_STEP, tr("Time step"), [tr("Week"), tr("Month")], defaultValue=1)
-        )
-        add_weights_parameters(self, "GRIDS")
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.ALPHA,
-                tr("Significance level"),
-                QgsProcessingParameterNumber.Type.Double,
-                0.10,
-                minValue=0.001,
-                maxValue=0.5,
-            )
-        )
-        self.addParameter(QgsProcessingParameterBoolean(self.FDR, tr("False discovery rate correction"), True))
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.OUTPUT, tr("Emerging hot spots"), QgsProcessing.SourceType.TypeVectorPolygon
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.CUBE,
-                tr("Space-time cube (grid × time step)"),
-                QgsProcessing.SourceType.TypeVector,
-                optional=True,
-                createByDefault=False,
-            )
-        )
+    PARAMETERS = (
+        orders_and_grids_family(),
+        filter_family(),
+        choice("TIME_STEP", tr_noop("Time step"), list(zip((tr_noop("Week"), tr_noop("Month")), STEPS)), default=1),
+        weights_family("GRIDS"),
+        number("ALPHA", tr_noop("Significance level"), 0.10, minimum=0.001, maximum=0.5),
+        flag("FDR", tr_noop("False discovery rate correction"), True),
+        sink("OUTPUT", tr_noop("Emerging hot spots"), QgsProcessing.SourceType.TypeVectorPolygon),
+        sink("CUBE", tr_noop("Space-time cube (grid × time step)"), optional=True, create_by_default=False),
+    )
+    REQUEST = EmergingRequest
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from gridgov.grid_ops.analytics.emerging import emerging_hotspots, space_time_cube, time_steps
-        from gridgov.grid_ops.analytics.gridstats import grid_positions
-        from gridgov.grid_ops.analytics.hotspots import confidence_bins
-
-        data = read_orders_and_grids(self, parameters, context, feedback)
-        orders, grids, code_field = data.orders, data.grids, data.code_field
-        _, _, times, keep = filter_orders(self, parameters, context, orders, feedback)
-        if times is None:
-            raise QgsProcessingException(tr("Emerging hot spots need TIME_FIELD"))
-        keep &= ~np.isnat(times)
-        grid_of_order = order_grid_codes(data, feedback)[keep]
-        grid_codes = grids[code_field].astype(str).str.strip().to_numpy(dtype=object)
-        grid_index = grid_positions(grid_codes, grid_of_order)
-        step = TIME_STEPS[self.parameterAsEnum(parameters, self.TIME_STEP, context)]
-        try:
-            labels, step_index = time_steps(times[keep], step)
-        except ValueError as err:
-            raise QgsProcessingException(str(err)) from err
-        if len(labels) < 2:
-            raise QgsProcessingException(
-                tr("The orders span one {0}; emerging hot spots need at least two").format(step)
-            )
-        if len(labels) < 10:
-            feedback.pushWarning(
-                tr("Only {0} time steps: trends and the 90 % rules are weak on so few (ArcGIS asks for 10)").format(
-                    len(labels)
-                )
-            )
-        cube = space_time_cube(grid_index, step_index, len(grids), len(labels))
-        feedback.pushInfo(
-            tr("Space-time cube: {0} grids × {1} {2}s, {3} orders").format(
-                len(grids), len(labels), step, int(cube.sum())
-            )
+        request: EmergingRequest = self.request(parameters, context)
+        data, filtered = read_filtered_orders_in_grids(
+            request.grid_fields, request.filter, [], self, parameters, context, feedback
         )
-        w = read_weights(self, parameters, context, grids.geometry.to_numpy(), feedback)
-        alpha = self.parameterAsDouble(parameters, self.ALPHA, context)
-        fdr = self.parameterAsBoolean(parameters, self.FDR, context)
-        table, z = emerging_hotspots(cube, w, alpha=alpha, fdr=fdr)
-        out = grids.copy()
-        for column in table.columns:
-            out[column] = table[column].to_numpy()
-        names = [f"z_{label}".replace("-", "_").replace("/", "_") for label in labels.astype(str)]
-        for i, name in enumerate(names):
-            out[name] = z[:, i].round(4)
-        summary = table["pattern"].value_counts()
+        if filtered.times is None:
+            raise QgsProcessingException(tr("Emerging hot spots need TIME_FIELD"))
+        keep = filtered.keep & ~np.isnat(filtered.times)
+        grid_codes = data.grids[data.code_field].astype(str).str.strip().to_numpy(dtype=object)
+        grid_index = grid_positions(grid_codes, order_grid_codes(data, feedback)[keep])
+        cube = space_time_cube(grid_index, filtered.times[keep], len(data.grids), request.time_step, feedback)
+        w = build_weights(request.weights, data.grids.geometry.to_numpy(), feedback)
+        result = emerging_of(cube, w, request)
+        out = data.grids.copy()
+        for column in result.table.columns:
+            out[column] = result.table[column].to_numpy()
+        summary = result.table["pattern"].value_counts()
         feedback.pushInfo(", ".join(f"{k}: {v}" for k, v in summary.items()))
-        dest = write_frame(self, parameters, self.OUTPUT, context, out, data.grid_source.sourceCrs(), feedback)
+        dest = write_frame(self, parameters, "OUTPUT", context, out, data.grid_source.sourceCrs(), feedback)
         StyleOnLoad.attach(context, dest, "emerging_hotspots", tr("Emerging hot spots"))
-        results = {self.OUTPUT: dest}
-        if parameters.get(self.CUBE) is not None:
-            p = 2 * stats.norm.sf(np.abs(z))
-            bins = confidence_bins(z.ravel(), p.ravel(), fdr).reshape(z.shape)
-            long = pd.DataFrame(
-                {
-                    GRID_CODE: np.repeat(grid_codes, len(labels)),
-                    "time_step": np.tile(labels.astype(str), len(grid_codes)),
-                    "count": cube.ravel().astype(int),
-                    "gi_z": z.ravel().round(4),
-                    "gi_bin": bins.ravel(),
-                }
-            )
-            results[self.CUBE] = write_frame(
-                self, parameters, self.CUBE, context, long, QgsCoordinateReferenceSystem(), feedback
-            )
-        return results
+        cube = table_if_asked(self, parameters, "CUBE", context, lambda: result.cube_table(grid_codes), feedback)
+        return {"OUTPUT": dest, **cube}
+
+
+def space_time_cube(grid_index: np.ndarray, times: np.ndarray, n_grids: int, step: str, feedback) -> SpaceTimeCube:
+    """The orders' counts per grid and time ``step``; one step stops the run, fewer than ten are
+    warned about (trends and the 90 % rules are weak on so few)."""
+    try:
+        cube = SpaceTimeCube.of(grid_index, times, n_grids, step)
+    except ValueError as err:
+        raise QgsProcessingException(str(err)) from err
+    steps = len(cube.labels)
+    if steps < 2:
+        raise QgsProcessingException(tr("The orders span one {0}; emerging hot spots need at least two").format(step))
+    if steps < 10:
+        feedback.pushWarning(
+            tr("Only {0} time steps: trends and the 90 % rules are weak on so few (ArcGIS asks for 10)").format(steps)
+        )
+    feedback.pushInfo(
+        tr("Space-time cube: {0} grids × {1} {2}s, {3} orders").format(n_grids, steps, step, int(cube.counts.sum()))
+    )
+    return cube

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from qgis.core import (
-    QgsCoordinateReferenceSystem,
-    QgsProcessing,
-    QgsProcessingException,
-    QgsProcessingParameterEnum,
-    QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterField,
-    QgsProcessingParameterString,
-)
+from qgis.core import QgsProcessing, QgsProcessingException
 
+from gridgov.grid_ops.analytics.gridstats import PERIODS, GridStatsRequest, grid_stats_of
 from gridgov.grid_ops.orders.ordertable import parse_flags
-from gridgov.grid_ops.schema import GRID_CODE
-from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, tr, write_frame
-from gridgov.layers.processing.grid_inputs import add_order_and_grid_parameters, order_grid_codes, read_orders_and_grids
-from gridgov.layers.processing.order_filters import add_filter_parameters, filter_orders
+from gridgov.layers.processing.base import StyleOnLoad, tr, tr_noop, write_frame
+from gridgov.layers.processing.declare import DeclaredAlgorithm, choice, field, sink, table_if_asked, text
+from gridgov.layers.processing.grid_inputs import (
+    order_grid_codes,
+    orders_and_grids_family,
+    read_filtered_orders_in_grids,
+)
+from gridgov.layers.processing.order_filters import filter_family
+
+#: The periods as the dialog offers them.
+PERIOD_CHOICES = list(zip((tr_noop("Week"), tr_noop("Month"), tr_noop("Quarter"), tr_noop("Year")), PERIODS))
 
 
-class GridStatsAlgorithm(GridGovAlgorithm):
+class GridStatsAlgorithm(DeclaredAlgorithm):
     NAME = "gridstats"
     DISPLAY = "Grid statistics"
     GROUP_ID = "analysis"
@@ -34,84 +34,44 @@ class GridStatsAlgorithm(GridGovAlgorithm):
         "class case and period. The orders' grid comes from GRID_FIELD, or else from where each point lies.\n\n"
         "Example: INPUT the placed orders, GRIDS the grid layer, GRID_FIELD grid_code, CATEGORIES noise, PERIOD month."
     )
-    PERIOD, CURRENT, POPULATION_FIELD, REPEAT_FIELD = "PERIOD", "CURRENT", "POPULATION_FIELD", "REPEAT_FIELD"
-    OUTPUT, TABLE = "OUTPUT", "TABLE"
-
-    def initAlgorithm(self, config=None) -> None:  # noqa: N802
-        add_order_and_grid_parameters(self)
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.POPULATION_FIELD,
-                tr("Households field"),
-                "households",
-                parentLayerParameterName="GRIDS",
-                optional=True,
-            )
-        )
-        add_filter_parameters(self)
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                self.PERIOD, tr("Period"), [tr("Week"), tr("Month"), tr("Quarter"), tr("Year")], defaultValue=1
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterString(self.CURRENT, tr("Current period (default: latest)"), optional=True)
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.REPEAT_FIELD,
-                tr("Repeat flag field (is_repeat)"),
-                "is_repeat",
-                parentLayerParameterName="INPUT",
-                optional=True,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.OUTPUT, tr("Grid statistics"), QgsProcessing.SourceType.TypeVectorPolygon
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.TABLE,
-                tr("Counts per grid, class and period"),
-                QgsProcessing.SourceType.TypeVector,
-                optional=True,
-                createByDefault=False,
-            )
-        )
+    PARAMETERS = (
+        orders_and_grids_family(),
+        field("POPULATION_FIELD", tr_noop("Households field"), "GRIDS", "households"),
+        filter_family(),
+        choice("PERIOD", tr_noop("Period"), PERIOD_CHOICES, default=1),
+        text("CURRENT", tr_noop("Current period (default: latest)")),
+        field("REPEAT_FIELD", tr_noop("Repeat flag field (is_repeat)"), "INPUT", "is_repeat"),
+        sink("OUTPUT", tr_noop("Grid statistics"), QgsProcessing.SourceType.TypeVectorPolygon),
+        sink("TABLE", tr_noop("Counts per grid, class and period"), optional=True, create_by_default=False),
+    )
+    REQUEST = GridStatsRequest
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         from gridgov.layers.postgis.backend import in_database
 
-        results = in_database("gridstats", self, parameters, context, feedback)
+        request: GridStatsRequest = self.request(parameters, context)
+        results = in_database("gridstats", self, parameters, context, feedback, request)
         if results is not None:
             return results
-        return self._in_engine(parameters, context, feedback)
+        return self._in_engine(request, parameters, context, feedback)
 
-    def _in_engine(self, parameters, context, feedback):
-        from gridgov.grid_ops.analytics.gridstats import PERIODS, grid_stats
-
-        data = read_orders_and_grids(self, parameters, context, feedback)
-        orders, grids, code_field = data.orders, data.grids, data.code_field
-        _, codes, times, keep = filter_orders(self, parameters, context, orders, feedback)
-        grid_of_order = order_grid_codes(data, feedback)
-        repeat_field = self.parameterAsString(parameters, self.REPEAT_FIELD, context)
+    def _in_engine(self, request: GridStatsRequest, parameters, context, feedback) -> dict:
+        """The counts by the engine: the orders read, filtered and placed in their grids."""
+        data, filtered = read_filtered_orders_in_grids(
+            request.grid_fields, request.filter, [request.repeat_field], self, parameters, context, feedback
+        )
+        grid_of_order, keep = order_grid_codes(data, feedback), filtered.keep
         is_repeat = None
-        if repeat_field and repeat_field in orders.columns:
-            is_repeat = parse_flags(orders[repeat_field], repeat_field)[0][keep]  # text "false" is False
-        table_in = grids.rename(columns={code_field: GRID_CODE}) if code_field != GRID_CODE else grids
-        households = self.parameterAsString(parameters, self.POPULATION_FIELD, context)
+        if request.repeat_field and request.repeat_field in data.orders.columns:  # text "false" is False
+            is_repeat = parse_flags(data.orders[request.repeat_field], request.repeat_field)[0][keep]
         try:
-            table, long, facts = grid_stats(
-                table_in,
+            out, long, facts = grid_stats_of(
+                data.grids,
                 grid_of_order[keep],
-                None if codes is None else codes[keep],
-                None if times is None else times[keep],
-                PERIODS[self.parameterAsEnum(parameters, self.PERIOD, context)],
-                self.parameterAsString(parameters, self.CURRENT, context) or None,
-                households if households in grids.columns else None,
+                None if filtered.codes is None else filtered.codes[keep],
+                None if filtered.times is None else filtered.times[keep],
                 is_repeat,
+                request,
             )
         except ValueError as err:
             raise QgsProcessingException(str(err)) from err
@@ -119,15 +79,6 @@ class GridStatsAlgorithm(GridGovAlgorithm):
             feedback.pushInfo(tr("Current period {0}, previous {1}").format(facts["current"], facts["previous"]))
         if facts["outside_grids"]:
             feedback.pushWarning(tr("{0} orders are in no grid and not counted").format(facts["outside_grids"]))
-        out = grids.copy()
-        for column in table.columns.drop(GRID_CODE):
-            name = column if column not in out.columns else f"{column}_stat"
-            out[name] = table[column].to_numpy()
-        dest = write_frame(self, parameters, self.OUTPUT, context, out, data.grid_source.sourceCrs(), feedback)
+        dest = write_frame(self, parameters, "OUTPUT", context, out, data.grid_source.sourceCrs(), feedback)
         StyleOnLoad.attach(context, dest, "grids", tr("Grid statistics"))
-        results = {self.OUTPUT: dest}
-        if parameters.get(self.TABLE) is not None:
-            results[self.TABLE] = write_frame(
-                self, parameters, self.TABLE, context, long, QgsCoordinateReferenceSystem(), feedback
-            )
-        return results
+        return {"OUTPUT": dest, **table_if_asked(self, parameters, "TABLE", context, long, feedback)}

@@ -5,41 +5,50 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from qgis.core import (
-    QgsProcessing,
-    QgsProcessingContext,
-    QgsProcessingException,
-    QgsProcessingOutputMultipleLayers,
-    QgsProcessingOutputNumber,
-    QgsProcessingParameterDistance,
-    QgsProcessingParameterEnum,
-    QgsProcessingParameterExtent,
-    QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterField,
-    QgsProcessingParameterFolderDestination,
-    QgsProcessingParameterNumber,
-    QgsProcessingParameterRasterDestination,
-)
+import pandas as pd
+from qgis.core import QgsProcessing, QgsProcessingContext, QgsProcessingException
 
+from gridgov.grid_ops.analytics.kde import (
+    KERNELS,
+    OUTPUT_VALUES,
+    SERIES,
+    Heatmap,
+    HeatmapRequest,
+    heatmap_of,
+    series_keys,
+)
 from gridgov.grid_ops.schema import MATCH_METHOD
 from gridgov.layers.convert import POSITIONS
 from gridgov.layers.orders_input import frame_x_y
 from gridgov.layers.outputs import RunOutputs, raise_cancelled, staged_path
-from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_source, require_projected, tr
-from gridgov.layers.processing.order_filters import add_filter_parameters, filter_fields, filter_orders
+from gridgov.layers.processing.base import StyleOnLoad, read_source, require_projected, tr, tr_noop
+from gridgov.layers.processing.declare import (
+    DeclaredAlgorithm,
+    as_optional,
+    choice,
+    distance,
+    extent,
+    field,
+    folder_destination,
+    layers_output,
+    number,
+    number_output,
+    raster_destination,
+    source,
+)
+from gridgov.layers.processing.order_filters import Filtered, apply_filter, filter_family, filter_fields_in
 
-SERIES_KINDS = ("none", "month", "class")
+KERNEL_LABELS = (
+    tr_noop("Quartic"), tr_noop("Triangular"), tr_noop("Uniform"), tr_noop("Triweight"), tr_noop("Epanechnikov")
+)  # fmt: skip
+SERIES_LABELS = (tr_noop("None"), tr_noop("Month"), tr_noop("Class case"))
+#: match_method of geolocate's output for an order placed in a grid (the others lie anywhere).
+PLACED = ["inside", "boundary", "nearest", "address"]
+#: The most pixels a heatmap may have.
+MAX_PIXELS = 100_000_000
 
 
-def _columns(x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """x and y of the rows ``mask`` keeps; ``x`` and ``y`` themselves when it keeps them all (usually:
-    no filter, every order placed), not two copies of a million positions."""
-    if mask.all():
-        return x, y
-    return x[mask], y[mask]
-
-
-class HeatmapAlgorithm(GridGovAlgorithm):
+class HeatmapAlgorithm(DeclaredAlgorithm):
     NAME = "heatmap"
     DISPLAY = "Heatmap of class cases"
     GROUP_ID = "analysis"
@@ -56,224 +65,175 @@ class HeatmapAlgorithm(GridGovAlgorithm):
         "density on every map of the series.\n\n"
         "Example: INPUT the placed orders, CATEGORIES noise, HOURS 22-6, RADIUS 300, PIXEL_SIZE 20."
     )
-    INPUT, RADIUS, PIXEL_SIZE, KERNEL, DECAY = "INPUT", "RADIUS", "PIXEL_SIZE", "KERNEL", "DECAY"
-    OUTPUT_VALUE, WEIGHT_FIELD, EXTENT, SERIES = "OUTPUT_VALUE", "WEIGHT_FIELD", "EXTENT", "SERIES"
-    OUTPUT, OUTPUT_FOLDER, MAXIMUM, POINTS_USED, SERIES_LAYERS = (
-        "OUTPUT",
-        "OUTPUT_FOLDER",
-        "MAXIMUM",
-        "POINTS_USED",
-        "SERIES_LAYERS",
+    PARAMETERS = (
+        source("INPUT", tr_noop("Orders (points)"), [QgsProcessing.SourceType.TypeVectorPoint]),
+        distance("RADIUS", tr_noop("Radius"), 300.0, "INPUT", minimum=0.0),
+        distance("PIXEL_SIZE", tr_noop("Pixel size"), 20.0, "INPUT", minimum=0.0),
+        choice("KERNEL", tr_noop("Kernel shape"), list(zip(KERNEL_LABELS, KERNELS))),
+        as_optional(number("DECAY", tr_noop("Decay ratio (triangular kernels only)"), 0.0, -100.0, 100.0)),
+        choice("OUTPUT_VALUE", tr_noop("Output values"), list(zip((tr_noop("Raw"), tr_noop("Scaled")), OUTPUT_VALUES))),
+        field("WEIGHT_FIELD", tr_noop("Weight from field"), "INPUT", numeric=True),
+        extent("EXTENT", tr_noop("Extent"), crs_of="INPUT"),
+        filter_family(),
+        choice("SERIES", tr_noop("Series (one raster per …)"), list(zip(SERIES_LABELS, SERIES))),
+        raster_destination("OUTPUT", tr_noop("Heatmap")),
+        folder_destination(
+            "OUTPUT_FOLDER", tr_noop("Folder for the series rasters"), optional=True, create_by_default=False
+        ),
     )
-    SERIES_MAXIMUM = "SERIES_MAXIMUM"
-
-    def initAlgorithm(self, config=None) -> None:  # noqa: N802
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.INPUT, tr("Orders (points)"), [QgsProcessing.SourceType.TypeVectorPoint]
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterDistance(
-                self.RADIUS, tr("Radius"), 300.0, parentParameterName=self.INPUT, minValue=0.0
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterDistance(
-                self.PIXEL_SIZE, tr("Pixel size"), 20.0, parentParameterName=self.INPUT, minValue=0.0
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                self.KERNEL,
-                tr("Kernel shape"),
-                [tr("Quartic"), tr("Triangular"), tr("Uniform"), tr("Triweight"), tr("Epanechnikov")],
-                defaultValue=0,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.DECAY,
-                tr("Decay ratio (triangular kernels only)"),
-                QgsProcessingParameterNumber.Type.Double,
-                0.0,
-                optional=True,
-                minValue=-100.0,
-                maxValue=100.0,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                self.OUTPUT_VALUE, tr("Output values"), [tr("Raw"), tr("Scaled")], defaultValue=0
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.WEIGHT_FIELD,
-                tr("Weight from field"),
-                parentLayerParameterName=self.INPUT,
-                type=QgsProcessingParameterField.DataType.Numeric,
-                optional=True,
-            )
-        )
-        self.addParameter(QgsProcessingParameterExtent(self.EXTENT, tr("Extent"), optional=True))
-        add_filter_parameters(self)
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                self.SERIES,
-                tr("Series (one raster per …)"),
-                [tr("None"), tr("Month"), tr("Class case")],
-                defaultValue=0,
-            )
-        )
-        self.addParameter(QgsProcessingParameterRasterDestination(self.OUTPUT, tr("Heatmap")))
-        self.addParameter(
-            QgsProcessingParameterFolderDestination(
-                self.OUTPUT_FOLDER, tr("Folder for the series rasters"), optional=True, createByDefault=False
-            )
-        )
-        self.addOutput(QgsProcessingOutputNumber(self.MAXIMUM, tr("Largest value of the heatmap")))
-        self.addOutput(
-            QgsProcessingOutputNumber(
-                self.SERIES_MAXIMUM, tr("Largest value of the series (their shared colour scale)")
-            )
-        )
-        self.addOutput(QgsProcessingOutputNumber(self.POINTS_USED, tr("Orders used")))
-        self.addOutput(QgsProcessingOutputMultipleLayers(self.SERIES_LAYERS, tr("Series rasters")))
+    OUTPUTS = (
+        number_output("MAXIMUM", tr_noop("Largest value of the heatmap")),
+        number_output("SERIES_MAXIMUM", tr_noop("Largest value of the series (their shared colour scale)")),
+        number_output("POINTS_USED", tr_noop("Orders used")),
+        layers_output("SERIES_LAYERS", tr_noop("Series rasters")),
+    )
+    REQUEST = HeatmapRequest
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from gridgov.grid_ops.analytics.kde import KERNELS, RasterSpec, density
-        from gridgov.layers.rasters import write_geotiff
-
-        # positions plus the fields the weight and the filters use: never every column of every order
-        weight_field = self.parameterAsString(parameters, self.WEIGHT_FIELD, context)
-        orders = self.parameterAsSource(parameters, self.INPUT, context)
-        needed = set(filter_fields(self, parameters, context, orders)) | ({weight_field} if weight_field else set())
-        if orders is not None and MATCH_METHOD in orders.fields().names():
-            needed.add(MATCH_METHOD)  # geolocate's output: orders placed nowhere do not set the extent
-        fields = sorted(needed)
-        frame, source = read_source(
-            self, parameters, self.INPUT, context, feedback, fields=fields, with_geometry=POSITIONS
-        )
+        request: HeatmapRequest = self.request(parameters, context)
+        frame, source = self._orders(request, parameters, context, feedback)
         require_projected(source, tr("The orders layer"))
-        radius = self.parameterAsDouble(parameters, self.RADIUS, context)
-        pixel = self.parameterAsDouble(parameters, self.PIXEL_SIZE, context)
-        if radius <= 0 or pixel <= 0:
+        if request.radius <= 0 or request.pixel_size <= 0:
             raise QgsProcessingException(tr("RADIUS and PIXEL_SIZE must be positive"))
-        kernel = KERNELS[self.parameterAsEnum(parameters, self.KERNEL, context)]
-        scaled = self.parameterAsEnum(parameters, self.OUTPUT_VALUE, context) == 1
-        decay = self.parameterAsDouble(parameters, self.DECAY, context)
-        series = SERIES_KINDS[self.parameterAsEnum(parameters, self.SERIES, context)]
-
         px, py = frame_x_y(frame)
-        weights = None
-        if weight_field:
-            weights = np.asarray(frame[weight_field].astype(float).to_numpy(), dtype=float)
-            bad = ~np.isfinite(weights)
-            if bad.any():
-                feedback.pushWarning(
-                    tr("{0} rows have no usable {1} (first: row {2}); they add nothing").format(
-                        int(bad.sum()), weight_field, int(np.flatnonzero(bad)[0]) + 1
-                    )
-                )
-        chosen, codes, times, keep = filter_orders(self, parameters, context, frame, feedback)
+        weights = weights_of(frame, request.weight_field, feedback)
+        filtered = apply_filter(request.filter, frame, feedback)
+        keep = filtered.keep
         keep &= np.isfinite(px) & np.isfinite(py)
         if not keep.any():
-            raise QgsProcessingException(tr("No order passes the filter ({0})").format(chosen.describe()))
-
-        extent = self.parameterAsExtent(parameters, self.EXTENT, context, source.sourceCrs())
-        if parameters.get(self.EXTENT) and not extent.isNull():
-            spec = RasterSpec.for_extent(
-                extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum(), pixel
-            )
-        else:
-            spread = keep
-            if MATCH_METHOD in frame.columns:  # Geolocate's output: orders placed nowhere do not set the extent
-                placed = frame[MATCH_METHOD].isin(["inside", "boundary", "nearest", "address"]).to_numpy()
-                if (keep & placed).any() and (keep & ~placed).any():
-                    feedback.pushInfo(
-                        tr("{0} orders placed in no grid lie outside the raster (their match_method)").format(
-                            int((keep & ~placed).sum())
-                        )
-                    )
-                    spread = keep & placed
-            spec = RasterSpec.around_points(*_columns(px, py, spread), radius, pixel)
-        if spec.cols * spec.rows > 100_000_000:
-            raise QgsProcessingException(
-                tr(
-                    "{0} × {1} pixels is too large: some orders lie far from the others. Set EXTENT to the area "
-                    "of interest, or choose a larger PIXEL_SIZE"
-                ).format(spec.cols, spec.rows)
-            )
-        feedback.pushInfo(tr("Raster {0} × {1} pixels of {2} m").format(spec.cols, spec.rows, pixel))
-
-        def surface_of(mask: np.ndarray) -> np.ndarray:
-            """The surface of the orders ``mask`` keeps, in the GeoTIFF's single precision."""
-            w = None if weights is None else weights[mask]
-            x, y = _columns(px, py, mask)
-            return density(x, y, spec, radius, kernel, scaled, decay, w, dtype=np.float32)
-
+            raise QgsProcessingException(tr("No order passes the filter ({0})").format(filtered.chosen.describe()))
+        heatmap = heatmap_of(px, py, weights, spread_of(frame, keep, request, feedback), request)
+        say_raster(heatmap, feedback)
         crs_wkt = source.sourceCrs().toWkt()
-        total = surface_of(keep)
+        results = self._whole(heatmap, keep, filtered.chosen.describe(), crs_wkt, parameters, context, feedback)
+        if request.series != "none":
+            folder = self.parameterAsString(parameters, "OUTPUT_FOLDER", context)
+            results.update(write_series(heatmap, keep, filtered, folder, crs_wkt, context, feedback))
+        return results
+
+    def _orders(self, request: HeatmapRequest, parameters, context, feedback) -> tuple[pd.DataFrame, object]:
+        """The orders' positions and the fields the weight and the filter name: never every column of
+        every order; and their source."""
+        orders = self.parameterAsSource(parameters, "INPUT", context)
+        names = orders.fields().names() if orders is not None else []
+        needed = set(filter_fields_in(request.filter, names))
+        if request.weight_field:
+            needed.add(request.weight_field)
+        if MATCH_METHOD in names:
+            needed.add(MATCH_METHOD)  # geolocate's output: orders placed nowhere do not set the extent
+        return read_source(self, parameters, "INPUT", context, feedback, fields=sorted(needed), with_geometry=POSITIONS)
+
+    def _whole(self, heatmap: Heatmap, keep, what: str, crs_wkt: str, parameters, context, feedback) -> dict:
+        """The surface of every order kept, written to OUTPUT (``what``: the filter, in its metadata)
+        and styled on its own maximum; the results OUTPUT, POINTS_USED, MAXIMUM and SERIES_LAYERS."""
+        from gridgov.layers.rasters import write_geotiff
+
+        total = heatmap.surface(keep)
         feedback.setProgress(40)
-        out_path = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
+        out_path = self.parameterAsOutputLayer(parameters, "OUTPUT", context)
         # written beside its place and moved there when the run succeeds (a cancelled run leaves the
         # previous heatmap as it was)
-        write_geotiff(staged_path(out_path), total, spec, crs_wkt, chosen.describe())
+        write_geotiff(staged_path(out_path), total, heatmap.spec, crs_wkt, what)
         peak = float(total.max())
-        results = {
-            self.OUTPUT: out_path,
-            self.POINTS_USED: int(keep.sum()),
-            self.MAXIMUM: peak,
-            self.SERIES_LAYERS: [],
-        }
         if context.willLoadLayerOnCompletion(out_path):
             context.layerToLoadOnCompletionDetails(out_path).setPostProcessor(
                 StyleOnLoad.make("heatmap", tr("Heatmap"), peak)
             )
+        return {"OUTPUT": out_path, "POINTS_USED": int(keep.sum()), "MAXIMUM": peak, "SERIES_LAYERS": []}
 
-        if series != "none":
-            results.update(
-                self._series(parameters, context, feedback, series, keep, codes, times, surface_of, spec, crs_wkt)
+
+def say_raster(heatmap: Heatmap, feedback) -> None:
+    """The raster's size in the log; one of more than MAX_PIXELS stops the run (an order far from the
+    others would make it huge)."""
+    spec = heatmap.spec
+    if spec.cols * spec.rows > MAX_PIXELS:
+        raise QgsProcessingException(
+            tr(
+                "{0} × {1} pixels is too large: some orders lie far from the others. Set EXTENT to the area "
+                "of interest, or choose a larger PIXEL_SIZE"
+            ).format(spec.cols, spec.rows)
+        )
+    feedback.pushInfo(tr("Raster {0} × {1} pixels of {2} m").format(spec.cols, spec.rows, heatmap.request.pixel_size))
+
+
+def weights_of(frame: pd.DataFrame, weight_field: str, feedback) -> np.ndarray | None:
+    """Each order's weight from ``weight_field`` (None without one: 1 each); rows without a usable
+    weight add nothing, said in the log."""
+    if not weight_field:
+        return None
+    weights = np.asarray(frame[weight_field].astype(float).to_numpy(), dtype=float)
+    bad = ~np.isfinite(weights)
+    if bad.any():
+        feedback.pushWarning(
+            tr("{0} rows have no usable {1} (first: row {2}); they add nothing").format(
+                int(bad.sum()), weight_field, int(np.flatnonzero(bad)[0]) + 1
             )
-        return results
+        )
+    return weights
 
-    def _series(self, parameters, context, feedback, series, keep, codes, times, surface_of, spec, crs_wkt):
-        from gridgov.layers.rasters import write_geotiff
 
-        folder = self.parameterAsString(parameters, self.OUTPUT_FOLDER, context)
-        if not folder:
-            raise QgsProcessingException(tr("SERIES needs OUTPUT_FOLDER"))
-        if series == "month":
-            if times is None:
-                raise QgsProcessingException(tr("A monthly series needs TIME_FIELD"))
-            keys = np.where(np.isnat(times), "", times.astype("datetime64[M]").astype(str))
-        else:
-            if codes is None:
-                raise QgsProcessingException(tr("A series per class case needs CATEGORY_FIELD"))
-            keys = np.asarray([str(c).strip() if c is not None else "" for c in codes], dtype=object)
-        members = sorted(set(keys[keep]) - {""})
-        run = RunOutputs.current()
-        staged = run.staged_folder(folder) if run is not None else Path(folder)
-        # each raster is written as soon as it is computed (a year of months is not held in memory);
-        # the shared maximum is known at the end, before the layers load and get styled
-        paths, names, maximum = [], [], 0.0
-        for i, member in enumerate(members):
-            if feedback.isCanceled():
-                break
-            surface = surface_of(keep & (keys == member))
-            maximum = max(maximum, float(surface.max()))
-            name = f"heatmap_{member}.tif"
-            write_geotiff(staged / name, surface, spec, crs_wkt, f"{series} {member}")
-            paths.append(str(Path(folder) / name))
-            names.append(f"{tr('Heatmap')} {member}")
-            feedback.setProgress(40 + 55 * (i + 1) / max(len(members), 1))
+def spread_of(frame: pd.DataFrame, keep: np.ndarray, request: HeatmapRequest, feedback) -> np.ndarray:
+    """The orders that set the raster's extent when EXTENT does not: those kept, but of geolocate's
+    output (with match_method) only those placed in a grid, when some are."""
+    if request.extent is not None or MATCH_METHOD not in frame.columns:
+        return keep
+    placed = frame[MATCH_METHOD].isin(PLACED).to_numpy()
+    if not ((keep & placed).any() and (keep & ~placed).any()):
+        return keep
+    feedback.pushInfo(
+        tr("{0} orders placed in no grid lie outside the raster (their match_method)").format(
+            int((keep & ~placed).sum())
+        )
+    )
+    return keep & placed
+
+
+def write_series(
+    heatmap: Heatmap, keep: np.ndarray, filtered: Filtered, folder: str, crs_wkt: str, context, feedback
+) -> dict:
+    """One raster per member of the request's series (a month or a class case) in ``folder``, all on
+    the heatmap's raster, styled on one colour scale: the results OUTPUT_FOLDER, SERIES_LAYERS and
+    SERIES_MAXIMUM."""
+    series = heatmap.request.series
+    if not folder:
+        raise QgsProcessingException(tr("SERIES needs OUTPUT_FOLDER"))
+    if series == "month" and filtered.times is None:
+        raise QgsProcessingException(tr("A monthly series needs TIME_FIELD"))
+    if series == "class" and filtered.codes is None:
+        raise QgsProcessingException(tr("A series per class case needs CATEGORY_FIELD"))
+    keys = series_keys(series, filtered.codes, filtered.times)
+    members = sorted(set(keys[keep]) - {""})
+    paths, maximum = _series_rasters(heatmap, keep, keys, members, folder, crs_wkt, feedback)
+    for path, member in zip(paths, members):
+        name = f"{tr('Heatmap')} {member}"
+        details = QgsProcessingContext.LayerDetails(name, context.project(), path)
+        month = member if series == "month" else None  # the temporal controller plays the months
+        details.setPostProcessor(StyleOnLoad.make("heatmap", name, maximum, month=month))
+        context.addLayerToLoadOnCompletion(path, details)
+    feedback.pushInfo(tr("{0} series rasters on one colour scale up to {1:.4g}").format(len(paths), maximum))
+    return {"OUTPUT_FOLDER": folder, "SERIES_LAYERS": paths, "SERIES_MAXIMUM": maximum}
+
+
+def _series_rasters(
+    heatmap: Heatmap, keep: np.ndarray, keys: np.ndarray, members: list, folder: str, crs_wkt: str, feedback
+) -> tuple[list[str], float]:
+    """Each member's raster written as soon as it is computed (a year of months is not held in
+    memory), into the run's staging folder; their final paths and the largest value of them all (the
+    shared colour scale, known at the end, before the layers load). A cancelled run stops here."""
+    from gridgov.layers.rasters import write_geotiff
+
+    run = RunOutputs.current()
+    staged = run.staged_folder(folder) if run is not None else Path(folder)
+    paths, maximum = [], 0.0
+    for i, member in enumerate(members):
         if feedback.isCanceled():
-            raise_cancelled()
-        for path, name, member in zip(paths, names, members):
-            details = QgsProcessingContext.LayerDetails(name, context.project(), path)
-            month = member if series == "month" else None  # the temporal controller plays the months
-            details.setPostProcessor(StyleOnLoad.make("heatmap", name, maximum, month=month))
-            context.addLayerToLoadOnCompletion(path, details)
-        feedback.pushInfo(tr("{0} series rasters on one colour scale up to {1:.4g}").format(len(paths), maximum))
-        return {self.OUTPUT_FOLDER: folder, self.SERIES_LAYERS: paths, self.SERIES_MAXIMUM: maximum}
+            break
+        surface = heatmap.surface(keep & (keys == member))
+        maximum = max(maximum, float(surface.max()))
+        name = f"heatmap_{member}.tif"
+        write_geotiff(staged / name, surface, heatmap.spec, crs_wkt, f"{heatmap.request.series} {member}")
+        paths.append(str(Path(folder) / name))
+        feedback.setProgress(40 + 55 * (i + 1) / max(len(members), 1))
+    if feedback.isCanceled():
+        raise_cancelled()
+    return paths, maximum

@@ -1,61 +1,87 @@
-"""The class-case, date and hour filters that every analysis algorithm offers, in one place."""
+"""The class-case, date and hour filters that every analysis algorithm offers, in one place.
+
+Declared once (:func:`filter_params`), read once into the engine's ``FilterRequest``
+(:func:`filter_family` for a declared algorithm, :func:`read_filter_request` otherwise) and applied
+to the orders' frame by :func:`apply_filter`. The older entry points (``read_filter``,
+``filter_orders``, ``filter_fields``) read the parameters and do the same.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
-from qgis.core import (
-    QgsProcessingException,
-    QgsProcessingParameterDateTime,
-    QgsProcessingParameterDefinition,
-    QgsProcessingParameterField,
-    QgsProcessingParameterString,
-)
+from qgis.core import QgsProcessingException
 
+from gridgov.grid_ops.analytics.gridstats import REPORTED_AT, FilterRequest
+from gridgov.grid_ops.orders.selection import OrderFilter, parse_hours
 from gridgov.grid_ops.schema import CLASS_CODE
-from gridgov.layers.processing.base import tr
+from gridgov.layers.processing.base import tr, tr_noop
+from gridgov.layers.processing.declare import DATE, Family, Param, date_time, default_field, text
 
 CATEGORY_FIELD, CATEGORIES, TIME_FIELD = "CATEGORY_FIELD", "CATEGORIES", "TIME_FIELD"
 DATE_FROM, DATE_TO, HOURS = "DATE_FROM", "DATE_TO", "HOURS"
 
 
+def filter_params(parent: str = "INPUT") -> dict[str, Param]:
+    """CATEGORY_FIELD, CATEGORIES, TIME_FIELD, DATE_FROM, DATE_TO and HOURS (all optional) of the
+    layer ``parent``, by name, in the dialog's order."""
+    return {
+        CATEGORY_FIELD: default_field(CATEGORY_FIELD, tr_noop("Class case field"), parent, CLASS_CODE),
+        CATEGORIES: text(
+            CATEGORIES, tr_noop("Only these class cases (codes, major classes or groups, e.g. 0601,0602 or noise)")
+        ),
+        TIME_FIELD: default_field(TIME_FIELD, tr_noop("Time field"), parent, REPORTED_AT),
+        DATE_FROM: date_time(DATE_FROM, tr_noop("From date (inclusive)"), DATE),
+        DATE_TO: date_time(DATE_TO, tr_noop("To date (inclusive)"), DATE),
+        HOURS: text(HOURS, tr_noop("Hours of the day (e.g. 22-6 for night noise)")),
+    }
+
+
 def add_filter_parameters(alg, parent: str = "INPUT", advanced: bool = False) -> None:
     """CATEGORY_FIELD, CATEGORIES, TIME_FIELD, DATE_FROM, DATE_TO and HOURS, all optional."""
-    params = [
-        QgsProcessingParameterField(
-            CATEGORY_FIELD, tr("Class case field"), CLASS_CODE, parentLayerParameterName=parent, optional=True
-        ),
-        QgsProcessingParameterString(
-            CATEGORIES,
-            tr("Only these class cases (codes, major classes or groups, e.g. 0601,0602 or noise)"),
-            optional=True,
-        ),
-        QgsProcessingParameterField(
-            TIME_FIELD, tr("Time field"), "reported_at", parentLayerParameterName=parent, optional=True
-        ),
-        QgsProcessingParameterDateTime(
-            DATE_FROM, tr("From date (inclusive)"), QgsProcessingParameterDateTime.Type.Date, optional=True
-        ),
-        QgsProcessingParameterDateTime(
-            DATE_TO, tr("To date (inclusive)"), QgsProcessingParameterDateTime.Type.Date, optional=True
-        ),
-        QgsProcessingParameterString(HOURS, tr("Hours of the day (e.g. 22-6 for night noise)"), optional=True),
-    ]
-    for param in params:
-        if advanced:
-            param.setFlags(param.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
-        alg.addParameter(param)
+    for param in filter_params(parent).values():
+        dataclasses.replace(param, advanced=advanced).declare(alg)
 
 
-def _date(alg, parameters, name: str, context):
-    value = parameters.get(name)
-    if value is None or value == "":
-        return None
-    # parameterAsDate does not exist on QGIS 3.22; parameterAsDateTime does, from 3.22 to 3.40 and on
-    date = alg.parameterAsDateTime(parameters, name, context).date()
-    if not date.isValid():
-        raise QgsProcessingException(tr("{0}: {1!r} is not a date").format(name, value))
-    return np.datetime64(date.toString("yyyy-MM-dd"), "D")
+def filter_family(parent: str = "INPUT", advanced: bool = False) -> Family:
+    """The filter parameters as one declared family, read into the request's ``filter``."""
+    return Family(lambda alg: add_filter_parameters(alg, parent, advanced), read_filter_request, "filter")
+
+
+def read_filter_request(alg, parameters, context) -> FilterRequest:
+    """The filter the parameters name; hours that are no range, a date that is none or a range that
+    ends before it starts stop the run, named (in this order). (A reader does not depend on the
+    layer its field parameters belong to: ``filter_params()``' readers read any algorithm's.)"""
+    params = filter_params()
+    hours = params[HOURS].read(alg, parameters, context)
+    try:
+        parse_hours(hours)
+    except ValueError as err:
+        raise QgsProcessingException(f"{HOURS}: {err}") from err
+    start, end = params[DATE_FROM].read(alg, parameters, context), params[DATE_TO].read(alg, parameters, context)
+    if start is not None and end is not None and end < start:
+        raise QgsProcessingException(tr("DATE_TO is before DATE_FROM"))
+    return FilterRequest(
+        category_field=params[CATEGORY_FIELD].read(alg, parameters, context),
+        categories=params[CATEGORIES].read(alg, parameters, context),
+        time_field=params[TIME_FIELD].read(alg, parameters, context),
+        date_from=start,
+        date_to=end,
+        hours=hours,
+    )
+
+
+class Filtered(NamedTuple):
+    """A filter applied to a frame: the engine's filter, the rows' class codes and times (None
+    without the field) and the rows it keeps."""
+
+    chosen: OrderFilter
+    codes: np.ndarray | None
+    times: np.ndarray | None
+    keep: np.ndarray
 
 
 def column(frame: pd.DataFrame, name: str, param: str) -> pd.Series:
@@ -82,20 +108,43 @@ def times_of(frame: pd.DataFrame, field: str):
     return parse_times(values, field)
 
 
-def _field(alg, parameters, name: str, context, frame: pd.DataFrame) -> str:
-    """The field chosen for ``name``; a default name the layer lacks counts as no field."""
-    field = alg.parameterAsString(parameters, name, context)
-    if field and field not in frame.columns and not parameters.get(name):
-        return ""
-    return field
+def filter_fields_in(request: FilterRequest, names) -> list[str]:
+    """The fields of a layer with field ``names`` that the filter reads (class case, time): what a step
+    that only needs positions and the filter reads, instead of every column of every order."""
+    names = set(names)
+    return [name for name in request.named_fields() if name in names]
 
 
 def filter_fields(alg, parameters, context, source) -> list[str]:
     """The fields of ``source`` the filter parameters name (class case, time): what a step that only
     needs positions and the filter reads, instead of every column of every order."""
-    names = set(source.fields().names()) if source is not None else set()
-    chosen = (alg.parameterAsString(parameters, name, context) for name in (CATEGORY_FIELD, TIME_FIELD))
-    return [field for field in chosen if field and field in names]
+    params = filter_params()
+    named = FilterRequest(
+        category_field=params[CATEGORY_FIELD].read(alg, parameters, context),
+        time_field=params[TIME_FIELD].read(alg, parameters, context),
+    )
+    return filter_fields_in(named, source.fields().names() if source is not None else ())
+
+
+def filter_of(request: FilterRequest, frame: pd.DataFrame, class_groups: dict[str, str] | None = None):
+    """The engine's filter of ``request``, the class codes and the times of ``frame``; (filter, codes
+    or None, times or None).
+
+    ``class_groups`` maps class codes to case groups (so ``noise`` selects every noise class); by
+    default the shipped catalogue's.
+    """
+    try:
+        chosen = request.order_filter(default_class_groups() if class_groups is None else class_groups)
+    except ValueError as err:
+        raise QgsProcessingException(f"{HOURS}: {err}") from err
+    category_field, time_field = request.fields_in(frame.columns)
+    codes = column(frame, category_field, CATEGORY_FIELD).to_numpy(dtype=object) if category_field else None
+    times = times_of(frame, time_field) if time_field else None
+    if chosen.classes and codes is None:
+        raise QgsProcessingException(tr("CATEGORIES needs CATEGORY_FIELD"))
+    if chosen.uses_time and times is None:
+        raise QgsProcessingException(tr("DATE_FROM, DATE_TO and HOURS need TIME_FIELD"))
+    return chosen, codes, times
 
 
 def read_filter(alg, parameters, context, frame: pd.DataFrame, class_groups: dict[str, str] | None = None):
@@ -104,31 +153,7 @@ def read_filter(alg, parameters, context, frame: pd.DataFrame, class_groups: dic
     ``class_groups`` maps class codes to case groups (so ``noise`` selects every noise class); by
     default the shipped catalogue's.
     """
-    from gridgov.grid_ops.orders.selection import OrderFilter, parse_classes, parse_hours
-
-    try:
-        hours = parse_hours(alg.parameterAsString(parameters, HOURS, context))
-    except ValueError as err:
-        raise QgsProcessingException(f"{HOURS}: {err}") from err
-    start, end = _date(alg, parameters, DATE_FROM, context), _date(alg, parameters, DATE_TO, context)
-    if start is not None and end is not None and end < start:
-        raise QgsProcessingException(tr("DATE_TO is before DATE_FROM"))
-    chosen = OrderFilter(
-        classes=parse_classes(alg.parameterAsString(parameters, CATEGORIES, context)),
-        start=start,
-        end=None if end is None else end + np.timedelta64(1, "D"),
-        hours=hours,
-        class_groups=default_class_groups() if class_groups is None else class_groups,
-    )
-    category_field = _field(alg, parameters, CATEGORY_FIELD, context, frame)
-    time_field = _field(alg, parameters, TIME_FIELD, context, frame)
-    codes = column(frame, category_field, CATEGORY_FIELD).to_numpy(dtype=object) if category_field else None
-    times = times_of(frame, time_field) if time_field else None
-    if chosen.classes and codes is None:
-        raise QgsProcessingException(tr("CATEGORIES needs CATEGORY_FIELD"))
-    if chosen.uses_time and times is None:
-        raise QgsProcessingException(tr("DATE_FROM, DATE_TO and HOURS need TIME_FIELD"))
-    return chosen, codes, times
+    return filter_of(read_filter_request(alg, parameters, context), frame, class_groups)
 
 
 def default_class_groups() -> dict[str, str]:
@@ -139,9 +164,9 @@ def default_class_groups() -> dict[str, str]:
     return dict(zip(table[CLASS_CODE], table["case_group"]))
 
 
-def filter_orders(alg, parameters, context, frame: pd.DataFrame, feedback):
-    """``read_filter`` and the rows it keeps, said in the log: (filter, codes, times, keep)."""
-    chosen, codes, parsed = read_filter(alg, parameters, context, frame)
+def apply_filter(request: FilterRequest, frame: pd.DataFrame, feedback) -> Filtered:
+    """``filter_of`` and the rows it keeps, said in the log."""
+    chosen, codes, parsed = filter_of(request, frame)
     times = None if parsed is None else parsed.times
     clock = None if parsed is None else parsed.time_of_day
     keep = chosen.mask(codes, times, count=len(frame), time_of_day=clock)
@@ -155,4 +180,9 @@ def filter_orders(alg, parameters, context, frame: pd.DataFrame, feedback):
     feedback.pushInfo(
         tr("{0} of {1} orders pass the filter ({2})").format(int(keep.sum()), len(frame), chosen.describe())
     )
-    return chosen, codes, times, keep
+    return Filtered(chosen, codes, times, keep)
+
+
+def filter_orders(alg, parameters, context, frame: pd.DataFrame, feedback):
+    """``read_filter`` and the rows it keeps, said in the log: (filter, codes, times, keep)."""
+    return tuple(apply_filter(read_filter_request(alg, parameters, context), frame, feedback))

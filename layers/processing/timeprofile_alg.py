@@ -5,24 +5,28 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from qgis.core import (
-    QgsCoordinateReferenceSystem,
-    QgsProcessing,
-    QgsProcessingException,
-    QgsProcessingOutputMultipleLayers,
-    QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterField,
-    QgsProcessingParameterFolderDestination,
-    QgsProcessingParameterNumber,
-)
+import numpy as np
+import pandas as pd
+from qgis.core import QgsCoordinateReferenceSystem, QgsProcessing, QgsProcessingException
 
+from gridgov.grid_ops.analytics.timeprofile import TimeProfileRequest, profiles_of
 from gridgov.grid_ops.schema import GRID_CODE
-from gridgov.layers.processing.base import GridGovAlgorithm, read_source, tr, write_frame
-from gridgov.layers.processing.order_filters import add_filter_parameters, filter_orders
+from gridgov.layers.processing.base import read_source, tr, tr_noop, write_frame
+from gridgov.layers.processing.declare import (
+    DeclaredAlgorithm,
+    default_field,
+    folder_destination,
+    integer,
+    layers_output,
+    number,
+    sink,
+    source,
+    table_if_asked,
+)
+from gridgov.layers.processing.order_filters import Filtered, apply_filter, filter_family
 
 
-class TimeProfileAlgorithm(GridGovAlgorithm):
+class TimeProfileAlgorithm(DeclaredAlgorithm):
     NAME = "timeprofile"
     DISPLAY = "When: hour × weekday profile"
     GROUP_ID = "analysis"
@@ -36,117 +40,80 @@ class TimeProfileAlgorithm(GridGovAlgorithm):
         "per group.\n\n"
         "Example: INPUT the placed orders, GROUP_FIELD grid_code, CATEGORIES noise, TOP 10."
     )
-    INPUT, GROUP_FIELD, TOP, SHARE = "INPUT", "GROUP_FIELD", "TOP", "SHARE"
-    OUTPUT, TABLE, CHART_FOLDER, CHARTS = "OUTPUT", "TABLE", "CHART_FOLDER", "CHARTS"
-
-    def initAlgorithm(self, config=None) -> None:  # noqa: N802
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(self.INPUT, tr("Orders"), [QgsProcessing.SourceType.TypeVector])
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.GROUP_FIELD,
-                tr("Group by (grid, hot area …)"),
-                GRID_CODE,
-                parentLayerParameterName=self.INPUT,
-                optional=True,
-            )
-        )
-        add_filter_parameters(self)
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.TOP,
-                tr("Groups with most orders (0: all)"),
-                QgsProcessingParameterNumber.Type.Integer,
-                10,
-                minValue=0,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.SHARE,
-                tr("Share of orders in the peak window"),
-                QgsProcessingParameterNumber.Type.Double,
-                0.5,
-                minValue=0.05,
-                maxValue=1.0,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.OUTPUT, tr("Peak hours and days"), QgsProcessing.SourceType.TypeVector
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.TABLE,
-                tr("Counts per weekday and hour"),
-                QgsProcessing.SourceType.TypeVector,
-                optional=True,
-                createByDefault=False,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFolderDestination(
-                self.CHART_FOLDER, tr("Folder for the charts (PNG)"), optional=True, createByDefault=False
-            )
-        )
-        self.addOutput(QgsProcessingOutputMultipleLayers(self.CHARTS, tr("Charts")))
+    PARAMETERS = (
+        source("INPUT", tr_noop("Orders"), [QgsProcessing.SourceType.TypeVector]),
+        default_field("GROUP_FIELD", tr_noop("Group by (grid, hot area …)"), "INPUT", GRID_CODE),
+        filter_family(),
+        integer("TOP", tr_noop("Groups with most orders (0: all)"), 10, minimum=0),
+        number("SHARE", tr_noop("Share of orders in the peak window"), 0.5, minimum=0.05, maximum=1.0),
+        sink("OUTPUT", tr_noop("Peak hours and days")),
+        sink("TABLE", tr_noop("Counts per weekday and hour"), optional=True, create_by_default=False),
+        folder_destination(
+            "CHART_FOLDER", tr_noop("Folder for the charts (PNG)"), optional=True, create_by_default=False
+        ),
+    )
+    OUTPUTS = (layers_output("CHARTS", tr_noop("Charts")),)
+    REQUEST = TimeProfileRequest
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        import numpy as np
-
-        from gridgov.grid_ops.analytics.timeprofile import profiles
-
-        frame, _ = read_source(self, parameters, self.INPUT, context, feedback)
-        chosen, _, times, keep = filter_orders(self, parameters, context, frame, feedback)
-        if times is None:
+        request: TimeProfileRequest = self.request(parameters, context)
+        frame, _ = read_source(self, parameters, "INPUT", context, feedback)
+        filtered = apply_filter(request.filter, frame, feedback)
+        if filtered.times is None:
             raise QgsProcessingException(tr("A time profile needs TIME_FIELD"))
-        group_field = self.parameterAsString(parameters, self.GROUP_FIELD, context)
-        if group_field and group_field not in frame.columns:
-            if parameters.get(self.GROUP_FIELD):
-                raise QgsProcessingException(tr("GROUP_FIELD: the layer has no field {0!r}").format(group_field))
-            group_field = ""
-        groups = (
-            frame[group_field].to_numpy(dtype=object) if group_field else np.full(len(frame), tr("all"), dtype=object)
-        )
-        unreadable = int((np.isnat(times) & keep).sum())
+        groups = group_of_orders(frame, request)
+        unreadable = int((np.isnat(filtered.times) & filtered.keep).sum())
         if unreadable:
             feedback.pushWarning(tr("{0} orders have no readable time and are left out").format(unreadable))
-        top = self.parameterAsInt(parameters, self.TOP, context) or None
-        summary, long, tables = profiles(
-            groups[keep], times[keep], top, self.parameterAsDouble(parameters, self.SHARE, context)
-        )
-        feedback.pushInfo(tr("{0} groups profiled ({1})").format(len(summary), chosen.describe()))
-        for row in summary.head(5).itertuples():
-            feedback.pushInfo(
-                f"{row.group}: {row.orders} orders, peak {row.peak_hours} ({row.peak_share:.0%}), {row.peak_days}"
-            )
+        keep = filtered.keep
+        summary, long, tables = profiles_of(groups[keep], filtered.times[keep], request)
+        say_peaks(summary, filtered, feedback)
         results = {
-            self.OUTPUT: write_frame(
-                self, parameters, self.OUTPUT, context, summary, QgsCoordinateReferenceSystem(), feedback
+            "OUTPUT": write_frame(
+                self, parameters, "OUTPUT", context, summary, QgsCoordinateReferenceSystem(), feedback
             ),
-            self.CHARTS: [],
+            "CHARTS": [],
+            **table_if_asked(self, parameters, "TABLE", context, long, feedback),
         }
-        if parameters.get(self.TABLE) is not None:
-            results[self.TABLE] = write_frame(
-                self, parameters, self.TABLE, context, long, QgsCoordinateReferenceSystem(), feedback
-            )
-        folder = self.parameterAsString(parameters, self.CHART_FOLDER, context)
+        folder = self.parameterAsString(parameters, "CHART_FOLDER", context)
         if folder:
-            from gridgov.layers.charts import draw_profile_png
-
-            what = chosen.describe()
-            for row in summary.itertuples():
-                safe = re.sub(r"[^\w\-]+", "_", str(row.group))[:80] or "group"
-                results[self.CHARTS].append(
-                    draw_profile_png(
-                        tables[row.group],
-                        f"{row.group}  ·  {row.orders} 件 orders",
-                        Path(folder) / f"profile_{safe}.png",
-                        f"高峰 Peak {row.peak_hours} ({row.peak_share:.0%}) · {row.peak_days_zh} {row.peak_days}"
-                        f" · {what}",
-                    )
-                )
-            results[self.CHART_FOLDER] = folder
+            results.update(CHARTS=draw_charts(summary, tables, folder, filtered.chosen.describe()), CHART_FOLDER=folder)
         return results
+
+
+def group_of_orders(frame: pd.DataFrame, request: TimeProfileRequest) -> np.ndarray:
+    """Each order's group: its GROUP_FIELD value, or one group of all orders without that field (a
+    field the user named must be the layer's)."""
+    group_field = request.group_field_in(frame.columns)
+    if group_field and group_field not in frame.columns:
+        raise QgsProcessingException(tr("GROUP_FIELD: the layer has no field {0!r}").format(group_field))
+    if group_field:
+        return frame[group_field].to_numpy(dtype=object)
+    return np.full(len(frame), tr("all"), dtype=object)
+
+
+def say_peaks(summary: pd.DataFrame, filtered: Filtered, feedback) -> None:
+    """The number of groups and the peaks of the five with most orders, in the log."""
+    feedback.pushInfo(tr("{0} groups profiled ({1})").format(len(summary), filtered.chosen.describe()))
+    for row in summary.head(5).itertuples():
+        feedback.pushInfo(
+            f"{row.group}: {row.orders} orders, peak {row.peak_hours} ({row.peak_share:.0%}), {row.peak_days}"
+        )
+
+
+def draw_charts(summary: pd.DataFrame, tables: dict, folder: str, what: str) -> list[str]:
+    """One PNG chart per group in ``folder`` (``what``: the filter, in the caption); their paths."""
+    from gridgov.layers.charts import draw_profile_png
+
+    charts = []
+    for row in summary.itertuples():
+        safe = re.sub(r"[^\w\-]+", "_", str(row.group))[:80] or "group"
+        charts.append(
+            draw_profile_png(
+                tables[row.group],
+                f"{row.group}  ·  {row.orders} 件 orders",
+                Path(folder) / f"profile_{safe}.png",
+                f"高峰 Peak {row.peak_hours} ({row.peak_share:.0%}) · {row.peak_days_zh} {row.peak_days} · {what}",
+            )
+        )
+    return charts
