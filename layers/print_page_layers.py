@@ -24,7 +24,9 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QColor, QFont
 
+from gridgov.grid_ops.schema import GRID_CODE
 from gridgov.layers.convert import fields_for, write_to_sink
+from gridgov.layers.processing.base import tr
 from gridgov.layers.styles import apply_style
 
 #: The current atlas page's rows (rules and the table use it).
@@ -223,3 +225,73 @@ def unit_frame(coverage: gpd.GeoDataFrame, pages, titles: list[str], grid_size: 
         crs=coverage.crs,
     )
     return frame
+
+
+def grid_layers(
+    frame: gpd.GeoDataFrame, field: str, period: str, atlas_on: bool, crs: str, family: str
+) -> tuple[QgsVectorLayer, QgsVectorLayer]:
+    """The grids of the pages (coloured by ``field``, their worst numbered; named with the period)
+    and every grid again as faint context outlines."""
+    title = tr("网格热点 Gi*") if field == "gi_bin" else tr("网格 Grids: {0}").format(field)
+    grids = memory_layer(frame, f"{title}（{period}）" if period else title, crs)
+    style_page_grids(grids, field, atlas_on, family)
+    outlines = gpd.GeoDataFrame({GRID_CODE: frame[GRID_CODE]}, geometry=frame.geometry, crs=frame.crs)
+    context = memory_layer(outlines, "context", crs)
+    style_context(context)
+    return grids, context
+
+
+def unit_layers(
+    coverage: gpd.GeoDataFrame, pages, titles: list[str], grid_size: float, crs: str, family: str
+) -> tuple[QgsVectorLayer, QgsVectorLayer]:
+    """The atlas coverage (one feature per page, in page order) and the overview inset's units."""
+    units = unit_frame(coverage, pages, titles, grid_size)
+    coverage_layer = memory_layer(units, "units", crs)
+    style_coverage(coverage_layer, True, family)
+    inset = memory_layer(units, "inset", crs)
+    style_overview(inset, True)
+    return coverage_layer, inset
+
+
+def outline_layer(frame: gpd.GeoDataFrame | None, title: str, style, crs: str, family: str) -> QgsVectorLayer | None:
+    """``frame`` (hot areas, dedicated grids) as a layer drawn by ``style``; None when it is empty."""
+    if frame is None or not len(frame):
+        return None
+    layer = memory_layer(frame.drop(columns=["_fid"], errors="ignore"), title, crs)
+    style(layer, family)
+    return layer
+
+
+def heatmap_layer(raster, maximum: float, feedback):
+    """A copy of the heatmap ``raster`` on one colour scale, 0 to ``maximum`` (0: the raster's
+    largest value), for every page, with a horizontal ramp in the legend; None without a raster."""
+    if raster is None:
+        return None
+    from qgis.core import QgsRasterBandStats
+
+    from gridgov.layers.rasters import style_heatmap
+
+    layer = raster.clone()
+    layer.setName(tr("热力（全区统一色阶）"))
+    if maximum <= 0:
+        maximum = layer.dataProvider().bandStatistics(1, QgsRasterBandStats.Stats.Max).maximumValue
+    feedback.pushInfo(tr("Heatmap colour scale: 0 to {0:.4g} on every page").format(maximum))
+    style_heatmap(layer, maximum)
+    function = layer.renderer().shader().rasterShaderFunction()
+    if hasattr(function, "setLegendSettings"):  # one horizontal ramp, 0 … maximum, on every page
+        function.setLegendSettings(_ramp_legend(maximum))
+    layer.setOpacity(0.75)
+    return layer
+
+
+def _ramp_legend(maximum: float):
+    """A continuous horizontal colour-ramp legend labelled 0 and ``maximum``."""
+    from qgis.core import QgsColorRampLegendNodeSettings
+    from qgis.PyQt.QtCore import Qt
+
+    ramp = QgsColorRampLegendNodeSettings()
+    ramp.setUseContinuousLegend(True)
+    ramp.setOrientation(Qt.Orientation.Horizontal)
+    ramp.setMinimumLabel("0")
+    ramp.setMaximumLabel(f"{maximum:.3g}")
+    return ramp

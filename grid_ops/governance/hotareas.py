@@ -20,6 +20,7 @@ Priority is a transparent weighted score, 0-100, that a planner can read and tun
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -30,11 +31,77 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from gridgov.grid_ops.analytics.emerging import mann_kendall
+from gridgov.grid_ops.analytics.gridstats import FilterRequest
 from gridgov.grid_ops.analytics.timeprofile import WEEKDAYS_ZH, hour_weekday_counts, hours_text, peak_days, peak_window
+from gridgov.grid_ops.analytics.weights import contiguity
+from gridgov.grid_ops.schema import GRID_CODE
 
 SCORE_PARTS = ("volume", "trend", "change", "repeat")
 DEFAULT_WEIGHTS = {"volume": 0.4, "trend": 0.2, "change": 0.2, "repeat": 0.2}
+#: The weights as the toolbox shows them by default.
+DEFAULT_WEIGHTS_TEXT = ",".join(f"{part}={weight}" for part, weight in DEFAULT_WEIGHTS.items())
 TREND_ZH = {"rising": "上升", "steady": "平稳", "falling": "下降"}
+
+
+@dataclass(frozen=True)
+class HotAreasRequest:
+    """Hot areas and their governance list as the toolbox, the dock or a script asks for them
+    (``gridgov:hotareas``)."""
+
+    #: The value that makes a grid hot: a Gi* bin of Hot spots by default, or any density field.
+    field: str = "gi_bin"
+    #: A grid is hot when its value is at least this (a bin of 2: 95 % hot).
+    threshold: float = 2.0
+    #: The grids' code field.
+    code_field: str = GRID_CODE
+    #: The orders' grid code field; orders without it are placed in the grid they lie in.
+    order_grid_field: str = GRID_CODE
+    #: Which orders count (class cases, dates, hours); the data path applies it.
+    filter: FilterRequest = dataclasses.field(default_factory=FilterRequest)
+    #: cur_cnt and prev_cnt count this period (``gridstats.PERIODS``) and the one before.
+    period: str = "month"
+    #: The weights of the score's parts as written (``parse_weights``).
+    score_weights: str = DEFAULT_WEIGHTS_TEXT
+
+    @property
+    def weights(self) -> dict[str, float]:
+        return parse_weights(self.score_weights)
+
+
+def hot_areas_of(request: HotAreasRequest, grids: pd.DataFrame, orders: AreaOrders) -> pd.DataFrame:
+    """The ranked hot areas ``request`` asks for (``hot_areas``): the grids whose value reaches the
+    threshold, merged where they share a corner. ``grids`` is a GeoDataFrame, rows 0..n-1, with the
+    value and code fields and, when known, community_name and street_name; ``orders.grid`` indexes it."""
+    geoms = grids.geometry.to_numpy()
+    area_of_grid = merge_hot_grids(hot_grids(grids[request.field], request.threshold), contiguity(geoms, "queen"))
+    return hot_areas(
+        geoms, grids[request.code_field].to_numpy(), area_of_grid, orders,
+        _column(grids, "community_name"), _column(grids, "street_name"), request.period, request.weights,
+    )  # fmt: skip
+
+
+def hot_grids(values: pd.Series, threshold: float) -> np.ndarray:
+    """Whether each grid's value reaches ``threshold`` (a value that is no number never does)."""
+    value = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    return np.nan_to_num(value, nan=-np.inf) >= threshold
+
+
+def grid_of_orders(
+    grid_codes: pd.Series, polygons: np.ndarray, order_grid: pd.Series | None, x: np.ndarray, y: np.ndarray
+) -> np.ndarray:
+    """Each order's grid (its row in the grids, -1 for none): by the orders' own grid code when they
+    carry one (``order_grid``), else the grid it lies in (with geolocate's shared-edge rule)."""
+    if order_grid is not None:
+        from gridgov.grid_ops.analytics.gridstats import grid_positions
+
+        return grid_positions(grid_codes, order_grid)
+    from gridgov.grid_ops.governance.patrolplan import orders_in_places
+
+    return orders_in_places(grid_codes.to_numpy(dtype=object), polygons, x, y)
+
+
+def _column(frame: pd.DataFrame, name: str) -> np.ndarray | None:
+    return frame[name].to_numpy() if name in frame else None
 
 
 def parse_weights(text: str | None) -> dict[str, float]:
@@ -99,71 +166,121 @@ def hot_areas(
     class_names: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """One row per hot area, ranked by score (rank 1 first), with a ``geometry`` column."""
-    from gridgov.grid_ops.analytics.gridstats import period_labels
-
     weights = weights or DEFAULT_WEIGHTS
     n_areas = int(area_of_grid.max()) + 1 if len(area_of_grid) else 0
     if n_areas == 0:
         return pd.DataFrame(columns=["area_id", "rank", "score", "geometry"])
     order_area = np.where(orders.grid >= 0, area_of_grid[np.maximum(orders.grid, 0)], -1)
-    times = np.asarray(orders.times, dtype="datetime64[s]")
-    has_time = ~np.isnat(times)
-    labels = period_labels(times[has_time], period) if has_time.any() else None
-    rows = []
-    months = period_labels(times[has_time], "month") if has_time.any() else None
-    month_index = np.full(len(times), -1, dtype=np.int64)
-    if months is not None and len(months):
-        serial = np.asarray(months.year * 12 + months.month, dtype=np.int64)
-        month_index[has_time] = serial - serial.min()
-        n_months = int(month_index.max()) + 1
-    else:
-        n_months = 0
-    period_index = np.full(len(times), -1, dtype=np.int64)
-    if labels is not None and len(labels):
-        last = labels.max()
-        period_index[has_time] = np.where(labels == last, 0, np.where(labels == last - 1, 1, -1))
-        current_period = str(last)
-    else:
-        current_period = ""
+    calendar = _Calendar.of(orders.times, period)
+    where = _AreaGrids(geoms, grid_codes, communities, streets)
     names = class_names or {}
-    series = np.zeros((n_areas, max(n_months, 1)))
+    rows = []
+    series = np.zeros((n_areas, max(calendar.n_months, 1)))
     for a in range(n_areas):
         mine = order_area == a
-        grids = np.flatnonzero(area_of_grid == a)
-        cats = pd.Series(np.asarray(orders.category, dtype=object)[mine]).astype(str)
-        mix = cats.value_counts()
-        total = int(mine.sum())
-        counts = hour_weekday_counts(times[mine & has_time])
-        start, length = peak_window(counts.sum(axis=0))
-        if n_months:
-            series[a] = np.bincount(month_index[mine & has_time], minlength=n_months)[:n_months]
-        cur = int((period_index[mine] == 0).sum())
-        prev = int((period_index[mine] == 1).sum())
-        repeats = orders.is_repeat[mine] if orders.is_repeat is not None else np.zeros(total, dtype=bool)
-        shape = shapely.union_all(geoms[grids])
-        rows.append(
-            {
-                "area_id": f"HA{a + 1:03d}",
-                "n_grids": len(grids),
-                "grid_codes": ",".join(map(str, grid_codes[grids])),
-                "communities": _distinct(communities, grids),
-                "streets": _distinct(streets, grids),
-                "cnt_total": total,
-                "top_class": str(mix.index[0]) if len(mix) else "",
-                "top_class_name": names.get(str(mix.index[0]), "") if len(mix) else "",
-                "class_mix": "; ".join(f"{c} {n / total:.0%}" for c, n in mix.head(4).items()) if total else "",
-                "peak_hours": hours_text(start, length),
-                "peak_days": "".join(WEEKDAYS_ZH[d][1] for d in peak_days(counts)) if total else "",
-                "repeat_rate": round(float(repeats.mean()), 4) if total else 0.0,
-                "cur_period": current_period,
-                "cur_cnt": cur,
-                "prev_cnt": prev,
-                "perc_chg": round(100.0 * (cur - prev) / prev, 1) if prev else np.nan,
-                "area_km2": round(float(shapely.area(shape)) / 1e6, 4),
-                "geometry": shape,
-            }
-        )
+        rows.append(_area_row(a, np.flatnonzero(area_of_grid == a), mine, orders, calendar, where, names))
+        if calendar.n_months:
+            dated = calendar.month[mine & calendar.has_time]
+            series[a] = np.bincount(dated, minlength=calendar.n_months)[: calendar.n_months]
     table = pd.DataFrame(rows)
+    _add_trend(table, series, calendar.n_months)
+    return rank_areas(table, weights)
+
+
+@dataclass
+class _Calendar:
+    """When each order happened, as the governance list counts it: its month (0 for the orders' first
+    month, -1 without a time) for the trend, and whether it falls in the last period (0) or the one
+    before (1, else -1) for the change."""
+
+    times: np.ndarray
+    has_time: np.ndarray
+    month: np.ndarray
+    n_months: int
+    period: np.ndarray
+    current: str
+
+    @classmethod
+    def of(cls, times: np.ndarray, period: str) -> _Calendar:
+        from gridgov.grid_ops.analytics.gridstats import period_labels
+
+        times = np.asarray(times, dtype="datetime64[s]")
+        has_time = ~np.isnat(times)
+        month = np.full(len(times), -1, dtype=np.int64)
+        in_period = np.full(len(times), -1, dtype=np.int64)
+        if not has_time.any():
+            return cls(times, has_time, month, 0, in_period, "")
+        labels = period_labels(times[has_time], period)
+        months = period_labels(times[has_time], "month")
+        serial = np.asarray(months.year * 12 + months.month, dtype=np.int64)
+        month[has_time] = serial - serial.min()
+        last = labels.max()
+        in_period[has_time] = np.where(labels == last, 0, np.where(labels == last - 1, 1, -1))
+        return cls(times, has_time, month, int(month.max()) + 1, in_period, str(last))
+
+
+@dataclass
+class _AreaGrids:
+    """The grids the areas are made of: shapes, codes, and the communities and streets they belong to."""
+
+    geoms: np.ndarray
+    codes: np.ndarray
+    communities: np.ndarray | None
+    streets: np.ndarray | None
+
+
+def _area_row(
+    a: int,
+    grids: np.ndarray,
+    mine: np.ndarray,
+    orders: AreaOrders,
+    calendar: _Calendar,
+    where: _AreaGrids,
+    names: dict[str, str],
+) -> dict:
+    """Hot area ``a`` (made of the rows ``grids``, holding the orders ``mine``) as a row of the
+    governance list, before its trend and score."""
+    shape = shapely.union_all(where.geoms[grids])
+    return {
+        "area_id": f"HA{a + 1:03d}",
+        "n_grids": len(grids),
+        "grid_codes": ",".join(map(str, where.codes[grids])),
+        "communities": _distinct(where.communities, grids),
+        "streets": _distinct(where.streets, grids),
+        **_order_figures(mine, orders, calendar, names),
+        "area_km2": round(float(shapely.area(shape)) / 1e6, 4),
+        "geometry": shape,
+    }
+
+
+def _order_figures(mine: np.ndarray, orders: AreaOrders, calendar: _Calendar, names: dict[str, str]) -> dict:
+    """What the orders ``mine`` of one area say: count, class-case mix, peak hours and days, repeat
+    rate, and this period against the last."""
+    mix = pd.Series(np.asarray(orders.category, dtype=object)[mine]).astype(str).value_counts()
+    total = int(mine.sum())
+    counts = hour_weekday_counts(calendar.times[mine & calendar.has_time])
+    start, length = peak_window(counts.sum(axis=0))
+    cur = int((calendar.period[mine] == 0).sum())
+    prev = int((calendar.period[mine] == 1).sum())
+    repeats = orders.is_repeat[mine] if orders.is_repeat is not None else np.zeros(total, dtype=bool)
+    return {
+        "cnt_total": total,
+        "top_class": str(mix.index[0]) if len(mix) else "",
+        "top_class_name": names.get(str(mix.index[0]), "") if len(mix) else "",
+        "class_mix": "; ".join(f"{c} {n / total:.0%}" for c, n in mix.head(4).items()) if total else "",
+        "peak_hours": hours_text(start, length),
+        "peak_days": "".join(WEEKDAYS_ZH[d][1] for d in peak_days(counts)) if total else "",
+        "repeat_rate": round(float(repeats.mean()), 4) if total else 0.0,
+        "cur_period": calendar.current,
+        "cur_cnt": cur,
+        "prev_cnt": prev,
+        "perc_chg": round(100.0 * (cur - prev) / prev, 1) if prev else np.nan,
+    }
+
+
+def _add_trend(table: pd.DataFrame, series: np.ndarray, n_months: int) -> None:
+    """Each area's monthly trend (Mann-Kendall, p < 0.05; steady with fewer than three months)."""
+    n_areas = len(table)
     if n_months >= 3:
         tau, p, _ = mann_kendall(series)
         trend = np.where(p < 0.05, np.where(tau > 0, "rising", "falling"), "steady")
@@ -174,7 +291,6 @@ def hot_areas(
     table["trend_zh"] = [TREND_ZH[t] for t in trend]
     table["trend_tau"] = np.round(tau, 3)
     table["trend_p"] = np.round(p, 4)
-    return rank_areas(table, weights)
 
 
 def _distinct(values: np.ndarray | None, rows: np.ndarray) -> str:

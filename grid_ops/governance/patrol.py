@@ -57,6 +57,36 @@ def parse_shifts(text: str) -> list[tuple[int, int]]:
     return shifts
 
 
+#: Separators between the entries of a list of places or pins.
+_LIST = re.compile(r"[,，;；\s]+")
+
+
+class PinError(ValueError):
+    """An entry of the pins that is not ``place=team`` (``part``)."""
+
+    def __init__(self, part: str) -> None:
+        super().__init__(f"{part!r} is not place=team")
+        self.part = part
+
+
+def parse_pins(text: str | None) -> dict[str, str]:
+    """Place id → team id from ``place=team; place=team``; a malformed entry raises ``PinError``."""
+    out = {}
+    for part in _LIST.split(text or ""):
+        if not part:
+            continue
+        place, sep, team = part.partition("=")
+        if not sep or not place or not team:
+            raise PinError(part)
+        out[place] = team
+    return out
+
+
+def parse_drops(text: str | None) -> set[str]:
+    """The place ids of ``place, place``."""
+    return {part for part in _LIST.split(text or "") if part}
+
+
 def clock(minutes: float) -> str:
     """``21:05`` for 1265; ``01:30`` for 1530 (past midnight)."""
     m = round(minutes) % 1440
@@ -195,30 +225,17 @@ def build_stops(
     """
     pins = pins or {}
     drops = drops or set()
-    known = set(map(str, places.ids))
-    for pid in [*pins, *drops]:
-        if str(pid) not in known:
-            raise ValueError(f"place {pid!r} (pinned or dropped) is not one of the candidate places")
-    team_index = {t: i for i, t in enumerate(teams.ids)}
-    for pid, tid in pins.items():
-        if tid not in team_index:
-            raise ValueError(f"place {pid!r} is pinned to team {tid!r}, which is not a team of this street office")
+    pinned_team = _pinned_teams(places, teams, pins, drops)
     expected = expected_incidents(place_of_order, minute_of_day, len(places.ids), shifts, days)
-    ids = np.array([str(i) for i in places.ids], dtype=object)
-    keep_place = ~np.isin(ids, list(drops))
-    pinned_place = np.array([i in pins for i in ids], dtype=bool)
-    parts = []
-    for s, shift in enumerate(shifts):
-        value = np.where(keep_place, expected[s], 0.0)
-        chosen = _focus(value, focus_share) | (pinned_place & keep_place & (value > 0))
-        chosen = np.flatnonzero(chosen & (value > min_expected))
-        ws, we = stop_windows(place_of_order, minute_of_day, chosen, shift)
-        pinned = np.array([team_index.get(pins.get(ids[p], ""), -1) for p in chosen], dtype=np.int64)
-        # hot places get several visits, so no single stop outweighs half a team's share
-        share = SPLIT_SHARE * value[chosen].sum() / len(teams.ids) if len(chosen) else 1.0
-        visits = np.maximum(np.ceil(value[chosen] / max(share, 1e-12) - 1e-9), 1).astype(np.int64)
-        rep = np.repeat(np.arange(len(chosen)), visits)
-        parts.append((chosen[rep], np.full(len(rep), s), (value[chosen] / visits)[rep], ws[rep], we[rep], pinned[rep]))
+    keep_place = ~np.isin(np.array([str(i) for i in places.ids], dtype=object), list(drops))
+    timing = (place_of_order, minute_of_day)
+    parts = [
+        _shift_stops(
+            s, shift, np.where(keep_place, expected[s], 0.0), keep_place, pinned_team, timing, len(teams.ids),
+            focus_share, min_expected,
+        )
+        for s, shift in enumerate(shifts)
+    ]  # fmt: skip
     place = np.concatenate([p[0] for p in parts]).astype(np.int64)
     return Stops(
         place=place,
@@ -229,6 +246,45 @@ def build_stops(
         service=np.full(len(place), float(service_min)),
         pinned=np.concatenate([p[5] for p in parts]).astype(np.int64),
     )
+
+
+def _pinned_teams(places: Places, teams: Teams, pins: dict[str, str], drops: set[str]) -> np.ndarray:
+    """The team each place is pinned to (its index; -1 for a free place). A pin or drop of a place
+    that is no candidate, or a pin to a team that is not the street office's, raises ValueError."""
+    known = set(map(str, places.ids))
+    for pid in [*pins, *drops]:
+        if str(pid) not in known:
+            raise ValueError(f"place {pid!r} (pinned or dropped) is not one of the candidate places")
+    team_index = {t: i for i, t in enumerate(teams.ids)}
+    for pid, tid in pins.items():
+        if tid not in team_index:
+            raise ValueError(f"place {pid!r} is pinned to team {tid!r}, which is not a team of this street office")
+    return np.array([team_index[pins[str(i)]] if str(i) in pins else -1 for i in places.ids], dtype=np.int64)
+
+
+def _shift_stops(
+    s: int,
+    shift: tuple[int, int],
+    value: np.ndarray,
+    keep_place: np.ndarray,
+    pinned_team: np.ndarray,
+    timing: tuple[np.ndarray, np.ndarray],
+    n_teams: int,
+    focus_share: float,
+    min_expected: float,
+) -> tuple[np.ndarray, ...]:
+    """The stops of shift ``s``: (place, shift, expected, window start, window end, pinned team)
+    per visit, from each place's expected incidents in the shift (``value``, 0 where dropped)."""
+    pinned_place = (pinned_team >= 0) & keep_place
+    chosen = _focus(value, focus_share) | (pinned_place & (value > 0))
+    chosen = np.flatnonzero(chosen & (value > min_expected))
+    ws, we = stop_windows(*timing, chosen, shift)
+    pinned = pinned_team[chosen]
+    # hot places get several visits, so no single stop outweighs half a team's share
+    share = SPLIT_SHARE * value[chosen].sum() / n_teams if len(chosen) else 1.0
+    visits = np.maximum(np.ceil(value[chosen] / max(share, 1e-12) - 1e-9), 1).astype(np.int64)
+    rep = np.repeat(np.arange(len(chosen)), visits)
+    return chosen[rep], np.full(len(rep), s), (value[chosen] / visits)[rep], ws[rep], we[rep], pinned[rep]
 
 
 def _focus(value: np.ndarray, share: float) -> np.ndarray:

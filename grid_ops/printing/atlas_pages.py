@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from gridgov.grid_ops.schema import GRID_CODE
+
 #: How many grids a page's table lists (and the map numbers).
 TABLE_ROWS = 10
 #: Placeholders a title template may use.
@@ -33,6 +35,120 @@ class Unit:
     code: str
     name: str
     rank: float | None = None
+
+
+@dataclass(frozen=True)
+class PrintMapRequest:
+    """A printed hotspot atlas as the toolbox, the dock or a script asks for it (``gridgov:printmap``)."""
+
+    #: The grids' code field.
+    code_field: str = GRID_CODE
+    #: What colours the grids (Gi* bins by default; a grid with 2 or more is hot).
+    field: str = "gi_bin"
+    #: The count of each grid: its table column and the pages' priority.
+    count_field: str = "cur_cnt"
+    #: The coverage's unit code and name fields (empty: the first of the usual names it has).
+    coverage_code_field: str = ""
+    coverage_name_field: str = ""
+    #: The top of the heatmap's colour scale on every page (0: the raster's largest value).
+    heatmap_maximum: float = 0.0
+    #: A built-in template (``layers.print_layout.TEMPLATES``), unless ``template`` names a .qpt file.
+    layout: str = "a4_landscape"
+    template: str = ""
+    #: The title (``render_title``) and what fills its {class_case} and {period} (empty: cur_period).
+    title: str = DEFAULT_TITLE
+    class_case: str = ""
+    period: str = ""
+    #: Grids in each page's table.
+    rows: int = TABLE_ROWS
+    #: Also add the layout and its layers to the project.
+    add_layout: bool = False
+
+
+@dataclass
+class AtlasPlan:
+    """What the atlas prints: its pages in order (``order_pages``), their titles, the period, and the
+    grids' table (one row per grid, in the grids' order: code, community, manager, count, change,
+    trend, the colouring field, its page and its place in the page's table)."""
+
+    pages: pd.DataFrame
+    titles: list[str]
+    period: str
+    grids: pd.DataFrame
+
+
+def plan_atlas(
+    request: PrintMapRequest,
+    grids: pd.DataFrame,
+    units: list[Unit],
+    grid_page: np.ndarray,
+    manager: np.ndarray | None = None,
+    trend: np.ndarray | None = None,
+) -> AtlasPlan:
+    """The atlas ``request`` asks for: ``grids`` (rows 0..n-1, with the request's fields) placed on
+    the pages of ``units`` by ``grid_page`` (-1: on no page). ``manager`` and ``trend`` per grid come
+    from a roster and an emerging-hot-spot table; without them the grids' manager field and this
+    period against the last."""
+    count = pd.to_numeric(grids[request.count_field], errors="coerce").to_numpy(dtype=float)
+    value = pd.to_numeric(grids[request.field], errors="coerce").to_numpy(dtype=float)
+    pages = order_pages(units, grid_page, count, np.nan_to_num(value, nan=-np.inf) >= 2)
+    period = request.period
+    if not period and "cur_period" in grids.columns and grids["cur_period"].notna().any():
+        period = str(grids["cur_period"].dropna().iloc[0])
+    titles = [render_title(request.title, name, request.class_case, period) for name in pages.page_name]
+    table = page_table(request, grids, count, units, grid_page, manager, trend)
+    return AtlasPlan(pages, titles, period, table)
+
+
+def page_table(
+    request: PrintMapRequest,
+    grids: pd.DataFrame,
+    count: np.ndarray,
+    units: list[Unit],
+    grid_page: np.ndarray,
+    manager: np.ndarray | None,
+    trend: np.ndarray | None,
+) -> pd.DataFrame:
+    """The grids' table of ``plan_atlas``: what each page's table lists and its map numbers."""
+    codes = grids[request.code_field].astype(str).to_numpy(dtype=object)
+    prev = _numbers(grids, "prev_cnt")
+    if manager is None:
+        manager = grids["manager"].astype(str).to_numpy() if "manager" in grids.columns else np.full(len(grids), "")
+    if trend is None:
+        trend = trend_category(count, prev)
+    community = grids["community_name"] if "community_name" in grids.columns else pd.Series("", index=grids.index)
+    return pd.DataFrame(
+        {
+            GRID_CODE: codes,
+            "community": community.fillna("").astype(str).to_numpy(dtype=object),
+            "manager": np.asarray(manager, dtype=object),
+            "count": np.nan_to_num(count).astype(np.int64),
+            "change": format_change(_numbers(grids, "perc_chg"), count, prev),
+            "trend": np.asarray(trend, dtype=object),
+            request.field: pd.to_numeric(grids[request.field], errors="coerce").to_numpy(dtype=float),
+            "page_key": np.array([units[p].code if p >= 0 else "" for p in grid_page], dtype=object),
+            "page_rank": worst_grids(grid_page, count, codes, request.rows),
+        }
+    )
+
+
+def _numbers(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """The column ``name`` as numbers (NaN where it is missing or no number)."""
+    return pd.to_numeric(frame.get(name, pd.Series(np.nan, index=frame.index)), errors="coerce").to_numpy()
+
+
+def coverage_units(coverage: pd.DataFrame, code_field: str, name_field: str | None) -> list[Unit]:
+    """One unit per row of the coverage, named by ``name_field`` (else its code); ranked hot areas
+    (a ``rank`` field) named without a name field, or by their streets, read 热区<rank>（<name>）."""
+    codes = coverage[code_field].astype(str).to_numpy(dtype=object)
+    ranks = pd.to_numeric(coverage["rank"], errors="coerce") if "rank" in coverage.columns else None
+    names = coverage[name_field].astype(str).to_numpy(dtype=object) if name_field else codes
+    if ranks is not None and name_field in (None, "streets"):
+        names = np.array([f"热区{r:.0f}（{n}）" for r, n in zip(ranks, names)], dtype=object)
+    return [
+        Unit(str(c), str(n), None if ranks is None else float(ranks.iat[i]))
+        for i, (c, n) in enumerate(zip(codes, names))
+    ]
 
 
 def file_stem(code: str, name: str) -> str:

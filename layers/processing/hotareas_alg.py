@@ -2,29 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
-    QgsProcessingOutputNumber,
-    QgsProcessingParameterEnum,
-    QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterField,
     QgsProcessingParameterFileDestination,
-    QgsProcessingParameterNumber,
     QgsProcessingParameterString,
 )
 
+from gridgov.grid_ops.analytics.gridstats import PERIODS
+from gridgov.grid_ops.governance.hotareas import (
+    DEFAULT_WEIGHTS_TEXT,
+    AreaOrders,
+    HotAreasRequest,
+    grid_of_orders,
+    hot_areas_of,
+    parse_weights,
+)
 from gridgov.grid_ops.orders.ordertable import parse_flags
 from gridgov.grid_ops.schema import GRID_CODE
-from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_source, tr, write_frame
-from gridgov.layers.processing.order_filters import add_filter_parameters, filter_orders
+from gridgov.layers.orders_input import point_xy
+from gridgov.layers.processing.base import StyleOnLoad, read_source, tr, tr_noop, write_frame
+from gridgov.layers.processing.declare import (
+    DeclaredAlgorithm,
+    Param,
+    choice,
+    field,
+    number,
+    number_output,
+    sink,
+    source,
+)
+from gridgov.layers.processing.order_filters import apply_filter, filter_family
 
-#: Column headers of the governance list sheet.
+POLYGONS = [QgsProcessing.SourceType.TypeVectorPolygon]
 #: How the periods of ``gridstats.PERIODS`` read in the form.
 PERIOD_LABELS = {"week": "Week", "month": "Month", "quarter": "Quarter", "year": "Year"}
+#: Column headers of the governance list sheet.
 SHEET_COLUMNS = {
     "rank": "排名 rank",
     "area_id": "热区 area",
@@ -49,7 +67,60 @@ SHEET_COLUMNS = {
 }
 
 
-class HotAreasAlgorithm(GridGovAlgorithm):
+def checked_text(
+    name: str,
+    label: str,
+    check: Callable[[str], object],
+    default: str | None = None,
+    optional: bool = True,
+    advanced: bool = False,
+    named: bool = True,
+    fallback: bool = False,
+) -> Param:
+    """A string the request holds as written (with ``fallback``, the default when it is empty),
+    checked by ``check`` (which raises ValueError) as it is read: a typo stops the run before any
+    layer is read, and the message names the parameter (unless ``named`` is off: the check's message
+    already says what is wrong)."""
+
+    def read(alg, parameters, context) -> str:
+        value = alg.parameterAsString(parameters, name, context) or (default or "" if fallback else "")
+        try:
+            check(value)
+        except ValueError as err:
+            raise QgsProcessingException(f"{name}: {err}" if named else str(err)) from err
+        return value
+
+    def make() -> QgsProcessingParameterString:
+        return QgsProcessingParameterString(name, tr(label), default, optional=optional)
+
+    return Param(name, make, read, advanced)
+
+
+def sheets_destination(name: str, label: str) -> Param:
+    """An optional XLSX or CSV file the run writes its sheets to (``write_sheets_output``); a file
+    destination, which ``declare`` has no factory for yet: declared here, not in the request."""
+    return Param(
+        name,
+        lambda: QgsProcessingParameterFileDestination(
+            name, tr(label), tr("Excel (*.xlsx);;CSV (*.csv)"), optional=True, createByDefault=False
+        ),
+    )
+
+
+def write_sheets_output(alg, parameters, name: str, context, sheets, said: str, feedback) -> dict:
+    """Write ``sheets`` ((name, table, CSV suffix)) to the file destination ``name`` when one is given;
+    ``said`` is the log line ({0}: the files). The result entry for it, or nothing."""
+    path = alg.parameterAsFileOutput(parameters, name, context)
+    if not path:
+        return {}
+    from gridgov.grid_ops.orders.dispatch_table import write_sheets
+
+    written = write_sheets(path, sheets)
+    feedback.pushInfo(said.format(", ".join(map(str, written))))
+    return {name: path}
+
+
+class HotAreasAlgorithm(DeclaredAlgorithm):
     NAME = "hotareas"
     DISPLAY = "Hot areas and governance list"
     GROUP_ID = "governance"
@@ -70,135 +141,74 @@ class HotAreasAlgorithm(GridGovAlgorithm):
         "Example: INPUT the Hot spots layer of noise, FIELD gi_bin, THRESHOLD 2, ORDERS the placed orders, "
         "CATEGORIES noise."
     )
-    INPUT, FIELD, THRESHOLD, CODE_FIELD = "INPUT", "FIELD", "THRESHOLD", "CODE_FIELD"
-    ORDERS, ORDER_GRID_FIELD, PERIOD, SCORE_WEIGHTS = "ORDERS", "ORDER_GRID_FIELD", "PERIOD", "SCORE_WEIGHTS"
-    OUTPUT, OUTPUT_XLSX, AREAS = "OUTPUT", "OUTPUT_XLSX", "AREAS"
-
-    def initAlgorithm(self, config=None) -> None:  # noqa: N802
-        from gridgov.grid_ops.analytics.gridstats import PERIODS
-
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.INPUT, tr("Grids with a hot-spot or density value"), [QgsProcessing.SourceType.TypeVectorPolygon]
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.FIELD, tr("Hot value field"), "gi_bin", parentLayerParameterName=self.INPUT,
-                type=QgsProcessingParameterField.DataType.Numeric, optional=True,
-            )
-        )  # fmt: skip
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.THRESHOLD, tr("Hot when the value is at least"), QgsProcessingParameterNumber.Type.Double, 2.0
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.CODE_FIELD, tr("Grid code field"), GRID_CODE, parentLayerParameterName=self.INPUT, optional=True
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.ORDERS, tr("Orders (points)"), [QgsProcessing.SourceType.TypeVectorPoint]
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.ORDER_GRID_FIELD, tr("Orders' grid code field"), GRID_CODE,
-                parentLayerParameterName=self.ORDERS, optional=True,
-            )
-        )  # fmt: skip
-        add_filter_parameters(self, self.ORDERS)
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                self.PERIOD, tr("Change against the previous"), [tr(PERIOD_LABELS[p]) for p in PERIODS], defaultValue=1
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterString(
-                self.SCORE_WEIGHTS, tr("Score weights"), "volume=0.4,trend=0.2,change=0.2,repeat=0.2", optional=True
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Hot areas"), QgsProcessing.SourceType.TypeVectorPolygon)
-        )
-        self.addParameter(
-            QgsProcessingParameterFileDestination(
-                self.OUTPUT_XLSX, tr("Governance list (XLSX or CSV)"), tr("Excel (*.xlsx);;CSV (*.csv)"), optional=True,
-                createByDefault=False,
-            )
-        )  # fmt: skip
-        self.addOutput(QgsProcessingOutputNumber(self.AREAS, tr("Hot areas")))
+    PARAMETERS = (
+        source("INPUT", tr_noop("Grids with a hot-spot or density value"), POLYGONS),
+        field("FIELD", tr_noop("Hot value field"), "INPUT", "gi_bin", numeric=True, fallback=True),
+        number("THRESHOLD", tr_noop("Hot when the value is at least"), 2.0),
+        field("CODE_FIELD", tr_noop("Grid code field"), "INPUT", GRID_CODE, fallback=True),
+        source("ORDERS", tr_noop("Orders (points)"), [QgsProcessing.SourceType.TypeVectorPoint]),
+        field("ORDER_GRID_FIELD", tr_noop("Orders' grid code field"), "ORDERS", GRID_CODE, fallback=True),
+        filter_family("ORDERS"),
+        choice("PERIOD", tr_noop("Change against the previous"), [(PERIOD_LABELS[p], p) for p in PERIODS], 1),
+        checked_text("SCORE_WEIGHTS", tr_noop("Score weights"), parse_weights, DEFAULT_WEIGHTS_TEXT),
+        sink("OUTPUT", tr_noop("Hot areas"), QgsProcessing.SourceType.TypeVectorPolygon),
+        sheets_destination("OUTPUT_XLSX", tr_noop("Governance list (XLSX or CSV)")),
+    )
+    OUTPUTS = (number_output("AREAS", tr_noop("Hot areas")),)
+    REQUEST = HotAreasRequest
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from gridgov.grid_ops.analytics.gridstats import PERIODS, grid_positions
-        from gridgov.grid_ops.analytics.weights import contiguity
-        from gridgov.grid_ops.governance import hotareas
-        from gridgov.grid_ops.governance.patrolplan import orders_in_places
-        from gridgov.layers.orders_input import point_xy
+        request: HotAreasRequest = self.request(parameters, context)
+        grids, source = read_hot_grids(self, parameters, context, feedback, request)
+        orders = self.area_orders(parameters, context, feedback, request, grids)
+        table = hot_areas_of(request, grids, orders)
+        hot_grids = int(table["n_grids"].sum()) if len(table) else 0
+        feedback.pushInfo(tr("{0} hot grids form {1} hot areas").format(hot_grids, len(table)))
+        frame = gpd.GeoDataFrame(table, geometry="geometry", crs=grids.crs)
+        dest = write_frame(self, parameters, "OUTPUT", context, frame, source.sourceCrs(), feedback)
+        StyleOnLoad.attach(context, dest, "hot_areas", tr("Hot areas"))
+        sheet = table[[c for c in SHEET_COLUMNS if c in table.columns]].rename(columns=SHEET_COLUMNS)
+        sheets = [("治理清单 Governance list", sheet, "")]
+        said = tr("Governance list written: {0}")
+        written = write_sheets_output(self, parameters, "OUTPUT_XLSX", context, sheets, said, feedback)
+        return {"OUTPUT": dest, "AREAS": len(table), **written}
 
-        try:  # before any layer is read: a typo in the weights costs nothing
-            weights = hotareas.parse_weights(self.parameterAsString(parameters, self.SCORE_WEIGHTS, context))
-        except ValueError as err:
-            raise QgsProcessingException(f"{self.SCORE_WEIGHTS}: {err}") from err
-        grids, source = read_source(self, parameters, self.INPUT, context, feedback)
-        field = self.parameterAsString(parameters, self.FIELD, context) or "gi_bin"
-        code_field = self.parameterAsString(parameters, self.CODE_FIELD, context) or GRID_CODE
-        for name, param in ((field, self.FIELD), (code_field, self.CODE_FIELD)):
-            if name not in grids.columns:
-                raise QgsProcessingException(tr("{0}: the grids have no field {1!r}").format(param, name))
-        grids = grids.drop(columns=["_fid"]).reset_index(drop=True)
-        value = pd.to_numeric(grids[field], errors="coerce").to_numpy(dtype=float)
-        hot = np.nan_to_num(value, nan=-np.inf) >= self.parameterAsDouble(parameters, self.THRESHOLD, context)
-        geoms = grids.geometry.to_numpy()
-        area_of_grid = hotareas.merge_hot_grids(hot, contiguity(geoms, "queen"))
-        feedback.pushInfo(tr("{0} hot grids form {1} hot areas").format(int(hot.sum()), int(area_of_grid.max()) + 1))
-
-        orders, _ = read_source(self, parameters, self.ORDERS, context, feedback)
-        _chosen, codes, times, keep = filter_orders(self, parameters, context, orders, feedback)
-        grid_field = self.parameterAsString(parameters, self.ORDER_GRID_FIELD, context) or GRID_CODE
-        if grid_field in orders.columns:
-            grid = grid_positions(grids[code_field], orders[grid_field])
-        else:
-            xy = point_xy(orders.geometry.values)
-            grid = orders_in_places(grids[code_field].to_numpy(dtype=object), geoms, xy[:, 0], xy[:, 1])
-        grid = np.where(keep, grid, -1)
+    def area_orders(self, parameters, context, feedback, request: HotAreasRequest, grids) -> AreaOrders:
+        """The ORDERS as the hot areas count them: each one's grid (-1: filtered out or in no grid),
+        class case, time and repeat flag."""
+        orders, _ = read_source(self, parameters, "ORDERS", context, feedback)
+        _chosen, codes, times, keep = apply_filter(request.filter, orders, feedback)
+        xy = point_xy(orders.geometry.values)
+        own_grid = orders[request.order_grid_field] if request.order_grid_field in orders.columns else None
+        grid = grid_of_orders(grids[request.code_field], grids.geometry.to_numpy(), own_grid, xy[:, 0], xy[:, 1])
         if times is None:
             times = np.full(len(orders), np.datetime64("NaT"), dtype="datetime64[s]")
-        is_repeat = self._repeats(orders, codes, times, feedback)
-        communities = grids["community_name"].to_numpy() if "community_name" in grids else None
-        streets = grids["street_name"].to_numpy() if "street_name" in grids else None
-        table = hotareas.hot_areas(
-            geoms, grids[code_field].to_numpy(), area_of_grid,
-            hotareas.AreaOrders(grid, codes if codes is not None else np.full(len(orders), ""), times, is_repeat),
-            communities, streets, PERIODS[self.parameterAsEnum(parameters, self.PERIOD, context)], weights,
-        )  # fmt: skip
-        import geopandas as gpd
-
-        frame = gpd.GeoDataFrame(table, geometry="geometry", crs=grids.crs)
-        dest = write_frame(self, parameters, self.OUTPUT, context, frame, source.sourceCrs(), feedback)
-        StyleOnLoad.attach(context, dest, "hot_areas", tr("Hot areas"))
-        results = {self.OUTPUT: dest, self.AREAS: len(table)}
-        path = self.parameterAsFileOutput(parameters, self.OUTPUT_XLSX, context)
-        if path:
-            from gridgov.grid_ops.orders.dispatch_table import write_sheets
-
-            sheet = table[[c for c in SHEET_COLUMNS if c in table.columns]].rename(columns=SHEET_COLUMNS)
-            written = write_sheets(path, [("治理清单 Governance list", sheet, "")])
-            feedback.pushInfo(tr("Governance list written: {0}").format(", ".join(map(str, written))))
-            results[self.OUTPUT_XLSX] = path
-        return results
-
-    @staticmethod
-    def _repeats(orders, codes, times, feedback) -> np.ndarray:
-        """is_repeat from Find repeats when the orders carry it, else repeats within 50 m and 7 days."""
-        if "is_repeat" in orders.columns:
-            return parse_flags(orders["is_repeat"], "is_repeat")[0]  # text "false" is False
-        from gridgov.grid_ops.orders.repeats import find_repeats
-        from gridgov.layers.orders_input import point_xy
-
-        xy = point_xy(orders.geometry.values)
         category = codes if codes is not None else np.full(len(orders), "")
-        feedback.pushInfo(tr("The orders have no is_repeat field: repeats within 50 m and 7 days are found now"))
-        return find_repeats(xy[:, 0], xy[:, 1], category, times).is_repeat
+        is_repeat = repeats_of(orders, xy, category, times, feedback)
+        return AreaOrders(np.where(keep, grid, -1), category, times, is_repeat)
+
+
+def read_hot_grids(alg, parameters, context, feedback, request: HotAreasRequest) -> tuple[pd.DataFrame, object]:
+    """The INPUT grids (rows 0..n-1, without QGIS's feature ids) and their source; a FIELD or
+    CODE_FIELD the grids lack stops the run, named."""
+    grids, source = read_source(alg, parameters, "INPUT", context, feedback)
+    require_fields(grids, ((request.field, "FIELD"), (request.code_field, "CODE_FIELD")))
+    return grids.drop(columns=["_fid"]).reset_index(drop=True), source
+
+
+def require_fields(grids: pd.DataFrame, chosen: tuple[tuple[str, str], ...]) -> None:
+    """Stop the run when the grids lack a field of ``chosen`` ((field, parameter that chose it)),
+    naming the parameter: a typo says where it is before anything is computed."""
+    for name, param in chosen:
+        if name not in grids.columns:
+            raise QgsProcessingException(tr("{0}: the grids have no field {1!r}").format(param, name))
+
+
+def repeats_of(orders: pd.DataFrame, xy: np.ndarray, category: np.ndarray, times: np.ndarray, feedback) -> np.ndarray:
+    """is_repeat from Find repeats when the orders carry it, else repeats within 50 m and 7 days."""
+    if "is_repeat" in orders.columns:
+        return parse_flags(orders["is_repeat"], "is_repeat")[0]  # text "false" is False
+    from gridgov.grid_ops.orders.repeats import find_repeats
+
+    feedback.pushInfo(tr("The orders have no is_repeat field: repeats within 50 m and 7 days are found now"))
+    return find_repeats(xy[:, 0], xy[:, 1], category, times).is_repeat

@@ -2,29 +2,32 @@
 
 from __future__ import annotations
 
-import re
-
+import geopandas as gpd
 import numpy as np
 import pandas as pd
-from qgis.core import (
-    QgsProcessing,
-    QgsProcessingException,
-    QgsProcessingOutputNumber,
-    QgsProcessingParameterDistance,
-    QgsProcessingParameterEnum,
-    QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterField,
-    QgsProcessingParameterFileDestination,
-    QgsProcessingParameterNumber,
-    QgsProcessingParameterString,
-)
+import shapely
+from qgis.core import QgsProcessing, QgsProcessingException, QgsProcessingParameterDistance
 
+from gridgov.grid_ops.governance import patrol
+from gridgov.grid_ops.governance.patrolplan import PatrolOrders, PatrolPlanRequest, PatrolResult, patrol_plan_of
 from gridgov.grid_ops.schema import GRID_CODE, STREET_CODE
-from gridgov.layers.processing.base import GridGovAlgorithm, StyleOnLoad, read_source, tr, write_frame
-from gridgov.layers.processing.order_filters import add_filter_parameters, filter_orders
+from gridgov.layers.orders_input import point_xy
+from gridgov.layers.processing.base import StyleOnLoad, read_source, tr, tr_noop, write_frame
+from gridgov.layers.processing.declare import (
+    DeclaredAlgorithm,
+    Param,
+    choice,
+    field,
+    integer,
+    number,
+    number_output,
+    sink,
+    source,
+    text,
+)
+from gridgov.layers.processing.hotareas_alg import checked_text, sheets_destination, write_sheets_output
+from gridgov.layers.processing.order_filters import apply_filter, filter_family
 
-SOLVERS = ("auto", "ortools", "fallback")
 SCHEDULE_COLUMNS = {
     "team_id": "队伍编号 team",
     "team_name": "队伍 team name",
@@ -37,22 +40,29 @@ SCHEDULE_COLUMNS = {
     "place_name": "名称 name",
     "expected": "预计事件/日 expected",
 }
+POINTS = [QgsProcessing.SourceType.TypeVectorPoint]
 
 
-def parse_pairs(text: str, what: str) -> dict[str, str]:
-    """``place=team; place=team`` → dict; a malformed pair raises naming it."""
-    out = {}
-    for part in re.split(r"[,，;；\s]+", text or ""):
-        if not part:
-            continue
-        place, sep, team = part.partition("=")
-        if not sep or not place or not team:
-            raise QgsProcessingException(tr("{0}: {1!r} is not place=team").format(what, part))
-        out[place] = team
-    return out
+def check_pins(text: str) -> None:
+    """PINS is checked as it is read (``patrol.parse_pins``); a malformed pair stops the run, named."""
+    try:
+        patrol.parse_pins(text)
+    except patrol.PinError as err:
+        raise QgsProcessingException(tr("{0}: {1!r} is not place=team").format("PINS", err.part)) from err
 
 
-class PatrolPlanAlgorithm(GridGovAlgorithm):
+def cover_distance() -> Param:
+    """COVER_DISTANCE, a distance in the units of INPUT (``declare`` has no distance factory yet)."""
+    return Param(
+        "COVER_DISTANCE",
+        lambda: QgsProcessingParameterDistance(
+            "COVER_DISTANCE", tr("Coverage distance"), 100.0, parentParameterName="INPUT", minValue=0.0
+        ),
+        lambda alg, parameters, context: alg.parameterAsDouble(parameters, "COVER_DISTANCE", context),
+    )
+
+
+class PatrolPlanAlgorithm(DeclaredAlgorithm):
     NAME = "patrolplan"
     DISPLAY = "Patrol plan"
     GROUP_ID = "governance"
@@ -76,249 +86,185 @@ class PatrolPlanAlgorithm(GridGovAlgorithm):
         "Example: INPUT the grids, STREET 440399001, ORDERS the placed orders, CATEGORIES noise, DAYS 90, "
         "TEAMS patrol_teams, START street_offices, WINDOWS 19:00-23:00;23:00-02:00, ROADS the roads."
     )
-    INPUT, ID_FIELD, NAME_FIELD, STREET = "INPUT", "ID_FIELD", "NAME_FIELD", "STREET"
-    ORDERS, DAYS, TEAMS, START, WINDOWS, ROADS = "ORDERS", "DAYS", "TEAMS", "START", "WINDOWS", "ROADS"
-    SPEED, SERVICE, COVER_DISTANCE, SOLVER, PINS, DROPS = (
-        "SPEED",
-        "SERVICE",
-        "COVER_DISTANCE",
-        "SOLVER",
-        "PINS",
-        "DROPS",
+    PARAMETERS = (
+        source("INPUT", tr_noop("Candidate places (hot grids or areas)"), [QgsProcessing.SourceType.TypeVectorPolygon]),
+        field("ID_FIELD", tr_noop("Place id field"), "INPUT", GRID_CODE),
+        field("NAME_FIELD", tr_noop("Place name field"), "INPUT", "name"),
+        text("STREET", tr_noop("Street office (street code)")),
+        source("ORDERS", tr_noop("Orders (points)"), POINTS),
+        filter_family("ORDERS", advanced=True),
+        integer("DAYS", tr_noop("Days of orders before the latest"), 90, minimum=1),
+        source("TEAMS", tr_noop("Patrol teams (table)"), [QgsProcessing.SourceType.TypeVector]),
+        source("START", tr_noop("Start point (street office or police post)"), POINTS),
+        checked_text("WINDOWS", tr_noop("Shifts"), patrol.parse_shifts, "19:00-23:00", optional=False, named=False),
+        source("ROADS", tr_noop("Roads (optional)"), [QgsProcessing.SourceType.TypeVectorLine], optional=True),
+        number("SPEED", tr_noop("Speed (km/h)"), 12.0, minimum=0.1),
+        number("SERVICE", tr_noop("Minutes at each stop"), 20.0, minimum=0.0),
+        cover_distance(),
+        choice(
+            "SOLVER",
+            tr_noop("Solver"),
+            [(tr_noop("Auto"), "auto"), ("OR-Tools", "ortools"), (tr_noop("Fallback"), "fallback")],
+        ),
+        checked_text("PINS", tr_noop("Pin places to teams (place=team;...)"), check_pins),
+        text("DROPS", tr_noop("Leave places out (place,...)")),
+        sink("OUTPUT_STOPS", tr_noop("Patrol stops"), QgsProcessing.SourceType.TypeVectorPoint),
+        sink("OUTPUT_ROUTES", tr_noop("Patrol routes"), QgsProcessing.SourceType.TypeVectorLine),
+        sheets_destination("OUTPUT_SCHEDULE", tr_noop("Schedule (XLSX or CSV)")),
     )
-    OUTPUT_STOPS, OUTPUT_ROUTES, OUTPUT_SCHEDULE = "OUTPUT_STOPS", "OUTPUT_ROUTES", "OUTPUT_SCHEDULE"
-    BALANCE, COVERAGE_PER_KM, CODE_ORDER_PER_KM, RANDOM_PER_KM = (
-        "BALANCE",
-        "COVERAGE_PER_KM",
-        "CODE_ORDER_PER_KM",
-        "RANDOM_PER_KM",
+    OUTPUTS = (
+        number_output("BALANCE", tr_noop("Largest over smallest team load")),
+        number_output("COVERAGE_PER_KM", tr_noop("Plan: share of incidents covered per km")),
+        number_output("CODE_ORDER_PER_KM", tr_noop("Code-order baseline: share per km")),
+        number_output("RANDOM_PER_KM", tr_noop("Random baseline: share per km")),
     )
-
-    def initAlgorithm(self, config=None) -> None:  # noqa: N802
-        polygon, point = QgsProcessing.SourceType.TypeVectorPolygon, QgsProcessing.SourceType.TypeVectorPoint
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(self.INPUT, tr("Candidate places (hot grids or areas)"), [polygon])
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.ID_FIELD, tr("Place id field"), GRID_CODE, parentLayerParameterName=self.INPUT, optional=True
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.NAME_FIELD, tr("Place name field"), "name", parentLayerParameterName=self.INPUT, optional=True
-            )
-        )
-        self.addParameter(QgsProcessingParameterString(self.STREET, tr("Street office (street code)"), optional=True))
-        self.addParameter(QgsProcessingParameterFeatureSource(self.ORDERS, tr("Orders (points)"), [point]))
-        add_filter_parameters(self, self.ORDERS, advanced=True)
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.DAYS,
-                tr("Days of orders before the latest"),
-                QgsProcessingParameterNumber.Type.Integer,
-                90,
-                minValue=1,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.TEAMS, tr("Patrol teams (table)"), [QgsProcessing.SourceType.TypeVector]
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(self.START, tr("Start point (street office or police post)"), [point])
-        )
-        self.addParameter(QgsProcessingParameterString(self.WINDOWS, tr("Shifts"), "19:00-23:00"))
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.ROADS, tr("Roads (optional)"), [QgsProcessing.SourceType.TypeVectorLine], optional=True
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.SPEED, tr("Speed (km/h)"), QgsProcessingParameterNumber.Type.Double, 12.0, minValue=0.1
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.SERVICE, tr("Minutes at each stop"), QgsProcessingParameterNumber.Type.Double, 20.0, minValue=0.0
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterDistance(
-                self.COVER_DISTANCE, tr("Coverage distance"), 100.0, parentParameterName=self.INPUT, minValue=0.0
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                self.SOLVER, tr("Solver"), [tr("Auto"), "OR-Tools", tr("Fallback")], defaultValue=0
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterString(self.PINS, tr("Pin places to teams (place=team;...)"), optional=True)
-        )
-        self.addParameter(QgsProcessingParameterString(self.DROPS, tr("Leave places out (place,...)"), optional=True))
-        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT_STOPS, tr("Patrol stops"), point))
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.OUTPUT_ROUTES, tr("Patrol routes"), QgsProcessing.SourceType.TypeVectorLine
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFileDestination(
-                self.OUTPUT_SCHEDULE,
-                tr("Schedule (XLSX or CSV)"),
-                tr("Excel (*.xlsx);;CSV (*.csv)"),
-                optional=True,
-                createByDefault=False,
-            )
-        )
-        for name, label in (
-            (self.BALANCE, tr("Largest over smallest team load")),
-            (self.COVERAGE_PER_KM, tr("Plan: share of incidents covered per km")),
-            (self.CODE_ORDER_PER_KM, tr("Code-order baseline: share per km")),
-            (self.RANDOM_PER_KM, tr("Random baseline: share per km")),
-        ):
-            self.addOutput(QgsProcessingOutputNumber(name, label))
+    REQUEST = PatrolPlanRequest
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        import geopandas as gpd
-        import shapely
+        request: PatrolPlanRequest = self.request(parameters, context)
+        places, polygons, source = self.places(parameters, context, feedback, request)
+        teams = self.teams(parameters, context, feedback, request)
+        start = self.start(parameters, context, feedback, request)
+        orders = self.recent_orders(parameters, context, feedback, request)
+        roads, _ = read_source(self, parameters, "ROADS", context, feedback)
+        try:
+            result = patrol_plan_of(request, places, polygons, teams, start, orders, roads_of(roads))
+        except (ValueError, ImportError) as err:
+            raise QgsProcessingException(str(err)) from err
+        measure = report(result, feedback)
+        layers = self.write_plan(parameters, context, feedback, result, source.sourceCrs())
+        said = tr("Schedule written: {0}")
+        written = write_sheets_output(
+            self, parameters, "OUTPUT_SCHEDULE", context, schedule_sheets(result), said, feedback
+        )
+        return {
+            **layers,
+            "BALANCE": result.balance,
+            "COVERAGE_PER_KM": float(measure.loc["plan", "share_per_km"]),
+            "CODE_ORDER_PER_KM": float(measure.loc["code order", "share_per_km"]),
+            "RANDOM_PER_KM": float(measure.loc["random", "share_per_km"]),
+            **written,
+        }
 
-        from gridgov.grid_ops.governance import patrol, patrolplan
-        from gridgov.layers.orders_input import point_xy
+    def street_rows(self, parameters, name: str, context, feedback, request: PatrolPlanRequest):
+        """The layer ``name`` and its source, only the rows of the street office STREET when given."""
+        frame, source = read_source(self, parameters, name, context, feedback)
+        return in_street(frame, request.street.strip(), name), source
 
-        street = (self.parameterAsString(parameters, self.STREET, context) or "").strip()
-        places_frame, source = read_source(self, parameters, self.INPUT, context, feedback)
-        places_frame = _in_street(places_frame, street, self.INPUT)
-        id_field = self._field(parameters, self.ID_FIELD, context, places_frame, (GRID_CODE, "area_id"))
-        name_field = self._field(parameters, self.NAME_FIELD, context, places_frame, ("name", "grid_name", "area_id"))
-        ids = places_frame[id_field].astype(str).to_numpy() if id_field else places_frame["_fid"].astype(str).to_numpy()
+    def places(self, parameters, context, feedback, request: PatrolPlanRequest):
+        """The candidate places of INPUT (ids, names, visiting points), their polygons and the source."""
+        frame, source = self.street_rows(parameters, "INPUT", context, feedback, request)
+        id_field = pick_field(frame, request.id_field, "ID_FIELD", (GRID_CODE, "area_id"))
+        name_field = pick_field(frame, request.name_field, "NAME_FIELD", ("name", "grid_name", "area_id"))
+        ids = frame[id_field or "_fid"].astype(str).to_numpy()
         if pd.Series(ids).duplicated().any():
             raise QgsProcessingException(
                 tr("ID_FIELD: place {0!r} appears twice").format(pd.Series(ids)[pd.Series(ids).duplicated()].iat[0])
             )
-        geoms = places_frame.geometry.to_numpy()
+        geoms = frame.geometry.to_numpy()
         inner = shapely.point_on_surface(geoms)
-        labels = places_frame[name_field].astype(str).to_numpy() if name_field else ids
-        places = patrol.Places(ids, shapely.get_x(inner), shapely.get_y(inner), labels)
+        labels = frame[name_field].astype(str).to_numpy() if name_field else ids
+        return patrol.Places(ids, shapely.get_x(inner), shapely.get_y(inner), labels), geoms, source
 
-        teams_frame, _ = read_source(self, parameters, self.TEAMS, context, feedback)
-        teams_frame = _in_street(teams_frame, street, self.TEAMS)
-        if "team_id" not in teams_frame.columns:
+    def teams(self, parameters, context, feedback, request: PatrolPlanRequest) -> patrol.Teams:
+        """The street office's patrol teams of TEAMS (team_id, and team_name when there is one)."""
+        frame, _ = self.street_rows(parameters, "TEAMS", context, feedback, request)
+        if "team_id" not in frame.columns:
             raise QgsProcessingException(tr("TEAMS: the table has no field {0!r}").format("team_id"))
-        names = teams_frame["team_name"] if "team_name" in teams_frame else teams_frame["team_id"]
+        names = frame["team_name"] if "team_name" in frame else frame["team_id"]
         try:
-            teams = patrol.Teams(teams_frame["team_id"].astype(str).tolist(), names.astype(str).tolist())
-            shifts = patrol.parse_shifts(self.parameterAsString(parameters, self.WINDOWS, context))
+            return patrol.Teams(frame["team_id"].astype(str).tolist(), names.astype(str).tolist())
         except ValueError as err:
             raise QgsProcessingException(str(err)) from err
 
-        start_frame, _ = read_source(self, parameters, self.START, context, feedback)
-        start_frame = _in_street(start_frame, street, self.START)
-        start_xy = point_xy(start_frame.geometry.values)
+    def start(self, parameters, context, feedback, request: PatrolPlanRequest) -> tuple[float, float]:
+        """Where the teams start and end: the first START point of the street office with a geometry."""
+        frame, _ = self.street_rows(parameters, "START", context, feedback, request)
+        start_xy = point_xy(frame.geometry.values)
         start_xy = start_xy[np.isfinite(start_xy).all(axis=1)]
         if not len(start_xy):
             raise QgsProcessingException(tr("START: no start point with a geometry"))
+        return tuple(start_xy[0])
 
-        orders, _ = read_source(self, parameters, self.ORDERS, context, feedback)
-        _chosen, _codes, times, keep = filter_orders(self, parameters, context, orders, feedback)
+    def recent_orders(self, parameters, context, feedback, request: PatrolPlanRequest) -> PatrolOrders:
+        """The ORDERS that pass the filter, with a time, of the DAYS up to the latest of them."""
+        orders, _ = read_source(self, parameters, "ORDERS", context, feedback)
+        _chosen, _codes, times, keep = apply_filter(request.filter, orders, feedback)
         if times is None:
             raise QgsProcessingException(
                 tr("ORDERS: a time field is needed (TIME_FIELD) to know when incidents happen")
             )
-        days = self.parameterAsInt(parameters, self.DAYS, context)
         ok = keep & ~np.isnat(times)
         if not ok.any():
             raise QgsProcessingException(tr("ORDERS: no order with a time passes the filter"))
         latest = times[ok].max()
-        ok &= times > latest - np.timedelta64(days, "D")
+        ok &= times > latest - np.timedelta64(request.days, "D")
         xy = point_xy(orders.geometry.values)[ok]
         minute = times[ok].astype("datetime64[m]").astype(np.int64) % 1440
-        feedback.pushInfo(tr("{0} orders of the last {1} days up to {2}").format(int(ok.sum()), days, str(latest)[:10]))
-
-        roads = None
-        roads_frame, _ = read_source(self, parameters, self.ROADS, context, feedback)
-        if roads_frame is not None:
-            roads = roads_frame.geometry.to_numpy()
-        solver = SOLVERS[self.parameterAsEnum(parameters, self.SOLVER, context)]
-        pins = parse_pairs(self.parameterAsString(parameters, self.PINS, context), self.PINS)
-        drops = {
-            d for d in re.split(r"[,，;；\s]+", self.parameterAsString(parameters, self.DROPS, context) or "") if d
-        }
-        try:
-            result = patrolplan.plan_patrol(
-                places, geoms, teams, tuple(start_xy[0]), shifts, xy[:, 0], xy[:, 1], minute, days,
-                roads=roads,
-                speed_kmh=self.parameterAsDouble(parameters, self.SPEED, context),
-                service_min=self.parameterAsDouble(parameters, self.SERVICE, context),
-                pins=pins, drops=drops, solver=solver,
-                cover_distance=self.parameterAsDouble(parameters, self.COVER_DISTANCE, context),
-            )  # fmt: skip
-        except (ValueError, ImportError) as err:
-            raise QgsProcessingException(str(err)) from err
-        for note in result.notes:
-            feedback.pushWarning(note)
         feedback.pushInfo(
-            tr("Solver {0}: {1} stops planned, {2} dropped; team loads max/min {3:.2f}").format(
-                result.plan.solver, int((result.stops["status"] == "planned").sum()),
-                int((result.stops["status"] != "planned").sum()), result.balance,
-            )
-        )  # fmt: skip
-        measure = result.measure.set_index("method")
-        for method, row in measure.iterrows():
-            feedback.pushInfo(
-                tr("{0}: {1:.1%} of {2} incidents covered, {3:.1f} km, {4:.4f} per km").format(
-                    method, row["share"], int(row["incidents"]), row["route_km"], row["share_per_km"]
-                )
-            )
-        crs = source.sourceCrs()
+            tr("{0} orders of the last {1} days up to {2}").format(int(ok.sum()), request.days, str(latest)[:10])
+        )
+        return PatrolOrders(xy[:, 0], xy[:, 1], minute)
+
+    def write_plan(self, parameters, context, feedback, result: PatrolResult, crs) -> dict:
+        """The stops (points) and routes (lines) as the two output layers, styled when loaded."""
         stops = result.stops.drop(columns=["_arrive_min"])
         stop_frame = gpd.GeoDataFrame(stops.drop(columns=["x", "y"]), geometry=shapely.points(stops["x"], stops["y"]))
-        dest_stops = write_frame(self, parameters, self.OUTPUT_STOPS, context, stop_frame, crs, feedback)
+        dest_stops = write_frame(self, parameters, "OUTPUT_STOPS", context, stop_frame, crs, feedback)
         routes = result.routes
         lines = [shapely.linestrings(c) if len(c) >= 2 else None for c in routes["geometry_xy"]]
         route_frame = gpd.GeoDataFrame(routes.drop(columns=["geometry_xy"]), geometry=lines)
-        dest_routes = write_frame(self, parameters, self.OUTPUT_ROUTES, context, route_frame, crs, feedback)
+        dest_routes = write_frame(self, parameters, "OUTPUT_ROUTES", context, route_frame, crs, feedback)
         StyleOnLoad.attach(context, dest_stops, "patrol_stops", tr("Patrol stops"))
         StyleOnLoad.attach(context, dest_routes, "patrol_routes", tr("Patrol routes"))
-        results = {
-            self.OUTPUT_STOPS: dest_stops,
-            self.OUTPUT_ROUTES: dest_routes,
-            self.BALANCE: result.balance,
-            self.COVERAGE_PER_KM: float(measure.loc["plan", "share_per_km"]),
-            self.CODE_ORDER_PER_KM: float(measure.loc["code order", "share_per_km"]),
-            self.RANDOM_PER_KM: float(measure.loc["random", "share_per_km"]),
-        }
-        path = self.parameterAsFileOutput(parameters, self.OUTPUT_SCHEDULE, context)
-        if path:
-            from gridgov.grid_ops.orders.dispatch_table import write_sheets
+        return {"OUTPUT_STOPS": dest_stops, "OUTPUT_ROUTES": dest_routes}
 
-            schedule = result.schedule.rename(columns=SCHEDULE_COLUMNS)
-            summary = routes.drop(columns=["geometry_xy"])
-            written = write_sheets(
-                path,
-                [
-                    ("排班 Schedule", schedule, ""),
-                    ("路线 Routes", summary, "_routes"),
-                    ("评估 Measure", result.measure, "_measure"),
-                ],
+
+def roads_of(frame) -> np.ndarray | None:
+    """The road lines of ROADS, or None (straight lines) without them."""
+    return None if frame is None else frame.geometry.to_numpy()
+
+
+def report(result: PatrolResult, feedback) -> pd.DataFrame:
+    """Say what the solver did and how the plan measures against the baselines; the measure by method."""
+    for note in result.notes:
+        feedback.pushWarning(note)
+    feedback.pushInfo(
+        tr("Solver {0}: {1} stops planned, {2} dropped; team loads max/min {3:.2f}").format(
+            result.plan.solver, int((result.stops["status"] == "planned").sum()),
+            int((result.stops["status"] != "planned").sum()), result.balance,
+        )
+    )  # fmt: skip
+    measure = result.measure.set_index("method")
+    for method, row in measure.iterrows():
+        feedback.pushInfo(
+            tr("{0}: {1:.1%} of {2} incidents covered, {3:.1f} km, {4:.4f} per km").format(
+                method, row["share"], int(row["incidents"]), row["route_km"], row["share_per_km"]
             )
-            feedback.pushInfo(tr("Schedule written: {0}").format(", ".join(map(str, written))))
-            results[self.OUTPUT_SCHEDULE] = path
-        return results
-
-    def _field(self, parameters, name, context, frame, fallbacks) -> str:
-        chosen = self.parameterAsString(parameters, name, context)
-        if chosen:
-            if chosen not in frame.columns:
-                raise QgsProcessingException(tr("{0}: the layer has no field {1!r}").format(name, chosen))
-            return chosen
-        return next((f for f in fallbacks if f in frame.columns), "")
+        )
+    return measure
 
 
-def _in_street(frame: pd.DataFrame, street: str, param: str) -> pd.DataFrame:
+def schedule_sheets(result: PatrolResult) -> list[tuple[str, pd.DataFrame, str]]:
+    """The schedule file's sheets: the timetable per team, the routes and the measure."""
+    return [
+        ("排班 Schedule", result.schedule.rename(columns=SCHEDULE_COLUMNS), ""),
+        ("路线 Routes", result.routes.drop(columns=["geometry_xy"]), "_routes"),
+        ("评估 Measure", result.measure, "_measure"),
+    ]
+
+
+def pick_field(frame: pd.DataFrame, chosen: str, param: str, fallbacks: tuple[str, ...]) -> str:
+    """The field ``chosen`` for ``param`` (which the layer must have), else the first of ``fallbacks``
+    the layer has ('' for none)."""
+    if chosen:
+        if chosen not in frame.columns:
+            raise QgsProcessingException(tr("{0}: the layer has no field {1!r}").format(param, chosen))
+        return chosen
+    return next((f for f in fallbacks if f in frame.columns), "")
+
+
+def in_street(frame: pd.DataFrame, street: str, param: str) -> pd.DataFrame:
     """The rows of the street office ``street`` (by street_code) when given and the layer has the field."""
     if not street or STREET_CODE not in frame.columns:
         return frame
