@@ -138,17 +138,17 @@ def _as_orders(frame: gpd.GeoDataFrame, points: bool, source) -> OrdersInput:
     return OrdersInput(table, xy, crs, source.sourceName(), source.fields(), source.featureCount())
 
 
-def resolve_field(alg, parameters, name: str, context, frame: pd.DataFrame, guessed: str | None) -> str | None:
-    """The field the user chose for ``name``, else the guess; an unknown name is a clear error."""
-    chosen = alg.parameterAsString(parameters, name, context) if name in parameters else ""
-    field = chosen or guessed
-    if field and field not in frame.columns:
+def order_field(name: str, chosen: str, frame: pd.DataFrame, guessed: str | None) -> str | None:
+    """The field chosen for parameter ``name`` (a request's value), else the guess; an unknown name
+    is a clear error naming the orders' fields."""
+    found = chosen or guessed
+    if found and found not in frame.columns:
         raise QgsProcessingException(
             tr("{0}: the orders have no field {1!r} (fields: {2})").format(
-                name, field, ", ".join(map(str, frame.columns))
+                name, found, ", ".join(map(str, frame.columns))
             )
         )
-    return field or None
+    return found or None
 
 
 def to_working_crs(frame: gpd.GeoDataFrame | None, crs: str) -> gpd.GeoDataFrame | None:

@@ -33,6 +33,7 @@ from gridgov.grid_ops.schema import GRID_CODE, MATCH_METHOD, PROBLEM
 from gridgov.layers.orders_input import (
     OrdersInput,
     add_orders_file_parameters,
+    order_field,
     point_xy,
     read_orders_parts,
     to_working_crs,
@@ -257,18 +258,6 @@ def order_columns(request: GeolocateRequest, orders: OrdersInput, feedback) -> t
         category=chosen["category"],
     )
     return columns, guessed
-
-
-def order_field(name: str, chosen: str, frame: pd.DataFrame, guessed: str | None) -> str | None:
-    """The field the request names for parameter ``name``, else the guess; an unknown name is a clear error."""
-    found = chosen or guessed
-    if found and found not in frame.columns:
-        raise QgsProcessingException(
-            tr("{0}: the orders have no field {1!r} (fields: {2})").format(
-                name, found, ", ".join(map(str, frame.columns))
-            )
-        )
-    return found or None
 
 
 def coordinate_system(request: GeolocateRequest, orders: OrdersInput, x_field: str | None) -> str:
