@@ -110,10 +110,6 @@ class GridStatsRequest:
     #: The orders' repeat flag field (``repeat_rate``); left out where the orders lack it.
     repeat_field: str = "is_repeat"
 
-    def order_fields(self) -> list[str]:
-        """The orders' fields the counts read where the orders have them, chosen or by default."""
-        return [*self.grid_fields.named_fields(), *self.filter.named_fields(), self.repeat_field]
-
 
 def grid_stats_of(
     grids: pd.DataFrame,

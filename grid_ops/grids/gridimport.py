@@ -160,10 +160,12 @@ class ImportGridsRequest:
 @dataclass(frozen=True)
 class ImportedGrids:
     """The field each standard field was read from (None: none) and the rows in the standard
-    fields; ``grids`` is None when no code field was chosen or guessed (nothing to import by)."""
+    fields; ``grids`` is None when no code field was chosen or guessed (nothing to import by), or
+    when a chosen field is not in the layer (``missing`` names them)."""
 
     mapping: dict[str, str | None]
     grids: gpd.GeoDataFrame | None
+    missing: tuple[str, ...] = ()
 
 
 #: The standard fields a user may map, in the order the toolbox lists them.
@@ -175,8 +177,9 @@ def import_grids(frame: gpd.GeoDataFrame, request: ImportGridsRequest) -> Import
     the one its name suggests (:func:`guess_mapping`), then every row standardised (:func:`standardise`)."""
     guessed = guess_mapping([c for c in frame.columns if c != frame.geometry.name])
     mapping = {field: getattr(request.fields, field) or guessed.get(field) for field in MAPPED_FIELDS}
-    if not mapping["code"]:
-        return ImportedGrids(mapping, None)
+    missing = tuple(column for column in mapping.values() if column and column not in frame.columns)
+    if not mapping["code"] or missing:
+        return ImportedGrids(mapping, None, missing)
     return ImportedGrids(mapping, standardise(frame, mapping, request.level))
 
 

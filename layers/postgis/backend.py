@@ -31,13 +31,12 @@ def input_layer(alg, parameters, context):
     return alg.parameterAsVectorLayer(parameters, "INPUT", context)
 
 
-def in_database(name: str, alg, parameters, context, feedback, request=None) -> dict | None:
+def in_database(name: str, alg, parameters, context, feedback, request) -> dict | None:
     """The results of running ``name`` in PostGIS, or None when the engine has to run it.
 
     Only an input layer served by PostGIS makes this worth trying; the reason for not using the
-    database is logged then, so a user who expected it knows what to change. An algorithm declared
-    with a request (``declare.DeclaredAlgorithm``) passes the request it parsed, and its backend takes
-    it as ``request=``, as the engine does: the two are backends of one request.
+    database is logged then, so a user who expected it knows what to change. The algorithm passes the
+    request it parsed, and the backend takes it as the engine does: the two are backends of one request.
     """
     layer = input_layer(alg, parameters, context)
     if layer is None or layer.providerType() != "postgres":
@@ -52,7 +51,4 @@ def in_database(name: str, alg, parameters, context, feedback, request=None) -> 
     except ImportError as err:  # psycopg2 is missing
         feedback.pushInfo(tr("Running in the engine, not in PostGIS: {0}").format(err))
         return None
-    run = getattr(module, IN_DATABASE[name][1])
-    if request is None:
-        return run(alg, parameters, context, feedback)
-    return run(alg, parameters, context, feedback, request=request)
+    return getattr(module, IN_DATABASE[name][1])(alg, parameters, context, feedback, request)

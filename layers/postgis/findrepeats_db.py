@@ -37,11 +37,9 @@ def plan(alg, parameters, context, request: RepeatsRequest) -> PgTable:
     return orders
 
 
-def findrepeats_in_database(alg, parameters, context, feedback, request: RepeatsRequest | None = None) -> dict | None:
-    """The results of ``request`` run in PostGIS, or None (the reason logged) when the engine has to
-    run it. ``request``: the run's request, parsed by the algorithm; parsed here from ``parameters``
-    (by the algorithm's declarations) when the caller has not."""
-    request = alg.request(parameters, context) if request is None else request
+def findrepeats_in_database(alg, parameters, context, feedback, request: RepeatsRequest) -> dict | None:
+    """The results of ``request`` (the run's request, parsed by the algorithm) run in PostGIS, or None
+    (the reason logged) when the engine has to run it."""
     try:
         orders = plan(alg, parameters, context, request)
         dest, rates = _destinations(parameters, context, orders, request)

@@ -76,10 +76,9 @@ def _spec(request: GridStatsRequest, orders: PgTable, grids: PgTable, category: 
     )
 
 
-def gridstats_in_database(alg, parameters, context, feedback, request: GridStatsRequest | None = None) -> dict | None:
-    """``request`` (by default parsed from ``parameters``) run in PostGIS: the results, or None when
-    the engine has to run it (the reason is logged)."""
-    request = alg.request(parameters, context) if request is None else request
+def gridstats_in_database(alg, parameters, context, feedback, request: GridStatsRequest) -> dict | None:
+    """``request`` run in PostGIS: the results, or None when the engine has to run it (the reason is
+    logged)."""
     try:
         spec, orders, grids = plan(request, alg, parameters, context)
         dest = destination(parameters, "OUTPUT", context, orders, "gridstats")

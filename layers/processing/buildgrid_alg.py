@@ -1,8 +1,8 @@
 """``gridgov:buildgrid``: a coded square or hexagon lattice over an extent or clipped to boundaries.
 
-Also the parameter types the grid algorithms need that ``declare.py`` has no factory for yet (an
-extent, a CRS, a file destination) and a text output: declared here, as :class:`Param` with their
-readers, to move there once it has them.
+Also the parameter kinds only the grid algorithms use: an extent read with its own CRS (the
+request holds the engine's ``Extent``; ``declare.extent`` gives bounds in a layer's CRS instead), a
+CRS as text, and a text output.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from qgis.core import (
     QgsProcessingOutputString,
     QgsProcessingParameterCrs,
     QgsProcessingParameterExtent,
-    QgsProcessingParameterFileDestination,
 )
 
 from gridgov.grid_ops.grids.lattice import BuildGridRequest, Extent, grid_of
@@ -36,8 +35,8 @@ from gridgov.layers.processing.declare import (
 POLYGONS = [QgsProcessing.SourceType.TypeVectorPolygon]
 
 
-# Parameter types declare.py has no factory for yet (to move there). A CRS travels in a request as
-# text: its authority id, else WKT2, which (unlike QGIS's default WKT1) gives back an equal CRS.
+# A CRS travels in a request as text: its authority id, else WKT2, which (unlike QGIS's default WKT1)
+# gives back an equal CRS.
 
 
 def crs_text(crs: QgsCoordinateReferenceSystem) -> str:
@@ -52,7 +51,7 @@ def crs_of_text(value: str) -> QgsCoordinateReferenceSystem:
     return QgsCoordinateReferenceSystem(value) if value else QgsCoordinateReferenceSystem()
 
 
-def extent(name: str, label: str, optional: bool = True) -> Param:
+def extent_with_crs(name: str, label: str, optional: bool = True) -> Param:
     """A rectangle; the request holds the engine's ``Extent`` in the CRS it names (the project's
     when it names none), None when none is given."""
 
@@ -74,19 +73,6 @@ def coordinate_system(name: str, label: str, optional: bool = True) -> Param:
         name,
         lambda: QgsProcessingParameterCrs(name, tr(label), optional=optional),
         lambda alg, parameters, context: crs_text(alg.parameterAsCrs(parameters, name, context)),
-    )
-
-
-def file_destination(
-    name: str, label: str, file_filter: str, optional: bool = True, create_by_default: bool = False
-) -> Param:
-    """A file the run writes (a summary, a report): declared here, not in the request; the writer
-    asks for its path."""
-    return Param(
-        name,
-        lambda: QgsProcessingParameterFileDestination(
-            name, tr(label), tr(file_filter), optional=optional, createByDefault=create_by_default
-        ),
     )
 
 
@@ -112,7 +98,7 @@ class BuildGridAlgorithm(DeclaredAlgorithm):
     )
     PARAMETERS = (
         source("INPUT", tr_noop("Boundary polygons"), POLYGONS, optional=True),
-        extent("EXTENT", tr_noop("Extent (when there are no boundaries)")),
+        extent_with_crs("EXTENT", tr_noop("Extent (when there are no boundaries)")),
         choice("TYPE", tr_noop("Cell type"), [(tr_noop("Square"), "square"), (tr_noop("Hexagon"), "hexagon")]),
         number("SIZE", tr_noop("Cell size (m)"), 250.0, minimum=1.0),
         text("CODE_PREFIX", tr_noop("Code prefix"), ""),

@@ -338,7 +338,11 @@ def file_destination(
     return Param(
         name,
         lambda: QgsProcessingParameterFileDestination(
-            name, tr(label), file_filter, optional=optional, createByDefault=create_by_default
+            name,
+            tr(label),
+            tr(file_filter) if file_filter else "",
+            optional=optional,
+            createByDefault=create_by_default,
         ),
     )
 

@@ -8,8 +8,8 @@ from gridgov.grid_ops.democity import DEFAULT_ORDERS, DEFAULT_SEED, DemoCityRequ
 from gridgov.layers.processing.base import tr, tr_noop
 from gridgov.layers.processing.declare import DeclaredAlgorithm, Param, integer
 
-#: The GeoPackage written (declare.py has no file destination factory yet: declared here); the
-#: request holds its path.
+#: The GeoPackage written: unlike ``declare.file_destination`` (the writer asks for its path), the
+#: request holds it, since the engine writes the file itself.
 OUTPUT = Param(
     "OUTPUT",
     lambda: QgsProcessingParameterFileDestination("OUTPUT", tr("Demo city GeoPackage"), tr("GeoPackage (*.gpkg)")),

@@ -6,7 +6,6 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsProcessing,
     QgsProcessingException,
-    QgsProcessingParameterDistance,
 )
 
 from gridgov.grid_ops.orders.repeats import REPEAT_COLUMNS, RepeatsRequest, repeats_of
@@ -14,19 +13,21 @@ from gridgov.grid_ops.schema import CLASS_CODE, GRID_CODE
 from gridgov.layers.orders_input import point_xy
 from gridgov.layers.outputs import keep_input_columns
 from gridgov.layers.processing.base import StyleOnLoad, read_source, require_projected, tr, tr_noop, write_frame
-from gridgov.layers.processing.declare import DeclaredAlgorithm, Param, field, number, number_output, sink, source
+from gridgov.layers.processing.declare import (
+    DeclaredAlgorithm,
+    distance,
+    field,
+    number,
+    number_output,
+    sink,
+    source,
+)
 from gridgov.layers.processing.order_filters import times_of
 
 POINTS = QgsProcessing.SourceType.TypeVectorPoint
 
-#: DISTANCE in the units of INPUT's CRS (declare.py has no distance factory yet: declared here).
-DISTANCE = Param(
-    "DISTANCE",
-    lambda: QgsProcessingParameterDistance(
-        "DISTANCE", tr("Distance"), 50.0, parentParameterName="INPUT", minValue=0.01
-    ),
-    lambda alg, parameters, context: alg.parameterAsDouble(parameters, "DISTANCE", context),
-)
+#: DISTANCE in the units of INPUT's CRS.
+DISTANCE = distance("DISTANCE", tr_noop("Distance"), 50.0, "INPUT", minimum=0.01)
 
 
 class FindRepeatsAlgorithm(DeclaredAlgorithm):

@@ -93,7 +93,8 @@ def coverage_sink() -> Param:
 
 
 def dispatch_file() -> Param:
-    """DISPATCH, a file destination (no factory in ``declare`` for it here): the request holds its path."""
+    """DISPATCH, a file destination whose path the request holds (the engine writes the dispatch
+    table), unlike ``declare.file_destination``, whose path the writer asks for."""
     return Param(
         "DISPATCH",
         lambda: QgsProcessingParameterFileDestination(

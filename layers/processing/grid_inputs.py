@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from qgis.core import QgsProcessing, QgsProcessingException, QgsProcessingParameterField
+from qgis.core import QgsProcessing, QgsProcessingException
 
 from gridgov.grid_ops.analytics.gridstats import FilterRequest, GridFields
 from gridgov.grid_ops.analytics.weights import WEIGHT_KINDS, WeightsChoice
@@ -66,33 +66,12 @@ class OrdersAndGrids:
     grid_field: str  # '' when the orders' grid comes from where they lie
 
 
-def input_fields(alg, parameters, context, parent: str = INPUT) -> list[str] | None:
-    """The fields of ``parent`` that the algorithm's field parameters name (given or default), in
-    layer order; None when the layer is not given.
-
-    Only they are read: ten million placed orders with thirty columns each would not fit in memory,
-    the three columns a count needs do.
-    """
-    named = set()
-    for definition in alg.parameterDefinitions():
-        if isinstance(definition, QgsProcessingParameterField) and definition.parentLayerParameterName() == parent:
-            named.update(alg.parameterAsFields(parameters, definition.name(), context))
-    return fields_of(alg.parameterAsSource(parameters, parent, context), named)
-
-
 def fields_of(source, named: Iterable[str]) -> list[str] | None:
     """The fields of ``source`` among ``named``, in layer order; None without a source."""
     if source is None:
         return None
     named = set(named)
     return [f.name() for f in source.fields() if f.name() in named]
-
-
-def read_orders_and_grids(alg, parameters, context, feedback) -> OrdersAndGrids:
-    """The orders (the fields the algorithm's field parameters name) and the grids, as GRID_FIELD and
-    CODE_FIELD name their codes."""
-    chosen, fields = read_grid_fields(alg, parameters, context), input_fields(alg, parameters, context)
-    return read_orders_and_grids_for(chosen, fields, alg, parameters, context, feedback)
 
 
 def read_orders_and_grids_for(

@@ -97,8 +97,8 @@ def checked_text(
 
 
 def sheets_destination(name: str, label: str) -> Param:
-    """An optional XLSX or CSV file the run writes its sheets to (``write_sheets_output``); a file
-    destination, which ``declare`` has no factory for yet: declared here, not in the request."""
+    """An optional XLSX or CSV file the run writes its sheets to (``write_sheets_output``), not in the
+    request."""
     return Param(
         name,
         lambda: QgsProcessingParameterFileDestination(

@@ -70,6 +70,12 @@ class ImportGridsAlgorithm(DeclaredAlgorithm):
         frame, source = read_source(self, parameters, "INPUT", context, feedback)
         imported = import_grids(frame.drop(columns=["_fid"]), request)
         report_mapping(imported, request.fields, feedback)
+        if imported.missing:
+            raise QgsProcessingException(
+                tr("The grid layer has no field {0} (fields: {1})").format(
+                    ", ".join(imported.missing), ", ".join(c for c in frame.columns if c != "_fid")
+                )
+            )
         if imported.grids is None:
             raise QgsProcessingException(tr("No code field: choose the field that holds the grid codes"))
         out, crs = reprojected(imported.grids, source.sourceCrs(), request.target_crs)

@@ -115,17 +115,6 @@ def filter_fields_in(request: FilterRequest, names) -> list[str]:
     return [name for name in request.named_fields() if name in names]
 
 
-def filter_fields(alg, parameters, context, source) -> list[str]:
-    """The fields of ``source`` the filter parameters name (class case, time): what a step that only
-    needs positions and the filter reads, instead of every column of every order."""
-    params = filter_params()
-    named = FilterRequest(
-        category_field=params[CATEGORY_FIELD].read(alg, parameters, context),
-        time_field=params[TIME_FIELD].read(alg, parameters, context),
-    )
-    return filter_fields_in(named, source.fields().names() if source is not None else ())
-
-
 def filter_of(request: FilterRequest, frame: pd.DataFrame, class_groups: dict[str, str] | None = None):
     """The engine's filter of ``request``, the class codes and the times of ``frame``; (filter, codes
     or None, times or None).
@@ -145,15 +134,6 @@ def filter_of(request: FilterRequest, frame: pd.DataFrame, class_groups: dict[st
     if chosen.uses_time and times is None:
         raise QgsProcessingException(tr("DATE_FROM, DATE_TO and HOURS need TIME_FIELD"))
     return chosen, codes, times
-
-
-def read_filter(alg, parameters, context, frame: pd.DataFrame, class_groups: dict[str, str] | None = None):
-    """The filter, the class codes and the times of ``frame``; (filter, codes or None, times or None).
-
-    ``class_groups`` maps class codes to case groups (so ``noise`` selects every noise class); by
-    default the shipped catalogue's.
-    """
-    return filter_of(read_filter_request(alg, parameters, context), frame, class_groups)
 
 
 def default_class_groups() -> dict[str, str]:
@@ -181,8 +161,3 @@ def apply_filter(request: FilterRequest, frame: pd.DataFrame, feedback) -> Filte
         tr("{0} of {1} orders pass the filter ({2})").format(int(keep.sum()), len(frame), chosen.describe())
     )
     return Filtered(chosen, codes, times, keep)
-
-
-def filter_orders(alg, parameters, context, frame: pd.DataFrame, feedback):
-    """``read_filter`` and the rows it keeps, said in the log: (filter, codes, times, keep)."""
-    return tuple(apply_filter(read_filter_request(alg, parameters, context), frame, feedback))

@@ -62,8 +62,8 @@ def check_title(template: str) -> None:
     render_title(template, "", "", "")
 
 
-#: Parameters of kinds ``declare`` has no factory for yet: a raster the run reads (not in the request),
-#: a .qpt file the request holds, and the file the run writes (not in the request).
+#: A raster the run reads (not in the request), a .qpt file the request holds, and the file the run
+#: writes (not in the request).
 HEATMAP = Param("HEATMAP", lambda: QgsProcessingParameterRasterLayer("HEATMAP", tr("Heatmap raster"), optional=True))
 TEMPLATE = Param(
     "TEMPLATE",

@@ -8,6 +8,7 @@ from qgis.core import QgsProcessing, QgsProcessingException
 
 from gridgov.grid_ops.grids.microgrids import SplitMicrogridsRequest, microgrids_of
 from gridgov.grid_ops.schema import GRID_CODE
+from gridgov.layers.outputs import raise_cancelled
 from gridgov.layers.processing.base import StyleOnLoad, read_source, require_projected, tr, tr_noop, write_frame
 from gridgov.layers.processing.declare import (
     DeclaredAlgorithm,
@@ -73,9 +74,11 @@ class SplitMicrogridsAlgorithm(DeclaredAlgorithm):
         try:
             result = microgrids_of(grids, households, roads, request, progress=progress_of(feedback))
         except (KeyError, ValueError) as err:
+            if feedback.isCanceled():  # cancelled before the first grid: nothing to put together
+                raise_cancelled()
             raise QgsProcessingException(str(err)) from err
         if feedback.isCanceled():
-            raise QgsProcessingException(tr("Cancelled"))
+            raise_cancelled()
         feedback.pushInfo(
             tr("{0} micro-grids in {1} grids; max/min {2} per grid: median {3:.2f}, worst {4:.2f}").format(
                 len(result.micro), len(grids), result.basis, result.median, result.worst

@@ -9,11 +9,12 @@ from qgis.core import QgsFeatureRequest, QgsProcessing, QgsProcessingException
 from gridgov.grid_ops.grids.validate import ValidateGridsRequest, ValidationResult, validation_of
 from gridgov.grid_ops.schema import GRID_CODE
 from gridgov.layers.processing.base import StyleOnLoad, read_source, require_projected, tr, tr_noop, write_frame
-from gridgov.layers.processing.buildgrid_alg import file_destination, string_output
+from gridgov.layers.processing.buildgrid_alg import string_output
 from gridgov.layers.processing.declare import (
     DeclaredAlgorithm,
     choice,
     field,
+    file_destination,
     flag,
     number,
     number_output,
@@ -63,7 +64,9 @@ class ValidateGridsAlgorithm(DeclaredAlgorithm):
             optional=True,
             create_by_default=False,
         ),
-        file_destination("SUMMARY", tr_noop("Summary (JSON)"), tr_noop("JSON (*.json)")),
+        file_destination(
+            "SUMMARY", tr_noop("Summary (JSON)"), tr_noop("JSON (*.json)"), optional=True, create_by_default=False
+        ),
     )
     OUTPUTS = (
         number_output("ERROR_COUNT", tr_noop("Number of errors")),

@@ -277,7 +277,7 @@
     </message>
     <message>
       <location filename="../../layers/hierarchy.py" line="376" />
-      <location filename="../../layers/processing/buildgrid_alg.py" line="122" />
+      <location filename="../../layers/processing/buildgrid_alg.py" line="108" />
       <source>Grid</source>
       <translation>网格</translation>
     </message>
@@ -467,13 +467,13 @@
       <translation>已取消：未写入任何结果</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/backend.py" line="47" />
+      <location filename="../../layers/postgis/backend.py" line="46" />
       <source>Running in the engine: running in PostGIS is switched off ({0})</source>
       <translation>在插件引擎中运行：已关闭在 PostGIS 中运行（{0}）</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/backend.py" line="53" />
-      <location filename="../../layers/postgis/findrepeats_db.py" line="49" />
+      <location filename="../../layers/postgis/backend.py" line="52" />
+      <location filename="../../layers/postgis/findrepeats_db.py" line="47" />
       <location filename="../../layers/postgis/geolocate_db.py" line="181" />
       <source>Running in the engine, not in PostGIS: {0}</source>
       <translation>在插件引擎中运行，而不是在 PostGIS 中：{0}</translation>
@@ -565,55 +565,55 @@
     </message>
     <message>
       <location filename="../../layers/postgis/findrepeats_db.py" line="35" />
-      <location filename="../../layers/processing/findrepeats_alg.py" line="71" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="72" />
       <source>{0}: no field {1!r}</source>
       <translation>{0}：没有字段 {1!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="52" />
+      <location filename="../../layers/postgis/findrepeats_db.py" line="50" />
       <location filename="../../layers/postgis/geolocate_db.py" line="184" />
-      <location filename="../../layers/postgis/gridstats_db.py" line="91" />
+      <location filename="../../layers/postgis/gridstats_db.py" line="90" />
       <source>Running in PostGIS ({0}): every input is a table of that database</source>
       <translation>在 PostGIS 中运行（{0}）：所有输入都是该数据库的表</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="64" />
-      <location filename="../../layers/processing/findrepeats_alg.py" line="54" />
-      <location filename="../../layers/processing/findrepeats_alg.py" line="89" />
+      <location filename="../../layers/postgis/findrepeats_db.py" line="62" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="55" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="90" />
       <source>Orders with cases</source>
       <translation>带案件编号的工单</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="70" />
-      <location filename="../../layers/processing/findrepeats_alg.py" line="55" />
+      <location filename="../../layers/postgis/findrepeats_db.py" line="68" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="56" />
       <source>Repeat rate per grid</source>
       <translation>各网格重复率</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="90" />
+      <location filename="../../layers/postgis/findrepeats_db.py" line="88" />
       <source>orders in time order</source>
       <translation>按时间排序工单</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="91" />
-      <location filename="../../layers/postgis/findrepeats_db.py" line="92" />
+      <location filename="../../layers/postgis/findrepeats_db.py" line="89" />
+      <location filename="../../layers/postgis/findrepeats_db.py" line="90" />
       <source>the repeat rule</source>
       <translation>重复工单规则</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="98" />
+      <location filename="../../layers/postgis/findrepeats_db.py" line="96" />
       <location filename="../../layers/postgis/pushdown.py" line="139" />
       <source>drop the earlier {0}</source>
       <translation>删除之前的 {0}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="102" />
+      <location filename="../../layers/postgis/findrepeats_db.py" line="100" />
       <location filename="../../layers/postgis/pushdown.py" line="140" />
       <source>create {0}</source>
       <translation>创建 {0}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="123" />
+      <location filename="../../layers/postgis/findrepeats_db.py" line="121" />
       <source>PostGIS grouped the orders into {0} cases in {1:.1f} s; {2} orders could not be checked</source>
       <translation>PostGIS 将工单归为 {0} 个案件，用时 {1:.1f} 秒；{2} 条工单无法检查</translation>
     </message>
@@ -675,8 +675,8 @@
     </message>
     <message>
       <location filename="../../layers/postgis/geolocate_db.py" line="196" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="186" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="344" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="187" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="345" />
       <source>Placed orders</source>
       <translation>已落格工单</translation>
     </message>
@@ -695,24 +695,24 @@
     </message>
     <message>
       <location filename="../../layers/postgis/gridstats_db.py" line="51" />
-      <location filename="../../layers/processing/grid_inputs.py" line="114" />
+      <location filename="../../layers/processing/grid_inputs.py" line="93" />
       <source>CODE_FIELD: the grids have no field {0!r}</source>
       <translation>CODE_FIELD：网格没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/gridstats_db.py" line="101" />
+      <location filename="../../layers/postgis/gridstats_db.py" line="100" />
       <source>PostGIS counted the orders of every grid in {0:.1f} s</source>
       <translation>PostGIS 统计了每个网格的工单，用时 {0:.1f} 秒</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/gridstats_db.py" line="103" />
+      <location filename="../../layers/postgis/gridstats_db.py" line="102" />
       <location filename="../../layers/processing/gridstats_alg.py" line="24" />
       <location filename="../../layers/processing/gridstats_alg.py" line="44" />
       <source>Grid statistics</source>
       <translation>网格统计</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/gridstats_db.py" line="123" />
+      <location filename="../../layers/postgis/gridstats_db.py" line="122" />
       <location filename="../../layers/processing/gridstats_alg.py" line="79" />
       <source>Current period {0}, previous {1}</source>
       <translation>当前周期 {0}，上一周期 {1}</translation>
@@ -888,19 +888,19 @@
       <translation>{0} 为地理坐标系（{1}）；请先投影到以米为单位的投影坐标系，例如 CGCS2000 / 3 度带高斯-克吕格（东经 114° 为 EPSG:4547）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="100" />
+      <location filename="../../layers/processing/buildgrid_alg.py" line="86" />
       <source>Build regular grid</source>
       <translation>生成规则网格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="102" />
+      <location filename="../../layers/processing/buildgrid_alg.py" line="88" />
       <location filename="../../layers/processing/grid_inputs.py" line="37" />
       <location filename="../../layers/processing/importgrids_alg.py" line="48" />
       <source>Grids</source>
       <translation>网格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="103" />
+      <location filename="../../layers/processing/buildgrid_alg.py" line="89" />
       <source>Covers an extent, or boundary polygons (communities, streets), with square or hexagon cells of a given size, clipped to the boundaries. Each cell is coded: the boundary's code (CODE_FIELD) or CODE_PREFIX, plus a sequence numbered west to east, north to south (DB11/T 2157 style). Pieces smaller than MIN_FRACTION of a full cell join their neighbour.
 
 INPUT: boundary polygons (optional). EXTENT: used when there is no INPUT. TYPE: square or hexagon. SIZE: cell size in metres (hexagons: distance between opposite edges). CODE_PREFIX, CODE_FIELD, DIGITS: how codes are built.
@@ -913,72 +913,72 @@ INPUT：边界面（可选）。EXTENT：无 INPUT 时使用。TYPE：正方形�
 示例：社区带 12 位 community_code，SIZE=250、DIGITS=3，得到 15 位网格编码。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="114" />
+      <location filename="../../layers/processing/buildgrid_alg.py" line="100" />
       <source>Boundary polygons</source>
       <translation>边界面</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="115" />
+      <location filename="../../layers/processing/buildgrid_alg.py" line="101" />
       <source>Extent (when there are no boundaries)</source>
       <translation>范围（无边界时）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="116" />
+      <location filename="../../layers/processing/buildgrid_alg.py" line="102" />
       <source>Cell type</source>
       <translation>网格形状</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="116" />
+      <location filename="../../layers/processing/buildgrid_alg.py" line="102" />
       <source>Square</source>
       <translation>正方形</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="116" />
+      <location filename="../../layers/processing/buildgrid_alg.py" line="102" />
       <source>Hexagon</source>
       <translation>六边形</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="117" />
+      <location filename="../../layers/processing/buildgrid_alg.py" line="103" />
       <source>Cell size (m)</source>
       <translation>网格边长（米）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="118" />
+      <location filename="../../layers/processing/buildgrid_alg.py" line="104" />
       <source>Code prefix</source>
       <translation>编码前缀</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="119" />
+      <location filename="../../layers/processing/buildgrid_alg.py" line="105" />
       <source>Boundary code field (prefix per boundary)</source>
       <translation>边界编码字段（每个边界的前缀）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="120" />
+      <location filename="../../layers/processing/buildgrid_alg.py" line="106" />
       <source>Sequence digits</source>
       <translation>序号位数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="121" />
+      <location filename="../../layers/processing/buildgrid_alg.py" line="107" />
       <source>Smallest piece kept (share of a cell)</source>
       <translation>保留的最小碎片（占整格比例）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="131" />
+      <location filename="../../layers/processing/buildgrid_alg.py" line="117" />
       <source>The boundary layer</source>
       <translation>边界图层</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="139" />
+      <location filename="../../layers/processing/buildgrid_alg.py" line="125" />
       <source>{0} cells</source>
       <translation>{0} 个网格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="148" />
+      <location filename="../../layers/processing/buildgrid_alg.py" line="134" />
       <source>Give boundary polygons or an extent</source>
       <translation>请提供边界面或范围</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="151" />
+      <location filename="../../layers/processing/buildgrid_alg.py" line="137" />
       <source>The extent is in a geographic CRS; use a projected CRS in metres</source>
       <translation>范围为地理坐标系；请使用以米为单位的投影坐标系</translation>
     </message>
@@ -1132,8 +1132,8 @@ Example: INPUT the orders, TEXT_FIELD description, LABEL_FIELD class_code (last 
     </message>
     <message>
       <location filename="../../layers/processing/convertcoords_alg.py" line="55" />
-      <location filename="../../layers/processing/findrepeats_alg.py" line="36" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="114" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="37" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="115" />
       <source>Work orders</source>
       <translation>工单</translation>
     </message>
@@ -1204,7 +1204,7 @@ Example: FROM gcj02, TO EPSG:4547 for orders exported from an AMap-based app.</s
     </message>
     <message>
       <location filename="../../layers/processing/convertcoords_alg.py" line="123" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="330" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="331" />
       <source>row {0}: {1}</source>
       <translation>第 {0} 行：{1}</translation>
     </message>
@@ -1349,17 +1349,17 @@ Example: INPUT the placed orders, GRIDS the grid layer, TIME_FIELD reported_at, 
       <translation>时空立方体：{0} 个网格 × {1} 个{2}，{3} 条工单</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="26" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="30" />
       <source>Distance</source>
       <translation>距离</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="34" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="35" />
       <source>Find repeat orders</source>
       <translation>重复工单</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="37" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="38" />
       <source>Groups orders of the same class case reported again at the same place into one case. Orders are taken in time order; an order joins an open case of its class when it lies within DISTANCE metres of the case's first report and within DAYS days of its latest report (the nearest such case), otherwise it opens a new case. Adds case_id, repeat_count (orders in the case), first_seen and is_repeat to every row; rows without a position or a readable time get an empty case_id and a problem text. With GRID_FIELD, RATES lists per grid the orders, cases, repeat orders and repeat_rate.
 
 Example: INPUT the placed orders of Geolocate, CATEGORY_FIELD class_code, TIME_FIELD reported_at, DISTANCE 50, DAYS 7, GRID_FIELD grid_code.</source>
@@ -1368,46 +1368,46 @@ Example: INPUT the placed orders of Geolocate, CATEGORY_FIELD class_code, TIME_F
 示例：INPUT 工单落格的输出，CATEGORY_FIELD class_code，TIME_FIELD reported_at，DISTANCE 50，DAYS 7，GRID_FIELD grid_code。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="48" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="49" />
       <source>Placed orders (points)</source>
       <translation>已落格工单（点）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="49" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="50" />
       <location filename="../../layers/processing/geolocate_alg.py" line="66" />
       <location filename="../../layers/processing/geolocate_alg.py" line="66" />
       <source>Class case field</source>
       <translation>类案字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="50" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="51" />
       <location filename="../../layers/processing/order_filters.py" line="36" />
       <source>Time field</source>
       <translation>时间字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="52" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="53" />
       <source>Days</source>
       <translation>天数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="53" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="54" />
       <source>Grid field (for repeat rates)</source>
       <translation>网格字段（用于重复率）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="57" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="58" />
       <source>Cases</source>
       <translation>案件数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="68" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="69" />
       <location filename="../../layers/processing/heatmap_alg.py" line="95" />
       <source>The orders layer</source>
       <translation>工单图层</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="84" />
+      <location filename="../../layers/processing/findrepeats_alg.py" line="85" />
       <source>{0} orders form {1} cases; {2} orders could not be checked</source>
       <translation>{0} 条工单归为 {1} 个案件；{2} 条工单无法判断</translation>
     </message>
@@ -1433,23 +1433,23 @@ Example: INPUT the placed orders of Geolocate, CATEGORY_FIELD class_code, TIME_F
       <translation>巡查员覆盖情况</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="101" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="102" />
       <source>Dispatch table</source>
       <translation>派单表</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="102" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="103" />
       <location filename="../../layers/processing/hotareas_alg.py" line="105" />
       <source>Excel (*.xlsx);;CSV (*.csv)</source>
       <translation>Excel 表格 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="112" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="113" />
       <source>Geolocate orders to grids</source>
       <translation>工单落格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="115" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="116" />
       <source>Places every work order (or inspection report) in the unit responsible for it and writes every input row exactly once, with grid_code, micro_code, dedicated_code, community_code, street_code, the responsible unit (resp_level, resp_code, responsible, resp_phone, team_id, street_office), match_method, on_boundary, overlap, distance_m and a problem text.
 
 Orders: a layer (points, or a table with X_FIELD / Y_FIELD) or a file in INPUT_FILE (CSV in UTF-8, UTF-8 with BOM or GBK/GB18030, XLSX, Open311 GeoReport v2 JSON). COORD_SYS is wgs84, gcj02, bd09, cgcs2000 or EPSG:n for all rows; COORD_SYS_FIELD gives it per row. Rows without coordinates are matched by ADDRESS_FIELD against the GAZETTEER (exact, normalised, fuzzy ≥ ADDRESS_THRESHOLD); below it they are 'unlocated' with the best candidates listed.
@@ -1474,122 +1474,122 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
 示例：示范城区工单：INPUT orders，X_FIELD x，Y_FIELD y，COORD_SYS_FIELD coord_sys，ADDRESS_FIELD address，CATEGORY_FIELD class_code，GRIDS grids，MICROGRIDS microgrids，DEDICATED dedicated_grids，GAZETTEER addresses，ROSTER roster。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="142" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="143" />
       <source>Orders layer</source>
       <translation>工单图层</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="145" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="146" />
       <source>Coordinate system of all rows (wgs84, gcj02, bd09, cgcs2000, EPSG:n)</source>
       <translation>所有行的坐标系（wgs84、gcj02、bd09、cgcs2000、EPSG:n）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="149" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="150" />
       <source>Micro-grid field holding its grid's code</source>
       <translation>微网格所属网格编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="157" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="158" />
       <source>Dedicated grid priority field (1 = highest)</source>
       <translation>专属网格优先级字段（1 = 最高）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="165" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="166" />
       <source>Dedicated grid class cases field</source>
       <translation>专属网格类案字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="171" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="172" />
       <source>Gazetteer of standard addresses (points)</source>
       <translation>标准地址库（点）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="172" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="173" />
       <source>Gazetteer address field</source>
       <translation>地址库地址字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="173" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="174" />
       <source>Roster (grid managers)</source>
       <translation>网格员名册</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="175" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="176" />
       <source>Class-case table (class_code, case_group)</source>
       <translation>类案表（class_code、case_group）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="178" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="179" />
       <source>Nearest-grid tolerance (metres, whatever the grids' CRS)</source>
       <translation>就近网格容差（米，与网格坐标系无关）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="181" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="182" />
       <source>Address match threshold (0-1)</source>
       <translation>地址匹配阈值（0-1）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="184" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="185" />
       <source>Inspection reports: inspector's own grid field</source>
       <translation>巡查上报：巡查员所属网格字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="185" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="186" />
       <source>Inspection reports: inspector field</source>
       <translation>巡查上报：巡查员字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="191" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="192" />
       <source>Rows read</source>
       <translation>读取行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="192" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="193" />
       <source>Rows written</source>
       <translation>写出行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="193" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="194" />
       <source>Rows placed</source>
       <translation>落格行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="194" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="195" />
       <source>Rows not placed</source>
       <translation>未落格行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="251" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="252" />
       <source>coordinate system of all rows: {0}</source>
       <translation>所有行的坐标系：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="274" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="275" />
       <source>COORD_SYS: {0}</source>
       <translation>坐标系 COORD_SYS：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="282" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="283" />
       <source>GRIDS is required</source>
       <translation>必须提供 GRIDS</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="285" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="286" />
       <source>The grid layer has no CRS</source>
       <translation>网格图层没有坐标系</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="288" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="289" />
       <source>The grids are in geographic coordinates; distances are measured in {0}</source>
       <translation>网格为地理坐标；距离以 {0} 计量</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="305" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="306" />
       <source>GAZETTEER has no field {0!r}</source>
       <translation>GAZETTEER 没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="402" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="403" />
       <source>Dispatch table: {0}</source>
       <translation>派单表：{0}</translation>
     </message>
@@ -1614,54 +1614,54 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
       <translation>网格编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="117" />
+      <location filename="../../layers/processing/grid_inputs.py" line="96" />
       <source>GRID_FIELD: the orders have no field {0!r}</source>
       <translation>GRID_FIELD：工单没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="146" />
+      <location filename="../../layers/processing/grid_inputs.py" line="125" />
       <source>Point look-up: compiled (numba)</source>
       <translation>点位落格：编译加速（numba）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="146" />
+      <location filename="../../layers/processing/grid_inputs.py" line="125" />
       <source>Point look-up: vectorised (no numba)</source>
       <translation>点位落格：向量化（未安装 numba）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="148" />
+      <location filename="../../layers/processing/grid_inputs.py" line="127" />
       <source>{0} orders lie in a grid</source>
       <translation>{0} 条工单位于网格内</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="156" />
+      <location filename="../../layers/processing/grid_inputs.py" line="135" />
       <source>Queen (shared corner)</source>
       <translation>后邻接（共点）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="156" />
+      <location filename="../../layers/processing/grid_inputs.py" line="135" />
       <source>Rook (shared edge)</source>
       <translation>车邻接（共边）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="156" />
-      <location filename="../../layers/processing/grid_inputs.py" line="160" />
+      <location filename="../../layers/processing/grid_inputs.py" line="135" />
+      <location filename="../../layers/processing/grid_inputs.py" line="139" />
       <source>Distance band</source>
       <translation>距离带</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="156" />
-      <location filename="../../layers/processing/grid_inputs.py" line="161" />
+      <location filename="../../layers/processing/grid_inputs.py" line="135" />
+      <location filename="../../layers/processing/grid_inputs.py" line="140" />
       <source>K nearest</source>
       <translation>K 近邻</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="159" />
+      <location filename="../../layers/processing/grid_inputs.py" line="138" />
       <source>Neighbours</source>
       <translation>邻接关系</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="192" />
+      <location filename="../../layers/processing/grid_inputs.py" line="171" />
       <source>{0} grids have no neighbour with {1} weights; they are compared on their own value</source>
       <translation>{0} 个网格在 {1} 权重下没有邻居；只与自身值比较</translation>
     </message>
@@ -2078,7 +2078,7 @@ WEIGHTS：queen（共点）、rook（共边）、distance（质心在 DISTANCE �
     <message>
       <location filename="../../layers/processing/importgrids_alg.py" line="21" />
       <location filename="../../layers/processing/renumbergrids_alg.py" line="29" />
-      <location filename="../../layers/processing/validategrids_alg.py" line="48" />
+      <location filename="../../layers/processing/validategrids_alg.py" line="49" />
       <source>Code field</source>
       <translation>编码字段</translation>
     </message>
@@ -2128,7 +2128,7 @@ Example: INPUT a Shapefile of grids with fields WGBM and WGY, LEVEL grid, TARGET
     </message>
     <message>
       <location filename="../../layers/processing/importgrids_alg.py" line="60" />
-      <location filename="../../layers/processing/validategrids_alg.py" line="49" />
+      <location filename="../../layers/processing/validategrids_alg.py" line="50" />
       <source>Level</source>
       <translation>层级</translation>
     </message>
@@ -2148,27 +2148,32 @@ Example: INPUT a Shapefile of grids with fields WGBM and WGY, LEVEL grid, TARGET
       <translation>有问题的行</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/importgrids_alg.py" line="74" />
+      <location filename="../../layers/processing/importgrids_alg.py" line="75" />
+      <source>The grid layer has no field {0} (fields: {1})</source>
+      <translation>网格图层没有字段 {0}（现有字段：{1}）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/importgrids_alg.py" line="80" />
       <source>No code field: choose the field that holds the grid codes</source>
       <translation>没有编码字段：请选择存放网格编码的字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/importgrids_alg.py" line="77" />
+      <location filename="../../layers/processing/importgrids_alg.py" line="83" />
       <source>{0} rows imported, {1} with a problem</source>
       <translation>导入 {0} 行，其中 {1} 行有问题</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/importgrids_alg.py" line="86" />
+      <location filename="../../layers/processing/importgrids_alg.py" line="92" />
       <source>chosen</source>
       <translation>已选择</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/importgrids_alg.py" line="86" />
+      <location filename="../../layers/processing/importgrids_alg.py" line="92" />
       <source>guessed</source>
       <translation>推断</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/importgrids_alg.py" line="105" />
+      <location filename="../../layers/processing/importgrids_alg.py" line="111" />
       <source>... and {0} more rows with a problem</source>
       <translation>……另有 {0} 行有问题</translation>
     </message>
@@ -2203,22 +2208,22 @@ Example: INPUT a Shapefile of grids with fields WGBM and WGY, LEVEL grid, TARGET
       <translation>{0}：图层没有字段 {1!r}（现有字段：{2}）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="144" />
+      <location filename="../../layers/processing/order_filters.py" line="133" />
       <source>CATEGORIES needs CATEGORY_FIELD</source>
       <translation>CATEGORIES 需要 CATEGORY_FIELD</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="146" />
+      <location filename="../../layers/processing/order_filters.py" line="135" />
       <source>DATE_FROM, DATE_TO and HOURS need TIME_FIELD</source>
       <translation>DATE_FROM、DATE_TO 与 HOURS 需要 TIME_FIELD</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="176" />
+      <location filename="../../layers/processing/order_filters.py" line="156" />
       <source>{0} orders have a time that cannot be read as a date and time (first: row {1}, {2})</source>
       <translation>{0} 条工单的时间无法读作日期时间（第一条：第 {1} 行，{2}）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="181" />
+      <location filename="../../layers/processing/order_filters.py" line="161" />
       <source>{0} of {1} orders pass the filter ({2})</source>
       <translation>{1} 条工单中 {0} 条通过筛选（{2}）</translation>
     </message>
@@ -2788,7 +2793,7 @@ INPUT：网格面；CODE_FIELD：网格编码。HOUSEHOLDS：楼栋点（可选�
     </message>
     <message>
       <location filename="../../layers/processing/splitmicrogrids_alg.py" line="68" />
-      <location filename="../../layers/processing/validategrids_alg.py" line="109" />
+      <location filename="../../layers/processing/validategrids_alg.py" line="112" />
       <source>The grid layer</source>
       <translation>网格图层</translation>
     </message>
@@ -2917,12 +2922,12 @@ Example: INPUT the placed orders, GROUP_FIELD grid_code, CATEGORIES noise, TOP 1
       <translation>{0}（{1}）没有坐标参考系：按网格的坐标参考系（{2}）处理</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="30" />
+      <location filename="../../layers/processing/validategrids_alg.py" line="31" />
       <source>Validate grids</source>
       <translation>网格质检</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="33" />
+      <location filename="../../layers/processing/validategrids_alg.py" line="34" />
       <source>Checks one level of grids and writes an error layer (error_type, grid_code, detail, area_m2) styled by error type, plus a summary.
 
 Errors: gap and overlap between grids of the level (larger than MIN_AREA m²); sliver (mean width 2·area/perimeter under SLIVER_WIDTH m); invalid_geometry (REPAIR makes it valid and checks the repaired shape); outside_parent (more than TOLERANCE m outside the parent); duplicate_code; bad_code (not the level's format: 14/15-digit grid codes, 17/18-digit micro-grid codes, 440399Z01001-style dedicated codes); orphan (parent code not in PARENT). Dedicated grids may overlap unless their PRIORITY_FIELD is equal. COVERAGE_PCT: share of the parent layer (or of the grids' own outline) that grids cover.
@@ -2939,108 +2944,108 @@ Example: INPUT the micro-grids, LEVEL micro-grid, PARENT the grids, PARENT_CODE_
 示例：INPUT 微网格，LEVEL 微网格，PARENT 网格，PARENT_CODE_FIELD grid_code。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="47" />
+      <location filename="../../layers/processing/validategrids_alg.py" line="48" />
       <source>Grids to check</source>
       <translation>待检查的网格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="49" />
+      <location filename="../../layers/processing/validategrids_alg.py" line="50" />
       <source>Guess from the codes</source>
       <translation>根据编码推断</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="50" />
+      <location filename="../../layers/processing/validategrids_alg.py" line="51" />
       <source>Parent level (optional)</source>
       <translation>上级层级（可选）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="51" />
+      <location filename="../../layers/processing/validategrids_alg.py" line="52" />
       <source>Parent's code field</source>
       <translation>上级编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="52" />
+      <location filename="../../layers/processing/validategrids_alg.py" line="53" />
       <source>Field of the grid naming its parent</source>
       <translation>网格中记录上级编码的字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="53" />
+      <location filename="../../layers/processing/validategrids_alg.py" line="54" />
       <source>Priority field (dedicated grids)</source>
       <translation>优先级字段（专属网格）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="54" />
+      <location filename="../../layers/processing/validategrids_alg.py" line="55" />
       <source>Tolerance outside the parent (m)</source>
       <translation>超出上级的容差（米）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="55" />
+      <location filename="../../layers/processing/validategrids_alg.py" line="56" />
       <source>Smallest gap or overlap reported (m²)</source>
       <translation>报告的最小缝隙或重叠（平方米）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="56" />
+      <location filename="../../layers/processing/validategrids_alg.py" line="57" />
       <source>Sliver below mean width (m)</source>
       <translation>狭长面平均宽度阈值（米）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="57" />
+      <location filename="../../layers/processing/validategrids_alg.py" line="58" />
       <source>Repair invalid geometries</source>
       <translation>修复无效几何</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="58" />
-      <location filename="../../layers/processing/validategrids_alg.py" line="87" />
+      <location filename="../../layers/processing/validategrids_alg.py" line="59" />
+      <location filename="../../layers/processing/validategrids_alg.py" line="90" />
       <source>Grid errors</source>
       <translation>网格错误</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="61" />
+      <location filename="../../layers/processing/validategrids_alg.py" line="62" />
       <source>Repaired grids</source>
       <translation>修复后的网格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="66" />
+      <location filename="../../layers/processing/validategrids_alg.py" line="68" />
       <source>Summary (JSON)</source>
       <translation>摘要（JSON）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="66" />
+      <location filename="../../layers/processing/validategrids_alg.py" line="68" />
       <source>JSON (*.json)</source>
       <translation>JSON 文件 (*.json)</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="69" />
+      <location filename="../../layers/processing/validategrids_alg.py" line="72" />
       <source>Number of errors</source>
       <translation>错误数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="70" />
+      <location filename="../../layers/processing/validategrids_alg.py" line="73" />
       <source>Coverage of the jurisdiction (%)</source>
       <translation>辖区覆盖率（%）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="71" />
+      <location filename="../../layers/processing/validategrids_alg.py" line="74" />
       <source>Summary</source>
       <translation>摘要</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="79" />
+      <location filename="../../layers/processing/validategrids_alg.py" line="82" />
       <source>Checking {0} grids</source>
       <translation>正在检查 {0} 个网格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="124" />
+      <location filename="../../layers/processing/validategrids_alg.py" line="127" />
       <source>Choose the parent layer's code field</source>
       <translation>请选择上级图层的编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="126" />
+      <location filename="../../layers/processing/validategrids_alg.py" line="129" />
       <source>Reprojecting the parent layer to the grids' CRS</source>
       <translation>正在把上级图层重投影到网格坐标系</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="149" />
+      <location filename="../../layers/processing/validategrids_alg.py" line="152" />
       <source>Level: {0}; {1} errors; coverage {2}%</source>
       <translation>层级：{0}；{1} 个错误；覆盖率 {2}%</translation>
     </message>

@@ -261,3 +261,20 @@ def test_dock_folder_destination_keeps_the_users_files(tmp_path):
     runner = SimpleNamespace(pid=12345, _outputs=[str(folder)], _before={str(folder): set()}, _began=time.time() - 1)
     ProcessRunner._remove_partial(runner)
     assert _files(folder) == sorted(mine)
+
+
+def test_splitmicrogrids_cancelled_before_its_first_grid_ends_as_cancelled(tmp_path, gridgov_provider, demo_city_gpkg):
+    """Cancelled at its first progress report, before a single grid was split: it ended with the
+    engine's 'Unknown column geometry' (the empty result had no geometry column), not as cancelled."""
+    out = tmp_path / "out"
+    out.mkdir()
+    parameters = {
+        "INPUT": _layer(demo_city_gpkg, "grids"),
+        "CODE_FIELD": "grid_code",
+        "HOUSEHOLDS": _layer(demo_city_gpkg, "buildings"),
+        "WEIGHT_FIELD": "households",
+        "TARGET": 96,
+        "OUTPUT": str(out / "micro.gpkg"),
+    }
+    _cancelled("gridgov:splitmicrogrids", parameters, 1)
+    assert _files(out) == []

@@ -250,3 +250,29 @@ def test_renumber_west_east_north_south(gridgov_provider):
     )
     new = {r["old_code"]: r["grid_code"] for r in _rows(result["OUTPUT"])}
     assert new == {"B": "440399001001001", "D": "440399001001002", "C": "440399001001003", "A": "440399001001004"}
+
+
+def test_import_with_a_chosen_field_the_layer_lacks_names_it(gridgov_provider):
+    """A field chosen for the import that the layer does not have stops the run with a message naming
+    it and the layer's fields, after the log has said which field each standard field was read from
+    (it was a KeyError traceback)."""
+    from qgis.core import QgsFeature, QgsGeometry, QgsProcessingException, QgsProcessingFeedback
+
+    layer = QgsVectorLayer("Polygon?crs=EPSG:4547&field=WGBM:string", "grids", "memory")
+    feature = QgsFeature(layer.fields())
+    feature.setAttributes(["440399001001001"])
+    feature.setGeometry(QgsGeometry.fromWkt("POLYGON((0 0, 100 0, 100 100, 0 100, 0 0))"))
+    layer.dataProvider().addFeatures([feature])
+    lines = []
+
+    class Log(QgsProcessingFeedback):
+        def pushInfo(self, info):  # noqa: N802
+            lines.append(info)
+
+    with pytest.raises(QgsProcessingException, match=r"NOPE.*WGBM"):
+        processing.run(
+            "gridgov:importgrids",
+            {"INPUT": layer, "LEVEL": 2, "NAME_FIELD": "NOPE", "OUTPUT": "TEMPORARY_OUTPUT"},
+            feedback=Log(),
+        )
+    assert any(line.startswith("name ← NOPE") for line in lines)
