@@ -31,6 +31,8 @@ STREET_CODE = "street_code"
 
 # an order's class case (classified orders, the taxonomy table) ------------------------------------
 CLASS_CODE = "class_code"
+#: The order table's report time (the time field an analysis reads when none is named).
+REPORTED_AT = "reported_at"
 
 # how the responsibility rule placed an order (geolocate's output) ---------------------------------
 #: The level of the responsible unit (``street`` … ``dedicated``, '' for nobody) and its code.

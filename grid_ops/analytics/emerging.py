@@ -24,9 +24,10 @@ import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
-from gridgov.grid_ops.analytics.gridstats import FilterRequest, GridFields, period_labels
+from gridgov.grid_ops.analytics.gridstats import period_labels
 from gridgov.grid_ops.analytics.hotspots import bh_thresholds, confidence_bins
 from gridgov.grid_ops.analytics.weights import WeightsChoice, binary_weights
+from gridgov.grid_ops.orders.selection import FilterRequest, GridFields
 from gridgov.grid_ops.schema import GRID_CODE
 
 KINDS = ("new", "consecutive", "intensifying", "persistent", "diminishing", "sporadic", "oscillating", "historical")

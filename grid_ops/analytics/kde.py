@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import fft
 
-from gridgov.grid_ops.analytics.gridstats import FilterRequest
+from gridgov.grid_ops.orders.selection import FilterRequest
 
 #: QGIS's ``QgsKernelDensityEstimation::KernelShape`` order.
 KERNELS = ("quartic", "triangular", "uniform", "triweight", "epanechnikov")

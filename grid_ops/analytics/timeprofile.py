@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from gridgov.grid_ops.analytics.gridstats import FilterRequest, field_in
+from gridgov.grid_ops.orders.selection import FilterRequest, field_in
 from gridgov.grid_ops.schema import GRID_CODE
 
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

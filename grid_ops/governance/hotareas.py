@@ -31,9 +31,9 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from gridgov.grid_ops.analytics.emerging import mann_kendall
-from gridgov.grid_ops.analytics.gridstats import FilterRequest
 from gridgov.grid_ops.analytics.timeprofile import WEEKDAYS_ZH, hour_weekday_counts, hours_text, peak_days, peak_window
 from gridgov.grid_ops.analytics.weights import contiguity
+from gridgov.grid_ops.orders.selection import FilterRequest
 from gridgov.grid_ops.schema import GRID_CODE
 
 SCORE_PARTS = ("volume", "trend", "change", "repeat")

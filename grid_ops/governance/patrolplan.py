@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gridgov.grid_ops.analytics.gridstats import FilterRequest
 from gridgov.grid_ops.governance import patrol_measure, routing
 from gridgov.grid_ops.governance.patrol import (
     SERVICE_MIN,
@@ -32,6 +31,7 @@ from gridgov.grid_ops.governance.patrol import (
     simulate,
 )
 from gridgov.grid_ops.governance.roadnet import RoadNetwork, Router
+from gridgov.grid_ops.orders.selection import FilterRequest
 from gridgov.grid_ops.schema import GRID_CODE
 
 

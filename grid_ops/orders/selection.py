@@ -6,12 +6,14 @@ analysis takes the same three filters. Hours wrap past midnight: ``22-6`` means 
 
 from __future__ import annotations
 
+import datetime
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from gridgov.grid_ops.schema import as_text
+from gridgov.grid_ops.schema import CLASS_CODE, GRID_CODE, REPORTED_AT, as_text
 
 _RANGE = re.compile(r"^\s*(\d{1,2})(?::(\d{2}))?\s*(?:-|–|~|至|到)\s*(\d{1,2})(?::(\d{2}))?\s*$")
 
@@ -127,3 +129,72 @@ class OrderFilter:
             if self.hours is not None:
                 keep &= self.hours[np.maximum(hour, 0)]
         return keep
+
+
+def field_in(chosen: str | None, default: str, columns: Collection[str]) -> str:
+    """The field a request names, for a layer with ``columns``: ``chosen`` as it is ('' for none; a
+    name the layer lacks is for the caller to refuse), or for None (nothing chosen) ``default`` where
+    the layer has it, else none: a layer without class codes is counted unfiltered, not refused."""
+    if chosen is None:
+        return default if default in columns else ""
+    return chosen
+
+
+@dataclass(frozen=True)
+class FilterRequest:
+    """Which orders an analysis looks at, as every analysis of the toolbox names them: class cases, a
+    date range and hours of the day, and the fields they are read from (``OrderFilter`` applies them)."""
+
+    #: The orders' class code field; None: ``class_code`` where the orders have it.
+    category_field: str | None = None
+    #: Class codes, major classes or case groups (``0601,0602``, ``06``, ``noise``); '' for all.
+    categories: str = ""
+    #: The orders' time field; None: ``reported_at`` where the orders have it.
+    time_field: str | None = None
+    #: The first day, inclusive; None for no start.
+    date_from: datetime.date | None = None
+    #: The last day, inclusive; None for no end.
+    date_to: datetime.date | None = None
+    #: Hours of the day (``22-6`` is 22:00 to 05:59); '' for every hour.
+    hours: str = ""
+
+    def fields_in(self, columns: Collection[str]) -> tuple[str, str]:
+        """(class code field, time field) for a layer with ``columns``, '' for none (``field_in``)."""
+        return field_in(self.category_field, CLASS_CODE, columns), field_in(self.time_field, REPORTED_AT, columns)
+
+    def named_fields(self) -> list[str]:
+        """The fields the filter reads where the layer has them, chosen or by default."""
+        category = CLASS_CODE if self.category_field is None else self.category_field
+        time = REPORTED_AT if self.time_field is None else self.time_field
+        return [name for name in (category, time) if name]
+
+    def order_filter(self, class_groups: dict[str, str]) -> OrderFilter:
+        """The engine's filter (``class_groups``: class code → case group, so ``noise`` selects every
+        noise class); ValueError for hours that are no range."""
+        return OrderFilter(
+            classes=parse_classes(self.categories),
+            start=None if self.date_from is None else np.datetime64(self.date_from, "D"),
+            end=None if self.date_to is None else np.datetime64(self.date_to, "D") + np.timedelta64(1, "D"),
+            hours=parse_hours(self.hours),
+            class_groups=class_groups,
+        )
+
+
+@dataclass(frozen=True)
+class GridFields:
+    """Which grid an order counts in (the toolbox's orders-and-grids parameters): the orders' grid
+    code field or, without one, the grid the order lies in; and the grids' code field."""
+
+    #: The orders' grid code field; None: ``grid_code`` where the orders have it; '': where each lies.
+    grid_field: str | None = None
+    #: The grids' code field.
+    code_field: str = GRID_CODE
+
+    def grid_field_in(self, columns: Collection[str]) -> str:
+        """The orders' grid code field for orders with ``columns``; '' places each by where it lies."""
+        return field_in(self.grid_field, GRID_CODE, columns)
+
+    def named_fields(self) -> list[str]:
+        """The orders' field the grids are read from where the orders have it, chosen or by default."""
+        named = GRID_CODE if self.grid_field is None else self.grid_field
+        return [named] if named else []

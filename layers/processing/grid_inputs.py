@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 from qgis.core import QgsProcessing, QgsProcessingException
 
-from gridgov.grid_ops.analytics.gridstats import FilterRequest, GridFields
 from gridgov.grid_ops.analytics.weights import WEIGHT_KINDS, WeightsChoice
+from gridgov.grid_ops.orders.selection import FilterRequest, GridFields
 from gridgov.grid_ops.schema import GRID_CODE
 from gridgov.layers.convert import POSITIONS
 from gridgov.layers.orders_input import frame_xy

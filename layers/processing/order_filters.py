@@ -15,9 +15,8 @@ import numpy as np
 import pandas as pd
 from qgis.core import QgsProcessingException
 
-from gridgov.grid_ops.analytics.gridstats import REPORTED_AT, FilterRequest
-from gridgov.grid_ops.orders.selection import OrderFilter, parse_hours
-from gridgov.grid_ops.schema import CLASS_CODE
+from gridgov.grid_ops.orders.selection import FilterRequest, OrderFilter, parse_hours
+from gridgov.grid_ops.schema import CLASS_CODE, REPORTED_AT
 from gridgov.layers.processing.base import tr, tr_noop
 from gridgov.layers.processing.declare import DATE, Family, Param, date_time, default_field, text
 
