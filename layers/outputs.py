@@ -512,3 +512,16 @@ def remove_partial(paths: Iterable[str], pid: int) -> None:
                 shutil.rmtree(hidden, ignore_errors=True)
             for hidden in Path(str(path)).glob(f"{PARTIAL_PREFIX}{pid}-*") if Path(str(path)).is_dir() else []:
                 shutil.rmtree(hidden, ignore_errors=True)
+
+
+def write_sheets_output(alg, parameters, name: str, context, sheets, said: str, feedback) -> dict:
+    """Write ``sheets`` ((name, table, CSV suffix)) to the file destination ``name`` when one is given;
+    ``said`` is the log line ({0}: the files). The result entry for it, or nothing."""
+    path = alg.parameterAsFileOutput(parameters, name, context)
+    if not path:
+        return {}
+    from gridgov.grid_ops.orders.dispatch_table import write_sheets
+
+    written = write_sheets(path, sheets)
+    feedback.pushInfo(said.format(", ".join(map(str, written))))
+    return {name: path}

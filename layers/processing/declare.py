@@ -45,7 +45,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from gridgov.layers.processing.base import GridGovAlgorithm, tr, write_frame
+from gridgov.layers.processing.base import GridGovAlgorithm, tr, tr_noop, write_frame
 
 #: How a value is read: (algorithm, parameters, context) -> value.
 Reader = Callable[[QgsProcessingAlgorithm, dict, Any], Any]
@@ -134,20 +134,13 @@ def default_field(
     request holds the name chosen ('' for none), or None when the parameter is not given, which means
     ``default`` where the layer has it and no field where it has not (the engine request's
     ``field_in`` says which); a name the user gives must be the layer's."""
-    kind = QgsProcessingParameterField.DataType.Numeric if numeric else QgsProcessingParameterField.DataType.Any
 
     def read(alg, parameters, context) -> str | None:
         chosen = alg.parameterAsString(parameters, name, context)
         return chosen if parameters.get(name) else (None if chosen else "")
 
-    return Param(
-        name,
-        lambda: QgsProcessingParameterField(
-            name, tr(label), default, parentLayerParameterName=parent, type=kind, optional=True
-        ),
-        read,
-        advanced,
-    )
+    declared = field(name, label, parent, default, optional=True, numeric=numeric, advanced=advanced)
+    return dataclasses.replace(declared, read=read)
 
 
 def choice(name: str, label: str, options: Sequence[tuple[str, Any]], default: int = 0) -> Param:
@@ -388,3 +381,38 @@ class DeclaredAlgorithm(GridGovAlgorithm):
         return self.REQUEST(
             **{f.name: readers[f.name](self, parameters, context) for f in dataclasses.fields(self.REQUEST)}
         )
+
+
+def checked_text(
+    name: str,
+    label: str,
+    check: Callable[[str], object],
+    default: str | None = None,
+    optional: bool = True,
+    advanced: bool = False,
+    named: bool = True,
+    fallback: bool = False,
+) -> Param:
+    """A string the request holds as written (with ``fallback``, the default when it is empty),
+    checked by ``check`` (which raises ValueError) as it is read: a typo stops the run before any
+    layer is read, and the message names the parameter (unless ``named`` is off: the check's message
+    already says what is wrong)."""
+
+    def read(alg, parameters, context) -> str:
+        value = alg.parameterAsString(parameters, name, context) or (default or "" if fallback else "")
+        try:
+            check(value)
+        except ValueError as err:
+            raise QgsProcessingException(f"{name}: {err}" if named else str(err)) from err
+        return value
+
+    def make() -> QgsProcessingParameterString:
+        return QgsProcessingParameterString(name, tr(label), default, optional=optional)
+
+    return Param(name, make, read, advanced)
+
+
+def sheets_destination(name: str, label: str) -> Param:
+    """An optional XLSX or CSV file the run writes its sheets to (``outputs.write_sheets_output``),
+    not in the request."""
+    return file_destination(name, label, tr_noop("Excel (*.xlsx);;CSV (*.csv)"), optional=True, create_by_default=False)

@@ -173,3 +173,11 @@ def build_weights(choice, geoms: np.ndarray, feedback):
             )
         )
     return w
+
+
+def require_fields(grids: pd.DataFrame, chosen: tuple[tuple[str, str], ...]) -> None:
+    """Stop the run when the grids lack a field of ``chosen`` ((field, parameter that chose it)),
+    naming the parameter: a typo says where it is before anything is computed."""
+    for name, param in chosen:
+        if name not in grids.columns:
+            raise QgsProcessingException(tr("{0}: the grids have no field {1!r}").format(param, name))

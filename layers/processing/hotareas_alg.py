@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 from qgis.core import (
     QgsProcessing,
-    QgsProcessingException,
-    QgsProcessingParameterFileDestination,
-    QgsProcessingParameterString,
 )
 
 from gridgov.grid_ops.analytics.gridstats import PERIODS
@@ -26,17 +21,20 @@ from gridgov.grid_ops.governance.hotareas import (
 from gridgov.grid_ops.orders.ordertable import parse_flags
 from gridgov.grid_ops.schema import GRID_CODE
 from gridgov.layers.orders_input import point_xy
+from gridgov.layers.outputs import write_sheets_output
 from gridgov.layers.processing.base import StyleOnLoad, read_source, tr, tr_noop, write_frame
 from gridgov.layers.processing.declare import (
     DeclaredAlgorithm,
-    Param,
+    checked_text,
     choice,
     field,
     number,
     number_output,
+    sheets_destination,
     sink,
     source,
 )
+from gridgov.layers.processing.grid_inputs import require_fields
 from gridgov.layers.processing.order_filters import apply_filter, filter_family
 
 POLYGONS = [QgsProcessing.SourceType.TypeVectorPolygon]
@@ -65,59 +63,6 @@ SHEET_COLUMNS = {
     "s_change": "变 s_change",
     "s_repeat": "复 s_repeat",
 }
-
-
-def checked_text(
-    name: str,
-    label: str,
-    check: Callable[[str], object],
-    default: str | None = None,
-    optional: bool = True,
-    advanced: bool = False,
-    named: bool = True,
-    fallback: bool = False,
-) -> Param:
-    """A string the request holds as written (with ``fallback``, the default when it is empty),
-    checked by ``check`` (which raises ValueError) as it is read: a typo stops the run before any
-    layer is read, and the message names the parameter (unless ``named`` is off: the check's message
-    already says what is wrong)."""
-
-    def read(alg, parameters, context) -> str:
-        value = alg.parameterAsString(parameters, name, context) or (default or "" if fallback else "")
-        try:
-            check(value)
-        except ValueError as err:
-            raise QgsProcessingException(f"{name}: {err}" if named else str(err)) from err
-        return value
-
-    def make() -> QgsProcessingParameterString:
-        return QgsProcessingParameterString(name, tr(label), default, optional=optional)
-
-    return Param(name, make, read, advanced)
-
-
-def sheets_destination(name: str, label: str) -> Param:
-    """An optional XLSX or CSV file the run writes its sheets to (``write_sheets_output``), not in the
-    request."""
-    return Param(
-        name,
-        lambda: QgsProcessingParameterFileDestination(
-            name, tr(label), tr("Excel (*.xlsx);;CSV (*.csv)"), optional=True, createByDefault=False
-        ),
-    )
-
-
-def write_sheets_output(alg, parameters, name: str, context, sheets, said: str, feedback) -> dict:
-    """Write ``sheets`` ((name, table, CSV suffix)) to the file destination ``name`` when one is given;
-    ``said`` is the log line ({0}: the files). The result entry for it, or nothing."""
-    path = alg.parameterAsFileOutput(parameters, name, context)
-    if not path:
-        return {}
-    from gridgov.grid_ops.orders.dispatch_table import write_sheets
-
-    written = write_sheets(path, sheets)
-    feedback.pushInfo(said.format(", ".join(map(str, written))))
-    return {name: path}
 
 
 class HotAreasAlgorithm(DeclaredAlgorithm):
@@ -194,14 +139,6 @@ def read_hot_grids(alg, parameters, context, feedback, request: HotAreasRequest)
     grids, source = read_source(alg, parameters, "INPUT", context, feedback)
     require_fields(grids, ((request.field, "FIELD"), (request.code_field, "CODE_FIELD")))
     return grids.drop(columns=["_fid"]).reset_index(drop=True), source
-
-
-def require_fields(grids: pd.DataFrame, chosen: tuple[tuple[str, str], ...]) -> None:
-    """Stop the run when the grids lack a field of ``chosen`` ((field, parameter that chose it)),
-    naming the parameter: a typo says where it is before anything is computed."""
-    for name, param in chosen:
-        if name not in grids.columns:
-            raise QgsProcessingException(tr("{0}: the grids have no field {1!r}").format(param, name))
 
 
 def repeats_of(orders: pd.DataFrame, xy: np.ndarray, category: np.ndarray, times: np.ndarray, feedback) -> np.ndarray:

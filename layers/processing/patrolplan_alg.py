@@ -12,20 +12,22 @@ from gridgov.grid_ops.governance import patrol
 from gridgov.grid_ops.governance.patrolplan import PatrolOrders, PatrolPlanRequest, PatrolResult, patrol_plan_of
 from gridgov.grid_ops.schema import GRID_CODE, STREET_CODE
 from gridgov.layers.orders_input import point_xy
+from gridgov.layers.outputs import write_sheets_output
 from gridgov.layers.processing.base import StyleOnLoad, read_source, tr, tr_noop, write_frame
 from gridgov.layers.processing.declare import (
     DeclaredAlgorithm,
     Param,
+    checked_text,
     choice,
     field,
     integer,
     number,
     number_output,
+    sheets_destination,
     sink,
     source,
     text,
 )
-from gridgov.layers.processing.hotareas_alg import checked_text, sheets_destination, write_sheets_output
 from gridgov.layers.processing.order_filters import apply_filter, filter_family
 
 SCHEDULE_COLUMNS = {

@@ -38,6 +38,7 @@ from gridgov.layers.processing.base import read_source, tr, tr_noop
 from gridgov.layers.processing.declare import (
     DeclaredAlgorithm,
     Param,
+    checked_text,
     choice,
     field,
     flag,
@@ -47,7 +48,7 @@ from gridgov.layers.processing.declare import (
     source,
     text,
 )
-from gridgov.layers.processing.hotareas_alg import checked_text, require_fields
+from gridgov.layers.processing.grid_inputs import require_fields
 
 #: Unit code and name fields tried in order when COVERAGE_CODE_FIELD / COVERAGE_NAME_FIELD are empty
 #: (a code field must name each unit once: communities also carry their street's code).

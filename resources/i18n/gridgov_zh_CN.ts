@@ -226,7 +226,7 @@
     </message>
     <message>
       <location filename="../../layers/hierarchy.py" line="51" />
-      <location filename="../../layers/processing/printmap_alg.py" line="220" />
+      <location filename="../../layers/processing/printmap_alg.py" line="221" />
       <source>专属网格 Dedicated grids</source>
       <translation>专属网格 Dedicated grids</translation>
     </message>
@@ -487,7 +487,6 @@
     <message>
       <location filename="../../layers/postgis/connection.py" line="64" />
       <location filename="../../layers/processing/democity_alg.py" line="63" />
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="78" />
       <source>Cancelled</source>
       <translation>已取消</translation>
     </message>
@@ -682,7 +681,7 @@
     </message>
     <message>
       <location filename="../../layers/postgis/gridstats_db.py" line="35" />
-      <location filename="../../layers/processing/patrolplan_alg.py" line="262" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="264" />
       <source>{0}: the layer has no field {1!r}</source>
       <translation>{0}：图层没有字段 {1!r}</translation>
     </message>
@@ -984,7 +983,7 @@ INPUT：边界面（可选）。EXTENT：无 INPUT 时使用。TYPE：正方形�
     </message>
     <message>
       <location filename="../../layers/processing/classify_alg.py" line="32" />
-      <location filename="../../layers/processing/patrolplan_alg.py" line="107" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="109" />
       <source>Auto</source>
       <translation>自动</translation>
     </message>
@@ -1214,9 +1213,15 @@ Example: FROM gcj02, TO EPSG:4547 for orders exported from an AMap-based app.</s
       <translation>{0} 行已转换为 {1}，{2} 行未转换</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/declare.py" line="302" />
+      <location filename="../../layers/processing/declare.py" line="295" />
       <source>{0}: {1!r} is not a date</source>
       <translation>{0}：{1!r} 不是日期</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/declare.py" line="418" />
+      <location filename="../../layers/processing/geolocate_alg.py" line="103" />
+      <source>Excel (*.xlsx);;CSV (*.csv)</source>
+      <translation>Excel 表格 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
       <location filename="../../layers/processing/democity_alg.py" line="15" />
@@ -1301,7 +1306,7 @@ Example: INPUT the placed orders, GRIDS the grid layer, TIME_FIELD reported_at, 
     <message>
       <location filename="../../layers/processing/emerginghotspots_alg.py" line="42" />
       <location filename="../../layers/processing/gridstats_alg.py" line="19" />
-      <location filename="../../layers/processing/hotareas_alg.py" line="44" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="42" />
       <source>Week</source>
       <translation>周</translation>
     </message>
@@ -1381,7 +1386,7 @@ Example: INPUT the placed orders of Geolocate, CATEGORY_FIELD class_code, TIME_F
     </message>
     <message>
       <location filename="../../layers/processing/findrepeats_alg.py" line="51" />
-      <location filename="../../layers/processing/order_filters.py" line="36" />
+      <location filename="../../layers/processing/order_filters.py" line="35" />
       <source>Time field</source>
       <translation>时间字段</translation>
     </message>
@@ -1436,12 +1441,6 @@ Example: INPUT the placed orders of Geolocate, CATEGORY_FIELD class_code, TIME_F
       <location filename="../../layers/processing/geolocate_alg.py" line="102" />
       <source>Dispatch table</source>
       <translation>派单表</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="103" />
-      <location filename="../../layers/processing/hotareas_alg.py" line="105" />
-      <source>Excel (*.xlsx);;CSV (*.csv)</source>
-      <translation>Excel 表格 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
       <location filename="../../layers/processing/geolocate_alg.py" line="113" />
@@ -1596,20 +1595,20 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
     <message>
       <location filename="../../layers/processing/grid_inputs.py" line="35" />
       <location filename="../../layers/processing/heatmap_alg.py" line="69" />
-      <location filename="../../layers/processing/hotareas_alg.py" line="149" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="94" />
       <source>Orders (points)</source>
       <translation>工单（点）</translation>
     </message>
     <message>
       <location filename="../../layers/processing/grid_inputs.py" line="36" />
-      <location filename="../../layers/processing/hotareas_alg.py" line="150" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="95" />
       <source>Orders' grid code field</source>
       <translation>工单的网格编码字段</translation>
     </message>
     <message>
       <location filename="../../layers/processing/grid_inputs.py" line="38" />
-      <location filename="../../layers/processing/hotareas_alg.py" line="148" />
-      <location filename="../../layers/processing/printmap_alg.py" line="109" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="93" />
+      <location filename="../../layers/processing/printmap_alg.py" line="110" />
       <source>Grid code field</source>
       <translation>网格编码字段</translation>
     </message>
@@ -1666,14 +1665,19 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
       <translation>{0} 个网格在 {1} 权重下没有邻居；只与自身值比较</translation>
     </message>
     <message>
+      <location filename="../../layers/processing/grid_inputs.py" line="183" />
+      <source>{0}: the grids have no field {1!r}</source>
+      <translation>{0}：网格没有字段 {1!r}</translation>
+    </message>
+    <message>
       <location filename="../../layers/processing/gridstats_alg.py" line="19" />
-      <location filename="../../layers/processing/hotareas_alg.py" line="44" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="42" />
       <source>Quarter</source>
       <translation>季度</translation>
     </message>
     <message>
       <location filename="../../layers/processing/gridstats_alg.py" line="19" />
-      <location filename="../../layers/processing/hotareas_alg.py" line="44" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="42" />
       <source>Year</source>
       <translation>年</translation>
     </message>
@@ -1898,18 +1902,18 @@ Example: INPUT the placed orders, CATEGORIES noise, HOURS 22-6, RADIUS 300, PIXE
       <translation>{0} 幅序列栅格，共用色阶，最大 {1:.4g}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="125" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="70" />
       <source>Hot areas and governance list</source>
       <translation>热区治理清单</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="127" />
-      <location filename="../../layers/processing/patrolplan_alg.py" line="69" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="72" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="71" />
       <source>Governance</source>
       <translation>治理</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="128" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="73" />
       <source>Merges touching hot grids into hot areas and ranks them for action (the governance list). A grid is hot when FIELD reaches THRESHOLD: by default gi_bin ≥ 2 of the Hot spots algorithm (95 % hot), or any density field (cnt_total, per_km2 ...) with your own threshold. Grids sharing a corner form one area.
 
 For each area, from the ORDERS (placed orders with their grid; the usual class-case, date and hour filters apply): cnt_total, the class-case mix, the monthly trend (Mann-Kendall: rising, steady, falling), peak hours and days, the streets, communities and grids responsible, the repeat rate (is_repeat of Find repeats when the orders have it, otherwise repeats within 50 m and 7 days), and cur_cnt, prev_cnt and perc_chg for the last PERIOD against the one before.
@@ -1926,59 +1930,54 @@ score（0-100）= s_volume（件数 / 最大件数）、s_trend（上升 1、平
 示例：INPUT 噪声的热点图层，FIELD gi_bin，THRESHOLD 2，ORDERS 已落格工单，CATEGORIES noise。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="145" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="90" />
       <source>Grids with a hot-spot or density value</source>
       <translation>带热点或密度值的网格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="146" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="91" />
       <source>Hot value field</source>
       <translation>热度字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="147" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="92" />
       <source>Hot when the value is at least</source>
       <translation>热的阈值（不低于）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="152" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="97" />
       <source>Change against the previous</source>
       <translation>与上一周期比较</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="153" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="98" />
       <source>Score weights</source>
       <translation>评分权重</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="154" />
-      <location filename="../../layers/processing/hotareas_alg.py" line="157" />
-      <location filename="../../layers/processing/hotareas_alg.py" line="169" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="99" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="102" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="114" />
       <source>Hot areas</source>
       <translation>热区</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="155" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="100" />
       <source>Governance list (XLSX or CSV)</source>
       <translation>治理清单（XLSX 或 CSV）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="166" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="111" />
       <source>{0} hot grids form {1} hot areas</source>
       <translation>{0} 个热网格组成 {1} 个热区</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="172" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="117" />
       <source>Governance list written: {0}</source>
       <translation>治理清单已写出：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="204" />
-      <source>{0}: the grids have no field {1!r}</source>
-      <translation>{0}：网格没有字段 {1!r}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="213" />
+      <location filename="../../layers/processing/hotareas_alg.py" line="150" />
       <source>The orders have no is_repeat field: repeats within 50 m and 7 days are found now</source>
       <translation>工单没有 is_repeat 字段：现按 50 米、7 天内查找重复</translation>
     </message>
@@ -2178,72 +2177,72 @@ Example: INPUT a Shapefile of grids with fields WGBM and WGY, LEVEL grid, TARGET
       <translation>……另有 {0} 行有问题</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="34" />
+      <location filename="../../layers/processing/order_filters.py" line="33" />
       <source>Only these class cases (codes, major classes or groups, e.g. 0601,0602 or noise)</source>
       <translation>仅这些类案（编码、大类或类案组，如 0601,0602 或 noise）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="37" />
+      <location filename="../../layers/processing/order_filters.py" line="36" />
       <source>From date (inclusive)</source>
       <translation>起始日期（含）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="38" />
+      <location filename="../../layers/processing/order_filters.py" line="37" />
       <source>To date (inclusive)</source>
       <translation>截止日期（含）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="39" />
+      <location filename="../../layers/processing/order_filters.py" line="38" />
       <source>Hours of the day (e.g. 22-6 for night noise)</source>
       <translation>时段（如 22-6 表示夜间噪声）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="66" />
+      <location filename="../../layers/processing/order_filters.py" line="65" />
       <source>DATE_TO is before DATE_FROM</source>
       <translation>DATE_TO 早于 DATE_FROM</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="90" />
+      <location filename="../../layers/processing/order_filters.py" line="89" />
       <source>{0}: the layer has no field {1!r} (fields: {2})</source>
       <translation>{0}：图层没有字段 {1!r}（现有字段：{2}）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="133" />
+      <location filename="../../layers/processing/order_filters.py" line="132" />
       <source>CATEGORIES needs CATEGORY_FIELD</source>
       <translation>CATEGORIES 需要 CATEGORY_FIELD</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="135" />
+      <location filename="../../layers/processing/order_filters.py" line="134" />
       <source>DATE_FROM, DATE_TO and HOURS need TIME_FIELD</source>
       <translation>DATE_FROM、DATE_TO 与 HOURS 需要 TIME_FIELD</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="156" />
+      <location filename="../../layers/processing/order_filters.py" line="155" />
       <source>{0} orders have a time that cannot be read as a date and time (first: row {1}, {2})</source>
       <translation>{0} 条工单的时间无法读作日期时间（第一条：第 {1} 行，{2}）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/order_filters.py" line="161" />
+      <location filename="../../layers/processing/order_filters.py" line="160" />
       <source>{0} of {1} orders pass the filter ({2})</source>
       <translation>{1} 条工单中 {0} 条通过筛选（{2}）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="51" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="53" />
       <source>{0}: {1!r} is not place=team</source>
       <translation>{0}：{1!r} 不是 点位=队伍 的格式</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="59" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="61" />
       <source>Coverage distance</source>
       <translation>覆盖距离</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="67" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="69" />
       <source>Patrol plan</source>
       <translation>巡查计划</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="70" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="72" />
       <source>Plans one street office's patrols. INPUT: candidate places (hot grids, hot areas, or all grids of the street). ORDERS: last period's placed orders of the class cases to target (the usual filters apply; DAYS before the latest order). For each shift in WINDOWS (e.g. 19:00-23:00;23:00-02:00) a place becomes a stop when orders happened there in those hours: the hottest places holding 80 % of the shift's orders, each with its expected incidents per day and a visiting window (the hours inside the shift that held half of them). TEAMS (the roster's patrol teams, filtered by STREET) start and end at START.
 
 The stops are shared out so that each team's load (expected incidents) is within ±6 % of the mean and routes are short, and each route keeps the windows and the shift; the solver is OR-Tools' routing library (SOLVER auto or ortools) or a plain fallback that needs nothing (fallback). With ROADS routes follow the roads (shortest paths); otherwise straight lines. Same inputs, same plan. PINS (place=team;...) fixes a place to a team, DROPS (place,...) leaves places out: change them and run again to re-plan.
@@ -2260,200 +2259,200 @@ Example: INPUT the grids, STREET 440399001, ORDERS the placed orders, CATEGORIES
 示例：INPUT 网格，STREET 440399001，ORDERS 已落格工单，CATEGORIES noise，DAYS 90，TEAMS patrol_teams，START street_offices，WINDOWS 19:00-23:00;23:00-02:00，ROADS 道路。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="90" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="92" />
       <source>Candidate places (hot grids or areas)</source>
       <translation>候选点位（热网格或热区）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="91" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="93" />
       <source>Place id field</source>
       <translation>点位编号字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="92" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="94" />
       <source>Place name field</source>
       <translation>点位名称字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="93" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="95" />
       <source>Street office (street code)</source>
       <translation>街道办（街道编码）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="96" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="98" />
       <source>Days of orders before the latest</source>
       <translation>取最新工单之前的天数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="97" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="99" />
       <source>Patrol teams (table)</source>
       <translation>巡查队（表）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="98" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="100" />
       <source>Start point (street office or police post)</source>
       <translation>出发点（街道办或警务站）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="99" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="101" />
       <source>Shifts</source>
       <translation>班次</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="100" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="102" />
       <source>Roads (optional)</source>
       <translation>道路（可选）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="101" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="103" />
       <source>Speed (km/h)</source>
       <translation>速度（公里/小时）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="102" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="104" />
       <source>Minutes at each stop</source>
       <translation>每个点位停留分钟数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="106" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="108" />
       <source>Solver</source>
       <translation>求解器</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="107" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="109" />
       <source>Fallback</source>
       <translation>简易求解</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="109" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="111" />
       <source>Pin places to teams (place=team;...)</source>
       <translation>点位固定给队伍（点位=队伍;...）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="110" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="112" />
       <source>Leave places out (place,...)</source>
       <translation>排除点位（点位,...）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="111" />
-      <location filename="../../layers/processing/patrolplan_alg.py" line="218" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="113" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="220" />
       <source>Patrol stops</source>
       <translation>巡查点位</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="112" />
-      <location filename="../../layers/processing/patrolplan_alg.py" line="219" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="114" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="221" />
       <source>Patrol routes</source>
       <translation>巡查路线</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="113" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="115" />
       <source>Schedule (XLSX or CSV)</source>
       <translation>排班表（XLSX 或 CSV）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="116" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="118" />
       <source>Largest over smallest team load</source>
       <translation>队伍负荷最大/最小比</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="117" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="119" />
       <source>Plan: share of incidents covered per km</source>
       <translation>计划：每公里覆盖事件比例</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="118" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="120" />
       <source>Code-order baseline: share per km</source>
       <translation>按编码顺序基线：每公里比例</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="119" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="121" />
       <source>Random baseline: share per km</source>
       <translation>随机点位基线：每公里比例</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="136" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="138" />
       <source>Schedule written: {0}</source>
       <translation>排班表已写出：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="162" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="164" />
       <source>ID_FIELD: place {0!r} appears twice</source>
       <translation>ID_FIELD：点位 {0!r} 出现两次</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="173" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="175" />
       <source>TEAMS: the table has no field {0!r}</source>
       <translation>TEAMS：表中没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="186" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="188" />
       <source>START: no start point with a geometry</source>
       <translation>START：没有带几何的出发点</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="195" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="197" />
       <source>ORDERS: a time field is needed (TIME_FIELD) to know when incidents happen</source>
       <translation>ORDERS：需要时间字段（TIME_FIELD）才能知道事件发生时间</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="199" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="201" />
       <source>ORDERS: no order with a time passes the filter</source>
       <translation>ORDERS：没有带时间的工单通过筛选</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="205" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="207" />
       <source>{0} orders of the last {1} days up to {2}</source>
       <translation>截至 {2} 最近 {1} 天的 {0} 条工单</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="233" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="235" />
       <source>Solver {0}: {1} stops planned, {2} dropped; team loads max/min {3:.2f}</source>
       <translation>求解器 {0}：计划 {1} 个点位，放弃 {2} 个；队伍负荷最大/最小 {3:.2f}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="241" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="243" />
       <source>{0}: {1:.1%} of {2} incidents covered, {3:.1f} km, {4:.4f} per km</source>
       <translation>{0}：覆盖 {2} 个事件的 {1:.1%}，{3:.1f} 公里，每公里 {4:.4f}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="273" />
+      <location filename="../../layers/processing/patrolplan_alg.py" line="275" />
       <source>{0}: nothing with street_code {1!r}</source>
       <translation>{0}：没有 street_code 为 {1!r} 的要素</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="67" />
+      <location filename="../../layers/processing/printmap_alg.py" line="68" />
       <source>Heatmap raster</source>
       <translation>热力栅格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="71" />
+      <location filename="../../layers/processing/printmap_alg.py" line="72" />
       <source>Your own layout template (.qpt)</source>
       <translation>自定义版式模板（.qpt）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="77" />
+      <location filename="../../layers/processing/printmap_alg.py" line="78" />
       <source>Printed file</source>
       <translation>输出文件</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="77" />
+      <location filename="../../layers/processing/printmap_alg.py" line="78" />
       <source>PDF (*.pdf);;PNG (*.png)</source>
       <translation>PDF 文件 (*.pdf);;PNG 图片 (*.png)</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="83" />
+      <location filename="../../layers/processing/printmap_alg.py" line="84" />
       <source>Print hotspot maps</source>
       <translation>热点图出图</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="85" />
+      <location filename="../../layers/processing/printmap_alg.py" line="86" />
       <location filename="../../ui/steps.py" line="71" />
       <source>Print</source>
       <translation>出图</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="86" />
+      <location filename="../../layers/processing/printmap_alg.py" line="87" />
       <source>Prints hotspot maps for the weekly review and the monthly topic meeting: one page per unit of the COVERAGE layer (street offices, communities or ranked hot areas), or one page of the whole district without it. Each page has the map (its grids coloured by FIELD, e.g. the Gi* bins of the Hot spots algorithm, with the hot areas, dedicated grids and an optional heatmap), a title built from the area, the class case and the period, a legend of what is on that page, a scale bar, a north arrow, an overview inset, the print date, the data source and coordinate system, and a table of the page's worst grids (numbered on the map) with their community, grid manager, count, change and trend.
 
 Every page uses one colour scale: Gi* bins are fixed classes, other fields are classed once over the whole district, and the heatmap is stretched to HEATMAP_MAXIMUM (0: the largest value of the raster), so the same colour means the same thing on every page. Pages are sorted by priority: a hot area's rank, otherwise the unit with more hot grids (FIELD ≥ 2) and more cases first.
@@ -2474,168 +2473,168 @@ OUTPUT：.pdf 包含所有页；.png 每页一个 PNG，按页码及单元编码
 示例：GRIDS 噪声的热点图层，COVERAGE 街道，HOT_AREAS 热区，CLASS_CASE 噪声，LAYOUT A4 横向，OUTPUT hotspot_atlas.pdf。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="108" />
+      <location filename="../../layers/processing/printmap_alg.py" line="109" />
       <source>Grids with hot-spot results</source>
       <translation>带热点结果的网格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="110" />
+      <location filename="../../layers/processing/printmap_alg.py" line="111" />
       <source>Colour the grids by</source>
       <translation>网格着色依据</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="111" />
+      <location filename="../../layers/processing/printmap_alg.py" line="112" />
       <source>Count field (table, priority)</source>
       <translation>件数字段（表格、排序）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="112" />
+      <location filename="../../layers/processing/printmap_alg.py" line="113" />
       <source>One page per unit of (streets, communities, hot areas)</source>
       <translation>逐单元分页（街道、社区、热区）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="113" />
+      <location filename="../../layers/processing/printmap_alg.py" line="114" />
       <source>Unit code field</source>
       <translation>单元编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="114" />
+      <location filename="../../layers/processing/printmap_alg.py" line="115" />
       <source>Unit name field</source>
       <translation>单元名称字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="116" />
+      <location filename="../../layers/processing/printmap_alg.py" line="117" />
       <location filename="../../layers/processing/unit_layers.py" line="29" />
       <source>Dedicated grids</source>
       <translation>专属网格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="119" />
+      <location filename="../../layers/processing/printmap_alg.py" line="120" />
       <source>Heatmap colour scale maximum (0: the raster's largest value)</source>
       <translation>热力色阶最大值（0：取栅格最大值）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="121" />
+      <location filename="../../layers/processing/printmap_alg.py" line="122" />
       <source>Trend categories per grid (Emerging hot spots)</source>
       <translation>各网格趋势类别（热点趋势）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="122" />
+      <location filename="../../layers/processing/printmap_alg.py" line="123" />
       <source>Grid manager roster (grid_code, manager)</source>
       <translation>网格员名册（grid_code、manager）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="123" />
+      <location filename="../../layers/processing/printmap_alg.py" line="124" />
       <source>Layout</source>
       <translation>版式</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="125" />
+      <location filename="../../layers/processing/printmap_alg.py" line="126" />
       <source>Title</source>
       <translation>标题</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="126" />
+      <location filename="../../layers/processing/printmap_alg.py" line="127" />
       <source>Class case in the title</source>
       <translation>标题中的类案</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="127" />
+      <location filename="../../layers/processing/printmap_alg.py" line="128" />
       <source>Period in the title (empty: cur_period)</source>
       <translation>标题中的时段（空：cur_period）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="128" />
+      <location filename="../../layers/processing/printmap_alg.py" line="129" />
       <source>Grids in each page's table</source>
       <translation>每页表格中的网格数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="131" />
+      <location filename="../../layers/processing/printmap_alg.py" line="132" />
       <source>Also add the layout and its layers to the project (edit it in the designer)</source>
       <translation>同时把版式及其图层加入工程（可在版式设计器中编辑）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="135" />
+      <location filename="../../layers/processing/printmap_alg.py" line="136" />
       <source>Pages</source>
       <translation>页数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="136" />
+      <location filename="../../layers/processing/printmap_alg.py" line="137" />
       <source>Files written</source>
       <translation>已写出的文件</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="137" />
+      <location filename="../../layers/processing/printmap_alg.py" line="138" />
       <source>Layout added to the project</source>
       <translation>加入工程的版式</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="163" />
+      <location filename="../../layers/processing/printmap_alg.py" line="164" />
       <source>{0} page(s), in this order: {1}</source>
       <translation>共 {0} 页，顺序：{1}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="168" />
+      <location filename="../../layers/processing/printmap_alg.py" line="169" />
       <source>Layout {0!r} added to the project: Project ▸ Layouts</source>
       <translation>版式 {0!r} 已加入工程：工程 ▸ 版式</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="200" />
+      <location filename="../../layers/processing/printmap_alg.py" line="201" />
       <source>{0}: the table needs grid_code and one of {1}</source>
       <translation>{0}：该表需要 grid_code 以及 {1} 之一</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="219" />
+      <location filename="../../layers/processing/printmap_alg.py" line="220" />
       <source>热区 Hot areas</source>
       <translation>热区 Hot areas</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="233" />
+      <location filename="../../layers/processing/printmap_alg.py" line="234" />
       <source>OUTPUT: {0} must end in .pdf or .png</source>
       <translation>OUTPUT：{0} 必须以 .pdf 或 .png 结尾</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="272" />
+      <location filename="../../layers/processing/printmap_alg.py" line="273" />
       <source>{0} of {1} grids lie in no unit of the coverage and are on no page (grid {2} ...)</source>
       <translation>{1} 个网格中有 {0} 个不在任何分页单元内，不会出现在任何页上（网格 {2} ……）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="284" />
+      <location filename="../../layers/processing/printmap_alg.py" line="285" />
       <source>全区</source>
       <translation>全区</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="297" />
+      <location filename="../../layers/processing/printmap_alg.py" line="298" />
       <source>{0}: the coverage has no field among {1} that names each unit once; choose its code field</source>
       <translation>{0}：分页图层中没有 {1} 之一能唯一标识每个单元；请选择其编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="304" />
+      <location filename="../../layers/processing/printmap_alg.py" line="305" />
       <source>{0}: {1!r} is the code of more than one unit (row {2}); each page needs its own code</source>
       <translation>{0}：{1!r} 是多个单元的编码（第 {2} 行）；每页需要自己的编码</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="316" />
+      <location filename="../../layers/processing/printmap_alg.py" line="317" />
       <source>热点图 Hotspot map</source>
       <translation>热点图 Hotspot map</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="320" />
+      <location filename="../../layers/processing/printmap_alg.py" line="321" />
       <source>出图 Print</source>
       <translation>出图 Print</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="335" />
+      <location filename="../../layers/processing/printmap_alg.py" line="336" />
       <source>数据：{0}（{1} 个网格）；坐标系 CRS：{2} {3}；全区统一色阶 one colour scale for every page</source>
       <translation>数据：{0}（{1} 个网格）；坐标系 CRS：{2} {3}；全区统一色阶 one colour scale for every page</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="338" />
+      <location filename="../../layers/processing/printmap_alg.py" line="339" />
       <source>本页重点网格（按件数，{0}） Worst grids on this page</source>
       <translation>本页重点网格（按件数，{0}） Worst grids on this page</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="354" />
+      <location filename="../../layers/processing/printmap_alg.py" line="355" />
       <source>Written: {0}</source>
       <translation>已写出：{0}</translation>
     </message>
@@ -2714,12 +2713,12 @@ Example: INPUT the grids, COMMUNITY_FIELD community_code, FORMAT 15 digits.</sou
       <translation>{0} 个网格没有几何，无法参与编号</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="25" />
+      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="26" />
       <source>Split into micro-grids</source>
       <translation>划分微网格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="28" />
+      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="29" />
       <source>Splits each grid (or community) into micro-grids of about TARGET households each: compact pieces, never cutting a building, following roads where a road runs the right way. Each micro-grid is coded with its grid's code plus a 3-digit sequence numbered west to east, north to south.
 
 INPUT: grid polygons; CODE_FIELD: their code. HOUSEHOLDS: building points (optional) with WEIGHT_FIELD households each (1 per point without it); without points, TARGET is an area in m². ROADS: road centrelines (optional). MIN_PARTS / MAX_PARTS bound the micro-grids per grid.
@@ -2736,74 +2735,74 @@ INPUT：网格面；CODE_FIELD：网格编码。HOUSEHOLDS：楼栋点（可选�
 示例：INPUT 网格，CODE_FIELD grid_code，HOUSEHOLDS 楼栋，WEIGHT_FIELD households，TARGET 100，ROADS 道路。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="41" />
+      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="42" />
       <source>Grids (or communities) to split</source>
       <translation>待划分的网格（或社区）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="45" />
+      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="46" />
       <source>Household points (buildings)</source>
       <translation>住户点（楼栋）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="49" />
+      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="50" />
       <source>Households per point</source>
       <translation>每点户数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="51" />
+      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="52" />
       <source>Target households per micro-grid (m² without household points)</source>
       <translation>每个微网格目标户数（无住户点时为平方米）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="53" />
+      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="54" />
       <source>Roads to follow</source>
       <translation>参照的道路</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="54" />
+      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="55" />
       <source>Fewest micro-grids per grid</source>
       <translation>每个网格最少微网格数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="55" />
+      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="56" />
       <source>Most micro-grids per grid</source>
       <translation>每个网格最多微网格数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="56" />
+      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="57" />
       <location filename="../../layers/processing/unit_layers.py" line="28" />
       <source>Micro-grids</source>
       <translation>微网格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="59" />
+      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="60" />
       <source>Largest max/min households ratio in a grid</source>
       <translation>网格内户数最大/最小比的最大值</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="60" />
+      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="61" />
       <source>Median max/min households ratio</source>
       <translation>户数最大/最小比的中位数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="61" />
+      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="62" />
       <source>Number of micro-grids</source>
       <translation>微网格数量</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="68" />
+      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="69" />
       <location filename="../../layers/processing/validategrids_alg.py" line="112" />
       <source>The grid layer</source>
       <translation>网格图层</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="80" />
+      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="83" />
       <source>{0} micro-grids in {1} grids; max/min {2} per grid: median {3:.2f}, worst {4:.2f}</source>
       <translation>{1} 个网格划分出 {0} 个微网格；每网格户数最大/最小{2}：中位数 {3:.2f}，最差 {4:.2f}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="98" />
+      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="101" />
       <source>Grid feature {0} has no geometry and is skipped</source>
       <translation>网格要素 {0} 没有几何，已跳过</translation>
     </message>
