@@ -108,7 +108,7 @@ demo-compare: setup  ## make demo's outputs at BASE (a git revision) against the
 	$(PY) scripts/compare_outputs.py $(BUILD)/demo-base $(BUILD)/demo-head $(addprefix --ignore-column ,$(COMPARE_IGNORE))
 
 test: setup $(RELEASE_VENV)/.stamp  ## the whole test suite, headless (and the packaged zip against plugins.qgis.org's rules)
-	$(PY) -m pytest tests/unit tests/qgis tests/release
+	$(PY) -m pytest tests/unit tests/qgis tests/postgis tests/parity tests/release
 
 # The engine alone on the newest PyPI releases, the set OSGeo4W's QGIS ships on Windows (numpy 2, pandas 3,
 # no numba, rtree, xlsxwriter or OR-Tools): its own virtual environment without QGIS.
@@ -137,8 +137,8 @@ test-qgis340: system pkglink  ## the whole test suite and the demo's main steps 
 	bash scripts/qgis340/run.sh
 	bash scripts/qgis340/run.sh --demo 20000
 
-postgis: setup  ## the PostGIS push-down tests alone: each run starts its own PostgreSQL 15 + PostGIS on loopback
-	$(PY) -m pytest tests/qgis -k postgis
+postgis: setup  ## the PostGIS tests alone (tests/postgis): each run starts its own PostgreSQL + PostGIS on loopback
+	$(PY) -m pytest tests/postgis
 
 unit: setup  ## engine tests only (no QGIS)
 	$(PY) -m pytest tests/unit

@@ -7,7 +7,7 @@ imported only then, so ``gridgov.grid_ops`` stays importable from plain Python w
 
 def classFactory(iface):  # noqa: N802  (QGIS's name)
     """Create the plugin for QGIS, speaking QGIS's language (Chinese when QGIS is set to Chinese)."""
-    from gridgov.layers.translation import install_translator
+    from gridgov.layers.runtime.translation import install_translator
     from gridgov.plugin import GridGovPlugin
 
     install_translator()

@@ -22,8 +22,8 @@ except ImportError:
 from gridgov.grid_ops.runtime import install
 from gridgov.grid_ops.runtime.deps import OPTIONAL, PACKAGES, missing_dependencies
 from gridgov.grid_ops.runtime.paths import resource_path
-from gridgov.layers.processing.base import tr
-from gridgov.layers.qgis_logging import LOG_TAG, setup_logger, teardown_logger
+from gridgov.layers.runtime.qgis_logging import LOG_TAG, setup_logger, teardown_logger
+from gridgov.layers.runtime.translation import tr
 
 LOGGER = logging.getLogger("gridgov")
 MENU_TITLE = "Grid Governance"
@@ -284,6 +284,6 @@ class GridGovPlugin:
             self.provider = None
         teardown_logger(self._log_handler)
         self._log_handler = None
-        from gridgov.layers.translation import remove_translator
+        from gridgov.layers.runtime.translation import remove_translator
 
         remove_translator()

@@ -71,7 +71,7 @@ def _place_orders(processing, gpkg: str, out: Path, project: str) -> None:
         f"{time.perf_counter() - started:.1f} s\n      {placed['OUTPUT']}\n      {placed['DISPATCH']}",
         flush=True,
     )
-    from gridgov.layers.project import add_result_layer
+    from gridgov.layers.project.demo_project import add_result_layer
 
     add_result_layer(
         project, placed["OUTPUT"], "工单落格 Placed orders", "placed_orders", "工单 Work orders", events=True
@@ -110,8 +110,8 @@ def _add_and_draw(
     project: str, source: str, title: str, style: str, png: Path, png_title: str, hide_others: bool = True
 ) -> Path:
     """Put a result layer at the top of the project's analysis group and draw the district with its legend."""
-    from gridgov.layers.project import add_result_layer
-    from gridgov.layers.render import render_project_png
+    from gridgov.layers.printing.render import render_project_png
+    from gridgov.layers.project.demo_project import add_result_layer
 
     add_result_layer(project, source, title, style, ANALYSIS_GROUP, hide_others=hide_others)
     return render_project_png(project, png, extent_layer="district", title=png_title, legend_layer=title)
@@ -124,7 +124,7 @@ MONTHS_GROUP = "月度热力 Heatmaps by month (temporal controller)"
 def _analyse(processing, gpkg: str, out: Path, project: str) -> None:
     """Classify the order texts; then noise: a night heatmap, monthly heatmaps on one scale, grid
     statistics, last month's hot spots, emerging hot spots by month, and when it happens."""
-    from gridgov.layers.project import add_result_layer, set_group_visible
+    from gridgov.layers.project.demo_project import add_result_layer, set_group_visible
 
     orders = str(out / "orders_cases.gpkg")
     classified = processing.run(
@@ -320,8 +320,8 @@ def _govern(processing, gpkg: str, out: Path, project: str) -> None:
         f"      {plan['OUTPUT_STOPS']}\n      {plan['OUTPUT_ROUTES']}\n      {plan['OUTPUT_SCHEDULE']}",
         flush=True,
     )
-    from gridgov.layers.project import add_result_layer, set_group_visible
-    from gridgov.layers.render import render_project_png
+    from gridgov.layers.printing.render import render_project_png
+    from gridgov.layers.project.demo_project import add_result_layer, set_group_visible
 
     set_group_visible(project, ANALYSIS_GROUP, False)
     add_result_layer(project, areas["OUTPUT"], "噪声热区 Noise hot areas (ranked)", "hot_areas", PATROL_GROUP)
@@ -388,8 +388,8 @@ def main() -> int:
     import processing
     from processing.core.Processing import Processing
 
+    from gridgov.layers.printing.render import render_project_png
     from gridgov.layers.processing.provider import GridGovProvider
-    from gridgov.layers.render import render_project_png
 
     Processing.initialize()
     provider = GridGovProvider()

@@ -2,7 +2,7 @@
 
 Run with the project's virtual environment: ``.venv/bin/python scripts/make_layouts.py``.
 The templates are written through QGIS's own layout API, so QGIS opens them in the layout designer
-and users can move, restyle or drop items; the plugin finds items by id (``layers/print_layout.py``).
+and users can move, restyle or drop items; the plugin finds items by id (``layers/printing/layout.py``).
 A3 is A4 scaled by √2, item for item, fonts included.
 """
 

@@ -31,7 +31,7 @@ from qgis.gui import (
 from qgis.PyQt import sip
 from qgis.PyQt.QtWidgets import QVBoxLayout, QWidget
 
-from gridgov.layers.processing.base import tr
+from gridgov.layers.runtime.translation import tr
 from gridgov.ui import form_values
 
 _FLAGS = QgsProcessingParameterDefinition.Flag
@@ -186,7 +186,7 @@ class AlgorithmForm(QWidget):
         """Put back the values the project remembers for this algorithm. A layer parameter the project
         does not remember gets the loaded grid hierarchy's layer of its level (grids, streets ...),
         else the layer that has the fields its field parameters expect (see :meth:`pick_layers`)."""
-        from gridgov.layers.hierarchy import hierarchy_layers
+        from gridgov.layers.hierarchy.group import hierarchy_layers
         from gridgov.ui.steps import hierarchy_defaults
 
         project = QgsProject.instance()

@@ -16,7 +16,7 @@ from qgis.PyQt import sip
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from gridgov.layers.processing.base import tr
+from gridgov.layers.runtime.translation import tr
 from gridgov.ui.algorithm_form import AlgorithmForm
 from gridgov.ui.algorithm_runner import AlgorithmRunner
 from gridgov.ui.messages import push_result
@@ -168,8 +168,8 @@ class AlgorithmPage(QWidget):
         self.finished.emit(ok, results)
 
     def _loaded(self, runner: AlgorithmRunner, results: dict) -> None:
-        from gridgov.layers import temporal
-        from gridgov.layers.results import load_results
+        from gridgov.layers.project.results import load_results
+        from gridgov.layers.styling import temporal
 
         self.progress.setValue(100)
         project = QgsProject.instance()

@@ -14,7 +14,7 @@ from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QTabWidget, QWidget
 
-from gridgov.layers.processing.base import tr
+from gridgov.layers.runtime.translation import tr
 from gridgov.ui.grids_panel import GridsPanel
 from gridgov.ui.step_panel import StepPanel
 from gridgov.ui.steps import STEPS

@@ -10,8 +10,8 @@ from qgis.core import QgsProject
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QWidget
 
-from gridgov.layers.processing.base import tr
-from gridgov.layers.settings import LAST_HIERARCHY_GPKG
+from gridgov.layers.runtime.settings import LAST_HIERARCHY_GPKG
+from gridgov.layers.runtime.translation import tr
 from gridgov.ui.step_panel import StepPanel
 
 LOGGER = logging.getLogger("gridgov")
@@ -50,7 +50,7 @@ class GridsPanel(StepPanel):
             self.load(path)
 
     def load(self, path: str) -> None:
-        from gridgov.layers.hierarchy import load_hierarchy
+        from gridgov.layers.hierarchy.group import load_hierarchy
 
         LAST_HIERARCHY_GPKG.set_value(path)
         try:

@@ -23,8 +23,8 @@ from qgis.PyQt.QtWidgets import (
 
 from gridgov.grid_ops.runtime import install
 from gridgov.grid_ops.runtime.deps import Package
-from gridgov.layers.processing.base import tr
-from gridgov.layers.qgis_logging import LOG_TAG
+from gridgov.layers.runtime.qgis_logging import LOG_TAG
+from gridgov.layers.runtime.translation import tr
 
 
 def packages_dir():

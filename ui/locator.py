@@ -10,8 +10,8 @@ from qgis.core import (
     QgsProject,
 )
 
-from gridgov.layers.hierarchy import CODE_PROPERTY, LEVEL_TITLES, hierarchy_layers
-from gridgov.layers.processing.base import tr
+from gridgov.layers.hierarchy.group import CODE_PROPERTY, LEVEL_TITLES, hierarchy_layers
+from gridgov.layers.runtime.translation import tr
 
 MAX_RESULTS = 30
 

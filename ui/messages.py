@@ -6,7 +6,7 @@ from qgis.core import Qgis
 from qgis.gui import QgsMessageBar
 from qgis.PyQt.QtWidgets import QDialog, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
-from gridgov.layers.processing.base import tr
+from gridgov.layers.runtime.translation import tr
 
 
 class DetailsDialog(QDialog):

@@ -1,4 +1,4 @@
-"""Run a long dock step in a child process (``layers/worker.py``), so the QGIS window never waits.
+"""Run a long dock step in a child process (``layers/processing/worker.py``), so the QGIS window never waits.
 
 A background thread is not enough for a million orders: the engine's vectorised calls hold Python's
 lock for up to a second, and while they do no Python slot of the window runs (measured in
@@ -35,8 +35,9 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QProcess, QProcessEnvironment, QTimer, QVariant
 
-from gridgov.layers.processing.base import StyleOnLoad, tr
-from gridgov.layers.settings import OUT_OF_PROCESS
+from gridgov.layers.runtime.settings import OUT_OF_PROCESS
+from gridgov.layers.runtime.translation import tr
+from gridgov.layers.styling.layer_styles import StyleOnLoad
 from gridgov.ui.algorithm_runner import AlgorithmRunner
 
 #: From this many input features on, a step runs in a child process (below, starting it costs more
@@ -166,7 +167,7 @@ def python_executable() -> str:
 
 def _layers_before(output: str) -> set[str] | None:
     """The layers of the file an output names, before the run (None: there is no such file yet)."""
-    from gridgov.layers.outputs import file_and_layer, layers_in
+    from gridgov.layers.outputs.run_outputs import file_and_layer, layers_in
 
     file = file_and_layer(output)[0]
     if not file or not Path(file).exists():
@@ -219,7 +220,7 @@ class ProcessRunner(AlgorithmRunner):
         self._began = time.time() - 1  # file times may be rounded to the second
         self._before = {output: _layers_before(output) for output in self._outputs}
         request = {"algorithm": self.algorithm_id, "parameters": portable, "locale": QgsApplication.locale()}
-        process.start(python_executable(), ["-m", "gridgov.layers.worker"])
+        process.start(python_executable(), ["-m", "gridgov.layers.processing.worker"])
         process.write((json.dumps(request, ensure_ascii=False) + "\n").encode("utf-8"))
 
     def cancel(self) -> None:
@@ -236,7 +237,7 @@ class ProcessRunner(AlgorithmRunner):
         layer it added to a file that existed before (only that layer: the file and its other layers
         stay), and its staged files. An output untouched since before the run stays, and so does a
         layer that was in its file before the run."""
-        from gridgov.layers.outputs import drop_layer, file_and_layer, remove_partial
+        from gridgov.layers.outputs.run_outputs import drop_layer, file_and_layer, remove_partial
 
         if not self.pid:
             return

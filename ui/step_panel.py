@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from qgis.PyQt.QtWidgets import QLabel, QToolBox, QVBoxLayout, QWidget
 
-from gridgov.layers.processing.base import tr
+from gridgov.layers.runtime.translation import tr
 from gridgov.ui.algorithm_page import AlgorithmPage
 from gridgov.ui.steps import STEPS_BY_NAME
 

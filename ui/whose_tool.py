@@ -9,9 +9,9 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QDialog, QTextBrowser, QVBoxLayout, QWidget
 
 from gridgov.grid_ops.schema import CLASS_CODE
-from gridgov.layers.hierarchy import chain_html, responsibility_chain
-from gridgov.layers.order_info import orders_html, orders_near
-from gridgov.layers.processing.base import tr
+from gridgov.layers.hierarchy.order_info import orders_html, orders_near
+from gridgov.layers.hierarchy.whose import chain_html, responsibility_chain
+from gridgov.layers.runtime.translation import tr
 
 #: How near (screen pixels) a click must be to an order to show it.
 CLICK_PIXELS = 6

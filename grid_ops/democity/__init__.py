@@ -24,6 +24,7 @@ from gridgov.grid_ops.democity import facilities, names
 from gridgov.grid_ops.democity.hierarchy import CRS, build_hierarchy
 from gridgov.grid_ops.democity.orders import generate_inspections, generate_orders, plant_hot_areas
 from gridgov.grid_ops.democity.streets_and_blocks import build_road_network
+from gridgov.grid_ops.orders.classify import shipped_class_cases
 from gridgov.grid_ops.runtime.paths import resource_path
 
 GENERATOR_VERSION = "1"
@@ -121,7 +122,7 @@ def build_demo_city(
     parts.update(
         _units(h, net),
         inspections=inspections,
-        class_cases=pd.read_csv(resource_path("taxonomy", "class_cases.csv"), dtype=str),
+        class_cases=shipped_class_cases(),
         demo_info=_info(seed, n_orders, n_insp),
     )
     progress(0.9, "done")

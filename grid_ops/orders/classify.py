@@ -16,17 +16,42 @@ and the confusion between classes, so a grid centre sees how far to trust it bef
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from gridgov.grid_ops.runtime.paths import resource_path
 from gridgov.grid_ops.schema import CLASS_CODE, as_text
 
 METHODS = ("rules", "learned", "hybrid")
 #: hybrid: the learned class where the model is at least this sure, else the rules' class
 HYBRID_MIN_PROBABILITY = 0.5
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_class_cases() -> pd.DataFrame:
+    return pd.read_csv(resource_path("taxonomy", "class_cases.csv"), dtype=str)
+
+
+def shipped_class_cases() -> pd.DataFrame:
+    """The plugin's class-case catalogue (``resources/taxonomy/class_cases.csv``: code, Chinese name,
+    case group, keywords ...), read in this one place; a copy, so a caller may change it."""
+    return _shipped_class_cases().copy()
+
+
+def class_groups_of(taxonomy: pd.DataFrame | None) -> dict[str, str]:
+    """Class code → case group from a class-case table (empty without those two columns)."""
+    if taxonomy is None or not {CLASS_CODE, "case_group"} <= set(taxonomy.columns):
+        return {}
+    return dict(zip(taxonomy[CLASS_CODE].astype(str), taxonomy["case_group"].astype(str)))
+
+
+def shipped_class_groups() -> dict[str, str]:
+    """Class code → case group from the shipped catalogue (so ``noise`` selects every noise class)."""
+    return class_groups_of(_shipped_class_cases())
 
 
 @dataclass(frozen=True)

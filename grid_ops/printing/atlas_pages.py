@@ -1,7 +1,7 @@
 """What goes on each page of a printed hotspot atlas: pages in priority order, their titles and file
 names, and the table of each page's worst grids.
 
-The QGIS side (``layers/print_layout.py``) draws these pages; everything that decides their
+The QGIS side (``layers/printing/layout.py``) draws these pages; everything that decides their
 content is here, without QGIS, so it can be tested and reused by any front end.
 """
 

@@ -20,10 +20,11 @@ import pandas as pd
 from pyproj import CRS, Transformer
 
 from gridgov.grid_ops.orders import positions
+from gridgov.grid_ops.orders.classify import class_groups_of
 from gridgov.grid_ops.orders.gazetteer import DEFAULT_THRESHOLD, Gazetteer
 from gridgov.grid_ops.responsibility import geolocate, inspections
 from gridgov.grid_ops.responsibility.request import UNIT_KEYS, GeolocateRequest
-from gridgov.grid_ops.schema import CLASS_CODE, GRID_CODE, MATCH_METHOD, OVERLAP, PROBLEM, as_text
+from gridgov.grid_ops.schema import GRID_CODE, MATCH_METHOD, OVERLAP, PROBLEM, as_text
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -138,13 +139,6 @@ def roster_by_grid(roster: pd.DataFrame | None) -> pd.DataFrame | None:
         return None
     key = GRID_CODE if GRID_CODE in roster.columns else roster.columns[0]
     return roster.astype(str).drop_duplicates(key).set_index(key)
-
-
-def class_groups_of(taxonomy: pd.DataFrame | None) -> dict[str, str]:
-    """Class code → case group from the class-case table (empty without those two columns)."""
-    if taxonomy is None or not {CLASS_CODE, "case_group"} <= set(taxonomy.columns):
-        return {}
-    return dict(zip(taxonomy[CLASS_CODE].astype(str), taxonomy["case_group"].astype(str)))
 
 
 def _text(frame: pd.DataFrame, column: str | None) -> np.ndarray | None:

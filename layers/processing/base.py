@@ -1,31 +1,21 @@
-"""Shared base of the gridgov algorithms: translation, grouping, help and icon in one place."""
+"""The base classes of the gridgov algorithms: name, group, translated help and icon in one place, the
+guard around every run (its outputs land whole or not at all), and the declared algorithm whose
+parameters (``parameters/declare.py``) are read once into its request."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-from typing import ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
-from qgis.core import (
-    QgsProcessingAlgorithm,
-    QgsProcessingException,
-    QgsProcessingFeatureSourceDefinition,
-    QgsProcessingLayerPostProcessorInterface,
-)
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.core import QgsProcessingAlgorithm
 from qgis.PyQt.QtGui import QIcon
 
 from gridgov.grid_ops.runtime.paths import resource_path
-from gridgov.layers.pyproj_context import keep_pyproj_context
-
-
-def tr(text: str) -> str:
-    """Translate a user-visible string in the plugin's context."""
-    return QCoreApplication.translate("gridgov", text)
-
-
-def tr_noop(text: str) -> str:
-    """Mark ``text`` for translation where it is written (a table); ``tr()`` translates it where shown."""
-    return text
+from gridgov.layers.parameters.declare import Family, Param
+from gridgov.layers.runtime.pyproj_context import keep_pyproj_context
+from gridgov.layers.runtime.translation import tr
 
 
 class GridGovAlgorithm(QgsProcessingAlgorithm):
@@ -47,7 +37,7 @@ class GridGovAlgorithm(QgsProcessingAlgorithm):
 
         @functools.wraps(run)
         def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-            from gridgov.layers.outputs import RunOutputs
+            from gridgov.layers.outputs.run_outputs import RunOutputs
 
             keep_pyproj_context()
             # one guard per run: files move into place when it succeeds; a cancelled or failed run
@@ -80,197 +70,24 @@ class GridGovAlgorithm(QgsProcessingAlgorithm):
         return type(self)()
 
 
-class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
-    """Applies a QML style from ``resources/styles`` when Processing loads an output layer.
+class DeclaredAlgorithm(GridGovAlgorithm):
+    """An algorithm declared by ``PARAMETERS`` (:class:`Param` and :class:`Family` entries, in the
+    order the dialog shows them) and ``REQUEST``, a dataclass whose fields are the lower-case names
+    of the parameters it reads; ``OUTPUTS`` adds outputs that are not layers (counts, numbers)."""
 
-    With ``maximum`` the layer is a heatmap raster whose colour scale is stretched to it (a series
-    shares one). Instances must outlive the algorithm run (Processing calls them afterwards, and
-    does not own them), so they are kept in a class-level list, as QuickOSM does. The list does not
-    grow for the whole session: an instance that has styled its layer is dropped when the next one
-    is made (never inside its own call, while Processing may still hold it), and of those never
-    called (a run that failed, an output not loaded) only the newest ``WAITING`` are kept.
-    """
+    PARAMETERS: ClassVar[tuple[Param | Family, ...]] = ()
+    OUTPUTS: ClassVar[tuple[Callable[[], Any], ...]] = ()
+    REQUEST: ClassVar[type | None] = None
 
-    #: Post-processors kept that have not been called yet (a batch loads each run's layers before
-    #: the next run starts: far fewer are ever waiting at once).
-    WAITING: ClassVar[int] = 1000
-    _alive: ClassVar[list[StyleOnLoad]] = []
+    def initAlgorithm(self, config=None) -> None:  # noqa: N802
+        for parameter in self.PARAMETERS:
+            parameter.declare(self)
+        for make in self.OUTPUTS:
+            self.addOutput(make())
 
-    def __init__(
-        self,
-        style: str,
-        name: str | None = None,
-        maximum: float | None = None,
-        month: str | None = None,
-        events: bool = False,
-    ) -> None:
-        super().__init__()
-        self.style = style
-        self.name = name
-        self.maximum = maximum
-        self.month = month  # a heatmap of one month: shown in that month's frames of the temporal controller
-        self.events = events  # orders: each shown in the frame holding its report time
-        self.used = False
-
-    def postProcessLayer(self, layer, context, feedback) -> None:  # noqa: N802
-        if self.name:
-            layer.setName(self.name)
-        if self.maximum is not None:
-            from gridgov.layers.rasters import style_heatmap
-
-            style_heatmap(layer, self.maximum)
-        else:
-            from gridgov.layers.styles import apply_style
-
-            apply_style(layer, self.style)
-        if self.month or self.events:
-            from gridgov.layers import temporal
-
-            if self.month:
-                temporal.set_month(layer, self.month)
-            if self.events:
-                temporal.set_event_time(layer)
-        self.used = True
-
-    @classmethod
-    def make(
-        cls, style: str, name: str | None = None, maximum: float | None = None, month: str | None = None,
-        events: bool = False,
-    ) -> StyleOnLoad:  # fmt: skip
-        """A post-processor kept alive for Processing to call after the run."""
-        processor = cls(style, name, maximum, month, events)
-        waiting = [kept for kept in cls._alive if not kept.used]
-        cls._alive = [*waiting[-(cls.WAITING - 1) :], processor]
-        return processor
-
-    @classmethod
-    def attach(cls, context, dest_id: str, style: str, name: str | None = None, events: bool = False) -> None:
-        if context.willLoadLayerOnCompletion(dest_id):
-            context.layerToLoadOnCompletionDetails(dest_id).setPostProcessor(cls.make(style, name, events=events))
-
-
-def write_frame(
-    alg: QgsProcessingAlgorithm, parameters, name: str, context, frame, crs, feedback=None, like=None, results=()
-) -> str:
-    """Create the sink ``name`` for ``frame`` (fields from its dtypes), write every row and check that
-    every row reached the output (``outputs.write_rows``)."""
-    from gridgov.layers.outputs import write_rows
-
-    dest_id, _ = write_rows(alg, parameters, name, context, frame, crs, feedback, like, results)
-    return dest_id
-
-
-def sink_layout(alg: QgsProcessingAlgorithm, name: str, frame, like=None, results=()) -> tuple:
-    """The fields and geometry type of the sink ``name`` for ``frame`` (``like``: source fields whose
-    types to keep, except for the ``results`` columns): one decision for both sink backends."""
-    import geopandas as gpd
-    from qgis.core import QgsWkbTypes
-
-    from gridgov.layers.convert import fields_for, wkb_type_of
-    from gridgov.layers.point_columns import point_columns
-
-    fields = fields_for(frame, like=like, results=results)
-    wkb_type = QgsWkbTypes.Type.Point if point_columns(frame) else wkb_type_of(frame)
-    if wkb_type == QgsWkbTypes.Type.NoGeometry and isinstance(frame, gpd.GeoDataFrame):
-        # no rows to tell the geometry (no grid errors, no hot area): the sink's declared type, so the
-        # empty layer still takes its polygon or point style
-        declared = {0: QgsWkbTypes.Type.Point, 1: QgsWkbTypes.Type.MultiLineString, 2: QgsWkbTypes.Type.MultiPolygon}
-        definition = alg.parameterDefinition(name)
-        wkb_type = declared.get(int(definition.dataType()), wkb_type) if hasattr(definition, "dataType") else wkb_type
-    return fields, wkb_type
-
-
-def open_sink(alg: QgsProcessingAlgorithm, parameters, name: str, context, frame, crs, like=None, results=()):
-    """QGIS's sink ``name`` with the fields of :func:`sink_layout`; returns (sink, destination id,
-    fields). Algorithms write rows through ``outputs.RowSink``, which counts what lands."""
-    fields, wkb_type = sink_layout(alg, name, frame, like, results)
-    sink, dest_id = alg.parameterAsSink(parameters, name, context, fields, wkb_type, crs)
-    if sink is None:
-        raise QgsProcessingException(alg.invalidSinkError(parameters, name))
-    return sink, dest_id, fields
-
-
-def read_source(
-    alg: QgsProcessingAlgorithm, parameters, name: str, context, feedback=None, fields=None, with_geometry: bool = True
-):
-    """The feature source ``name`` as a GeoDataFrame (None when the optional parameter is empty)."""
-    parts, source = read_source_parts(alg, parameters, name, context, feedback, fields, with_geometry=with_geometry)
-    return (None, None) if parts is None else (next(parts), source)
-
-
-def read_source_parts(
-    alg: QgsProcessingAlgorithm,
-    parameters,
-    name: str,
-    context,
-    feedback=None,
-    fields=None,
-    rows: int | None = None,
-    with_geometry: bool = True,
-):
-    """The feature source ``name`` as GeoDataFrames of about ``rows`` features (None: one frame), and
-    the source; (None, None) when the optional parameter is empty. Without geometry every row's
-    geometry is None (only the attributes are read).
-
-    A plain file layer is read by GDAL (fast, in fid ranges); anything else (a database table, a
-    selection, a filter) through QGIS's feature iterator. Either way only one part is in memory.
-    """
-    from qgis.core import QgsFeatureRequest
-
-    from gridgov.layers.convert import ogr_file_frame, ogr_file_parts, source_parts
-
-    # the engine reports invalid geometries row by row (and validategrids repairs them on request):
-    # QGIS's own check would stop the whole run at the first one
-    context.setInvalidGeometryCheck(QgsFeatureRequest.InvalidGeometryCheck.GeometryNoCheck)
-    source = alg.parameterAsSource(parameters, name, context)
-    if source is None:
-        return None, None
-    definition = parameters.get(name)
-    narrowed = isinstance(definition, QgsProcessingFeatureSourceDefinition) and (
-        definition.selectedFeaturesOnly or getattr(definition, "filterExpression", "")
-    )
-    layer = None if narrowed else alg.parameterAsVectorLayer(parameters, name, context)
-    edited = layer is not None and layer.isEditable() and layer.editBuffer() is not None
-    if edited and layer.editBuffer().isModified():
-        narrowed = True  # unsaved edits: only QGIS's iterator shows them
-    if not narrowed:
-        if layer is not None and layer.providerType() == "postgres":
-            # a PostGIS table is read by COPY (pandas parses it a part at a time), not feature by feature
-            from gridgov.layers.postgis.copy_io import copy_parts
-
-            parts = copy_parts(layer, rows, fields, with_geometry, feedback)
-            if parts is not None:
-                return parts, source
-        if rows is None:
-            frame = ogr_file_frame(layer, fields, with_geometry)
-            if frame is not None:
-                return iter([frame]), source
-        else:
-            parts = ogr_file_parts(layer, rows, fields, with_geometry)
-            if parts is not None:
-                return _counted(parts, layer.featureCount(), source.sourceName()), source
-    return source_parts(source, rows or 2**62, fields=fields, feedback=feedback, with_geometry=with_geometry), source
-
-
-def _counted(parts, expected: int, name: str):
-    """Yield ``parts``; at the end, refuse a total that differs from the layer's feature count."""
-    total = 0
-    for part in parts:
-        total += len(part)
-        yield part
-    if expected >= 0 and total != expected:
-        raise QgsProcessingException(
-            tr("{0}: read {1} features, but the layer reports {2}").format(name, total, expected)
-        )
-
-
-def require_projected(source, what: str) -> None:
-    """Grid geometry is measured in metres: refuse geographic CRSs with a clear message."""
-    crs = source.sourceCrs()
-    if crs.isValid() and crs.isGeographic():
-        raise QgsProcessingException(
-            tr(
-                "{0} is in a geographic CRS ({1}); reproject it to a projected CRS in metres first, "
-                "e.g. CGCS2000 / 3-degree Gauss-Kruger (EPSG:4547 for 114°E)"
-            ).format(what, crs.authid())
+    def request(self, parameters: dict, context) -> Any:
+        """Every declared value of ``REQUEST`` read once from ``parameters``."""
+        readers = {p.key: p.read for p in self.PARAMETERS if p.read is not None}
+        return self.REQUEST(
+            **{f.name: readers[f.name](self, parameters, context) for f in dataclasses.fields(self.REQUEST)}
         )

@@ -18,29 +18,29 @@ from qgis.PyQt.QtGui import QIcon
 
 from gridgov.grid_ops.runtime.deps import missing_module_in
 from gridgov.grid_ops.runtime.paths import resource_path
-from gridgov.layers.processing.base import tr
+from gridgov.layers.runtime.translation import tr
 
-#: (module under layers/processing, class), in the toolbox's order. Imported lazily, so the provider
+#: (toolbox group.module under layers/processing, class), in the toolbox order. Imported lazily, so the provider
 #: module loads before the engine's dependencies are checked.
 ALGORITHMS = (
-    ("democity_alg", "DemoCityAlgorithm"),
-    ("importgrids_alg", "ImportGridsAlgorithm"),
-    ("buildgrid_alg", "BuildGridAlgorithm"),
-    ("splitmicrogrids_alg", "SplitMicrogridsAlgorithm"),
-    ("validategrids_alg", "ValidateGridsAlgorithm"),
-    ("renumbergrids_alg", "RenumberGridsAlgorithm"),
-    ("convertcoords_alg", "ConvertCoordsAlgorithm"),
-    ("geolocate_alg", "GeolocateAlgorithm"),
-    ("findrepeats_alg", "FindRepeatsAlgorithm"),
-    ("classify_alg", "ClassifyAlgorithm"),
-    ("heatmap_alg", "HeatmapAlgorithm"),
-    ("gridstats_alg", "GridStatsAlgorithm"),
-    ("hotspots_alg", "HotspotsAlgorithm"),
-    ("emerginghotspots_alg", "EmergingHotspotsAlgorithm"),
-    ("timeprofile_alg", "TimeProfileAlgorithm"),
-    ("hotareas_alg", "HotAreasAlgorithm"),
-    ("patrolplan_alg", "PatrolPlanAlgorithm"),
-    ("printmap_alg", "PrintMapAlgorithm"),
+    ("data.democity_alg", "DemoCityAlgorithm"),
+    ("grids.importgrids_alg", "ImportGridsAlgorithm"),
+    ("grids.buildgrid_alg", "BuildGridAlgorithm"),
+    ("grids.splitmicrogrids_alg", "SplitMicrogridsAlgorithm"),
+    ("grids.validategrids_alg", "ValidateGridsAlgorithm"),
+    ("grids.renumbergrids_alg", "RenumberGridsAlgorithm"),
+    ("orders.convertcoords_alg", "ConvertCoordsAlgorithm"),
+    ("orders.geolocate_alg", "GeolocateAlgorithm"),
+    ("orders.findrepeats_alg", "FindRepeatsAlgorithm"),
+    ("analysis.classify_alg", "ClassifyAlgorithm"),
+    ("analysis.heatmap_alg", "HeatmapAlgorithm"),
+    ("analysis.gridstats_alg", "GridStatsAlgorithm"),
+    ("analysis.hotspots_alg", "HotspotsAlgorithm"),
+    ("analysis.emerginghotspots_alg", "EmergingHotspotsAlgorithm"),
+    ("analysis.timeprofile_alg", "TimeProfileAlgorithm"),
+    ("governance.hotareas_alg", "HotAreasAlgorithm"),
+    ("governance.patrolplan_alg", "PatrolPlanAlgorithm"),
+    ("printing.printmap_alg", "PrintMapAlgorithm"),
 )
 PACKAGE = "gridgov.layers.processing"
 HERE = Path(__file__).resolve().parent
@@ -83,8 +83,8 @@ def _guarded(cls: type) -> type:
 
 def _declared(module: str, name: str) -> dict[str, str]:
     """NAME, DISPLAY, GROUP_ID, GROUP of an algorithm class read from its source, without importing it."""
-    tree = ast.parse((HERE / f"{module}.py").read_text(encoding="utf-8"))
-    found = {"NAME": module.removesuffix("_alg"), "DISPLAY": name, "GROUP_ID": "", "GROUP": ""}
+    tree = ast.parse((HERE / f"{module.replace('.', '/')}.py").read_text(encoding="utf-8"))
+    found = {"NAME": module.rpartition(".")[2].removesuffix("_alg"), "DISPLAY": name, "GROUP_ID": "", "GROUP": ""}
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and node.name == name:
             for statement in node.body:

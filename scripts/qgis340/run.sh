@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite on QGIS 3.40 LTR, inside a Debian 13 (trixie) root file system (`make test-qgis340`).
 #
-#   bash scripts/qgis340/run.sh                  tests/unit and tests/qgis
+#   bash scripts/qgis340/run.sh                  tests/unit, tests/qgis, tests/postgis and tests/parity
 #   bash scripts/qgis340/run.sh tests/qgis -x    any pytest arguments instead
 #   bash scripts/qgis340/run.sh --demo [ORDERS]  the demo's main steps (scripts/demo.py) instead, into
 #                                                .build/demo-qgis340 (20,000 orders by default)
@@ -214,7 +214,7 @@ if [ "${1:-}" = "--demo" ]; then  # the demo's main steps instead of the tests: 
   DEMO_ORDERS="${2:-20000}"
   set --
 elif [ $# -eq 0 ]; then
-  set -- tests/unit tests/qgis
+  set -- tests/unit tests/qgis tests/postgis tests/parity
 fi
 in_root "$VENV/bin/python" -c 'import importlib.util, sys
 present = [n for n in sys.argv[1:] if importlib.util.find_spec(n) is not None]

@@ -119,7 +119,7 @@ def _run_both(monkeypatch, tmp_path, path, to, peer_id, peer_params, from_="wgs8
     import processing
 
     from gridgov.grid_ops.orders import positions
-    from gridgov.layers.processing import convertcoords_alg
+    from gridgov.layers.processing.orders import convertcoords_alg
 
     seconds, keep = {}, {}
     _timed(monkeypatch, convertcoords_alg, "read_orders_input", seconds)

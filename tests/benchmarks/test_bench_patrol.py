@@ -120,7 +120,7 @@ def test_bench_patrol_end_to_end(street, city_gpkg, tmp_path, gridgov_provider, 
     import processing
 
     from gridgov.grid_ops.governance import patrolplan
-    from gridgov.layers.processing import patrolplan_alg
+    from gridgov.layers.processing.governance import patrolplan_alg
 
     def layer(name: str) -> str:
         return f"{city_gpkg}|layername={name}"

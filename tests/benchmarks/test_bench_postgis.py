@@ -39,7 +39,7 @@ import pytest
 from qgis import processing
 from qgis.core import QgsDataSourceUri, QgsVectorLayer
 
-from gridgov.layers.settings import RUN_IN_POSTGIS
+from gridgov.layers.runtime.settings import RUN_IN_POSTGIS
 
 HERE = Path(__file__).resolve().parent
 SIZES = [int(float(s) * 1_000_000) for s in os.environ.get("GRIDGOV_PG_SIZES", "1,3,10").split(",")]
@@ -55,7 +55,7 @@ def _module(name: str, path: Path):
     return module
 
 
-_LogFeedback = _module("gridgov_bench_pg_geolocate", HERE.parent / "qgis" / "test_postgis_geolocate.py").LogFeedback
+_LogFeedback = _module("gridgov_bench_pg_layers", HERE.parent / "postgis" / "pg_layers.py").LogFeedback
 
 
 def _status_mb(key: str) -> float:

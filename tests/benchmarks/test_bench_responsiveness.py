@@ -30,7 +30,7 @@ from qgis.core import (
 )
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE), str(HERE.parent / "qgis")]
+sys.path[:0] = [str(HERE)]
 from main_thread import MainThreadWatch, run_and_watch  # noqa: E402
 from test_bench_geolocate import N_ORDERS, synthetic_city  # noqa: E402
 

@@ -123,7 +123,7 @@ def test_each_tab_holds_a_form_per_algorithm_and_the_whose_tool(qgis_iface, monk
     from qgis.core import QgsProject
     from qgis.PyQt.QtWidgets import QPushButton
 
-    from gridgov.layers.hierarchy import hierarchy_layers
+    from gridgov.layers.hierarchy.group import hierarchy_layers
     from gridgov.ui.steps import STEPS
 
     plugin = gridgov.classFactory(qgis_iface)

@@ -1,4 +1,5 @@
-"""The engine's capability packages import only the packages below them (docs/architecture.md).
+"""The capability packages of the engine and of the bridge import only the packages below them
+(docs/architecture.md).
 
 Each package of ``grid_ops`` says in its docstring what it is for and what it may import; this test
 holds the code to those words, as ``test_import_rule`` keeps QGIS out of the engine. A package may
@@ -6,6 +7,10 @@ import itself, the packages listed for it and the shared modules, nothing else o
 shared module lives directly in ``grid_ops/`` (``schema``: the vocabulary of table columns), says
 what it is for and which outside packages it may import, and imports nothing of ``grid_ops``; any
 other module directly in ``grid_ops/`` is a misplaced module.
+
+The bridge (``layers/``) follows the same rule with its own packages, read from their docstrings
+(``LAYERS_MAY_IMPORT`` is what they say today: changing a rule means changing both). Reading the
+source is enough: QGIS is not needed.
 """
 
 from __future__ import annotations
@@ -31,6 +36,22 @@ MAY_IMPORT: dict[str, set[str]] = {
     "printing": {"runtime", "analytics"},
     "democity": {"runtime", "grids", "orders"},
 }
+#: layers package → the layers packages it may import (besides itself), lowest first
+LAYERS_MAY_IMPORT: dict[str, set[str]] = {
+    "runtime": set(),
+    "io": {"runtime"},
+    "styling": {"runtime", "io"},
+    "outputs": {"runtime", "io", "styling"},
+    "parameters": {"runtime", "io"},
+    "hierarchy": {"runtime", "styling"},
+    "printing": {"runtime", "io", "styling", "outputs"},
+    "project": {"runtime", "io", "styling", "outputs", "hierarchy"},
+    "backends": {"runtime", "io", "styling", "outputs", "parameters"},
+    "processing": {
+        "runtime", "io", "styling", "outputs", "parameters", "hierarchy", "printing", "project", "backends",
+    },
+}  # fmt: skip
+BRIDGE = ROOT / "layers"
 #: shared module directly in grid_ops/ → the packages outside the standard library it may import; every
 #: package may import it and it imports nothing of grid_ops
 SHARED_MODULES: dict[str, set[str]] = {
@@ -38,17 +59,17 @@ SHARED_MODULES: dict[str, set[str]] = {
 }
 
 
-def _engine_imports(path: Path) -> set[str]:
-    """The grid_ops packages a module uses: absolute and relative imports, ``from gridgov import
-    grid_ops``, and module names in strings (``importlib.import_module("gridgov.grid_ops.x")``)."""
+def _engine_imports(path: Path, tree: str = "grid_ops") -> set[str]:
+    """The packages of ``tree`` (grid_ops, layers) a module uses: absolute and relative imports, ``from
+    gridgov import grid_ops``, and module names in strings (``importlib.import_module("gridgov.grid_ops.x")``)."""
     package = [*path.relative_to(ROOT).parent.parts]  # grid_ops/<package>/... as gridgov.grid_ops.<package>...
     here = ["gridgov", *package]
     found = set()
 
     def note(dotted: str) -> None:
         parts = dotted.split(".")
-        if parts[:2] == ["gridgov", "grid_ops"]:
-            found.add(parts[2] if len(parts) > 2 else "*")  # "*": the whole engine, allowed nowhere
+        if parts[:2] == ["gridgov", tree]:
+            found.add(parts[2] if len(parts) > 2 else "*")  # "*": the whole tree, allowed nowhere
 
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
@@ -60,7 +81,7 @@ def _engine_imports(path: Path) -> set[str]:
             for alias in node.names:
                 note(f"{module}.{alias.name}")
         elif (
-            isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("gridgov.grid_ops")
+            isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith(f"gridgov.{tree}")
         ):
             note(node.value)
     return found
@@ -152,3 +173,42 @@ def test_packages_import_only_what_their_rule_allows():
             for used in _engine_imports(path) - allowed - {package} - set(SHARED_MODULES):
                 offenders.append(f"{path.relative_to(ROOT)} imports grid_ops.{used}")
     assert offenders == []
+
+
+def test_every_bridge_module_lives_in_a_capability_package():
+    loose = sorted(p.name for p in BRIDGE.glob("*.py") if p.name != "__init__.py")
+    assert loose == [], f"modules directly in layers/: {loose}"
+    packages = sorted(p.name for p in BRIDGE.iterdir() if (p / "__init__.py").exists())
+    assert packages == sorted(LAYERS_MAY_IMPORT), "a package without a rule here, or a rule without its package"
+    folders = [p for p in BRIDGE.rglob("*") if p.is_dir() and p.name != "__pycache__" and any(p.glob("*.py"))]
+    assert [str(f) for f in folders if not (f / "__init__.py").exists()] == []
+
+
+def test_each_bridge_package_says_what_it_is_for_and_may_import():
+    for package, allowed in LAYERS_MAY_IMPORT.items():
+        doc = ast.get_docstring(ast.parse((BRIDGE / package / "__init__.py").read_text(encoding="utf-8")))
+        assert doc and "May import:" in doc, f"layers/{package}/__init__.py: say what it is for and may import"
+        assert _may_import_line(doc) == allowed, f"layers/{package}: its docstring and this rule differ"
+
+
+def test_bridge_packages_import_only_what_their_rule_allows():
+    offenders = []
+    for package, allowed in LAYERS_MAY_IMPORT.items():
+        for path in sorted((BRIDGE / package).rglob("*.py")):
+            for used in _engine_imports(path, "layers") - allowed - {package}:
+                offenders.append(f"{path.relative_to(ROOT)} imports layers.{used}")
+    assert offenders == []
+
+
+def test_the_bridge_rule_sees_its_own_imports(monkeypatch):
+    fake = ROOT / "layers" / "io" / "fake.py"
+    sources = {
+        "from gridgov.layers.outputs.run_outputs import write_rows": {"outputs"},
+        "from ..processing import provider": {"processing"},
+        "from gridgov import layers": {"*"},
+        'importlib.import_module("gridgov.layers.backends.postgis.source")': {"backends"},
+        "from gridgov.grid_ops.schema import GRID_CODE": set(),
+    }
+    for source, expected in sources.items():
+        monkeypatch.setattr(Path, "read_text", lambda self, encoding=None, source=source: source)
+        assert _engine_imports(fake, "layers") == expected, source

@@ -1,1 +1,0 @@
-"""PostGIS push-down: when the inputs are tables of one PostGIS database, the work runs there as SQL."""

@@ -1,0 +1,1 @@
+"""Toolbox group *Analysis*: classify, heatmaps, counts per grid, Gi* and emerging hot spots, time profiles."""

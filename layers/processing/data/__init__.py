@@ -1,0 +1,1 @@
+"""Toolbox group *Data*: the built-in demo city."""

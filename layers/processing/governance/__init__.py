@@ -1,0 +1,1 @@
+"""Toolbox group *Governance*: hot areas and patrol plans for street offices."""

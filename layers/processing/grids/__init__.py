@@ -1,0 +1,1 @@
+"""Toolbox group *Grids*: build, import, renumber, split and validate grids."""

@@ -1,0 +1,1 @@
+"""Toolbox group *Print*: hotspot maps as PDF or PNG."""
