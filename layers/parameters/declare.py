@@ -29,7 +29,9 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputMultipleLayers,
     QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
+    QgsProcessingParameterCrs,
     QgsProcessingParameterDateTime,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterDistance,
@@ -46,6 +48,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from gridgov.grid_ops.grids.lattice import Extent
 from gridgov.layers.runtime.translation import tr, tr_noop
 
 #: How a value is read: (algorithm, parameters, context) -> value.
@@ -259,6 +262,52 @@ def extent(name: str, label: str, crs_of: str = "", optional: bool = True) -> Pa
         return (rectangle.xMinimum(), rectangle.yMinimum(), rectangle.xMaximum(), rectangle.yMaximum())
 
     return Param(name, lambda: QgsProcessingParameterExtent(name, tr(label), optional=optional), read)
+
+
+# A CRS travels in a request as text: its authority id, else WKT2, which (unlike QGIS's default WKT1)
+# gives back an equal CRS.
+
+
+def crs_text(crs: QgsCoordinateReferenceSystem) -> str:
+    """``crs`` as a request holds it ('' for no CRS); :func:`crs_of_text` turns it back."""
+    if not crs.isValid():
+        return ""
+    return crs.authid() or crs.toWkt(QgsCoordinateReferenceSystem.WktVariant.WKT_PREFERRED)
+
+
+def crs_of_text(value: str) -> QgsCoordinateReferenceSystem:
+    """The CRS :func:`crs_text` wrote (an invalid one for '')."""
+    return QgsCoordinateReferenceSystem(value) if value else QgsCoordinateReferenceSystem()
+
+
+def extent_with_crs(name: str, label: str, optional: bool = True) -> Param:
+    """A rectangle; the request holds the engine's ``Extent`` in the CRS it names (the project's
+    when it names none), None when none is given."""
+
+    def read(alg, parameters, context) -> Extent | None:
+        crs = alg.parameterAsExtentCrs(parameters, name, context)
+        if not crs.isValid():
+            crs = context.project().crs() if context.project() else crs
+        rect = alg.parameterAsExtent(parameters, name, context, crs)
+        if rect.isNull() or rect.isEmpty():
+            return None
+        return Extent(rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum(), crs_text(crs))
+
+    return Param(name, lambda: QgsProcessingParameterExtent(name, tr(label), optional=optional), read)
+
+
+def coordinate_system(name: str, label: str, optional: bool = True) -> Param:
+    """A coordinate reference system; the request holds it as :func:`crs_text` ('' when none is given)."""
+    return Param(
+        name,
+        lambda: QgsProcessingParameterCrs(name, tr(label), optional=optional),
+        lambda alg, parameters, context: crs_text(alg.parameterAsCrs(parameters, name, context)),
+    )
+
+
+def string_output(name: str, label: str) -> Callable[[], QgsProcessingOutputString]:
+    """A text the run returns beside its layers (a summary as JSON)."""
+    return lambda: QgsProcessingOutputString(name, tr(label))
 
 
 #: The kinds of :func:`date_time`.

@@ -11,9 +11,17 @@ from gridgov.layers.hierarchy.group import LEVEL_TITLES
 from gridgov.layers.hierarchy.group import LEVELS as HIERARCHY_LEVELS
 from gridgov.layers.io.sources import read_source
 from gridgov.layers.outputs.run_outputs import write_frame
-from gridgov.layers.parameters.declare import Family, choice, field, number_output, sink, source
+from gridgov.layers.parameters.declare import (
+    Family,
+    choice,
+    coordinate_system,
+    crs_of_text,
+    field,
+    number_output,
+    sink,
+    source,
+)
 from gridgov.layers.processing.base import DeclaredAlgorithm
-from gridgov.layers.processing.grids.buildgrid_alg import coordinate_system, crs_of_text
 from gridgov.layers.runtime.translation import tr, tr_noop
 from gridgov.layers.styling.layer_styles import StyleOnLoad
 

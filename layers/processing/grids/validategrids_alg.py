@@ -10,9 +10,18 @@ from gridgov.grid_ops.grids.validate import ValidateGridsRequest, ValidationResu
 from gridgov.grid_ops.schema import GRID_CODE
 from gridgov.layers.io.sources import read_source, require_projected
 from gridgov.layers.outputs.run_outputs import write_frame
-from gridgov.layers.parameters.declare import choice, field, file_destination, flag, number, number_output, sink, source
+from gridgov.layers.parameters.declare import (
+    choice,
+    field,
+    file_destination,
+    flag,
+    number,
+    number_output,
+    sink,
+    source,
+    string_output,
+)
 from gridgov.layers.processing.base import DeclaredAlgorithm
-from gridgov.layers.processing.grids.buildgrid_alg import string_output
 from gridgov.layers.processing.grids.importgrids_alg import LEVEL_OPTIONS
 from gridgov.layers.runtime.translation import tr, tr_noop
 from gridgov.layers.styling.layer_styles import StyleOnLoad
