@@ -118,7 +118,7 @@ $(LATEST_VENV)/.stamp: requirements/engine-latest.txt
 	@touch $@
 
 test-engine-latest: system pkglink $(LATEST_VENV)/.stamp  ## engine tests on the newest PyPI stack (numpy 2, pandas 3, no numba)
-	$(LATEST_VENV)/bin/python -m pytest tests/unit -m "not needs_numba and not needs_ortools"
+	$(LATEST_VENV)/bin/python -m pytest tests/unit -m "not needs_numba and not needs_ortools and not needs_statsforecast"
 
 # Qt 6 as QGIS 4 ships it: every Qt name and enum the plugin reads, checked against PyQt6 from PyPI in its own
 # environment (QGIS 4 itself is in no registry these machines reach).

@@ -82,6 +82,13 @@ OPTIONAL = (
         "3.1",
     ),
     Package(
+        "statsmodels",
+        "statsmodels",
+        "statsmodels>=0.14",
+        tr_noop("Forecast and Early warning: exponential smoothing of each class case (the rest works without it)"),
+        "0.14",
+    ),
+    Package(
         "psycopg2",
         "psycopg2-binary",
         "psycopg2-binary>=2.9",

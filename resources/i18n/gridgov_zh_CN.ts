@@ -123,6 +123,11 @@
     </message>
     <message>
       <location filename="../../grid_ops/runtime/deps.py" line="88" />
+      <source>Forecast and Early warning: exponential smoothing of each class case (the rest works without it)</source>
+      <translation>预测与预警：对每类案件做指数平滑（其余功能无需此包）</translation>
+    </message>
+    <message>
+      <location filename="../../grid_ops/runtime/deps.py" line="95" />
       <source>running Geolocate, Find repeats and Grid statistics inside PostGIS (without it they run in QGIS)</source>
       <translation>在 PostGIS 中运行工单落格、重复工单查找与网格统计（没有它时在 QGIS 中运行）</translation>
     </message>
@@ -159,863 +164,978 @@
       <translation>无需安装：QGIS 的 Python 已具备所需的全部软件包；已存在但过旧或损坏的软件包不会被替换（请更新 QGIS）</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="52" />
-      <source>boolean</source>
-      <translation>布尔值</translation>
+      <location filename="../../layers/backends/postgis/backend.py" line="46" />
+      <source>Running in the engine: running in PostGIS is switched off ({0})</source>
+      <translation>在插件引擎中运行：已关闭在 PostGIS 中运行（{0}）</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="52" />
-      <source>integer</source>
-      <translation>整数</translation>
+      <location filename="../../layers/backends/postgis/backend.py" line="52" />
+      <location filename="../../layers/backends/postgis/findrepeats_db.py" line="47" />
+      <location filename="../../layers/backends/postgis/geolocate_db.py" line="182" />
+      <source>Running in the engine, not in PostGIS: {0}</source>
+      <translation>在插件引擎中运行，而不是在 PostGIS 中：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="52" />
-      <source>64-bit integer</source>
-      <translation>64 位整数</translation>
+      <location filename="../../layers/backends/postgis/connection.py" line="34" />
+      <location filename="../../layers/io/postgis_copy.py" line="76" />
+      <source>Cannot connect to the database of {0}: {1}</source>
+      <translation>无法连接 {0} 所在的数据库：{1}</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="52" />
-      <source>real</source>
-      <translation>实数</translation>
+      <location filename="../../layers/backends/postgis/connection.py" line="64" />
+      <location filename="../../layers/processing/data/democity_alg.py" line="64" />
+      <source>Cancelled</source>
+      <translation>已取消</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="53" />
-      <source>text</source>
-      <translation>文本</translation>
+      <location filename="../../layers/backends/postgis/connection.py" line="65" />
+      <source>PostGIS: {0}</source>
+      <translation>PostGIS 步骤：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="53" />
-      <source>date</source>
-      <translation>日期</translation>
+      <location filename="../../layers/backends/postgis/connection.py" line="72" />
+      <location filename="../../layers/backends/postgis/connection.py" line="81" />
+      <source>Cancelled: nothing was written to the database</source>
+      <translation>已取消：没有向数据库写入任何内容</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="53" />
-      <source>date and time</source>
-      <translation>日期时间</translation>
+      <location filename="../../layers/backends/postgis/connection.py" line="74" />
+      <source>The connection to the database was lost during the run; nothing was written ({0})</source>
+      <translation>运行中与数据库的连接断开；没有写入任何内容（{0}）</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="168" />
-      <location filename="../../layers/postgis/copy_io.py" line="832" />
-      <source>row {0}, field {1}: the value {2!r} cannot be stored as {3}</source>
-      <translation>第 {0} 行，字段 {1}：值 {2!r} 无法存为{3}</translation>
+      <location filename="../../layers/backends/postgis/connection.py" line="83" />
+      <source>The database refused the job; nothing was written: {0}</source>
+      <translation>数据库拒绝了该任务；没有写入任何内容：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="270" />
-      <source>{0}: GDAL could not write rows {1} to {2}: {3}</source>
-      <translation>{0}：GDAL 无法写入第 {1} 至 {2} 行：{3}</translation>
+      <location filename="../../layers/backends/postgis/findrepeats_db.py" line="32" />
+      <source>INPUT is in geographic coordinates</source>
+      <translation>INPUT 使用地理坐标</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="353" />
-      <source>row {0}, field {1}: the feature id {2} is there twice</source>
-      <translation>第 {0} 行，字段 {1}：要素编号 {2} 重复出现</translation>
+      <location filename="../../layers/backends/postgis/findrepeats_db.py" line="35" />
+      <location filename="../../layers/processing/orders/findrepeats_alg.py" line="68" />
+      <source>{0}: no field {1!r}</source>
+      <translation>{0}：没有字段 {1!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="393" />
-      <source>{0}: {1} rows written, {2} in the file</source>
-      <translation>{0}：写入 {1} 行，文件中有 {2} 行</translation>
+      <location filename="../../layers/backends/postgis/findrepeats_db.py" line="50" />
+      <location filename="../../layers/backends/postgis/geolocate_db.py" line="185" />
+      <location filename="../../layers/backends/postgis/gridstats_db.py" line="97" />
+      <source>Running in PostGIS ({0}): every input is a table of that database</source>
+      <translation>在 PostGIS 中运行（{0}）：所有输入都是该数据库的表</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="414" />
-      <source>{0} cannot be renamed {1}</source>
-      <translation>{0} 无法改名为 {1}</translation>
+      <location filename="../../layers/backends/postgis/findrepeats_db.py" line="62" />
+      <location filename="../../layers/processing/orders/findrepeats_alg.py" line="51" />
+      <location filename="../../layers/processing/orders/findrepeats_alg.py" line="86" />
+      <source>Orders with cases</source>
+      <translation>带案件编号的工单</translation>
     </message>
     <message>
-      <location filename="../../layers/gdal_sink.py" line="473" />
-      <source>The temporary output {0} cannot be read back</source>
-      <translation>无法读回临时输出 {0}</translation>
+      <location filename="../../layers/backends/postgis/findrepeats_db.py" line="68" />
+      <location filename="../../layers/processing/orders/findrepeats_alg.py" line="52" />
+      <source>Repeat rate per grid</source>
+      <translation>各网格重复率</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="51" />
-      <location filename="../../layers/processing/printmap_alg.py" line="221" />
+      <location filename="../../layers/backends/postgis/findrepeats_db.py" line="88" />
+      <source>orders in time order</source>
+      <translation>按时间排序工单</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/findrepeats_db.py" line="89" />
+      <location filename="../../layers/backends/postgis/findrepeats_db.py" line="90" />
+      <source>the repeat rule</source>
+      <translation>重复工单规则</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/findrepeats_db.py" line="96" />
+      <location filename="../../layers/backends/postgis/pushdown.py" line="120" />
+      <source>drop the earlier {0}</source>
+      <translation>删除之前的 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/findrepeats_db.py" line="100" />
+      <location filename="../../layers/backends/postgis/pushdown.py" line="121" />
+      <source>create {0}</source>
+      <translation>创建 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/findrepeats_db.py" line="121" />
+      <source>PostGIS grouped the orders into {0} cases in {1:.1f} s; {2} orders could not be checked</source>
+      <translation>PostGIS 将工单归为 {0} 个案件，用时 {1:.1f} 秒；{2} 条工单无法检查</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/geolocate_db.py" line="57" />
+      <location filename="../../layers/backends/postgis/gridstats_db.py" line="50" />
+      <source>{0} is set</source>
+      <translation>设置了 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/geolocate_db.py" line="64" />
+      <source>the grids are in geographic coordinates</source>
+      <translation>网格使用地理坐标</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/geolocate_db.py" line="67" />
+      <source>INPUT has no point geometry with a known SRID</source>
+      <translation>INPUT 没有已知 SRID 的点几何</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/geolocate_db.py" line="70" />
+      <source>{0} is not in the grids' coordinate system</source>
+      <translation>{0} 与网格的坐标系不同</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/geolocate_db.py" line="82" />
+      <source>{0}: no code field {1!r}</source>
+      <translation>{0}：没有编码字段 {1!r}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/geolocate_db.py" line="110" />
+      <source>the orders have an address field ({0}), matched by the engine</source>
+      <translation>工单有地址字段（{0}），由插件引擎匹配</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/geolocate_db.py" line="165" />
+      <source>order points</source>
+      <translation>工单点</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/geolocate_db.py" line="165" />
+      <source>index of the order points</source>
+      <translation>工单点索引</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/geolocate_db.py" line="167" />
+      <source>drop the order points</source>
+      <translation>删除工单点</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/geolocate_db.py" line="191" />
+      <source>internal error: {0} rows in, {1} out</source>
+      <translation>内部错误：输入 {0} 行，输出 {1} 行</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/geolocate_db.py" line="192" />
+      <source>PostGIS placed {0} rows in {1:.1f} s</source>
+      <translation>PostGIS 落格 {0} 行，用时 {1:.1f} 秒</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/geolocate_db.py" line="197" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="182" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="340" />
+      <source>Placed orders</source>
+      <translation>已落格工单</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/gridstats_db.py" line="42" />
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="266" />
+      <source>{0}: the layer has no field {1!r}</source>
+      <translation>{0}：图层没有字段 {1!r}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/gridstats_db.py" line="55" />
+      <location filename="../../layers/backends/postgis/source.py" line="72" />
+      <location filename="../../layers/backends/postgis/source.py" line="75" />
+      <source>{0} has no single key column</source>
+      <translation>{0} 没有单一的主键列</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/gridstats_db.py" line="58" />
+      <location filename="../../layers/parameters/grid_inputs.py" line="94" />
+      <source>CODE_FIELD: the grids have no field {0!r}</source>
+      <translation>CODE_FIELD：网格没有字段 {0!r}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/gridstats_db.py" line="107" />
+      <source>PostGIS counted the orders of every grid in {0:.1f} s</source>
+      <translation>PostGIS 统计了每个网格的工单，用时 {0:.1f} 秒</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/gridstats_db.py" line="109" />
+      <location filename="../../layers/processing/analysis/gridstats_alg.py" line="27" />
+      <location filename="../../layers/processing/analysis/gridstats_alg.py" line="47" />
+      <source>Grid statistics</source>
+      <translation>网格统计</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/gridstats_db.py" line="129" />
+      <location filename="../../layers/processing/analysis/gridstats_alg.py" line="82" />
+      <source>Current period {0}, previous {1}</source>
+      <translation>当前周期 {0}，上一周期 {1}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/pushdown.py" line="48" />
+      <source>{0} is a table of another database</source>
+      <translation>{0} 是另一个数据库的表</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/pushdown.py" line="52" />
+      <source>{0} names the input table {1}.{2}: the result would replace its own input</source>
+      <translation>{0} 指向输入表 {1}.{2}：结果会覆盖自己的输入</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/pushdown.py" line="70" />
+      <source>No name for the result of {0}</source>
+      <translation>无法为 {0} 的结果命名</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/pushdown.py" line="100" />
+      <source>GiST index on {0}.{1}</source>
+      <translation>为 {0}.{1} 建立 GiST 索引</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/pushdown.py" line="119" />
+      <source>plan</source>
+      <translation>查询计划</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/pushdown.py" line="123" />
+      <source>key and index of {0}</source>
+      <translation>{0} 的主键和索引</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/pushdown.py" line="164" />
+      <source>Cannot open the result table {0}</source>
+      <translation>无法打开结果表 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/pushdown.py" line="189" />
+      <source>Result table {0}.{1}</source>
+      <translation>结果表 {0}.{1}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/source.py" line="54" />
+      <source>{0} is not given</source>
+      <translation>未给出 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/source.py" line="59" />
+      <source>{0} uses selected features or a filter</source>
+      <translation>{0} 使用了所选要素或筛选条件</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/source.py" line="62" />
+      <source>{0} is not a vector layer</source>
+      <translation>{0} 不是矢量图层</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/source.py" line="64" />
+      <source>{0} is not a PostGIS layer ({1})</source>
+      <translation>{0} 不是 PostGIS 图层（{1}）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/source.py" line="67" />
+      <source>{0} has a subset filter</source>
+      <translation>{0} 设置了子集筛选</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/source.py" line="69" />
+      <source>{0} is a query, not a table</source>
+      <translation>{0} 是查询，不是表</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/source.py" line="95" />
+      <source>{0} and {1} are in different databases</source>
+      <translation>{0} 和 {1} 位于不同的数据库</translation>
+    </message>
+    <message>
+      <location filename="../../layers/backends/postgis/source.py" line="108" />
+      <source>TIME_FIELD {0} is text; the engine reads its mixed formats</source>
+      <translation>TIME_FIELD {0} 是文本；其混合格式由插件引擎解析</translation>
+    </message>
+    <message>
+      <location filename="../../layers/hierarchy/group.py" line="38" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="223" />
       <source>专属网格 Dedicated grids</source>
       <translation>专属网格 Dedicated grids</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="52" />
+      <location filename="../../layers/hierarchy/group.py" line="39" />
       <source>街道 Streets</source>
       <translation>街道 Streets</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="53" />
+      <location filename="../../layers/hierarchy/group.py" line="40" />
       <source>社区 Communities</source>
       <translation>社区 Communities</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="54" />
+      <location filename="../../layers/hierarchy/group.py" line="41" />
       <source>网格 Grids</source>
       <translation>网格 Grids</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="55" />
+      <location filename="../../layers/hierarchy/group.py" line="42" />
       <source>微网格 Micro-grids</source>
       <translation>微网格 Micro-grids</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="118" />
-      <source>Grid code</source>
-      <translation>网格编码</translation>
-    </message>
-    <message>
-      <location filename="../../layers/hierarchy.py" line="125" />
-      <source>Grid code and manager</source>
-      <translation>网格编码与网格员</translation>
-    </message>
-    <message>
-      <location filename="../../layers/hierarchy.py" line="171" />
-      <source>Grid managers</source>
-      <translation>网格员名册</translation>
-    </message>
-    <message>
-      <location filename="../../layers/hierarchy.py" line="374" />
+      <location filename="../../layers/hierarchy/group.py" line="46" />
       <source>Street</source>
       <translation>街道</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="375" />
+      <location filename="../../layers/hierarchy/group.py" line="47" />
       <source>Community</source>
       <translation>社区</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="376" />
-      <location filename="../../layers/processing/buildgrid_alg.py" line="108" />
+      <location filename="../../layers/hierarchy/group.py" line="48" />
+      <location filename="../../layers/processing/grids/buildgrid_alg.py" line="57" />
       <source>Grid</source>
       <translation>网格</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="377" />
+      <location filename="../../layers/hierarchy/group.py" line="49" />
       <source>Micro-grid</source>
       <translation>微网格</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="378" />
+      <location filename="../../layers/hierarchy/group.py" line="50" />
       <source>Dedicated grid</source>
       <translation>专属网格</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="389" />
-      <source>No grid covers this point.</source>
-      <translation>此处没有网格覆盖。</translation>
+      <location filename="../../layers/hierarchy/group.py" line="113" />
+      <source>Grid code</source>
+      <translation>网格编码</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="402" />
-      <location filename="../../layers/order_info.py" line="99" />
-      <source>Responsible</source>
-      <translation>责任</translation>
+      <location filename="../../layers/hierarchy/group.py" line="120" />
+      <source>Grid code and manager</source>
+      <translation>网格编码与网格员</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="407" />
-      <source>Outside every grid: the nearest grid {0}, {1:.0f} m away, answers for it.</source>
-      <translation>不在任何网格内：由 {1:.0f} 米外最近的网格 {0} 负责。</translation>
+      <location filename="../../layers/hierarchy/group.py" line="166" />
+      <source>Grid managers</source>
+      <translation>网格员名册</translation>
     </message>
     <message>
-      <location filename="../../layers/hierarchy.py" line="414" />
-      <source>Overlapping grids {0}: check the grid layer with Validate grids.</source>
-      <translation>网格 {0} 相互重叠：请用“网格质检”检查网格图层。</translation>
-    </message>
-    <message>
-      <location filename="../../layers/hierarchy.py" line="417" />
-      <source>On an edge shared by grids: the grid to the east and north answers for it.</source>
-      <translation>位于网格共享边上：由东侧、北侧的网格负责。</translation>
-    </message>
-    <message>
-      <location filename="../../layers/hierarchy.py" line="423" />
-      <source>Code</source>
-      <translation>编码</translation>
-    </message>
-    <message>
-      <location filename="../../layers/hierarchy.py" line="425" />
-      <source>Name</source>
-      <translation>名称</translation>
-    </message>
-    <message>
-      <location filename="../../layers/hierarchy.py" line="427" />
-      <source>Manager</source>
-      <translation>网格员</translation>
-    </message>
-    <message>
-      <location filename="../../layers/hierarchy.py" line="429" />
-      <source>Phone</source>
-      <translation>电话</translation>
-    </message>
-    <message>
-      <location filename="../../layers/order_info.py" line="29" />
+      <location filename="../../layers/hierarchy/order_info.py" line="29" />
       <source>Order</source>
       <translation>工单号</translation>
     </message>
     <message>
-      <location filename="../../layers/order_info.py" line="30" />
+      <location filename="../../layers/hierarchy/order_info.py" line="30" />
       <source>Reported</source>
       <translation>上报时间</translation>
     </message>
     <message>
-      <location filename="../../layers/order_info.py" line="31" />
+      <location filename="../../layers/hierarchy/order_info.py" line="31" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../layers/order_info.py" line="32" />
+      <location filename="../../layers/hierarchy/order_info.py" line="32" />
       <source>Channel</source>
       <translation>渠道</translation>
     </message>
     <message>
-      <location filename="../../layers/order_info.py" line="33" />
+      <location filename="../../layers/hierarchy/order_info.py" line="33" />
       <location filename="../../ui/locator.py" line="71" />
       <source>Address</source>
       <translation>地址</translation>
     </message>
     <message>
-      <location filename="../../layers/order_info.py" line="34" />
+      <location filename="../../layers/hierarchy/order_info.py" line="34" />
       <source>Description</source>
       <translation>诉求</translation>
     </message>
     <message>
-      <location filename="../../layers/order_info.py" line="91" />
-      <location filename="../../layers/processing/heatmap_alg.py" line="44" />
+      <location filename="../../layers/hierarchy/order_info.py" line="90" />
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="47" />
       <source>Class case</source>
       <translation>类案</translation>
     </message>
     <message>
-      <location filename="../../layers/order_info.py" line="95" />
+      <location filename="../../layers/hierarchy/order_info.py" line="94" />
       <source>Repeat</source>
       <translation>重复</translation>
     </message>
     <message>
-      <location filename="../../layers/order_info.py" line="95" />
+      <location filename="../../layers/hierarchy/order_info.py" line="94" />
       <source>First report</source>
       <translation>首报</translation>
     </message>
     <message>
-      <location filename="../../layers/order_info.py" line="96" />
+      <location filename="../../layers/hierarchy/order_info.py" line="95" />
       <source>Repeats</source>
       <translation>重复工单</translation>
     </message>
     <message>
-      <location filename="../../layers/order_info.py" line="96" />
+      <location filename="../../layers/hierarchy/order_info.py" line="95" />
       <source>case</source>
       <translation>案件</translation>
     </message>
     <message>
-      <location filename="../../layers/order_info.py" line="96" />
+      <location filename="../../layers/hierarchy/order_info.py" line="95" />
       <source>orders</source>
       <translation>件</translation>
     </message>
     <message>
-      <location filename="../../layers/order_info.py" line="103" />
+      <location filename="../../layers/hierarchy/order_info.py" line="98" />
+      <location filename="../../layers/hierarchy/whose.py" line="218" />
+      <source>Responsible</source>
+      <translation>责任</translation>
+    </message>
+    <message>
+      <location filename="../../layers/hierarchy/order_info.py" line="102" />
       <source>Placed</source>
       <translation>落格</translation>
     </message>
     <message>
-      <location filename="../../layers/orders_input.py" line="84" />
-      <source>Sheet of a workbook (name or number; empty: every sheet with the orders' header)</source>
-      <translation>工作簿的工作表（名称或序号；留空：读取表头与工单一致的所有工作表）</translation>
+      <location filename="../../layers/hierarchy/whose.py" line="205" />
+      <source>No grid covers this point.</source>
+      <translation>此处没有网格覆盖。</translation>
     </message>
     <message>
-      <location filename="../../layers/orders_input.py" line="122" />
-      <source>Read {0} rows from {1} ({2})</source>
-      <translation>从 {1}（{2}）读取 {0} 行</translation>
+      <location filename="../../layers/hierarchy/whose.py" line="223" />
+      <source>Outside every grid: the nearest grid {0}, {1:.0f} m away, answers for it.</source>
+      <translation>不在任何网格内：由 {1:.0f} 米外最近的网格 {0} 负责。</translation>
     </message>
     <message>
-      <location filename="../../layers/orders_input.py" line="129" />
-      <source>Give the orders as a layer (INPUT) or a file (INPUT_FILE)</source>
-      <translation>请以图层（INPUT）或文件（INPUT_FILE）提供工单</translation>
+      <location filename="../../layers/hierarchy/whose.py" line="230" />
+      <source>Overlapping grids {0}: check the grid layer with Validate grids.</source>
+      <translation>网格 {0} 相互重叠：请用“网格质检”检查网格图层。</translation>
     </message>
     <message>
-      <location filename="../../layers/orders_input.py" line="147" />
-      <location filename="../../layers/processing/convertcoords_alg.py" line="98" />
-      <source>{0}: the orders have no field {1!r} (fields: {2})</source>
-      <translation>{0}：工单没有字段 {1!r}（现有字段：{2}）</translation>
+      <location filename="../../layers/hierarchy/whose.py" line="233" />
+      <source>On an edge shared by grids: the grid to the east and north answers for it.</source>
+      <translation>位于网格共享边上：由东侧、北侧的网格负责。</translation>
     </message>
     <message>
-      <location filename="../../layers/orders_input.py" line="178" />
-      <source>{0}: unit {1!r} (feature {2}) has a NaN or infinite vertex; it is left out</source>
-      <translation>{0}：单元 {1!r}（第 {2} 个要素）有 NaN 或无穷大的顶点，已略去</translation>
+      <location filename="../../layers/hierarchy/whose.py" line="239" />
+      <source>Code</source>
+      <translation>编码</translation>
     </message>
     <message>
-      <location filename="../../layers/orders_input.py" line="183" />
-      <source>{0}: {1} units with NaN vertices left out in all</source>
-      <translation>{0}：共略去 {1} 个带 NaN 顶点的单元</translation>
+      <location filename="../../layers/hierarchy/whose.py" line="241" />
+      <source>Name</source>
+      <translation>名称</translation>
     </message>
     <message>
-      <location filename="../../layers/outputs.py" line="78" />
+      <location filename="../../layers/hierarchy/whose.py" line="243" />
+      <source>Manager</source>
+      <translation>网格员</translation>
+    </message>
+    <message>
+      <location filename="../../layers/hierarchy/whose.py" line="245" />
+      <source>Phone</source>
+      <translation>电话</translation>
+    </message>
+    <message>
+      <location filename="../../layers/io/columns.py" line="53" />
       <source>Input columns renamed so the result's own columns do not replace them: {0}</source>
       <translation>输入字段已改名，以免被结果字段覆盖：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/outputs.py" line="300" />
-      <source>{0}: features cannot be added to this output</source>
-      <translation>{0}：此输出不能添加要素</translation>
+      <location filename="../../layers/io/orders_input.py" line="85" />
+      <source>Sheet of a workbook (name or number; empty: every sheet with the orders' header)</source>
+      <translation>工作簿的工作表（名称或序号；留空：读取表头与工单一致的所有工作表）</translation>
     </message>
     <message>
-      <location filename="../../layers/outputs.py" line="305" />
-      <source>the output refused a feature</source>
-      <translation>输出拒收了一个要素</translation>
+      <location filename="../../layers/io/orders_input.py" line="123" />
+      <source>Read {0} rows from {1} ({2})</source>
+      <translation>从 {1}（{2}）读取 {0} 行</translation>
     </message>
     <message>
-      <location filename="../../layers/outputs.py" line="362" />
-      <source>the output holds {0} rows</source>
-      <translation>输出中只有 {0} 行</translation>
+      <location filename="../../layers/io/orders_input.py" line="130" />
+      <source>Give the orders as a layer (INPUT) or a file (INPUT_FILE)</source>
+      <translation>请以图层（INPUT）或文件（INPUT_FILE）提供工单</translation>
     </message>
     <message>
-      <location filename="../../layers/outputs.py" line="364" />
-      <source>{0}: {1} of {2} rows did not reach the output (first reason: {3})</source>
-      <translation>{0}：{2} 行中有 {1} 行未写入输出（首个原因：{3}）</translation>
+      <location filename="../../layers/io/orders_input.py" line="148" />
+      <location filename="../../layers/processing/orders/convertcoords_alg.py" line="92" />
+      <source>{0}: the orders have no field {1!r} (fields: {2})</source>
+      <translation>{0}：工单没有字段 {1!r}（现有字段：{2}）</translation>
     </message>
     <message>
-      <location filename="../../layers/outputs.py" line="386" />
-      <location filename="../../layers/outputs.py" line="469" />
-      <source>Cancelled: nothing was written</source>
-      <translation>已取消：未写入任何结果</translation>
+      <location filename="../../layers/io/orders_input.py" line="179" />
+      <source>{0}: unit {1!r} (feature {2}) has a NaN or infinite vertex; it is left out</source>
+      <translation>{0}：单元 {1!r}（第 {2} 个要素）有 NaN 或无穷大的顶点，已略去</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/backend.py" line="46" />
-      <source>Running in the engine: running in PostGIS is switched off ({0})</source>
-      <translation>在插件引擎中运行：已关闭在 PostGIS 中运行（{0}）</translation>
+      <location filename="../../layers/io/orders_input.py" line="184" />
+      <source>{0}: {1} units with NaN vertices left out in all</source>
+      <translation>{0}：共略去 {1} 个带 NaN 顶点的单元</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/backend.py" line="52" />
-      <location filename="../../layers/postgis/findrepeats_db.py" line="47" />
-      <location filename="../../layers/postgis/geolocate_db.py" line="181" />
-      <source>Running in the engine, not in PostGIS: {0}</source>
-      <translation>在插件引擎中运行，而不是在 PostGIS 中：{0}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/connection.py" line="34" />
-      <location filename="../../layers/postgis/copy_io.py" line="76" />
-      <source>Cannot connect to the database of {0}: {1}</source>
-      <translation>无法连接 {0} 所在的数据库：{1}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/connection.py" line="64" />
-      <location filename="../../layers/processing/democity_alg.py" line="63" />
-      <source>Cancelled</source>
-      <translation>已取消</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/connection.py" line="65" />
-      <source>PostGIS: {0}</source>
-      <translation>PostGIS 步骤：{0}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/connection.py" line="72" />
-      <location filename="../../layers/postgis/connection.py" line="81" />
-      <source>Cancelled: nothing was written to the database</source>
-      <translation>已取消：没有向数据库写入任何内容</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/connection.py" line="74" />
-      <source>The connection to the database was lost during the run; nothing was written ({0})</source>
-      <translation>运行中与数据库的连接断开；没有写入任何内容（{0}）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/connection.py" line="83" />
-      <source>The database refused the job; nothing was written: {0}</source>
-      <translation>数据库拒绝了该任务；没有写入任何内容：{0}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/copy_io.py" line="297" />
+      <location filename="../../layers/io/postgis_copy.py" line="297" />
       <source>{0}: COPY sent {1} rows, {2} were read from them</source>
       <translation>{0}：COPY 发送了 {1} 行，从中读取了 {2} 行</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="309" />
+      <location filename="../../layers/io/postgis_copy.py" line="309" />
       <source>{0}: reading the table by COPY failed: {1}</source>
       <translation>{0}：用 COPY 读取表失败：{1}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="314" />
+      <location filename="../../layers/io/postgis_copy.py" line="314" />
       <source>{0}: the database sent {1} rows, {2} were read</source>
       <translation>{0}：数据库发送了 {1} 行，读取了 {2} 行</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="608" />
-      <location filename="../../layers/postgis/copy_io.py" line="745" />
+      <location filename="../../layers/io/postgis_copy.py" line="599" />
+      <location filename="../../layers/io/postgis_copy.py" line="736" />
       <source>{0}: the database refused the output; nothing was written: {1}</source>
       <translation>{0}：数据库拒绝了输出，未写入任何内容：{1}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="678" />
+      <location filename="../../layers/io/postgis_copy.py" line="669" />
       <source>{0}: the database refused rows {1} to {2}; nothing was written: {3}</source>
       <translation>{0}：数据库拒绝了第 {1} 至 {2} 行，未写入任何内容：{3}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="794" />
+      <location filename="../../layers/io/postgis_copy.py" line="785" />
       <source>The output table {0} cannot be read back</source>
       <translation>无法读回输出表 {0}</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="823" />
+      <location filename="../../layers/io/postgis_copy.py" line="814" />
       <source>row {0}, field {1}: the text {2!r} is not valid Unicode and cannot be stored</source>
       <translation>第 {0} 行，字段 {1}：文本 {2!r} 不是有效的 Unicode，无法存储</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="827" />
+      <location filename="../../layers/io/postgis_copy.py" line="818" />
       <source>A text is not valid Unicode and cannot be stored</source>
       <translation>有文本不是有效的 Unicode，无法存储</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/copy_io.py" line="861" />
+      <location filename="../../layers/io/postgis_copy.py" line="823" />
+      <location filename="../../layers/outputs/gdal_sink.py" line="168" />
+      <source>row {0}, field {1}: the value {2!r} cannot be stored as {3}</source>
+      <translation>第 {0} 行，字段 {1}：值 {2!r} 无法存为{3}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/io/postgis_copy.py" line="852" />
       <source>row {0}, field {1}: the text holds a NUL character, which PostgreSQL cannot store</source>
       <translation>第 {0} 行，字段 {1}：文本含 NUL 字符，PostgreSQL 无法存储</translation>
     </message>
     <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="32" />
-      <source>INPUT is in geographic coordinates</source>
-      <translation>INPUT 使用地理坐标</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="35" />
-      <location filename="../../layers/processing/findrepeats_alg.py" line="72" />
-      <source>{0}: no field {1!r}</source>
-      <translation>{0}：没有字段 {1!r}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="50" />
-      <location filename="../../layers/postgis/geolocate_db.py" line="184" />
-      <location filename="../../layers/postgis/gridstats_db.py" line="90" />
-      <source>Running in PostGIS ({0}): every input is a table of that database</source>
-      <translation>在 PostGIS 中运行（{0}）：所有输入都是该数据库的表</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="62" />
-      <location filename="../../layers/processing/findrepeats_alg.py" line="55" />
-      <location filename="../../layers/processing/findrepeats_alg.py" line="90" />
-      <source>Orders with cases</source>
-      <translation>带案件编号的工单</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="68" />
-      <location filename="../../layers/processing/findrepeats_alg.py" line="56" />
-      <source>Repeat rate per grid</source>
-      <translation>各网格重复率</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="88" />
-      <source>orders in time order</source>
-      <translation>按时间排序工单</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="89" />
-      <location filename="../../layers/postgis/findrepeats_db.py" line="90" />
-      <source>the repeat rule</source>
-      <translation>重复工单规则</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="96" />
-      <location filename="../../layers/postgis/pushdown.py" line="139" />
-      <source>drop the earlier {0}</source>
-      <translation>删除之前的 {0}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="100" />
-      <location filename="../../layers/postgis/pushdown.py" line="140" />
-      <source>create {0}</source>
-      <translation>创建 {0}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/findrepeats_db.py" line="121" />
-      <source>PostGIS grouped the orders into {0} cases in {1:.1f} s; {2} orders could not be checked</source>
-      <translation>PostGIS 将工单归为 {0} 个案件，用时 {1:.1f} 秒；{2} 条工单无法检查</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="56" />
-      <location filename="../../layers/postgis/gridstats_db.py" line="43" />
-      <source>{0} is set</source>
-      <translation>设置了 {0}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="63" />
-      <source>the grids are in geographic coordinates</source>
-      <translation>网格使用地理坐标</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="66" />
-      <source>INPUT has no point geometry with a known SRID</source>
-      <translation>INPUT 没有已知 SRID 的点几何</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="69" />
-      <source>{0} is not in the grids' coordinate system</source>
-      <translation>{0} 与网格的坐标系不同</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="81" />
-      <source>{0}: no code field {1!r}</source>
-      <translation>{0}：没有编码字段 {1!r}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="109" />
-      <source>the orders have an address field ({0}), matched by the engine</source>
-      <translation>工单有地址字段（{0}），由插件引擎匹配</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="164" />
-      <source>order points</source>
-      <translation>工单点</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="164" />
-      <source>index of the order points</source>
-      <translation>工单点索引</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="166" />
-      <source>drop the order points</source>
-      <translation>删除工单点</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="190" />
-      <source>internal error: {0} rows in, {1} out</source>
-      <translation>内部错误：输入 {0} 行，输出 {1} 行</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="191" />
-      <source>PostGIS placed {0} rows in {1:.1f} s</source>
-      <translation>PostGIS 落格 {0} 行，用时 {1:.1f} 秒</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/geolocate_db.py" line="196" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="187" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="345" />
-      <source>Placed orders</source>
-      <translation>已落格工单</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/gridstats_db.py" line="35" />
-      <location filename="../../layers/processing/patrolplan_alg.py" line="264" />
-      <source>{0}: the layer has no field {1!r}</source>
-      <translation>{0}：图层没有字段 {1!r}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/gridstats_db.py" line="48" />
-      <location filename="../../layers/postgis/source.py" line="72" />
-      <location filename="../../layers/postgis/source.py" line="75" />
-      <source>{0} has no single key column</source>
-      <translation>{0} 没有单一的主键列</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/gridstats_db.py" line="51" />
-      <location filename="../../layers/processing/grid_inputs.py" line="93" />
-      <source>CODE_FIELD: the grids have no field {0!r}</source>
-      <translation>CODE_FIELD：网格没有字段 {0!r}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/gridstats_db.py" line="100" />
-      <source>PostGIS counted the orders of every grid in {0:.1f} s</source>
-      <translation>PostGIS 统计了每个网格的工单，用时 {0:.1f} 秒</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/gridstats_db.py" line="102" />
-      <location filename="../../layers/processing/gridstats_alg.py" line="24" />
-      <location filename="../../layers/processing/gridstats_alg.py" line="44" />
-      <source>Grid statistics</source>
-      <translation>网格统计</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/gridstats_db.py" line="122" />
-      <location filename="../../layers/processing/gridstats_alg.py" line="79" />
-      <source>Current period {0}, previous {1}</source>
-      <translation>当前周期 {0}，上一周期 {1}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/pushdown.py" line="54" />
-      <source>{0} is a table of another database</source>
-      <translation>{0} 是另一个数据库的表</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/pushdown.py" line="58" />
-      <source>{0} names the input table {1}.{2}: the result would replace its own input</source>
-      <translation>{0} 指向输入表 {1}.{2}：结果会覆盖自己的输入</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/pushdown.py" line="89" />
-      <source>No name for the result of {0}</source>
-      <translation>无法为 {0} 的结果命名</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/pushdown.py" line="119" />
-      <source>GiST index on {0}.{1}</source>
-      <translation>为 {0}.{1} 建立 GiST 索引</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/pushdown.py" line="138" />
-      <source>plan</source>
-      <translation>查询计划</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/pushdown.py" line="142" />
-      <source>key and index of {0}</source>
-      <translation>{0} 的主键和索引</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/pushdown.py" line="183" />
-      <source>Cannot open the result table {0}</source>
-      <translation>无法打开结果表 {0}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/pushdown.py" line="207" />
-      <source>Result table {0}.{1}</source>
-      <translation>结果表 {0}.{1}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/source.py" line="54" />
-      <source>{0} is not given</source>
-      <translation>未给出 {0}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/source.py" line="59" />
-      <source>{0} uses selected features or a filter</source>
-      <translation>{0} 使用了所选要素或筛选条件</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/source.py" line="62" />
-      <source>{0} is not a vector layer</source>
-      <translation>{0} 不是矢量图层</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/source.py" line="64" />
-      <source>{0} is not a PostGIS layer ({1})</source>
-      <translation>{0} 不是 PostGIS 图层（{1}）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/source.py" line="67" />
-      <source>{0} has a subset filter</source>
-      <translation>{0} 设置了子集筛选</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/source.py" line="69" />
-      <source>{0} is a query, not a table</source>
-      <translation>{0} 是查询，不是表</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/source.py" line="95" />
-      <source>{0} and {1} are in different databases</source>
-      <translation>{0} 和 {1} 位于不同的数据库</translation>
-    </message>
-    <message>
-      <location filename="../../layers/postgis/source.py" line="108" />
-      <source>TIME_FIELD {0} is text; the engine reads its mixed formats</source>
-      <translation>TIME_FIELD {0} 是文本；其混合格式由插件引擎解析</translation>
-    </message>
-    <message>
-      <location filename="../../layers/print_layout.py" line="65" />
-      <source>A4 横向 landscape</source>
-      <translation>A4 横向 landscape</translation>
-    </message>
-    <message>
-      <location filename="../../layers/print_layout.py" line="66" />
-      <source>A4 纵向 portrait</source>
-      <translation>A4 纵向 portrait</translation>
-    </message>
-    <message>
-      <location filename="../../layers/print_layout.py" line="67" />
-      <source>A3 横向 landscape</source>
-      <translation>A3 横向 landscape</translation>
-    </message>
-    <message>
-      <location filename="../../layers/print_layout.py" line="68" />
-      <source>A3 纵向 portrait</source>
-      <translation>A3 纵向 portrait</translation>
-    </message>
-    <message>
-      <location filename="../../layers/print_layout.py" line="87" />
-      <source>序号</source>
-      <translation>序号</translation>
-    </message>
-    <message>
-      <location filename="../../layers/print_layout.py" line="88" />
-      <source>网格编码</source>
-      <translation>网格编码</translation>
-    </message>
-    <message>
-      <location filename="../../layers/print_layout.py" line="89" />
-      <source>社区</source>
-      <translation>社区</translation>
-    </message>
-    <message>
-      <location filename="../../layers/print_layout.py" line="90" />
-      <source>网格员</source>
-      <translation>网格员</translation>
-    </message>
-    <message>
-      <location filename="../../layers/print_layout.py" line="91" />
-      <source>件数</source>
-      <translation>件数</translation>
-    </message>
-    <message>
-      <location filename="../../layers/print_layout.py" line="92" />
-      <source>环比</source>
-      <translation>环比</translation>
-    </message>
-    <message>
-      <location filename="../../layers/print_layout.py" line="93" />
-      <source>趋势</source>
-      <translation>趋势</translation>
-    </message>
-    <message>
-      <location filename="../../layers/print_layout.py" line="404" />
-      <source>本页无工单 No cases on this page</source>
-      <translation>本页无工单 No cases on this page</translation>
-    </message>
-    <message>
-      <location filename="../../layers/print_page_layers.py" line="235" />
-      <source>网格热点 Gi*</source>
-      <translation>网格热点 Gi*</translation>
-    </message>
-    <message>
-      <location filename="../../layers/print_page_layers.py" line="235" />
-      <source>网格 Grids: {0}</source>
-      <translation>网格 Grids: {0}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/print_page_layers.py" line="275" />
-      <source>热力（全区统一色阶）</source>
-      <translation>热力（全区统一色阶）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/print_page_layers.py" line="278" />
-      <source>Heatmap colour scale: 0 to {0:.4g} on every page</source>
-      <translation>热力色阶：每页均为 0 至 {0:.4g}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/base.py" line="263" />
+      <location filename="../../layers/io/sources.py" line="81" />
       <source>{0}: read {1} features, but the layer reports {2}</source>
       <translation>{0}：读取了 {1} 个要素，但图层报告 {2} 个</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/base.py" line="272" />
+      <location filename="../../layers/io/sources.py" line="90" />
       <source>{0} is in a geographic CRS ({1}); reproject it to a projected CRS in metres first, e.g. CGCS2000 / 3-degree Gauss-Kruger (EPSG:4547 for 114°E)</source>
       <translation>{0} 为地理坐标系（{1}）；请先投影到以米为单位的投影坐标系，例如 CGCS2000 / 3 度带高斯-克吕格（东经 114° 为 EPSG:4547）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="86" />
-      <source>Build regular grid</source>
-      <translation>生成规则网格</translation>
+      <location filename="../../layers/outputs/gdal_sink.py" line="52" />
+      <source>boolean</source>
+      <translation>布尔值</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="88" />
-      <location filename="../../layers/processing/grid_inputs.py" line="37" />
-      <location filename="../../layers/processing/importgrids_alg.py" line="48" />
+      <location filename="../../layers/outputs/gdal_sink.py" line="52" />
+      <source>integer</source>
+      <translation>整数</translation>
+    </message>
+    <message>
+      <location filename="../../layers/outputs/gdal_sink.py" line="52" />
+      <source>64-bit integer</source>
+      <translation>64 位整数</translation>
+    </message>
+    <message>
+      <location filename="../../layers/outputs/gdal_sink.py" line="52" />
+      <source>real</source>
+      <translation>实数</translation>
+    </message>
+    <message>
+      <location filename="../../layers/outputs/gdal_sink.py" line="53" />
+      <source>text</source>
+      <translation>文本</translation>
+    </message>
+    <message>
+      <location filename="../../layers/outputs/gdal_sink.py" line="53" />
+      <source>date</source>
+      <translation>日期</translation>
+    </message>
+    <message>
+      <location filename="../../layers/outputs/gdal_sink.py" line="53" />
+      <source>date and time</source>
+      <translation>日期时间</translation>
+    </message>
+    <message>
+      <location filename="../../layers/outputs/gdal_sink.py" line="270" />
+      <source>{0}: GDAL could not write rows {1} to {2}: {3}</source>
+      <translation>{0}：GDAL 无法写入第 {1} 至 {2} 行：{3}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/outputs/gdal_sink.py" line="353" />
+      <source>row {0}, field {1}: the feature id {2} is there twice</source>
+      <translation>第 {0} 行，字段 {1}：要素编号 {2} 重复出现</translation>
+    </message>
+    <message>
+      <location filename="../../layers/outputs/gdal_sink.py" line="393" />
+      <source>{0}: {1} rows written, {2} in the file</source>
+      <translation>{0}：写入 {1} 行，文件中有 {2} 行</translation>
+    </message>
+    <message>
+      <location filename="../../layers/outputs/gdal_sink.py" line="414" />
+      <source>{0} cannot be renamed {1}</source>
+      <translation>{0} 无法改名为 {1}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/outputs/gdal_sink.py" line="473" />
+      <source>The temporary output {0} cannot be read back</source>
+      <translation>无法读回临时输出 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/outputs/run_outputs.py" line="247" />
+      <source>{0}: features cannot be added to this output</source>
+      <translation>{0}：此输出不能添加要素</translation>
+    </message>
+    <message>
+      <location filename="../../layers/outputs/run_outputs.py" line="252" />
+      <source>the output refused a feature</source>
+      <translation>输出拒收了一个要素</translation>
+    </message>
+    <message>
+      <location filename="../../layers/outputs/run_outputs.py" line="309" />
+      <source>the output holds {0} rows</source>
+      <translation>输出中只有 {0} 行</translation>
+    </message>
+    <message>
+      <location filename="../../layers/outputs/run_outputs.py" line="311" />
+      <source>{0}: {1} of {2} rows did not reach the output (first reason: {3})</source>
+      <translation>{0}：{2} 行中有 {1} 行未写入输出（首个原因：{3}）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/outputs/run_outputs.py" line="412" />
+      <location filename="../../layers/runtime/cancel.py" line="13" />
+      <source>Cancelled: nothing was written</source>
+      <translation>已取消：未写入任何结果</translation>
+    </message>
+    <message>
+      <location filename="../../layers/parameters/declare.py" line="335" />
+      <source>{0}: {1!r} is not a date</source>
+      <translation>{0}：{1!r} 不是日期</translation>
+    </message>
+    <message>
+      <location filename="../../layers/parameters/declare.py" line="435" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="98" />
+      <source>Excel (*.xlsx);;CSV (*.csv)</source>
+      <translation>Excel 表格 (*.xlsx);;CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+      <location filename="../../layers/parameters/grid_inputs.py" line="36" />
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="72" />
+      <location filename="../../layers/processing/governance/hotareas_alg.py" line="96" />
+      <source>Orders (points)</source>
+      <translation>工单（点）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/parameters/grid_inputs.py" line="37" />
+      <location filename="../../layers/processing/governance/hotareas_alg.py" line="97" />
+      <source>Orders' grid code field</source>
+      <translation>工单的网格编码字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/parameters/grid_inputs.py" line="38" />
+      <location filename="../../layers/parameters/unit_layers.py" line="28" />
+      <location filename="../../layers/processing/grids/buildgrid_alg.py" line="37" />
       <source>Grids</source>
       <translation>网格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="89" />
-      <source>Covers an extent, or boundary polygons (communities, streets), with square or hexagon cells of a given size, clipped to the boundaries. Each cell is coded: the boundary's code (CODE_FIELD) or CODE_PREFIX, plus a sequence numbered west to east, north to south (DB11/T 2157 style). Pieces smaller than MIN_FRACTION of a full cell join their neighbour.
-
-INPUT: boundary polygons (optional). EXTENT: used when there is no INPUT. TYPE: square or hexagon. SIZE: cell size in metres (hexagons: distance between opposite edges). CODE_PREFIX, CODE_FIELD, DIGITS: how codes are built.
-
-Example: communities with a 12-digit community_code, SIZE=250, DIGITS=3 give 15-digit grid codes.</source>
-      <translation>用给定边长的正方形或六边形网格覆盖一个范围或边界面（社区、街道），并按边界裁剪。每个网格的编码为边界编码（CODE_FIELD）或 CODE_PREFIX，加上自西向东、自北向南的序号（DB11/T 2157 方式）。小于整格 MIN_FRACTION 的碎片并入相邻网格。
-
-INPUT：边界面（可选）。EXTENT：无 INPUT 时使用。TYPE：正方形或六边形。SIZE：网格边长（米；六边形为对边距离）。CODE_PREFIX、CODE_FIELD、DIGITS：编码的构成方式。
-
-示例：社区带 12 位 community_code，SIZE=250、DIGITS=3，得到 15 位网格编码。</translation>
+      <location filename="../../layers/parameters/grid_inputs.py" line="39" />
+      <location filename="../../layers/processing/governance/hotareas_alg.py" line="95" />
+      <location filename="../../layers/processing/grids/splitmicrogrids_alg.py" line="39" />
+      <source>Grid code field</source>
+      <translation>网格编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="100" />
-      <source>Boundary polygons</source>
-      <translation>边界面</translation>
+      <location filename="../../layers/parameters/grid_inputs.py" line="97" />
+      <source>GRID_FIELD: the orders have no field {0!r}</source>
+      <translation>GRID_FIELD：工单没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="101" />
-      <source>Extent (when there are no boundaries)</source>
-      <translation>范围（无边界时）</translation>
+      <location filename="../../layers/parameters/grid_inputs.py" line="126" />
+      <source>Point look-up: compiled (numba)</source>
+      <translation>点位落格：编译加速（numba）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="102" />
-      <source>Cell type</source>
-      <translation>网格形状</translation>
+      <location filename="../../layers/parameters/grid_inputs.py" line="126" />
+      <source>Point look-up: vectorised (no numba)</source>
+      <translation>点位落格：向量化（未安装 numba）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="102" />
-      <source>Square</source>
-      <translation>正方形</translation>
+      <location filename="../../layers/parameters/grid_inputs.py" line="128" />
+      <source>{0} orders lie in a grid</source>
+      <translation>{0} 条工单位于网格内</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="102" />
-      <source>Hexagon</source>
-      <translation>六边形</translation>
+      <location filename="../../layers/parameters/grid_inputs.py" line="136" />
+      <source>Queen (shared corner)</source>
+      <translation>后邻接（共点）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="103" />
-      <source>Cell size (m)</source>
-      <translation>网格边长（米）</translation>
+      <location filename="../../layers/parameters/grid_inputs.py" line="136" />
+      <source>Rook (shared edge)</source>
+      <translation>车邻接（共边）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="104" />
-      <source>Code prefix</source>
-      <translation>编码前缀</translation>
+      <location filename="../../layers/parameters/grid_inputs.py" line="136" />
+      <location filename="../../layers/parameters/grid_inputs.py" line="140" />
+      <source>Distance band</source>
+      <translation>距离带</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="105" />
-      <source>Boundary code field (prefix per boundary)</source>
-      <translation>边界编码字段（每个边界的前缀）</translation>
+      <location filename="../../layers/parameters/grid_inputs.py" line="136" />
+      <location filename="../../layers/parameters/grid_inputs.py" line="141" />
+      <source>K nearest</source>
+      <translation>K 近邻</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="106" />
-      <source>Sequence digits</source>
-      <translation>序号位数</translation>
+      <location filename="../../layers/parameters/grid_inputs.py" line="139" />
+      <source>Neighbours</source>
+      <translation>邻接关系</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="107" />
-      <source>Smallest piece kept (share of a cell)</source>
-      <translation>保留的最小碎片（占整格比例）</translation>
+      <location filename="../../layers/parameters/grid_inputs.py" line="172" />
+      <source>{0} grids have no neighbour with {1} weights; they are compared on their own value</source>
+      <translation>{0} 个网格在 {1} 权重下没有邻居；只与自身值比较</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="117" />
-      <source>The boundary layer</source>
-      <translation>边界图层</translation>
+      <location filename="../../layers/parameters/grid_inputs.py" line="184" />
+      <source>{0}: the grids have no field {1!r}</source>
+      <translation>{0}：网格没有字段 {1!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="125" />
-      <source>{0} cells</source>
-      <translation>{0} 个网格</translation>
+      <location filename="../../layers/parameters/order_filters.py" line="32" />
+      <location filename="../../layers/processing/orders/findrepeats_alg.py" line="46" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="61" />
+      <source>Class case field</source>
+      <translation>类案字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="134" />
-      <source>Give boundary polygons or an extent</source>
-      <translation>请提供边界面或范围</translation>
+      <location filename="../../layers/parameters/order_filters.py" line="34" />
+      <source>Only these class cases (codes, major classes or groups, e.g. 0601,0602 or noise)</source>
+      <translation>仅这些类案（编码、大类或类案组，如 0601,0602 或 noise）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/buildgrid_alg.py" line="137" />
-      <source>The extent is in a geographic CRS; use a projected CRS in metres</source>
-      <translation>范围为地理坐标系；请使用以米为单位的投影坐标系</translation>
+      <location filename="../../layers/parameters/order_filters.py" line="36" />
+      <location filename="../../layers/processing/orders/findrepeats_alg.py" line="47" />
+      <source>Time field</source>
+      <translation>时间字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/classify_alg.py" line="32" />
-      <location filename="../../layers/processing/patrolplan_alg.py" line="109" />
+      <location filename="../../layers/parameters/order_filters.py" line="37" />
+      <source>From date (inclusive)</source>
+      <translation>起始日期（含）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/parameters/order_filters.py" line="38" />
+      <source>To date (inclusive)</source>
+      <translation>截止日期（含）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/parameters/order_filters.py" line="39" />
+      <source>Hours of the day (e.g. 22-6 for night noise)</source>
+      <translation>时段（如 22-6 表示夜间噪声）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/parameters/order_filters.py" line="66" />
+      <source>DATE_TO is before DATE_FROM</source>
+      <translation>DATE_TO 早于 DATE_FROM</translation>
+    </message>
+    <message>
+      <location filename="../../layers/parameters/order_filters.py" line="90" />
+      <source>{0}: the layer has no field {1!r} (fields: {2})</source>
+      <translation>{0}：图层没有字段 {1!r}（现有字段：{2}）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/parameters/order_filters.py" line="133" />
+      <source>CATEGORIES needs CATEGORY_FIELD</source>
+      <translation>CATEGORIES 需要 CATEGORY_FIELD</translation>
+    </message>
+    <message>
+      <location filename="../../layers/parameters/order_filters.py" line="135" />
+      <source>DATE_FROM, DATE_TO and HOURS need TIME_FIELD</source>
+      <translation>DATE_FROM、DATE_TO 与 HOURS 需要 TIME_FIELD</translation>
+    </message>
+    <message>
+      <location filename="../../layers/parameters/order_filters.py" line="148" />
+      <source>{0} orders have a time that cannot be read as a date and time (first: row {1}, {2})</source>
+      <translation>{0} 条工单的时间无法读作日期时间（第一条：第 {1} 行，{2}）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/parameters/order_filters.py" line="153" />
+      <source>{0} of {1} orders pass the filter ({2})</source>
+      <translation>{1} 条工单中 {0} 条通过筛选（{2}）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/parameters/unit_layers.py" line="29" />
+      <location filename="../../layers/processing/grids/splitmicrogrids_alg.py" line="53" />
+      <source>Micro-grids</source>
+      <translation>微网格</translation>
+    </message>
+    <message>
+      <location filename="../../layers/parameters/unit_layers.py" line="30" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="119" />
+      <source>Dedicated grids</source>
+      <translation>专属网格</translation>
+    </message>
+    <message>
+      <location filename="../../layers/parameters/unit_layers.py" line="31" />
+      <source>Communities</source>
+      <translation>社区</translation>
+    </message>
+    <message>
+      <location filename="../../layers/parameters/unit_layers.py" line="32" />
+      <source>Streets</source>
+      <translation>街道</translation>
+    </message>
+    <message>
+      <location filename="../../layers/parameters/unit_layers.py" line="43" />
+      <source>{0} code field</source>
+      <translation>{0}编码字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/parameters/unit_layers.py" line="100" />
+      <source>{0}: {1} units, code field {2}</source>
+      <translation>{0}：{1} 个单元，编码字段 {2}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/parameters/unit_layers.py" line="114" />
+      <source>{0}: no code field {1!r}; choose it in {2}</source>
+      <translation>{0}：没有编码字段 {1!r}；请在 {2} 中选择</translation>
+    </message>
+    <message>
+      <location filename="../../layers/parameters/unit_layers.py" line="123" />
+      <source>{0}: {1} units have no code (first: feature {2})</source>
+      <translation>{0}：{1} 个单元没有编码（第一个：第 {2} 个要素）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/parameters/unit_layers.py" line="135" />
+      <source>{0} ({1}) has no coordinate reference system: set it in the layer's properties (Source, Set CRS), e.g. EPSG:4547 for CGCS2000 / 3-degree Gauss-Kruger 114°E, and run again</source>
+      <translation>{0}（{1}）没有坐标参考系：请在图层属性（源 → 设置坐标参考系）中设置，例如东经 114° 的 CGCS2000 / 3 度带高斯-克吕格投影 EPSG:4547，然后重新运行</translation>
+    </message>
+    <message>
+      <location filename="../../layers/parameters/unit_layers.py" line="147" />
+      <source>{0} ({1}) has no coordinate reference system: taken to be in the grids' CRS ({2})</source>
+      <translation>{0}（{1}）没有坐标参考系：按网格的坐标参考系（{2}）处理</translation>
+    </message>
+    <message>
+      <location filename="../../layers/printing/layout.py" line="65" />
+      <source>A4 横向 landscape</source>
+      <translation>A4 横向 landscape</translation>
+    </message>
+    <message>
+      <location filename="../../layers/printing/layout.py" line="66" />
+      <source>A4 纵向 portrait</source>
+      <translation>A4 纵向 portrait</translation>
+    </message>
+    <message>
+      <location filename="../../layers/printing/layout.py" line="67" />
+      <source>A3 横向 landscape</source>
+      <translation>A3 横向 landscape</translation>
+    </message>
+    <message>
+      <location filename="../../layers/printing/layout.py" line="68" />
+      <source>A3 纵向 portrait</source>
+      <translation>A3 纵向 portrait</translation>
+    </message>
+    <message>
+      <location filename="../../layers/printing/layout.py" line="87" />
+      <source>序号</source>
+      <translation>序号</translation>
+    </message>
+    <message>
+      <location filename="../../layers/printing/layout.py" line="88" />
+      <source>网格编码</source>
+      <translation>网格编码</translation>
+    </message>
+    <message>
+      <location filename="../../layers/printing/layout.py" line="89" />
+      <source>社区</source>
+      <translation>社区</translation>
+    </message>
+    <message>
+      <location filename="../../layers/printing/layout.py" line="90" />
+      <source>网格员</source>
+      <translation>网格员</translation>
+    </message>
+    <message>
+      <location filename="../../layers/printing/layout.py" line="91" />
+      <source>件数</source>
+      <translation>件数</translation>
+    </message>
+    <message>
+      <location filename="../../layers/printing/layout.py" line="92" />
+      <source>环比</source>
+      <translation>环比</translation>
+    </message>
+    <message>
+      <location filename="../../layers/printing/layout.py" line="93" />
+      <source>趋势</source>
+      <translation>趋势</translation>
+    </message>
+    <message>
+      <location filename="../../layers/printing/layout.py" line="404" />
+      <source>本页无工单 No cases on this page</source>
+      <translation>本页无工单 No cases on this page</translation>
+    </message>
+    <message>
+      <location filename="../../layers/printing/page_layers.py" line="235" />
+      <source>网格热点 Gi*</source>
+      <translation>网格热点 Gi*</translation>
+    </message>
+    <message>
+      <location filename="../../layers/printing/page_layers.py" line="235" />
+      <source>网格 Grids: {0}</source>
+      <translation>网格 Grids: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/printing/page_layers.py" line="275" />
+      <source>热力（全区统一色阶）</source>
+      <translation>热力（全区统一色阶）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/printing/page_layers.py" line="278" />
+      <source>Heatmap colour scale: 0 to {0:.4g} on every page</source>
+      <translation>热力色阶：每页均为 0 至 {0:.4g}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/classify_alg.py" line="28" />
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="111" />
       <source>Auto</source>
       <translation>自动</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/classify_alg.py" line="33" />
+      <location filename="../../layers/processing/analysis/classify_alg.py" line="29" />
       <source>Rules</source>
       <translation>规则</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/classify_alg.py" line="34" />
+      <location filename="../../layers/processing/analysis/classify_alg.py" line="30" />
       <source>Learned</source>
       <translation>学习</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/classify_alg.py" line="35" />
+      <location filename="../../layers/processing/analysis/classify_alg.py" line="31" />
       <source>Hybrid</source>
       <translation>混合</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/classify_alg.py" line="42" />
+      <location filename="../../layers/processing/analysis/classify_alg.py" line="38" />
       <source>Classify orders into class cases</source>
       <translation>类案分类</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/classify_alg.py" line="44" />
-      <location filename="../../layers/processing/emerginghotspots_alg.py" line="26" />
-      <location filename="../../layers/processing/gridstats_alg.py" line="26" />
+      <location filename="../../layers/processing/analysis/classify_alg.py" line="40" />
+      <location filename="../../layers/processing/analysis/emerginghotspots_alg.py" line="29" />
+      <location filename="../../layers/processing/analysis/gridstats_alg.py" line="29" />
       <source>Analysis</source>
       <translation>分析</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/classify_alg.py" line="45" />
+      <location filename="../../layers/processing/analysis/classify_alg.py" line="41" />
       <source>Gives every order a class case of the catalogue (TAXONOMY, by default the plugin's class_cases.csv) from its text (TEXT_FIELD): class_code, class_name, class_score, class_method and class_reason.
 
 Methods: rules (the catalogue's keywords; the class whose matched keywords are longest in total wins; class_reason lists them), learned (character n-grams and logistic regression trained on the orders that already have a class in LABEL_FIELD; class_score is its probability), hybrid (the learned class where the model is at least 50 % sure, else the rules' class). auto: hybrid when LABEL_FIELD gives training orders, else rules. With LABEL_FIELD, TEST_SHARE of the classified orders is held back first to measure accuracy (ACCURACY_RULES, ACCURACY_LEARNED, ACCURACY_HYBRID; REPORT gives each class's recall and what it is confused with); the model that classifies the layer is then trained on all of them. An existing class_code field is kept as class_code_src.
@@ -1028,224 +1148,597 @@ Example: INPUT the orders, TEXT_FIELD description, LABEL_FIELD class_code (last 
 示例：INPUT 工单，TEXT_FIELD description，LABEL_FIELD class_code（上月已派单工单）。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/classify_alg.py" line="59" />
-      <location filename="../../layers/processing/timeprofile_alg.py" line="44" />
+      <location filename="../../layers/processing/analysis/classify_alg.py" line="55" />
+      <location filename="../../layers/processing/analysis/timeprofile_alg.py" line="45" />
       <location filename="../../ui/steps.py" line="40" />
       <source>Orders</source>
       <translation>工单</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/classify_alg.py" line="60" />
+      <location filename="../../layers/processing/analysis/classify_alg.py" line="56" />
       <source>Text field</source>
       <translation>文本字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/classify_alg.py" line="61" />
+      <location filename="../../layers/processing/analysis/classify_alg.py" line="57" />
       <source>Class-case catalogue (class_code, name_zh, keywords)</source>
       <translation>类案目录（class_code、name_zh、keywords）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/classify_alg.py" line="62" />
+      <location filename="../../layers/processing/analysis/classify_alg.py" line="58" />
       <source>Known class field (orders already classified, for training)</source>
       <translation>已知类别字段（已分类的工单，用于训练）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/classify_alg.py" line="63" />
+      <location filename="../../layers/processing/analysis/classify_alg.py" line="59" />
       <source>Method</source>
       <translation>方法</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/classify_alg.py" line="64" />
+      <location filename="../../layers/processing/analysis/classify_alg.py" line="60" />
       <source>Share held back to measure accuracy</source>
       <translation>留出用于检验准确率的比例</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/classify_alg.py" line="65" />
+      <location filename="../../layers/processing/analysis/classify_alg.py" line="61" />
       <source>Classified orders</source>
       <translation>已分类工单</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/classify_alg.py" line="66" />
+      <location filename="../../layers/processing/analysis/classify_alg.py" line="62" />
       <source>Accuracy per class</source>
       <translation>各类准确率</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/classify_alg.py" line="69" />
+      <location filename="../../layers/processing/analysis/classify_alg.py" line="65" />
       <source>Accuracy of the rules</source>
       <translation>规则法准确率</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/classify_alg.py" line="70" />
+      <location filename="../../layers/processing/analysis/classify_alg.py" line="66" />
       <source>Accuracy of the learned model</source>
       <translation>学习模型准确率</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/classify_alg.py" line="71" />
+      <location filename="../../layers/processing/analysis/classify_alg.py" line="67" />
       <source>Accuracy of rules and model together</source>
       <translation>规则与模型结合的准确率</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/classify_alg.py" line="107" />
+      <location filename="../../layers/processing/analysis/classify_alg.py" line="102" />
       <source>Held back {0} of {1} classified orders: accuracy rules {2:.1%}, learned {3:.1%}, hybrid {4:.1%}</source>
       <translation>留出 {1} 条已分类工单中的 {0} 条：规则法准确率 {2:.1%}，学习模型 {3:.1%}，混合 {4:.1%}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/classify_alg.py" line="128" />
+      <location filename="../../layers/processing/analysis/classify_alg.py" line="123" />
       <source>TEXT_FIELD: the layer has no field {0!r}</source>
       <translation>TEXT_FIELD：图层没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/classify_alg.py" line="138" />
+      <location filename="../../layers/processing/analysis/classify_alg.py" line="133" />
       <source>LABEL_FIELD: the layer has no field {0!r}</source>
       <translation>LABEL_FIELD：图层没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/classify_alg.py" line="143" />
+      <location filename="../../layers/processing/analysis/classify_alg.py" line="138" />
       <source>{0} known classes are not in the catalogue (e.g. {1}); they train the model all the same</source>
       <translation>{0} 个已知类别不在目录中（例如 {1}）；它们仍用于训练模型</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/classify_alg.py" line="156" />
+      <location filename="../../layers/processing/analysis/classify_alg.py" line="151" />
       <source>The {0} method needs LABEL_FIELD with orders of at least two class cases</source>
       <translation>{0} 方法需要 LABEL_FIELD，且工单至少涉及两个类案</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/classify_alg.py" line="177" />
+      <location filename="../../layers/processing/analysis/classify_alg.py" line="172" />
       <source>{0} orders classified by {1}; {2} without a class (no keyword and no model)</source>
       <translation>{0} 条工单按 {1} 分类；{2} 条无类别（无关键词且无模型）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="39" />
-      <source>…or a file (CSV, XLSX, Open311 JSON)</source>
-      <translation>…或文件（CSV、XLSX、Open311 JSON）</translation>
+      <location filename="../../layers/processing/analysis/emerginghotspots_alg.py" line="27" />
+      <location filename="../../layers/processing/analysis/emerginghotspots_alg.py" line="49" />
+      <location filename="../../layers/processing/analysis/emerginghotspots_alg.py" line="73" />
+      <source>Emerging hot spots</source>
+      <translation>热点趋势</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="40" />
-      <source>Tables (*.csv *.txt *.xlsx *.xls *.json);;All files (*.*)</source>
-      <translation>表格 (*.csv *.txt *.xlsx *.xls *.json);;所有文件 (*.*)</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="53" />
-      <source>Convert coordinates (WGS84/GCJ-02/BD-09/CGCS2000)</source>
-      <translation>坐标转换（WGS84/GCJ-02/BD-09/CGCS2000）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="55" />
-      <location filename="../../layers/processing/findrepeats_alg.py" line="37" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="115" />
-      <source>Work orders</source>
-      <translation>工单</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="56" />
-      <source>Converts points or X/Y columns between wgs84, gcj02 (AMap, Tencent), bd09 (Baidu), cgcs2000 and any EPSG:n (e.g. EPSG:4547, CGCS2000 3-degree Gauss-Krüger 114°E). PROJ has no GCJ-02 or BD-09; the published algorithm is applied (inverse exact to 1e-9°), only inside China's box. FROM applies to all rows; COORD_SYS_FIELD gives it per row. Every row is written, with x_out, y_out and a problem text where the input could not be converted (empty, not a number, latitude beyond ±90, unknown system). GCJ-02 and BD-09 outputs are written as EPSG:4326 layers: QGIS has no CRS for them, so mark such layers clearly.
+      <location filename="../../layers/processing/analysis/emerginghotspots_alg.py" line="30" />
+      <source>How each grid's hot-spot status changes over time, as ArcGIS's Emerging Hot Spot Analysis with its defaults: orders are counted per grid and TIME_STEP (a space-time cube, zeros included); every bin gets a Gi* z-score against the whole cube, its neighbours being the grid and its neighbours (WEIGHTS) in the same and the previous time step; p-values are corrected for the false discovery rate and significant at ALPHA; a Mann-Kendall test gives the trend of each grid's z-scores (mk_tau, mk_p). Each grid gets one of 17 patterns: new, consecutive, intensifying, persistent, diminishing, sporadic, oscillating or historical hot spot or cold spot, or no pattern (pattern, and pattern_zh in Chinese), with n_hot and n_cold time steps and z_&lt;step&gt; columns. CUBE lists every grid × time step with its count, z-score and bin.
 
-Example: FROM gcj02, TO EPSG:4547 for orders exported from an AMap-based app.</source>
-      <translation>在 wgs84、gcj02（高德、腾讯）、bd09（百度）、cgcs2000 与任意 EPSG:n（如 EPSG:4547，CGCS2000 3 度带高斯-克吕格 东经 114°）之间转换点或 X/Y 列。PROJ 不支持 GCJ-02 和 BD-09，这里采用公开算法（逆变换精确到 1e-9°），且只在中国范围内生效。FROM 适用于所有行；COORD_SYS_FIELD 逐行指定。每一行都会写出，带 x_out、y_out，无法转换时（为空、不是数字、纬度超出 ±90、未知坐标系）写出 problem 说明。GCJ-02 和 BD-09 输出写为 EPSG:4326 图层：QGIS 没有对应的坐标系，请清楚标注这类图层。
+Example: INPUT the placed orders, GRIDS the grid layer, TIME_FIELD reported_at, CATEGORIES noise, TIME_STEP month.</source>
+      <translation>每个网格的热点状态如何随时间变化，与 ArcGIS 热点趋势分析（Emerging Hot Spot Analysis）及其默认设置一致：按网格和 TIME_STEP 统计工单（时空立方体，含零值）；每个单元相对整个立方体计算 Gi* z 得分，其邻居为该网格及其邻接网格（WEIGHTS）在同一和上一时间步的单元；p 值经错误发现率校正后按 ALPHA 判断显著性；Mann-Kendall 检验给出各网格 z 得分的趋势（mk_tau、mk_p）。每个网格归入 17 种模式之一：新增、连续、加强、持续、减弱、零星、振荡或历史热点/冷点，或无模式（pattern，中文见 pattern_zh），并给出 n_hot、n_cold 时间步数及 z_&lt;步&gt; 列。CUBE 列出每个网格 × 时间步的件数、z 得分和分级。
 
-示例：从基于高德的应用导出的工单，FROM gcj02，TO EPSG:4547。</translation>
+示例：INPUT 已落格工单，GRIDS 网格图层，TIME_FIELD reported_at，CATEGORIES noise，TIME_STEP 月。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="66" />
-      <source>Points or table</source>
-      <translation>点或表格</translation>
+      <location filename="../../layers/processing/analysis/emerginghotspots_alg.py" line="45" />
+      <source>Time step</source>
+      <translation>时间步长</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="68" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="62" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="62" />
-      <source>X / longitude field</source>
-      <translation>X / 经度字段</translation>
+      <location filename="../../layers/processing/analysis/emerginghotspots_alg.py" line="45" />
+      <location filename="../../layers/processing/analysis/gridstats_alg.py" line="22" />
+      <location filename="../../layers/processing/governance/hotareas_alg.py" line="44" />
+      <source>Week</source>
+      <translation>周</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="69" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="63" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="63" />
-      <source>Y / latitude field</source>
-      <translation>Y / 纬度字段</translation>
+      <location filename="../../layers/processing/analysis/emerginghotspots_alg.py" line="45" />
+      <location filename="../../layers/processing/analysis/gridstats_alg.py" line="22" />
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="47" />
+      <source>Month</source>
+      <translation>月</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="70" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="64" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="64" />
-      <source>Coordinate system field (per row)</source>
-      <translation>坐标系字段（逐行）</translation>
+      <location filename="../../layers/processing/analysis/emerginghotspots_alg.py" line="47" />
+      <source>Significance level</source>
+      <translation>显著性水平</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="71" />
-      <source>From (wgs84, gcj02, bd09, cgcs2000, EPSG:n)</source>
-      <translation>源坐标系（wgs84、gcj02、bd09、cgcs2000、EPSG:n）</translation>
+      <location filename="../../layers/processing/analysis/emerginghotspots_alg.py" line="48" />
+      <location filename="../../layers/processing/analysis/hotspots_alg.py" line="43" />
+      <source>False discovery rate correction</source>
+      <translation>错误发现率（FDR）校正</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="72" />
-      <source>To (wgs84, gcj02, bd09, cgcs2000, EPSG:n)</source>
-      <translation>目标坐标系（wgs84、gcj02、bd09、cgcs2000、EPSG:n）</translation>
+      <location filename="../../layers/processing/analysis/emerginghotspots_alg.py" line="50" />
+      <source>Space-time cube (grid × time step)</source>
+      <translation>时空立方体（网格 × 时间步）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="73" />
-      <source>Converted points</source>
-      <translation>转换后的点</translation>
+      <location filename="../../layers/processing/analysis/emerginghotspots_alg.py" line="60" />
+      <source>Emerging hot spots need TIME_FIELD</source>
+      <translation>热点趋势分析需要 TIME_FIELD</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="75" />
-      <source>Rows not converted</source>
-      <translation>未转换的行</translation>
+      <location filename="../../layers/processing/analysis/emerginghotspots_alg.py" line="87" />
+      <source>The orders span one {0}; emerging hot spots need at least two</source>
+      <translation>工单只跨越一个{0}；热点趋势分析至少需要两个</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="86" />
-      <source>Converted ({0})</source>
-      <translation>已转换（{0}）</translation>
+      <location filename="../../layers/processing/analysis/emerginghotspots_alg.py" line="90" />
+      <source>Only {0} time steps: trends and the 90 % rules are weak on so few (ArcGIS asks for 10)</source>
+      <translation>只有 {0} 个时间步：这么少时趋势和 90 % 规则都较弱（ArcGIS 要求 10 个）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="103" />
-      <source>Choose X_FIELD and Y_FIELD (no coordinate columns recognised)</source>
-      <translation>请选择 X_FIELD 与 Y_FIELD（未识别到坐标列）</translation>
+      <location filename="../../layers/processing/analysis/emerginghotspots_alg.py" line="93" />
+      <source>Space-time cube: {0} grids × {1} {2}s, {3} orders</source>
+      <translation>时空立方体：{0} 个网格 × {1} 个{2}，{3} 条工单</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="123" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="331" />
-      <source>row {0}: {1}</source>
-      <translation>第 {0} 行：{1}</translation>
+      <location filename="../../layers/processing/analysis/gridstats_alg.py" line="22" />
+      <location filename="../../layers/processing/governance/hotareas_alg.py" line="44" />
+      <source>Quarter</source>
+      <translation>季度</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/convertcoords_alg.py" line="124" />
-      <source>{0} rows converted to {1}, {2} not</source>
-      <translation>{0} 行已转换为 {1}，{2} 行未转换</translation>
+      <location filename="../../layers/processing/analysis/gridstats_alg.py" line="22" />
+      <location filename="../../layers/processing/governance/hotareas_alg.py" line="44" />
+      <source>Year</source>
+      <translation>年</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/declare.py" line="295" />
-      <source>{0}: {1!r} is not a date</source>
-      <translation>{0}：{1!r} 不是日期</translation>
+      <location filename="../../layers/processing/analysis/gridstats_alg.py" line="30" />
+      <source>Counts the orders of every grid, also grids without any (a zero is a quiet grid): cnt_total, one cnt_&lt;class&gt; column for each of the most frequent class cases, per_1k_hh (per 1,000 households, from POPULATION_FIELD) and per_km2, repeat_rate (with REPEAT_FIELD, e.g. is_repeat of Find repeats), and the change of the current PERIOD against the one before, as ArcGIS's Summarize Percent Change: cur_cnt, prev_cnt, diff_cnt and perc_chg = (C − P) / P × 100 (empty where P = 0). CURRENT names the current period (2025-06, 2025Q2, 2025, or a week as 2025-06-02/2025-06-08); by default it is the latest with orders. TABLE lists the counts per grid, class case and period. The orders' grid comes from GRID_FIELD, or else from where each point lies.
+
+Example: INPUT the placed orders, GRIDS the grid layer, GRID_FIELD grid_code, CATEGORIES noise, PERIOD month.</source>
+      <translation>统计每个网格的工单，包括没有工单的网格（零表示平静的网格）：cnt_total，最常见的若干类案各一列 cnt_&lt;类案&gt;，per_1k_hh（每千户，来自 POPULATION_FIELD）和 per_km2，repeat_rate（需 REPEAT_FIELD，如重复工单的 is_repeat），以及当前 PERIOD 相对上一周期的变化，与 ArcGIS 的 Summarize Percent Change 一致：cur_cnt、prev_cnt、diff_cnt 和 perc_chg = (C − P) / P × 100（P = 0 时为空）。CURRENT 指定当前周期（2025-06、2025Q2、2025，或周如 2025-06-02/2025-06-08）；默认取有工单的最新周期。TABLE 列出各网格、类案、周期的件数。工单所属网格取自 GRID_FIELD，否则按点所在位置判断。
+
+示例：INPUT 已落格工单，GRIDS 网格图层，GRID_FIELD grid_code，CATEGORIES noise，PERIOD 月。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/declare.py" line="418" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="103" />
-      <source>Excel (*.xlsx);;CSV (*.csv)</source>
-      <translation>Excel 表格 (*.xlsx);;CSV 文件 (*.csv)</translation>
+      <location filename="../../layers/processing/analysis/gridstats_alg.py" line="42" />
+      <location filename="../../layers/processing/grids/importgrids_alg.py" line="38" />
+      <source>Households field</source>
+      <translation>户数字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/democity_alg.py" line="15" />
+      <location filename="../../layers/processing/analysis/gridstats_alg.py" line="44" />
+      <source>Period</source>
+      <translation>统计周期</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/gridstats_alg.py" line="45" />
+      <source>Current period (default: latest)</source>
+      <translation>当前周期（默认：最新）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/gridstats_alg.py" line="46" />
+      <source>Repeat flag field (is_repeat)</source>
+      <translation>重复标记字段（is_repeat）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/gridstats_alg.py" line="48" />
+      <source>Counts per grid, class and period</source>
+      <translation>各网格、类案、周期的件数</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/gridstats_alg.py" line="84" />
+      <source>{0} orders are in no grid and not counted</source>
+      <translation>{0} 条工单不在任何网格内，未计入</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="45" />
+      <source>Quartic</source>
+      <translation>四次核</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="45" />
+      <source>Triangular</source>
+      <translation>三角核</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="45" />
+      <source>Uniform</source>
+      <translation>均匀核</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="45" />
+      <source>Triweight</source>
+      <translation>三权核</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="45" />
+      <source>Epanechnikov</source>
+      <translation>Epanechnikov 核</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="47" />
+      <source>None</source>
+      <translation>无</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="56" />
+      <source>Heatmap of class cases</source>
+      <translation>类案热力图</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="59" />
+      <source>Kernel density of orders as a GeoTIFF, with the kernels and raw / scaled values of QGIS's own Heatmap (RADIUS, PIXEL_SIZE, KERNEL, DECAY, OUTPUT_VALUE and WEIGHT_FIELD mean the same), computed by binning the points on a lattice finer than the pixels and one FFT convolution: the same surface as the direct kernel sum (within 0.5 %), in a fraction of the time.
+
+Filters: CATEGORIES (class codes such as 0601, major classes such as 06, or groups such as noise), DATE_FROM / DATE_TO and HOURS (22-6 is 22:00 to 05:59). EXTENT fixes the raster's extent, so rasters made for different periods line up. SERIES writes one raster per month or per class case into OUTPUT_FOLDER, all on one extent and styled on one colour scale (SERIES_MAXIMUM), so equal colours mean equal density on every map of the series.
+
+Example: INPUT the placed orders, CATEGORIES noise, HOURS 22-6, RADIUS 300, PIXEL_SIZE 20.</source>
+      <translation>以 GeoTIFF 输出工单的核密度，核函数及原始/缩放值与 QGIS 自带的热力图一致（RADIUS、PIXEL_SIZE、KERNEL、DECAY、OUTPUT_VALUE 和 WEIGHT_FIELD 含义相同），计算方法是把点分箱到比像元更细的格网上再做一次 FFT 卷积：与直接核求和得到同样的曲面（误差 0.5 % 以内），用时只是其一小部分。
+
+筛选：CATEGORIES（类案编码如 0601、大类如 06，或类案组如 noise），DATE_FROM / DATE_TO 和 HOURS（22-6 表示 22:00 至 05:59）。EXTENT 固定栅格范围，使不同时期的栅格对齐。SERIES 按月或按类案向 OUTPUT_FOLDER 各写一幅栅格，范围相同并使用同一色阶（SERIES_MAXIMUM），使整个序列中相同颜色表示相同密度。
+
+示例：INPUT 已落格工单，CATEGORIES noise，HOURS 22-6，RADIUS 300，PIXEL_SIZE 20。</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="73" />
+      <source>Radius</source>
+      <translation>半径</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="74" />
+      <source>Pixel size</source>
+      <translation>像元大小</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="75" />
+      <source>Kernel shape</source>
+      <translation>核函数形状</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="76" />
+      <source>Decay ratio (triangular kernels only)</source>
+      <translation>衰减比（仅三角核）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="77" />
+      <source>Output values</source>
+      <translation>输出值</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="77" />
+      <source>Raw</source>
+      <translation>原始值</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="77" />
+      <source>Scaled</source>
+      <translation>缩放值</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="78" />
+      <source>Weight from field</source>
+      <translation>权重字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="79" />
+      <source>Extent</source>
+      <translation>范围</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="81" />
+      <source>Series (one raster per …)</source>
+      <translation>序列（每…一幅栅格）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="82" />
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="143" />
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="211" />
+      <source>Heatmap</source>
+      <translation>热力图</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="84" />
+      <source>Folder for the series rasters</source>
+      <translation>序列栅格文件夹</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="88" />
+      <source>Largest value of the heatmap</source>
+      <translation>热力图最大值</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="89" />
+      <source>Largest value of the series (their shared colour scale)</source>
+      <translation>序列最大值（共用色阶）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="90" />
+      <source>Orders used</source>
+      <translation>使用的工单数</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="91" />
+      <source>Series rasters</source>
+      <translation>序列栅格</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="98" />
+      <location filename="../../layers/processing/orders/findrepeats_alg.py" line="65" />
+      <source>The orders layer</source>
+      <translation>工单图层</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="100" />
+      <source>RADIUS and PIXEL_SIZE must be positive</source>
+      <translation>RADIUS 与 PIXEL_SIZE 必须为正数</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="107" />
+      <source>No order passes the filter ({0})</source>
+      <translation>没有工单通过筛选（{0}）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="154" />
+      <source>{0} × {1} pixels is too large: some orders lie far from the others. Set EXTENT to the area of interest, or choose a larger PIXEL_SIZE</source>
+      <translation>{0} × {1} 像元过大：有些工单离其他工单很远。请把 EXTENT 设为关注区域，或选用更大的 PIXEL_SIZE</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="159" />
+      <source>Raster {0} × {1} pixels of {2} m</source>
+      <translation>栅格 {0} × {1} 像元，每像元 {2} 米</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="171" />
+      <source>{0} rows have no usable {1} (first: row {2}); they add nothing</source>
+      <translation>{0} 行没有可用的 {1}（第一行：第 {2} 行）；不计入</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="187" />
+      <source>{0} orders placed in no grid lie outside the raster (their match_method)</source>
+      <translation>{0} 条未落入网格的工单位于栅格之外（见其 match_method）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="202" />
+      <source>SERIES needs OUTPUT_FOLDER</source>
+      <translation>SERIES 需要 OUTPUT_FOLDER</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="204" />
+      <source>A monthly series needs TIME_FIELD</source>
+      <translation>按月序列需要 TIME_FIELD</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="206" />
+      <source>A series per class case needs CATEGORY_FIELD</source>
+      <translation>按类案序列需要 CATEGORY_FIELD</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/heatmap_alg.py" line="216" />
+      <source>{0} series rasters on one colour scale up to {1:.4g}</source>
+      <translation>{0} 幅序列栅格，共用色阶，最大 {1:.4g}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/hotspots_alg.py" line="22" />
+      <source>Hot spots, Getis-Ord Gi*</source>
+      <translation>热点分析（Getis-Ord Gi*）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/hotspots_alg.py" line="25" />
+      <source>Getis-Ord Gi* on a value of every grid (for example cnt_total or cnt_0601 of Grid statistics), as ArcGIS's Hot Spot Analysis and PySAL's esda.G_Local(star=True) compute it. Adds gi_z (z-score), gi_p (two-sided p-value), gi_p_sim (conditional permutation pseudo p-value, PERMUTATIONS draws with SEED, so a run can be repeated), n_neigh and gi_bin: ±3, ±2, ±1 for hot (+) or cold (−) spots at 99 %, 95 % and 90 % confidence, 0 where not significant; with FDR the thresholds are Benjamini–Hochberg's.
+
+WEIGHTS: queen (grids sharing a corner), rook (sharing an edge), distance (centroids within DISTANCE) or knn (the K nearest centroids). TRANSFORM binary (ArcGIS's default) or row-standardised. LOCAL_MORAN adds Local Moran's I: lisa_i, lisa_q (1 high-high, 2 low-high, 3 low-low, 4 high-low) and lisa_p_sim.
+
+Example: INPUT the Grid statistics layer, FIELD cnt_total, WEIGHTS queen, PERMUTATIONS 999.</source>
+      <translation>对每个网格的某个数值（如网格统计的 cnt_total 或 cnt_0601）计算 Getis-Ord Gi*，与 ArcGIS 热点分析及 PySAL 的 esda.G_Local(star=True) 一致。添加 gi_z（z 得分）、gi_p（双侧 p 值）、gi_p_sim（条件置换伪 p 值，按 SEED 抽取 PERMUTATIONS 次，结果可重复）、n_neigh 和 gi_bin：±3、±2、±1 分别表示 99 %、95 %、90 % 置信的热点（+）或冷点（−），不显著为 0；启用 FDR 时阈值按 Benjamini–Hochberg 方法。
+
+WEIGHTS：queen（共点）、rook（共边）、distance（质心在 DISTANCE 以内）或 knn（最近的 K 个质心）。TRANSFORM：二值（ArcGIS 默认）或行标准化。LOCAL_MORAN 增加局部 Moran's I：lisa_i、lisa_q（1 高-高，2 低-高，3 低-低，4 高-低）和 lisa_p_sim。
+
+示例：INPUT 网格统计图层，FIELD cnt_total，WEIGHTS queen，PERMUTATIONS 999。</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/hotspots_alg.py" line="37" />
+      <source>Grids with a value</source>
+      <translation>带数值的网格</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/hotspots_alg.py" line="38" />
+      <source>Value field</source>
+      <translation>数值字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/hotspots_alg.py" line="40" />
+      <source>Weights</source>
+      <translation>空间权重</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/hotspots_alg.py" line="40" />
+      <source>Binary</source>
+      <translation>二值</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/hotspots_alg.py" line="40" />
+      <source>Row-standardised</source>
+      <translation>行标准化</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/hotspots_alg.py" line="41" />
+      <source>Permutations (0: none)</source>
+      <translation>置换次数（0：不做）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/hotspots_alg.py" line="42" />
+      <location filename="../../layers/processing/data/democity_alg.py" line="40" />
+      <source>Random seed</source>
+      <translation>随机种子</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/hotspots_alg.py" line="44" />
+      <source>Add Local Moran's I</source>
+      <translation>增加局部 Moran's I</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/hotspots_alg.py" line="45" />
+      <source>Hot spots</source>
+      <translation>热点</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/hotspots_alg.py" line="47" />
+      <source>Hot-spot grids</source>
+      <translation>热点网格数</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/hotspots_alg.py" line="47" />
+      <source>Cold-spot grids</source>
+      <translation>冷点网格数</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/hotspots_alg.py" line="60" />
+      <source>{0} hot-spot grids, {1} cold-spot grids of {2}</source>
+      <translation>{2} 中热点网格 {0} 个，冷点网格 {1} 个</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/hotspots_alg.py" line="62" />
+      <source>Hot spots (Gi*)</source>
+      <translation>热点（Gi*）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/hotspots_alg.py" line="70" />
+      <source>FIELD: the layer has no field {0!r}</source>
+      <translation>FIELD：图层没有字段 {0!r}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/hotspots_alg.py" line="76" />
+      <source>{0} grids have no {1} (first: feature {2}); fill them (0 for a count) first</source>
+      <translation>{0} 个网格没有 {1}（第一个：要素 {2}）；请先填值（计数填 0）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/hotspots_alg.py" line="83" />
+      <source>{0} grids have no geometry (first: feature {1})</source>
+      <translation>{0} 个网格没有几何（第一个：要素 {1}）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/timeprofile_alg.py" line="32" />
+      <source>When: hour × weekday profile</source>
+      <translation>时段分布（小时 × 星期）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/timeprofile_alg.py" line="35" />
+      <source>When orders happen, so patrols can be timed: for each group (GROUP_FIELD: a grid, hot area or street; empty: all orders together) the 7 × 24 counts by weekday and hour, the peak window (the shortest run of consecutive hours, wrapping past midnight, that holds SHARE of the group's orders, e.g. 22:00–02:00) and the peak days. OUTPUT has one row per group (the TOP groups with most orders): orders, peak_hours, peak_share, peak_days, peak_days_zh. TABLE lists every group × weekday × hour. CHART_FOLDER receives one PNG chart per group.
+
+Example: INPUT the placed orders, GROUP_FIELD grid_code, CATEGORIES noise, TOP 10.</source>
+      <translation>工单在什么时候发生，以便安排巡查时间：对每个分组（GROUP_FIELD：网格、热区或街道；为空：全部工单合为一组）统计按星期和小时的 7 × 24 件数、高峰时段（包含该组 SHARE 比例工单的最短连续小时段，可跨越午夜，如 22:00–02:00）和高峰日。OUTPUT 每组一行（工单最多的 TOP 个分组）：orders、peak_hours、peak_share、peak_days、peak_days_zh。TABLE 列出每组 × 星期 × 小时。CHART_FOLDER 为每组生成一张 PNG 图表。
+
+示例：INPUT 已落格工单，GROUP_FIELD grid_code，CATEGORIES noise，TOP 10。</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/timeprofile_alg.py" line="46" />
+      <source>Group by (grid, hot area …)</source>
+      <translation>分组依据（网格、热区……）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/timeprofile_alg.py" line="48" />
+      <source>Groups with most orders (0: all)</source>
+      <translation>工单最多的分组数（0：全部）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/timeprofile_alg.py" line="49" />
+      <source>Share of orders in the peak window</source>
+      <translation>高峰时段内工单占比</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/timeprofile_alg.py" line="50" />
+      <source>Peak hours and days</source>
+      <translation>高峰时段与高峰日</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/timeprofile_alg.py" line="51" />
+      <source>Counts per weekday and hour</source>
+      <translation>按星期与小时的件数</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/timeprofile_alg.py" line="53" />
+      <source>Folder for the charts (PNG)</source>
+      <translation>图表文件夹（PNG）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/timeprofile_alg.py" line="56" />
+      <source>Charts</source>
+      <translation>图表</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/timeprofile_alg.py" line="64" />
+      <source>A time profile needs TIME_FIELD</source>
+      <translation>时段分布需要 TIME_FIELD</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/timeprofile_alg.py" line="68" />
+      <source>{0} orders have no readable time and are left out</source>
+      <translation>{0} 条工单时间无法读取，未计入</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/timeprofile_alg.py" line="90" />
+      <source>GROUP_FIELD: the layer has no field {0!r}</source>
+      <translation>GROUP_FIELD：图层没有字段 {0!r}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/timeprofile_alg.py" line="93" />
+      <source>all</source>
+      <translation>全部</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/analysis/timeprofile_alg.py" line="98" />
+      <source>{0} groups profiled ({1})</source>
+      <translation>已分析 {0} 个分组（{1}）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/data/democity_alg.py" line="16" />
       <source>Demo city GeoPackage</source>
       <translation>示范城区 GeoPackage</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/democity_alg.py" line="15" />
+      <location filename="../../layers/processing/data/democity_alg.py" line="16" />
       <location filename="../../ui/grids_panel.py" line="48" />
       <source>GeoPackage (*.gpkg)</source>
       <translation>GeoPackage 文件 (*.gpkg)</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/democity_alg.py" line="24" />
+      <location filename="../../layers/processing/data/democity_alg.py" line="25" />
       <source>Build demo city</source>
       <translation>生成示范城区</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/democity_alg.py" line="26" />
+      <location filename="../../layers/processing/data/democity_alg.py" line="27" />
       <source>Data</source>
       <translation>数据</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/democity_alg.py" line="27" />
+      <location filename="../../layers/processing/data/democity_alg.py" line="28" />
       <source>Generates a realistic demo district in CGCS2000 / 3-degree Gauss-Kruger CM 114E (EPSG:4547): 7 street offices, about 60 communities, 600 grids and 3,000 micro-grids nested along a road network, about 30 dedicated grids, a roster, an address gazetteer, a year of 12345 work orders (coordinates as each channel reports them: GCJ-02, BD-09, WGS84, CGCS2000), inspection reports and the planted hot areas behind them.
 
 SEED: the same seed gives the same city, byte for byte.
@@ -1262,109 +1755,864 @@ OUTPUT：GeoPackage；旁边同时写出一个已配好样式的 QGIS 工程（P
 示例：qgis_process run gridgov:democity -- SEED=20251 ORDERS=100000 OUTPUT=demo_city.gpkg</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/democity_alg.py" line="39" />
-      <location filename="../../layers/processing/hotspots_alg.py" line="47" />
-      <source>Random seed</source>
-      <translation>随机种子</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/democity_alg.py" line="40" />
+      <location filename="../../layers/processing/data/democity_alg.py" line="41" />
       <source>Number of work orders</source>
       <translation>工单数量</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/democity_alg.py" line="43" />
+      <location filename="../../layers/processing/data/democity_alg.py" line="44" />
       <source>Demo city QGIS project</source>
       <translation>示范城区 QGIS 工程</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/democity_alg.py" line="54" />
+      <location filename="../../layers/processing/data/democity_alg.py" line="55" />
       <source>Demo city written to {0} and {1}</source>
       <translation>示范城区已写入 {0} 与 {1}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/emerginghotspots_alg.py" line="24" />
-      <location filename="../../layers/processing/emerginghotspots_alg.py" line="46" />
-      <location filename="../../layers/processing/emerginghotspots_alg.py" line="70" />
-      <source>Emerging hot spots</source>
-      <translation>热点趋势</translation>
+      <location filename="../../layers/processing/governance/hotareas_alg.py" line="72" />
+      <source>Hot areas and governance list</source>
+      <translation>热区治理清单</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/emerginghotspots_alg.py" line="27" />
-      <source>How each grid's hot-spot status changes over time, as ArcGIS's Emerging Hot Spot Analysis with its defaults: orders are counted per grid and TIME_STEP (a space-time cube, zeros included); every bin gets a Gi* z-score against the whole cube, its neighbours being the grid and its neighbours (WEIGHTS) in the same and the previous time step; p-values are corrected for the false discovery rate and significant at ALPHA; a Mann-Kendall test gives the trend of each grid's z-scores (mk_tau, mk_p). Each grid gets one of 17 patterns: new, consecutive, intensifying, persistent, diminishing, sporadic, oscillating or historical hot spot or cold spot, or no pattern (pattern, and pattern_zh in Chinese), with n_hot and n_cold time steps and z_&lt;step&gt; columns. CUBE lists every grid × time step with its count, z-score and bin.
+      <location filename="../../layers/processing/governance/hotareas_alg.py" line="74" />
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="73" />
+      <source>Governance</source>
+      <translation>治理</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/hotareas_alg.py" line="75" />
+      <source>Merges touching hot grids into hot areas and ranks them for action (the governance list). A grid is hot when FIELD reaches THRESHOLD: by default gi_bin ≥ 2 of the Hot spots algorithm (95 % hot), or any density field (cnt_total, per_km2 ...) with your own threshold. Grids sharing a corner form one area.
 
-Example: INPUT the placed orders, GRIDS the grid layer, TIME_FIELD reported_at, CATEGORIES noise, TIME_STEP month.</source>
-      <translation>每个网格的热点状态如何随时间变化，与 ArcGIS 热点趋势分析（Emerging Hot Spot Analysis）及其默认设置一致：按网格和 TIME_STEP 统计工单（时空立方体，含零值）；每个单元相对整个立方体计算 Gi* z 得分，其邻居为该网格及其邻接网格（WEIGHTS）在同一和上一时间步的单元；p 值经错误发现率校正后按 ALPHA 判断显著性；Mann-Kendall 检验给出各网格 z 得分的趋势（mk_tau、mk_p）。每个网格归入 17 种模式之一：新增、连续、加强、持续、减弱、零星、振荡或历史热点/冷点，或无模式（pattern，中文见 pattern_zh），并给出 n_hot、n_cold 时间步数及 z_&lt;步&gt; 列。CUBE 列出每个网格 × 时间步的件数、z 得分和分级。
+For each area, from the ORDERS (placed orders with their grid; the usual class-case, date and hour filters apply): cnt_total, the class-case mix, the monthly trend (Mann-Kendall: rising, steady, falling), peak hours and days, the streets, communities and grids responsible, the repeat rate (is_repeat of Find repeats when the orders have it, otherwise repeats within 50 m and 7 days), and cur_cnt, prev_cnt and perc_chg for the last PERIOD against the one before.
 
-示例：INPUT 已落格工单，GRIDS 网格图层，TIME_FIELD reported_at，CATEGORIES noise，TIME_STEP 月。</translation>
+score (0-100) = weighted mean of s_volume (count / largest count), s_trend (1 rising, 0.5 steady, 0 falling), s_change (-100 % → 0, +100 % → 1) and s_repeat (repeat rate / largest); SCORE_WEIGHTS tunes the weights, e.g. volume=0.4,trend=0.2,change=0.2,repeat=0.2. rank 1 is the area to act on first. OUTPUT_XLSX writes the list as a sheet (and a CSV next to it).
+
+Example: INPUT the Hot spots layer of noise, FIELD gi_bin, THRESHOLD 2, ORDERS the placed orders, CATEGORIES noise.</source>
+      <translation>把相邻的热网格合并为热区，并排序形成行动清单（治理清单）。FIELD 达到 THRESHOLD 的网格为热网格：默认为热点分析的 gi_bin ≥ 2（95 % 置信的热点），也可以用任一密度字段（cnt_total、per_km2 ……）加自定阈值。共点的网格合为一个热区。
+
+对每个热区，根据 ORDERS（带所属网格的已落格工单；可用通常的类案、日期、时段筛选）计算：cnt_total、类案构成、月度趋势（Mann-Kendall：上升、平稳、下降）、高峰时段与高峰日、负责的街道、社区和网格、重复率（工单有重复工单的 is_repeat 时使用它，否则按 50 米、7 天内查找），以及最近一个 PERIOD 相对上一周期的 cur_cnt、prev_cnt 和 perc_chg。
+
+score（0-100）= s_volume（件数 / 最大件数）、s_trend（上升 1、平稳 0.5、下降 0）、s_change（-100 % → 0，+100 % → 1）和 s_repeat（重复率 / 最大重复率）的加权平均；SCORE_WEIGHTS 调整权重，如 volume=0.4,trend=0.2,change=0.2,repeat=0.2。rank 1 为最先要处置的热区。OUTPUT_XLSX 把清单写成表格（旁边另有一份 CSV）。
+
+示例：INPUT 噪声的热点图层，FIELD gi_bin，THRESHOLD 2，ORDERS 已落格工单，CATEGORIES noise。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/emerginghotspots_alg.py" line="42" />
-      <source>Time step</source>
-      <translation>时间步长</translation>
+      <location filename="../../layers/processing/governance/hotareas_alg.py" line="92" />
+      <source>Grids with a hot-spot or density value</source>
+      <translation>带热点或密度值的网格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/emerginghotspots_alg.py" line="42" />
-      <location filename="../../layers/processing/gridstats_alg.py" line="19" />
-      <location filename="../../layers/processing/hotareas_alg.py" line="42" />
-      <source>Week</source>
-      <translation>周</translation>
+      <location filename="../../layers/processing/governance/hotareas_alg.py" line="93" />
+      <source>Hot value field</source>
+      <translation>热度字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/emerginghotspots_alg.py" line="42" />
-      <location filename="../../layers/processing/gridstats_alg.py" line="19" />
-      <location filename="../../layers/processing/heatmap_alg.py" line="44" />
-      <source>Month</source>
-      <translation>月</translation>
+      <location filename="../../layers/processing/governance/hotareas_alg.py" line="94" />
+      <source>Hot when the value is at least</source>
+      <translation>热的阈值（不低于）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/emerginghotspots_alg.py" line="44" />
-      <source>Significance level</source>
-      <translation>显著性水平</translation>
+      <location filename="../../layers/processing/governance/hotareas_alg.py" line="99" />
+      <source>Change against the previous</source>
+      <translation>与上一周期比较</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/emerginghotspots_alg.py" line="45" />
-      <location filename="../../layers/processing/hotspots_alg.py" line="48" />
-      <source>False discovery rate correction</source>
-      <translation>错误发现率（FDR）校正</translation>
+      <location filename="../../layers/processing/governance/hotareas_alg.py" line="100" />
+      <source>Score weights</source>
+      <translation>评分权重</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/emerginghotspots_alg.py" line="47" />
-      <source>Space-time cube (grid × time step)</source>
-      <translation>时空立方体（网格 × 时间步）</translation>
+      <location filename="../../layers/processing/governance/hotareas_alg.py" line="101" />
+      <location filename="../../layers/processing/governance/hotareas_alg.py" line="104" />
+      <location filename="../../layers/processing/governance/hotareas_alg.py" line="116" />
+      <source>Hot areas</source>
+      <translation>热区</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/emerginghotspots_alg.py" line="57" />
-      <source>Emerging hot spots need TIME_FIELD</source>
-      <translation>热点趋势分析需要 TIME_FIELD</translation>
+      <location filename="../../layers/processing/governance/hotareas_alg.py" line="102" />
+      <source>Governance list (XLSX or CSV)</source>
+      <translation>治理清单（XLSX 或 CSV）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/emerginghotspots_alg.py" line="84" />
-      <source>The orders span one {0}; emerging hot spots need at least two</source>
-      <translation>工单只跨越一个{0}；热点趋势分析至少需要两个</translation>
+      <location filename="../../layers/processing/governance/hotareas_alg.py" line="113" />
+      <source>{0} hot grids form {1} hot areas</source>
+      <translation>{0} 个热网格组成 {1} 个热区</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/emerginghotspots_alg.py" line="87" />
-      <source>Only {0} time steps: trends and the 90 % rules are weak on so few (ArcGIS asks for 10)</source>
-      <translation>只有 {0} 个时间步：这么少时趋势和 90 % 规则都较弱（ArcGIS 要求 10 个）</translation>
+      <location filename="../../layers/processing/governance/hotareas_alg.py" line="119" />
+      <source>Governance list written: {0}</source>
+      <translation>治理清单已写出：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/emerginghotspots_alg.py" line="90" />
-      <source>Space-time cube: {0} grids × {1} {2}s, {3} orders</source>
-      <translation>时空立方体：{0} 个网格 × {1} 个{2}，{3} 条工单</translation>
+      <location filename="../../layers/processing/governance/hotareas_alg.py" line="152" />
+      <source>The orders have no is_repeat field: repeats within 50 m and 7 days are found now</source>
+      <translation>工单没有 is_repeat 字段：现按 50 米、7 天内查找重复</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="30" />
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="55" />
+      <source>{0}: {1!r} is not place=team</source>
+      <translation>{0}：{1!r} 不是 点位=队伍 的格式</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="63" />
+      <source>Coverage distance</source>
+      <translation>覆盖距离</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="71" />
+      <source>Patrol plan</source>
+      <translation>巡查计划</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="74" />
+      <source>Plans one street office's patrols. INPUT: candidate places (hot grids, hot areas, or all grids of the street). ORDERS: last period's placed orders of the class cases to target (the usual filters apply; DAYS before the latest order). For each shift in WINDOWS (e.g. 19:00-23:00;23:00-02:00) a place becomes a stop when orders happened there in those hours: the hottest places holding 80 % of the shift's orders, each with its expected incidents per day and a visiting window (the hours inside the shift that held half of them). TEAMS (the roster's patrol teams, filtered by STREET) start and end at START.
+
+The stops are shared out so that each team's load (expected incidents) is within ±6 % of the mean and routes are short, and each route keeps the windows and the shift; the solver is OR-Tools' routing library (SOLVER auto or ortools) or a plain fallback that needs nothing (fallback). With ROADS routes follow the roads (shortest paths); otherwise straight lines. Same inputs, same plan. PINS (place=team;...) fixes a place to a team, DROPS (place,...) leaves places out: change them and run again to re-plan.
+
+Outputs: stops (team, seq, arrive, depart, window, status: planned or dropped), route lines (length_m, load), and the schedule per team (XLSX and CSV, with a sheet measuring the plan: the share of the period's incidents within COVER_DISTANCE of a route in its shift, per km, against patrolling every place in code order and against random stops).
+
+Example: INPUT the grids, STREET 440399001, ORDERS the placed orders, CATEGORIES noise, DAYS 90, TEAMS patrol_teams, START street_offices, WINDOWS 19:00-23:00;23:00-02:00, ROADS the roads.</source>
+      <translation>为一个街道办规划巡查。INPUT：候选点位（热网格、热区，或该街道的全部网格）。ORDERS：上一时期要治理类案的已落格工单（可用通常的筛选；取最新工单之前 DAYS 天）。对 WINDOWS 中的每个班次（如 19:00-23:00;23:00-02:00），在这些时段内发生过工单的点位成为停靠点：取占该班次 80 % 工单的最热点位，每个点位带每日预期事件数和到访时间窗（班次内集中了一半事件的时段）。TEAMS（名册中的巡查队，按 STREET 筛选）从 START 出发并返回。
+
+停靠点的分配使每队负荷（预期事件数）在平均值的 ±6 % 以内、路线较短，且每条路线遵守时间窗和班次；求解器为 OR-Tools 路径规划库（SOLVER 为 auto 或 ortools），或不依赖任何库的简易求解（fallback）。有 ROADS 时路线沿道路（最短路径），否则为直线。相同输入得到相同计划。PINS（点位=队伍;...）把点位固定给某队，DROPS（点位,...）排除点位：修改后再次运行即可重新规划。
+
+输出：停靠点（team、seq、arrive、depart、window、status：planned 或 dropped）、路线（length_m、load），以及各队排班表（XLSX 和 CSV，另有一张评估表：班次内路线 COVER_DISTANCE 范围内覆盖的当期事件比例、每公里覆盖，并与按编码顺序巡查全部点位及随机停靠相比较）。
+
+示例：INPUT 网格，STREET 440399001，ORDERS 已落格工单，CATEGORIES noise，DAYS 90，TEAMS patrol_teams，START street_offices，WINDOWS 19:00-23:00;23:00-02:00，ROADS 道路。</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="94" />
+      <source>Candidate places (hot grids or areas)</source>
+      <translation>候选点位（热网格或热区）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="95" />
+      <source>Place id field</source>
+      <translation>点位编号字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="96" />
+      <source>Place name field</source>
+      <translation>点位名称字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="97" />
+      <source>Street office (street code)</source>
+      <translation>街道办（街道编码）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="100" />
+      <source>Days of orders before the latest</source>
+      <translation>取最新工单之前的天数</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="101" />
+      <source>Patrol teams (table)</source>
+      <translation>巡查队（表）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="102" />
+      <source>Start point (street office or police post)</source>
+      <translation>出发点（街道办或警务站）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="103" />
+      <source>Shifts</source>
+      <translation>班次</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="104" />
+      <source>Roads (optional)</source>
+      <translation>道路（可选）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="105" />
+      <source>Speed (km/h)</source>
+      <translation>速度（公里/小时）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="106" />
+      <source>Minutes at each stop</source>
+      <translation>每个点位停留分钟数</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="110" />
+      <source>Solver</source>
+      <translation>求解器</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="111" />
+      <source>Fallback</source>
+      <translation>简易求解</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="113" />
+      <source>Pin places to teams (place=team;...)</source>
+      <translation>点位固定给队伍（点位=队伍;...）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="114" />
+      <source>Leave places out (place,...)</source>
+      <translation>排除点位（点位,...）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="115" />
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="222" />
+      <source>Patrol stops</source>
+      <translation>巡查点位</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="116" />
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="223" />
+      <source>Patrol routes</source>
+      <translation>巡查路线</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="117" />
+      <source>Schedule (XLSX or CSV)</source>
+      <translation>排班表（XLSX 或 CSV）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="120" />
+      <source>Largest over smallest team load</source>
+      <translation>队伍负荷最大/最小比</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="121" />
+      <source>Plan: share of incidents covered per km</source>
+      <translation>计划：每公里覆盖事件比例</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="122" />
+      <source>Code-order baseline: share per km</source>
+      <translation>按编码顺序基线：每公里比例</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="123" />
+      <source>Random baseline: share per km</source>
+      <translation>随机点位基线：每公里比例</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="140" />
+      <source>Schedule written: {0}</source>
+      <translation>排班表已写出：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="166" />
+      <source>ID_FIELD: place {0!r} appears twice</source>
+      <translation>ID_FIELD：点位 {0!r} 出现两次</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="177" />
+      <source>TEAMS: the table has no field {0!r}</source>
+      <translation>TEAMS：表中没有字段 {0!r}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="190" />
+      <source>START: no start point with a geometry</source>
+      <translation>START：没有带几何的出发点</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="199" />
+      <source>ORDERS: a time field is needed (TIME_FIELD) to know when incidents happen</source>
+      <translation>ORDERS：需要时间字段（TIME_FIELD）才能知道事件发生时间</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="203" />
+      <source>ORDERS: no order with a time passes the filter</source>
+      <translation>ORDERS：没有带时间的工单通过筛选</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="209" />
+      <source>{0} orders of the last {1} days up to {2}</source>
+      <translation>截至 {2} 最近 {1} 天的 {0} 条工单</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="237" />
+      <source>Solver {0}: {1} stops planned, {2} dropped; team loads max/min {3:.2f}</source>
+      <translation>求解器 {0}：计划 {1} 个点位，放弃 {2} 个；队伍负荷最大/最小 {3:.2f}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="245" />
+      <source>{0}: {1:.1%} of {2} incidents covered, {3:.1f} km, {4:.4f} per km</source>
+      <translation>{0}：覆盖 {2} 个事件的 {1:.1%}，{3:.1f} 公里，每公里 {4:.4f}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="277" />
+      <source>{0}: nothing with street_code {1!r}</source>
+      <translation>{0}：没有 street_code 为 {1!r} 的要素</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/buildgrid_alg.py" line="35" />
+      <source>Build regular grid</source>
+      <translation>生成规则网格</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/buildgrid_alg.py" line="38" />
+      <source>Covers an extent, or boundary polygons (communities, streets), with square or hexagon cells of a given size, clipped to the boundaries. Each cell is coded: the boundary's code (CODE_FIELD) or CODE_PREFIX, plus a sequence numbered west to east, north to south (DB11/T 2157 style). Pieces smaller than MIN_FRACTION of a full cell join their neighbour.
+
+INPUT: boundary polygons (optional). EXTENT: used when there is no INPUT. TYPE: square or hexagon. SIZE: cell size in metres (hexagons: distance between opposite edges). CODE_PREFIX, CODE_FIELD, DIGITS: how codes are built.
+
+Example: communities with a 12-digit community_code, SIZE=250, DIGITS=3 give 15-digit grid codes.</source>
+      <translation>用给定边长的正方形或六边形网格覆盖一个范围或边界面（社区、街道），并按边界裁剪。每个网格的编码为边界编码（CODE_FIELD）或 CODE_PREFIX，加上自西向东、自北向南的序号（DB11/T 2157 方式）。小于整格 MIN_FRACTION 的碎片并入相邻网格。
+
+INPUT：边界面（可选）。EXTENT：无 INPUT 时使用。TYPE：正方形或六边形。SIZE：网格边长（米；六边形为对边距离）。CODE_PREFIX、CODE_FIELD、DIGITS：编码的构成方式。
+
+示例：社区带 12 位 community_code，SIZE=250、DIGITS=3，得到 15 位网格编码。</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/buildgrid_alg.py" line="49" />
+      <source>Boundary polygons</source>
+      <translation>边界面</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/buildgrid_alg.py" line="50" />
+      <source>Extent (when there are no boundaries)</source>
+      <translation>范围（无边界时）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/buildgrid_alg.py" line="51" />
+      <source>Cell type</source>
+      <translation>网格形状</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/buildgrid_alg.py" line="51" />
+      <source>Square</source>
+      <translation>正方形</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/buildgrid_alg.py" line="51" />
+      <source>Hexagon</source>
+      <translation>六边形</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/buildgrid_alg.py" line="52" />
+      <source>Cell size (m)</source>
+      <translation>网格边长（米）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/buildgrid_alg.py" line="53" />
+      <source>Code prefix</source>
+      <translation>编码前缀</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/buildgrid_alg.py" line="54" />
+      <source>Boundary code field (prefix per boundary)</source>
+      <translation>边界编码字段（每个边界的前缀）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/buildgrid_alg.py" line="55" />
+      <source>Sequence digits</source>
+      <translation>序号位数</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/buildgrid_alg.py" line="56" />
+      <source>Smallest piece kept (share of a cell)</source>
+      <translation>保留的最小碎片（占整格比例）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/buildgrid_alg.py" line="66" />
+      <source>The boundary layer</source>
+      <translation>边界图层</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/buildgrid_alg.py" line="74" />
+      <source>{0} cells</source>
+      <translation>{0} 个网格</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/buildgrid_alg.py" line="83" />
+      <source>Give boundary polygons or an extent</source>
+      <translation>请提供边界面或范围</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/buildgrid_alg.py" line="86" />
+      <source>The extent is in a geographic CRS; use a projected CRS in metres</source>
+      <translation>范围为地理坐标系；请使用以米为单位的投影坐标系</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/importgrids_alg.py" line="33" />
+      <location filename="../../layers/processing/grids/renumbergrids_alg.py" line="33" />
+      <location filename="../../layers/processing/grids/validategrids_alg.py" line="52" />
+      <source>Code field</source>
+      <translation>编码字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/importgrids_alg.py" line="34" />
+      <source>Name field</source>
+      <translation>名称字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/importgrids_alg.py" line="35" />
+      <source>Parent code field</source>
+      <translation>上级编码字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/importgrids_alg.py" line="36" />
+      <source>Manager field</source>
+      <translation>网格员字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/importgrids_alg.py" line="37" />
+      <source>Phone field</source>
+      <translation>电话字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/importgrids_alg.py" line="39" />
+      <source>Priority field</source>
+      <translation>优先级字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/importgrids_alg.py" line="58" />
+      <source>Import grid layer</source>
+      <translation>导入网格图层</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/importgrids_alg.py" line="61" />
+      <source>Reads a grid layer from any QGIS source (GeoPackage, Shapefile, GeoJSON, PostGIS ...) and writes it with the standard fields: code, name, level, parent_code, manager, phone, households, priority, plus import_status and problem for every row (nothing is dropped). Fields left empty are guessed from their names (e.g. WGBM / 网格编码 / grid_id for the code; 网格员 / manager; 户数 / households). Codes are cleaned (full-width digits, spaces, Excel's 4.4e14). Without a parent field, a grid's parent is read from its code. TARGET_CRS reprojects (empty: keep the layer's CRS).
+
+Example: INPUT a Shapefile of grids with fields WGBM and WGY, LEVEL grid, TARGET_CRS EPSG:4547.</source>
+      <translation>从任意 QGIS 数据源（GeoPackage、Shapefile、GeoJSON、PostGIS ……）读取网格图层，并按标准字段写出：code、name、level、parent_code、manager、phone、households、priority，以及每行的 import_status 和 problem（不丢弃任何行）。未指定的字段按字段名推断（如编码取 WGBM / 网格编码 / grid_id；网格员 / manager；户数 / households）。编码会被清理（全角数字、空格、Excel 的 4.4e14）。没有上级字段时，从网格编码推出上级。TARGET_CRS 用于重投影（为空：保持图层坐标系）。
+
+示例：INPUT 带 WGBM、WGY 字段的网格 Shapefile，LEVEL 网格，TARGET_CRS EPSG:4547。</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/importgrids_alg.py" line="71" />
+      <source>Grid layer</source>
+      <translation>网格图层</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/importgrids_alg.py" line="72" />
+      <location filename="../../layers/processing/grids/validategrids_alg.py" line="53" />
+      <source>Level</source>
+      <translation>层级</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/importgrids_alg.py" line="74" />
+      <source>Reproject to</source>
+      <translation>重投影到</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/importgrids_alg.py" line="75" />
+      <source>Imported grids</source>
+      <translation>已导入网格</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/importgrids_alg.py" line="77" />
+      <source>Rows with a problem</source>
+      <translation>有问题的行</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/importgrids_alg.py" line="87" />
+      <source>The grid layer has no field {0} (fields: {1})</source>
+      <translation>网格图层没有字段 {0}（现有字段：{1}）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/importgrids_alg.py" line="92" />
+      <source>No code field: choose the field that holds the grid codes</source>
+      <translation>没有编码字段：请选择存放网格编码的字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/importgrids_alg.py" line="95" />
+      <source>{0} rows imported, {1} with a problem</source>
+      <translation>导入 {0} 行，其中 {1} 行有问题</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/importgrids_alg.py" line="104" />
+      <source>chosen</source>
+      <translation>已选择</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/importgrids_alg.py" line="104" />
+      <source>guessed</source>
+      <translation>推断</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/importgrids_alg.py" line="123" />
+      <source>... and {0} more rows with a problem</source>
+      <translation>……另有 {0} 行有问题</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/renumbergrids_alg.py" line="22" />
+      <source>Renumber grids</source>
+      <translation>网格重新编码</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/renumbergrids_alg.py" line="25" />
+      <source>Gives each grid a new code: its community's 12-digit code (COMMUNITY_FIELD) plus a sequence numbered west to east, north to south inside the community, as CJ/T 213 (14 digits, 2-digit sequence) or DB11/T 2157 (15 digits, 3-digit sequence) require. The old code is kept in old_code.
+
+Example: INPUT the grids, COMMUNITY_FIELD community_code, FORMAT 15 digits.</source>
+      <translation>为每个网格重新编码：所在社区的 12 位编码（COMMUNITY_FIELD）加上社区内自西向东、自北向南的序号，符合 CJ/T 213（14 位，2 位序号）或 DB11/T 2157（15 位，3 位序号）的要求。原编码保留在 old_code 中。
+
+示例：INPUT 网格，COMMUNITY_FIELD community_code，FORMAT 15 位。</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/renumbergrids_alg.py" line="34" />
+      <source>Community code field</source>
+      <translation>社区编码字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/renumbergrids_alg.py" line="37" />
+      <source>Code format</source>
+      <translation>编码格式</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/renumbergrids_alg.py" line="38" />
+      <source>15 digits (DB11/T 2157)</source>
+      <translation>15 位（DB11/T 2157）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/renumbergrids_alg.py" line="38" />
+      <source>14 digits (CJ/T 213)</source>
+      <translation>14 位（CJ/T 213）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/renumbergrids_alg.py" line="40" />
+      <source>Renumbered grids</source>
+      <translation>重新编码的网格</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/renumbergrids_alg.py" line="53" />
+      <source>{0} of {1} codes changed</source>
+      <translation>{1} 个编码中 {0} 个已改变</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/renumbergrids_alg.py" line="66" />
+      <source>Rows {0}: field {1} is not a 12-digit community code</source>
+      <translation>第 {0} 行：字段 {1} 不是 12 位社区编码</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/renumbergrids_alg.py" line="71" />
+      <source>{0} grids have no geometry; they cannot be placed in the numbering</source>
+      <translation>{0} 个网格没有几何，无法参与编号</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/splitmicrogrids_alg.py" line="22" />
+      <source>Split into micro-grids</source>
+      <translation>划分微网格</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/splitmicrogrids_alg.py" line="25" />
+      <source>Splits each grid (or community) into micro-grids of about TARGET households each: compact pieces, never cutting a building, following roads where a road runs the right way. Each micro-grid is coded with its grid's code plus a 3-digit sequence numbered west to east, north to south.
+
+INPUT: grid polygons; CODE_FIELD: their code. HOUSEHOLDS: building points (optional) with WEIGHT_FIELD households each (1 per point without it); without points, TARGET is an area in m². ROADS: road centrelines (optional). MIN_PARTS / MAX_PARTS bound the micro-grids per grid.
+
+Outputs: the micro-grids (micro_code, grid_code, households, area_m2, compactness, weight_basis) and EVENNESS_MAX, the largest max/min households ratio inside one grid.
+
+Example: INPUT the grids, CODE_FIELD grid_code, HOUSEHOLDS the buildings, WEIGHT_FIELD households, TARGET 100, ROADS the roads.</source>
+      <translation>把每个网格（或社区）划分为每个约 TARGET 户的微网格：形状紧凑，不切断楼栋，道路走向合适时沿道路划分。每个微网格的编码为所属网格编码加 3 位序号，自西向东、自北向南编号。
+
+INPUT：网格面；CODE_FIELD：网格编码。HOUSEHOLDS：楼栋点（可选），每点户数取 WEIGHT_FIELD（无此字段时每点 1 户）；没有点时 TARGET 为面积（平方米）。ROADS：道路中心线（可选）。MIN_PARTS / MAX_PARTS 限定每个网格的微网格数。
+
+输出：微网格（micro_code、grid_code、households、area_m2、compactness、weight_basis）以及 EVENNESS_MAX，即单个网格内户数最大/最小比的最大值。
+
+示例：INPUT 网格，CODE_FIELD grid_code，HOUSEHOLDS 楼栋，WEIGHT_FIELD households，TARGET 100，ROADS 道路。</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/splitmicrogrids_alg.py" line="38" />
+      <source>Grids (or communities) to split</source>
+      <translation>待划分的网格（或社区）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/splitmicrogrids_alg.py" line="42" />
+      <source>Household points (buildings)</source>
+      <translation>住户点（楼栋）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/splitmicrogrids_alg.py" line="46" />
+      <source>Households per point</source>
+      <translation>每点户数</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/splitmicrogrids_alg.py" line="48" />
+      <source>Target households per micro-grid (m² without household points)</source>
+      <translation>每个微网格目标户数（无住户点时为平方米）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/splitmicrogrids_alg.py" line="50" />
+      <source>Roads to follow</source>
+      <translation>参照的道路</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/splitmicrogrids_alg.py" line="51" />
+      <source>Fewest micro-grids per grid</source>
+      <translation>每个网格最少微网格数</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/splitmicrogrids_alg.py" line="52" />
+      <source>Most micro-grids per grid</source>
+      <translation>每个网格最多微网格数</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/splitmicrogrids_alg.py" line="56" />
+      <source>Largest max/min households ratio in a grid</source>
+      <translation>网格内户数最大/最小比的最大值</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/splitmicrogrids_alg.py" line="57" />
+      <source>Median max/min households ratio</source>
+      <translation>户数最大/最小比的中位数</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/splitmicrogrids_alg.py" line="58" />
+      <source>Number of micro-grids</source>
+      <translation>微网格数量</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/splitmicrogrids_alg.py" line="65" />
+      <location filename="../../layers/processing/grids/validategrids_alg.py" line="115" />
+      <source>The grid layer</source>
+      <translation>网格图层</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/splitmicrogrids_alg.py" line="79" />
+      <source>{0} micro-grids in {1} grids; max/min {2} per grid: median {3:.2f}, worst {4:.2f}</source>
+      <translation>{1} 个网格划分出 {0} 个微网格；每网格户数最大/最小{2}：中位数 {3:.2f}，最差 {4:.2f}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/splitmicrogrids_alg.py" line="97" />
+      <source>Grid feature {0} has no geometry and is skipped</source>
+      <translation>网格要素 {0} 没有几何，已跳过</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/validategrids_alg.py" line="34" />
+      <source>Validate grids</source>
+      <translation>网格质检</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/validategrids_alg.py" line="37" />
+      <source>Checks one level of grids and writes an error layer (error_type, grid_code, detail, area_m2) styled by error type, plus a summary.
+
+Errors: gap and overlap between grids of the level (larger than MIN_AREA m²); sliver (mean width 2·area/perimeter under SLIVER_WIDTH m); invalid_geometry (REPAIR makes it valid and checks the repaired shape); outside_parent (more than TOLERANCE m outside the parent); duplicate_code; bad_code (not the level's format: 14/15-digit grid codes, 17/18-digit micro-grid codes, 440399Z01001-style dedicated codes); orphan (parent code not in PARENT). Dedicated grids may overlap unless their PRIORITY_FIELD is equal. COVERAGE_PCT: share of the parent layer (or of the grids' own outline) that grids cover.
+
+The parent code is PARENT_FIELD of a grid, or read from its own code (first 12 digits of a grid code, all but the last 3 of a micro-grid code).
+
+Example: INPUT the micro-grids, LEVEL micro-grid, PARENT the grids, PARENT_CODE_FIELD grid_code.</source>
+      <translation>检查某一层级的网格，写出按错误类型配好样式的错误图层（error_type、grid_code、detail、area_m2）以及摘要。
+
+错误类型：同层网格之间的缝隙和重叠（大于 MIN_AREA 平方米）；狭长面（平均宽度 2·面积/周长小于 SLIVER_WIDTH 米）；无效几何 invalid_geometry（REPAIR 会修复并检查修复后的形状）；超出上级 outside_parent（超出上级 TOLERANCE 米以上）；重复编码 duplicate_code；编码格式错误 bad_code（不符合该层级格式：网格 14/15 位、微网格 17/18 位、专属网格 440399Z01001 式）；孤立网格 orphan（上级编码不在 PARENT 中）。专属网格可以重叠，除非其 PRIORITY_FIELD 相同。COVERAGE_PCT：网格覆盖上级图层（或网格自身外轮廓）的比例。
+
+上级编码取网格的 PARENT_FIELD，或从其编码推出（网格编码的前 12 位，微网格编码去掉最后 3 位）。
+
+示例：INPUT 微网格，LEVEL 微网格，PARENT 网格，PARENT_CODE_FIELD grid_code。</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/validategrids_alg.py" line="51" />
+      <source>Grids to check</source>
+      <translation>待检查的网格</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/validategrids_alg.py" line="53" />
+      <source>Guess from the codes</source>
+      <translation>根据编码推断</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/validategrids_alg.py" line="54" />
+      <source>Parent level (optional)</source>
+      <translation>上级层级（可选）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/validategrids_alg.py" line="55" />
+      <source>Parent's code field</source>
+      <translation>上级编码字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/validategrids_alg.py" line="56" />
+      <source>Field of the grid naming its parent</source>
+      <translation>网格中记录上级编码的字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/validategrids_alg.py" line="57" />
+      <source>Priority field (dedicated grids)</source>
+      <translation>优先级字段（专属网格）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/validategrids_alg.py" line="58" />
+      <source>Tolerance outside the parent (m)</source>
+      <translation>超出上级的容差（米）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/validategrids_alg.py" line="59" />
+      <source>Smallest gap or overlap reported (m²)</source>
+      <translation>报告的最小缝隙或重叠（平方米）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/validategrids_alg.py" line="60" />
+      <source>Sliver below mean width (m)</source>
+      <translation>狭长面平均宽度阈值（米）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/validategrids_alg.py" line="61" />
+      <source>Repair invalid geometries</source>
+      <translation>修复无效几何</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/validategrids_alg.py" line="62" />
+      <location filename="../../layers/processing/grids/validategrids_alg.py" line="93" />
+      <source>Grid errors</source>
+      <translation>网格错误</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/validategrids_alg.py" line="65" />
+      <source>Repaired grids</source>
+      <translation>修复后的网格</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/validategrids_alg.py" line="71" />
+      <source>Summary (JSON)</source>
+      <translation>摘要（JSON）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/validategrids_alg.py" line="71" />
+      <source>JSON (*.json)</source>
+      <translation>JSON 文件 (*.json)</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/validategrids_alg.py" line="75" />
+      <source>Number of errors</source>
+      <translation>错误数</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/validategrids_alg.py" line="76" />
+      <source>Coverage of the jurisdiction (%)</source>
+      <translation>辖区覆盖率（%）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/validategrids_alg.py" line="77" />
+      <source>Summary</source>
+      <translation>摘要</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/validategrids_alg.py" line="85" />
+      <source>Checking {0} grids</source>
+      <translation>正在检查 {0} 个网格</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/validategrids_alg.py" line="130" />
+      <source>Choose the parent layer's code field</source>
+      <translation>请选择上级图层的编码字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/validategrids_alg.py" line="132" />
+      <source>Reprojecting the parent layer to the grids' CRS</source>
+      <translation>正在把上级图层重投影到网格坐标系</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/grids/validategrids_alg.py" line="155" />
+      <source>Level: {0}; {1} errors; coverage {2}%</source>
+      <translation>层级：{0}；{1} 个错误；覆盖率 {2}%</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/convertcoords_alg.py" line="33" />
+      <source>…or a file (CSV, XLSX, Open311 JSON)</source>
+      <translation>…或文件（CSV、XLSX、Open311 JSON）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/convertcoords_alg.py" line="34" />
+      <source>Tables (*.csv *.txt *.xlsx *.xls *.json);;All files (*.*)</source>
+      <translation>表格 (*.csv *.txt *.xlsx *.xls *.json);;所有文件 (*.*)</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/convertcoords_alg.py" line="47" />
+      <source>Convert coordinates (WGS84/GCJ-02/BD-09/CGCS2000)</source>
+      <translation>坐标转换（WGS84/GCJ-02/BD-09/CGCS2000）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/convertcoords_alg.py" line="49" />
+      <location filename="../../layers/processing/orders/findrepeats_alg.py" line="33" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="110" />
+      <source>Work orders</source>
+      <translation>工单</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/convertcoords_alg.py" line="50" />
+      <source>Converts points or X/Y columns between wgs84, gcj02 (AMap, Tencent), bd09 (Baidu), cgcs2000 and any EPSG:n (e.g. EPSG:4547, CGCS2000 3-degree Gauss-Krüger 114°E). PROJ has no GCJ-02 or BD-09; the published algorithm is applied (inverse exact to 1e-9°), only inside China's box. FROM applies to all rows; COORD_SYS_FIELD gives it per row. Every row is written, with x_out, y_out and a problem text where the input could not be converted (empty, not a number, latitude beyond ±90, unknown system). GCJ-02 and BD-09 outputs are written as EPSG:4326 layers: QGIS has no CRS for them, so mark such layers clearly.
+
+Example: FROM gcj02, TO EPSG:4547 for orders exported from an AMap-based app.</source>
+      <translation>在 wgs84、gcj02（高德、腾讯）、bd09（百度）、cgcs2000 与任意 EPSG:n（如 EPSG:4547，CGCS2000 3 度带高斯-克吕格 东经 114°）之间转换点或 X/Y 列。PROJ 不支持 GCJ-02 和 BD-09，这里采用公开算法（逆变换精确到 1e-9°），且只在中国范围内生效。FROM 适用于所有行；COORD_SYS_FIELD 逐行指定。每一行都会写出，带 x_out、y_out，无法转换时（为空、不是数字、纬度超出 ±90、未知坐标系）写出 problem 说明。GCJ-02 和 BD-09 输出写为 EPSG:4326 图层：QGIS 没有对应的坐标系，请清楚标注这类图层。
+
+示例：从基于高德的应用导出的工单，FROM gcj02，TO EPSG:4547。</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/convertcoords_alg.py" line="60" />
+      <source>Points or table</source>
+      <translation>点或表格</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/convertcoords_alg.py" line="62" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="57" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="57" />
+      <source>X / longitude field</source>
+      <translation>X / 经度字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/convertcoords_alg.py" line="63" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="58" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="58" />
+      <source>Y / latitude field</source>
+      <translation>Y / 纬度字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/convertcoords_alg.py" line="64" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="59" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="59" />
+      <source>Coordinate system field (per row)</source>
+      <translation>坐标系字段（逐行）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/convertcoords_alg.py" line="65" />
+      <source>From (wgs84, gcj02, bd09, cgcs2000, EPSG:n)</source>
+      <translation>源坐标系（wgs84、gcj02、bd09、cgcs2000、EPSG:n）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/convertcoords_alg.py" line="66" />
+      <source>To (wgs84, gcj02, bd09, cgcs2000, EPSG:n)</source>
+      <translation>目标坐标系（wgs84、gcj02、bd09、cgcs2000、EPSG:n）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/convertcoords_alg.py" line="67" />
+      <source>Converted points</source>
+      <translation>转换后的点</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/convertcoords_alg.py" line="69" />
+      <source>Rows not converted</source>
+      <translation>未转换的行</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/convertcoords_alg.py" line="80" />
+      <source>Converted ({0})</source>
+      <translation>已转换（{0}）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/convertcoords_alg.py" line="97" />
+      <source>Choose X_FIELD and Y_FIELD (no coordinate columns recognised)</source>
+      <translation>请选择 X_FIELD 与 Y_FIELD（未识别到坐标列）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/convertcoords_alg.py" line="117" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="326" />
+      <source>row {0}: {1}</source>
+      <translation>第 {0} 行：{1}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/convertcoords_alg.py" line="118" />
+      <source>{0} rows converted to {1}, {2} not</source>
+      <translation>{0} 行已转换为 {1}，{2} 行未转换</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/findrepeats_alg.py" line="26" />
       <source>Distance</source>
       <translation>距离</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="35" />
+      <location filename="../../layers/processing/orders/findrepeats_alg.py" line="31" />
       <source>Find repeat orders</source>
       <translation>重复工单</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="38" />
+      <location filename="../../layers/processing/orders/findrepeats_alg.py" line="34" />
       <source>Groups orders of the same class case reported again at the same place into one case. Orders are taken in time order; an order joins an open case of its class when it lies within DISTANCE metres of the case's first report and within DAYS days of its latest report (the nearest such case), otherwise it opens a new case. Adds case_id, repeat_count (orders in the case), first_seen and is_repeat to every row; rows without a position or a readable time get an empty case_id and a problem text. With GRID_FIELD, RATES lists per grid the orders, cases, repeat orders and repeat_rate.
 
 Example: INPUT the placed orders of Geolocate, CATEGORY_FIELD class_code, TIME_FIELD reported_at, DISTANCE 50, DAYS 7, GRID_FIELD grid_code.</source>
@@ -1373,82 +2621,63 @@ Example: INPUT the placed orders of Geolocate, CATEGORY_FIELD class_code, TIME_F
 示例：INPUT 工单落格的输出，CATEGORY_FIELD class_code，TIME_FIELD reported_at，DISTANCE 50，DAYS 7，GRID_FIELD grid_code。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="49" />
+      <location filename="../../layers/processing/orders/findrepeats_alg.py" line="45" />
       <source>Placed orders (points)</source>
       <translation>已落格工单（点）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="50" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="66" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="66" />
-      <source>Class case field</source>
-      <translation>类案字段</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="51" />
-      <location filename="../../layers/processing/order_filters.py" line="35" />
-      <source>Time field</source>
-      <translation>时间字段</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="53" />
+      <location filename="../../layers/processing/orders/findrepeats_alg.py" line="49" />
       <source>Days</source>
       <translation>天数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="54" />
+      <location filename="../../layers/processing/orders/findrepeats_alg.py" line="50" />
       <source>Grid field (for repeat rates)</source>
       <translation>网格字段（用于重复率）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="58" />
+      <location filename="../../layers/processing/orders/findrepeats_alg.py" line="54" />
       <source>Cases</source>
       <translation>案件数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="69" />
-      <location filename="../../layers/processing/heatmap_alg.py" line="95" />
-      <source>The orders layer</source>
-      <translation>工单图层</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/findrepeats_alg.py" line="85" />
+      <location filename="../../layers/processing/orders/findrepeats_alg.py" line="81" />
       <source>{0} orders form {1} cases; {2} orders could not be checked</source>
       <translation>{0} 条工单归为 {1} 个案件；{2} 条工单无法判断</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="65" />
-      <location filename="../../layers/processing/geolocate_alg.py" line="65" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="60" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="60" />
       <source>Address field</source>
       <translation>地址字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="77" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="72" />
       <source>…or orders file (CSV, XLSX, Open311 JSON)</source>
       <translation>…或工单文件（CSV、XLSX、Open311 JSON）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="78" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="73" />
       <source>Orders (*.csv *.txt *.xlsx *.xls *.json);;All files (*.*)</source>
       <translation>工单 (*.csv *.txt *.xlsx *.xls *.json);;所有文件 (*.*)</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="87" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="82" />
       <source>Inspector coverage</source>
       <translation>巡查员覆盖情况</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="102" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="97" />
       <source>Dispatch table</source>
       <translation>派单表</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="113" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="108" />
       <source>Geolocate orders to grids</source>
       <translation>工单落格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="116" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="111" />
       <source>Places every work order (or inspection report) in the unit responsible for it and writes every input row exactly once, with grid_code, micro_code, dedicated_code, community_code, street_code, the responsible unit (resp_level, resp_code, responsible, resp_phone, team_id, street_office), match_method, on_boundary, overlap, distance_m and a problem text.
 
 Orders: a layer (points, or a table with X_FIELD / Y_FIELD) or a file in INPUT_FILE (CSV in UTF-8, UTF-8 with BOM or GBK/GB18030, XLSX, Open311 GeoReport v2 JSON). COORD_SYS is wgs84, gcj02, bd09, cgcs2000 or EPSG:n for all rows; COORD_SYS_FIELD gives it per row. Rows without coordinates are matched by ADDRESS_FIELD against the GAZETTEER (exact, normalised, fuzzy ≥ ADDRESS_THRESHOLD); below it they are 'unlocated' with the best candidates listed.
@@ -1473,986 +2702,158 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
 示例：示范城区工单：INPUT orders，X_FIELD x，Y_FIELD y，COORD_SYS_FIELD coord_sys，ADDRESS_FIELD address，CATEGORY_FIELD class_code，GRIDS grids，MICROGRIDS microgrids，DEDICATED dedicated_grids，GAZETTEER addresses，ROSTER roster。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="143" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="138" />
       <source>Orders layer</source>
       <translation>工单图层</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="146" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="141" />
       <source>Coordinate system of all rows (wgs84, gcj02, bd09, cgcs2000, EPSG:n)</source>
       <translation>所有行的坐标系（wgs84、gcj02、bd09、cgcs2000、EPSG:n）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="150" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="145" />
       <source>Micro-grid field holding its grid's code</source>
       <translation>微网格所属网格编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="158" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="153" />
       <source>Dedicated grid priority field (1 = highest)</source>
       <translation>专属网格优先级字段（1 = 最高）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="166" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="161" />
       <source>Dedicated grid class cases field</source>
       <translation>专属网格类案字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="172" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="167" />
       <source>Gazetteer of standard addresses (points)</source>
       <translation>标准地址库（点）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="173" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="168" />
       <source>Gazetteer address field</source>
       <translation>地址库地址字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="174" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="169" />
       <source>Roster (grid managers)</source>
       <translation>网格员名册</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="176" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="171" />
       <source>Class-case table (class_code, case_group)</source>
       <translation>类案表（class_code、case_group）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="179" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="174" />
       <source>Nearest-grid tolerance (metres, whatever the grids' CRS)</source>
       <translation>就近网格容差（米，与网格坐标系无关）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="182" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="177" />
       <source>Address match threshold (0-1)</source>
       <translation>地址匹配阈值（0-1）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="185" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="180" />
       <source>Inspection reports: inspector's own grid field</source>
       <translation>巡查上报：巡查员所属网格字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="186" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="181" />
       <source>Inspection reports: inspector field</source>
       <translation>巡查上报：巡查员字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="192" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="187" />
       <source>Rows read</source>
       <translation>读取行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="193" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="188" />
       <source>Rows written</source>
       <translation>写出行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="194" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="189" />
       <source>Rows placed</source>
       <translation>落格行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="195" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="190" />
       <source>Rows not placed</source>
       <translation>未落格行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="252" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="247" />
       <source>coordinate system of all rows: {0}</source>
       <translation>所有行的坐标系：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="275" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="270" />
       <source>COORD_SYS: {0}</source>
       <translation>坐标系 COORD_SYS：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="283" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="278" />
       <source>GRIDS is required</source>
       <translation>必须提供 GRIDS</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="286" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="281" />
       <source>The grid layer has no CRS</source>
       <translation>网格图层没有坐标系</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="289" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="284" />
       <source>The grids are in geographic coordinates; distances are measured in {0}</source>
       <translation>网格为地理坐标；距离以 {0} 计量</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="306" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="301" />
       <source>GAZETTEER has no field {0!r}</source>
       <translation>GAZETTEER 没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/geolocate_alg.py" line="403" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="398" />
       <source>Dispatch table: {0}</source>
       <translation>派单表：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="35" />
-      <location filename="../../layers/processing/heatmap_alg.py" line="69" />
-      <location filename="../../layers/processing/hotareas_alg.py" line="94" />
-      <source>Orders (points)</source>
-      <translation>工单（点）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="36" />
-      <location filename="../../layers/processing/hotareas_alg.py" line="95" />
-      <source>Orders' grid code field</source>
-      <translation>工单的网格编码字段</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="38" />
-      <location filename="../../layers/processing/hotareas_alg.py" line="93" />
-      <location filename="../../layers/processing/printmap_alg.py" line="110" />
-      <source>Grid code field</source>
-      <translation>网格编码字段</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="96" />
-      <source>GRID_FIELD: the orders have no field {0!r}</source>
-      <translation>GRID_FIELD：工单没有字段 {0!r}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="125" />
-      <source>Point look-up: compiled (numba)</source>
-      <translation>点位落格：编译加速（numba）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="125" />
-      <source>Point look-up: vectorised (no numba)</source>
-      <translation>点位落格：向量化（未安装 numba）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="127" />
-      <source>{0} orders lie in a grid</source>
-      <translation>{0} 条工单位于网格内</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="135" />
-      <source>Queen (shared corner)</source>
-      <translation>后邻接（共点）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="135" />
-      <source>Rook (shared edge)</source>
-      <translation>车邻接（共边）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="135" />
-      <location filename="../../layers/processing/grid_inputs.py" line="139" />
-      <source>Distance band</source>
-      <translation>距离带</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="135" />
-      <location filename="../../layers/processing/grid_inputs.py" line="140" />
-      <source>K nearest</source>
-      <translation>K 近邻</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="138" />
-      <source>Neighbours</source>
-      <translation>邻接关系</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="171" />
-      <source>{0} grids have no neighbour with {1} weights; they are compared on their own value</source>
-      <translation>{0} 个网格在 {1} 权重下没有邻居；只与自身值比较</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/grid_inputs.py" line="183" />
-      <source>{0}: the grids have no field {1!r}</source>
-      <translation>{0}：网格没有字段 {1!r}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/gridstats_alg.py" line="19" />
-      <location filename="../../layers/processing/hotareas_alg.py" line="42" />
-      <source>Quarter</source>
-      <translation>季度</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/gridstats_alg.py" line="19" />
-      <location filename="../../layers/processing/hotareas_alg.py" line="42" />
-      <source>Year</source>
-      <translation>年</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/gridstats_alg.py" line="27" />
-      <source>Counts the orders of every grid, also grids without any (a zero is a quiet grid): cnt_total, one cnt_&lt;class&gt; column for each of the most frequent class cases, per_1k_hh (per 1,000 households, from POPULATION_FIELD) and per_km2, repeat_rate (with REPEAT_FIELD, e.g. is_repeat of Find repeats), and the change of the current PERIOD against the one before, as ArcGIS's Summarize Percent Change: cur_cnt, prev_cnt, diff_cnt and perc_chg = (C − P) / P × 100 (empty where P = 0). CURRENT names the current period (2025-06, 2025Q2, 2025, or a week as 2025-06-02/2025-06-08); by default it is the latest with orders. TABLE lists the counts per grid, class case and period. The orders' grid comes from GRID_FIELD, or else from where each point lies.
-
-Example: INPUT the placed orders, GRIDS the grid layer, GRID_FIELD grid_code, CATEGORIES noise, PERIOD month.</source>
-      <translation>统计每个网格的工单，包括没有工单的网格（零表示平静的网格）：cnt_total，最常见的若干类案各一列 cnt_&lt;类案&gt;，per_1k_hh（每千户，来自 POPULATION_FIELD）和 per_km2，repeat_rate（需 REPEAT_FIELD，如重复工单的 is_repeat），以及当前 PERIOD 相对上一周期的变化，与 ArcGIS 的 Summarize Percent Change 一致：cur_cnt、prev_cnt、diff_cnt 和 perc_chg = (C − P) / P × 100（P = 0 时为空）。CURRENT 指定当前周期（2025-06、2025Q2、2025，或周如 2025-06-02/2025-06-08）；默认取有工单的最新周期。TABLE 列出各网格、类案、周期的件数。工单所属网格取自 GRID_FIELD，否则按点所在位置判断。
-
-示例：INPUT 已落格工单，GRIDS 网格图层，GRID_FIELD grid_code，CATEGORIES noise，PERIOD 月。</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/gridstats_alg.py" line="39" />
-      <location filename="../../layers/processing/importgrids_alg.py" line="26" />
-      <source>Households field</source>
-      <translation>户数字段</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/gridstats_alg.py" line="41" />
-      <source>Period</source>
-      <translation>统计周期</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/gridstats_alg.py" line="42" />
-      <source>Current period (default: latest)</source>
-      <translation>当前周期（默认：最新）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/gridstats_alg.py" line="43" />
-      <source>Repeat flag field (is_repeat)</source>
-      <translation>重复标记字段（is_repeat）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/gridstats_alg.py" line="45" />
-      <source>Counts per grid, class and period</source>
-      <translation>各网格、类案、周期的件数</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/gridstats_alg.py" line="81" />
-      <source>{0} orders are in no grid and not counted</source>
-      <translation>{0} 条工单不在任何网格内，未计入</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="42" />
-      <source>Quartic</source>
-      <translation>四次核</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="42" />
-      <source>Triangular</source>
-      <translation>三角核</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="42" />
-      <source>Uniform</source>
-      <translation>均匀核</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="42" />
-      <source>Triweight</source>
-      <translation>三权核</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="42" />
-      <source>Epanechnikov</source>
-      <translation>Epanechnikov 核</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="44" />
-      <source>None</source>
-      <translation>无</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="53" />
-      <source>Heatmap of class cases</source>
-      <translation>类案热力图</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="56" />
-      <source>Kernel density of orders as a GeoTIFF, with the kernels and raw / scaled values of QGIS's own Heatmap (RADIUS, PIXEL_SIZE, KERNEL, DECAY, OUTPUT_VALUE and WEIGHT_FIELD mean the same), computed by binning the points on a lattice finer than the pixels and one FFT convolution: the same surface as the direct kernel sum (within 0.5 %), in a fraction of the time.
-
-Filters: CATEGORIES (class codes such as 0601, major classes such as 06, or groups such as noise), DATE_FROM / DATE_TO and HOURS (22-6 is 22:00 to 05:59). EXTENT fixes the raster's extent, so rasters made for different periods line up. SERIES writes one raster per month or per class case into OUTPUT_FOLDER, all on one extent and styled on one colour scale (SERIES_MAXIMUM), so equal colours mean equal density on every map of the series.
-
-Example: INPUT the placed orders, CATEGORIES noise, HOURS 22-6, RADIUS 300, PIXEL_SIZE 20.</source>
-      <translation>以 GeoTIFF 输出工单的核密度，核函数及原始/缩放值与 QGIS 自带的热力图一致（RADIUS、PIXEL_SIZE、KERNEL、DECAY、OUTPUT_VALUE 和 WEIGHT_FIELD 含义相同），计算方法是把点分箱到比像元更细的格网上再做一次 FFT 卷积：与直接核求和得到同样的曲面（误差 0.5 % 以内），用时只是其一小部分。
-
-筛选：CATEGORIES（类案编码如 0601、大类如 06，或类案组如 noise），DATE_FROM / DATE_TO 和 HOURS（22-6 表示 22:00 至 05:59）。EXTENT 固定栅格范围，使不同时期的栅格对齐。SERIES 按月或按类案向 OUTPUT_FOLDER 各写一幅栅格，范围相同并使用同一色阶（SERIES_MAXIMUM），使整个序列中相同颜色表示相同密度。
-
-示例：INPUT 已落格工单，CATEGORIES noise，HOURS 22-6，RADIUS 300，PIXEL_SIZE 20。</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="70" />
-      <source>Radius</source>
-      <translation>半径</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="71" />
-      <source>Pixel size</source>
-      <translation>像元大小</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="72" />
-      <source>Kernel shape</source>
-      <translation>核函数形状</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="73" />
-      <source>Decay ratio (triangular kernels only)</source>
-      <translation>衰减比（仅三角核）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="74" />
-      <source>Output values</source>
-      <translation>输出值</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="74" />
-      <source>Raw</source>
-      <translation>原始值</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="74" />
-      <source>Scaled</source>
-      <translation>缩放值</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="75" />
-      <source>Weight from field</source>
-      <translation>权重字段</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="76" />
-      <source>Extent</source>
-      <translation>范围</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="78" />
-      <source>Series (one raster per …)</source>
-      <translation>序列（每…一幅栅格）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="79" />
-      <location filename="../../layers/processing/heatmap_alg.py" line="140" />
-      <location filename="../../layers/processing/heatmap_alg.py" line="208" />
-      <source>Heatmap</source>
-      <translation>热力图</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="81" />
-      <source>Folder for the series rasters</source>
-      <translation>序列栅格文件夹</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="85" />
-      <source>Largest value of the heatmap</source>
-      <translation>热力图最大值</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="86" />
-      <source>Largest value of the series (their shared colour scale)</source>
-      <translation>序列最大值（共用色阶）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="87" />
-      <source>Orders used</source>
-      <translation>使用的工单数</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="88" />
-      <source>Series rasters</source>
-      <translation>序列栅格</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="97" />
-      <source>RADIUS and PIXEL_SIZE must be positive</source>
-      <translation>RADIUS 与 PIXEL_SIZE 必须为正数</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="104" />
-      <source>No order passes the filter ({0})</source>
-      <translation>没有工单通过筛选（{0}）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="151" />
-      <source>{0} × {1} pixels is too large: some orders lie far from the others. Set EXTENT to the area of interest, or choose a larger PIXEL_SIZE</source>
-      <translation>{0} × {1} 像元过大：有些工单离其他工单很远。请把 EXTENT 设为关注区域，或选用更大的 PIXEL_SIZE</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="156" />
-      <source>Raster {0} × {1} pixels of {2} m</source>
-      <translation>栅格 {0} × {1} 像元，每像元 {2} 米</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="168" />
-      <source>{0} rows have no usable {1} (first: row {2}); they add nothing</source>
-      <translation>{0} 行没有可用的 {1}（第一行：第 {2} 行）；不计入</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="184" />
-      <source>{0} orders placed in no grid lie outside the raster (their match_method)</source>
-      <translation>{0} 条未落入网格的工单位于栅格之外（见其 match_method）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="199" />
-      <source>SERIES needs OUTPUT_FOLDER</source>
-      <translation>SERIES 需要 OUTPUT_FOLDER</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="201" />
-      <source>A monthly series needs TIME_FIELD</source>
-      <translation>按月序列需要 TIME_FIELD</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="203" />
-      <source>A series per class case needs CATEGORY_FIELD</source>
-      <translation>按类案序列需要 CATEGORY_FIELD</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/heatmap_alg.py" line="213" />
-      <source>{0} series rasters on one colour scale up to {1:.4g}</source>
-      <translation>{0} 幅序列栅格，共用色阶，最大 {1:.4g}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="70" />
-      <source>Hot areas and governance list</source>
-      <translation>热区治理清单</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="72" />
-      <location filename="../../layers/processing/patrolplan_alg.py" line="71" />
-      <source>Governance</source>
-      <translation>治理</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="73" />
-      <source>Merges touching hot grids into hot areas and ranks them for action (the governance list). A grid is hot when FIELD reaches THRESHOLD: by default gi_bin ≥ 2 of the Hot spots algorithm (95 % hot), or any density field (cnt_total, per_km2 ...) with your own threshold. Grids sharing a corner form one area.
-
-For each area, from the ORDERS (placed orders with their grid; the usual class-case, date and hour filters apply): cnt_total, the class-case mix, the monthly trend (Mann-Kendall: rising, steady, falling), peak hours and days, the streets, communities and grids responsible, the repeat rate (is_repeat of Find repeats when the orders have it, otherwise repeats within 50 m and 7 days), and cur_cnt, prev_cnt and perc_chg for the last PERIOD against the one before.
-
-score (0-100) = weighted mean of s_volume (count / largest count), s_trend (1 rising, 0.5 steady, 0 falling), s_change (-100 % → 0, +100 % → 1) and s_repeat (repeat rate / largest); SCORE_WEIGHTS tunes the weights, e.g. volume=0.4,trend=0.2,change=0.2,repeat=0.2. rank 1 is the area to act on first. OUTPUT_XLSX writes the list as a sheet (and a CSV next to it).
-
-Example: INPUT the Hot spots layer of noise, FIELD gi_bin, THRESHOLD 2, ORDERS the placed orders, CATEGORIES noise.</source>
-      <translation>把相邻的热网格合并为热区，并排序形成行动清单（治理清单）。FIELD 达到 THRESHOLD 的网格为热网格：默认为热点分析的 gi_bin ≥ 2（95 % 置信的热点），也可以用任一密度字段（cnt_total、per_km2 ……）加自定阈值。共点的网格合为一个热区。
-
-对每个热区，根据 ORDERS（带所属网格的已落格工单；可用通常的类案、日期、时段筛选）计算：cnt_total、类案构成、月度趋势（Mann-Kendall：上升、平稳、下降）、高峰时段与高峰日、负责的街道、社区和网格、重复率（工单有重复工单的 is_repeat 时使用它，否则按 50 米、7 天内查找），以及最近一个 PERIOD 相对上一周期的 cur_cnt、prev_cnt 和 perc_chg。
-
-score（0-100）= s_volume（件数 / 最大件数）、s_trend（上升 1、平稳 0.5、下降 0）、s_change（-100 % → 0，+100 % → 1）和 s_repeat（重复率 / 最大重复率）的加权平均；SCORE_WEIGHTS 调整权重，如 volume=0.4,trend=0.2,change=0.2,repeat=0.2。rank 1 为最先要处置的热区。OUTPUT_XLSX 把清单写成表格（旁边另有一份 CSV）。
-
-示例：INPUT 噪声的热点图层，FIELD gi_bin，THRESHOLD 2，ORDERS 已落格工单，CATEGORIES noise。</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="90" />
-      <source>Grids with a hot-spot or density value</source>
-      <translation>带热点或密度值的网格</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="91" />
-      <source>Hot value field</source>
-      <translation>热度字段</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="92" />
-      <source>Hot when the value is at least</source>
-      <translation>热的阈值（不低于）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="97" />
-      <source>Change against the previous</source>
-      <translation>与上一周期比较</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="98" />
-      <source>Score weights</source>
-      <translation>评分权重</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="99" />
-      <location filename="../../layers/processing/hotareas_alg.py" line="102" />
-      <location filename="../../layers/processing/hotareas_alg.py" line="114" />
-      <source>Hot areas</source>
-      <translation>热区</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="100" />
-      <source>Governance list (XLSX or CSV)</source>
-      <translation>治理清单（XLSX 或 CSV）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="111" />
-      <source>{0} hot grids form {1} hot areas</source>
-      <translation>{0} 个热网格组成 {1} 个热区</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="117" />
-      <source>Governance list written: {0}</source>
-      <translation>治理清单已写出：{0}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotareas_alg.py" line="150" />
-      <source>The orders have no is_repeat field: repeats within 50 m and 7 days are found now</source>
-      <translation>工单没有 is_repeat 字段：现按 50 米、7 天内查找重复</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotspots_alg.py" line="27" />
-      <source>Hot spots, Getis-Ord Gi*</source>
-      <translation>热点分析（Getis-Ord Gi*）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotspots_alg.py" line="30" />
-      <source>Getis-Ord Gi* on a value of every grid (for example cnt_total or cnt_0601 of Grid statistics), as ArcGIS's Hot Spot Analysis and PySAL's esda.G_Local(star=True) compute it. Adds gi_z (z-score), gi_p (two-sided p-value), gi_p_sim (conditional permutation pseudo p-value, PERMUTATIONS draws with SEED, so a run can be repeated), n_neigh and gi_bin: ±3, ±2, ±1 for hot (+) or cold (−) spots at 99 %, 95 % and 90 % confidence, 0 where not significant; with FDR the thresholds are Benjamini–Hochberg's.
-
-WEIGHTS: queen (grids sharing a corner), rook (sharing an edge), distance (centroids within DISTANCE) or knn (the K nearest centroids). TRANSFORM binary (ArcGIS's default) or row-standardised. LOCAL_MORAN adds Local Moran's I: lisa_i, lisa_q (1 high-high, 2 low-high, 3 low-low, 4 high-low) and lisa_p_sim.
-
-Example: INPUT the Grid statistics layer, FIELD cnt_total, WEIGHTS queen, PERMUTATIONS 999.</source>
-      <translation>对每个网格的某个数值（如网格统计的 cnt_total 或 cnt_0601）计算 Getis-Ord Gi*，与 ArcGIS 热点分析及 PySAL 的 esda.G_Local(star=True) 一致。添加 gi_z（z 得分）、gi_p（双侧 p 值）、gi_p_sim（条件置换伪 p 值，按 SEED 抽取 PERMUTATIONS 次，结果可重复）、n_neigh 和 gi_bin：±3、±2、±1 分别表示 99 %、95 %、90 % 置信的热点（+）或冷点（−），不显著为 0；启用 FDR 时阈值按 Benjamini–Hochberg 方法。
-
-WEIGHTS：queen（共点）、rook（共边）、distance（质心在 DISTANCE 以内）或 knn（最近的 K 个质心）。TRANSFORM：二值（ArcGIS 默认）或行标准化。LOCAL_MORAN 增加局部 Moran's I：lisa_i、lisa_q（1 高-高，2 低-高，3 低-低，4 高-低）和 lisa_p_sim。
-
-示例：INPUT 网格统计图层，FIELD cnt_total，WEIGHTS queen，PERMUTATIONS 999。</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotspots_alg.py" line="42" />
-      <source>Grids with a value</source>
-      <translation>带数值的网格</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotspots_alg.py" line="43" />
-      <source>Value field</source>
-      <translation>数值字段</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotspots_alg.py" line="45" />
-      <source>Weights</source>
-      <translation>空间权重</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotspots_alg.py" line="45" />
-      <source>Binary</source>
-      <translation>二值</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotspots_alg.py" line="45" />
-      <source>Row-standardised</source>
-      <translation>行标准化</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotspots_alg.py" line="46" />
-      <source>Permutations (0: none)</source>
-      <translation>置换次数（0：不做）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotspots_alg.py" line="49" />
-      <source>Add Local Moran's I</source>
-      <translation>增加局部 Moran's I</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotspots_alg.py" line="50" />
-      <source>Hot spots</source>
-      <translation>热点</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotspots_alg.py" line="52" />
-      <source>Hot-spot grids</source>
-      <translation>热点网格数</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotspots_alg.py" line="52" />
-      <source>Cold-spot grids</source>
-      <translation>冷点网格数</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotspots_alg.py" line="65" />
-      <source>{0} hot-spot grids, {1} cold-spot grids of {2}</source>
-      <translation>{2} 中热点网格 {0} 个，冷点网格 {1} 个</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotspots_alg.py" line="67" />
-      <source>Hot spots (Gi*)</source>
-      <translation>热点（Gi*）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotspots_alg.py" line="75" />
-      <source>FIELD: the layer has no field {0!r}</source>
-      <translation>FIELD：图层没有字段 {0!r}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotspots_alg.py" line="81" />
-      <source>{0} grids have no {1} (first: feature {2}); fill them (0 for a count) first</source>
-      <translation>{0} 个网格没有 {1}（第一个：要素 {2}）；请先填值（计数填 0）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/hotspots_alg.py" line="88" />
-      <source>{0} grids have no geometry (first: feature {1})</source>
-      <translation>{0} 个网格没有几何（第一个：要素 {1}）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/importgrids_alg.py" line="21" />
-      <location filename="../../layers/processing/renumbergrids_alg.py" line="29" />
-      <location filename="../../layers/processing/validategrids_alg.py" line="49" />
-      <source>Code field</source>
-      <translation>编码字段</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/importgrids_alg.py" line="22" />
-      <source>Name field</source>
-      <translation>名称字段</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/importgrids_alg.py" line="23" />
-      <source>Parent code field</source>
-      <translation>上级编码字段</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/importgrids_alg.py" line="24" />
-      <source>Manager field</source>
-      <translation>网格员字段</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/importgrids_alg.py" line="25" />
-      <source>Phone field</source>
-      <translation>电话字段</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/importgrids_alg.py" line="27" />
-      <source>Priority field</source>
-      <translation>优先级字段</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/importgrids_alg.py" line="46" />
-      <source>Import grid layer</source>
-      <translation>导入网格图层</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/importgrids_alg.py" line="49" />
-      <source>Reads a grid layer from any QGIS source (GeoPackage, Shapefile, GeoJSON, PostGIS ...) and writes it with the standard fields: code, name, level, parent_code, manager, phone, households, priority, plus import_status and problem for every row (nothing is dropped). Fields left empty are guessed from their names (e.g. WGBM / 网格编码 / grid_id for the code; 网格员 / manager; 户数 / households). Codes are cleaned (full-width digits, spaces, Excel's 4.4e14). Without a parent field, a grid's parent is read from its code. TARGET_CRS reprojects (empty: keep the layer's CRS).
-
-Example: INPUT a Shapefile of grids with fields WGBM and WGY, LEVEL grid, TARGET_CRS EPSG:4547.</source>
-      <translation>从任意 QGIS 数据源（GeoPackage、Shapefile、GeoJSON、PostGIS ……）读取网格图层，并按标准字段写出：code、name、level、parent_code、manager、phone、households、priority，以及每行的 import_status 和 problem（不丢弃任何行）。未指定的字段按字段名推断（如编码取 WGBM / 网格编码 / grid_id；网格员 / manager；户数 / households）。编码会被清理（全角数字、空格、Excel 的 4.4e14）。没有上级字段时，从网格编码推出上级。TARGET_CRS 用于重投影（为空：保持图层坐标系）。
-
-示例：INPUT 带 WGBM、WGY 字段的网格 Shapefile，LEVEL 网格，TARGET_CRS EPSG:4547。</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/importgrids_alg.py" line="59" />
-      <source>Grid layer</source>
-      <translation>网格图层</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/importgrids_alg.py" line="60" />
-      <location filename="../../layers/processing/validategrids_alg.py" line="50" />
-      <source>Level</source>
-      <translation>层级</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/importgrids_alg.py" line="62" />
-      <source>Reproject to</source>
-      <translation>重投影到</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/importgrids_alg.py" line="63" />
-      <source>Imported grids</source>
-      <translation>已导入网格</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/importgrids_alg.py" line="65" />
-      <source>Rows with a problem</source>
-      <translation>有问题的行</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/importgrids_alg.py" line="75" />
-      <source>The grid layer has no field {0} (fields: {1})</source>
-      <translation>网格图层没有字段 {0}（现有字段：{1}）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/importgrids_alg.py" line="80" />
-      <source>No code field: choose the field that holds the grid codes</source>
-      <translation>没有编码字段：请选择存放网格编码的字段</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/importgrids_alg.py" line="83" />
-      <source>{0} rows imported, {1} with a problem</source>
-      <translation>导入 {0} 行，其中 {1} 行有问题</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/importgrids_alg.py" line="92" />
-      <source>chosen</source>
-      <translation>已选择</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/importgrids_alg.py" line="92" />
-      <source>guessed</source>
-      <translation>推断</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/importgrids_alg.py" line="111" />
-      <source>... and {0} more rows with a problem</source>
-      <translation>……另有 {0} 行有问题</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/order_filters.py" line="33" />
-      <source>Only these class cases (codes, major classes or groups, e.g. 0601,0602 or noise)</source>
-      <translation>仅这些类案（编码、大类或类案组，如 0601,0602 或 noise）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/order_filters.py" line="36" />
-      <source>From date (inclusive)</source>
-      <translation>起始日期（含）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/order_filters.py" line="37" />
-      <source>To date (inclusive)</source>
-      <translation>截止日期（含）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/order_filters.py" line="38" />
-      <source>Hours of the day (e.g. 22-6 for night noise)</source>
-      <translation>时段（如 22-6 表示夜间噪声）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/order_filters.py" line="65" />
-      <source>DATE_TO is before DATE_FROM</source>
-      <translation>DATE_TO 早于 DATE_FROM</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/order_filters.py" line="89" />
-      <source>{0}: the layer has no field {1!r} (fields: {2})</source>
-      <translation>{0}：图层没有字段 {1!r}（现有字段：{2}）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/order_filters.py" line="132" />
-      <source>CATEGORIES needs CATEGORY_FIELD</source>
-      <translation>CATEGORIES 需要 CATEGORY_FIELD</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/order_filters.py" line="134" />
-      <source>DATE_FROM, DATE_TO and HOURS need TIME_FIELD</source>
-      <translation>DATE_FROM、DATE_TO 与 HOURS 需要 TIME_FIELD</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/order_filters.py" line="155" />
-      <source>{0} orders have a time that cannot be read as a date and time (first: row {1}, {2})</source>
-      <translation>{0} 条工单的时间无法读作日期时间（第一条：第 {1} 行，{2}）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/order_filters.py" line="160" />
-      <source>{0} of {1} orders pass the filter ({2})</source>
-      <translation>{1} 条工单中 {0} 条通过筛选（{2}）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="53" />
-      <source>{0}: {1!r} is not place=team</source>
-      <translation>{0}：{1!r} 不是 点位=队伍 的格式</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="61" />
-      <source>Coverage distance</source>
-      <translation>覆盖距离</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="69" />
-      <source>Patrol plan</source>
-      <translation>巡查计划</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="72" />
-      <source>Plans one street office's patrols. INPUT: candidate places (hot grids, hot areas, or all grids of the street). ORDERS: last period's placed orders of the class cases to target (the usual filters apply; DAYS before the latest order). For each shift in WINDOWS (e.g. 19:00-23:00;23:00-02:00) a place becomes a stop when orders happened there in those hours: the hottest places holding 80 % of the shift's orders, each with its expected incidents per day and a visiting window (the hours inside the shift that held half of them). TEAMS (the roster's patrol teams, filtered by STREET) start and end at START.
-
-The stops are shared out so that each team's load (expected incidents) is within ±6 % of the mean and routes are short, and each route keeps the windows and the shift; the solver is OR-Tools' routing library (SOLVER auto or ortools) or a plain fallback that needs nothing (fallback). With ROADS routes follow the roads (shortest paths); otherwise straight lines. Same inputs, same plan. PINS (place=team;...) fixes a place to a team, DROPS (place,...) leaves places out: change them and run again to re-plan.
-
-Outputs: stops (team, seq, arrive, depart, window, status: planned or dropped), route lines (length_m, load), and the schedule per team (XLSX and CSV, with a sheet measuring the plan: the share of the period's incidents within COVER_DISTANCE of a route in its shift, per km, against patrolling every place in code order and against random stops).
-
-Example: INPUT the grids, STREET 440399001, ORDERS the placed orders, CATEGORIES noise, DAYS 90, TEAMS patrol_teams, START street_offices, WINDOWS 19:00-23:00;23:00-02:00, ROADS the roads.</source>
-      <translation>为一个街道办规划巡查。INPUT：候选点位（热网格、热区，或该街道的全部网格）。ORDERS：上一时期要治理类案的已落格工单（可用通常的筛选；取最新工单之前 DAYS 天）。对 WINDOWS 中的每个班次（如 19:00-23:00;23:00-02:00），在这些时段内发生过工单的点位成为停靠点：取占该班次 80 % 工单的最热点位，每个点位带每日预期事件数和到访时间窗（班次内集中了一半事件的时段）。TEAMS（名册中的巡查队，按 STREET 筛选）从 START 出发并返回。
-
-停靠点的分配使每队负荷（预期事件数）在平均值的 ±6 % 以内、路线较短，且每条路线遵守时间窗和班次；求解器为 OR-Tools 路径规划库（SOLVER 为 auto 或 ortools），或不依赖任何库的简易求解（fallback）。有 ROADS 时路线沿道路（最短路径），否则为直线。相同输入得到相同计划。PINS（点位=队伍;...）把点位固定给某队，DROPS（点位,...）排除点位：修改后再次运行即可重新规划。
-
-输出：停靠点（team、seq、arrive、depart、window、status：planned 或 dropped）、路线（length_m、load），以及各队排班表（XLSX 和 CSV，另有一张评估表：班次内路线 COVER_DISTANCE 范围内覆盖的当期事件比例、每公里覆盖，并与按编码顺序巡查全部点位及随机停靠相比较）。
-
-示例：INPUT 网格，STREET 440399001，ORDERS 已落格工单，CATEGORIES noise，DAYS 90，TEAMS patrol_teams，START street_offices，WINDOWS 19:00-23:00;23:00-02:00，ROADS 道路。</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="92" />
-      <source>Candidate places (hot grids or areas)</source>
-      <translation>候选点位（热网格或热区）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="93" />
-      <source>Place id field</source>
-      <translation>点位编号字段</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="94" />
-      <source>Place name field</source>
-      <translation>点位名称字段</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="95" />
-      <source>Street office (street code)</source>
-      <translation>街道办（街道编码）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="98" />
-      <source>Days of orders before the latest</source>
-      <translation>取最新工单之前的天数</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="99" />
-      <source>Patrol teams (table)</source>
-      <translation>巡查队（表）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="100" />
-      <source>Start point (street office or police post)</source>
-      <translation>出发点（街道办或警务站）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="101" />
-      <source>Shifts</source>
-      <translation>班次</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="102" />
-      <source>Roads (optional)</source>
-      <translation>道路（可选）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="103" />
-      <source>Speed (km/h)</source>
-      <translation>速度（公里/小时）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="104" />
-      <source>Minutes at each stop</source>
-      <translation>每个点位停留分钟数</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="108" />
-      <source>Solver</source>
-      <translation>求解器</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="109" />
-      <source>Fallback</source>
-      <translation>简易求解</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="111" />
-      <source>Pin places to teams (place=team;...)</source>
-      <translation>点位固定给队伍（点位=队伍;...）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="112" />
-      <source>Leave places out (place,...)</source>
-      <translation>排除点位（点位,...）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="113" />
-      <location filename="../../layers/processing/patrolplan_alg.py" line="220" />
-      <source>Patrol stops</source>
-      <translation>巡查点位</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="114" />
-      <location filename="../../layers/processing/patrolplan_alg.py" line="221" />
-      <source>Patrol routes</source>
-      <translation>巡查路线</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="115" />
-      <source>Schedule (XLSX or CSV)</source>
-      <translation>排班表（XLSX 或 CSV）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="118" />
-      <source>Largest over smallest team load</source>
-      <translation>队伍负荷最大/最小比</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="119" />
-      <source>Plan: share of incidents covered per km</source>
-      <translation>计划：每公里覆盖事件比例</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="120" />
-      <source>Code-order baseline: share per km</source>
-      <translation>按编码顺序基线：每公里比例</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="121" />
-      <source>Random baseline: share per km</source>
-      <translation>随机点位基线：每公里比例</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="138" />
-      <source>Schedule written: {0}</source>
-      <translation>排班表已写出：{0}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="164" />
-      <source>ID_FIELD: place {0!r} appears twice</source>
-      <translation>ID_FIELD：点位 {0!r} 出现两次</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="175" />
-      <source>TEAMS: the table has no field {0!r}</source>
-      <translation>TEAMS：表中没有字段 {0!r}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="188" />
-      <source>START: no start point with a geometry</source>
-      <translation>START：没有带几何的出发点</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="197" />
-      <source>ORDERS: a time field is needed (TIME_FIELD) to know when incidents happen</source>
-      <translation>ORDERS：需要时间字段（TIME_FIELD）才能知道事件发生时间</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="201" />
-      <source>ORDERS: no order with a time passes the filter</source>
-      <translation>ORDERS：没有带时间的工单通过筛选</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="207" />
-      <source>{0} orders of the last {1} days up to {2}</source>
-      <translation>截至 {2} 最近 {1} 天的 {0} 条工单</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="235" />
-      <source>Solver {0}: {1} stops planned, {2} dropped; team loads max/min {3:.2f}</source>
-      <translation>求解器 {0}：计划 {1} 个点位，放弃 {2} 个；队伍负荷最大/最小 {3:.2f}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="243" />
-      <source>{0}: {1:.1%} of {2} incidents covered, {3:.1f} km, {4:.4f} per km</source>
-      <translation>{0}：覆盖 {2} 个事件的 {1:.1%}，{3:.1f} 公里，每公里 {4:.4f}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/patrolplan_alg.py" line="275" />
-      <source>{0}: nothing with street_code {1!r}</source>
-      <translation>{0}：没有 street_code 为 {1!r} 的要素</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="68" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="70" />
       <source>Heatmap raster</source>
       <translation>热力栅格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="72" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="74" />
       <source>Your own layout template (.qpt)</source>
       <translation>自定义版式模板（.qpt）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="78" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="80" />
       <source>Printed file</source>
       <translation>输出文件</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="78" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="80" />
       <source>PDF (*.pdf);;PNG (*.png)</source>
       <translation>PDF 文件 (*.pdf);;PNG 图片 (*.png)</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="84" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="86" />
       <source>Print hotspot maps</source>
       <translation>热点图出图</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="86" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="88" />
       <location filename="../../ui/steps.py" line="71" />
       <source>Print</source>
       <translation>出图</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="87" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="89" />
       <source>Prints hotspot maps for the weekly review and the monthly topic meeting: one page per unit of the COVERAGE layer (street offices, communities or ranked hot areas), or one page of the whole district without it. Each page has the map (its grids coloured by FIELD, e.g. the Gi* bins of the Hot spots algorithm, with the hot areas, dedicated grids and an optional heatmap), a title built from the area, the class case and the period, a legend of what is on that page, a scale bar, a north arrow, an overview inset, the print date, the data source and coordinate system, and a table of the page's worst grids (numbered on the map) with their community, grid manager, count, change and trend.
 
 Every page uses one colour scale: Gi* bins are fixed classes, other fields are classed once over the whole district, and the heatmap is stretched to HEATMAP_MAXIMUM (0: the largest value of the raster), so the same colour means the same thing on every page. Pages are sorted by priority: a hot area's rank, otherwise the unit with more hot grids (FIELD ≥ 2) and more cases first.
@@ -2473,168 +2874,162 @@ OUTPUT：.pdf 包含所有页；.png 每页一个 PNG，按页码及单元编码
 示例：GRIDS 噪声的热点图层，COVERAGE 街道，HOT_AREAS 热区，CLASS_CASE 噪声，LAYOUT A4 横向，OUTPUT hotspot_atlas.pdf。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="109" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="111" />
       <source>Grids with hot-spot results</source>
       <translation>带热点结果的网格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="111" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="113" />
       <source>Colour the grids by</source>
       <translation>网格着色依据</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="112" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="114" />
       <source>Count field (table, priority)</source>
       <translation>件数字段（表格、排序）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="113" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="115" />
       <source>One page per unit of (streets, communities, hot areas)</source>
       <translation>逐单元分页（街道、社区、热区）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="114" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="116" />
       <source>Unit code field</source>
       <translation>单元编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="115" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="117" />
       <source>Unit name field</source>
       <translation>单元名称字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="117" />
-      <location filename="../../layers/processing/unit_layers.py" line="29" />
-      <source>Dedicated grids</source>
-      <translation>专属网格</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="120" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="122" />
       <source>Heatmap colour scale maximum (0: the raster's largest value)</source>
       <translation>热力色阶最大值（0：取栅格最大值）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="122" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="124" />
       <source>Trend categories per grid (Emerging hot spots)</source>
       <translation>各网格趋势类别（热点趋势）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="123" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="125" />
       <source>Grid manager roster (grid_code, manager)</source>
       <translation>网格员名册（grid_code、manager）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="124" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="126" />
       <source>Layout</source>
       <translation>版式</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="126" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="128" />
       <source>Title</source>
       <translation>标题</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="127" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="129" />
       <source>Class case in the title</source>
       <translation>标题中的类案</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="128" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="130" />
       <source>Period in the title (empty: cur_period)</source>
       <translation>标题中的时段（空：cur_period）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="129" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="131" />
       <source>Grids in each page's table</source>
       <translation>每页表格中的网格数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="132" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="134" />
       <source>Also add the layout and its layers to the project (edit it in the designer)</source>
       <translation>同时把版式及其图层加入工程（可在版式设计器中编辑）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="136" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="138" />
       <source>Pages</source>
       <translation>页数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="137" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="139" />
       <source>Files written</source>
       <translation>已写出的文件</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="138" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="140" />
       <source>Layout added to the project</source>
       <translation>加入工程的版式</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="164" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="166" />
       <source>{0} page(s), in this order: {1}</source>
       <translation>共 {0} 页，顺序：{1}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="169" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="171" />
       <source>Layout {0!r} added to the project: Project ▸ Layouts</source>
       <translation>版式 {0!r} 已加入工程：工程 ▸ 版式</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="201" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="203" />
       <source>{0}: the table needs grid_code and one of {1}</source>
       <translation>{0}：该表需要 grid_code 以及 {1} 之一</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="220" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="222" />
       <source>热区 Hot areas</source>
       <translation>热区 Hot areas</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="234" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="236" />
       <source>OUTPUT: {0} must end in .pdf or .png</source>
       <translation>OUTPUT：{0} 必须以 .pdf 或 .png 结尾</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="273" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="275" />
       <source>{0} of {1} grids lie in no unit of the coverage and are on no page (grid {2} ...)</source>
       <translation>{1} 个网格中有 {0} 个不在任何分页单元内，不会出现在任何页上（网格 {2} ……）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="285" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="287" />
       <source>全区</source>
       <translation>全区</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="298" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="300" />
       <source>{0}: the coverage has no field among {1} that names each unit once; choose its code field</source>
       <translation>{0}：分页图层中没有 {1} 之一能唯一标识每个单元；请选择其编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="305" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="307" />
       <source>{0}: {1!r} is the code of more than one unit (row {2}); each page needs its own code</source>
       <translation>{0}：{1!r} 是多个单元的编码（第 {2} 行）；每页需要自己的编码</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="317" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="319" />
       <source>热点图 Hotspot map</source>
       <translation>热点图 Hotspot map</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="321" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="323" />
       <source>出图 Print</source>
       <translation>出图 Print</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="336" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="338" />
       <source>数据：{0}（{1} 个网格）；坐标系 CRS：{2} {3}；全区统一色阶 one colour scale for every page</source>
       <translation>数据：{0}（{1} 个网格）；坐标系 CRS：{2} {3}；全区统一色阶 one colour scale for every page</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="339" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="341" />
       <source>本页重点网格（按件数，{0}） Worst grids on this page</source>
       <translation>本页重点网格（按件数，{0}） Worst grids on this page</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printmap_alg.py" line="355" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="357" />
       <source>Written: {0}</source>
       <translation>已写出：{0}</translation>
     </message>
@@ -2659,397 +3054,7 @@ OUTPUT：.pdf 包含所有页；.png 每页一个 PNG，按页码及单元编码
       <translation>网格治理需要 Python 包 {0}，而 QGIS 的 Python 中没有它们。在 QGIS 中，点击消息栏的“安装”按钮（或“网格治理 &gt; 安装 Python 包…”）即可安装。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/renumbergrids_alg.py" line="18" />
-      <source>Renumber grids</source>
-      <translation>网格重新编码</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/renumbergrids_alg.py" line="21" />
-      <source>Gives each grid a new code: its community's 12-digit code (COMMUNITY_FIELD) plus a sequence numbered west to east, north to south inside the community, as CJ/T 213 (14 digits, 2-digit sequence) or DB11/T 2157 (15 digits, 3-digit sequence) require. The old code is kept in old_code.
-
-Example: INPUT the grids, COMMUNITY_FIELD community_code, FORMAT 15 digits.</source>
-      <translation>为每个网格重新编码：所在社区的 12 位编码（COMMUNITY_FIELD）加上社区内自西向东、自北向南的序号，符合 CJ/T 213（14 位，2 位序号）或 DB11/T 2157（15 位，3 位序号）的要求。原编码保留在 old_code 中。
-
-示例：INPUT 网格，COMMUNITY_FIELD community_code，FORMAT 15 位。</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/renumbergrids_alg.py" line="30" />
-      <source>Community code field</source>
-      <translation>社区编码字段</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/renumbergrids_alg.py" line="33" />
-      <source>Code format</source>
-      <translation>编码格式</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/renumbergrids_alg.py" line="34" />
-      <source>15 digits (DB11/T 2157)</source>
-      <translation>15 位（DB11/T 2157）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/renumbergrids_alg.py" line="34" />
-      <source>14 digits (CJ/T 213)</source>
-      <translation>14 位（CJ/T 213）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/renumbergrids_alg.py" line="36" />
-      <source>Renumbered grids</source>
-      <translation>重新编码的网格</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/renumbergrids_alg.py" line="49" />
-      <source>{0} of {1} codes changed</source>
-      <translation>{1} 个编码中 {0} 个已改变</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/renumbergrids_alg.py" line="62" />
-      <source>Rows {0}: field {1} is not a 12-digit community code</source>
-      <translation>第 {0} 行：字段 {1} 不是 12 位社区编码</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/renumbergrids_alg.py" line="67" />
-      <source>{0} grids have no geometry; they cannot be placed in the numbering</source>
-      <translation>{0} 个网格没有几何，无法参与编号</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="26" />
-      <source>Split into micro-grids</source>
-      <translation>划分微网格</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="29" />
-      <source>Splits each grid (or community) into micro-grids of about TARGET households each: compact pieces, never cutting a building, following roads where a road runs the right way. Each micro-grid is coded with its grid's code plus a 3-digit sequence numbered west to east, north to south.
-
-INPUT: grid polygons; CODE_FIELD: their code. HOUSEHOLDS: building points (optional) with WEIGHT_FIELD households each (1 per point without it); without points, TARGET is an area in m². ROADS: road centrelines (optional). MIN_PARTS / MAX_PARTS bound the micro-grids per grid.
-
-Outputs: the micro-grids (micro_code, grid_code, households, area_m2, compactness, weight_basis) and EVENNESS_MAX, the largest max/min households ratio inside one grid.
-
-Example: INPUT the grids, CODE_FIELD grid_code, HOUSEHOLDS the buildings, WEIGHT_FIELD households, TARGET 100, ROADS the roads.</source>
-      <translation>把每个网格（或社区）划分为每个约 TARGET 户的微网格：形状紧凑，不切断楼栋，道路走向合适时沿道路划分。每个微网格的编码为所属网格编码加 3 位序号，自西向东、自北向南编号。
-
-INPUT：网格面；CODE_FIELD：网格编码。HOUSEHOLDS：楼栋点（可选），每点户数取 WEIGHT_FIELD（无此字段时每点 1 户）；没有点时 TARGET 为面积（平方米）。ROADS：道路中心线（可选）。MIN_PARTS / MAX_PARTS 限定每个网格的微网格数。
-
-输出：微网格（micro_code、grid_code、households、area_m2、compactness、weight_basis）以及 EVENNESS_MAX，即单个网格内户数最大/最小比的最大值。
-
-示例：INPUT 网格，CODE_FIELD grid_code，HOUSEHOLDS 楼栋，WEIGHT_FIELD households，TARGET 100，ROADS 道路。</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="42" />
-      <source>Grids (or communities) to split</source>
-      <translation>待划分的网格（或社区）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="46" />
-      <source>Household points (buildings)</source>
-      <translation>住户点（楼栋）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="50" />
-      <source>Households per point</source>
-      <translation>每点户数</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="52" />
-      <source>Target households per micro-grid (m² without household points)</source>
-      <translation>每个微网格目标户数（无住户点时为平方米）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="54" />
-      <source>Roads to follow</source>
-      <translation>参照的道路</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="55" />
-      <source>Fewest micro-grids per grid</source>
-      <translation>每个网格最少微网格数</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="56" />
-      <source>Most micro-grids per grid</source>
-      <translation>每个网格最多微网格数</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="57" />
-      <location filename="../../layers/processing/unit_layers.py" line="28" />
-      <source>Micro-grids</source>
-      <translation>微网格</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="60" />
-      <source>Largest max/min households ratio in a grid</source>
-      <translation>网格内户数最大/最小比的最大值</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="61" />
-      <source>Median max/min households ratio</source>
-      <translation>户数最大/最小比的中位数</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="62" />
-      <source>Number of micro-grids</source>
-      <translation>微网格数量</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="69" />
-      <location filename="../../layers/processing/validategrids_alg.py" line="112" />
-      <source>The grid layer</source>
-      <translation>网格图层</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="83" />
-      <source>{0} micro-grids in {1} grids; max/min {2} per grid: median {3:.2f}, worst {4:.2f}</source>
-      <translation>{1} 个网格划分出 {0} 个微网格；每网格户数最大/最小{2}：中位数 {3:.2f}，最差 {4:.2f}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/splitmicrogrids_alg.py" line="101" />
-      <source>Grid feature {0} has no geometry and is skipped</source>
-      <translation>网格要素 {0} 没有几何，已跳过</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/timeprofile_alg.py" line="31" />
-      <source>When: hour × weekday profile</source>
-      <translation>时段分布（小时 × 星期）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/timeprofile_alg.py" line="34" />
-      <source>When orders happen, so patrols can be timed: for each group (GROUP_FIELD: a grid, hot area or street; empty: all orders together) the 7 × 24 counts by weekday and hour, the peak window (the shortest run of consecutive hours, wrapping past midnight, that holds SHARE of the group's orders, e.g. 22:00–02:00) and the peak days. OUTPUT has one row per group (the TOP groups with most orders): orders, peak_hours, peak_share, peak_days, peak_days_zh. TABLE lists every group × weekday × hour. CHART_FOLDER receives one PNG chart per group.
-
-Example: INPUT the placed orders, GROUP_FIELD grid_code, CATEGORIES noise, TOP 10.</source>
-      <translation>工单在什么时候发生，以便安排巡查时间：对每个分组（GROUP_FIELD：网格、热区或街道；为空：全部工单合为一组）统计按星期和小时的 7 × 24 件数、高峰时段（包含该组 SHARE 比例工单的最短连续小时段，可跨越午夜，如 22:00–02:00）和高峰日。OUTPUT 每组一行（工单最多的 TOP 个分组）：orders、peak_hours、peak_share、peak_days、peak_days_zh。TABLE 列出每组 × 星期 × 小时。CHART_FOLDER 为每组生成一张 PNG 图表。
-
-示例：INPUT 已落格工单，GROUP_FIELD grid_code，CATEGORIES noise，TOP 10。</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/timeprofile_alg.py" line="45" />
-      <source>Group by (grid, hot area …)</source>
-      <translation>分组依据（网格、热区……）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/timeprofile_alg.py" line="47" />
-      <source>Groups with most orders (0: all)</source>
-      <translation>工单最多的分组数（0：全部）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/timeprofile_alg.py" line="48" />
-      <source>Share of orders in the peak window</source>
-      <translation>高峰时段内工单占比</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/timeprofile_alg.py" line="49" />
-      <source>Peak hours and days</source>
-      <translation>高峰时段与高峰日</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/timeprofile_alg.py" line="50" />
-      <source>Counts per weekday and hour</source>
-      <translation>按星期与小时的件数</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/timeprofile_alg.py" line="52" />
-      <source>Folder for the charts (PNG)</source>
-      <translation>图表文件夹（PNG）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/timeprofile_alg.py" line="55" />
-      <source>Charts</source>
-      <translation>图表</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/timeprofile_alg.py" line="63" />
-      <source>A time profile needs TIME_FIELD</source>
-      <translation>时段分布需要 TIME_FIELD</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/timeprofile_alg.py" line="67" />
-      <source>{0} orders have no readable time and are left out</source>
-      <translation>{0} 条工单时间无法读取，未计入</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/timeprofile_alg.py" line="89" />
-      <source>GROUP_FIELD: the layer has no field {0!r}</source>
-      <translation>GROUP_FIELD：图层没有字段 {0!r}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/timeprofile_alg.py" line="92" />
-      <source>all</source>
-      <translation>全部</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/timeprofile_alg.py" line="97" />
-      <source>{0} groups profiled ({1})</source>
-      <translation>已分析 {0} 个分组（{1}）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/unit_layers.py" line="30" />
-      <source>Communities</source>
-      <translation>社区</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/unit_layers.py" line="31" />
-      <source>Streets</source>
-      <translation>街道</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/unit_layers.py" line="42" />
-      <source>{0} code field</source>
-      <translation>{0}编码字段</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/unit_layers.py" line="99" />
-      <source>{0}: {1} units, code field {2}</source>
-      <translation>{0}：{1} 个单元，编码字段 {2}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/unit_layers.py" line="113" />
-      <source>{0}: no code field {1!r}; choose it in {2}</source>
-      <translation>{0}：没有编码字段 {1!r}；请在 {2} 中选择</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/unit_layers.py" line="122" />
-      <source>{0}: {1} units have no code (first: feature {2})</source>
-      <translation>{0}：{1} 个单元没有编码（第一个：第 {2} 个要素）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/unit_layers.py" line="134" />
-      <source>{0} ({1}) has no coordinate reference system: set it in the layer's properties (Source, Set CRS), e.g. EPSG:4547 for CGCS2000 / 3-degree Gauss-Kruger 114°E, and run again</source>
-      <translation>{0}（{1}）没有坐标参考系：请在图层属性（源 → 设置坐标参考系）中设置，例如东经 114° 的 CGCS2000 / 3 度带高斯-克吕格投影 EPSG:4547，然后重新运行</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/unit_layers.py" line="146" />
-      <source>{0} ({1}) has no coordinate reference system: taken to be in the grids' CRS ({2})</source>
-      <translation>{0}（{1}）没有坐标参考系：按网格的坐标参考系（{2}）处理</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="31" />
-      <source>Validate grids</source>
-      <translation>网格质检</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="34" />
-      <source>Checks one level of grids and writes an error layer (error_type, grid_code, detail, area_m2) styled by error type, plus a summary.
-
-Errors: gap and overlap between grids of the level (larger than MIN_AREA m²); sliver (mean width 2·area/perimeter under SLIVER_WIDTH m); invalid_geometry (REPAIR makes it valid and checks the repaired shape); outside_parent (more than TOLERANCE m outside the parent); duplicate_code; bad_code (not the level's format: 14/15-digit grid codes, 17/18-digit micro-grid codes, 440399Z01001-style dedicated codes); orphan (parent code not in PARENT). Dedicated grids may overlap unless their PRIORITY_FIELD is equal. COVERAGE_PCT: share of the parent layer (or of the grids' own outline) that grids cover.
-
-The parent code is PARENT_FIELD of a grid, or read from its own code (first 12 digits of a grid code, all but the last 3 of a micro-grid code).
-
-Example: INPUT the micro-grids, LEVEL micro-grid, PARENT the grids, PARENT_CODE_FIELD grid_code.</source>
-      <translation>检查某一层级的网格，写出按错误类型配好样式的错误图层（error_type、grid_code、detail、area_m2）以及摘要。
-
-错误类型：同层网格之间的缝隙和重叠（大于 MIN_AREA 平方米）；狭长面（平均宽度 2·面积/周长小于 SLIVER_WIDTH 米）；无效几何 invalid_geometry（REPAIR 会修复并检查修复后的形状）；超出上级 outside_parent（超出上级 TOLERANCE 米以上）；重复编码 duplicate_code；编码格式错误 bad_code（不符合该层级格式：网格 14/15 位、微网格 17/18 位、专属网格 440399Z01001 式）；孤立网格 orphan（上级编码不在 PARENT 中）。专属网格可以重叠，除非其 PRIORITY_FIELD 相同。COVERAGE_PCT：网格覆盖上级图层（或网格自身外轮廓）的比例。
-
-上级编码取网格的 PARENT_FIELD，或从其编码推出（网格编码的前 12 位，微网格编码去掉最后 3 位）。
-
-示例：INPUT 微网格，LEVEL 微网格，PARENT 网格，PARENT_CODE_FIELD grid_code。</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="48" />
-      <source>Grids to check</source>
-      <translation>待检查的网格</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="50" />
-      <source>Guess from the codes</source>
-      <translation>根据编码推断</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="51" />
-      <source>Parent level (optional)</source>
-      <translation>上级层级（可选）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="52" />
-      <source>Parent's code field</source>
-      <translation>上级编码字段</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="53" />
-      <source>Field of the grid naming its parent</source>
-      <translation>网格中记录上级编码的字段</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="54" />
-      <source>Priority field (dedicated grids)</source>
-      <translation>优先级字段（专属网格）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="55" />
-      <source>Tolerance outside the parent (m)</source>
-      <translation>超出上级的容差（米）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="56" />
-      <source>Smallest gap or overlap reported (m²)</source>
-      <translation>报告的最小缝隙或重叠（平方米）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="57" />
-      <source>Sliver below mean width (m)</source>
-      <translation>狭长面平均宽度阈值（米）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="58" />
-      <source>Repair invalid geometries</source>
-      <translation>修复无效几何</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="59" />
-      <location filename="../../layers/processing/validategrids_alg.py" line="90" />
-      <source>Grid errors</source>
-      <translation>网格错误</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="62" />
-      <source>Repaired grids</source>
-      <translation>修复后的网格</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="68" />
-      <source>Summary (JSON)</source>
-      <translation>摘要（JSON）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="68" />
-      <source>JSON (*.json)</source>
-      <translation>JSON 文件 (*.json)</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="72" />
-      <source>Number of errors</source>
-      <translation>错误数</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="73" />
-      <source>Coverage of the jurisdiction (%)</source>
-      <translation>辖区覆盖率（%）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="74" />
-      <source>Summary</source>
-      <translation>摘要</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="82" />
-      <source>Checking {0} grids</source>
-      <translation>正在检查 {0} 个网格</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="127" />
-      <source>Choose the parent layer's code field</source>
-      <translation>请选择上级图层的编码字段</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="129" />
-      <source>Reprojecting the parent layer to the grids' CRS</source>
-      <translation>正在把上级图层重投影到网格坐标系</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/validategrids_alg.py" line="152" />
-      <source>Level: {0}; {1} errors; coverage {2}%</source>
-      <translation>层级：{0}；{1} 个错误；覆盖率 {2}%</translation>
-    </message>
-    <message>
-      <location filename="../../layers/results.py" line="65" />
+      <location filename="../../layers/project/results.py" line="65" />
       <source>These outputs could not be loaded: {0}</source>
       <translation>以下输出无法加载：{0}</translation>
     </message>
@@ -3192,17 +3197,17 @@ Example: INPUT the micro-grids, LEVEL micro-grid, PARENT the grids, PARENT_CODE_
       <translation>详情</translation>
     </message>
     <message>
-      <location filename="../../ui/process_runner.py" line="206" />
+      <location filename="../../ui/process_runner.py" line="207" />
       <source>Running in a separate process, so QGIS stays responsive</source>
       <translation>在独立进程中运行，QGIS 保持响应</translation>
     </message>
     <message>
-      <location filename="../../ui/process_runner.py" line="291" />
+      <location filename="../../ui/process_runner.py" line="292" />
       <source>The separate process could not start ({0})</source>
       <translation>无法启动独立进程（{0}）</translation>
     </message>
     <message>
-      <location filename="../../ui/process_runner.py" line="304" />
+      <location filename="../../ui/process_runner.py" line="305" />
       <source>The separate process stopped without an answer (exit code {0})</source>
       <translation>独立进程未返回结果即已停止（退出码 {0}）</translation>
     </message>

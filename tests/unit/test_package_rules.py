@@ -35,6 +35,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "governance": {"runtime", "pip", "grids", "orders", "responsibility", "analytics"},
     "printing": {"runtime", "analytics"},
     "democity": {"runtime", "grids", "orders"},
+    "forecasting": {"runtime", "orders"},
 }
 #: layers package → the layers packages it may import (besides itself), lowest first
 LAYERS_MAY_IMPORT: dict[str, set[str]] = {
