@@ -211,6 +211,60 @@ def hotspot_style() -> None:
     save(emerging, "emerging_hotspots")
 
 
+def rule_fills(layer: QgsVectorLayer, rules: list[tuple[str, str, str, str]]) -> None:
+    """A rule-based renderer of translucent fills: (filter expression, fill, outline, legend label)."""
+    root = QgsRuleBasedRenderer.Rule(None)
+    for expression, fill, edge, label in rules:
+        symbol = QgsFillSymbol.createSimple(
+            {"color": fill, "outline_color": edge, "outline_width": "0.25", "style": "solid"}
+        )
+        symbol.setOpacity(0.85)
+        root.appendChild(QgsRuleBasedRenderer.Rule(symbol, 0, 0, expression, label))
+    layer.setRenderer(QgsRuleBasedRenderer(root))
+
+
+def warning_styles() -> None:
+    """Forecasts (the next period, by expected orders), early-warning alerts (surges by level, trend
+    turns) and the season-ahead list (by rank): what a grid centre opens to see where to act first."""
+    forecast = polygon_layer("field=step:integer&field=forecast:double")
+    rule_fills(
+        forecast,
+        [
+            ('"step" = 1 AND "forecast" >= 10', "#7f0000", "#5a0000", "下期预计 ≥ 10 件 Next period: 10 or more"),
+            ('"step" = 1 AND "forecast" >= 5 AND "forecast" < 10', "#d7301f", "#9e1e12", "5–10"),
+            ('"step" = 1 AND "forecast" >= 2 AND "forecast" < 5', "#fc8d59", "#c8643a", "2–5"),
+            ('"step" = 1 AND "forecast" >= 0.5 AND "forecast" < 2', "#fdd49e", "#c9a46f", "0.5–2"),
+            ('"step" = 1 AND "forecast" < 0.5', "0,0,0,0", "#bdbdbd", "< 0.5"),
+        ],
+    )
+    save(forecast, "forecast")
+
+    alerts = polygon_layer("field=alert_kind:string&field=alert_level:integer")
+    rule_fills(
+        alerts,
+        [
+            ('"alert_kind" = \'surge\' AND "alert_level" >= 3', "#67000d", "#3d0008", "激增 Surge, level 3 (99.9%)"),
+            ('"alert_kind" = \'surge\' AND "alert_level" = 2', "#cb181d", "#7f0f12", "激增 Surge, level 2 (99%)"),
+            ('"alert_kind" = \'surge\' AND "alert_level" <= 1', "#fb6a4a", "#b4432f", "激增 Surge, level 1"),
+            ('"alert_kind" = \'trend_turn\'', "#9e9ac8", "#54278f", "苗头性问题 Trend turning up"),
+        ],
+    )
+    save(alerts, "early_warning")
+
+    season = polygon_layer("field=rank:integer&field=grid_code:string")
+    rule_fills(
+        season,
+        [
+            ('"rank" <= 5', "#08306b", "#041c40", "前 5 Top 5"),
+            ('"rank" > 5 AND "rank" <= 10', "#2171b5", "#14446d", "6–10"),
+            ('"rank" > 10 AND "rank" <= 20', "#6baed6", "#3f6880", "11–20"),
+            ('"rank" > 20', "#c6dbef", "#7d8c99", "> 20"),
+        ],
+    )
+    labels(season, "rank", 8, "#08306b", 60000, min_scale=0)
+    save(season, "season_list")
+
+
 def main() -> None:
     STYLES.mkdir(parents=True, exist_ok=True)
 
@@ -329,6 +383,7 @@ def main() -> None:
 
     heatmap_style()
     hotspot_style()
+    warning_styles()
 
     hot = polygon_layer("field=pattern:string")
     hot.setRenderer(QgsSingleSymbolRenderer(outline("#b2182b", 0.6, "dash", fill="178,24,43,40")))

@@ -59,6 +59,14 @@ STEPS = (
         ),
     ),
     Step(
+        "tab_warning",
+        "Early warning",
+        "Act before people complain (未诉先办): forecast each grid's orders per class case, see where a class case "
+        "is surging or turning up, and list the grids to treat before the next season (冬病夏治).",
+        "Early-warning results",
+        ("gridgov:earlywarning", "gridgov:forecast"),
+    ),
+    Step(
         "tab_patrol",
         "Patrol",
         "Turn hot spots into action: merge hot grids into ranked hot areas (the governance list), then plan "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from gridgov.grid_ops.orders.selection import FilterRequest, GridFields
 from gridgov.grid_ops.schema import CLASS_CODE, GRID_CODE, REPORTED_AT
 
 PERIODS = ("month", "week")
@@ -187,3 +188,69 @@ class EarlyWarningRequest:
             raise ValueError(f"season_decay is in (0, 1], not {self.season_decay}")
         if self.top is not None and int(self.top) < 1:
             raise ValueError(f"top must be at least 1, not {self.top}")
+
+
+def parse_season(text: str) -> tuple[int, ...]:
+    """The months of a season as a person writes them: ``11-3`` (November to March, across the new
+    year), ``6-8``, or a list ``11,12,1,2,3``; ValueError for anything else."""
+    text = (text or "").replace("，", ",").replace("–", "-").replace(" ", "")
+    try:
+        if "-" in text and "," not in text:
+            first, last = (int(part) for part in text.split("-"))
+            if not (1 <= first <= 12 and 1 <= last <= 12):
+                raise ValueError
+            months = [(first - 1 + k) % 12 + 1 for k in range((last - first) % 12 + 1)]
+        else:
+            months = [int(part) for part in text.split(",") if part]
+    except ValueError:
+        raise ValueError(f"a season is months such as 11-3 or 11,12,1,2,3, not {text!r}") from None
+    if not months or not all(1 <= m <= 12 for m in months) or len(set(months)) != len(months):
+        raise ValueError(f"a season is months such as 11-3 or 11,12,1,2,3, not {text!r}")
+    return tuple(months)
+
+
+@dataclass(frozen=True)
+class ForecastJob:
+    """``gridgov:forecast`` as the toolbox asks it: which orders and grids (the orders-and-grids and
+    filter parameters every per-grid analysis shares) and the forecast's own settings. The orders'
+    grid, class case and time are read into the columns ``forecast_request`` names."""
+
+    grid_fields: GridFields = field(default_factory=GridFields)
+    filter: FilterRequest = field(default_factory=FilterRequest)
+    #: "month" or "week".
+    period: str = "month"
+    #: Periods to forecast.
+    horizon: int = 3
+    #: Periods each backtest window forecasts (0: ``horizon``).
+    holdout: int = 0
+    #: Prediction interval in percent.
+    level: float = 90.0
+
+    def forecast_request(self) -> ForecastRequest:
+        """The engine's request, on columns ``grid_code``, ``class_code`` and ``reported_at``."""
+        return ForecastRequest(
+            period=self.period, horizon=int(self.horizon), level=float(self.level), holdout=int(self.holdout) or None
+        )
+
+
+@dataclass(frozen=True)
+class EarlyWarningJob:
+    """``gridgov:earlywarning`` as the toolbox asks it: the orders and grids, the period, the alert
+    level (the interval whose upper bound an alert exceeds) and the season of the season-ahead list."""
+
+    grid_fields: GridFields = field(default_factory=GridFields)
+    filter: FilterRequest = field(default_factory=FilterRequest)
+    period: str = "month"
+    level: float = 90.0
+    #: The season's months as written (``11-3``: November to March, heating); see :func:`parse_season`.
+    season: str = "11-3"
+    #: Grids kept per class case in the season-ahead list (0: every grid expected to have an order).
+    top: int = 0
+
+    def early_warning_request(self) -> EarlyWarningRequest:
+        """The engine's request, on columns ``grid_code``, ``class_code`` and ``reported_at``."""
+        return EarlyWarningRequest(
+            forecast=ForecastRequest(period=self.period, level=float(self.level)),
+            season_months=parse_season(self.season),
+            top=int(self.top) or None,
+        )

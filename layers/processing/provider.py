@@ -40,6 +40,8 @@ ALGORITHMS = (
     ("analysis.timeprofile_alg", "TimeProfileAlgorithm"),
     ("governance.hotareas_alg", "HotAreasAlgorithm"),
     ("governance.patrolplan_alg", "PatrolPlanAlgorithm"),
+    ("warning.forecast_alg", "ForecastAlgorithm"),
+    ("warning.earlywarning_alg", "EarlyWarningAlgorithm"),
     ("printing.printmap_alg", "PrintMapAlgorithm"),
 )
 PACKAGE = "gridgov.layers.processing"

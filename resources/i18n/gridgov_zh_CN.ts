@@ -5,7 +5,7 @@
     <name>gridgov</name>
     <message>
       <location filename="../../plugin.py" line="29" />
-      <location filename="../../layers/processing/provider.py" line="159" />
+      <location filename="../../layers/processing/provider.py" line="161" />
       <location filename="../../ui/algorithm_page.py" line="206" />
       <source>Grid Governance</source>
       <translation>网格治理</translation>
@@ -1334,6 +1334,7 @@ Example: INPUT the placed orders, GRIDS the grid layer, GRID_FIELD grid_code, CA
     </message>
     <message>
       <location filename="../../layers/processing/analysis/gridstats_alg.py" line="44" />
+      <location filename="../../layers/processing/warning/forecast_alg.py" line="22" />
       <source>Period</source>
       <translation>统计周期</translation>
     </message>
@@ -2848,7 +2849,7 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
     </message>
     <message>
       <location filename="../../layers/processing/printing/printmap_alg.py" line="88" />
-      <location filename="../../ui/steps.py" line="71" />
+      <location filename="../../ui/steps.py" line="79" />
       <source>Print</source>
       <translation>出图</translation>
     </message>
@@ -3034,24 +3035,159 @@ OUTPUT：.pdf 包含所有页；.png 每页一个 PNG，按页码及单元编码
       <translation>已写出：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/provider.py" line="55" />
+      <location filename="../../layers/processing/provider.py" line="57" />
       <source>This needs the Python package {0}, which QGIS's Python does not have; it is used for: {1}. In QGIS, Grid Governance &gt; Install Python packages… installs it; then run again.</source>
       <translation>此操作需要 Python 包 {0}，而 QGIS 的 Python 中没有它；它用于：{1}。请在 QGIS 中通过“网格治理 &gt; 安装 Python 包…”安装，然后重新运行。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/provider.py" line="114" />
+      <location filename="../../layers/processing/provider.py" line="116" />
       <source>{0} (unavailable)</source>
       <translation>{0}（不可用）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/provider.py" line="162" />
+      <location filename="../../layers/processing/provider.py" line="164" />
       <source>Grid Governance: grids, work orders, hotspots and patrols</source>
       <translation>网格治理：网格、工单、热点与巡查</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/provider.py" line="175" />
+      <location filename="../../layers/processing/provider.py" line="177" />
       <source>Grid Governance needs the Python packages {0}, which QGIS's Python does not have. In QGIS, the Install button of the message bar (or Grid Governance &gt; Install Python packages…) installs them.</source>
       <translation>网格治理需要 Python 包 {0}，而 QGIS 的 Python 中没有它们。在 QGIS 中，点击消息栏的“安装”按钮（或“网格治理 &gt; 安装 Python 包…”）即可安装。</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/warning/counted_orders.py" line="34" />
+      <source>A forecast needs TIME_FIELD (when each order was reported)</source>
+      <translation>预测需要 TIME_FIELD（每张工单的受理时间）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/warning/counted_orders.py" line="47" />
+      <source>{0} orders counted over {1} grids</source>
+      <translation>共统计 {0} 张工单，覆盖 {1} 个网格</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/warning/counted_orders.py" line="56" />
+      <source>{0} orders not counted (no time, no grid or outside the periods)</source>
+      <translation>{0} 张工单未计入（无时间、无网格或不在统计期内）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/warning/counted_orders.py" line="58" />
+      <source>row {0}, {1}: {2}</source>
+      <translation>第 {0} 行，{1}：{2}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="23" />
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="25" />
+      <location filename="../../layers/processing/warning/forecast_alg.py" line="29" />
+      <source>Early warning</source>
+      <translation>预警</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="26" />
+      <source>Warns before complaints rise (未诉先办). Orders are counted per grid × class case × PERIOD as for Forecast orders per grid. OUTPUT lists two kinds of alert, the strongest first:
+- surge: the latest period is above the upper bound of the LEVEL % interval of a forecast made without it (and holds at least 3 orders); alert_level 1, 2 or 3 when it is above the LEVEL %, 99 % or 99.9 % bound, with observed, expected, upper and tail_p;
+- trend_turn (苗头性问题): the last three periods, season adjusted, at least 1.5 times the season before and beyond its 99 % bound, where the window before was not already up.
+SEASON_LIST (冬病夏治) ranks, per class case, the grids expected to be busiest in the coming SEASON (months, e.g. 11-3 for the heating season November to March, or 6,7,8), from the past seasons, each weighing half as much as the one after it: expected, last_season, share and cum_share. Its polygons are ready to be the candidate places of Patrol plan; TOP keeps the first grids of each class case.
+The latest period should be complete: end DATE_TO on a period's last day.
+
+Example: INPUT the placed orders, GRIDS the grids, CATEGORIES heating, PERIOD month, SEASON 11-3.</source>
+      <translation>在投诉上升之前预警（未诉先办）。工单按 网格 × 类案 × PERIOD 统计，与“按网格预测工单”相同。OUTPUT 列出两类预警，最强的在前：
+- surge（激增）：最近一期超过不含该期的预测在 LEVEL % 区间的上限（且至少 3 件）；超过 LEVEL %、99 %、99.9 % 上限时 alert_level 分别为 1、2、3，并给出 observed、expected、upper 和 tail_p；
+- trend_turn（苗头性问题）：去除季节性后，最近三期至少是此前一个季节的 1.5 倍且超过其 99 % 上限，而前一个窗口并未同样上升。
+SEASON_LIST（冬病夏治）按类案排列在即将到来的 SEASON（月份，如 11-3 表示 11 月至次年 3 月的供暖季，或 6,7,8）预计最忙的网格，依据以往各季节，每早一季权重减半：expected、last_season、share 和 cum_share。其面图层可直接作为“巡逻计划”的候选地点；TOP 保留每个类案的前若干个网格。
+最近一期应是完整的：DATE_TO 应设为某一期的最后一天。
+
+示例：INPUT 为已定位工单，GRIDS 为网格，CATEGORIES heating，PERIOD 月，SEASON 11-3。</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="45" />
+      <source>Alert above the upper bound of the interval (%)</source>
+      <translation>超过区间上限即预警（%）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="46" />
+      <source>Season (months, e.g. 11-3)</source>
+      <translation>季节（月份，如 11-3）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="47" />
+      <source>Grids per class case in the season list (0: all)</source>
+      <translation>季节清单中每个类案的网格数（0：全部）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="48" />
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="69" />
+      <source>Early-warning alerts</source>
+      <translation>预警</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="49" />
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="72" />
+      <source>Season-ahead list</source>
+      <translation>季节前置清单（冬病夏治）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="51" />
+      <source>Alerts</source>
+      <translation>预警数</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="66" />
+      <source>No alert</source>
+      <translation>无预警</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/warning/forecast_alg.py" line="27" />
+      <source>Forecast orders per grid</source>
+      <translation>按网格预测工单</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/warning/forecast_alg.py" line="30" />
+      <source>How many orders of each class case each grid will get in the next HORIZON weeks or months (PERIOD), with a LEVEL % prediction interval (lo, hi). Orders are counted per grid × class case × period, zeros included (a grid without orders is a series of zeros). The model is chosen per class case by a rolling-origin backtest over three windows of HOLDOUT periods (0: HORIZON), among seasonal naive, simple exponential smoothing, TSB (for counts that are mostly zero) and the class case's total forecast by exponential smoothing with seasonality (statsmodels) shared out by each grid's share; a grid with a long, busy history gets its own model only where it wins every backtest window. The intervals are negative binomial, calibrated on the backtest so that they hold their level. Every row says its model and backtest_error (MASE against the in-sample seasonal naive; snaive_error is seasonal naive's own, so the model beats it where lower). The last period should be complete: end DATE_TO on a period's last day.
+
+OUTPUT: one row per grid × class case × future period (step 1 is the next), on the grid's polygon; MODELS: per class case the model, its parameters and backtest scores.
+
+Example: INPUT the placed orders, GRIDS the grids, CATEGORIES noise, PERIOD month, HORIZON 3.</source>
+      <translation>预测每个网格在未来 HORIZON 周或月（PERIOD）内各类案的工单数，并给出 LEVEL % 预测区间（lo、hi）。工单按 网格 × 类案 × 期 统计，包括零（无工单的网格是一串零）。模型按类案通过滚动起点回测（三个窗口，每个 HOLDOUT 期，0 表示等于 HORIZON）选出，候选为季节朴素法、简单指数平滑、TSB（适合多为零的计数）以及按各网格份额分摊的类案总量带季节性指数平滑预测（statsmodels）；历史长且繁忙的网格只有在每个回测窗口都胜出时才使用自己的模型。区间为负二项分布，经回测校准以保证达到名义水平。每行注明所用模型和 backtest_error（相对样本内季节朴素法的 MASE；snaive_error 为季节朴素法自身的误差，较低者更好）。最后一期应是完整的：DATE_TO 应设为某一期的最后一天。
+
+OUTPUT：每个 网格 × 类案 × 未来一期 一行（step 1 为下一期），附网格面；MODELS：每个类案的模型、参数和回测得分。
+
+示例：INPUT 为已定位工单，GRIDS 为网格，CATEGORIES noise，PERIOD 月，HORIZON 3。</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/warning/forecast_alg.py" line="49" />
+      <source>Periods to forecast</source>
+      <translation>预测期数</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/warning/forecast_alg.py" line="50" />
+      <source>Periods per backtest window (0: as many as forecast)</source>
+      <translation>每个回测窗口的期数（0：与预测期数相同）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/warning/forecast_alg.py" line="51" />
+      <source>Prediction interval (%)</source>
+      <translation>预测区间（%）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/warning/forecast_alg.py" line="52" />
+      <location filename="../../layers/processing/warning/forecast_alg.py" line="73" />
+      <source>Forecast</source>
+      <translation>预测</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/warning/forecast_alg.py" line="53" />
+      <source>Models per class case</source>
+      <translation>各类案的模型</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/warning/forecast_alg.py" line="55" />
+      <source>Series forecast (grid × class case)</source>
+      <translation>预测的序列数（网格 × 类案）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/warning/forecast_alg.py" line="70" />
+      <source>Class case {0}: model {1}</source>
+      <translation>类案 {0}：模型 {1}</translation>
     </message>
     <message>
       <location filename="../../layers/project/results.py" line="65" />
@@ -3242,27 +3378,37 @@ OUTPUT：.pdf 包含所有页；.png 每页一个 PNG，按页码及单元编码
       <translation>分析结果</translation>
     </message>
     <message>
-      <location filename="../../ui/steps.py" line="63" />
+      <location filename="../../ui/steps.py" line="64" />
+      <source>Act before people complain (未诉先办): forecast each grid's orders per class case, see where a class case is surging or turning up, and list the grids to treat before the next season (冬病夏治).</source>
+      <translation>在群众投诉之前行动（未诉先办）：按类案预测每个网格的工单，发现类案激增或抬头的网格，并列出需在下一季节前治理的网格（冬病夏治）。</translation>
+    </message>
+    <message>
+      <location filename="../../ui/steps.py" line="66" />
+      <source>Early-warning results</source>
+      <translation>预警结果</translation>
+    </message>
+    <message>
+      <location filename="../../ui/steps.py" line="71" />
       <source>Patrol</source>
       <translation>巡查</translation>
     </message>
     <message>
-      <location filename="../../ui/steps.py" line="64" />
+      <location filename="../../ui/steps.py" line="72" />
       <source>Turn hot spots into action: merge hot grids into ranked hot areas (the governance list), then plan each street office's patrol teams through its hot places in their hours.</source>
       <translation>把热点变成行动：把热网格合并为排序的热区（治理清单），再为街道办各巡查队规划在其班次内巡查热点点位的路线。</translation>
     </message>
     <message>
-      <location filename="../../ui/steps.py" line="66" />
+      <location filename="../../ui/steps.py" line="74" />
       <source>Patrol results</source>
       <translation>巡查结果</translation>
     </message>
     <message>
-      <location filename="../../ui/steps.py" line="72" />
+      <location filename="../../ui/steps.py" line="80" />
       <source>Print hotspot maps for the weekly review and the monthly topic meeting: one page per street office, community or hot area, most urgent first, every page on one colour scale, with a table of its worst grids (A4 / A3 templates you can edit in the layout designer).</source>
       <translation>为周例会和月度专题会打印热点图：每个街道办、社区或热区一页，最紧急的在前，各页同一色阶，附本页重点网格表（A4 / A3 模板，可在版式设计器中编辑）。</translation>
     </message>
     <message>
-      <location filename="../../ui/steps.py" line="75" />
+      <location filename="../../ui/steps.py" line="83" />
       <source>Print layers</source>
       <translation>出图图层</translation>
     </message>

@@ -11,6 +11,7 @@ from qgis.PyQt.QtWidgets import QMenu, QPushButton, QToolBar
 
 import gridgov
 from gridgov.grid_ops.runtime import deps
+from gridgov.ui.steps import STEPS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,9 +45,9 @@ def test_load_unload_load(qgis_iface):
         assert "Grid Governance" in _menus(qgis_iface)
         assert len(_toolbars(qgis_iface)) == 1
         plugin._toggle_dock(True)
-        assert plugin.dock is not None and plugin.dock.tabs.count() == 5
-        titles = [plugin.dock.tabs.tabText(i) for i in range(5)]
-        assert titles == ["Grids", "Orders", "Analysis", "Patrol", "Print"]
+        assert plugin.dock is not None and plugin.dock.tabs.count() == len(STEPS)
+        titles = [plugin.dock.tabs.tabText(i) for i in range(plugin.dock.tabs.count())]
+        assert titles == ["Grids", "Orders", "Analysis", "Early warning", "Patrol", "Print"]
         plugin.unload()
         assert registry.providerById("gridgov") is None
         assert "Grid Governance" not in _menus(qgis_iface)
