@@ -22,6 +22,7 @@ import pyogrio
 
 from gridgov.grid_ops.democity import facilities, names
 from gridgov.grid_ops.democity.hierarchy import CRS, build_hierarchy
+from gridgov.grid_ops.democity.history import build_order_history
 from gridgov.grid_ops.democity.orders import generate_inspections, generate_orders, plant_hot_areas
 from gridgov.grid_ops.democity.streets_and_blocks import build_road_network
 from gridgov.grid_ops.orders.classify import shipped_class_cases
@@ -46,8 +47,11 @@ SPATIAL_LAYERS = (
     "truth_hotareas",
     "truth_orders",
     "truth_inspections",
+    "order_history",
 )
-TABLES = ("roster", "patrol_teams", "orders", "inspections", "class_cases", "demo_info")
+TABLES = (
+    "roster", "patrol_teams", "orders", "inspections", "class_cases", "demo_info", "truth_surges", "truth_season",
+)  # fmt: skip
 
 Progress = Callable[[float, str], None]
 
@@ -104,8 +108,10 @@ def build_demo_city(
     """Generate the demo district; ``progress(fraction, message)`` is told how far it got."""
     if n_orders < 0:
         raise ValueError("the number of orders cannot be negative")
-    streams = np.random.SeedSequence(seed).spawn(6)
-    rng_roads, rng_units, rng_places, rng_hot, rng_orders, rng_insp = (np.random.default_rng(s) for s in streams)
+    streams = np.random.SeedSequence(seed).spawn(7)  # child k is the same whatever the count: adding one keeps the rest
+    rng_roads, rng_units, rng_places, rng_hot, rng_orders, rng_insp, rng_history = (
+        np.random.default_rng(s) for s in streams
+    )
     progress(0.02, "roads and blocks")
     net = build_road_network(rng_roads)
     progress(0.10, "streets, communities, grids, micro-grids")
@@ -114,6 +120,10 @@ def build_demo_city(
     parts = _places(h, net, rng_places)
     progress(0.45, "planted hot areas and work orders")
     parts.update(_orders(h, parts, n_orders, rng_hot, rng_orders))
+    progress(0.8, "the order archive 2023-2025")
+    parts["order_history"], parts["truth_surges"], parts["truth_season"] = build_order_history(
+        parts["truth_orders"], h.grids, rng_history
+    )
     progress(0.85, "inspection reports")
     n_insp = n_inspections if n_inspections is not None else max(1, n_orders // 5)
     inspections, parts["truth_inspections"] = generate_inspections(

@@ -348,15 +348,18 @@ def forecast_series(series: PeriodSeries, request: ForecastRequest | None = None
             chosen_mae[rows] = series_mae[name][rows]
     mean = np.clip(mean, 0.0, None)
 
-    # intervals: negative binomial, dispersion calibrated on the backtest per class × band
+    # intervals: negative binomial, dispersion calibrated on the backtest per class case × band of forecast
+    # size, the near-zero forecasts (band 0) apart from the rest first: a class × band with too few rows takes
+    # its class's calibration of the same side, so a class's many near-zero rows (whose misses are zeros
+    # and ones) never set the dispersion of its few busy grids (the demo district: a bound of 286 for 21)
     backtest_mean = np.clip(chosen_backtest, 0.0, None)
     if len(origins):
         rows_class = np.broadcast_to(series_class[:, None, None], actual.shape)
         table = intervals.calibrate(
             actual.ravel(),
             backtest_mean.ravel(),
-            [rows_class.ravel(), intervals.band(backtest_mean.ravel())],
-            level,
+            _calibration_keys(backtest_mean.ravel(), rows_class.ravel()),
+            min(level, intervals.CALIBRATION_LEVEL),
             int(request.min_calibration_rows),
             float(request.max_dispersion),
             float(request.fallback_dispersion),
@@ -366,8 +369,11 @@ def forecast_series(series: PeriodSeries, request: ForecastRequest | None = None
         table = {(): intervals.Calibration(float(request.fallback_dispersion), tail, tail)}
     dispersion, lower_tail, upper_tail = (
         part.reshape(n_series, horizon)
-        for part in intervals.lookup(table, [np.repeat(series_class, horizon), intervals.band(mean.ravel())])
+        for part in intervals.lookup(table, _calibration_keys(mean.ravel(), np.repeat(series_class, horizon)))
     )
+    if len(origins) and level > intervals.CALIBRATION_LEVEL:  # calibrated at 90 %, extended by the distribution
+        lower_tail = lower_tail * (1.0 - level) / (1.0 - intervals.CALIBRATION_LEVEL)
+        upper_tail = upper_tail * (1.0 - level) / (1.0 - intervals.CALIBRATION_LEVEL)
     lower = intervals.quantile(lower_tail, mean, dispersion)
     upper = intervals.quantile(1.0 - upper_tail, mean, dispersion)
 
@@ -436,18 +442,21 @@ def forecast_series(series: PeriodSeries, request: ForecastRequest | None = None
     )
 
 
+def _calibration_keys(mean: np.ndarray, classes: np.ndarray) -> list[np.ndarray]:
+    """The calibration groups of forecasts, coarsest first: near zero (band 0) or not, class case, band
+    of forecast size. A group with too few backtest rows takes the coarser one of its side, so a class's
+    many near-zero rows never set the dispersion of its few busy grids."""
+    size = intervals.band(mean)
+    return [size == 0, classes, size]
+
+
 def _backtest_misses(
     table: dict, series_class: np.ndarray, actual: np.ndarray, backtest: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """(below lo, above hi) of each backtest row (series × origins × steps) with the calibrated intervals."""
     shape = backtest.shape
-    dispersion, lower_tail, upper_tail = intervals.lookup(
-        table,
-        [
-            np.broadcast_to(series_class[:, None, None], shape).ravel(),
-            intervals.band(backtest.ravel()),
-        ],
-    )
+    classes = np.broadcast_to(series_class[:, None, None], shape).ravel()
+    dispersion, lower_tail, upper_tail = intervals.lookup(table, _calibration_keys(backtest.ravel(), classes))
     below, above = intervals.misses(actual.ravel(), backtest.ravel(), dispersion, lower_tail, upper_tail)
     return below.reshape(shape), above.reshape(shape)
 

@@ -3084,14 +3084,14 @@ OUTPUT：.pdf 包含所有页；.png 每页一个 PNG，按页码及单元编码
     <message>
       <location filename="../../layers/processing/warning/earlywarning_alg.py" line="26" />
       <source>Warns before complaints rise (未诉先办). Orders are counted per grid × class case × PERIOD as for Forecast orders per grid. OUTPUT lists two kinds of alert, the strongest first:
-- surge: the latest period is above the upper bound of the LEVEL % interval of a forecast made without it (and holds at least 3 orders); alert_level 1, 2 or 3 when it is above the LEVEL %, 99 % or 99.9 % bound, with observed, expected, upper and tail_p;
+- surge: the latest period is above the upper bound of the LEVEL % interval of a forecast made without it (and holds at least 3 orders); alert_level 1, 2 or 3 when it is above the bound whose tail is that of LEVEL, a tenth of it or a hundredth (99 %, 99.9 %, 99.99 % by default), with observed, expected, upper and tail_p. LEVEL is 99 by default: with hundreds of grids × class cases, 90 would alert one quiet grid in five every month;
 - trend_turn (苗头性问题): the last three periods, season adjusted, at least 1.5 times the season before and beyond its 99 % bound, where the window before was not already up.
 SEASON_LIST (冬病夏治) ranks, per class case, the grids expected to be busiest in the coming SEASON (months, e.g. 11-3 for the heating season November to March, or 6,7,8), from the past seasons, each weighing half as much as the one after it: expected, last_season, share and cum_share. Its polygons are ready to be the candidate places of Patrol plan; TOP keeps the first grids of each class case.
 The latest period should be complete: end DATE_TO on a period's last day.
 
 Example: INPUT the placed orders, GRIDS the grids, CATEGORIES heating, PERIOD month, SEASON 11-3.</source>
       <translation>在投诉上升之前预警（未诉先办）。工单按 网格 × 类案 × PERIOD 统计，与“按网格预测工单”相同。OUTPUT 列出两类预警，最强的在前：
-- surge（激增）：最近一期超过不含该期的预测在 LEVEL % 区间的上限（且至少 3 件）；超过 LEVEL %、99 %、99.9 % 上限时 alert_level 分别为 1、2、3，并给出 observed、expected、upper 和 tail_p；
+- surge（激增）：最近一期超过不含该期的预测在 LEVEL % 区间的上限（且至少 3 件）；超过尾部概率为 LEVEL 对应值、其十分之一、其百分之一的上限时（默认 99 %、99.9 %、99.99 %）alert_level 分别为 1、2、3，并给出 observed、expected、upper 和 tail_p。LEVEL 默认 99：网格 × 类案 成百上千，取 90 时每月约五分之一的平静网格会收到预警；
 - trend_turn（苗头性问题）：去除季节性后，最近三期至少是此前一个季节的 1.5 倍且超过其 99 % 上限，而前一个窗口并未同样上升。
 SEASON_LIST（冬病夏治）按类案排列在即将到来的 SEASON（月份，如 11-3 表示 11 月至次年 3 月的供暖季，或 6,7,8）预计最忙的网格，依据以往各季节，每早一季权重减半：expected、last_season、share 和 cum_share。其面图层可直接作为“巡逻计划”的候选地点；TOP 保留每个类案的前若干个网格。
 最近一期应是完整的：DATE_TO 应设为某一期的最后一天。
@@ -3099,39 +3099,39 @@ SEASON_LIST（冬病夏治）按类案排列在即将到来的 SEASON（月份�
 示例：INPUT 为已定位工单，GRIDS 为网格，CATEGORIES heating，PERIOD 月，SEASON 11-3。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="45" />
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="47" />
       <source>Alert above the upper bound of the interval (%)</source>
       <translation>超过区间上限即预警（%）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="46" />
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="48" />
       <source>Season (months, e.g. 11-3)</source>
       <translation>季节（月份，如 11-3）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="47" />
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="49" />
       <source>Grids per class case in the season list (0: all)</source>
       <translation>季节清单中每个类案的网格数（0：全部）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="48" />
-      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="69" />
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="50" />
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="71" />
       <source>Early-warning alerts</source>
       <translation>预警</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="49" />
-      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="72" />
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="51" />
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="74" />
       <source>Season-ahead list</source>
       <translation>季节前置清单（冬病夏治）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="51" />
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="53" />
       <source>Alerts</source>
       <translation>预警数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="66" />
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="68" />
       <source>No alert</source>
       <translation>无预警</translation>
     </message>

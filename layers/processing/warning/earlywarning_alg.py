@@ -27,8 +27,10 @@ class EarlyWarningAlgorithm(DeclaredAlgorithm):
         "Warns before complaints rise (未诉先办). Orders are counted per grid × class case × PERIOD as for "
         "Forecast orders per grid. OUTPUT lists two kinds of alert, the strongest first:\n"
         "- surge: the latest period is above the upper bound of the LEVEL % interval of a forecast made without "
-        "it (and holds at least 3 orders); alert_level 1, 2 or 3 when it is above the LEVEL %, 99 % or 99.9 % "
-        "bound, with observed, expected, upper and tail_p;\n"
+        "it (and holds at least 3 orders); alert_level 1, 2 or 3 when it is above the bound whose tail is that of "
+        "LEVEL, a tenth of it or a hundredth (99 %, 99.9 %, 99.99 % by default), with observed, expected, upper "
+        "and tail_p. LEVEL is 99 by default: with hundreds of grids × class cases, 90 would alert one quiet grid "
+        "in five every month;\n"
         "- trend_turn (苗头性问题): the last three periods, season adjusted, at least 1.5 times the season before "
         "and beyond its 99 % bound, where the window before was not already up.\n"
         "SEASON_LIST (冬病夏治) ranks, per class case, the grids expected to be busiest in the coming SEASON "
@@ -42,7 +44,7 @@ class EarlyWarningAlgorithm(DeclaredAlgorithm):
         orders_and_grids_family(),
         filter_family(),
         period_choice(),
-        number("LEVEL", tr_noop("Alert above the upper bound of the interval (%)"), 90.0, minimum=50.0, maximum=99.9),
+        number("LEVEL", tr_noop("Alert above the upper bound of the interval (%)"), 99.0, minimum=50.0, maximum=99.9),
         checked_text("SEASON", tr_noop("Season (months, e.g. 11-3)"), parse_season, "11-3", optional=False),
         integer("TOP", tr_noop("Grids per class case in the season list (0: all)"), 0, minimum=0),
         sink("OUTPUT", tr_noop("Early-warning alerts"), QgsProcessing.SourceType.TypeVectorPolygon),
