@@ -47,6 +47,70 @@ OVERLAP = "overlap"
 #: Why a row could not be read or placed as it is ('' where nothing is wrong)
 PROBLEM = "problem"
 
+# an order's lifecycle and the assessment of the units handling orders (gridgov:assessment) -------
+#: findrepeats' flag: the order repeats an earlier one of its case
+IS_REPEAT = "is_repeat"
+#: The unit assessed (the value of the request's unit field) and the period (``2025-03``, ``2025-W09``,
+#: ``2025Q1`` or ``all``)
+UNIT = "unit"
+PERIOD = "period"
+N_ORDERS = "n_orders"
+RESPONSE_RATE = "response_rate"
+ONTIME_CLOSE_RATE = "ontime_close_rate"
+CLOSE_RATE = "close_rate"
+MEDIAN_HOURS = "median_hours"
+P90_HOURS = "p90_hours"
+RESOLUTION_RATE = "resolution_rate"
+SATISFACTION_RATE = "satisfaction_rate"
+REPEAT_RATE = "repeat_rate"
+REDISPATCH_RATE = "redispatch_rate"
+SCORE = "score"
+RANK = "rank"
+#: The rank in the previous period minus the rank now: positive where the unit moved up
+RANK_CHANGE = "rank_change"
+#: True where the unit had enough orders and every weighted rate to be ranked
+RATED = "rated"
+#: The assessment's table per unit and period, in this order (DESIGN.md, ``gridgov:assessment``)
+ASSESSMENT_COLUMNS = (
+    UNIT,
+    PERIOD,
+    N_ORDERS,
+    RESPONSE_RATE,
+    ONTIME_CLOSE_RATE,
+    CLOSE_RATE,
+    MEDIAN_HOURS,
+    P90_HOURS,
+    RESOLUTION_RATE,
+    SATISFACTION_RATE,
+    REPEAT_RATE,
+    REDISPATCH_RATE,
+    SCORE,
+    RANK,
+    RANK_CHANGE,
+    RATED,
+)
+#: The handling department of an order (承办单位) and how long an open order is past its deadline
+DEPARTMENT = "department"
+HOURS_OVERDUE = "hours_overdue"
+
+# forecasts and early warning (gridgov:forecast, gridgov:earlywarning; PERIOD and RANK as above) -------
+STEP = "step"
+FORECAST = "forecast"
+LO = "lo"
+HI = "hi"
+MODEL = "model"
+#: MASE over the backtest windows, scaled by the in-sample seasonal naive MAE (Hyndman & Koehler 2006).
+BACKTEST_ERROR = "backtest_error"
+#: The same MASE for the seasonal naive forecast over the same windows: the row's model beats it where lower.
+SNAIVE_ERROR = "snaive_error"
+OBSERVED = "observed"
+EXPECTED = "expected"
+UPPER = "upper"
+ALERT_LEVEL = "alert_level"
+ALERT_KIND = "alert_kind"
+TAIL_P = "tail_p"
+SEASON = "season"
+
 
 def as_text(values) -> pd.Series:
     """Text of each value, '' for None / NaN (vectorised): how every column of an order table is read."""

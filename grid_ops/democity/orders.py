@@ -3,7 +3,9 @@
 Orders are exported as a 12345 platform would: one row per order with the channel, class case,
 Chinese description, a timestamp text, the coordinates *as the channel reported them* (`x`, `y`,
 `coord_sys`: app orders in GCJ-02 or BD-09, hotline orders geocoded in CGCS2000, patrol in WGS84)
-and the incident address. About 5 % carry only an address and about 1 % are broken on purpose.
+and the incident address, then the order's lifecycle (dispatch, sign-off, closure, deadline, handling
+department, the citizen's answers: :mod:`~gridgov.grid_ops.democity.lifecycle`, with planted truth).
+About 5 % carry only an address and about 1 % are broken on purpose.
 The true positions and the planted hot areas are kept in separate truth tables for validation.
 """
 
@@ -19,7 +21,7 @@ import shapely
 from pyproj import Transformer
 from scipy.spatial import cKDTree
 
-from gridgov.grid_ops.democity import rhythms
+from gridgov.grid_ops.democity import lifecycle, rhythms
 from gridgov.grid_ops.democity.hierarchy import CRS, Hierarchy
 from gridgov.grid_ops.democity.streets_and_blocks import GRID
 from gridgov.grid_ops.grids.regions import adjacency
@@ -391,6 +393,11 @@ def generate_orders(
             "status": status,
         }
     )
+    # the lifecycle (issue 26): added columns from a stream of their own, so the columns above stay as they were
+    planted = lifecycle.lifecycle_truth(h.streets)
+    streets = lifecycle.order_streets(h.streets, xy)
+    life = lifecycle.lifecycle_columns(times, class_code, status, streets, planted, rng.bit_generator.seed_seq)
+    orders = pd.concat([orders, life], axis=1)
     truth = gpd.GeoDataFrame(
         {
             "order_id": order_id,

@@ -41,19 +41,20 @@ import pandas as pd
 
 from gridgov.grid_ops.forecasting import intervals, methods
 from gridgov.grid_ops.forecasting.library import fit_total, library_version, one_blas_thread, require_statsmodels
-from gridgov.grid_ops.forecasting.request import (
+from gridgov.grid_ops.forecasting.request import ForecastRequest
+from gridgov.grid_ops.forecasting.series import PeriodSeries, period_index, period_series, period_starts
+from gridgov.grid_ops.schema import (
     BACKTEST_ERROR,
+    CLASS_CODE,
     FORECAST,
+    GRID_CODE,
     HI,
     LO,
     MODEL,
     PERIOD,
     SNAIVE_ERROR,
     STEP,
-    ForecastRequest,
 )
-from gridgov.grid_ops.forecasting.series import PeriodSeries, period_index, period_series, period_starts
-from gridgov.grid_ops.schema import CLASS_CODE, GRID_CODE
 
 #: Orders per period added to both MAEs of a score (quiet grids do not decide by chance).
 SCORE_EPSILON = 0.1

@@ -1,8 +1,8 @@
 """What a forecast or an early warning is asked to do, and the names of the columns it writes.
 
 The requests are frozen dataclasses, as the toolbox, the dock and scripts build them; every default
-is stated here once, so the algorithms' help can quote it. Column names that ``grid_ops/schema.py``
-does not have yet are spelled here (listed for it in the package's hand-over notes).
+is stated here once, so the algorithms' help can quote it. The columns written are named in
+``grid_ops/schema.py``.
 """
 
 from __future__ import annotations
@@ -17,26 +17,6 @@ PERIODS = ("month", "week")
 SEASON_LENGTH = {"month": 12, "week": 52}
 #: The candidate models, in the order they are tried (see ``engine.py`` for what each does).
 MODELS = ("snaive", "ses", "tsb", "pooled_es")
-
-# output columns (not yet in schema.py) ----------------------------------------------------------------
-PERIOD = "period"
-STEP = "step"
-FORECAST = "forecast"
-LO = "lo"
-HI = "hi"
-MODEL = "model"
-#: MASE over the backtest windows, scaled by the in-sample seasonal naive MAE (Hyndman & Koehler 2006).
-BACKTEST_ERROR = "backtest_error"
-#: The same MASE for the seasonal naive forecast over the same windows: the row's model beats it where lower.
-SNAIVE_ERROR = "snaive_error"
-OBSERVED = "observed"
-EXPECTED = "expected"
-UPPER = "upper"
-ALERT_LEVEL = "alert_level"
-ALERT_KIND = "alert_kind"
-TAIL_P = "tail_p"
-SEASON = "season"
-RANK = "rank"
 
 
 @dataclass(frozen=True)

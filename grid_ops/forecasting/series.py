@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from gridgov.grid_ops.forecasting.request import PERIOD, ForecastRequest
+from gridgov.grid_ops.forecasting.request import ForecastRequest
 from gridgov.grid_ops.orders.times import parse_times
-from gridgov.grid_ops.schema import CLASS_CODE, GRID_CODE, as_text, text_ids
+from gridgov.grid_ops.schema import CLASS_CODE, GRID_CODE, PERIOD, as_text, text_ids
 
 #: Cells (series × periods) above which the count matrix would not fit comfortably in memory.
 MAX_CELLS = 400_000_000

@@ -28,10 +28,14 @@ from scipy import stats
 from gridgov.grid_ops.forecasting import intervals
 from gridgov.grid_ops.forecasting.engine import ForecastResult, forecast_series
 from gridgov.grid_ops.forecasting.library import seasonal_factors
-from gridgov.grid_ops.forecasting.request import (
+from gridgov.grid_ops.forecasting.request import EarlyWarningRequest
+from gridgov.grid_ops.forecasting.series import PeriodSeries, period_series
+from gridgov.grid_ops.schema import (
     ALERT_KIND,
     ALERT_LEVEL,
+    CLASS_CODE,
     EXPECTED,
+    GRID_CODE,
     MODEL,
     OBSERVED,
     PERIOD,
@@ -39,10 +43,7 @@ from gridgov.grid_ops.forecasting.request import (
     SEASON,
     TAIL_P,
     UPPER,
-    EarlyWarningRequest,
 )
-from gridgov.grid_ops.forecasting.series import PeriodSeries, period_series
-from gridgov.grid_ops.schema import CLASS_CODE, GRID_CODE
 
 SURGE = "surge"
 TREND_TURN = "trend_turn"

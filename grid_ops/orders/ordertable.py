@@ -51,7 +51,119 @@ FIELD_GUESSES: dict[str, tuple[str, ...]] = {
         "时间",
     ),
     "category": ("classcode", "class_code", "类案", "事项类别", "servicecode", "complainttype", "category", "小类代码"),
+    # an order's lifecycle (issue 26): as 12345 platforms, NYC 311 and Open311 export it
+    "created": (
+        "受理时间",
+        "createddate",
+        "createdat",
+        "created",
+        "创建时间",
+        "登记时间",
+        "来电时间",
+        "立案时间",
+    ),  # else the report time (the "time" role): an order is accepted when it is reported
+    "dispatched": (
+        "派单时间",
+        "派发时间",
+        "交办时间",
+        "转办时间",
+        "分派时间",
+        "dispatchedat",
+        "dispatchtime",
+        "dispatcheddate",
+        "dispatched",
+        "assignedat",
+        "assigneddate",
+    ),
+    "responded": (
+        "签收时间",
+        "响应时间",
+        "接单时间",
+        "首次响应时间",
+        "respondedat",
+        "responsetime",
+        "respondeddate",
+        "responded",
+        "acknowledgedat",
+        "acknowledgeddate",
+        "signedat",
+        "signofftime",
+    ),
+    "closed": (
+        "办结时间",
+        "结案时间",
+        "办结日期",
+        "完成时间",
+        "关闭时间",
+        "closeddate",
+        "closedat",
+        "closedtime",
+        "closetime",
+        "closed",
+        "completeddate",
+        "completedat",
+        "completiondate",
+    ),
+    "due": (
+        "办理时限",
+        "截止时间",
+        "办结时限",
+        "处理时限",
+        "办理期限",
+        "到期时间",
+        "duedate",
+        "dueat",
+        "due",
+        "deadline",
+        "expecteddatetime",
+    ),
+    "status": ("工单状态", "办理状态", "处理状态", "状态", "status", "orderstatus"),
+    "department": (
+        "承办单位",
+        "承办部门",
+        "办理单位",
+        "处置单位",
+        "责任单位",
+        "主办单位",
+        "agency",
+        "department",
+        "handlingunit",
+        "handlingdepartment",
+        "agencyresponsible",
+    ),
+    "resolved": ("是否解决", "解决情况", "问题是否解决", "解决状态", "resolved", "isresolved", "resolutionstatus"),
+    "satisfaction": (
+        "满意度",
+        "满意情况",
+        "满意度评价",
+        "回访满意度",
+        "评价结果",
+        "评价",
+        "satisfaction",
+        "satisfactionlevel",
+        "rating",
+    ),
+    "redispatch": (
+        "改派次数",
+        "退单次数",
+        "退回次数",
+        "回退次数",
+        "重派次数",
+        "redispatchcount",
+        "redispatches",
+        "reassigncount",
+        "reassignments",
+        "returncount",
+    ),
+    "urgency": ("紧急程度", "紧急度", "缓急程度", "优先级", "urgency", "priority"),
+    "repeat": ("isrepeat", "是否重复", "是否重复件", "重复件", "重复工单", "repeat", "isduplicate", "duplicate"),
 }
+#: The roles whose names mark a table's header row and an orders sheet (:func:`find_header`,
+#: :func:`read_xlsx`): the ones every orders table has. Lifecycle names (状态, status, 评价 ...) are as
+#: common in cover sheets and notes, so they mark nothing.
+HEADER_ROLES = ("x", "y", "coord_sys", "address", "order_id", "time", "category")
+#: Roles that fall back on another role's column when none of their own names is found.
+FALLBACK_ROLES = {"created": "time"}
 
 
 class OrderFileError(ValueError):
@@ -75,19 +187,37 @@ class OrderFields:
     order_id: str | None = None
     time: str | None = None
     category: str | None = None
+    #: lifecycle (issue 26): accepted, dispatched, signed off, closed, due; state and handling unit;
+    #: the citizen's answers (resolved, satisfaction); re-dispatches, urgency, repeat flag
+    created: str | None = None
+    dispatched: str | None = None
+    responded: str | None = None
+    closed: str | None = None
+    due: str | None = None
+    status: str | None = None
+    department: str | None = None
+    resolved: str | None = None
+    satisfaction: str | None = None
+    redispatch: str | None = None
+    urgency: str | None = None
+    repeat: str | None = None
 
     def as_dict(self) -> dict[str, str | None]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def guess_order_fields(columns) -> OrderFields:
-    """Propose a column for each role from the names real exports use (`lng`, `经度`, `Latitude` ...)."""
+    """Propose a column for each role from the names real exports use (`lng`, `经度`, `Latitude`,
+    `办结时间`, `Closed Date` ...); a role in :data:`FALLBACK_ROLES` without a column of its own takes
+    its fallback's (``created`` the report time's: the order is accepted when it is reported)."""
     by_key: dict[str, str] = {}
     for column in columns:
         by_key.setdefault(_key(column), str(column))
     found = {}
     for role, names in FIELD_GUESSES.items():
         found[role] = next((by_key[_key(n)] for n in names if _key(n) in by_key), None)
+    for role, other in FALLBACK_ROLES.items():
+        found[role] = found[role] or found[other]
     return OrderFields(**found)
 
 
@@ -186,7 +316,7 @@ HEAD_SAMPLE = 200
 
 _SEP_LINE = re.compile(r"^sep=(.)\s*$")
 _DATA_CELL = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|\.\d+)(?:[eE][+-]?\d+)?$|^\d{4}[-/.年]\d{1,2}")
-_KNOWN_NAMES = {_key(name) for names in FIELD_GUESSES.values() for name in names}
+_KNOWN_NAMES = {_key(name) for role in HEADER_ROLES for name in FIELD_GUESSES[role]}
 
 
 def _trimmed(fields: list[str]) -> int:

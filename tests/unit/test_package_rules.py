@@ -36,6 +36,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "printing": {"runtime", "analytics"},
     "democity": {"runtime", "grids", "orders"},
     "forecasting": {"runtime", "orders"},
+    "assessment": {"runtime", "orders"},
 }
 #: layers package → the layers packages it may import (besides itself), lowest first
 LAYERS_MAY_IMPORT: dict[str, set[str]] = {

@@ -17,11 +17,14 @@ from gridgov.grid_ops.forecasting.request import EarlyWarningJob
 def archive(demo_city_20k):
     history, grids = demo_city_20k["order_history"], demo_city_20k["grids"]
     codes = _grid_of(history.geometry.to_numpy(), grids)
-    orders = pd.DataFrame(
-        {"grid_code": codes, "class_code": history["class_code"], "reported_at": pd.to_datetime(history["reported_at"])}
-    )
+    times = pd.to_datetime(history["reported_at"])
+    orders = pd.DataFrame({"grid_code": codes, "class_code": history["class_code"], "reported_at": times})
     job = EarlyWarningJob(season="5-9")  # the toolbox's defaults, the rainy season
-    return demo_city_20k, orders, early_warning(orders, job.early_warning_request(), grids=grids["grid_code"].to_numpy())
+    return (
+        demo_city_20k,
+        orders,
+        early_warning(orders, job.early_warning_request(), grids=grids["grid_code"].to_numpy()),
+    )
 
 
 def test_the_archive_spans_three_years_and_keeps_the_years_rhythm(archive):
