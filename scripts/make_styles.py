@@ -264,6 +264,20 @@ def warning_styles() -> None:
     labels(season, "rank", 8, "#08306b", 60000, min_scale=0)
     save(season, "season_list")
 
+    assessed = polygon_layer("field=score:double&field=rank:integer&field=rated:boolean&field=latest:boolean")
+    rule_fills(
+        assessed,
+        [
+            ('"latest" AND "rated" AND "score" >= 90', "#1a9850", "#0f5c30", "优 ≥ 90 (latest period)"),
+            ('"latest" AND "rated" AND "score" >= 80 AND "score" < 90', "#a6d96a", "#5f7d3c", "良 80–90"),
+            ('"latest" AND "rated" AND "score" >= 70 AND "score" < 80', "#fee08b", "#9c8a55", "中 70–80"),
+            ('"latest" AND "rated" AND "score" < 70', "#d73027", "#84201a", "差 < 70"),
+            ('"latest" AND NOT "rated"', "0,0,0,0", "#969696", "未排名 Not ranked (too few orders)"),
+        ],
+    )
+    labels(assessed, "rank", 10, "#222222", 200000, bold=True)
+    save(assessed, "assessment")
+
 
 def main() -> None:
     STYLES.mkdir(parents=True, exist_ok=True)

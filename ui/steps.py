@@ -59,6 +59,15 @@ STEPS = (
         ),
     ),
     Step(
+        "tab_assess",
+        "Assessment",
+        "Close the loop (考评): rate every responsible unit on response, on-time closure, resolution and "
+        "satisfaction per month, list the open orders past their deadline with their owners, and pick the month's "
+        "topic (每月一题) from the class cases with most unresolved orders.",
+        "Assessment results",
+        ("gridgov:assessment",),
+    ),
+    Step(
         "tab_warning",
         "Early warning",
         "Act before people complain (未诉先办): forecast each grid's orders per class case, see where a class case "

@@ -40,6 +40,7 @@ ALGORITHMS = (
     ("analysis.timeprofile_alg", "TimeProfileAlgorithm"),
     ("governance.hotareas_alg", "HotAreasAlgorithm"),
     ("governance.patrolplan_alg", "PatrolPlanAlgorithm"),
+    ("assessment.assessment_alg", "AssessmentAlgorithm"),
     ("warning.forecast_alg", "ForecastAlgorithm"),
     ("warning.earlywarning_alg", "EarlyWarningAlgorithm"),
     ("printing.printmap_alg", "PrintMapAlgorithm"),

@@ -5,7 +5,7 @@
     <name>gridgov</name>
     <message>
       <location filename="../../plugin.py" line="29" />
-      <location filename="../../layers/processing/provider.py" line="161" />
+      <location filename="../../layers/processing/provider.py" line="162" />
       <location filename="../../ui/algorithm_page.py" line="206" />
       <source>Grid Governance</source>
       <translation>网格治理</translation>
@@ -325,8 +325,8 @@
     </message>
     <message>
       <location filename="../../layers/backends/postgis/geolocate_db.py" line="197" />
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="182" />
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="340" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="170" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="328" />
       <source>Placed orders</source>
       <translation>已落格工单</translation>
     </message>
@@ -818,7 +818,7 @@
     </message>
     <message>
       <location filename="../../layers/parameters/declare.py" line="435" />
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="98" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="86" />
       <source>Excel (*.xlsx);;CSV (*.csv)</source>
       <translation>Excel 表格 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
@@ -908,8 +908,8 @@
     </message>
     <message>
       <location filename="../../layers/parameters/order_filters.py" line="32" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="47" />
       <location filename="../../layers/processing/orders/findrepeats_alg.py" line="46" />
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="61" />
       <source>Class case field</source>
       <translation>类案字段</translation>
     </message>
@@ -968,6 +968,16 @@
       <location filename="../../layers/parameters/order_filters.py" line="153" />
       <source>{0} of {1} orders pass the filter ({2})</source>
       <translation>{1} 条工单中 {0} 条通过筛选（{2}）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/parameters/orders_file.py" line="17" />
+      <source>…or orders file (CSV, XLSX, Open311 JSON)</source>
+      <translation>…或工单文件（CSV、XLSX、Open311 JSON）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/parameters/orders_file.py" line="18" />
+      <source>Orders (*.csv *.txt *.xlsx *.xls *.json);;All files (*.*)</source>
+      <translation>工单 (*.csv *.txt *.xlsx *.xls *.json);;所有文件 (*.*)</translation>
     </message>
     <message>
       <location filename="../../layers/parameters/unit_layers.py" line="29" />
@@ -1258,7 +1268,7 @@ Example: INPUT the placed orders, GRIDS the grid layer, TIME_FIELD reported_at, 
     <message>
       <location filename="../../layers/processing/analysis/emerginghotspots_alg.py" line="45" />
       <location filename="../../layers/processing/analysis/gridstats_alg.py" line="22" />
-      <location filename="../../layers/processing/governance/hotareas_alg.py" line="44" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="52" />
       <source>Week</source>
       <translation>周</translation>
     </message>
@@ -1307,7 +1317,8 @@ Example: INPUT the placed orders, GRIDS the grid layer, TIME_FIELD reported_at, 
     </message>
     <message>
       <location filename="../../layers/processing/analysis/gridstats_alg.py" line="22" />
-      <location filename="../../layers/processing/governance/hotareas_alg.py" line="44" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="52" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="52" />
       <source>Quarter</source>
       <translation>季度</translation>
     </message>
@@ -1334,6 +1345,7 @@ Example: INPUT the placed orders, GRIDS the grid layer, GRID_FIELD grid_code, CA
     </message>
     <message>
       <location filename="../../layers/processing/analysis/gridstats_alg.py" line="44" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="101" />
       <location filename="../../layers/processing/warning/forecast_alg.py" line="22" />
       <source>Period</source>
       <translation>统计周期</translation>
@@ -1716,6 +1728,216 @@ Example: INPUT the placed orders, GROUP_FIELD grid_code, CATEGORIES noise, TOP 1
       <location filename="../../layers/processing/analysis/timeprofile_alg.py" line="98" />
       <source>{0} groups profiled ({1})</source>
       <translation>已分析 {0} 个分组（{1}）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="35" />
+      <source>Accepted at (受理时间; empty: recognised by name)</source>
+      <translation>受理时间（留空：按列名识别）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="36" />
+      <source>Dispatched at (派单时间)</source>
+      <translation>派单时间</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="37" />
+      <source>Signed off at (签收时间)</source>
+      <translation>签收时间</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="38" />
+      <source>Closed at (办结时间)</source>
+      <translation>办结时间</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="39" />
+      <source>Due by (办理时限)</source>
+      <translation>办理时限</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="40" />
+      <source>Status (办理状态)</source>
+      <translation>办理状态</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="41" />
+      <source>Handling department (承办单位)</source>
+      <translation>承办单位</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="42" />
+      <source>Resolved (是否解决)</source>
+      <translation>是否解决</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="43" />
+      <source>Satisfaction (满意度)</source>
+      <translation>满意度</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="44" />
+      <source>Times sent back or re-dispatched (改派次数)</source>
+      <translation>退单/改派次数</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="45" />
+      <source>Urgency (紧急程度)</source>
+      <translation>紧急程度</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="46" />
+      <source>Repeat flag (is_repeat of Find repeats)</source>
+      <translation>重复件标记（查找重复件的 is_repeat）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="48" />
+      <source>Order id field</source>
+      <translation>工单编号字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="52" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="52" />
+      <source>All (one period)</source>
+      <translation>全部（一期）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="67" />
+      <source>Weights of the score (rate=percent, …)</source>
+      <translation>得分权重（指标=百分比，…）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="73" />
+      <source>Assess responsible units (三率)</source>
+      <translation>责任单位考评（三率）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="75" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="133" />
+      <location filename="../../ui/steps.py" line="63" />
+      <source>Assessment</source>
+      <translation>考评</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="76" />
+      <source>Rates every responsible unit (UNIT_FIELD: by default resp_code, the unit Place orders made responsible; or a handling department, a street, NYC's Agency …) per PERIOD (month, week, quarter or all), as 12345 centres assess them (三率). Lifecycle columns are recognised by name (受理时间, 签收时间, 办结时间, 办理时限, 是否解决, 满意度, 改派次数, 紧急程度 …; NYC's Created Date, Closed Date, Due Date, Status), or chosen.
+- response_rate (响应率): signed off within RESPONSE_HOURS of dispatch (URGENT_HOURS if urgent), over orders whose sign-off deadline has passed;
+- ontime_close_rate (按期办结率): closed by the due time (else CLOSURE_DAYS after acceptance);
+- close_rate (办结率), median_hours and p90_hours from acceptance to closure;
+- resolution_rate (解决率: 解决 and 基本解决 over answered), satisfaction_rate (满意率: 满意 and 基本满意 over rated; 未评价 left out), repeat_rate, redispatch_rate;
+- score = 100 × the WEIGHTS' shares of the rates (default response 30 %, resolution 35 %, satisfaction 35 %), rank (1 = best) and rank_change against the previous period. A unit with fewer than MIN_ORDERS orders in a period is rated = false: shown, not ranked (note says why).
+OUTPUT: a row per unit and period, on the unit's polygon when UNITS (and UNITS_CODE_FIELD) are given. OVERDUE: open orders past their deadline, longest first, with their unit and department. TOPICS (每月一题): per period the class cases ranked by orders expected unresolved. ORDERS: every input row with its status and the values that could not be read. REPORT: the whole as an XLSX workbook with a sheet of definitions. 'Now' for open orders is AS_OF, else the latest time in the data.
+
+Example: INPUT the orders with repeats (Find repeats' output), UNITS the grids, PERIOD month.</source>
+      <translation>按期（PERIOD：月、周、季度或全部）考评每个责任单位（UNIT_FIELD：默认为 resp_code，即“工单定位”确定的责任单位；也可为承办部门、街道、纽约的 Agency 等），与 12345 中心的“三率”考核一致。生命周期字段按列名识别（受理时间、签收时间、办结时间、办理时限、是否解决、满意度、改派次数、紧急程度……；纽约的 Created Date、Closed Date、Due Date、Status），也可手动指定。
+- response_rate（响应率）：派单后 RESPONSE_HOURS 小时内签收（紧急件为 URGENT_HOURS），分母为签收时限已到的工单；
+- ontime_close_rate（按期办结率）：在办理时限前办结（无时限时为受理后 CLOSURE_DAYS 天）；
+- close_rate（办结率），以及受理到办结的 median_hours 与 p90_hours；
+- resolution_rate（解决率：解决与基本解决占有答复者的比例）、satisfaction_rate（满意率：满意与基本满意占已评价者的比例；未评价不计）、repeat_rate、redispatch_rate；
+- score = 100 × 按 WEIGHTS 份额加权的各率（默认响应率 30 %、解决率 35 %、满意率 35 %），rank（1 为最好）及与上一期相比的 rank_change。某期工单少于 MIN_ORDERS 的单位 rated = false：列出但不排名（note 说明原因）。
+OUTPUT：每个单位每期一行，给出 UNITS（及 UNITS_CODE_FIELD）时附单位的面。OVERDUE：超过时限仍未办结的工单，超期最久的在前，附责任单位和承办部门。TOPICS（每月一题）：每期按预计未解决工单数排列的类案。ORDERS：每个输入行及其状态和无法读取的值。REPORT：整个考评写成 XLSX 工作簿，含一张定义说明表。在办工单的“当前时间”为 AS_OF，否则为数据中的最晚时间。
+
+示例：INPUT 为带重复件标记的工单（查找重复件的输出），UNITS 为网格，PERIOD 月。</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="98" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="126" />
+      <source>Orders layer</source>
+      <translation>工单图层</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="100" />
+      <source>Unit assessed</source>
+      <translation>考评单位</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="103" />
+      <source>Sign-off within (hours)</source>
+      <translation>签收时限（小时）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="104" />
+      <source>Sign-off of urgent orders within (hours)</source>
+      <translation>紧急工单签收时限（小时）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="105" />
+      <source>Closure within (days) where an order has no due time</source>
+      <translation>无办理时限的工单办结时限（天）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="107" />
+      <source>Orders a unit needs in a period to be ranked</source>
+      <translation>单位每期参与排名所需的最少工单数</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="108" />
+      <source>Now, for open orders (empty: the latest time in the data)</source>
+      <translation>计算在办工单的“当前时间”（留空：数据中的最晚时间）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="109" />
+      <source>Units to draw (polygons)</source>
+      <translation>绘制的单位（面）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="110" />
+      <source>Units' code field</source>
+      <translation>单位编码字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="111" />
+      <source>Assessment per unit and period</source>
+      <translation>各单位各期考评</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="112" />
+      <source>Open orders past their deadline</source>
+      <translation>超期未办结工单</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="113" />
+      <source>Class cases to take on (每月一题)</source>
+      <translation>待攻坚类案（每月一题）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="114" />
+      <source>Every order with its status</source>
+      <translation>每张工单及其状态</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="115" />
+      <source>Report (XLSX)</source>
+      <translation>考评报告（XLSX）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="115" />
+      <source>Excel (*.xlsx)</source>
+      <translation>Excel 文件 (*.xlsx)</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="118" />
+      <source>Units ranked</source>
+      <translation>参与排名的单位</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="118" />
+      <source>Overdue</source>
+      <translation>超期工单数</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="141" />
+      <source>Report written: {0}</source>
+      <translation>已写出报告：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="155" />
+      <source>UNITS_CODE_FIELD: the units have no field {0!r}</source>
+      <translation>UNITS_CODE_FIELD：单位图层没有字段 {0!r}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="165" />
+      <source>{0} unit rows have no polygon among the UNITS</source>
+      <translation>{0} 行单位在 UNITS 中没有对应的面</translation>
     </message>
     <message>
       <location filename="../../layers/processing/data/democity_alg.py" line="16" />
@@ -2522,7 +2744,7 @@ Example: INPUT the micro-grids, LEVEL micro-grid, PARENT the grids, PARENT_CODE_
     <message>
       <location filename="../../layers/processing/orders/convertcoords_alg.py" line="49" />
       <location filename="../../layers/processing/orders/findrepeats_alg.py" line="33" />
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="110" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="98" />
       <source>Work orders</source>
       <translation>工单</translation>
     </message>
@@ -2593,7 +2815,7 @@ Example: FROM gcj02, TO EPSG:4547 for orders exported from an AMap-based app.</s
     </message>
     <message>
       <location filename="../../layers/processing/orders/convertcoords_alg.py" line="117" />
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="326" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="314" />
       <source>row {0}: {1}</source>
       <translation>第 {0} 行：{1}</translation>
     </message>
@@ -2653,32 +2875,22 @@ Example: INPUT the placed orders of Geolocate, CATEGORY_FIELD class_code, TIME_F
       <translation>地址字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="72" />
-      <source>…or orders file (CSV, XLSX, Open311 JSON)</source>
-      <translation>…或工单文件（CSV、XLSX、Open311 JSON）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="73" />
-      <source>Orders (*.csv *.txt *.xlsx *.xls *.json);;All files (*.*)</source>
-      <translation>工单 (*.csv *.txt *.xlsx *.xls *.json);;所有文件 (*.*)</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="82" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="70" />
       <source>Inspector coverage</source>
       <translation>巡查员覆盖情况</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="97" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="85" />
       <source>Dispatch table</source>
       <translation>派单表</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="108" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="96" />
       <source>Geolocate orders to grids</source>
       <translation>工单落格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="111" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="99" />
       <source>Places every work order (or inspection report) in the unit responsible for it and writes every input row exactly once, with grid_code, micro_code, dedicated_code, community_code, street_code, the responsible unit (resp_level, resp_code, responsible, resp_phone, team_id, street_office), match_method, on_boundary, overlap, distance_m and a problem text.
 
 Orders: a layer (points, or a table with X_FIELD / Y_FIELD) or a file in INPUT_FILE (CSV in UTF-8, UTF-8 with BOM or GBK/GB18030, XLSX, Open311 GeoReport v2 JSON). COORD_SYS is wgs84, gcj02, bd09, cgcs2000 or EPSG:n for all rows; COORD_SYS_FIELD gives it per row. Rows without coordinates are matched by ADDRESS_FIELD against the GAZETTEER (exact, normalised, fuzzy ≥ ADDRESS_THRESHOLD); below it they are 'unlocated' with the best candidates listed.
@@ -2703,122 +2915,117 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
 示例：示范城区工单：INPUT orders，X_FIELD x，Y_FIELD y，COORD_SYS_FIELD coord_sys，ADDRESS_FIELD address，CATEGORY_FIELD class_code，GRIDS grids，MICROGRIDS microgrids，DEDICATED dedicated_grids，GAZETTEER addresses，ROSTER roster。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="138" />
-      <source>Orders layer</source>
-      <translation>工单图层</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="141" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="129" />
       <source>Coordinate system of all rows (wgs84, gcj02, bd09, cgcs2000, EPSG:n)</source>
       <translation>所有行的坐标系（wgs84、gcj02、bd09、cgcs2000、EPSG:n）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="145" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="133" />
       <source>Micro-grid field holding its grid's code</source>
       <translation>微网格所属网格编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="153" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="141" />
       <source>Dedicated grid priority field (1 = highest)</source>
       <translation>专属网格优先级字段（1 = 最高）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="161" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="149" />
       <source>Dedicated grid class cases field</source>
       <translation>专属网格类案字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="167" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="155" />
       <source>Gazetteer of standard addresses (points)</source>
       <translation>标准地址库（点）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="168" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="156" />
       <source>Gazetteer address field</source>
       <translation>地址库地址字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="169" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="157" />
       <source>Roster (grid managers)</source>
       <translation>网格员名册</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="171" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="159" />
       <source>Class-case table (class_code, case_group)</source>
       <translation>类案表（class_code、case_group）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="174" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="162" />
       <source>Nearest-grid tolerance (metres, whatever the grids' CRS)</source>
       <translation>就近网格容差（米，与网格坐标系无关）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="177" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="165" />
       <source>Address match threshold (0-1)</source>
       <translation>地址匹配阈值（0-1）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="180" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="168" />
       <source>Inspection reports: inspector's own grid field</source>
       <translation>巡查上报：巡查员所属网格字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="181" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="169" />
       <source>Inspection reports: inspector field</source>
       <translation>巡查上报：巡查员字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="187" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="175" />
       <source>Rows read</source>
       <translation>读取行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="188" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="176" />
       <source>Rows written</source>
       <translation>写出行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="189" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="177" />
       <source>Rows placed</source>
       <translation>落格行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="190" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="178" />
       <source>Rows not placed</source>
       <translation>未落格行数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="247" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="235" />
       <source>coordinate system of all rows: {0}</source>
       <translation>所有行的坐标系：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="270" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="258" />
       <source>COORD_SYS: {0}</source>
       <translation>坐标系 COORD_SYS：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="278" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="266" />
       <source>GRIDS is required</source>
       <translation>必须提供 GRIDS</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="281" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="269" />
       <source>The grid layer has no CRS</source>
       <translation>网格图层没有坐标系</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="284" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="272" />
       <source>The grids are in geographic coordinates; distances are measured in {0}</source>
       <translation>网格为地理坐标；距离以 {0} 计量</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="301" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="289" />
       <source>GAZETTEER has no field {0!r}</source>
       <translation>GAZETTEER 没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="398" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="386" />
       <source>Dispatch table: {0}</source>
       <translation>派单表：{0}</translation>
     </message>
@@ -2849,7 +3056,7 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
     </message>
     <message>
       <location filename="../../layers/processing/printing/printmap_alg.py" line="88" />
-      <location filename="../../ui/steps.py" line="79" />
+      <location filename="../../ui/steps.py" line="88" />
       <source>Print</source>
       <translation>出图</translation>
     </message>
@@ -3035,22 +3242,22 @@ OUTPUT：.pdf 包含所有页；.png 每页一个 PNG，按页码及单元编码
       <translation>已写出：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/provider.py" line="57" />
+      <location filename="../../layers/processing/provider.py" line="58" />
       <source>This needs the Python package {0}, which QGIS's Python does not have; it is used for: {1}. In QGIS, Grid Governance &gt; Install Python packages… installs it; then run again.</source>
       <translation>此操作需要 Python 包 {0}，而 QGIS 的 Python 中没有它；它用于：{1}。请在 QGIS 中通过“网格治理 &gt; 安装 Python 包…”安装，然后重新运行。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/provider.py" line="116" />
+      <location filename="../../layers/processing/provider.py" line="117" />
       <source>{0} (unavailable)</source>
       <translation>{0}（不可用）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/provider.py" line="164" />
+      <location filename="../../layers/processing/provider.py" line="165" />
       <source>Grid Governance: grids, work orders, hotspots and patrols</source>
       <translation>网格治理：网格、工单、热点与巡查</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/provider.py" line="177" />
+      <location filename="../../layers/processing/provider.py" line="178" />
       <source>Grid Governance needs the Python packages {0}, which QGIS's Python does not have. In QGIS, the Install button of the message bar (or Grid Governance &gt; Install Python packages…) installs them.</source>
       <translation>网格治理需要 Python 包 {0}，而 QGIS 的 Python 中没有它们。在 QGIS 中，点击消息栏的“安装”按钮（或“网格治理 &gt; 安装 Python 包…”）即可安装。</translation>
     </message>
@@ -3379,36 +3586,46 @@ OUTPUT：每个 网格 × 类案 × 未来一期 一行（step 1 为下一期）
     </message>
     <message>
       <location filename="../../ui/steps.py" line="64" />
+      <source>Close the loop (考评): rate every responsible unit on response, on-time closure, resolution and satisfaction per month, list the open orders past their deadline with their owners, and pick the month's topic (每月一题) from the class cases with most unresolved orders.</source>
+      <translation>闭环考评：按月对每个责任单位的响应、按期办结、解决和满意情况打分排名，列出超期未办结的工单及其责任方，并从未解决工单最多的类案中选出“每月一题”。</translation>
+    </message>
+    <message>
+      <location filename="../../ui/steps.py" line="67" />
+      <source>Assessment results</source>
+      <translation>考评结果</translation>
+    </message>
+    <message>
+      <location filename="../../ui/steps.py" line="73" />
       <source>Act before people complain (未诉先办): forecast each grid's orders per class case, see where a class case is surging or turning up, and list the grids to treat before the next season (冬病夏治).</source>
       <translation>在群众投诉之前行动（未诉先办）：按类案预测每个网格的工单，发现类案激增或抬头的网格，并列出需在下一季节前治理的网格（冬病夏治）。</translation>
     </message>
     <message>
-      <location filename="../../ui/steps.py" line="66" />
+      <location filename="../../ui/steps.py" line="75" />
       <source>Early-warning results</source>
       <translation>预警结果</translation>
     </message>
     <message>
-      <location filename="../../ui/steps.py" line="71" />
+      <location filename="../../ui/steps.py" line="80" />
       <source>Patrol</source>
       <translation>巡查</translation>
     </message>
     <message>
-      <location filename="../../ui/steps.py" line="72" />
+      <location filename="../../ui/steps.py" line="81" />
       <source>Turn hot spots into action: merge hot grids into ranked hot areas (the governance list), then plan each street office's patrol teams through its hot places in their hours.</source>
       <translation>把热点变成行动：把热网格合并为排序的热区（治理清单），再为街道办各巡查队规划在其班次内巡查热点点位的路线。</translation>
     </message>
     <message>
-      <location filename="../../ui/steps.py" line="74" />
+      <location filename="../../ui/steps.py" line="83" />
       <source>Patrol results</source>
       <translation>巡查结果</translation>
     </message>
     <message>
-      <location filename="../../ui/steps.py" line="80" />
+      <location filename="../../ui/steps.py" line="89" />
       <source>Print hotspot maps for the weekly review and the monthly topic meeting: one page per street office, community or hot area, most urgent first, every page on one colour scale, with a table of its worst grids (A4 / A3 templates you can edit in the layout designer).</source>
       <translation>为周例会和月度专题会打印热点图：每个街道办、社区或热区一页，最紧急的在前，各页同一色阶，附本页重点网格表（A4 / A3 模板，可在版式设计器中编辑）。</translation>
     </message>
     <message>
-      <location filename="../../ui/steps.py" line="83" />
+      <location filename="../../ui/steps.py" line="92" />
       <source>Print layers</source>
       <translation>出图图层</translation>
     </message>

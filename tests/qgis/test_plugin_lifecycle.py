@@ -47,7 +47,7 @@ def test_load_unload_load(qgis_iface):
         plugin._toggle_dock(True)
         assert plugin.dock is not None and plugin.dock.tabs.count() == len(STEPS)
         titles = [plugin.dock.tabs.tabText(i) for i in range(plugin.dock.tabs.count())]
-        assert titles == ["Grids", "Orders", "Analysis", "Early warning", "Patrol", "Print"]
+        assert titles == ["Grids", "Orders", "Analysis", "Assessment", "Early warning", "Patrol", "Print"]
         plugin.unload()
         assert registry.providerById("gridgov") is None
         assert "Grid Governance" not in _menus(qgis_iface)

@@ -33,7 +33,6 @@ from gridgov.grid_ops.schema import GRID_CODE, MATCH_METHOD, PROBLEM
 from gridgov.layers.io.columns import log_renames, source_renames
 from gridgov.layers.io.orders_input import (
     OrdersInput,
-    add_orders_file_parameters,
     order_field,
     point_xy,
     read_orders_parts,
@@ -42,7 +41,8 @@ from gridgov.layers.io.orders_input import (
 from gridgov.layers.io.sources import read_source
 from gridgov.layers.outputs.point_columns import carry_points
 from gridgov.layers.outputs.run_outputs import RowSink, staged_path, write_frame
-from gridgov.layers.parameters.declare import Family, Param, field, number, number_output, sink, source, text
+from gridgov.layers.parameters.declare import Param, field, number, number_output, sink, source, text
+from gridgov.layers.parameters.orders_file import orders_file_family
 from gridgov.layers.parameters.unit_layers import read_class_cases, read_table, unit_frames, unit_layers_family
 from gridgov.layers.processing.base import DeclaredAlgorithm
 from gridgov.layers.runtime.cancel import raise_cancelled
@@ -61,18 +61,6 @@ ORDER_FIELDS = (
     ("CATEGORY_FIELD", tr_noop("Class case field"), "category"),
 )
 POINTS = [QgsProcessing.SourceType.TypeVectorPoint]
-
-
-def orders_file_family() -> Family:
-    """INPUT_FILE and SHEET: the orders as a file, read by the data path (``read_orders_parts``)."""
-    return Family(
-        lambda alg: add_orders_file_parameters(
-            alg,
-            "INPUT_FILE",
-            tr("…or orders file (CSV, XLSX, Open311 JSON)"),
-            tr("Orders (*.csv *.txt *.xlsx *.xls *.json);;All files (*.*)"),
-        )
-    )
 
 
 def coverage_sink() -> Param:

@@ -103,8 +103,8 @@ def test_the_dock_follows_qgis_locale(qgis_iface):
     saved = settings.value("locale/userLocale", ""), settings.value("locale/overrideFlag", False)
     try:
         for locale, titles in (
-            ("zh-Hans", ["网格", "工单", "分析", "预警", "巡查", "出图"]),  # what QGIS's own locale list writes
-            ("en_US", ["Grids", "Orders", "Analysis", "Early warning", "Patrol", "Print"]),
+            ("zh-Hans", ["网格", "工单", "分析", "考评", "预警", "巡查", "出图"]),  # what QGIS's own locale list writes
+            ("en_US", ["Grids", "Orders", "Analysis", "Assessment", "Early warning", "Patrol", "Print"]),
         ):
             settings.setValue("locale/overrideFlag", True)
             settings.setValue("locale/userLocale", locale)
