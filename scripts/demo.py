@@ -342,6 +342,79 @@ def _govern(processing, gpkg: str, out: Path, project: str) -> None:
     print(f"      {png}", flush=True)
 
 
+ASSESS_GROUP = "考评与预警 Assessment and early warning"
+
+
+def _assess_and_warn(processing, gpkg: str, out: Path, project: str) -> None:
+    """Close the loop: the street offices and the handling departments assessed (三率), the open orders
+    past their deadline, the month's topic; then, from the three-year archive, next quarter's forecast,
+    the early-warning alerts and the rainy-season list (waterlogging, May to September)."""
+    from gridgov.grid_ops.democity.lifecycle import EXPORT_TIME
+    from gridgov.layers.printing.render import render_project_png
+    from gridgov.layers.project.demo_project import add_result_layer, set_group_visible
+
+    common = {"INPUT": str(out / "orders_cases.gpkg"), "PERIOD": 0, "AS_OF": str(EXPORT_TIME)}
+    streets = processing.run(
+        "gridgov:assessment",
+        {**common, "UNIT_FIELD": "street_code", "UNITS": f"{gpkg}|layername=streets", "UNITS_CODE_FIELD": "street_code",
+         "OUTPUT": str(out / "assessment_streets.gpkg"), "OVERDUE": str(out / "overdue_orders.csv"),
+         "TOPICS": str(out / "monthly_topics.csv"), "REPORT": str(out / "assessment_streets.xlsx")},
+        feedback=PrintFeedback(),
+    )  # fmt: skip
+    departments = processing.run(
+        "gridgov:assessment",
+        {**common, "UNIT_FIELD": "承办单位", "OUTPUT": str(out / "assessment_departments.csv"),
+         "OVERDUE": "TEMPORARY_OUTPUT", "TOPICS": "TEMPORARY_OUTPUT",
+         "REPORT": str(out / "assessment_departments.xlsx")},
+        feedback=PrintFeedback(),
+    )  # fmt: skip
+    print(
+        f"Assessment: {streets['RATED']} street-months and {departments['RATED']} department-months ranked, "
+        f"{streets['OVERDUE_COUNT']} open orders past their deadline\n      {streets['REPORT']}\n"
+        f"      {departments['REPORT']}\n      {streets['OVERDUE']}\n      {streets['TOPICS']}",
+        flush=True,
+    )
+    archive = {"INPUT": f"{gpkg}|layername=order_history", "GRIDS": f"{gpkg}|layername=grids", "PERIOD": 0}
+    forecast = processing.run(
+        "gridgov:forecast",
+        {**archive, "HORIZON": 3, "OUTPUT": str(out / "forecast.gpkg"), "MODELS": str(out / "forecast_models.csv")},
+        feedback=PrintFeedback(),
+    )
+    warned = processing.run(
+        "gridgov:earlywarning",
+        {**archive, "SEASON": "5-9", "TOP": 20, "OUTPUT": str(out / "early_warning.gpkg"),
+         "SEASON_LIST": str(out / "season_list.gpkg")},
+        feedback=PrintFeedback(),
+    )  # fmt: skip
+    import geopandas as gpd
+
+    alerts = gpd.read_file(warned["OUTPUT"])
+    alerts.drop(columns="geometry").to_csv(out / "early_warning.csv", index=False, encoding="utf-8-sig")
+    print(
+        f"Forecast: {forecast['SERIES']} grid × class-case series, 3 months ahead\n      {forecast['OUTPUT']}\n"
+        f"Early warning: {warned['ALERTS']} alerts; rainy-season list\n      {warned['OUTPUT']}\n"
+        f"      {out / 'early_warning.csv'}\n      {warned['SEASON_LIST']}",
+        flush=True,
+    )
+    set_group_visible(project, ANALYSIS_GROUP, False)
+    set_group_visible(project, PATROL_GROUP, False)
+    title = "街道考评（三率）Street offices assessed, December 2025"
+    add_result_layer(project, streets["OUTPUT"], title, "assessment", ASSESS_GROUP)
+    png = render_project_png(
+        project, out / "assessment_streets.png", extent_layer="district", legend_layer=title,
+        title="街道办考评 2025年12月（颜色：得分；数字：名次） Street offices by score, December 2025 (label: rank)",
+    )  # fmt: skip
+    alerts_title = "预警 Early-warning alerts, December 2025"
+    add_result_layer(project, warned["OUTPUT"], alerts_title, "early_warning", ASSESS_GROUP)
+    png2 = render_project_png(
+        project, out / "early_warning.png", extent_layer="district", legend_layer=alerts_title,
+        title="预警：2025年12月激增与苗头性问题  Early warning: surges and upturns, December 2025",
+    )  # fmt: skip
+    add_result_layer(project, warned["SEASON_LIST"], "汛期前置清单 Rainy-season list", "season_list", ASSESS_GROUP)
+    add_result_layer(project, forecast["OUTPUT"], "下季度预测 Forecast", "forecast", ASSESS_GROUP, hide_others=False)
+    print(f"      {png}\n      {png2}", flush=True)
+
+
 def _print(processing, gpkg: str, out: Path) -> None:
     """The planners' paper: an A4 atlas of last month's noise hot spots, one page per street office,
     most urgent first, with the hot areas, the dedicated grids and last month's heatmap on one scale."""
@@ -443,6 +516,7 @@ def main() -> int:
             )
             print(f"      {path}", flush=True)
         _govern(processing, gpkg, out, result["PROJECT"])
+        _assess_and_warn(processing, gpkg, out, result["PROJECT"])
         _print(processing, gpkg, out)
     finally:
         QgsApplication.processingRegistry().removeProvider(provider)

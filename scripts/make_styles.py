@@ -275,7 +275,7 @@ def warning_styles() -> None:
             ('"latest" AND NOT "rated"', "0,0,0,0", "#969696", "未排名 Not ranked (too few orders)"),
         ],
     )
-    labels(assessed, "rank", 10, "#222222", 200000, bold=True)
+    labels(assessed, "rank", 18, "#222222", 400000, bold=True)
     save(assessed, "assessment")
 
 

@@ -85,15 +85,35 @@ def _present_values(layer, field: str) -> set:
     return set(layer.uniqueValues(index)) if index >= 0 else set()
 
 
-def _draw_legend(image, layer) -> None:
-    """Swatches and labels of a categorised layer's classes that occur in it, lower left."""
-    from qgis.core import QgsCategorizedSymbolRenderer, QgsSymbolLayerUtils
+def _legend_items(layer) -> list[tuple]:
+    """(symbol, label) of each class of ``layer`` that occurs in it: the categories of a categorised
+    renderer, the rules (with a symbol) of a rule-based one whose filter some feature meets."""
+    from qgis.core import QgsCategorizedSymbolRenderer, QgsFeatureRequest, QgsRuleBasedRenderer
 
     renderer = layer.renderer()
-    if not isinstance(renderer, QgsCategorizedSymbolRenderer):
-        return
-    present = {str(v) for v in _present_values(layer, renderer.classAttribute())}
-    items = [c for c in renderer.categories() if str(c.value()) in present]
+    if isinstance(renderer, QgsCategorizedSymbolRenderer):
+        present = {str(v) for v in _present_values(layer, renderer.classAttribute())}
+        return [(c.symbol(), c.label()) for c in renderer.categories() if str(c.value()) in present]
+    if isinstance(renderer, QgsRuleBasedRenderer):
+        items = []
+        for rule in renderer.rootRule().children():
+            if rule.symbol() is None:
+                continue
+            request = QgsFeatureRequest().setLimit(1).setNoAttributes()
+            request.setFlags(QgsFeatureRequest.Flag.NoGeometry)
+            if rule.filterExpression():
+                request.setFilterExpression(rule.filterExpression())
+            if next(layer.getFeatures(request), None) is not None:
+                items.append((rule.symbol(), rule.label()))
+        return items
+    return []
+
+
+def _draw_legend(image, layer) -> None:
+    """Swatches and labels of the classes of ``layer`` that occur in it (:func:`_legend_items`), lower left."""
+    from qgis.core import QgsSymbolLayerUtils
+
+    items = _legend_items(layer)
     if not items:
         return
     from qgis.PyQt.QtGui import QFontMetrics
@@ -105,7 +125,7 @@ def _draw_legend(image, layer) -> None:
     bold.setBold(True)
     text_w = max(
         [QFontMetrics(bold).horizontalAdvance(layer.name())]
-        + [QFontMetrics(font).horizontalAdvance(c.label()) + swatch + 12 for c in items]
+        + [QFontMetrics(font).horizontalAdvance(label) + swatch + 12 for _symbol, label in items]
     )
     width = min(text_w + 2 * pad + 8, image.width() - 48)  # wide enough for every line
     height = pad * 2 + 40 + row_h * len(items)
@@ -121,9 +141,9 @@ def _draw_legend(image, layer) -> None:
     painter.drawText(x0 + pad, y0 + pad, width - 2 * pad, 32, int(Qt.AlignmentFlag.AlignVCenter), layer.name())
     font.setBold(False)
     painter.setFont(font)
-    for i, category in enumerate(items):
+    for i, (symbol, label) in enumerate(items):
         y = y0 + pad + 40 + i * row_h
-        icon = QgsSymbolLayerUtils.symbolPreviewPixmap(category.symbol(), QSize(swatch, swatch))
+        icon = QgsSymbolLayerUtils.symbolPreviewPixmap(symbol, QSize(swatch, swatch))
         painter.drawPixmap(x0 + pad, y + (row_h - swatch) // 2, icon)
         painter.setPen(QColor("#222222"))
         painter.drawText(
@@ -132,6 +152,6 @@ def _draw_legend(image, layer) -> None:
             width - swatch - 3 * pad,
             row_h,
             int(Qt.AlignmentFlag.AlignVCenter),
-            category.label(),
+            label,
         )
     painter.end()

@@ -13,12 +13,12 @@
     </fixedRange>
   </temporal>
   <renderer-v2 type="RuleRenderer" referencescale="-1" enableorderby="0" forceraster="0" symbollevels="0">
-    <rules key="{f25beeb7-f125-4e6a-92b5-f0fda229f627}">
-      <rule filter="&quot;latest&quot; AND &quot;rated&quot; AND &quot;score&quot; >= 90" symbol="0" label="优 ≥ 90 (latest period)" key="{dbeabfe6-fb34-45e3-a7b9-bcd5a78e7fbb}"/>
-      <rule filter="&quot;latest&quot; AND &quot;rated&quot; AND &quot;score&quot; >= 80 AND &quot;score&quot; &lt; 90" symbol="1" label="良 80–90" key="{7065658e-9341-44c5-8a6a-adf290d352e7}"/>
-      <rule filter="&quot;latest&quot; AND &quot;rated&quot; AND &quot;score&quot; >= 70 AND &quot;score&quot; &lt; 80" symbol="2" label="中 70–80" key="{b2e3e609-3509-4a0f-b5a6-e5447870dce2}"/>
-      <rule filter="&quot;latest&quot; AND &quot;rated&quot; AND &quot;score&quot; &lt; 70" symbol="3" label="差 &lt; 70" key="{774685c8-0b63-4c68-8172-d3918a8f1f72}"/>
-      <rule filter="&quot;latest&quot; AND NOT &quot;rated&quot;" symbol="4" label="未排名 Not ranked (too few orders)" key="{89016464-f4c9-4bd3-9dcb-a8b89239b34f}"/>
+    <rules key="{224bad05-3396-4968-a5a3-27bbde94d022}">
+      <rule filter="&quot;latest&quot; AND &quot;rated&quot; AND &quot;score&quot; >= 90" symbol="0" label="优 ≥ 90 (latest period)" key="{de1ea850-1834-4cb2-a5fd-0d22cbe3131f}"/>
+      <rule filter="&quot;latest&quot; AND &quot;rated&quot; AND &quot;score&quot; >= 80 AND &quot;score&quot; &lt; 90" symbol="1" label="良 80–90" key="{a632d13f-f7b3-4f41-a68e-c7a40c4e4ed8}"/>
+      <rule filter="&quot;latest&quot; AND &quot;rated&quot; AND &quot;score&quot; >= 70 AND &quot;score&quot; &lt; 80" symbol="2" label="中 70–80" key="{2eac0950-ca77-47b4-b159-31949ea7bfde}"/>
+      <rule filter="&quot;latest&quot; AND &quot;rated&quot; AND &quot;score&quot; &lt; 70" symbol="3" label="差 &lt; 70" key="{149915a0-789e-436b-878c-e9a7182df309}"/>
+      <rule filter="&quot;latest&quot; AND NOT &quot;rated&quot;" symbol="4" label="未排名 Not ranked (too few orders)" key="{dbc76734-be4a-4b02-94b0-9478c2584b9d}"/>
     </rules>
     <symbols>
       <symbol type="fill" force_rhr="0" clip_to_extent="1" alpha="0.85" name="0">
@@ -235,7 +235,7 @@
   </renderer-v2>
   <labeling type="simple">
     <settings calloutType="simple">
-      <text-style fieldName="rank" fontWeight="75" useSubstitutions="0" capitalization="0" fontSizeMapUnitScale="3x:0,0,0,0,0,0" textOrientation="horizontal" legendString="Aa" textColor="34,34,34,255" fontSize="10" fontUnderline="0" fontStrikeout="0" fontLetterSpacing="0" textOpacity="1" blendMode="0" fontItalic="0" fontWordSpacing="0" fontSizeUnit="Point" previewBkgrdColor="255,255,255,255" fontKerning="1" fontFamily="Noto Sans CJK SC" allowHtml="0" isExpression="0" namedStyle="" multilineHeight="1">
+      <text-style fieldName="rank" fontWeight="75" useSubstitutions="0" capitalization="0" fontSizeMapUnitScale="3x:0,0,0,0,0,0" textOrientation="horizontal" legendString="Aa" textColor="34,34,34,255" fontSize="18" fontUnderline="0" fontStrikeout="0" fontLetterSpacing="0" textOpacity="1" blendMode="0" fontItalic="0" fontWordSpacing="0" fontSizeUnit="Point" previewBkgrdColor="255,255,255,255" fontKerning="1" fontFamily="Noto Sans CJK SC" allowHtml="0" isExpression="0" namedStyle="" multilineHeight="1">
         <families/>
         <text-buffer bufferJoinStyle="128" bufferSize="1" bufferSizeMapUnitScale="3x:0,0,0,0,0,0" bufferDraw="1" bufferBlendMode="0" bufferNoFill="1" bufferColor="255,255,255,255" bufferOpacity="1" bufferSizeUnits="MM"/>
         <text-mask maskOpacity="1" maskedSymbolLayers="" maskSizeUnits="MM" maskJoinStyle="128" maskType="0" maskSizeMapUnitScale="3x:0,0,0,0,0,0" maskEnabled="0" maskSize="1.5"/>
@@ -295,7 +295,7 @@
       </text-style>
       <text-format placeDirectionSymbol="0" plussign="0" formatNumbers="0" rightDirectionSymbol=">" multilineAlign="3" reverseDirectionSymbol="0" useMaxLineLengthForAutoWrap="1" decimals="3" wrapChar="" autoWrapLength="0" leftDirectionSymbol="&lt;" addDirectionSymbol="0"/>
       <placement placementFlags="10" rotationUnit="AngleDegrees" rotationAngle="0" yOffset="0" xOffset="0" overrunDistanceMapUnitScale="3x:0,0,0,0,0,0" overrunDistance="0" geometryGeneratorEnabled="0" layerType="UnknownGeometry" labelOffsetMapUnitScale="3x:0,0,0,0,0,0" lineAnchorClipping="0" placement="4" repeatDistanceMapUnitScale="3x:0,0,0,0,0,0" lineAnchorPercent="0.5" geometryGenerator="" maxCurvedCharAngleIn="25" geometryGeneratorType="PointGeometry" preserveRotation="1" distMapUnitScale="3x:0,0,0,0,0,0" quadOffset="4" centroidInside="0" maxCurvedCharAngleOut="-25" overrunDistanceUnit="MM" polygonPlacementFlags="2" distUnits="MM" predefinedPositionOrder="TR,TL,BR,BL,R,L,TSR,BSR" lineAnchorType="0" offsetType="0" repeatDistanceUnits="MM" repeatDistance="0" fitInPolygonOnly="0" centroidWhole="0" dist="0" offsetUnits="MM" priority="5"/>
-      <rendering upsidedownLabels="0" unplacedVisibility="0" obstacleType="1" displayAll="0" scaleMin="0" zIndex="0" scaleVisibility="1" minFeatureSize="0" fontLimitPixelSize="0" drawLabels="1" limitNumLabels="0" labelPerPart="0" maxNumLabels="2000" obstacle="1" fontMaxPixelSize="10000" scaleMax="200000" obstacleFactor="1" fontMinPixelSize="0" mergeLines="0"/>
+      <rendering upsidedownLabels="0" unplacedVisibility="0" obstacleType="1" displayAll="0" scaleMin="0" zIndex="0" scaleVisibility="1" minFeatureSize="0" fontLimitPixelSize="0" drawLabels="1" limitNumLabels="0" labelPerPart="0" maxNumLabels="2000" obstacle="1" fontMaxPixelSize="10000" scaleMax="400000" obstacleFactor="1" fontMinPixelSize="0" mergeLines="0"/>
       <dd_properties>
         <Option type="Map">
           <Option type="QString" name="name" value=""/>
