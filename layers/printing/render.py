@@ -93,7 +93,8 @@ def _legend_items(layer) -> list[tuple]:
     renderer = layer.renderer()
     if isinstance(renderer, QgsCategorizedSymbolRenderer):
         present = {str(v) for v in _present_values(layer, renderer.classAttribute())}
-        return [(c.symbol(), c.label()) for c in renderer.categories() if str(c.value()) in present]
+        # clones: categories() hands out copies, whose symbols die with them
+        return [(c.symbol().clone(), c.label()) for c in renderer.categories() if str(c.value()) in present]
     if isinstance(renderer, QgsRuleBasedRenderer):
         items = []
         for rule in renderer.rootRule().children():
@@ -104,7 +105,7 @@ def _legend_items(layer) -> list[tuple]:
             if rule.filterExpression():
                 request.setFilterExpression(rule.filterExpression())
             if next(layer.getFeatures(request), None) is not None:
-                items.append((rule.symbol(), rule.label()))
+                items.append((rule.symbol().clone(), rule.label()))
         return items
     return []
 
