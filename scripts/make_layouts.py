@@ -1,6 +1,7 @@
 """Regenerate the print templates in resources/layouts/ (a developer tool; the plugin only loads the files).
 
-Run with the project's virtual environment: ``.venv/bin/python scripts/make_layouts.py``.
+Run with the project's virtual environment: ``.venv/bin/python scripts/make_layouts.py [hotspot] [assessment]``
+(both kinds without arguments).
 The templates are written through QGIS's own layout API, so QGIS opens them in the layout designer
 and users can move, restyle or drop items; the plugin finds items by id (``layers/printing/layout.py``).
 A3 is A4 scaled by √2, item for item, fonts included.
@@ -77,8 +78,35 @@ A4 = {
         "date": (148, 287, 54, 5),
     },
 }
+# the assessment page (考评图): one map of the units, a legend and a large ranking table; no inset
+ASSESSMENT = {
+    "landscape": {
+        "title": (8, 5, 281, 11),
+        "map": (8, 22, 160, 172),
+        "legend": (173, 22, 116, 56),
+        "table_title": (173, 81, 116, 6),
+        "table": (173, 88, 116, 106),
+        "scalebar": (11, 183, 60, 9),
+        "north_arrow": (157, 25, 8, 12),
+        "source": (8, 196, 220, 9),
+        "date": (229, 196, 60, 5),
+    },
+    "portrait": {
+        "title": (8, 5, 194, 11),
+        "map": (8, 22, 194, 150),
+        "legend": (8, 176, 58, 60),
+        "table_title": (70, 176, 132, 6),
+        "table": (70, 183, 132, 101),
+        "scalebar": (11, 161, 60, 9),
+        "north_arrow": (191, 25, 8, 12),
+        "source": (8, 287, 140, 8),
+        "date": (148, 287, 54, 5),
+    },
+}
 SIZES = {"title": 17, "page_number": 8, "table_title": 9, "source": 6.5, "date": 6.5, "legend_title": 9.5,
          "legend_group": 8, "legend_item": 7.5, "table_header": 7, "table_content": 6.5, "scalebar": 7}  # fmt: skip
+#: The assessment page's table has room for larger text (``fit_table`` shrinks it for many units).
+ASSESSMENT_SIZES = {**SIZES, "table_title": 10, "table_header": 9, "table_content": 8.5}
 
 
 def font(size: float, bold: bool = False) -> QFont:
@@ -127,18 +155,41 @@ def start_extent(item: QgsLayoutItemMap, box) -> None:
     item.setExtent(QgsRectangle(500000, 2500000, 500000 + width, 2500000 + width * box[3] / box[2]))
 
 
-def build(paper: str, orientation: str) -> QgsPrintLayout:
+def add_overview(layout, main: QgsLayoutItemMap, box, k: float) -> None:
+    """The inset: the whole district with the main map's extent drawn on it."""
+    overview = QgsLayoutItemMap(layout)
+    overview.setId("overview")
+    overview.setFrameEnabled(True)
+    overview.setFrameStrokeWidth(QgsLayoutMeasurement(0.25, MM))
+    layout.addLayoutItem(overview)
+    place(overview, box, k)
+    start_extent(overview, box)
+    frame = QgsLayoutItemMapOverview("main map extent", overview)
+    frame.setLinkedMap(main)
+    frame.setFrameSymbol(QgsFillSymbol.createSimple(
+        {"color": "0,0,0,0", "outline_color": "20,20,20,255", "outline_width": str(0.5 * k)}
+    ))  # fmt: skip
+    overview.overviews().addOverview(frame)
+
+
+def build(paper: str, orientation: str, kind: str = "hotspot") -> QgsPrintLayout:
+    """The hotspot atlas page, or (``kind`` "assessment") the one page of the units' assessment."""
     k = math.sqrt(2) if paper == "A3" else 1.0
-    boxes = A4[orientation]
+    assessment = kind == "assessment"
+    boxes = (ASSESSMENT if assessment else A4)[orientation]
+    sizes = ASSESSMENT_SIZES if assessment else SIZES
     layout = QgsPrintLayout(QgsProject.instance())
     layout.initializeDefaults()
-    layout.setName(f"网格热点图 Hotspot map {paper} {orientation}")
+    name = "责任单位考评图 Assessment map" if assessment else "网格热点图 Hotspot map"
+    layout.setName(f"{name} {paper} {orientation}")
     page = layout.pageCollection().page(0)
     page.setPageSize(paper, getattr(QgsLayoutItemPage.Orientation, orientation.capitalize()))
 
-    label(layout, "title", "网格热点分布图 Hotspot map", boxes["title"], k, SIZES["title"], bold=True)
-    label(layout, "page_number", "第 [% @atlas_featurenumber %] / [% @atlas_totalfeatures %] 页",
-          boxes["page_number"], k, SIZES["page_number"], align=Qt.AlignmentFlag.AlignRight)  # fmt: skip
+    title = "责任单位考评 Assessment of units" if assessment else "网格热点分布图 Hotspot map"
+    label(layout, "title", title, boxes["title"], k, sizes["title"], bold=True)
+    if "page_number" in boxes:
+        label(layout, "page_number", "第 [% @atlas_featurenumber %] / [% @atlas_totalfeatures %] 页",
+              boxes["page_number"], k, sizes["page_number"], align=Qt.AlignmentFlag.AlignRight)  # fmt: skip
 
     main = QgsLayoutItemMap(layout)
     main.setId("map")
@@ -148,34 +199,23 @@ def build(paper: str, orientation: str) -> QgsPrintLayout:
     place(main, boxes["map"], k)
     start_extent(main, boxes["map"])
 
-    overview = QgsLayoutItemMap(layout)
-    overview.setId("overview")
-    overview.setFrameEnabled(True)
-    overview.setFrameStrokeWidth(QgsLayoutMeasurement(0.25, MM))
-    layout.addLayoutItem(overview)
-    place(overview, boxes["overview"], k)
-    start_extent(overview, boxes["overview"])
-    frame = QgsLayoutItemMapOverview("main map extent", overview)
-    frame.setLinkedMap(main)
-    frame.setFrameSymbol(QgsFillSymbol.createSimple(
-        {"color": "0,0,0,0", "outline_color": "20,20,20,255", "outline_width": str(0.5 * k)}
-    ))  # fmt: skip
-    overview.overviews().addOverview(frame)
+    if "overview" in boxes:
+        add_overview(layout, main, boxes["overview"], k)
 
     legend = QgsLayoutItemLegend(layout)
     legend.setId("legend")
     legend.setTitle("图例 Legend")
     legend.setLinkedMap(main)
-    legend.setColumnCount(2)
+    legend.setColumnCount(1 if assessment else 2)
     legend.setSplitLayer(False)  # a layer's classes stay together under its title
     legend.setSymbolWidth(6 * k)
     legend.setSymbolHeight(3.5 * k)
     legend.setResizeToContents(False)
     for style, size, bold in (
-        (QgsLegendStyle.Style.Title, SIZES["legend_title"], True),
-        (QgsLegendStyle.Style.Group, SIZES["legend_group"], True),
-        (QgsLegendStyle.Style.Subgroup, SIZES["legend_group"], True),
-        (QgsLegendStyle.Style.SymbolLabel, SIZES["legend_item"], False),
+        (QgsLegendStyle.Style.Title, sizes["legend_title"], True),
+        (QgsLegendStyle.Style.Group, sizes["legend_group"], True),
+        (QgsLegendStyle.Style.Subgroup, sizes["legend_group"], True),
+        (QgsLegendStyle.Style.SymbolLabel, sizes["legend_item"], False),
     ):
         legend_style = legend.style(style)
         if hasattr(legend_style, "setTextFormat"):  # QGIS >= 3.30
@@ -187,12 +227,12 @@ def build(paper: str, orientation: str) -> QgsPrintLayout:
     layout.addLayoutItem(legend)
     place(legend, boxes["legend"], k)
 
-    label(layout, "table_title", "本页重点网格（按件数） Worst grids on this page", boxes["table_title"], k,
-          SIZES["table_title"], bold=True)  # fmt: skip
+    table_title = "考评排名 Ranking of units" if assessment else "本页重点网格（按件数） Worst grids on this page"
+    label(layout, "table_title", table_title, boxes["table_title"], k, sizes["table_title"], bold=True)
     table = QgsLayoutItemAttributeTable.create(layout)
     layout.addMultiFrame(table)
-    table.setHeaderTextFormat(text_format(SIZES["table_header"] * k, bold=True))
-    table.setContentTextFormat(text_format(SIZES["table_content"] * k))
+    table.setHeaderTextFormat(text_format(sizes["table_header"] * k, bold=True))
+    table.setContentTextFormat(text_format(sizes["table_content"] * k))
     table.setCellMargin(0.8 * k)
     table.setGridStrokeWidth(0.15 * k)
     table.setGridColor(QColor("#9a9a9a"))
@@ -214,7 +254,7 @@ def build(paper: str, orientation: str) -> QgsPrintLayout:
     scalebar.setMinimumBarWidth(24 * k)
     scalebar.setMaximumBarWidth(44 * k)
     scalebar.setHeight(1.5 * k)
-    scalebar.setTextFormat(text_format(SIZES["scalebar"] * k))
+    scalebar.setTextFormat(text_format(sizes["scalebar"] * k))
     scalebar.setBackgroundEnabled(True)
     scalebar.setBackgroundColor(QColor(255, 255, 255, 220))
     layout.addLayoutItem(scalebar)
@@ -227,8 +267,8 @@ def build(paper: str, orientation: str) -> QgsPrintLayout:
     layout.addLayoutItem(arrow)
     place(arrow, boxes["north_arrow"], k)
 
-    label(layout, "source", "数据来源 Source", boxes["source"], k, SIZES["source"])
-    label(layout, "date", "打印日期 Printed [% format_date(now(), 'yyyy-MM-dd') %]", boxes["date"], k, SIZES["date"],
+    label(layout, "source", "数据来源 Source", boxes["source"], k, sizes["source"])
+    label(layout, "date", "打印日期 Printed [% format_date(now(), 'yyyy-MM-dd') %]", boxes["date"], k, sizes["date"],
           align=Qt.AlignmentFlag.AlignRight)  # fmt: skip
     return layout
 
@@ -237,11 +277,14 @@ def main() -> int:
     app = QgsApplication([], False)
     app.initQgis()
     LAYOUTS.mkdir(parents=True, exist_ok=True)
-    for paper in ("A4", "A3"):
-        for orientation in ("landscape", "portrait"):
-            layout = build(paper, orientation)
-            layout.saveAsTemplate(str(LAYOUTS / f"hotspot_{paper.lower()}_{orientation}.qpt"), QgsReadWriteContext())
-            print("wrote", LAYOUTS / f"hotspot_{paper.lower()}_{orientation}.qpt")
+    kinds = sys.argv[1:] or ["hotspot", "assessment"]  # e.g. `make_layouts.py assessment`: only those
+    for kind in kinds:
+        for paper in ("A4", "A3"):
+            for orientation in ("landscape", "portrait"):
+                layout = build(paper, orientation, kind)
+                path = LAYOUTS / f"{kind}_{paper.lower()}_{orientation}.qpt"
+                layout.saveAsTemplate(str(path), QgsReadWriteContext())
+                print("wrote", path)
     app.exitQgis()
     return 0
 

@@ -63,6 +63,9 @@ class PrintMapRequest:
     rows: int = TABLE_ROWS
     #: Also add the layout and its layers to the project.
     add_layout: bool = False
+    #: What the pages show: "hotspot" maps, the units' "assessment" (考评图, one page), or "auto": the
+    #: assessment page when the input is an assessment (``assessment_page.is_assessment``).
+    page: str = "auto"
 
 
 @dataclass

@@ -50,7 +50,7 @@ from gridgov.grid_ops.printing.atlas_pages import ATLAS_MARGIN
 from gridgov.grid_ops.printing.pdftext import RADICAL_BLOCKS, fix_pdf_text, kangxi_to_ideograph
 from gridgov.grid_ops.runtime.paths import resource_path
 from gridgov.grid_ops.schema import GRID_CODE
-from gridgov.layers.runtime.translation import tr
+from gridgov.layers.runtime.translation import tr, tr_noop
 
 LOGGER = logging.getLogger("gridgov")
 # text as text in PDFs (QGIS >= 3.22 names it in Qgis, earlier in QgsRenderContext)
@@ -67,6 +67,8 @@ TEMPLATES = {
     "a3_landscape": ("hotspot_a3_landscape.qpt", "A3 横向 landscape"),
     "a3_portrait": ("hotspot_a3_portrait.qpt", "A3 纵向 portrait"),
 }
+#: Built-in templates of the assessment page (考评图), by the keys of TEMPLATES.
+ASSESSMENT_TEMPLATES = {key: (f"assessment_{key}.qpt", label) for key, (_file, label) in TEMPLATES.items()}
 #: Item ids a template must have, and those it may leave out.
 ITEM_IDS = ("map", "title", "legend")
 OPTIONAL_IDS = ("overview", "scalebar", "north_arrow", "table", "table_title", "date", "source", "page_number")
@@ -92,11 +94,24 @@ TABLE_COLUMNS = (
     ("change", "环比"),
     ("trend", "趋势"),
 )
+#: The assessment page's table: (field of the units layer, heading); the lowest-ranked row highlighted.
+ASSESSMENT_COLUMNS = (
+    ("rank_txt", tr_noop("排名")),
+    ("unit_name", tr_noop("单位")),
+    ("score_txt", tr_noop("得分")),
+    ("resp_txt", tr_noop("响应率")),
+    ("resol_txt", tr_noop("解决率")),
+    ("satis_txt", tr_noop("满意率")),
+    ("ontime_txt", tr_noop("按期办结率")),
+    ("n_orders", tr_noop("件数")),
+)
+LOWEST_BACKGROUND, LOWEST_TEXT = "#f6c9c9", "#9e0000"
 
 
-def template_path(key: str) -> Path:
-    """The file of a built-in template."""
-    return resource_path("layouts", TEMPLATES[key][0])
+def template_path(key: str, page: str = "hotspot") -> Path:
+    """The file of a built-in template of a hotspot page, or of the assessment page."""
+    templates = ASSESSMENT_TEMPLATES if page == "assessment" else TEMPLATES
+    return resource_path("layouts", templates[key][0])
 
 
 def cjk_font_family(candidates: tuple[str, ...] = CJK_FAMILIES) -> str:
@@ -281,20 +296,11 @@ def bind(layout: QgsPrintLayout, layers: PageLayers, texts: dict[str, str], tabl
         overview.zoomToExtent(extent)
         for index in range(overview.overviews().size()):
             overview.overviews().overview(index).setLinkedMap(main)
-    for item_id, key in (("title", "title"), ("source", "source"), ("table_title", "table_title")):
-        label = layout.itemById(item_id)
-        if isinstance(label, QgsLayoutItemLabel) and key in texts:
-            label.setText(texts[key])
+    _bind_texts(layout, texts)
     legend = layout.itemById("legend")
     if isinstance(legend, QgsLayoutItemLegend):
-        _bind_legend(legend, main, layers)
-    scalebar = layout.itemById("scalebar")
-    if isinstance(scalebar, QgsLayoutItemScaleBar):
-        scalebar.setLinkedMap(main)
-    arrow = layout.itemById("north_arrow")
-    if isinstance(arrow, QgsLayoutItemPicture):
-        arrow.setPicturePath(str(resource_path("icons", "north_arrow.svg")))
-        arrow.setLinkedMap(main)
+        _bind_legend(legend, main, layers.legend())
+    _bind_scale_and_north(layout, main)
     table = item(layout, "table")
     if isinstance(table, QgsLayoutItemAttributeTable):
         _bind_table(table, layers.grids, atlas_on, table_rows)
@@ -317,15 +323,107 @@ def bind(layout: QgsPrintLayout, layers: PageLayers, texts: dict[str, str], tabl
         table.refreshAttributes()
 
 
+def bind_assessment(
+    layout: QgsPrintLayout,
+    units: QgsVectorLayer,
+    lowest: QgsVectorLayer | None,
+    texts: dict[str, str],
+    table_rows: int,
+    family: str,
+) -> None:
+    """Point a template at the assessment page's layers (``page_layers.assessment_layers``): one page of
+    every unit, the table listing the rows ``table_row`` numbers, the lowest-ranked row highlighted.
+    ``texts`` as for :func:`bind`."""
+    drawn = [layer for layer in (lowest, units) if layer is not None]
+    main = layout.itemById("map")
+    main.setLayers(drawn)
+    main.setKeepLayerSet(True)
+    main.setCrs(units.crs())
+    extent = units.extent()
+    extent.scale(1.06)
+    main.zoomToExtent(extent)
+    overview = layout.itemById("overview")
+    if isinstance(overview, QgsLayoutItemMap):  # a user's template may keep one: the same whole district
+        overview.setLayers([units])
+        overview.setKeepLayerSet(True)
+        overview.setCrs(units.crs())
+        overview.zoomToExtent(extent)
+    _bind_texts(layout, texts)
+    number = layout.itemById("page_number")
+    if isinstance(number, QgsLayoutItemLabel):
+        number.setText("")
+    legend = layout.itemById("legend")
+    if isinstance(legend, QgsLayoutItemLegend):
+        _bind_legend(legend, main, drawn[::-1])
+    _bind_scale_and_north(layout, main)
+    table = item(layout, "table")
+    if isinstance(table, QgsLayoutItemAttributeTable):
+        _bind_assessment_table(table, units, table_rows)
+    apply_font(layout, family)
+    if isinstance(table, QgsLayoutItemAttributeTable):
+        fit_table(table)
+
+
+def _bind_assessment_table(table: QgsLayoutItemAttributeTable, units: QgsVectorLayer, rows: int) -> None:
+    from qgis.core import QgsConditionalStyle
+    from qgis.PyQt.QtGui import QColor
+
+    highlight = QgsConditionalStyle('"lowest"')
+    highlight.setBackgroundColor(QColor(LOWEST_BACKGROUND))
+    highlight.setTextColor(QColor(LOWEST_TEXT))
+    units.conditionalStyles().setRowStyles([highlight])
+    table.setSource(QgsLayoutItemAttributeTable.ContentSource.LayerAttributes)
+    table.setVectorLayer(units)
+    columns = []
+    for field, heading in ASSESSMENT_COLUMNS:
+        column = QgsLayoutTableColumn(tr(heading))
+        column.setAttribute(field)
+        left = field == "unit_name"
+        column.setHAlignment(Qt.AlignmentFlag.AlignLeft if left else Qt.AlignmentFlag.AlignHCenter)
+        columns.append(column)
+    table.setColumns(columns)
+    sort = QgsLayoutTableColumn()
+    sort.setAttribute("table_row")
+    sort.setSortOrder(Qt.SortOrder.AscendingOrder)
+    table.setSortColumns([sort])
+    table.setFilterFeatures(True)
+    table.setFeatureFilter('"table_row" > 0')
+    table.setMaximumNumberOfFeatures(rows)
+    table.setUseConditionalStyling(True)
+    table.setResizeMode(QgsLayoutMultiFrame.ResizeMode.UseExistingFrames)
+    table.setEmptyTableBehavior(QgsLayoutItemAttributeTable.EmptyTableMode.ShowMessage)
+    table.setEmptyTableMessage(tr("无考评单位 No unit assessed"))
+    table.refresh()
+
+
+def _bind_texts(layout: QgsLayout, texts: dict[str, str]) -> None:
+    for item_id in ("title", "source", "table_title"):
+        label = layout.itemById(item_id)
+        if isinstance(label, QgsLayoutItemLabel) and item_id in texts:
+            label.setText(texts[item_id])
+
+
+def _bind_scale_and_north(layout: QgsLayout, main: QgsLayoutItemMap) -> None:
+    scalebar = layout.itemById("scalebar")
+    if isinstance(scalebar, QgsLayoutItemScaleBar):
+        scalebar.setLinkedMap(main)
+    arrow = layout.itemById("north_arrow")
+    if isinstance(arrow, QgsLayoutItemPicture):
+        arrow.setPicturePath(str(resource_path("icons", "north_arrow.svg")))
+        arrow.setLinkedMap(main)
+
+
 def fit_table(table: QgsLayoutItemAttributeTable, smallest: float = 5.0) -> None:
-    """Shrink the table's text until every row fits its frame: a cut-off row is a lost grid."""
+    """Shrink the table's text until every row fits its frame and every column its width: a cut-off
+    row is a lost grid, a cut-off column a lost figure."""
     frames = [table.frame(i) for i in range(table.frameCount())]
     room = sum(frame.rect().height() for frame in frames)
+    width = min(frame.rect().width() for frame in frames)
     table.refreshAttributes()
-    while table.totalHeight() > room:
+    while table.totalHeight() > room or table.totalWidth() > width + 0.01:
         header, content = QgsTextFormat(table.headerTextFormat()), QgsTextFormat(table.contentTextFormat())
         if content.size() <= smallest:
-            LOGGER.warning("the table's rows do not fit its frame even at %s pt: enlarge it in the template", smallest)
+            LOGGER.warning("the table does not fit its frame even at %s pt: enlarge it in the template", smallest)
             return
         header.setSize(max(smallest, header.size() - 0.5))
         content.setSize(max(smallest, content.size() - 0.5))
@@ -335,12 +433,12 @@ def fit_table(table: QgsLayoutItemAttributeTable, smallest: float = 5.0) -> None
         table.refreshAttributes()
 
 
-def _bind_legend(legend: QgsLayoutItemLegend, main: QgsLayoutItemMap, layers: PageLayers) -> None:
+def _bind_legend(legend: QgsLayoutItemLegend, main: QgsLayoutItemMap, layers: list[QgsMapLayer]) -> None:
     legend.setAutoUpdateModel(False)
     legend.setLinkedMap(main)
     root = legend.model().rootGroup()  # the legend's own tree once auto-update is off (it owns it)
     root.removeAllChildren()
-    for layer in layers.legend():
+    for layer in layers:
         node = root.addLayer(layer)
         if layer.type() == QgsMapLayerType.RasterLayer:  # the colour ramp only, not the band's name above it
             nodes = legend.model().layerLegendNodes(node)

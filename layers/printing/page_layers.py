@@ -295,3 +295,36 @@ def _ramp_legend(maximum: float):
     ramp.setMinimumLabel("0")
     ramp.setMaximumLabel(f"{maximum:.3g}")
     return ramp
+
+
+def style_assessment(layer: QgsVectorLayer, family: str) -> None:
+    """The units coloured by their score as the assessment's own style draws them (优 / 良 / 中 / 差,
+    unranked in grey), labelled with their name, score and rank."""
+    apply_style(layer, "assessment")
+    renderer = layer.renderer()
+    if isinstance(renderer, QgsRuleBasedRenderer):  # on paper every unit is of the period printed
+        for rule in renderer.rootRule().children():
+            rule.setLabel(rule.label().replace(" (latest period)", ""))
+    label_layer(
+        layer,
+        '"unit_name" || \'\\n\' || "score_txt"'
+        " || if(\"rated\", ' · 第' || to_string(to_int(\"rank\")) || '名', ' · 未排名')",
+        text_format(family, 9, bold=True),
+        QgsPalLayerSettings.Placement.Horizontal,
+    )
+
+
+def assessment_layers(
+    frame: gpd.GeoDataFrame, period: str, crs: str, family: str
+) -> tuple[QgsVectorLayer, QgsVectorLayer | None]:
+    """The assessed units of the page (``plan_assessment``'s rows on their polygons) coloured by score,
+    and the lowest-ranked among them drawn in a bold red outline (None when none is ranked)."""
+    title = tr("考评得分 Score")
+    units = memory_layer(frame, f"{title}（{period}）" if period else title, crs)
+    style_assessment(units, family)
+    lowest_rows = frame[frame["lowest"].astype(bool)]
+    if not len(lowest_rows):
+        return units, None
+    lowest = memory_layer(lowest_rows, tr("末位 Lowest ranked"), crs)
+    lowest.setRenderer(QgsSingleSymbolRenderer(outline("200,0,0,255", 1.2)))
+    return units, lowest

@@ -449,7 +449,7 @@
     </message>
     <message>
       <location filename="../../layers/hierarchy/group.py" line="38" />
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="223" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="272" />
       <source>专属网格 Dedicated grids</source>
       <translation>专属网格 Dedicated grids</translation>
     </message>
@@ -908,7 +908,7 @@
     </message>
     <message>
       <location filename="../../layers/parameters/order_filters.py" line="32" />
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="47" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="49" />
       <location filename="../../layers/processing/orders/findrepeats_alg.py" line="46" />
       <source>Class case field</source>
       <translation>类案字段</translation>
@@ -987,7 +987,7 @@
     </message>
     <message>
       <location filename="../../layers/parameters/unit_layers.py" line="30" />
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="119" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="138" />
       <source>Dedicated grids</source>
       <translation>专属网格</translation>
     </message>
@@ -1052,42 +1052,83 @@
       <translation>A3 纵向 portrait</translation>
     </message>
     <message>
-      <location filename="../../layers/printing/layout.py" line="87" />
+      <location filename="../../layers/printing/layout.py" line="89" />
       <source>序号</source>
       <translation>序号</translation>
     </message>
     <message>
-      <location filename="../../layers/printing/layout.py" line="88" />
+      <location filename="../../layers/printing/layout.py" line="90" />
       <source>网格编码</source>
       <translation>网格编码</translation>
     </message>
     <message>
-      <location filename="../../layers/printing/layout.py" line="89" />
+      <location filename="../../layers/printing/layout.py" line="91" />
       <source>社区</source>
       <translation>社区</translation>
     </message>
     <message>
-      <location filename="../../layers/printing/layout.py" line="90" />
+      <location filename="../../layers/printing/layout.py" line="92" />
       <source>网格员</source>
       <translation>网格员</translation>
     </message>
     <message>
-      <location filename="../../layers/printing/layout.py" line="91" />
+      <location filename="../../layers/printing/layout.py" line="93" />
+      <location filename="../../layers/printing/layout.py" line="106" />
       <source>件数</source>
       <translation>件数</translation>
     </message>
     <message>
-      <location filename="../../layers/printing/layout.py" line="92" />
+      <location filename="../../layers/printing/layout.py" line="94" />
       <source>环比</source>
       <translation>环比</translation>
     </message>
     <message>
-      <location filename="../../layers/printing/layout.py" line="93" />
+      <location filename="../../layers/printing/layout.py" line="95" />
       <source>趋势</source>
       <translation>趋势</translation>
     </message>
     <message>
-      <location filename="../../layers/printing/layout.py" line="404" />
+      <location filename="../../layers/printing/layout.py" line="99" />
+      <source>排名</source>
+      <translation>排名</translation>
+    </message>
+    <message>
+      <location filename="../../layers/printing/layout.py" line="100" />
+      <source>单位</source>
+      <translation>单位</translation>
+    </message>
+    <message>
+      <location filename="../../layers/printing/layout.py" line="101" />
+      <source>得分</source>
+      <translation>得分</translation>
+    </message>
+    <message>
+      <location filename="../../layers/printing/layout.py" line="102" />
+      <source>响应率</source>
+      <translation>响应率</translation>
+    </message>
+    <message>
+      <location filename="../../layers/printing/layout.py" line="103" />
+      <source>解决率</source>
+      <translation>解决率</translation>
+    </message>
+    <message>
+      <location filename="../../layers/printing/layout.py" line="104" />
+      <source>满意率</source>
+      <translation>满意率</translation>
+    </message>
+    <message>
+      <location filename="../../layers/printing/layout.py" line="105" />
+      <source>按期办结率</source>
+      <translation>按期办结率</translation>
+    </message>
+    <message>
+      <location filename="../../layers/printing/layout.py" line="395" />
+      <source>无考评单位 No unit assessed</source>
+      <translation>无考评单位</translation>
+    </message>
+    <message>
+      <location filename="../../layers/printing/layout.py" line="502" />
       <source>本页无工单 No cases on this page</source>
       <translation>本页无工单 No cases on this page</translation>
     </message>
@@ -1110,6 +1151,16 @@
       <location filename="../../layers/printing/page_layers.py" line="278" />
       <source>Heatmap colour scale: 0 to {0:.4g} on every page</source>
       <translation>热力色阶：每页均为 0 至 {0:.4g}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/printing/page_layers.py" line="322" />
+      <source>考评得分 Score</source>
+      <translation>考评得分</translation>
+    </message>
+    <message>
+      <location filename="../../layers/printing/page_layers.py" line="328" />
+      <source>末位 Lowest ranked</source>
+      <translation>末位</translation>
     </message>
     <message>
       <location filename="../../layers/processing/analysis/classify_alg.py" line="28" />
@@ -1268,7 +1319,7 @@ Example: INPUT the placed orders, GRIDS the grid layer, TIME_FIELD reported_at, 
     <message>
       <location filename="../../layers/processing/analysis/emerginghotspots_alg.py" line="45" />
       <location filename="../../layers/processing/analysis/gridstats_alg.py" line="22" />
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="52" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="54" />
       <source>Week</source>
       <translation>周</translation>
     </message>
@@ -1317,8 +1368,8 @@ Example: INPUT the placed orders, GRIDS the grid layer, TIME_FIELD reported_at, 
     </message>
     <message>
       <location filename="../../layers/processing/analysis/gridstats_alg.py" line="22" />
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="52" />
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="52" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="54" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="54" />
       <source>Quarter</source>
       <translation>季度</translation>
     </message>
@@ -1345,7 +1396,7 @@ Example: INPUT the placed orders, GRIDS the grid layer, GRID_FIELD grid_code, CA
     </message>
     <message>
       <location filename="../../layers/processing/analysis/gridstats_alg.py" line="44" />
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="101" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="103" />
       <location filename="../../layers/processing/warning/forecast_alg.py" line="22" />
       <source>Period</source>
       <translation>统计周期</translation>
@@ -1730,95 +1781,95 @@ Example: INPUT the placed orders, GROUP_FIELD grid_code, CATEGORIES noise, TOP 1
       <translation>已分析 {0} 个分组（{1}）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="35" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="37" />
       <source>Accepted at (受理时间; empty: recognised by name)</source>
       <translation>受理时间（留空：按列名识别）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="36" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="38" />
       <source>Dispatched at (派单时间)</source>
       <translation>派单时间</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="37" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="39" />
       <source>Signed off at (签收时间)</source>
       <translation>签收时间</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="38" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="40" />
       <source>Closed at (办结时间)</source>
       <translation>办结时间</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="39" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="41" />
       <source>Due by (办理时限)</source>
       <translation>办理时限</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="40" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="42" />
       <source>Status (办理状态)</source>
       <translation>办理状态</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="41" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="43" />
       <source>Handling department (承办单位)</source>
       <translation>承办单位</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="42" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="44" />
       <source>Resolved (是否解决)</source>
       <translation>是否解决</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="43" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="45" />
       <source>Satisfaction (满意度)</source>
       <translation>满意度</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="44" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="46" />
       <source>Times sent back or re-dispatched (改派次数)</source>
       <translation>退单/改派次数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="45" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="47" />
       <source>Urgency (紧急程度)</source>
       <translation>紧急程度</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="46" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="48" />
       <source>Repeat flag (is_repeat of Find repeats)</source>
       <translation>重复件标记（查找重复件的 is_repeat）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="48" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="50" />
       <source>Order id field</source>
       <translation>工单编号字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="52" />
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="52" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="54" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="54" />
       <source>All (one period)</source>
       <translation>全部（一期）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="67" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="69" />
       <source>Weights of the score (rate=percent, …)</source>
       <translation>得分权重（指标=百分比，…）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="73" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="75" />
       <source>Assess responsible units (三率)</source>
       <translation>责任单位考评（三率）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="75" />
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="133" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="77" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="136" />
       <location filename="../../ui/steps.py" line="63" />
       <source>Assessment</source>
       <translation>考评</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="76" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="78" />
       <source>Rates every responsible unit (UNIT_FIELD: by default resp_code, the unit Place orders made responsible; or a handling department, a street, NYC's Agency …) per PERIOD (month, week, quarter or all), as 12345 centres assess them (三率). Lifecycle columns are recognised by name (受理时间, 签收时间, 办结时间, 办理时限, 是否解决, 满意度, 改派次数, 紧急程度 …; NYC's Created Date, Closed Date, Due Date, Status), or chosen.
 - response_rate (响应率): signed off within RESPONSE_HOURS of dispatch (URGENT_HOURS if urgent), over orders whose sign-off deadline has passed;
 - ontime_close_rate (按期办结率): closed by the due time (else CLOSURE_DAYS after acceptance);
@@ -1839,103 +1890,103 @@ OUTPUT：每个单位每期一行，给出 UNITS（及 UNITS_CODE_FIELD）时附
 示例：INPUT 为带重复件标记的工单（查找重复件的输出），UNITS 为网格，PERIOD 月。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="98" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="100" />
       <location filename="../../layers/processing/orders/geolocate_alg.py" line="126" />
       <source>Orders layer</source>
       <translation>工单图层</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="100" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="102" />
       <source>Unit assessed</source>
       <translation>考评单位</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="103" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="105" />
       <source>Sign-off within (hours)</source>
       <translation>签收时限（小时）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="104" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="106" />
       <source>Sign-off of urgent orders within (hours)</source>
       <translation>紧急工单签收时限（小时）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="105" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="107" />
       <source>Closure within (days) where an order has no due time</source>
       <translation>无办理时限的工单办结时限（天）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="107" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="109" />
       <source>Orders a unit needs in a period to be ranked</source>
       <translation>单位每期参与排名所需的最少工单数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="108" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="110" />
       <source>Now, for open orders (empty: the latest time in the data)</source>
       <translation>计算在办工单的“当前时间”（留空：数据中的最晚时间）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="109" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="111" />
       <source>Units to draw (polygons)</source>
       <translation>绘制的单位（面）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="110" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="113" />
       <source>Units' code field</source>
       <translation>单位编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="111" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="114" />
       <source>Assessment per unit and period</source>
       <translation>各单位各期考评</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="112" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="115" />
       <source>Open orders past their deadline</source>
       <translation>超期未办结工单</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="113" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="116" />
       <source>Class cases to take on (每月一题)</source>
       <translation>待攻坚类案（每月一题）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="114" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="117" />
       <source>Every order with its status</source>
       <translation>每张工单及其状态</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="115" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="118" />
       <source>Report (XLSX)</source>
       <translation>考评报告（XLSX）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="115" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="118" />
       <source>Excel (*.xlsx)</source>
       <translation>Excel 文件 (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="118" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="121" />
       <source>Units ranked</source>
       <translation>参与排名的单位</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="118" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="121" />
       <source>Overdue</source>
       <translation>超期工单数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="141" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="144" />
       <source>Report written: {0}</source>
       <translation>已写出报告：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="155" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="158" />
       <source>UNITS_CODE_FIELD: the units have no field {0!r}</source>
       <translation>UNITS_CODE_FIELD：单位图层没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="165" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="168" />
       <source>{0} unit rows have no polygon among the UNITS</source>
       <translation>{0} 行单位在 UNITS 中没有对应的面</translation>
     </message>
@@ -3030,38 +3081,53 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
       <translation>派单表：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="70" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="64" />
+      <source>Detect from GRIDS (an assessment layer prints the assessment page)</source>
+      <translation>按 GRIDS 自动判断（考评图层打印考评图）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="65" />
+      <source>Hotspot maps (热点图)</source>
+      <translation>热点图</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="66" />
+      <source>Assessment of responsible units (考评图)</source>
+      <translation>责任单位考评（考评图）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="80" />
       <source>Heatmap raster</source>
       <translation>热力栅格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="74" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="84" />
       <source>Your own layout template (.qpt)</source>
       <translation>自定义版式模板（.qpt）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="80" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="90" />
       <source>Printed file</source>
       <translation>输出文件</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="80" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="90" />
       <source>PDF (*.pdf);;PNG (*.png)</source>
       <translation>PDF 文件 (*.pdf);;PNG 图片 (*.png)</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="86" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="96" />
       <source>Print hotspot maps</source>
       <translation>热点图出图</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="88" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="98" />
       <location filename="../../ui/steps.py" line="88" />
       <source>Print</source>
       <translation>出图</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="89" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="99" />
       <source>Prints hotspot maps for the weekly review and the monthly topic meeting: one page per unit of the COVERAGE layer (street offices, communities or ranked hot areas), or one page of the whole district without it. Each page has the map (its grids coloured by FIELD, e.g. the Gi* bins of the Hot spots algorithm, with the hot areas, dedicated grids and an optional heatmap), a title built from the area, the class case and the period, a legend of what is on that page, a scale bar, a north arrow, an overview inset, the print date, the data source and coordinate system, and a table of the page's worst grids (numbered on the map) with their community, grid manager, count, change and trend.
 
 Every page uses one colour scale: Gi* bins are fixed classes, other fields are classed once over the whole district, and the heatmap is stretched to HEATMAP_MAXIMUM (0: the largest value of the raster), so the same colour means the same thing on every page. Pages are sorted by priority: a hot area's rank, otherwise the unit with more hot grids (FIELD ≥ 2) and more cases first.
@@ -3070,7 +3136,9 @@ LAYOUT picks a template (A4 / A3, landscape / portrait, files in the plugin's re
 
 OUTPUT: a .pdf holds every page; a .png gives one PNG per page, named from the page number and the unit's code and name.
 
-Example: GRIDS the Hot spots layer of noise, COVERAGE the streets, HOT_AREAS the hot areas, CLASS_CASE 噪声, LAYOUT A4 landscape, OUTPUT hotspot_atlas.pdf.</source>
+PAGE: the assessment page (考评图) prints the OUTPUT of Assess responsible units, given as GRIDS (by default it is recognised by its fields unit, period, score, rank and rated): one page with the units of the latest period coloured by their score, labelled with name, score and rank, the lowest-ranked outlined in red, and a table of the units by rank (score, 响应率, 解决率, 满意率, 按期办结率, orders; ROWS units at most, else the lowest-ranked ROWS) with the lowest-ranked row highlighted. LAYOUT, TEMPLATE, TITLE (at its default: {area}{class_case}责任单位考评（{period}）), CLASS_CASE, PERIOD (empty: the period printed) and ADD_LAYOUT apply; COVERAGE, HOT_AREAS, DEDICATED, HEATMAP, TRENDS and ROSTER do not.
+
+Example: GRIDS the Hot spots layer of noise, COVERAGE the streets, HOT_AREAS the hot areas, CLASS_CASE 噪声, LAYOUT A4 landscape, OUTPUT hotspot_atlas.pdf. Assessment: GRIDS the assessment of the street offices, OUTPUT assessment.pdf.</source>
       <translation>为周例会和月度专题会打印热点图：COVERAGE 图层的每个单元（街道办、社区或排序后的热区）一页；不设 COVERAGE 时打印全区一页。每页包括：地图（网格按 FIELD 着色，如热点分析的 Gi* 分级，叠加热区、专属网格和可选的热力图）、由区域、类案和时段组成的标题、只含本页内容的图例、比例尺、指北针、鹰眼图、打印日期、数据来源与坐标系，以及本页重点网格表（在图上编号），列出所属社区、网格员、件数、环比和趋势。
 
 各页使用同一色阶：Gi* 分级是固定类别，其他字段在全区范围内统一分级一次，热力图拉伸到 HEATMAP_MAXIMUM（0：取栅格最大值），因此同一颜色在每页含义相同。页面按优先级排序：热区按其排名，否则热网格（FIELD ≥ 2）多、件数多的单元在前。
@@ -3079,165 +3147,219 @@ LAYOUT 选择模板（A4 / A3，横向 / 纵向，文件位于插件的 resource
 
 OUTPUT：.pdf 包含所有页；.png 每页一个 PNG，按页码及单元编码和名称命名。
 
-示例：GRIDS 噪声的热点图层，COVERAGE 街道，HOT_AREAS 热区，CLASS_CASE 噪声，LAYOUT A4 横向，OUTPUT hotspot_atlas.pdf。</translation>
+PAGE：考评图打印“责任单位考评”的 OUTPUT（作为 GRIDS 给出；默认按 unit、period、score、rank 和 rated 字段自动识别）：一页，最近一期的各单位按得分着色，标注名称、得分和名次，末位单位红框突出，并附按名次排列的单位表（得分、响应率、解决率、满意率、按期办结率、件数；最多 ROWS 个单位，超出时列出排名最后的 ROWS 个），末位一行高亮。LAYOUT、TEMPLATE、TITLE（默认：{area}{class_case}责任单位考评（{period}））、CLASS_CASE、PERIOD（留空：所印的考评期）和 ADD_LAYOUT 适用；COVERAGE、HOT_AREAS、DEDICATED、HEATMAP、TRENDS 和 ROSTER 不适用。
+
+示例：GRIDS 噪声的热点图层，COVERAGE 街道，HOT_AREAS 热区，CLASS_CASE 噪声，LAYOUT A4 横向，OUTPUT hotspot_atlas.pdf。
+考评：GRIDS 街道办考评结果，OUTPUT assessment.pdf。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="111" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="130" />
       <source>Grids with hot-spot results</source>
       <translation>带热点结果的网格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="113" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="132" />
       <source>Colour the grids by</source>
       <translation>网格着色依据</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="114" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="133" />
       <source>Count field (table, priority)</source>
       <translation>件数字段（表格、排序）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="115" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="134" />
       <source>One page per unit of (streets, communities, hot areas)</source>
       <translation>逐单元分页（街道、社区、热区）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="116" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="135" />
       <source>Unit code field</source>
       <translation>单元编码字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="117" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="136" />
       <source>Unit name field</source>
       <translation>单元名称字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="122" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="141" />
       <source>Heatmap colour scale maximum (0: the raster's largest value)</source>
       <translation>热力色阶最大值（0：取栅格最大值）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="124" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="143" />
       <source>Trend categories per grid (Emerging hot spots)</source>
       <translation>各网格趋势类别（热点趋势）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="125" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="144" />
       <source>Grid manager roster (grid_code, manager)</source>
       <translation>网格员名册（grid_code、manager）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="126" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="145" />
       <source>Layout</source>
       <translation>版式</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="128" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="147" />
       <source>Title</source>
       <translation>标题</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="129" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="148" />
       <source>Class case in the title</source>
       <translation>标题中的类案</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="130" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="149" />
       <source>Period in the title (empty: cur_period)</source>
       <translation>标题中的时段（空：cur_period）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="131" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="150" />
       <source>Grids in each page's table</source>
       <translation>每页表格中的网格数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="134" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="153" />
       <source>Also add the layout and its layers to the project (edit it in the designer)</source>
       <translation>同时把版式及其图层加入工程（可在版式设计器中编辑）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="138" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="155" />
+      <source>Page</source>
+      <translation>页面类型</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="158" />
       <source>Pages</source>
       <translation>页数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="139" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="159" />
       <source>Files written</source>
       <translation>已写出的文件</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="140" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="160" />
       <source>Layout added to the project</source>
       <translation>加入工程的版式</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="166" />
-      <source>{0} page(s), in this order: {1}</source>
-      <translation>共 {0} 页，顺序：{1}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="171" />
-      <source>Layout {0!r} added to the project: Project ▸ Layouts</source>
-      <translation>版式 {0!r} 已加入工程：工程 ▸ 版式</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="203" />
-      <source>{0}: the table needs grid_code and one of {1}</source>
-      <translation>{0}：该表需要 grid_code 以及 {1} 之一</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="222" />
-      <source>热区 Hot areas</source>
-      <translation>热区 Hot areas</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="236" />
-      <source>OUTPUT: {0} must end in .pdf or .png</source>
-      <translation>OUTPUT：{0} 必须以 .pdf 或 .png 结尾</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="275" />
-      <source>{0} of {1} grids lie in no unit of the coverage and are on no page (grid {2} ...)</source>
-      <translation>{1} 个网格中有 {0} 个不在任何分页单元内，不会出现在任何页上（网格 {2} ……）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="287" />
-      <source>全区</source>
-      <translation>全区</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="300" />
-      <source>{0}: the coverage has no field among {1} that names each unit once; choose its code field</source>
-      <translation>{0}：分页图层中没有 {1} 之一能唯一标识每个单元；请选择其编码字段</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="307" />
-      <source>{0}: {1!r} is the code of more than one unit (row {2}); each page needs its own code</source>
-      <translation>{0}：{1!r} 是多个单元的编码（第 {2} 行）；每页需要自己的编码</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="319" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="186" />
       <source>热点图 Hotspot map</source>
       <translation>热点图 Hotspot map</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="323" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="190" />
+      <source>{0} page(s), in this order: {1}</source>
+      <translation>共 {0} 页，顺序：{1}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="195" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="234" />
+      <source>Layout {0!r} added to the project: Project ▸ Layouts</source>
+      <translation>版式 {0!r} 已加入工程：工程 ▸ 版式</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="208" />
+      <source>The assessment page does not draw {0}</source>
+      <translation>考评图不绘制 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="214" />
+      <source>GRIDS: no assessed unit in the period {0!r}</source>
+      <translation>GRIDS：考评期 {0!r} 内没有考评单位</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="221" />
+      <source>考评图 Assessment map</source>
+      <translation>考评图</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="227" />
+      <source>Assessment page of {0}: {1} unit(s), lowest ranked: {2}</source>
+      <translation>{0} 考评图：{1} 个单位，末位：{2}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="228" />
+      <source>none ranked</source>
+      <translation>无排名单位</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="252" />
+      <source>{0}: the table needs grid_code and one of {1}</source>
+      <translation>{0}：该表需要 grid_code 以及 {1} 之一</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="271" />
+      <source>热区 Hot areas</source>
+      <translation>热区 Hot areas</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="285" />
+      <source>OUTPUT: {0} must end in .pdf or .png</source>
+      <translation>OUTPUT：{0} 必须以 .pdf 或 .png 结尾</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="306" />
+      <source>PAGE: the assessment page prints the output of Assess responsible units; GRIDS lacks {0}</source>
+      <translation>PAGE：考评图打印“责任单位考评”的输出；GRIDS 缺少 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="324" />
+      <source>考评排名后 {0} 位（{1}） Lowest-ranked units</source>
+      <translation>考评排名后 {0} 位（{1}）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="326" />
+      <source>考评排名（{0}） Ranking of units</source>
+      <translation>考评排名（{0}）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="330" />
+      <source>数据：{0}（{1} 个责任单位，考评期 {2}）；坐标系 CRS：{3} {4}；得分满分 100</source>
+      <translation>数据：{0}（{1} 个责任单位，考评期 {2}）；坐标系 CRS：{3} {4}；得分满分 100</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="372" />
+      <source>{0} of {1} grids lie in no unit of the coverage and are on no page (grid {2} ...)</source>
+      <translation>{1} 个网格中有 {0} 个不在任何分页单元内，不会出现在任何页上（网格 {2} ……）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="384" />
+      <source>全区</source>
+      <translation>全区</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="397" />
+      <source>{0}: the coverage has no field among {1} that names each unit once; choose its code field</source>
+      <translation>{0}：分页图层中没有 {1} 之一能唯一标识每个单元；请选择其编码字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="404" />
+      <source>{0}: {1!r} is the code of more than one unit (row {2}); each page needs its own code</source>
+      <translation>{0}：{1!r} 是多个单元的编码（第 {2} 行）；每页需要自己的编码</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="420" />
       <source>出图 Print</source>
       <translation>出图 Print</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="338" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="435" />
       <source>数据：{0}（{1} 个网格）；坐标系 CRS：{2} {3}；全区统一色阶 one colour scale for every page</source>
       <translation>数据：{0}（{1} 个网格）；坐标系 CRS：{2} {3}；全区统一色阶 one colour scale for every page</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="341" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="438" />
       <source>本页重点网格（按件数，{0}） Worst grids on this page</source>
       <translation>本页重点网格（按件数，{0}） Worst grids on this page</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/printing/printmap_alg.py" line="357" />
+      <location filename="../../layers/processing/printing/printmap_alg.py" line="454" />
       <source>Written: {0}</source>
       <translation>已写出：{0}</translation>
     </message>

@@ -1,4 +1,5 @@
-"""``gridgov:printmap``: hotspot maps for planners' meetings, one page per street, community or hot area."""
+"""``gridgov:printmap``: hotspot maps for planners' meetings, one page per street, community or hot area;
+or the assessment page (考评图) of the responsible units."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from qgis.core import (
 )
 
 from gridgov.grid_ops.governance.patrolplan import orders_in_places
+from gridgov.grid_ops.printing.assessment_page import ASSESSMENT_FIELDS, AssessmentPlan, is_assessment, plan_assessment
 from gridgov.grid_ops.printing.atlas_pages import (
     DEFAULT_TITLE,
     TABLE_ROWS,
@@ -57,6 +59,14 @@ from gridgov.layers.runtime.translation import tr, tr_noop
 CODE_FIELDS = ("code", "area_id", COMMUNITY_CODE, STREET_CODE, GRID_CODE, "id")
 NAME_FIELDS = ("name", "street_name", "community_name", "streets")
 POLYGONS = [QgsProcessing.SourceType.TypeVectorPolygon]
+#: What the pages show (PAGE): label, request value.
+PAGE_KINDS = (
+    (tr_noop("Detect from GRIDS (an assessment layer prints the assessment page)"), "auto"),
+    (tr_noop("Hotspot maps (热点图)"), "hotspot"),
+    (tr_noop("Assessment of responsible units (考评图)"), "assessment"),
+)
+#: Inputs the assessment page does not draw (named in a warning when given).
+HOTSPOT_ONLY = ("COVERAGE", "HOT_AREAS", "DEDICATED", "HEATMAP", "TRENDS", "ROSTER")
 TABLES = [QgsProcessing.SourceType.TypeVector]
 
 
@@ -104,8 +114,17 @@ class PrintMapAlgorithm(DeclaredAlgorithm):
         "used when present). TITLE may use {area}, {class_case} and {period}.\n\n"
         "OUTPUT: a .pdf holds every page; a .png gives one PNG per page, named from the page number and the "
         "unit's code and name.\n\n"
+        "PAGE: the assessment page (考评图) prints the OUTPUT of Assess responsible units, given as GRIDS (by "
+        "default it is recognised by its fields unit, period, score, rank and rated): one page with the units "
+        "of the latest period coloured by their score, labelled with name, score and rank, the lowest-ranked "
+        "outlined in red, and a table of the units by rank (score, 响应率, 解决率, 满意率, 按期办结率, orders; "
+        "ROWS units at most, else the lowest-ranked ROWS) with the lowest-ranked row highlighted. LAYOUT, "
+        "TEMPLATE, TITLE (at its default: {area}{class_case}责任单位考评（{period}）), CLASS_CASE, PERIOD (empty: "
+        "the period printed) and ADD_LAYOUT apply; COVERAGE, HOT_AREAS, DEDICATED, HEATMAP, TRENDS and ROSTER "
+        "do not.\n\n"
         "Example: GRIDS the Hot spots layer of noise, COVERAGE the streets, HOT_AREAS the hot areas, CLASS_CASE "
-        "噪声, LAYOUT A4 landscape, OUTPUT hotspot_atlas.pdf."
+        "噪声, LAYOUT A4 landscape, OUTPUT hotspot_atlas.pdf. Assessment: GRIDS the assessment of the street "
+        "offices, OUTPUT assessment.pdf."
     )
     PARAMETERS = (
         source("GRIDS", tr_noop("Grids with hot-spot results"), POLYGONS),
@@ -133,6 +152,7 @@ class PrintMapAlgorithm(DeclaredAlgorithm):
         flag(
             "ADD_LAYOUT", tr_noop("Also add the layout and its layers to the project (edit it in the designer)"), False
         ),
+        choice("PAGE", tr_noop("Page"), PAGE_KINDS),
     )
     OUTPUTS = (
         number_output("PAGES", tr_noop("Pages")),
@@ -148,10 +168,13 @@ class PrintMapAlgorithm(DeclaredAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         request: PrintMapRequest = self.request(parameters, context)
         out = output_file(self, parameters, context)
+        grids, grid_source = read_source(self, parameters, "GRIDS", context, feedback)
+        if page_kind(request, grids) == "assessment":
+            return self.print_assessment(parameters, context, feedback, request, grids, grid_source, out)
         add_layout = request.add_layout and context.project() is not None
         project = context.project() if add_layout else QgsProject()
         layout = open_layout(request, project)
-        grids, grid_source = self.read_grids(parameters, context, feedback, request)
+        grids = checked_grids(grids, request)
         coverage = in_crs_of(grids, read_source(self, parameters, "COVERAGE", context, feedback)[0])
         units, grid_page = atlas_units(request, coverage, grids, feedback)
         plan = plan_atlas(
@@ -160,7 +183,8 @@ class PrintMapAlgorithm(DeclaredAlgorithm):
         family = print_layout.cjk_font_family()
         crs = crs_text(grid_source)
         layers = self.page_layers(parameters, context, feedback, request, plan, grids, coverage, crs, family)
-        layout_name = into_project(project, layout, layers, add_layout, request, plan.period)
+        name = tr("热点图 Hotspot map") + f" {request.class_case}{plan.period}".rstrip()
+        layout_name = into_project(project, layout, [*layers.main_map(), layers.overview_base], add_layout, name)
         bind_page(layout, layers, request, plan, grid_source, len(grids), family)
         feedback.pushInfo(
             tr("{0} page(s), in this order: {1}").format(len(plan.pages), ", ".join(plan.pages.page_name[:12]))
@@ -176,14 +200,39 @@ class PrintMapAlgorithm(DeclaredAlgorithm):
             "LAYOUT_NAME": layout_name,
         }
 
-    def read_grids(self, parameters, context, feedback, request: PrintMapRequest):
-        """The GRIDS (rows 0..n-1) and their source; a CODE_FIELD, FIELD or COUNT_FIELD they lack stops
-        the run, named."""
-        grids, grid_source = read_source(self, parameters, "GRIDS", context, feedback)
-        require_fields(
-            grids, ((request.code_field, "CODE_FIELD"), (request.field, "FIELD"), (request.count_field, "COUNT_FIELD"))
+    def print_assessment(self, parameters, context, feedback, request: PrintMapRequest, table, source_, out):
+        """The assessment page of ``table`` (GRIDS, the OUTPUT of ``gridgov:assessment``): the latest
+        period's units coloured by score, their ranking table, the lowest-ranked highlighted."""
+        ignored = [name for name in HOTSPOT_ONLY if parameters.get(name) not in (None, "")]
+        if ignored:
+            feedback.pushWarning(tr("The assessment page does not draw {0}").format(", ".join(ignored)))
+        table = table.reset_index(drop=True)
+        plan = plan_assessment(
+            table, request.rows, district_name(table), request.title, request.class_case, request.period
         )
-        return grids.reset_index(drop=True), grid_source
+        if not len(plan.units):
+            raise QgsProcessingException(tr("GRIDS: no assessed unit in the period {0!r}").format(plan.period))
+        add_layout = request.add_layout and context.project() is not None
+        project = context.project() if add_layout else QgsProject()
+        layout = open_layout(request, project, "assessment")
+        family = print_layout.cjk_font_family()
+        frame = assessment_frame(plan, table)
+        units, lowest = print_page_layers.assessment_layers(frame, plan.period, crs_text(source_), family)
+        name = tr("考评图 Assessment map") + f" {request.class_case}{plan.period}".rstrip()
+        layout_name = into_project(project, layout, [lowest, units], add_layout, name)
+        texts = assessment_texts(plan, request, source_)
+        print_layout.bind_assessment(layout, units, lowest, texts, request.rows, family)
+        worst = ", ".join(plan.units.loc[plan.units.lowest, "unit_name"])
+        feedback.pushInfo(
+            tr("Assessment page of {0}: {1} unit(s), lowest ranked: {2}").format(
+                plan.period, len(plan.units), worst or tr("none ranked")
+            )
+        )
+        files = export(layout, out, family, feedback)
+        if add_layout:
+            project.layoutManager().addLayout(layout)
+            feedback.pushInfo(tr("Layout {0!r} added to the project: Project ▸ Layouts").format(layout_name))
+        return {"OUTPUT": str(out), "PAGES": 1, "FILES": [str(f) for f in files], "LAYOUT_NAME": layout_name}
 
     def roster_and_trends(self, parameters, context, grids, request: PrintMapRequest):
         """Each grid's manager from ROSTER and trend from TRENDS (None for a table not given)."""
@@ -237,10 +286,58 @@ def output_file(alg, parameters, context) -> Path:
     return out
 
 
-def open_layout(request: PrintMapRequest, project: QgsProject):
-    """The layout of TEMPLATE, else of the built-in LAYOUT, in ``project``; a template QGIS cannot use
-    stops the run, named."""
-    template = request.template or print_layout.template_path(request.layout)
+def checked_grids(grids, request: PrintMapRequest):
+    """The GRIDS of hotspot pages (rows 0..n-1); a CODE_FIELD, FIELD or COUNT_FIELD they lack stops the
+    run, named."""
+    require_fields(
+        grids, ((request.code_field, "CODE_FIELD"), (request.field, "FIELD"), (request.count_field, "COUNT_FIELD"))
+    )
+    return grids.reset_index(drop=True)
+
+
+def page_kind(request: PrintMapRequest, grids) -> str:
+    """What PAGE asks for ("auto": the assessment page for an assessment layer); an assessment page
+    asked of a layer that is none stops the run, naming the fields it lacks."""
+    if request.page == "auto":
+        return "assessment" if is_assessment(grids.columns) else "hotspot"
+    if request.page == "assessment" and not is_assessment(grids.columns):
+        missing = [name for name in ASSESSMENT_FIELDS if name not in grids.columns]
+        raise QgsProcessingException(
+            tr("PAGE: the assessment page prints the output of Assess responsible units; GRIDS lacks {0}").format(
+                ", ".join(missing)
+            )
+        )
+    return request.page
+
+
+def assessment_frame(plan: AssessmentPlan, table) -> gpd.GeoDataFrame:
+    """The page's units on their polygons, with what the assessment style reads (score, rated, latest)."""
+    rows = plan.units.source_row.to_numpy()
+    frame = plan.units.drop(columns="source_row").assign(latest=True)
+    return gpd.GeoDataFrame(frame, geometry=table.geometry.to_numpy()[rows], crs=table.crs)
+
+
+def assessment_texts(plan: AssessmentPlan, request: PrintMapRequest, source_) -> dict[str, str]:
+    """The assessment page's title, source line and table title."""
+    crs = source_.sourceCrs()
+    table_title = (
+        tr("考评排名后 {0} 位（{1}） Lowest-ranked units").format(int(plan.units.table_row.max()), plan.period)
+        if plan.truncated
+        else tr("考评排名（{0}） Ranking of units").format(plan.period)
+    )
+    return {
+        "title": plan.title,
+        "source": tr("数据：{0}（{1} 个责任单位，考评期 {2}）；坐标系 CRS：{3} {4}；得分满分 100").format(
+            source_.sourceName(), len(plan.units), plan.period, crs.authid(), crs.description()
+        ),
+        "table_title": table_title,
+    }
+
+
+def open_layout(request: PrintMapRequest, project: QgsProject, page: str = "hotspot"):
+    """The layout of TEMPLATE, else of the built-in LAYOUT of the ``page`` kind, in ``project``; a
+    template QGIS cannot use stops the run, named."""
+    template = request.template or print_layout.template_path(request.layout, page)
     try:
         return print_layout.load_template(template, project)
     except ValueError as err:
@@ -311,17 +408,17 @@ def coverage_fields(request: PrintMapRequest, coverage: pd.DataFrame) -> tuple[s
     return code_field, name_field
 
 
-def into_project(project, layout, layers: PageLayers, add_layout: bool, request: PrintMapRequest, period: str) -> str:
-    """Put the page layers in ``project`` (the layout draws them from there); with ``add_layout`` also
-    in a hidden group of their own, and name the layout so no other of the project has its name."""
+def into_project(project, layout, layers: list, add_layout: bool, base: str) -> str:
+    """Put the page layers (None: not drawn) in ``project`` (the layout draws them from there); with
+    ``add_layout`` also in a hidden group of their own, and name the layout ``base`` or, when another
+    of the project has that name, ``base (2)`` …"""
     layout_name = ""
     if add_layout:
-        base = tr("热点图 Hotspot map") + f" {request.class_case}{period}".rstrip()
         taken = {existing.name() for existing in project.layoutManager().layouts()}
         layout_name = next(n for n in (base, *(f"{base} ({i})" for i in range(2, 999))) if n not in taken)
         layout.setName(layout_name)
         group = project.layerTreeRoot().insertGroup(0, tr("出图 Print") + f" · {layout_name}")
-    for layer in [*layers.main_map(), layers.overview_base]:
+    for layer in layers:
         if layer is not None:
             project.addMapLayer(layer, False)
             if add_layout:
