@@ -374,6 +374,11 @@ def _assess_and_warn(processing, gpkg: str, out: Path, project: str) -> None:
         f"      {departments['REPORT']}\n      {streets['OVERDUE']}\n      {streets['TOPICS']}",
         flush=True,
     )
+    page = processing.run(
+        "gridgov:printmap", {"GRIDS": streets["OUTPUT"], "OUTPUT": str(out / "assessment_page.pdf")},
+        feedback=PrintFeedback(),
+    )  # fmt: skip
+    print(f"Assessment page (考评图)\n      {page['OUTPUT']}", flush=True)
     archive = {"INPUT": f"{gpkg}|layername=order_history", "GRIDS": f"{gpkg}|layername=grids", "PERIOD": 0}
     forecast = processing.run(
         "gridgov:forecast",
