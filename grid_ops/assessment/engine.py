@@ -343,6 +343,15 @@ def _fields_used(frame: pd.DataFrame, request: AssessmentRequest) -> LifecycleFi
     return fields_
 
 
+def columns_read(columns, request: AssessmentRequest) -> list[str]:
+    """The columns an assessment of orders with these ``columns`` reads: the unit and the lifecycle
+    columns, chosen or recognised; a caller reads only those (an export of 41 columns has 12 of use).
+    Raises as :func:`assess` would for a unit or chosen column the orders lack."""
+    fields_ = _fields_used(pd.DataFrame(columns=[str(c) for c in columns]), request)
+    used = [request.unit_field, *(name for name in fields_.as_dict().values() if name)]
+    return list(dict.fromkeys(used))
+
+
 def assess(frame: pd.DataFrame, request: AssessmentRequest | None = None) -> Assessment:
     """Assess the units of ``frame`` (one row per order) as ``request`` asks (defaults:
     :class:`~gridgov.grid_ops.assessment.request.AssessmentRequest`); see the module docstring for the

@@ -98,13 +98,24 @@ def _sheet(alg, parameters, context) -> str | int | None:
     return int(text) - 1 if text.isdigit() and int(text) > 0 else text
 
 
-def read_orders_input(alg, parameters, context, feedback, layer_param: str, file_param: str | None) -> OrdersInput:
-    """Orders from ``file_param`` when a file is given, else from the layer ``layer_param``."""
-    return next(read_orders_parts(alg, parameters, context, feedback, layer_param, file_param))
+def read_orders_input(
+    alg, parameters, context, feedback, layer_param: str, file_param: str | None, fields=None
+) -> OrdersInput:
+    """Orders from ``file_param`` when a file is given, else from the layer ``layer_param``; of a layer
+    only ``fields`` (a function of the layer's field names giving those to read; None: all, with the
+    positions), without positions."""
+    return next(read_orders_parts(alg, parameters, context, feedback, layer_param, file_param, fields=fields))
 
 
 def read_orders_parts(
-    alg, parameters, context, feedback, layer_param: str, file_param: str | None, rows: int | None = None
+    alg,
+    parameters,
+    context,
+    feedback,
+    layer_param: str,
+    file_param: str | None,
+    rows: int | None = None,
+    fields=None,
 ) -> Iterator[OrdersInput]:
     """The orders in parts of about ``rows`` rows (None: whole), for steps that treat rows one by one.
 
@@ -123,8 +134,19 @@ def read_orders_parts(
         feedback.pushInfo(tr("Read {0} rows from {1} ({2})").format(len(frame), path, ", ".join(facts.values())))
         return iter([OrdersInput(frame, None, None, path, None, len(frame))])
     # positions only: the orders' own geometry is never written back, the located point is
+    chosen = None
+    if fields is not None:
+        layer = alg.parameterAsSource(parameters, layer_param, context)
+        chosen = fields([f.name() for f in layer.fields()]) if layer is not None else None
     parts, source = read_source_parts(
-        alg, parameters, layer_param, context, feedback, rows=rows, with_geometry=POSITIONS
+        alg,
+        parameters,
+        layer_param,
+        context,
+        feedback,
+        fields=chosen,
+        rows=rows,
+        with_geometry=POSITIONS if chosen is None else False,
     )
     if parts is None:
         raise QgsProcessingException(tr("Give the orders as a layer (INPUT) or a file (INPUT_FILE)"))

@@ -123,8 +123,16 @@ class AssessmentAlgorithm(DeclaredAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         request: AssessmentRequest = self.request(parameters, context)
-        orders = read_orders_input(self, parameters, context, feedback, "INPUT", "INPUT_FILE")
-        try:
+        try:  # of a layer only the unit and lifecycle columns are read
+            orders = read_orders_input(
+                self,
+                parameters,
+                context,
+                feedback,
+                "INPUT",
+                "INPUT_FILE",
+                lambda names: engine.columns_read(names, request),
+            )
             result = engine.assess(orders.frame, request)
         except ValueError as err:
             raise QgsProcessingException(str(err)) from err
