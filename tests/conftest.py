@@ -45,6 +45,32 @@ def demo_city_20k():
     return build_demo_city(seed=20251, n_orders=20_000)
 
 
+def _registered_provider():
+    """The gridgov provider in QGIS's registry: (provider, whether this call added it)."""
+    from qgis.core import QgsApplication
+
+    from gridgov.layers.processing.provider import GridGovProvider
+
+    registry = QgsApplication.processingRegistry()
+    existing = registry.providerById("gridgov")
+    if existing is not None:
+        return existing, False
+    provider = GridGovProvider()
+    assert registry.addProvider(provider)
+    return provider, True
+
+
+@pytest.fixture(scope="module")
+def module_provider(qgis_processing):
+    """The gridgov provider for a whole test module (a result made once and read by several tests)."""
+    from qgis.core import QgsApplication
+
+    provider, added = _registered_provider()
+    yield provider
+    if added:
+        QgsApplication.processingRegistry().removeProvider(provider)
+
+
 @pytest.fixture()
 def gridgov_provider(qgis_processing):
     """The gridgov provider registered for one QGIS test or benchmark (removed after, unless it was there).
@@ -53,17 +79,10 @@ def gridgov_provider(qgis_processing):
     imported only when a test asks for it (tests/unit runs without QGIS)."""
     from qgis.core import QgsApplication
 
-    from gridgov.layers.processing.provider import GridGovProvider
-
-    registry = QgsApplication.processingRegistry()
-    existing = registry.providerById("gridgov")
-    if existing is not None:
-        yield existing
-        return
-    provider = GridGovProvider()
-    assert registry.addProvider(provider)
+    provider, added = _registered_provider()
     yield provider
-    registry.removeProvider(provider)
+    if added:
+        QgsApplication.processingRegistry().removeProvider(provider)
 
 
 def pytest_report_header(config):

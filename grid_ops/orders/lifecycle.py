@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import warnings
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, make_dataclass
 
 import numpy as np
 import pandas as pd
@@ -124,27 +124,18 @@ _DURATION = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class LifecycleFields:
-    """The column of each lifecycle role (None where the orders have none), with the order id and class."""
+def _as_dict(self) -> dict[str, str | None]:
+    return {f.name: getattr(self, f.name) for f in fields(self)}
 
-    created: str | None = None
-    dispatched: str | None = None
-    responded: str | None = None
-    closed: str | None = None
-    due: str | None = None
-    status: str | None = None
-    department: str | None = None
-    resolved: str | None = None
-    satisfaction: str | None = None
-    redispatch: str | None = None
-    urgency: str | None = None
-    repeat: str | None = None
-    order_id: str | None = None
-    category: str | None = None
 
-    def as_dict(self) -> dict[str, str | None]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+#: The column of each lifecycle role (None where the orders have none), with the order id and class:
+#: the lifecycle part of ``OrderFields``, its roles named once (``LIFECYCLE_ROLES``).
+LifecycleFields = make_dataclass(
+    "LifecycleFields",
+    [(role, "str | None", None) for role in (*LIFECYCLE_ROLES, "order_id", "category")],
+    frozen=True,
+    namespace={"as_dict": _as_dict, "__doc__": "The column of each lifecycle role, the order id and the class."},
+)
 
 
 def lifecycle_fields(

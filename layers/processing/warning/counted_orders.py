@@ -13,6 +13,7 @@ from qgis.core import QgsProcessingException
 from gridgov.grid_ops.orders.selection import FilterRequest, GridFields
 from gridgov.grid_ops.schema import CLASS_CODE, GRID_CODE, REPORTED_AT
 from gridgov.layers.parameters.grid_inputs import OrdersAndGrids, order_grid_codes, read_filtered_orders_in_grids
+from gridgov.layers.runtime.cancel import raise_cancelled
 from gridgov.layers.runtime.translation import tr
 
 #: The class case of every order when the orders have no class field: one series per grid.
@@ -46,6 +47,22 @@ def read_counted_orders(grid_fields: GridFields, chosen: FilterRequest, alg, par
     codes = data.grids[data.code_field].astype(str).str.strip().to_numpy(dtype=object)
     feedback.pushInfo(tr("{0} orders counted over {1} grids").format(len(orders), len(codes)))
     return CountedOrders(orders, codes, data)
+
+
+def counted_run(job, engine_call, request, alg, parameters, context, feedback):
+    """The orders read and counted, ``engine_call(orders, request, grids=...)`` run on them (a request
+    the engine refuses is named, a cancel ends the run as cancelled) and the orders it could not count
+    reported: (counted orders, the engine's result)."""
+    counted = read_counted_orders(job.grid_fields, job.filter, alg, parameters, context, feedback)
+    feedback.setProgress(20)
+    try:
+        result = engine_call(counted.orders, request, grids=counted.grid_codes)
+    except ValueError as err:
+        raise QgsProcessingException(str(err)) from err
+    if feedback.isCanceled():
+        raise_cancelled()
+    report_problems(result.problems, feedback)
+    return counted, result
 
 
 def report_problems(problems: pd.DataFrame, feedback, limit: int = 5) -> None:

@@ -3,7 +3,7 @@ treat before next season (冬病夏治)."""
 
 from __future__ import annotations
 
-from qgis.core import QgsProcessing, QgsProcessingException
+from qgis.core import QgsProcessing
 
 from gridgov.grid_ops.forecasting import early_warning
 from gridgov.grid_ops.forecasting.request import EarlyWarningJob, parse_season
@@ -12,7 +12,7 @@ from gridgov.layers.parameters.declare import checked_text, integer, number, num
 from gridgov.layers.parameters.grid_inputs import orders_and_grids_family
 from gridgov.layers.parameters.order_filters import filter_family
 from gridgov.layers.processing.base import DeclaredAlgorithm
-from gridgov.layers.processing.warning.counted_orders import read_counted_orders, report_problems, with_grids
+from gridgov.layers.processing.warning.counted_orders import counted_run, with_grids
 from gridgov.layers.processing.warning.forecast_alg import period_choice
 from gridgov.layers.runtime.translation import tr, tr_noop
 from gridgov.layers.styling.layer_styles import StyleOnLoad
@@ -55,15 +55,8 @@ class EarlyWarningAlgorithm(DeclaredAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         job: EarlyWarningJob = self.request(parameters, context)
-        counted = read_counted_orders(job.grid_fields, job.filter, self, parameters, context, feedback)
-        feedback.setProgress(20)
-        try:
-            result = early_warning(counted.orders, job.early_warning_request(), grids=counted.grid_codes)
-        except ValueError as err:
-            raise QgsProcessingException(str(err)) from err
-        if feedback.isCanceled():
-            return {}
-        report_problems(result.problems, feedback)
+        request = job.early_warning_request()
+        counted, result = counted_run(job, early_warning, request, self, parameters, context, feedback)
         kinds = result.alerts["alert_kind"].value_counts()
         feedback.pushInfo(", ".join(f"{kind}: {count}" for kind, count in kinds.items()) or tr("No alert"))
         crs = counted.data.grid_source.sourceCrs()

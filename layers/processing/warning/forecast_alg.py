@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qgis.core import QgsProcessing, QgsProcessingException
+from qgis.core import QgsProcessing
 
 from gridgov.grid_ops.forecasting import forecast
 from gridgov.grid_ops.forecasting.request import ForecastJob
@@ -11,7 +11,7 @@ from gridgov.layers.parameters.declare import choice, integer, number, number_ou
 from gridgov.layers.parameters.grid_inputs import orders_and_grids_family
 from gridgov.layers.parameters.order_filters import filter_family
 from gridgov.layers.processing.base import DeclaredAlgorithm
-from gridgov.layers.processing.warning.counted_orders import read_counted_orders, report_problems, with_grids
+from gridgov.layers.processing.warning.counted_orders import counted_run, with_grids
 from gridgov.layers.runtime.translation import tr, tr_noop
 from gridgov.layers.styling.layer_styles import StyleOnLoad
 
@@ -57,15 +57,7 @@ class ForecastAlgorithm(DeclaredAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         job: ForecastJob = self.request(parameters, context)
-        counted = read_counted_orders(job.grid_fields, job.filter, self, parameters, context, feedback)
-        feedback.setProgress(20)
-        try:
-            result = forecast(counted.orders, job.forecast_request(), grids=counted.grid_codes)
-        except ValueError as err:
-            raise QgsProcessingException(str(err)) from err
-        if feedback.isCanceled():
-            return {}
-        report_problems(result.problems, feedback)
+        counted, result = counted_run(job, forecast, job.forecast_request(), self, parameters, context, feedback)
         for model in result.models.itertuples(index=False):
             feedback.pushInfo(tr("Class case {0}: model {1}").format(model.class_code, model.model))
         out = with_grids(result.forecasts, counted.data)

@@ -56,23 +56,6 @@ def hot_grids(demo_city_gpkg, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def module_provider(qgis_processing):
-    """The provider for the whole module (the atlas is printed once and read by several tests)."""
-    from qgis.core import QgsApplication
-
-    from gridgov.layers.processing.provider import GridGovProvider
-
-    registry = QgsApplication.processingRegistry()
-    if registry.providerById("gridgov") is not None:
-        yield registry.providerById("gridgov")
-        return
-    provider = GridGovProvider()
-    registry.addProvider(provider)
-    yield provider
-    registry.removeProvider(provider)
-
-
-@pytest.fixture(scope="module")
 def atlas(hot_grids, demo_city_gpkg, tmp_path_factory, module_provider):
     out = tmp_path_factory.mktemp("atlas") / "atlas.pdf"
     result = processing.run(

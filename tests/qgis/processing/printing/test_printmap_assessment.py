@@ -41,22 +41,6 @@ def _percent(value: float) -> str:
 
 
 @pytest.fixture(scope="module")
-def module_provider(qgis_processing):
-    from qgis.core import QgsApplication
-
-    from gridgov.layers.processing.provider import GridGovProvider
-
-    registry = QgsApplication.processingRegistry()
-    if registry.providerById("gridgov") is not None:
-        yield registry.providerById("gridgov")
-        return
-    provider = GridGovProvider()
-    registry.addProvider(provider)
-    yield provider
-    registry.removeProvider(provider)
-
-
-@pytest.fixture(scope="module")
 def assessed(demo_city_gpkg, tmp_path_factory, module_provider):
     """The demo city's street offices assessed per month (the input of the page) and its latest period."""
     folder = tmp_path_factory.mktemp("assessment_page")
