@@ -409,14 +409,16 @@ def _assess_and_warn(processing, gpkg: str, out: Path, project: str) -> None:
         project, out / "assessment_streets.png", extent_layer="district", legend_layer=title,
         title="街道办考评 2025年12月（颜色：得分；数字：名次） Street offices by score, December 2025 (label: rank)",
     )  # fmt: skip
+    # the forecast and the season list stay in the project, hidden: every class case overlaps there (a
+    # grid centre filters one); the alerts are what the map shows
+    add_result_layer(project, warned["SEASON_LIST"], "汛期前置清单 Rainy-season list", "season_list", ASSESS_GROUP)
+    add_result_layer(project, forecast["OUTPUT"], "下季度预测 Forecast", "forecast", ASSESS_GROUP, hide_others=False)
     alerts_title = "预警 Early-warning alerts, December 2025"
     add_result_layer(project, warned["OUTPUT"], alerts_title, "early_warning", ASSESS_GROUP)
     png2 = render_project_png(
         project, out / "early_warning.png", extent_layer="district", legend_layer=alerts_title,
         title="预警：2025年12月激增与苗头性问题  Early warning: surges and upturns, December 2025",
     )  # fmt: skip
-    add_result_layer(project, warned["SEASON_LIST"], "汛期前置清单 Rainy-season list", "season_list", ASSESS_GROUP)
-    add_result_layer(project, forecast["OUTPUT"], "下季度预测 Forecast", "forecast", ASSESS_GROUP, hide_others=False)
     print(f"      {png}\n      {png2}", flush=True)
 
 

@@ -23,8 +23,10 @@ TABS = (
     ("tab2_orders", 1, "gridgov:geolocate", {"X_FIELD": "x", "Y_FIELD": "y", "COORD_SYS_FIELD": "coord_sys",
                                              "CATEGORY_FIELD": "class_code", "ADDRESS_FIELD": "address"}),
     ("tab3_analysis", 2, "gridgov:heatmap", {"CATEGORIES": "noise", "HOURS": "22-6", "PIXEL_SIZE": 20.0}),
-    ("tab4_patrol", 3, "gridgov:patrolplan", {"WINDOWS": "19:00-23:00;23:00-02:00", "DAYS": 90}),
-    ("tab5_print", 4, "gridgov:printmap", {"CLASS_CASE": "噪声"}),
+    ("tab4_assessment", 3, "gridgov:assessment", {"UNIT_FIELD": "street_code"}),
+    ("tab5_warning", 4, "gridgov:earlywarning", {"SEASON": "5-9"}),
+    ("tab6_patrol", 5, "gridgov:patrolplan", {"WINDOWS": "19:00-23:00;23:00-02:00", "DAYS": 90}),
+    ("tab7_print", 6, "gridgov:printmap", {"CLASS_CASE": "噪声"}),
 )  # fmt: skip
 #: Layers the forms start from (the demo project's own names).
 ORDERS = "12345工单 Work orders (as reported)"
