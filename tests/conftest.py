@@ -95,6 +95,7 @@ def pytest_report_header(config):
     return f"QGIS {Qgis.QGIS_VERSION}, GDAL {gdal.__version__}, Qt {QT_VERSION_STR}"
 
 
+
 @pytest.fixture(scope="session")
 def qgis_log_to_pytest(qgis_app):
     """QGIS's message log forwarded to pytest's log (DataPlotly style), for the whole session."""
