@@ -388,7 +388,8 @@ def _assess_and_warn(processing, gpkg: str, out: Path, project: str) -> None:
     warned = processing.run(
         "gridgov:earlywarning",
         {**archive, "SEASON": "5-9", "TOP": 20, "OUTPUT": str(out / "early_warning.gpkg"),
-         "SEASON_LIST": str(out / "season_list.gpkg")},
+         "SEASON_LIST": str(out / "season_list.gpkg"), "ESTATES": f"{gpkg}|layername=addresses",
+         "ESTATE_LIST": str(out / "season_estates.gpkg")},
         feedback=PrintFeedback(),
     )  # fmt: skip
     import geopandas as gpd
@@ -398,7 +399,7 @@ def _assess_and_warn(processing, gpkg: str, out: Path, project: str) -> None:
     print(
         f"Forecast: {forecast['SERIES']} grid × class-case series, 3 months ahead\n      {forecast['OUTPUT']}\n"
         f"Early warning: {warned['ALERTS']} alerts; rainy-season list\n      {warned['OUTPUT']}\n"
-        f"      {out / 'early_warning.csv'}\n      {warned['SEASON_LIST']}",
+        f"      {out / 'early_warning.csv'}\n      {warned['SEASON_LIST']}\n      {warned['ESTATE_LIST']}",
         flush=True,
     )
     set_group_visible(project, ANALYSIS_GROUP, False)

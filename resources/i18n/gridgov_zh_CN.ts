@@ -638,28 +638,28 @@
       <translation>工作簿的工作表（名称或序号；留空：读取表头与工单一致的所有工作表）</translation>
     </message>
     <message>
-      <location filename="../../layers/io/orders_input.py" line="123" />
+      <location filename="../../layers/io/orders_input.py" line="134" />
       <source>Read {0} rows from {1} ({2})</source>
       <translation>从 {1}（{2}）读取 {0} 行</translation>
     </message>
     <message>
-      <location filename="../../layers/io/orders_input.py" line="130" />
+      <location filename="../../layers/io/orders_input.py" line="152" />
       <source>Give the orders as a layer (INPUT) or a file (INPUT_FILE)</source>
       <translation>请以图层（INPUT）或文件（INPUT_FILE）提供工单</translation>
     </message>
     <message>
-      <location filename="../../layers/io/orders_input.py" line="148" />
+      <location filename="../../layers/io/orders_input.py" line="170" />
       <location filename="../../layers/processing/orders/convertcoords_alg.py" line="92" />
       <source>{0}: the orders have no field {1!r} (fields: {2})</source>
       <translation>{0}：工单没有字段 {1!r}（现有字段：{2}）</translation>
     </message>
     <message>
-      <location filename="../../layers/io/orders_input.py" line="179" />
+      <location filename="../../layers/io/orders_input.py" line="201" />
       <source>{0}: unit {1!r} (feature {2}) has a NaN or infinite vertex; it is left out</source>
       <translation>{0}：单元 {1!r}（第 {2} 个要素）有 NaN 或无穷大的顶点，已略去</translation>
     </message>
     <message>
-      <location filename="../../layers/io/orders_input.py" line="184" />
+      <location filename="../../layers/io/orders_input.py" line="206" />
       <source>{0}: {1} units with NaN vertices left out in all</source>
       <translation>{0}：共略去 {1} 个带 NaN 顶点的单元</translation>
     </message>
@@ -1863,7 +1863,7 @@ Example: INPUT the placed orders, GROUP_FIELD grid_code, CATEGORIES noise, TOP 1
     </message>
     <message>
       <location filename="../../layers/processing/assessment/assessment_alg.py" line="77" />
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="136" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="144" />
       <location filename="../../ui/steps.py" line="63" />
       <source>Assessment</source>
       <translation>考评</translation>
@@ -1976,17 +1976,17 @@ OUTPUT：每个单位每期一行，给出 UNITS（及 UNITS_CODE_FIELD）时附
       <translation>超期工单数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="144" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="152" />
       <source>Report written: {0}</source>
       <translation>已写出报告：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="158" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="166" />
       <source>UNITS_CODE_FIELD: the units have no field {0!r}</source>
       <translation>UNITS_CODE_FIELD：单位图层没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/assessment/assessment_alg.py" line="168" />
+      <location filename="../../layers/processing/assessment/assessment_alg.py" line="176" />
       <source>{0} unit rows have no polygon among the UNITS</source>
       <translation>{0} 行单位在 UNITS 中没有对应的面</translation>
     </message>
@@ -3384,85 +3384,120 @@ PAGE：考评图打印“责任单位考评”的 OUTPUT（作为 GRIDS 给出�
       <translation>网格治理需要 Python 包 {0}，而 QGIS 的 Python 中没有它们。在 QGIS 中，点击消息栏的“安装”按钮（或“网格治理 &gt; 安装 Python 包…”）即可安装。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/warning/counted_orders.py" line="34" />
+      <location filename="../../layers/processing/warning/counted_orders.py" line="35" />
       <source>A forecast needs TIME_FIELD (when each order was reported)</source>
       <translation>预测需要 TIME_FIELD（每张工单的受理时间）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/warning/counted_orders.py" line="47" />
+      <location filename="../../layers/processing/warning/counted_orders.py" line="48" />
       <source>{0} orders counted over {1} grids</source>
       <translation>共统计 {0} 张工单，覆盖 {1} 个网格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/warning/counted_orders.py" line="56" />
+      <location filename="../../layers/processing/warning/counted_orders.py" line="73" />
       <source>{0} orders not counted (no time, no grid or outside the periods)</source>
       <translation>{0} 张工单未计入（无时间、无网格或不在统计期内）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/warning/counted_orders.py" line="58" />
+      <location filename="../../layers/processing/warning/counted_orders.py" line="75" />
       <source>row {0}, {1}: {2}</source>
       <translation>第 {0} 行，{1}：{2}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="23" />
-      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="25" />
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="35" />
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="37" />
       <location filename="../../layers/processing/warning/forecast_alg.py" line="29" />
       <source>Early warning</source>
       <translation>预警</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="26" />
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="38" />
       <source>Warns before complaints rise (未诉先办). Orders are counted per grid × class case × PERIOD as for Forecast orders per grid. OUTPUT lists two kinds of alert, the strongest first:
 - surge: the latest period is above the upper bound of the LEVEL % interval of a forecast made without it (and holds at least 3 orders); alert_level 1, 2 or 3 when it is above the bound whose tail is that of LEVEL, a tenth of it or a hundredth (99 %, 99.9 %, 99.99 % by default), with observed, expected, upper and tail_p. LEVEL is 99 by default: with hundreds of grids × class cases, 90 would alert one quiet grid in five every month;
 - trend_turn (苗头性问题): the last three periods, season adjusted, at least 1.5 times the season before and beyond its 99 % bound, where the window before was not already up.
-SEASON_LIST (冬病夏治) ranks, per class case, the grids expected to be busiest in the coming SEASON (months, e.g. 11-3 for the heating season November to March, or 6,7,8), from the past seasons, each weighing half as much as the one after it: expected, last_season, share and cum_share. Its polygons are ready to be the candidate places of Patrol plan; TOP keeps the first grids of each class case.
+SEASON_LIST (冬病夏治) ranks, per class case, the grids expected to be busiest in the coming SEASON (months, e.g. 11-3 for the heating season November to March, or 6,7,8), from the past seasons, each weighing half as much as the one after it: expected, last_season, share and cum_share. Its polygons are ready to be the candidate places of Patrol plan; TOP keeps the first grids of each class case. With ESTATES (points named by ESTATE_FIELD, e.g. the gazetteer's buildings and their estate), ESTATE_LIST ranks the estates the same way, each order counted at the estate whose point is nearest within ESTATE_DISTANCE metres.
 The latest period should be complete: end DATE_TO on a period's last day.
 
 Example: INPUT the placed orders, GRIDS the grids, CATEGORIES heating, PERIOD month, SEASON 11-3.</source>
       <translation>在投诉上升之前预警（未诉先办）。工单按 网格 × 类案 × PERIOD 统计，与“按网格预测工单”相同。OUTPUT 列出两类预警，最强的在前：
 - surge（激增）：最近一期超过不含该期的预测在 LEVEL % 区间的上限（且至少 3 件）；超过尾部概率为 LEVEL 对应值、其十分之一、其百分之一的上限时（默认 99 %、99.9 %、99.99 %）alert_level 分别为 1、2、3，并给出 observed、expected、upper 和 tail_p。LEVEL 默认 99：网格 × 类案 成百上千，取 90 时每月约五分之一的平静网格会收到预警；
 - trend_turn（苗头性问题）：去除季节性后，最近三期至少是此前一个季节的 1.5 倍且超过其 99 % 上限，而前一个窗口并未同样上升。
-SEASON_LIST（冬病夏治）按类案排列在即将到来的 SEASON（月份，如 11-3 表示 11 月至次年 3 月的供暖季，或 6,7,8）预计最忙的网格，依据以往各季节，每早一季权重减半：expected、last_season、share 和 cum_share。其面图层可直接作为“巡逻计划”的候选地点；TOP 保留每个类案的前若干个网格。
+SEASON_LIST（冬病夏治）按类案排列在即将到来的 SEASON（月份，如 11-3 表示 11 月至次年 3 月的供暖季，或 6,7,8）预计最忙的网格，依据以往各季节，每早一季权重减半：expected、last_season、share 和 cum_share。其面图层可直接作为“巡逻计划”的候选地点；TOP 保留每个类案的前若干个网格。给出 ESTATES（按 ESTATE_FIELD 命名的点，如地址库中的楼栋及其小区）时，ESTATE_LIST 以同样方法排列小区，每张工单计入 ESTATE_DISTANCE 米内最近的小区点。
 最近一期应是完整的：DATE_TO 应设为某一期的最后一天。
 
 示例：INPUT 为已定位工单，GRIDS 为网格，CATEGORIES heating，PERIOD 月，SEASON 11-3。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="47" />
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="62" />
       <source>Alert above the upper bound of the interval (%)</source>
       <translation>超过区间上限即预警（%）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="48" />
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="63" />
       <source>Season (months, e.g. 11-3)</source>
       <translation>季节（月份，如 11-3）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="49" />
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="64" />
       <source>Grids per class case in the season list (0: all)</source>
       <translation>季节清单中每个类案的网格数（0：全部）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="50" />
-      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="71" />
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="65" />
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="88" />
       <source>Early-warning alerts</source>
       <translation>预警</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="51" />
-      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="74" />
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="66" />
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="91" />
       <source>Season-ahead list</source>
       <translation>季节前置清单（冬病夏治）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="53" />
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="69" />
+      <source>Estates (points, e.g. the gazetteer)</source>
+      <translation>小区（点，如地址库）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="71" />
+      <source>Estate name field</source>
+      <translation>小区名称字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="72" />
+      <source>An order counts at an estate within (m)</source>
+      <translation>工单计入小区的距离（米）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="74" />
+      <source>Season-ahead list of estates</source>
+      <translation>小区季节前置清单</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="77" />
       <source>Alerts</source>
       <translation>预警数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="68" />
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="85" />
       <source>No alert</source>
       <translation>无预警</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="107" />
+      <source>ESTATE_FIELD: the estates have no field {0!r}</source>
+      <translation>ESTATE_FIELD：小区图层没有字段 {0!r}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="110" />
+      <source>ESTATES need the orders' points: leave GRID_FIELD empty</source>
+      <translation>ESTATES 需要工单的点位：请将 GRID_FIELD 留空</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/warning/earlywarning_alg.py" line="116" />
+      <source>{0} orders counted at an estate</source>
+      <translation>{0} 张工单计入了小区</translation>
     </message>
     <message>
       <location filename="../../layers/processing/warning/forecast_alg.py" line="27" />
@@ -3499,7 +3534,7 @@ OUTPUT：每个 网格 × 类案 × 未来一期 一行（step 1 为下一期）
     </message>
     <message>
       <location filename="../../layers/processing/warning/forecast_alg.py" line="52" />
-      <location filename="../../layers/processing/warning/forecast_alg.py" line="73" />
+      <location filename="../../layers/processing/warning/forecast_alg.py" line="65" />
       <source>Forecast</source>
       <translation>预测</translation>
     </message>
@@ -3514,7 +3549,7 @@ OUTPUT：每个 网格 × 类案 × 未来一期 一行（step 1 为下一期）
       <translation>预测的序列数（网格 × 类案）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/warning/forecast_alg.py" line="70" />
+      <location filename="../../layers/processing/warning/forecast_alg.py" line="62" />
       <source>Class case {0}: model {1}</source>
       <translation>类案 {0}：模型 {1}</translation>
     </message>

@@ -3,12 +3,22 @@ treat before next season (冬病夏治)."""
 
 from __future__ import annotations
 
-from qgis.core import QgsProcessing
+import dataclasses
+
+import numpy as np
+import shapely
+from qgis.core import QgsProcessing, QgsProcessingException
 
 from gridgov.grid_ops.forecasting import early_warning
 from gridgov.grid_ops.forecasting.request import EarlyWarningJob, parse_season
+from gridgov.grid_ops.forecasting.warning import PLACE, nearest_place, season_places
+from gridgov.grid_ops.responsibility import geolocate
+from gridgov.grid_ops.schema import GRID_CODE
+from gridgov.layers.io.convert import POS_X
+from gridgov.layers.io.orders_input import frame_xy
+from gridgov.layers.io.sources import read_source
 from gridgov.layers.outputs.run_outputs import write_frame
-from gridgov.layers.parameters.declare import checked_text, integer, number, number_output, sink
+from gridgov.layers.parameters.declare import checked_text, field, integer, number, number_output, sink, source
 from gridgov.layers.parameters.grid_inputs import orders_and_grids_family
 from gridgov.layers.parameters.order_filters import filter_family
 from gridgov.layers.processing.base import DeclaredAlgorithm
@@ -16,6 +26,8 @@ from gridgov.layers.processing.warning.counted_orders import counted_run, with_g
 from gridgov.layers.processing.warning.forecast_alg import period_choice
 from gridgov.layers.runtime.translation import tr, tr_noop
 from gridgov.layers.styling.layer_styles import StyleOnLoad
+
+POINTS = [QgsProcessing.SourceType.TypeVectorPoint]
 
 
 class EarlyWarningAlgorithm(DeclaredAlgorithm):
@@ -36,7 +48,10 @@ class EarlyWarningAlgorithm(DeclaredAlgorithm):
         "SEASON_LIST (冬病夏治) ranks, per class case, the grids expected to be busiest in the coming SEASON "
         "(months, e.g. 11-3 for the heating season November to March, or 6,7,8), from the past seasons, each "
         "weighing half as much as the one after it: expected, last_season, share and cum_share. Its polygons "
-        "are ready to be the candidate places of Patrol plan; TOP keeps the first grids of each class case.\n"
+        "are ready to be the candidate places of Patrol plan; TOP keeps the first grids of each class case. With "
+        "ESTATES (points named by ESTATE_FIELD, e.g. the gazetteer's buildings and their estate), ESTATE_LIST ranks "
+        "the estates the same way, each order counted at the estate whose point is nearest within ESTATE_DISTANCE "
+        "metres.\n"
         "The latest period should be complete: end DATE_TO on a period's last day.\n\n"
         "Example: INPUT the placed orders, GRIDS the grids, CATEGORIES heating, PERIOD month, SEASON 11-3."
     )
@@ -49,7 +64,16 @@ class EarlyWarningAlgorithm(DeclaredAlgorithm):
         integer("TOP", tr_noop("Grids per class case in the season list (0: all)"), 0, minimum=0),
         sink("OUTPUT", tr_noop("Early-warning alerts"), QgsProcessing.SourceType.TypeVectorPolygon),
         sink("SEASON_LIST", tr_noop("Season-ahead list"), QgsProcessing.SourceType.TypeVectorPolygon),
-    )
+        # the estates' list: drawn from the orders' positions, not part of the request (read by _estates)
+        dataclasses.replace(
+            source("ESTATES", tr_noop("Estates (points, e.g. the gazetteer)"), POINTS, optional=True), read=None
+        ),
+        dataclasses.replace(field("ESTATE_FIELD", tr_noop("Estate name field"), "ESTATES", "estate"), read=None),
+        dataclasses.replace(number("ESTATE_DISTANCE", tr_noop("An order counts at an estate within (m)"), 100.0, 0.0),
+                            read=None),
+        sink("ESTATE_LIST", tr_noop("Season-ahead list of estates"), QgsProcessing.SourceType.TypeVectorPoint,
+             optional=True, create_by_default=False),
+    )  # fmt: skip
     OUTPUTS = (number_output("ALERTS", tr_noop("Alerts")),)
     REQUEST = EarlyWarningJob
 
@@ -65,4 +89,35 @@ class EarlyWarningAlgorithm(DeclaredAlgorithm):
         season = with_grids(result.season, counted.data)
         season_dest = write_frame(self, parameters, "SEASON_LIST", context, season, crs, feedback)
         StyleOnLoad.attach(context, season_dest, "season_list", tr("Season-ahead list"))
-        return {"OUTPUT": dest, "SEASON_LIST": season_dest, "ALERTS": len(result.alerts)}
+        out = {"OUTPUT": dest, "SEASON_LIST": season_dest, "ALERTS": len(result.alerts)}
+        if parameters.get("ESTATE_LIST") is not None and parameters.get("ESTATES"):
+            estates = self._estates(counted, request, parameters, context, feedback)
+            out["ESTATE_LIST"] = write_frame(self, parameters, "ESTATE_LIST", context, estates, crs, feedback)
+        return out
+
+    def _estates(self, counted, request, parameters, context, feedback):
+        """The season-ahead list of estates: each order counted at the estate whose point (a building of
+        it) is nearest within ESTATE_DISTANCE, ranked as the grids are; each estate at the middle of its
+        points, with the grid holding that point."""
+        import geopandas as gpd
+
+        points, _source = read_source(self, parameters, "ESTATES", context, feedback)
+        name = self.parameterAsString(parameters, "ESTATE_FIELD", context) or "estate"
+        if name not in points.columns:
+            raise QgsProcessingException(tr("ESTATE_FIELD: the estates have no field {0!r}").format(name))
+        orders = counted.data.orders
+        if orders.crs is None or POS_X not in orders.columns:
+            raise QgsProcessingException(tr("ESTATES need the orders' points: leave GRID_FIELD empty"))
+        points = points[points[name].notna() & (points[name].astype(str).str.strip() != "")].to_crs(orders.crs)
+        xy = frame_xy(orders)[orders.index.get_indexer(counted.orders.index)]
+        names = points[name].astype(str).str.strip().to_numpy(dtype=object)
+        at = nearest_place(xy, shapely.get_coordinates(points.geometry.to_numpy()), names, self.parameterAsDouble(
+            parameters, "ESTATE_DISTANCE", context))  # fmt: skip
+        feedback.pushInfo(tr("{0} orders counted at an estate").format(int((at != "").sum())))
+        listed = season_places(counted.orders, at, request)
+        middles = points.dissolve(by=name).geometry.centroid
+        geometry = gpd.GeoSeries(middles.reindex(listed[PLACE]).to_numpy(), crs=orders.crs)
+        codes = geolocate.UnitLayer.from_frame(counted.data.grids.to_crs(orders.crs), counted.data.code_field)
+        listed[GRID_CODE] = np.asarray(geolocate.grid_of_points(codes, geometry.x.to_numpy(), geometry.y.to_numpy()),
+                                       dtype=object)  # fmt: skip
+        return gpd.GeoDataFrame(listed.rename(columns={PLACE: "estate"}), geometry=geometry.to_numpy(), crs=orders.crs)

@@ -137,3 +137,27 @@ def test_orders_without_a_time_field_are_refused_clearly(city, gridgov_provider)
             {"INPUT": _layer(path, "orders"), "GRIDS": _layer(path, "grids"), "TIME_FIELD": "no_such_field",
              "OUTPUT": "TEMPORARY_OUTPUT"},
         )  # fmt: skip
+
+
+def test_the_season_list_of_estates_puts_the_flooded_estates_first(city, gridgov_provider, tmp_path):
+    """Estates as the gazetteer gives them (points named by estate): the heating orders of a planted
+    grid lie around its estate's buildings, so that estate leads its class case's list."""
+    path, grids, _orders = city
+    centres = grids.set_index("grid_code").geometry.centroid
+    estates = gpd.GeoDataFrame(
+        {"estate": [f"{code}苑" for code in grids.grid_code for _ in range(4)]},
+        geometry=[c.buffer(100).exterior.interpolate(k / 4, normalized=True) for c in centres for k in range(4)],
+        crs=grids.crs,
+    )
+    estates.to_file(tmp_path / "estates.gpkg", layer="addresses")
+    result = processing.run(
+        "gridgov:earlywarning",
+        {"INPUT": _layer(path, "orders"), "GRIDS": _layer(path, "grids"), "SEASON": "11-3",
+         "ESTATES": _layer(tmp_path / "estates.gpkg", "addresses"), "ESTATE_DISTANCE": 500,
+         "OUTPUT": "TEMPORARY_OUTPUT", "SEASON_LIST": "TEMPORARY_OUTPUT", "ESTATE_LIST": str(tmp_path / "e.gpkg")},
+    )  # fmt: skip
+    listed = _frame(result["ESTATE_LIST"])
+    heating = listed[listed.class_code == "0801"].sort_values("rank")
+    assert set(heating.estate.head(3)) == {f"{code}苑" for code in HEATED}
+    assert (heating.head(3).grid_code.to_numpy() == heating.head(3).estate.str[:-1].to_numpy()).all()
+    assert listed.geometry.notna().all()
