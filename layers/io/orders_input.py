@@ -156,8 +156,12 @@ def read_orders_parts(
 
 def _as_orders(frame: gpd.GeoDataFrame, points: bool, source) -> OrdersInput:
     xy = frame_xy(frame) if points else None
-    table = pd.DataFrame(frame.drop(columns=[frame.geometry.name, FID, POS_X, POS_Y], errors="ignore"))
     crs = frame.crs.to_string() if frame.crs is not None else None
+    geometry = frame.active_geometry_name if isinstance(frame, gpd.GeoDataFrame) else None
+    for column in (geometry, FID, POS_X, POS_Y):  # removed in place: a copy of a million rows costs 0.4 s
+        if column is not None and column in frame.columns:
+            del frame[column]
+    table = pd.DataFrame(frame)
     return OrdersInput(table, xy, crs, source.sourceName(), source.fields(), source.featureCount())
 
 
