@@ -89,6 +89,20 @@ OPTIONAL = (
         "0.14",
     ),
     Package(
+        "ahocorasick",
+        "pyahocorasick",
+        "pyahocorasick>=1.4",
+        tr_noop("Internet clues and Class sweep: finding the map's place names in the posts' texts"),
+        "1.4",
+    ),
+    Package(
+        "rapidfuzz",
+        "rapidfuzz",
+        "rapidfuzz>=3.0",
+        tr_noop("Internet clues: place names with a typo (near-misses)"),
+        "3.0",
+    ),
+    Package(
         "psycopg2",
         "psycopg2-binary",
         "psycopg2-binary>=2.9",

@@ -37,6 +37,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "democity": {"runtime", "grids", "orders"},
     "forecasting": {"runtime", "orders"},
     "assessment": {"runtime", "orders"},
+    "clues": {"runtime", "pip", "grids", "orders", "responsibility"},
 }
 #: layers package → the layers packages it may import (besides itself), lowest first
 LAYERS_MAY_IMPORT: dict[str, set[str]] = {

@@ -1,0 +1,476 @@
+"""A table of internet posts through ``gridgov:clues``: every post out once, with its status.
+
+For each post, in this order:
+
+1. **place**: the places its text names (:mod:`places`, :mod:`reading`) and its geotag, converted
+   from its coordinate system (GCJ-02 on AMap / Tencent based apps, BD-09 on Baidu). Both given:
+   the geotag where it lies within ``agree_distance`` (plus the place's reach) of the named place,
+   being the more precise; else the named place, for a geotag is where the poster stood, which may
+   be home (``evidence`` says so). Only a geotag: the geotag. A road alone places the post only when
+   one grid holds most of the road; else the grids along it are its ``candidates``;
+2. **classify**: the catalogue's keyword rules, and, when the existing orders carry their texts and
+   classes, the learned model of ``gridgov:classify`` trained on them. A post is a case when the
+   rules find a class or the model is at least ``min_class_score`` sure; otherwise ``not_a_case``;
+3. **assign**: the responsible unit and person by the responsibility rule (``gridgov:geolocate``'s);
+4. **deduplicate**: a case within ``distance`` metres and ``days`` days of an existing order of the
+   same class is that order's case (its ``case_id``, else its id); posts of the same class within
+   ``distance`` and ``days`` of each other are one case (the rule of ``gridgov:findrepeats``: anchored
+   on the first report), which is an existing order's when any of them is; the first post of a case
+   nobody reported is the ``new_case``, the others ``duplicate_of`` it.
+
+Statuses: ``new_case``, ``duplicate_of``, ``unplaced`` (a case whose place cannot be told: the
+candidates are listed for a person to choose), ``not_a_case``. Posts in = posts out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import shapely
+from scipy.spatial import cKDTree
+
+from gridgov.grid_ops.clues.places import PlaceBook, normalise
+from gridgov.grid_ops.clues.reading import Reading, read_place
+from gridgov.grid_ops.orders import classify, positions
+from gridgov.grid_ops.orders.repeats import find_repeats
+from gridgov.grid_ops.orders.times import parse_times
+from gridgov.grid_ops.responsibility import geolocate
+from gridgov.grid_ops.responsibility.geolocate import DEFAULT_TOLERANCE, RESULT_COLUMNS
+from gridgov.grid_ops.schema import CLASS_CODE, PROBLEM, REPORTED_AT, RESP_CODE, as_text
+
+STATUSES = ("new_case", "duplicate_of", "unplaced", "not_a_case")
+#: The columns every post gets, before the responsibility rule's.
+CLUE_COLUMNS = (
+    "clue_status",
+    "case_id",
+    "duplicate_of",
+    CLASS_CODE,
+    "class_name",
+    "class_score",
+    "place_kind",
+    "place_name",
+    "place_confidence",
+    "evidence",
+    "candidates",
+    "dup_distance_m",
+    "dup_days",
+)
+#: A road this share of which lies in one grid places a post in that grid.
+ROAD_ONE_GRID_SHARE = 0.8
+#: The learned model is trained on at most this many existing orders (a seeded sample beyond it).
+MAX_TRAINING_ORDERS = 20_000
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class CluesRequest:
+    """Internet clues read as the toolbox, the dock or a script asks for it (``gridgov:clues``)."""
+
+    #: The posts' text, time and id columns ('' id: the row number).
+    text_field: str = "text"
+    time_field: str = "posted_at"
+    id_field: str = "post_id"
+    #: The geotag's columns ('' : no geotags) and each row's coordinate system ('' : ``coord_sys`` for all).
+    x_field: str = "lon"
+    y_field: str = "lat"
+    coord_sys_field: str = "coord_sys"
+    coord_sys: str = "gcj02"
+    #: A case within this many metres and days of an existing order of its class is that order's case.
+    distance: float = 300.0
+    days: float = 7.0
+    #: The existing orders' class, time and text columns, and the id a duplicate points to
+    #: ('' : ``case_id`` when they have it, else ``order_id``, else the row number).
+    existing_class_field: str = CLASS_CODE
+    existing_time_field: str = REPORTED_AT
+    existing_text_field: str = "description"
+    existing_id_field: str = ""
+    #: The learned model's probability from which a post the keyword rules do not recognise is a case.
+    min_class_score: float = 0.5
+    #: A geotag this close (metres, plus the named place's reach) to the named place is used.
+    agree_distance: float = 500.0
+    #: Metres outside every grid within which the nearest grid still answers (as in geolocate).
+    tolerance: float = DEFAULT_TOLERANCE
+    #: New case ids: this prefix and a number in time order.
+    case_prefix: str = "XS"
+
+    def missing_column(self, columns) -> tuple[str, str] | None:
+        """(parameter, column) of the first posts' column named but absent; None when all are there."""
+        for parameter, column in (
+            ("TEXT_FIELD", self.text_field),
+            ("TIME_FIELD", self.time_field),
+            ("ID_FIELD", self.id_field),
+            ("X_FIELD", self.x_field),
+            ("Y_FIELD", self.y_field),
+            ("COORD_SYS_FIELD", self.coord_sys_field),
+        ):
+            if column and column not in columns:
+                return parameter, column
+        return None
+
+
+@dataclass
+class Existing:
+    """The orders and cases already reported: a frame, its points in the working CRS (NaN: none)."""
+
+    frame: pd.DataFrame
+    x: np.ndarray
+    y: np.ndarray
+
+
+@dataclass
+class CluesResult:
+    """One row per post (``CLUE_COLUMNS`` then the responsibility rule's), its point (NaN where it
+    has none) and the posts per status."""
+
+    table: pd.DataFrame
+    x: np.ndarray
+    y: np.ndarray
+    counts: dict[str, int]
+    classifier: str
+
+
+def _noop(_fraction: float, _message: str) -> None:
+    return None
+
+
+def read_clues(
+    posts: pd.DataFrame,
+    book: PlaceBook,
+    hierarchy: geolocate.Hierarchy,
+    target_crs: str,
+    taxonomy: classify.Taxonomy,
+    request: CluesRequest,
+    existing: Existing | None = None,
+    progress: Progress = _noop,
+) -> CluesResult:
+    """Every post placed, classified, assigned and checked against ``existing`` (module docstring)."""
+    n = len(posts)
+    texts = as_text(posts[request.text_field]).to_numpy(dtype=object) if n else np.array([], dtype=object)
+    progress(0.05, "reading places")
+    readings = read_places(texts, book)
+    progress(0.3, "geotags")
+    x, y, kind, confidence, evidence = _positions(posts, readings, target_crs, request)
+    progress(0.4, "classifying")
+    classes, method = _classify(texts, taxonomy, existing, request)
+    is_case = classes[CLASS_CODE].to_numpy(dtype=object) != ""
+    candidates = np.full(n, "", dtype=object)
+    road_only = np.flatnonzero((kind == "road") & ~np.isfinite(x))
+    if len(road_only) and hierarchy.grids is not None:
+        _place_roads(road_only, readings, book, hierarchy, x, y, confidence, candidates)
+    progress(0.6, "responsible units")
+    placed = geolocate.assign(hierarchy, x, y, classes[CLASS_CODE].to_numpy(dtype=object), request.tolerance)
+    has_unit = placed[RESP_CODE].to_numpy(dtype=object) != ""
+    progress(0.8, "duplicates")
+    times = parse_times(posts[request.time_field] if request.time_field else pd.Series([""] * n), request.time_field)
+    case = is_case & has_unit
+    dup = _deduplicate(x, y, classes[CLASS_CODE].to_numpy(dtype=object), times.times, case, existing, request)
+    status = np.where(
+        ~is_case, "not_a_case", np.where(~case, "unplaced", np.where(dup.duplicate, "duplicate_of", "new_case"))
+    )
+    table = _table(posts, readings, classes, taxonomy, placed, (status, kind, confidence, evidence, candidates), dup)
+    problem = np.asarray(times.problem, dtype=object)
+    table[PROBLEM] = _joined(table[PROBLEM].to_numpy(dtype=object), np.where(case, problem, ""))
+    progress(1.0, "done")
+    counts = {s: int((status == s).sum()) for s in STATUSES}
+    return CluesResult(table, x, y, counts, method)
+
+
+def read_places(texts: np.ndarray, book: PlaceBook) -> list[Reading]:
+    """Each text's place (:func:`reading.read_place`): the exact names first, near-misses where the
+    exact ones give no spot."""
+    normalised = [normalise(str(t)) for t in texts]
+    hits = [book.exact_hits(t) for t in normalised]
+    readings = [read_place(t, h, book) for t, h in zip(normalised, hits)]
+    vague = np.array([not np.isfinite(r.x) for r in readings], dtype=bool)
+    near = book.near_hits(normalised, np.flatnonzero(vague))
+    for row, extra in near.items():
+        merged = sorted(
+            [*hits[row], *(e for e in extra if all(e.end <= h.start or e.start >= h.end for h in hits[row]))],
+            key=lambda h: h.start,
+        )
+        better = read_place(normalised[row], merged, book)
+        if np.isfinite(better.x) or (better.kind and not readings[row].kind):
+            readings[row] = better
+    return readings
+
+
+def _positions(posts: pd.DataFrame, readings: list[Reading], target_crs: str, request: CluesRequest):
+    """Each post's point, the kind of place it stands for, its confidence and the evidence (the geotag
+    against the named place, see the module docstring)."""
+    n = len(posts)
+    x = np.array([r.x for r in readings], dtype=float).reshape(n)
+    y = np.array([r.y for r in readings], dtype=float).reshape(n)
+    radius = np.nan_to_num(np.array([r.radius for r in readings], dtype=float).reshape(n))
+    kind = np.array([r.kind for r in readings], dtype=object).reshape(n)
+    confidence = np.array([r.confidence for r in readings], dtype=float).reshape(n)
+    evidence = np.array([r.evidence for r in readings], dtype=object).reshape(n)
+    tag_x, tag_y, tag_note = _geotags(posts, target_crs, request)
+    tagged = np.isfinite(tag_x) & np.isfinite(tag_y)
+    named = np.isfinite(x)
+    gap = np.hypot(tag_x - x, tag_y - y)
+    agree = tagged & named & (gap <= request.agree_distance + radius)
+    only_tag = tagged & ~named
+    for i in np.flatnonzero(tagged & named):
+        if agree[i]:
+            evidence[i] += f"; geotag {tag_note[i]} {gap[i]:.0f} m away: used"
+        else:
+            evidence[i] += f"; geotag {tag_note[i]} {gap[i]:.0f} m away: not used (the poster may not be there)"
+    for i in np.flatnonzero(only_tag):
+        evidence[i] = (evidence[i] + "; " if evidence[i] else "") + f"geotag {tag_note[i]}"
+    for i in np.flatnonzero(~tagged & (tag_note != "")):
+        evidence[i] = (evidence[i] + "; " if evidence[i] else "") + f"geotag {tag_note[i]}"
+    use_tag = agree | only_tag
+    x = np.where(use_tag, tag_x, x)
+    y = np.where(use_tag, tag_y, y)
+    confidence = np.where(agree, np.maximum(confidence, 0.9), np.where(only_tag, 0.75, confidence))
+    kind = np.where(only_tag, "geotag", kind)
+    return x, y, kind, confidence, evidence
+
+
+def _geotags(posts: pd.DataFrame, target_crs: str, request: CluesRequest):
+    """The geotags in the working CRS (NaN where a post has none or an unusable one) and a note per row."""
+    n = len(posts)
+    nan = np.full(n, np.nan)
+    note = np.full(n, "", dtype=object)
+    if not (request.x_field and request.y_field) or not n:
+        return nan, nan.copy(), note
+    lon, lat = as_text(posts[request.x_field]), as_text(posts[request.y_field])
+    systems = (
+        as_text(posts[request.coord_sys_field]).str.strip().replace("", request.coord_sys)
+        if request.coord_sys_field
+        else pd.Series([request.coord_sys] * n)
+    )
+    rows = np.flatnonzero(((lon.str.strip() != "") & (lat.str.strip() != "")).to_numpy())
+    tag_x, tag_y = nan.copy(), nan.copy()
+    if len(rows):
+        got = positions.to_target(
+            lon.iloc[rows].to_numpy(dtype=object),
+            lat.iloc[rows].to_numpy(dtype=object),
+            systems.iloc[rows].to_numpy(dtype=object),
+            target_crs,
+            request.x_field,
+            request.y_field,
+            request.coord_sys_field or "coord_sys",
+        )
+        tag_x[rows], tag_y[rows] = got.x, got.y
+        sys_text = systems.iloc[rows].to_numpy(dtype=object)
+        note[rows] = [f"unusable ({p})" if p else s for p, s in zip(got.problem, sys_text)]
+    return tag_x, tag_y, note
+
+
+def _place_roads(rows, readings, book: PlaceBook, hierarchy, x, y, confidence, candidates) -> None:
+    """A post that names only roads: placed on a road most of which one grid holds, else the grids
+    along its roads are listed (the longest stretch first)."""
+    grids = hierarchy.grids
+    tree = grids.tree
+    for i in rows:
+        pieces: dict[int, float] = {}
+        best_line = None
+        for road in readings[i].roads:
+            line = book.lines[road]
+            if line is None:
+                continue
+            for g in tree.query(line, predicate="intersects"):
+                length = shapely.length(shapely.intersection(line, grids.geoms[g]))
+                pieces[int(g)] = pieces.get(int(g), 0.0) + float(length)
+            best_line = line if best_line is None else best_line
+        if not pieces:
+            continue
+        order = sorted(pieces, key=lambda g: -pieces[g])
+        total = sum(pieces.values())
+        if len(readings[i].roads) == 1 and pieces[order[0]] >= ROAD_ONE_GRID_SHARE * total:
+            inside = shapely.intersection(best_line, grids.geoms[order[0]])
+            point = (
+                shapely.line_interpolate_point(shapely.line_merge(inside), 0.5, normalized=True)
+                if (inside.geom_type in ("LineString", "MultiLineString"))
+                else shapely.point_on_surface(inside)
+            )
+            x[i], y[i] = point.x, point.y
+            confidence[i] = readings[i].confidence
+            continue
+        codes = grids.codes[order[:5]]
+        candidates[i] = "; ".join(f"{c} ({pieces[g]:.0f} m)" for c, g in zip(codes, order[:5]))
+
+
+def _classify(texts, taxonomy: classify.Taxonomy, existing: Existing | None, request: CluesRequest):
+    """class_code and class_score per post ('' where it is not a case) and the method that decided."""
+    rules = classify.classify_by_rules(texts, taxonomy)
+    model = _trained_model(existing, request)
+    if model is None:
+        return rules[[CLASS_CODE, "class_score"]], "rules"
+    learned = model.predict(texts)
+    chosen = classify.combine(rules, learned)
+    unsure = (rules[CLASS_CODE].to_numpy() == "") & (learned["class_score"].to_numpy() < request.min_class_score)
+    chosen.loc[unsure, CLASS_CODE] = ""
+    chosen.loc[unsure, "class_score"] = 0.0
+    return chosen[[CLASS_CODE, "class_score"]], "hybrid"
+
+
+def _trained_model(existing: Existing | None, request: CluesRequest):
+    """The learned classifier trained on the existing orders' texts and classes (None when they have
+    none, too few, or scikit-learn is missing: the rules classify alone then)."""
+    if existing is None:
+        return None
+    frame = existing.frame
+    if request.existing_text_field not in frame.columns or request.existing_class_field not in frame.columns:
+        return None
+    labels = as_text(frame[request.existing_class_field]).str.strip()
+    texts = as_text(frame[request.existing_text_field])
+    known = np.flatnonzero((labels != "").to_numpy() & (texts != "").to_numpy())
+    if len(known) > MAX_TRAINING_ORDERS:
+        known = np.sort(np.random.default_rng(0).choice(known, MAX_TRAINING_ORDERS, replace=False))
+    if len(set(labels.iloc[known])) < 2:
+        return None
+    try:
+        return classify.LearnedClassifier().fit(texts.iloc[known].to_numpy(), labels.iloc[known].to_numpy())
+    except ValueError:
+        return None
+
+
+@dataclass
+class _Duplicates:
+    duplicate: np.ndarray
+    case_id: np.ndarray
+    of: np.ndarray
+    distance: np.ndarray
+    days: np.ndarray
+
+
+def _existing_ids(existing: Existing, request: CluesRequest) -> np.ndarray:
+    frame = existing.frame
+    for column in (request.existing_id_field, "case_id", "order_id"):
+        if column and column in frame.columns:
+            ids = as_text(frame[column]).str.strip().to_numpy(dtype=object)
+            if column == "case_id" and "order_id" in frame.columns:  # a row without a case: its own id
+                own = as_text(frame["order_id"]).to_numpy(dtype=object)
+                ids = np.where(ids == "", own, ids)
+            return ids
+    return np.array([f"row {i + 1}" for i in range(len(frame))], dtype=object)
+
+
+def _deduplicate(
+    x, y, classes, times, case: np.ndarray, existing: Existing | None, request: CluesRequest
+) -> _Duplicates:
+    """Each case's case id: an existing order's, another post's, or a new one (module docstring)."""
+    n = len(x)
+    out = _Duplicates(
+        np.zeros(n, bool), np.full(n, "", object), np.full(n, "", object), np.full(n, np.nan), np.full(n, np.nan)
+    )
+    usable = case & np.isfinite(x) & ~np.isnat(times)
+    matched = _against_existing(x, y, classes, times, usable, existing, request, out)
+    rows = np.flatnonzero(usable)
+    groups = find_repeats(x[rows], y[rows], classes[rows], times[rows], request.distance, request.days)
+    new_number = 0
+    order = np.lexsort((rows, times[rows]))
+    seen: dict[str, str] = {}
+    for k in order:
+        group = groups.case_id[k]
+        row = rows[k]
+        if group in seen:
+            continue
+        members = rows[groups.case_id == group]
+        first_matched = next((m for m in members[np.argsort(times[members], kind="stable")] if matched[m]), None)
+        if first_matched is not None:
+            seen[group] = out.case_id[first_matched]
+        else:
+            new_number += 1
+            seen[group] = f"{request.case_prefix}{new_number:06d}"
+        for m in members:
+            if matched[m]:
+                continue
+            out.case_id[m] = seen[group]
+            if first_matched is not None:
+                out.duplicate[m], out.of[m] = True, out.of[first_matched]
+            elif m != row:
+                out.duplicate[m], out.of[m] = True, seen[group]
+    return out
+
+
+def _against_existing(
+    x, y, classes, times, usable, existing: Existing | None, request: CluesRequest, out: _Duplicates
+) -> np.ndarray:
+    """Posts within ``distance`` and ``days`` of an existing order of their class: the nearest such
+    order (then the closest in time) is theirs."""
+    matched = np.zeros(len(x), dtype=bool)
+    if existing is None or not len(existing.frame) or not usable.any():
+        return matched
+    frame = existing.frame
+    if request.existing_class_field not in frame.columns or request.existing_time_field not in frame.columns:
+        return matched
+    e_class = as_text(frame[request.existing_class_field]).str.strip().to_numpy(dtype=object)
+    e_time = parse_times(frame[request.existing_time_field], request.existing_time_field).times
+    e_ok = np.isfinite(existing.x) & np.isfinite(existing.y) & ~np.isnat(e_time) & (e_class != "")
+    ids = _existing_ids(existing, request)
+    window = request.days * 86400
+    for code in np.unique(classes[usable]):
+        posts = np.flatnonzero(usable & (classes == code))
+        orders = np.flatnonzero(e_ok & (e_class == code))
+        if not len(orders):
+            continue
+        tree = cKDTree(np.column_stack([existing.x[orders], existing.y[orders]]))
+        near = tree.query_ball_point(np.column_stack([x[posts], y[posts]]), request.distance)
+        for post, found in zip(posts, near):
+            if not found:
+                continue
+            found = orders[np.asarray(found)]
+            gap = np.abs((e_time[found] - times[post]).astype("timedelta64[s]").astype(np.int64))
+            ok = found[gap <= window]
+            if not len(ok):
+                continue
+            dist = np.hypot(existing.x[ok] - x[post], existing.y[ok] - y[post])
+            seconds = np.abs((e_time[ok] - times[post]).astype("timedelta64[s]").astype(np.int64))
+            best = ok[np.lexsort((seconds, dist))[0]]
+            matched[post] = True
+            out.duplicate[post] = True
+            out.case_id[post] = out.of[post] = ids[best]
+            out.distance[post] = round(float(np.hypot(existing.x[best] - x[post], existing.y[best] - y[post])), 1)
+            out.days[post] = round(
+                float((times[post] - e_time[best]).astype("timedelta64[s]").astype(np.int64)) / 86400, 2
+            )
+    return matched
+
+
+def _table(posts, readings, classes, taxonomy, placed: pd.DataFrame, parts, dup: _Duplicates) -> pd.DataFrame:
+    status, kind, confidence, evidence, candidates = parts
+    codes = classes[CLASS_CODE].to_numpy(dtype=object)
+    table = pd.DataFrame(
+        {
+            "clue_status": status,
+            "case_id": dup.case_id,
+            "duplicate_of": dup.of,
+            CLASS_CODE: codes,
+            "class_name": taxonomy.names(codes),
+            "class_score": classes["class_score"].to_numpy(dtype=float),
+            "place_kind": kind,
+            "place_name": np.array([r.name for r in readings], dtype=object).reshape(len(posts)),
+            "place_confidence": np.where(
+                np.isin(status, ("unplaced", "not_a_case")) & (kind == ""), 0.0, np.round(confidence, 3)
+            ),
+            "evidence": evidence,
+            "candidates": candidates,
+            "dup_distance_m": dup.distance,
+            "dup_days": dup.days,
+        }
+    )
+    for column in RESULT_COLUMNS:
+        if column in placed.columns:
+            table[column] = placed[column].to_numpy()
+    table[PROBLEM] = np.where(status == "unplaced", _unplaced_reason(kind, candidates), "")
+    return table
+
+
+def _unplaced_reason(kind: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    reason = np.full(len(kind), "no place named and no geotag", dtype=object)
+    reason[kind == "road"] = "only a road named, which runs through several grids: see candidates"
+    reason[(kind != "") & (kind != "road")] = "the place lies outside every grid"
+    return reason
+
+
+def _joined(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    out = np.where(a == "", b, a)
+    both = (a != "") & (b != "")
+    out[both] = a[both] + "; " + b[both]
+    return out
