@@ -24,6 +24,7 @@ from gridgov.grid_ops.democity import facilities, names
 from gridgov.grid_ops.democity.hierarchy import CRS, build_hierarchy
 from gridgov.grid_ops.democity.history import build_order_history
 from gridgov.grid_ops.democity.orders import generate_inspections, generate_orders, plant_hot_areas
+from gridgov.grid_ops.democity.posts import generate_posts
 from gridgov.grid_ops.democity.streets_and_blocks import build_road_network
 from gridgov.grid_ops.orders.classify import shipped_class_cases
 from gridgov.grid_ops.runtime.paths import resource_path
@@ -31,6 +32,7 @@ from gridgov.grid_ops.runtime.paths import resource_path
 GENERATOR_VERSION = "1"
 DEFAULT_SEED = 20251
 DEFAULT_ORDERS = 100_000
+DEFAULT_POSTS = 600
 
 #: Layers in the order they are written; spatial ones first.
 SPATIAL_LAYERS = (
@@ -48,9 +50,11 @@ SPATIAL_LAYERS = (
     "truth_orders",
     "truth_inspections",
     "order_history",
+    "truth_posts",
 )
 TABLES = (
     "roster", "patrol_teams", "orders", "inspections", "class_cases", "demo_info", "truth_surges", "truth_season",
+    "posts",
 )  # fmt: skip
 
 Progress = Callable[[float, str], None]
@@ -63,6 +67,7 @@ class DemoCity:
     layers: dict[str, pd.DataFrame] = field(default_factory=dict)
     seed: int = DEFAULT_SEED
     n_orders: int = DEFAULT_ORDERS
+    n_posts: int = DEFAULT_POSTS
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.layers[name]
@@ -80,6 +85,8 @@ class DemoCityRequest:
     seed: int = DEFAULT_SEED
     #: The number of work orders.
     orders: int = DEFAULT_ORDERS
+    #: The number of internet posts (网络线索) about the district's problems, with their truth.
+    posts: int = DEFAULT_POSTS
     #: The GeoPackage written; ``.gpkg`` is added to a name without it.
     output: str = ""
 
@@ -95,7 +102,9 @@ def make_demo_city(request: DemoCityRequest, progress: Progress = _noop) -> Path
     ``progress(fraction, message)`` is told how far the whole run got (building is the first 70 %,
     writing the next 25 %: what is left is the caller's, a project for instance)."""
     gpkg = request.gpkg
-    city = build_demo_city(seed=request.seed, n_orders=request.orders, progress=lambda f, m: progress(0.7 * f, m))
+    city = build_demo_city(
+        seed=request.seed, n_orders=request.orders, n_posts=request.posts, progress=lambda f, m: progress(0.7 * f, m)
+    )
     return write_demo_city(city, gpkg, progress=lambda f, m: progress(0.7 + 0.25 * f, m))
 
 
@@ -104,14 +113,21 @@ def build_demo_city(
     n_orders: int = DEFAULT_ORDERS,
     n_inspections: int | None = None,
     progress: Progress = _noop,
+    n_posts: int | None = None,
 ) -> DemoCity:
-    """Generate the demo district; ``progress(fraction, message)`` is told how far it got."""
+    """Generate the demo district; ``progress(fraction, message)`` is told how far it got.
+    ``n_posts`` internet posts (None: DEFAULT_POSTS) are written about it, from a stream of their own."""
     if n_orders < 0:
         raise ValueError("the number of orders cannot be negative")
-    streams = np.random.SeedSequence(seed).spawn(7)  # child k is the same whatever the count: adding one keeps the rest
+    n_posts = DEFAULT_POSTS if n_posts is None else n_posts
+    if n_posts < 0:
+        raise ValueError("the number of posts cannot be negative")
+    # child k is the same whatever the count (spawn(8)'s first seven are spawn(7)'s): adding one keeps the rest
+    streams = np.random.SeedSequence(seed).spawn(8)
     rng_roads, rng_units, rng_places, rng_hot, rng_orders, rng_insp, rng_history = (
-        np.random.default_rng(s) for s in streams
+        np.random.default_rng(s) for s in streams[:7]
     )
+    rng_posts = np.random.default_rng(streams[7])
     progress(0.02, "roads and blocks")
     net = build_road_network(rng_roads)
     progress(0.10, "streets, communities, grids, micro-grids")
@@ -133,10 +149,13 @@ def build_demo_city(
         _units(h, net),
         inspections=inspections,
         class_cases=shipped_class_cases(),
-        demo_info=_info(seed, n_orders, n_insp),
+        demo_info=_info(seed, n_orders, n_insp, n_posts),
     )
+    progress(0.87, "internet posts")
+    parts["posts"], parts["truth_posts"] = generate_posts(parts, n_posts, rng_posts)
     progress(0.9, "done")
-    return DemoCity(layers={name: parts[name] for name in (*SPATIAL_LAYERS, *TABLES)}, seed=seed, n_orders=n_orders)
+    layers = {name: parts[name] for name in (*SPATIAL_LAYERS, *TABLES)}
+    return DemoCity(layers=layers, seed=seed, n_orders=n_orders, n_posts=n_posts)
 
 
 def _places(h, net, rng: np.random.Generator) -> dict[str, pd.DataFrame]:
@@ -197,16 +216,27 @@ def _units(h, net) -> dict[str, pd.DataFrame]:
     }
 
 
-def _info(seed: int, n_orders: int, n_inspections: int) -> pd.DataFrame:
+def _info(seed: int, n_orders: int, n_inspections: int, n_posts: int) -> pd.DataFrame:
     """What the GeoPackage was made from (``demo_info``): generator version, seed, counts, CRS, year."""
     return pd.DataFrame(
         {
-            "key": ["generator_version", "seed", "n_orders", "n_inspections", "crs", "year", "admin_code", "name"],
+            "key": [
+                "generator_version",
+                "seed",
+                "n_orders",
+                "n_inspections",
+                "n_posts",
+                "crs",
+                "year",
+                "admin_code",
+                "name",
+            ],
             "value": [
                 GENERATOR_VERSION,
                 str(seed),
                 str(n_orders),
                 str(n_inspections),
+                str(n_posts),
                 CRS,
                 "2025",
                 names.ADMIN_CODE,
