@@ -9,11 +9,12 @@ For each post, in this order:
    be home (``evidence`` says so). Only a geotag: the geotag. A road alone places the post only when
    one grid holds most of the road; else the grids along it are its ``candidates``;
 2. **classify**: the catalogue's keyword rules, and, when the existing orders carry their texts and
-   classes, the learned model of ``gridgov:classify`` trained on them. A post is a case when the
-   rules find a class or the model is at least ``min_class_score`` sure; otherwise ``not_a_case``;
+   classes, the learned model of ``gridgov:classify`` trained on them and on shipped examples of
+   posts that are no case (see ``_classify``); otherwise ``not_a_case``;
 3. **assign**: the responsible unit and person by the responsibility rule (``gridgov:geolocate``'s);
 4. **deduplicate**: a case within ``distance`` metres and ``days`` days of an existing order of the
-   same class is that order's case (its ``case_id``, else its id); posts of the same class within
+   same class (or of a class the model finds at least ``plausible_probability`` likely for the post)
+   is that order's case (its ``case_id``, else its id); posts of the same class within
    ``distance`` and ``days`` of each other are one case (the rule of ``gridgov:findrepeats``: anchored
    on the first report), which is an existing order's when any of them is; the first post of a case
    nobody reported is the ``new_case``, the others ``duplicate_of`` it.
@@ -35,10 +36,10 @@ from scipy.spatial import cKDTree
 from gridgov.grid_ops.clues.places import PlaceBook, normalise
 from gridgov.grid_ops.clues.reading import Reading, read_place
 from gridgov.grid_ops.orders import classify, positions
-from gridgov.grid_ops.orders.repeats import find_repeats
 from gridgov.grid_ops.orders.times import parse_times
 from gridgov.grid_ops.responsibility import geolocate
 from gridgov.grid_ops.responsibility.geolocate import DEFAULT_TOLERANCE, RESULT_COLUMNS
+from gridgov.grid_ops.runtime.paths import resource_path
 from gridgov.grid_ops.schema import CLASS_CODE, PROBLEM, REPORTED_AT, RESP_CODE, as_text
 
 STATUSES = ("new_case", "duplicate_of", "unplaced", "not_a_case")
@@ -62,6 +63,15 @@ CLUE_COLUMNS = (
 ROAD_ONE_GRID_SHARE = 0.8
 #: The learned model is trained on at most this many existing orders (a seeded sample beyond it).
 MAX_TRAINING_ORDERS = 20_000
+#: The model's label of the shipped examples of posts that are no case.
+NOT_A_CASE = "~none"
+#: A post the catalogue's keywords recognise is no case only from this probability of none on: the
+#: keywords are evidence the model, trained on the orders' formal wording, may not see in a post.
+KEYWORDS_NOT_A_CASE_PROBABILITY = 0.7
+#: A post judged no case is still attached to an existing order beside it (within the duplicates'
+#: distance and days, of a class the model finds plausible for it) below this probability of none.
+CONTEXT_NOT_A_CASE_PROBABILITY = 0.9
+HALF = 0.5
 Progress = Callable[[float, str], None]
 
 
@@ -87,8 +97,12 @@ class CluesRequest:
     existing_time_field: str = REPORTED_AT
     existing_text_field: str = "description"
     existing_id_field: str = ""
-    #: The learned model's probability from which a post the keyword rules do not recognise is a case.
-    min_class_score: float = 0.5
+    #: A post the learned model finds at least this likely to be no case is ``not_a_case``.
+    not_a_case_probability: float = 0.5
+    #: An existing order of another class is still the post's problem when the model finds that class
+    #: at least this likely for the post (telling 生活噪声 from 商业噪声 in a post's words is the
+    #: classification's least sure part); 1 or more: the post's own class only.
+    plausible_probability: float = 0.1
     #: A geotag this close (metres, plus the named place's reach) to the named place is used.
     agree_distance: float = 500.0
     #: Metres outside every grid within which the nearest grid still answers (as in geolocate).
@@ -154,7 +168,7 @@ def read_clues(
     progress(0.3, "geotags")
     x, y, kind, confidence, evidence = _positions(posts, readings, target_crs, request)
     progress(0.4, "classifying")
-    classes, method = _classify(texts, taxonomy, existing, request)
+    classes, method, plausible, none = _classify(texts, taxonomy, existing, request)
     is_case = classes[CLASS_CODE].to_numpy(dtype=object) != ""
     candidates = np.full(n, "", dtype=object)
     road_only = np.flatnonzero((kind == "road") & ~np.isfinite(x))
@@ -166,7 +180,19 @@ def read_clues(
     progress(0.8, "duplicates")
     times = parse_times(posts[request.time_field] if request.time_field else pd.Series([""] * n), request.time_field)
     case = is_case & has_unit
-    dup = _deduplicate(x, y, classes[CLASS_CODE].to_numpy(dtype=object), times.times, case, existing, request)
+    # a post the model is not sure is none, right beside an order of a class it finds plausible for it,
+    # is most likely about that order's problem
+    maybe = ~is_case & has_unit & (none < CONTEXT_NOT_A_CASE_PROBABILITY) if none is not None else None
+    dup = _deduplicate(
+        x, y, classes[CLASS_CODE].to_numpy(dtype=object), times.times, case, existing, request, plausible, maybe
+    )
+    by_context = ~is_case & dup.duplicate
+    if by_context.any():
+        classes.loc[by_context, CLASS_CODE] = dup.order_class[by_context]
+        classes.loc[by_context, "class_score"] = 0.0
+        evidence = _joined(evidence, np.where(by_context, "a case by the order beside it", ""))
+    is_case = is_case | by_context
+    case = case | by_context
     status = np.where(
         ~is_case, "not_a_case", np.where(~case, "unplaced", np.where(dup.duplicate, "duplicate_of", "new_case"))
     )
@@ -296,22 +322,43 @@ def _place_roads(rows, readings, book: PlaceBook, hierarchy, x, y, confidence, c
 
 
 def _classify(texts, taxonomy: classify.Taxonomy, existing: Existing | None, request: CluesRequest):
-    """class_code and class_score per post ('' where it is not a case) and the method that decided."""
+    """class_code and class_score per post ('' where it is not a case) and the method that decided.
+
+    Without a model (no existing orders with texts) a post is a case when the catalogue's keywords
+    find a class. With one, the model knows the class cases of the orders and, from the shipped
+    examples of posts that are no case (``resources/taxonomy/not_a_case.csv``: praise, adverts,
+    questions ...), what is none: a post is a case unless the model finds it at least
+    ``not_a_case_probability`` likely to be none (:data:`KEYWORDS_NOT_A_CASE_PROBABILITY` where the
+    keywords recognise a class). Its class is the keywords' where they find one and
+    the model is unsure (below 0.5), else the model's, as in ``gridgov:classify``'s hybrid.
+    """
     rules = classify.classify_by_rules(texts, taxonomy)
     model = _trained_model(existing, request)
     if model is None:
-        return rules[[CLASS_CODE, "class_score"]], "rules"
-    learned = model.predict(texts)
-    chosen = classify.combine(rules, learned)
-    unsure = (rules[CLASS_CODE].to_numpy() == "") & (learned["class_score"].to_numpy() < request.min_class_score)
-    chosen.loc[unsure, CLASS_CODE] = ""
-    chosen.loc[unsure, "class_score"] = 0.0
-    return chosen[[CLASS_CODE, "class_score"]], "hybrid"
+        return rules[[CLASS_CODE, "class_score"]], "rules", None, None
+    probabilities = model.probabilities(texts)
+    none = probabilities.pop(NOT_A_CASE).to_numpy() if NOT_A_CASE in probabilities else np.zeros(len(texts))
+    columns = np.asarray(probabilities.columns, dtype=object)
+    values = probabilities.to_numpy()
+    top = values.argmax(axis=1) if values.size else np.zeros(len(texts), dtype=int)
+    learned = columns[top] if len(columns) else np.full(len(texts), "", dtype=object)
+    score = values[np.arange(len(texts)), top] if values.size else np.zeros(len(texts))
+    by_rules = rules[CLASS_CODE].to_numpy(dtype=object)
+    recognised = by_rules != ""
+    case = (none < request.not_a_case_probability) | (recognised & (none < KEYWORDS_NOT_A_CASE_PROBABILITY))
+    use_rules = (by_rules != "") & (score < HALF)
+    codes = np.where(case, np.where(use_rules, by_rules, learned), "")
+    scores = np.where(case, np.where(use_rules, rules["class_score"].to_numpy(), score), 0.0)
+    likely = values >= request.plausible_probability
+    plausible = [set(columns[row]) for row in likely]
+    chosen = pd.DataFrame({CLASS_CODE: codes, "class_score": np.round(scores, 3)})
+    return chosen, "hybrid", plausible, none
 
 
 def _trained_model(existing: Existing | None, request: CluesRequest):
-    """The learned classifier trained on the existing orders' texts and classes (None when they have
-    none, too few, or scikit-learn is missing: the rules classify alone then)."""
+    """The learned classifier trained on the existing orders' texts and classes and on the shipped
+    examples of posts that are no case (None when the orders have no texts or classes, too few, or
+    scikit-learn is missing: the keywords classify alone then)."""
     if existing is None:
         return None
     frame = existing.frame
@@ -324,10 +371,18 @@ def _trained_model(existing: Existing | None, request: CluesRequest):
         known = np.sort(np.random.default_rng(0).choice(known, MAX_TRAINING_ORDERS, replace=False))
     if len(set(labels.iloc[known])) < 2:
         return None
+    none = not_a_case_examples()
+    train_texts = np.concatenate([texts.iloc[known].to_numpy(dtype=object), none])
+    train_labels = np.concatenate([labels.iloc[known].to_numpy(dtype=object), np.full(len(none), NOT_A_CASE, object)])
     try:
-        return classify.LearnedClassifier().fit(texts.iloc[known].to_numpy(), labels.iloc[known].to_numpy())
+        return classify.LearnedClassifier().fit(train_texts, train_labels)
     except ValueError:
         return None
+
+
+def not_a_case_examples() -> np.ndarray:
+    """The shipped examples of posts that are no case (``resources/taxonomy/not_a_case.csv``)."""
+    return pd.read_csv(resource_path("taxonomy", "not_a_case.csv"), dtype=str)["text"].dropna().to_numpy(dtype=object)
 
 
 @dataclass
@@ -337,6 +392,8 @@ class _Duplicates:
     of: np.ndarray
     distance: np.ndarray
     days: np.ndarray
+    #: The class of the existing order a post was attached to ('' where none).
+    order_class: np.ndarray = None
 
 
 def _existing_ids(existing: Existing, request: CluesRequest) -> np.ndarray:
@@ -352,48 +409,100 @@ def _existing_ids(existing: Existing, request: CluesRequest) -> np.ndarray:
 
 
 def _deduplicate(
-    x, y, classes, times, case: np.ndarray, existing: Existing | None, request: CluesRequest
+    x,
+    y,
+    classes,
+    times,
+    case: np.ndarray,
+    existing: Existing | None,
+    request: CluesRequest,
+    plausible=None,
+    maybe: np.ndarray | None = None,
 ) -> _Duplicates:
-    """Each case's case id: an existing order's, another post's, or a new one (module docstring)."""
+    """Each case's case id: an existing order's, another post's, or a new one (module docstring).
+
+    ``maybe``: posts judged no case that may still be one (the model not sure they are none): they are
+    attached to an existing order of a class the model finds plausible for them, never filed anew.
+    """
     n = len(x)
     out = _Duplicates(
-        np.zeros(n, bool), np.full(n, "", object), np.full(n, "", object), np.full(n, np.nan), np.full(n, np.nan)
+        np.zeros(n, bool),
+        np.full(n, "", object),
+        np.full(n, "", object),
+        np.full(n, np.nan),
+        np.full(n, np.nan),
+        np.full(n, "", object),
     )
-    usable = case & np.isfinite(x) & ~np.isnat(times)
-    matched = _against_existing(x, y, classes, times, usable, existing, request, out)
+    located = np.isfinite(x) & ~np.isnat(times)
+    usable = case & located
+    checked = usable | (located & maybe) if maybe is not None else usable
+    matched = _against_existing(x, y, classes, times, checked, existing, request, out, plausible)
     rows = np.flatnonzero(usable)
-    groups = find_repeats(x[rows], y[rows], classes[rows], times[rows], request.distance, request.days)
+    group = _group_posts(x, y, classes, plausible, times, rows, request)
+    members: dict[int, list[int]] = {}
+    for row, g in zip(rows[np.lexsort((rows, times[rows]))], group[np.lexsort((rows, times[rows]))]):
+        members.setdefault(int(g), []).append(int(row))
     new_number = 0
-    order = np.lexsort((rows, times[rows]))
-    seen: dict[str, str] = {}
-    for k in order:
-        group = groups.case_id[k]
-        row = rows[k]
-        if group in seen:
-            continue
-        members = rows[groups.case_id == group]
-        first_matched = next((m for m in members[np.argsort(times[members], kind="stable")] if matched[m]), None)
-        if first_matched is not None:
-            seen[group] = out.case_id[first_matched]
-        else:
+    for g in sorted(members, key=lambda k: (times[members[k][0]], members[k][0])):
+        rows_of = members[g]
+        first_matched = next((m for m in rows_of if matched[m]), None)
+        if first_matched is None:
             new_number += 1
-            seen[group] = f"{request.case_prefix}{new_number:06d}"
-        for m in members:
+            case_id = f"{request.case_prefix}{new_number:06d}"
+        for m in rows_of:
             if matched[m]:
                 continue
-            out.case_id[m] = seen[group]
             if first_matched is not None:
-                out.duplicate[m], out.of[m] = True, out.of[first_matched]
-            elif m != row:
-                out.duplicate[m], out.of[m] = True, seen[group]
+                out.case_id[m], out.duplicate[m], out.of[m] = out.case_id[first_matched], True, out.of[first_matched]
+            else:
+                out.case_id[m] = case_id
+                if m != rows_of[0]:
+                    out.duplicate[m], out.of[m] = True, case_id
     return out
 
 
+def _group_posts(x, y, classes, plausible, times, rows: np.ndarray, request: CluesRequest) -> np.ndarray:
+    """Posts about one problem as one group (per row of ``rows``), the rule of ``gridgov:findrepeats``
+    with the classes a post accepts (its own and the plausible ones): in time order, a post joins the
+    open group whose first post is nearest within ``distance`` (one of its own class first) and whose
+    latest post is at most ``days`` before it; else it opens a group. Cells of the distance's size
+    keep it linear."""
+    distance, window = request.distance, request.days * 86400
+    t = times.astype("datetime64[s]").astype(np.int64)
+    group = np.full(len(rows), -1, dtype=np.int64)
+    cells: dict[tuple[int, int], list[int]] = {}
+    anchor: list[int] = []
+    latest: list[int] = []
+    for k in np.lexsort((rows, t[rows])):
+        i = rows[k]
+        cx, cy = int(x[i] // distance), int(y[i] // distance)
+        accepted = {classes[i], *(plausible[i] if plausible is not None else ())}
+        best, best_key = -1, None
+        for cell in ((cx + a, cy + b) for a in (-1, 0, 1) for b in (-1, 0, 1)):
+            for g in cells.get(cell, ()):
+                first = anchor[g]
+                if t[i] - latest[g] > window or classes[first] not in accepted:
+                    continue
+                d = float(np.hypot(x[first] - x[i], y[first] - y[i]))
+                key = (classes[first] != classes[i], d, g)
+                if d <= distance and (best_key is None or key < best_key):
+                    best, best_key = g, key
+        if best < 0:
+            best = len(anchor)
+            anchor.append(i)
+            latest.append(t[i])
+            cells.setdefault((cx, cy), []).append(best)
+        latest[best] = t[i]
+        group[k] = best
+    return group
+
+
 def _against_existing(
-    x, y, classes, times, usable, existing: Existing | None, request: CluesRequest, out: _Duplicates
+    x, y, classes, times, usable, existing: Existing | None, request: CluesRequest, out: _Duplicates, plausible=None
 ) -> np.ndarray:
-    """Posts within ``distance`` and ``days`` of an existing order of their class: the nearest such
-    order (then the closest in time) is theirs."""
+    """Posts within ``distance`` and ``days`` of an existing order of their class (or of a class the
+    model finds plausible for the post, ``plausible``: per post the set of such classes): the order of
+    the post's own class first, then the nearest, then the closest in time, is theirs."""
     matched = np.zeros(len(x), dtype=bool)
     if existing is None or not len(existing.frame) or not usable.any():
         return matched
@@ -402,34 +511,32 @@ def _against_existing(
         return matched
     e_class = as_text(frame[request.existing_class_field]).str.strip().to_numpy(dtype=object)
     e_time = parse_times(frame[request.existing_time_field], request.existing_time_field).times
-    e_ok = np.isfinite(existing.x) & np.isfinite(existing.y) & ~np.isnat(e_time) & (e_class != "")
+    orders = np.flatnonzero(np.isfinite(existing.x) & np.isfinite(existing.y) & ~np.isnat(e_time) & (e_class != ""))
+    if not len(orders):
+        return matched
     ids = _existing_ids(existing, request)
     window = request.days * 86400
-    for code in np.unique(classes[usable]):
-        posts = np.flatnonzero(usable & (classes == code))
-        orders = np.flatnonzero(e_ok & (e_class == code))
-        if not len(orders):
+    posts = np.flatnonzero(usable)
+    tree = cKDTree(np.column_stack([existing.x[orders], existing.y[orders]]))
+    near = tree.query_ball_point(np.column_stack([x[posts], y[posts]]), request.distance)
+    for post, found in zip(posts, near):
+        if not found:
             continue
-        tree = cKDTree(np.column_stack([existing.x[orders], existing.y[orders]]))
-        near = tree.query_ball_point(np.column_stack([x[posts], y[posts]]), request.distance)
-        for post, found in zip(posts, near):
-            if not found:
-                continue
-            found = orders[np.asarray(found)]
-            gap = np.abs((e_time[found] - times[post]).astype("timedelta64[s]").astype(np.int64))
-            ok = found[gap <= window]
-            if not len(ok):
-                continue
-            dist = np.hypot(existing.x[ok] - x[post], existing.y[ok] - y[post])
-            seconds = np.abs((e_time[ok] - times[post]).astype("timedelta64[s]").astype(np.int64))
-            best = ok[np.lexsort((seconds, dist))[0]]
-            matched[post] = True
-            out.duplicate[post] = True
-            out.case_id[post] = out.of[post] = ids[best]
-            out.distance[post] = round(float(np.hypot(existing.x[best] - x[post], existing.y[best] - y[post])), 1)
-            out.days[post] = round(
-                float((times[post] - e_time[best]).astype("timedelta64[s]").astype(np.int64)) / 86400, 2
-            )
+        found = orders[np.asarray(found)]
+        accepted = {classes[post], *(plausible[post] if plausible is not None else ())}
+        found = found[np.isin(e_class[found], list(accepted))]
+        seconds = np.abs((e_time[found] - times[post]).astype("timedelta64[s]").astype(np.int64))
+        found, seconds = found[seconds <= window], seconds[seconds <= window]
+        if not len(found):
+            continue
+        dist = np.hypot(existing.x[found] - x[post], existing.y[found] - y[post])
+        best = found[np.lexsort((seconds, dist, e_class[found] != classes[post]))[0]]
+        matched[post] = True
+        out.duplicate[post] = True
+        out.case_id[post] = out.of[post] = ids[best]
+        out.order_class[post] = e_class[best]
+        out.distance[post] = round(float(np.hypot(existing.x[best] - x[post], existing.y[best] - y[post])), 1)
+        out.days[post] = round(float((times[post] - e_time[best]).astype("timedelta64[s]").astype(np.int64)) / 86400, 2)
     return matched
 
 

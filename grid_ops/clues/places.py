@@ -12,8 +12,9 @@ the centreline. Two matchers read a text against it:
   one edit of a piece of the text (a homophone typed for the right character: 香密路 for 香蜜路, a
   character dropped: 金湖村 for 金湖新村). Candidates come from the characters a text shares with a
   name (a sparse product over the whole batch), rapidfuzz aligns each candidate with the text and
-  measures the edit distance. A near-miss is accepted only when exactly one name is that close,
-  never guessed between two.
+  measures the edit distance. A near-miss is accepted only when exactly one name is that close, or,
+  of several, exactly one sounds the same (pypinyin: typing with a pinyin input method makes
+  homophones), never guessed between two.
 
 The book is built from plain tables (the layer side reads the layers), so the engine never reads a
 file or a layer itself.
@@ -36,9 +37,10 @@ PLACE_KINDS = ("address", "building", "intersection", "estate", "landmark", "roa
 #: Names shorter than this are not matched near-misses (a two-character name is one edit from
 #: too many words).
 NEAR_MISS_MIN_LENGTH = 3
-#: Characters in more than this share of the names say nothing about which name is meant (路, 街,
-#: 花园 ...): the near-miss candidates are found by the other characters.
-COMMON_CHAR_SHARE = 0.03
+#: Texts looked at at once for near-misses (bounds the memory of the candidate product).
+NEAR_MISS_PART = 2_000
+#: Hashtags (#滨河区#) and mentions (@深圳12345) name topics and accounts, not places: no near-misses there.
+_TAGS = re.compile(r"#[^#\s]{1,30}#|@\S+")
 _SPACE = re.compile(r"\s+")
 
 
@@ -308,26 +310,20 @@ class _NearMatcher:
         self.names = names
         #: names whose last character must be kept: a road's suffix (路, 街) makes another road
         self.fixed_end = {n for n, k in zip(names, book.kinds) if k == "road" or len(n) <= NEAR_MISS_MIN_LENGTH}
-        long_enough = np.array([len(n) >= NEAR_MISS_MIN_LENGTH for n in names])
-        counts: dict[str, int] = {}
-        for name in names:
-            for char in set(name):
-                counts[char] = counts.get(char, 0) + 1
-        limit = max(2, COMMON_CHAR_SHARE * len(names))
-        self.vocabulary = {c: i for i, c in enumerate(sorted(c for c, k in counts.items() if k <= limit))}
+        self.vocabulary = {c: i for i, c in enumerate(sorted({c for n in names for c in n}))}
         rows, cols = [], []
-        self.needed = np.zeros(len(names), dtype=np.int64)
+        self.needed = np.zeros(len(names), dtype=np.int32)
         for index, name in enumerate(names):
-            rare = {self.vocabulary[c] for c in name if c in self.vocabulary}
-            if not long_enough[index] or not rare:
+            chars = {self.vocabulary[c] for c in name}
+            if len(name) < NEAR_MISS_MIN_LENGTH:
                 continue
-            rows.extend([index] * len(rare))
-            cols.extend(rare)
-            # one character may be mistyped: a name of one rare character still needs it
-            self.needed[index] = max(1, len(rare) - 1)
+            rows.extend([index] * len(chars))
+            cols.extend(chars)
+            # one edit removes at most one of the name's distinct characters from the text
+            self.needed[index] = len(chars) - 1
         self.matrix = sparse.csr_matrix(
             (np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(names), max(1, len(self.vocabulary)))
-        )
+        ).T.tocsr()
         self.places_of: dict[str, tuple[int, ...]] = {}
         for index, name in enumerate(names):
             self.places_of[name] = (*self.places_of.get(name, ()), index)
@@ -343,20 +339,24 @@ class _NearMatcher:
         from rapidfuzz.distance import Levenshtein
         from scipy import sparse
 
-        r, c = [], []
-        for k, row in enumerate(rows):
-            chars = {self.vocabulary[ch] for ch in texts[row] if ch in self.vocabulary}
-            r.extend([k] * len(chars))
-            c.extend(chars)
-        posts = sparse.csr_matrix((np.ones(len(r), dtype=np.int32), (r, c)), shape=(len(rows), self.matrix.shape[1]))
-        shared = (posts @ self.matrix.T).tocoo()
-        keep = (shared.data >= self.needed[shared.col]) & (self.needed[shared.col] > 0)
-        found: dict[int, list[Hit]] = {}
         per_post: dict[int, list[int]] = {}
-        for k, name_index in zip(shared.row[keep], shared.col[keep]):
-            per_post.setdefault(int(k), []).append(int(name_index))
+        for first in range(0, len(rows), NEAR_MISS_PART):
+            part = rows[first : first + NEAR_MISS_PART]
+            r, c = [], []
+            for k, row in enumerate(part):
+                chars = {self.vocabulary[ch] for ch in _TAGS.sub(" ", texts[row]) if ch in self.vocabulary}
+                r.extend([k] * len(chars))
+                c.extend(chars)
+            posts = sparse.csr_matrix(
+                (np.ones(len(r), dtype=np.int32), (r, c)), shape=(len(part), self.matrix.shape[0])
+            )
+            shared = (posts @ self.matrix).tocoo()
+            keep = (shared.data >= self.needed[shared.col]) & (self.needed[shared.col] > 0)
+            for k, name_index in zip(shared.row[keep], shared.col[keep]):
+                per_post.setdefault(first + int(k), []).append(int(name_index))
+        found: dict[int, list[Hit]] = {}
         for k, candidates in per_post.items():
-            text = texts[rows[k]]
+            text = _TAGS.sub(lambda m: " " * len(m.group(0)), texts[rows[k]])
             best: dict[tuple[int, int], set[str]] = {}
             for name_index in candidates:
                 name = self.names[name_index]
@@ -365,7 +365,9 @@ class _NearMatcher:
                     best.setdefault(window, set()).add(name)
             hits = []
             for (start, end), names in best.items():
-                if len(names) == 1:  # exactly one name this close: never a guess between two
+                if len(names) > 1:  # one edit from several names: the one that sounds the same, if only one does
+                    names = _sounding_like(text[start:end], names)
+                if len(names) == 1:  # exactly one name: never a guess between two
                     (name,) = names
                     hits.append(Hit(start, end, self.places_of[name], text[start:end], exact=False))
             if hits:
@@ -393,6 +395,17 @@ def _closest_window(name: str, text: str, fuzz, levenshtein, fixed_end: bool) ->
             if distance <= 1:
                 found.append((distance, abs(len(piece) - len(name)), a, b))
     return min(found)[2:] if found else None
+
+
+def _sounding_like(piece: str, names: set[str]) -> set[str]:
+    """The names that sound like ``piece`` (same pinyin, tones aside): a typo typed with a pinyin input
+    method is a homophone (香密路 for 香蜜路). Without pypinyin, the names as given."""
+    try:
+        from pypinyin import Style, lazy_pinyin
+    except ImportError:
+        return names
+    sound = lazy_pinyin(piece, style=Style.NORMAL)
+    return {name for name in names if lazy_pinyin(name, style=Style.NORMAL) == sound} or names
 
 
 def _without_overlaps(hits: list[Hit]) -> list[Hit]:

@@ -32,7 +32,7 @@ CONFIDENCE = {"address": 0.95, "building": 0.95, "intersection": 0.9, "estate": 
 WIDE_LANDMARK_CONFIDENCE = 0.6
 NEAR_MISS_FACTOR = 0.8
 #: How two roads are joined in "X和Y交叉口" (between the names) and the crossing words after them.
-_JOIN = re.compile(r"^(?:和|与|跟|及|同|、|/|&|交|x|×|和的|与的)?$")
+_JOIN = re.compile(r"^(?:和|与|跟|及|同|、|/|&|交|x|×|近|靠近|临近)?(?:的)?$")
 _CROSSING = re.compile(r"交叉口|交叉路口|十字|路口|交汇|交界|拐角|转角|交口|口子|岔口")
 _HOUSE = re.compile(r"^(?:的)?(\d{1,4})号")
 _BUILDING = re.compile(r"^(\d{1,3})(?:栋|号楼|幢|座)")

@@ -13,6 +13,7 @@ named first), so the inspection list says where to look, not only which grid.
 from __future__ import annotations
 
 from collections import Counter
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,6 +55,8 @@ class SweepRequest:
     case_field: str = "case_id"
     grid_field: str = GRID_CODE
     text_field: str = "description"
+    #: The time column of the table holding the case when it is not the orders ('' : ``time_field``).
+    case_time_field: str = ""
     #: How many named places each grid lists.
     top_places: int = 5
 
@@ -123,7 +126,8 @@ def class_sweep(
     """
     classes, times, cases = _columns(orders, request)
     if request.case_id and case_source is not None:
-        codes, end = sweep_classes(request, *_columns(case_source, request), groups or {})
+        in_source = dataclasses.replace(request, time_field=request.case_time_field or request.time_field)
+        codes, end = sweep_classes(request, *_columns(case_source, in_source), groups or {})
     else:
         codes, end = sweep_classes(request, classes, times, cases, groups or {})
     start = (pd.Timestamp(end) - pd.DateOffset(months=request.months)).to_datetime64().astype("datetime64[s]")

@@ -235,6 +235,15 @@ class LearnedClassifier:
         self.classes_ = self.model.classes_
         return self
 
+    def probabilities(self, texts) -> pd.DataFrame:
+        """The model's probability of every class it knows (one column each) for each text."""
+        if self.model is None:
+            raise RuntimeError("the classifier is not trained")
+        text = normalise_text(texts).to_numpy(dtype=object)
+        if len(text) == 0:
+            return pd.DataFrame(columns=list(self.classes_), dtype=float)
+        return pd.DataFrame(self.model.predict_proba(text), columns=list(self.classes_))
+
     def predict(self, texts) -> pd.DataFrame:
         """``class_code`` and ``class_score`` (the model's probability of that class)."""
         if self.model is None:

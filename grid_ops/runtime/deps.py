@@ -103,6 +103,13 @@ OPTIONAL = (
         "3.0",
     ),
     Package(
+        "pypinyin",
+        "pypinyin",
+        "pypinyin>=0.40",
+        tr_noop("Internet clues: a typo that sounds like two place names is told by its sound"),
+        "0.40",
+    ),
+    Package(
         "psycopg2",
         "psycopg2-binary",
         "psycopg2-binary>=2.9",

@@ -26,7 +26,7 @@ VENV=/opt/gridgov-venv
 APT_PACKAGES=(
   qgis python3-qgis qgis-providers proj-data gdal-bin
   python3-geopandas python3-pyogrio python3-shapely python3-pyproj python3-scipy python3-numba
-  python3-openpyxl python3-sklearn python3-psycopg2 python3-statsmodels python3-ahocorasick python3-rapidfuzz
+  python3-openpyxl python3-sklearn python3-psycopg2 python3-statsmodels python3-ahocorasick python3-rapidfuzz python3-pypinyin
   python3-bs4 python3-jinja2 python3-platformdirs python3-requests python3-packaging
   poppler-utils fonts-noto-cjk fontconfig python3-venv python3-pip ca-certificates
 )
@@ -35,8 +35,8 @@ APT_PACKAGES=(
 PIP_NAMES=(pytest pytest-qgis hypothesis prcoords esda libpysal pymannkendall)
 # These must come from Debian, never from PyPI, in the venv: pip gets them as constraints at Debian's versions
 # (so it picks the esda / libpysal releases that take them), and the import check below proves it.
-DEBIAN_DISTS=(numpy pandas shapely pyproj geopandas pyogrio scipy numba openpyxl scikit-learn psycopg2 statsmodels pyahocorasick rapidfuzz)
-DEBIAN_MODULES=(numpy pandas shapely pyproj geopandas pyogrio scipy numba openpyxl sklearn osgeo psycopg2 statsmodels ahocorasick rapidfuzz)
+DEBIAN_DISTS=(numpy pandas shapely pyproj geopandas pyogrio scipy numba openpyxl scikit-learn psycopg2 statsmodels pyahocorasick rapidfuzz pypinyin)
+DEBIAN_MODULES=(numpy pandas shapely pyproj geopandas pyogrio scipy numba openpyxl sklearn osgeo psycopg2 statsmodels ahocorasick rapidfuzz pypinyin)
 # What a grid centre's QGIS lacks (OSGeo4W ships neither): the plugin must load and run without them, so the
 # root fs must not have them, even when an earlier version of this script installed them.
 ABSENT_PACKAGES=(python3-rtree python3-xlsxwriter)

@@ -100,3 +100,19 @@ def test_texts_without_names_and_hostile_texts_read_nothing(town):
     texts = np.array(["", "😡😡😡", "今天天气真好", "x" * 10_000, "路路路路路", "\x00\n\t"], dtype=object)
     readings = read_places(texts, town["book"])
     assert [r.kind for r in readings] == [""] * len(texts)
+
+
+def test_of_two_names_one_edit_away_the_one_that_sounds_alike_is_taken():
+    """A pinyin input method types homophones: 洪幅南路 is one edit from 洪湖南路 and from 洪福南路, and
+    sounds like the second (hong fu nan lu)."""
+    import geopandas as gpd
+    import shapely
+
+    from gridgov.grid_ops.clues.places import PlaceBook
+
+    roads = gpd.GeoDataFrame(
+        {"name": ["洪湖南路", "洪福南路"]},
+        geometry=[shapely.LineString([(0, 0), (1, 0)]), shapely.LineString([(0, 5), (1, 5)])],
+    )
+    reading = one(PlaceBook.build(roads), "洪幅南路4号旁边垃圾箱满了")
+    assert reading.kind == "road" and reading.name == "洪福南路"

@@ -69,3 +69,9 @@ def test_a_case_group_sweeps_its_classes(orders):
 def test_a_sweep_that_cannot_start_says_why(orders, request_, message):
     with pytest.raises(SweepError, match=message):
         class_sweep(orders, request_)
+
+
+def test_the_case_table_may_name_its_time_otherwise(orders):
+    clue = pd.DataFrame({"case_id": ["XS000001"], "class_code": ["0602"], "posted_at": ["2025-12-05 09:00"]})
+    sweep = class_sweep(orders, SweepRequest(case_id="XS000001", case_time_field="posted_at"), case_source=clue)
+    assert str(sweep.end) == "2025-12-05T09:00:00"
