@@ -106,6 +106,82 @@ def _place_orders(processing, gpkg: str, out: Path, project: str) -> None:
     print(f"Repeat orders: {cases['CASES']} cases\n      {cases['OUTPUT']}\n      {cases['RATES']}", flush=True)
 
 
+def _clues(processing, gpkg: str, out: Path, project: str) -> None:
+    """未诉先办: the internet posts placed, classified and checked against the orders (new cases and
+    duplicates), then one new case swept city-wide (一案带一类), drawn as a grid centre looks at them."""
+    import geopandas as gpd
+
+    started = time.perf_counter()
+    clues = processing.run(
+        "gridgov:clues",
+        {
+            "INPUT": f"{gpkg}|layername=posts",
+            "GRIDS": f"{gpkg}|layername=grids",
+            "MICROGRIDS": f"{gpkg}|layername=microgrids",
+            "DEDICATED": f"{gpkg}|layername=dedicated_grids",
+            "ROADS": f"{gpkg}|layername=roads",
+            "GAZETTEER": f"{gpkg}|layername=addresses",
+            "ROSTER": f"{gpkg}|layername=roster",
+            "EXISTING": str(out / "orders_cases.gpkg"),
+            "OUTPUT": str(out / "clues.gpkg"),
+        },
+    )
+    table = gpd.read_file(clues["OUTPUT"])
+    for status, name in (("new_case", "clues_new_cases.csv"), ("duplicate_of", "clues_duplicates.csv")):
+        table[table["clue_status"] == status].drop(columns="geometry").to_csv(
+            out / name, index=False, encoding="utf-8-sig"
+        )
+    print(
+        f"Internet clues: {clues['POSTS_IN']} posts in, {clues['POSTS_OUT']} out: {clues['NEW_CASES']} new cases, "
+        f"{clues['DUPLICATES']} duplicates, {clues['UNPLACED']} unplaced, {clues['NOT_A_CASE']} not a case, "
+        f"{time.perf_counter() - started:.1f} s\n      {clues['OUTPUT']}\n      {out / 'clues_new_cases.csv'}\n"
+        f"      {out / 'clues_duplicates.csv'}",
+        flush=True,
+    )
+    png = _add_and_draw(
+        project,
+        clues["OUTPUT"],
+        "网络线索 Internet clues",
+        "clues",
+        out / "clues.png",
+        "未诉先办 网络线索  Internet clues: new cases, duplicates, unplaced",
+    )
+    print(f"      {png}", flush=True)
+    new = table[table["clue_status"] == "new_case"]
+    # the latest new case of the most frequent class: its year before holds the most of its kind
+    frequent = new[new["class_code"] == new["class_code"].value_counts().index[0]]
+    case = frequent.sort_values("case_id").iloc[-1]
+    sweep = processing.run(
+        "gridgov:classsweep",
+        {
+            "INPUT": str(out / "orders_cases.gpkg"),
+            "GRIDS": f"{gpkg}|layername=grids",
+            "CASE_ID": case["case_id"],
+            "CASE_LAYER": clues["OUTPUT"],
+            "CASE_TIME_FIELD": "posted_at",
+            "TIME_FIELD": "reported_at",
+            "MONTHS": 12,
+            "ROADS": f"{gpkg}|layername=roads",
+            "GAZETTEER": f"{gpkg}|layername=addresses",
+            "DEDICATED": f"{gpkg}|layername=dedicated_grids",
+            "OUTPUT": str(out / "class_sweep.gpkg"),
+        },
+    )
+    png = _add_and_draw(
+        project,
+        sweep["OUTPUT"],
+        "一案带一类 Class sweep",
+        "class_sweep",
+        out / "class_sweep.png",
+        f"一案带一类  Class sweep from {case['case_id']} ({case['class_name']}): {sweep['GRIDS_FOUND']} grids",
+    )
+    print(
+        f"Class sweep from {case['case_id']} ({case['class_code']} {case['class_name']}): "
+        f"{sweep['GRIDS_FOUND']} grids\n      {sweep['OUTPUT']}\n      {png}",
+        flush=True,
+    )
+
+
 def _add_and_draw(
     project: str, source: str, title: str, style: str, png: Path, png_title: str, hide_others: bool = True
 ) -> Path:
@@ -176,9 +252,15 @@ def _analyse(processing, gpkg: str, out: Path, project: str) -> None:
             for path in sorted(series["SERIES_LAYERS"]):
                 month = Path(path).stem.replace("heatmap_", "")
                 add_result_layer(
-                    project, path, f"噪声热力 Noise heatmap {month}", "heatmap", MONTHS_GROUP,
-                    series["SERIES_MAXIMUM"], hide_others=False, month=month,
-                )  # fmt: skip
+                    project,
+                    path,
+                    f"噪声热力 Noise heatmap {month}",
+                    "heatmap",
+                    MONTHS_GROUP,
+                    series["SERIES_MAXIMUM"],
+                    hide_others=False,
+                    month=month,
+                )
             set_group_visible(project, MONTHS_GROUP, False)  # check it, then play the temporal controller
         print(
             f"{group.capitalize()} heatmaps: {series['POINTS_USED']} orders, {len(series['SERIES_LAYERS'])} months on "
@@ -335,10 +417,13 @@ def _govern(processing, gpkg: str, out: Path, project: str) -> None:
     metres_per_px_at_1 = 0.0254 / 150  # render_project_png draws 2000 × 1600 px at 150 dpi
     scale = 1.15 * max((xmax - xmin) / 2000, (ymax - ymin) / 1600) / metres_per_px_at_1
     png = render_project_png(
-        project, out / "patrol_plan.png", center=((xmin + xmax) / 2, (ymin + ymax) / 2), scale=scale,
+        project,
+        out / "patrol_plan.png",
+        center=((xmin + xmax) / 2, (ymin + ymax) / 2),
+        scale=scale,
         title=f"噪声热区与巡查计划（街道 {street}，19:00-02:00）  Noise hot areas and patrol plan",
         legend_layer="噪声热区 Noise hot areas (ranked)",
-    )  # fmt: skip
+    )
     print(f"      {png}", flush=True)
 
 
@@ -356,18 +441,30 @@ def _assess_and_warn(processing, gpkg: str, out: Path, project: str) -> None:
     common = {"INPUT": str(out / "orders_cases.gpkg"), "PERIOD": 0, "AS_OF": str(EXPORT_TIME)}
     streets = processing.run(
         "gridgov:assessment",
-        {**common, "UNIT_FIELD": "street_code", "UNITS": f"{gpkg}|layername=streets", "UNITS_CODE_FIELD": "street_code",
-         "OUTPUT": str(out / "assessment_streets.gpkg"), "OVERDUE": str(out / "overdue_orders.csv"),
-         "TOPICS": str(out / "monthly_topics.csv"), "REPORT": str(out / "assessment_streets.xlsx")},
+        {
+            **common,
+            "UNIT_FIELD": "street_code",
+            "UNITS": f"{gpkg}|layername=streets",
+            "UNITS_CODE_FIELD": "street_code",
+            "OUTPUT": str(out / "assessment_streets.gpkg"),
+            "OVERDUE": str(out / "overdue_orders.csv"),
+            "TOPICS": str(out / "monthly_topics.csv"),
+            "REPORT": str(out / "assessment_streets.xlsx"),
+        },
         feedback=PrintFeedback(),
-    )  # fmt: skip
+    )
     departments = processing.run(
         "gridgov:assessment",
-        {**common, "UNIT_FIELD": "承办单位", "OUTPUT": str(out / "assessment_departments.csv"),
-         "OVERDUE": "TEMPORARY_OUTPUT", "TOPICS": "TEMPORARY_OUTPUT",
-         "REPORT": str(out / "assessment_departments.xlsx")},
+        {
+            **common,
+            "UNIT_FIELD": "承办单位",
+            "OUTPUT": str(out / "assessment_departments.csv"),
+            "OVERDUE": "TEMPORARY_OUTPUT",
+            "TOPICS": "TEMPORARY_OUTPUT",
+            "REPORT": str(out / "assessment_departments.xlsx"),
+        },
         feedback=PrintFeedback(),
-    )  # fmt: skip
+    )
     print(
         f"Assessment: {streets['RATED']} street-months and {departments['RATED']} department-months ranked, "
         f"{streets['OVERDUE_COUNT']} open orders past their deadline\n      {streets['REPORT']}\n"
@@ -375,9 +472,10 @@ def _assess_and_warn(processing, gpkg: str, out: Path, project: str) -> None:
         flush=True,
     )
     page = processing.run(
-        "gridgov:printmap", {"GRIDS": streets["OUTPUT"], "OUTPUT": str(out / "assessment_page.pdf")},
+        "gridgov:printmap",
+        {"GRIDS": streets["OUTPUT"], "OUTPUT": str(out / "assessment_page.pdf")},
         feedback=PrintFeedback(),
-    )  # fmt: skip
+    )
     print(f"Assessment page (考评图)\n      {page['OUTPUT']}", flush=True)
     archive = {"INPUT": f"{gpkg}|layername=order_history", "GRIDS": f"{gpkg}|layername=grids", "PERIOD": 0}
     forecast = processing.run(
@@ -387,11 +485,17 @@ def _assess_and_warn(processing, gpkg: str, out: Path, project: str) -> None:
     )
     warned = processing.run(
         "gridgov:earlywarning",
-        {**archive, "SEASON": "5-9", "TOP": 20, "OUTPUT": str(out / "early_warning.gpkg"),
-         "SEASON_LIST": str(out / "season_list.gpkg"), "ESTATES": f"{gpkg}|layername=addresses",
-         "ESTATE_LIST": str(out / "season_estates.gpkg")},
+        {
+            **archive,
+            "SEASON": "5-9",
+            "TOP": 20,
+            "OUTPUT": str(out / "early_warning.gpkg"),
+            "SEASON_LIST": str(out / "season_list.gpkg"),
+            "ESTATES": f"{gpkg}|layername=addresses",
+            "ESTATE_LIST": str(out / "season_estates.gpkg"),
+        },
         feedback=PrintFeedback(),
-    )  # fmt: skip
+    )
     import geopandas as gpd
 
     alerts = gpd.read_file(warned["OUTPUT"])
@@ -407,9 +511,12 @@ def _assess_and_warn(processing, gpkg: str, out: Path, project: str) -> None:
     title = "街道考评（三率）Street offices assessed, December 2025"
     add_result_layer(project, streets["OUTPUT"], title, "assessment", ASSESS_GROUP)
     png = render_project_png(
-        project, out / "assessment_streets.png", extent_layer="district", legend_layer=title,
+        project,
+        out / "assessment_streets.png",
+        extent_layer="district",
+        legend_layer=title,
         title="街道办考评 2025年12月（颜色：得分；数字：名次） Street offices by score, December 2025 (label: rank)",
-    )  # fmt: skip
+    )
     # the forecast and the season list stay in the project, hidden: every class case overlaps there (a
     # grid centre filters one); the alerts are what the map shows
     add_result_layer(project, warned["SEASON_LIST"], "汛期前置清单 Rainy-season list", "season_list", ASSESS_GROUP)
@@ -417,9 +524,12 @@ def _assess_and_warn(processing, gpkg: str, out: Path, project: str) -> None:
     alerts_title = "预警 Early-warning alerts, December 2025"
     add_result_layer(project, warned["OUTPUT"], alerts_title, "early_warning", ASSESS_GROUP)
     png2 = render_project_png(
-        project, out / "early_warning.png", extent_layer="district", legend_layer=alerts_title,
+        project,
+        out / "early_warning.png",
+        extent_layer="district",
+        legend_layer=alerts_title,
         title="预警：2025年12月激增与苗头性问题  Early warning: surges and upturns, December 2025",
-    )  # fmt: skip
+    )
     print(f"      {png}\n      {png2}", flush=True)
 
 
@@ -506,6 +616,7 @@ def main() -> int:
         )
         print(f"Grid check: {check['ERROR_COUNT']} errors, coverage {check['COVERAGE_PCT']}%", flush=True)
         _place_orders(processing, gpkg, out, result["PROJECT"])
+        _clues(processing, gpkg, out, result["PROJECT"])
         _analyse(processing, gpkg, out, result["PROJECT"])
         # the hierarchy at three zoom levels, as a grid manager sees it in QGIS
         cx, cy = _cbd_centre(gpkg)

@@ -246,7 +246,7 @@ def warning_styles() -> None:
             ('"alert_kind" = \'surge\' AND "alert_level" >= 3', "#67000d", "#3d0008", "激增 Surge, level 3 (99.9%)"),
             ('"alert_kind" = \'surge\' AND "alert_level" = 2', "#cb181d", "#7f0f12", "激增 Surge, level 2 (99%)"),
             ('"alert_kind" = \'surge\' AND "alert_level" <= 1', "#fb6a4a", "#b4432f", "激增 Surge, level 1"),
-            ('"alert_kind" = \'trend_turn\'', "#9e9ac8", "#54278f", "苗头性问题 Trend turning up"),
+            ("\"alert_kind\" = 'trend_turn'", "#9e9ac8", "#54278f", "苗头性问题 Trend turning up"),
         ],
     )
     save(alerts, "early_warning")
@@ -277,6 +277,38 @@ def warning_styles() -> None:
     )
     labels(assessed, "rank", 18, "#222222", 400000, bold=True)
     save(assessed, "assessment")
+
+
+def clue_styles() -> None:
+    """Internet clues by status (new cases stand out, duplicates recede) and the class sweep by rank."""
+    from qgis.core import QgsMarkerSymbol
+
+    clues = QgsVectorLayer("Point?crs=EPSG:4547&field=clue_status:string", "tmp", "memory")
+    categories = []
+    for value, color, size, shape, label in (
+        ("new_case", "#d7191c", 3.2, "star", "新立案 New case"),
+        ("duplicate_of", "#2b83ba", 2.2, "circle", "重复 Duplicate of a case"),
+        ("unplaced", "#fdae61", 2.2, "triangle", "无法定位 Unplaced"),
+        ("not_a_case", "#bababa", 1.4, "circle", "非案件 Not a case"),
+    ):
+        symbol = QgsMarkerSymbol.createSimple(
+            {"name": shape, "color": color, "outline_color": "#333333", "outline_width": "0.2", "size": str(size)}
+        )
+        categories.append(QgsRendererCategory(value, symbol, label))
+    clues.setRenderer(QgsCategorizedSymbolRenderer("clue_status", categories))
+    save(clues, "clues")
+
+    sweep = polygon_layer("field=sweep_rank:integer&field=grid_code:string")
+    rule_fills(
+        sweep,
+        [
+            ('"sweep_rank" <= 10', "#54278f", "#2f1650", "排查前 10 Sweep: top 10"),
+            ('"sweep_rank" > 10 AND "sweep_rank" <= 30', "#9e9ac8", "#5e5b80", "11–30"),
+            ('"sweep_rank" > 30', "#dadaeb", "#8a8a99", "> 30"),
+        ],
+    )
+    labels(sweep, "sweep_rank", 8, "#2f1650", 60000, min_scale=0)
+    save(sweep, "class_sweep")
 
 
 def main() -> None:
@@ -398,6 +430,7 @@ def main() -> None:
     heatmap_style()
     hotspot_style()
     warning_styles()
+    clue_styles()
 
     hot = polygon_layer("field=pattern:string")
     hot.setRenderer(QgsSingleSymbolRenderer(outline("#b2182b", 0.6, "dash", fill="178,24,43,40")))

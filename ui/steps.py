@@ -41,7 +41,7 @@ STEPS = (
         "Place 12345 orders, internet clues and inspection reports in the grid responsible for them "
         "(any coordinate system, or only an address), write the dispatch table, and find repeats.",
         "Order results",
-        ("gridgov:geolocate", "gridgov:convertcoords", "gridgov:findrepeats"),
+        ("gridgov:geolocate", "gridgov:convertcoords", "gridgov:findrepeats", "gridgov:clues"),
     ),
     Step(
         "tab_analysis",
@@ -81,7 +81,7 @@ STEPS = (
         "Turn hot spots into action: merge hot grids into ranked hot areas (the governance list), then plan "
         "each street office's patrol teams through its hot places in their hours.",
         "Patrol results",
-        ("gridgov:hotareas", "gridgov:patrolplan"),
+        ("gridgov:hotareas", "gridgov:classsweep", "gridgov:patrolplan"),
     ),
     Step(
         "tab_print",

@@ -18,6 +18,7 @@ DEMO_GROUPS_ABOVE = [
             ("truth_orders", "工单位置 Order locations (true)", "orders_points"),
             ("orders", "12345工单 Work orders (as reported)", None),
             ("inspections", "巡查上报 Inspection reports", None),
+            ("posts", "网络帖子 Internet posts (未诉先办)", None),
         ],
     ),
 ]
@@ -46,6 +47,7 @@ DEMO_GROUPS_BELOW = [
         [
             ("truth_hotareas", "预设热点区 Planted hot areas", "truth_hotareas"),
             ("truth_inspections", "巡查真实位置 Inspection locations (true)", None),
+            ("truth_posts", "帖子真实位置 Post locations (true)", None),
             ("addresses", "标准地址 Address gazetteer", None),
             ("buildings", "楼栋 Buildings and households", None),
             ("demo_info", "Demo info", None),

@@ -5,7 +5,7 @@
     <name>gridgov</name>
     <message>
       <location filename="../../plugin.py" line="29" />
-      <location filename="../../layers/processing/provider.py" line="162" />
+      <location filename="../../layers/processing/provider.py" line="164" />
       <location filename="../../ui/algorithm_page.py" line="206" />
       <source>Grid Governance</source>
       <translation>网格治理</translation>
@@ -128,6 +128,21 @@
     </message>
     <message>
       <location filename="../../grid_ops/runtime/deps.py" line="95" />
+      <source>Internet clues and Class sweep: finding the map's place names in the posts' texts</source>
+      <translation>网络线索与一案带一类：在帖子文本中查找地图上的地名</translation>
+    </message>
+    <message>
+      <location filename="../../grid_ops/runtime/deps.py" line="102" />
+      <source>Internet clues: place names with a typo (near-misses)</source>
+      <translation>网络线索：识别带错别字的地名（近似匹配）</translation>
+    </message>
+    <message>
+      <location filename="../../grid_ops/runtime/deps.py" line="109" />
+      <source>Internet clues: a typo that sounds like two place names is told by its sound</source>
+      <translation>网络线索：与两个地名都只差一字的错别字，按读音判断是哪一个</translation>
+    </message>
+    <message>
+      <location filename="../../grid_ops/runtime/deps.py" line="116" />
       <source>running Geolocate, Find repeats and Grid statistics inside PostGIS (without it they run in QGIS)</source>
       <translation>在 PostGIS 中运行工单落格、重复工单查找与网格统计（没有它时在 QGIS 中运行）</translation>
     </message>
@@ -183,7 +198,7 @@
     </message>
     <message>
       <location filename="../../layers/backends/postgis/connection.py" line="64" />
-      <location filename="../../layers/processing/data/democity_alg.py" line="64" />
+      <location filename="../../layers/processing/data/democity_alg.py" line="74" />
       <source>Cancelled</source>
       <translation>已取消</translation>
     </message>
@@ -648,18 +663,18 @@
       <translation>请以图层（INPUT）或文件（INPUT_FILE）提供工单</translation>
     </message>
     <message>
-      <location filename="../../layers/io/orders_input.py" line="170" />
+      <location filename="../../layers/io/orders_input.py" line="174" />
       <location filename="../../layers/processing/orders/convertcoords_alg.py" line="92" />
       <source>{0}: the orders have no field {1!r} (fields: {2})</source>
       <translation>{0}：工单没有字段 {1!r}（现有字段：{2}）</translation>
     </message>
     <message>
-      <location filename="../../layers/io/orders_input.py" line="201" />
+      <location filename="../../layers/io/orders_input.py" line="205" />
       <source>{0}: unit {1!r} (feature {2}) has a NaN or infinite vertex; it is left out</source>
       <translation>{0}：单元 {1!r}（第 {2} 个要素）有 NaN 或无穷大的顶点，已略去</translation>
     </message>
     <message>
-      <location filename="../../layers/io/orders_input.py" line="206" />
+      <location filename="../../layers/io/orders_input.py" line="210" />
       <source>{0}: {1} units with NaN vertices left out in all</source>
       <translation>{0}：共略去 {1} 个带 NaN 顶点的单元</translation>
     </message>
@@ -838,14 +853,14 @@
     <message>
       <location filename="../../layers/parameters/grid_inputs.py" line="38" />
       <location filename="../../layers/parameters/unit_layers.py" line="28" />
-      <location filename="../../layers/processing/grids/buildgrid_alg.py" line="37" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="64" />
       <source>Grids</source>
       <translation>网格</translation>
     </message>
     <message>
       <location filename="../../layers/parameters/grid_inputs.py" line="39" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="65" />
       <location filename="../../layers/processing/governance/hotareas_alg.py" line="95" />
-      <location filename="../../layers/processing/grids/splitmicrogrids_alg.py" line="39" />
       <source>Grid code field</source>
       <translation>网格编码字段</translation>
     </message>
@@ -909,7 +924,7 @@
     <message>
       <location filename="../../layers/parameters/order_filters.py" line="32" />
       <location filename="../../layers/processing/assessment/assessment_alg.py" line="49" />
-      <location filename="../../layers/processing/orders/findrepeats_alg.py" line="46" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="59" />
       <source>Class case field</source>
       <translation>类案字段</translation>
     </message>
@@ -920,7 +935,8 @@
     </message>
     <message>
       <location filename="../../layers/parameters/order_filters.py" line="36" />
-      <location filename="../../layers/processing/orders/findrepeats_alg.py" line="47" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="60" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="114" />
       <source>Time field</source>
       <translation>时间字段</translation>
     </message>
@@ -1217,6 +1233,8 @@ Example: INPUT the orders, TEXT_FIELD description, LABEL_FIELD class_code (last 
     </message>
     <message>
       <location filename="../../layers/processing/analysis/classify_alg.py" line="56" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="63" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="113" />
       <source>Text field</source>
       <translation>文本字段</translation>
     </message>
@@ -1657,7 +1675,7 @@ WEIGHTS：queen（共点）、rook（共边）、distance（质心在 DISTANCE �
     </message>
     <message>
       <location filename="../../layers/processing/analysis/hotspots_alg.py" line="42" />
-      <location filename="../../layers/processing/data/democity_alg.py" line="40" />
+      <location filename="../../layers/processing/data/democity_alg.py" line="49" />
       <source>Random seed</source>
       <translation>随机种子</translation>
     </message>
@@ -1991,68 +2009,186 @@ OUTPUT：每个单位每期一行，给出 UNITS（及 UNITS_CODE_FIELD）时附
       <translation>{0} 行单位在 UNITS 中没有对应的面</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/data/democity_alg.py" line="16" />
+      <location filename="../../layers/processing/data/democity_alg.py" line="23" />
       <source>Demo city GeoPackage</source>
       <translation>示范城区 GeoPackage</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/data/democity_alg.py" line="16" />
+      <location filename="../../layers/processing/data/democity_alg.py" line="23" />
       <location filename="../../ui/grids_panel.py" line="48" />
       <source>GeoPackage (*.gpkg)</source>
       <translation>GeoPackage 文件 (*.gpkg)</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/data/democity_alg.py" line="25" />
+      <location filename="../../layers/processing/data/democity_alg.py" line="32" />
       <source>Build demo city</source>
       <translation>生成示范城区</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/data/democity_alg.py" line="27" />
+      <location filename="../../layers/processing/data/democity_alg.py" line="34" />
       <source>Data</source>
       <translation>数据</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/data/democity_alg.py" line="28" />
-      <source>Generates a realistic demo district in CGCS2000 / 3-degree Gauss-Kruger CM 114E (EPSG:4547): 7 street offices, about 60 communities, 600 grids and 3,000 micro-grids nested along a road network, about 30 dedicated grids, a roster, an address gazetteer, a year of 12345 work orders (coordinates as each channel reports them: GCJ-02, BD-09, WGS84, CGCS2000), inspection reports and the planted hot areas behind them.
+      <location filename="../../layers/processing/data/democity_alg.py" line="35" />
+      <source>Generates a realistic demo district in CGCS2000 / 3-degree Gauss-Kruger CM 114E (EPSG:4547): 7 street offices, about 60 communities, 600 grids and 3,000 micro-grids nested along a road network, about 30 dedicated grids, a roster, an address gazetteer, a year of 12345 work orders (coordinates as each channel reports them: GCJ-02, BD-09, WGS84, CGCS2000), inspection reports, the planted hot areas behind them, and internet posts about its problems (未诉先办 clues: colloquial, some with GCJ-02 / BD-09 geotags, some repeating a phone order, some no case) with the truth behind each.
 
 SEED: the same seed gives the same city, byte for byte.
 ORDERS: number of work orders (100,000 by default; up to 5,000,000).
+POSTS: number of internet posts (600 by default).
 OUTPUT: the GeoPackage; a QGIS project with styled layers is written beside it (PROJECT).
 
 Example: qgis_process run gridgov:democity -- SEED=20251 ORDERS=100000 OUTPUT=demo_city.gpkg</source>
-      <translation>在 CGCS2000 / 3 度带高斯-克吕格 中央经线 114E（EPSG:4547）中生成一个逼真的示范城区：7 个街道办、约 60 个社区、沿路网嵌套的 600 个网格和 3,000 个微网格、约 30 个专属网格、网格员名册、标准地址库、一年的 12345 工单（坐标按各渠道实际上报：GCJ-02、BD-09、WGS84、CGCS2000）、巡查上报及其背后预设的热点区。
+      <translation>在 CGCS2000 / 3 度带高斯-克吕格 中央经线 114E（EPSG:4547）中生成一个逼真的示范城区：7 个街道办、约 60 个社区、沿路网嵌套的 600 个网格和 3,000 个微网格、约 30 个专属网格、网格员名册、标准地址库、一年的 12345 工单（坐标按各渠道实际上报：GCJ-02、BD-09、WGS84、CGCS2000）、巡查上报、其背后预设的热点区，以及关于城区问题的网络帖子（未诉先办线索：口语化，部分带 GCJ-02 / BD-09 定位，部分与电话工单重复，部分不是案件），并附每条的真值。
 
 SEED：同一种子生成逐字节相同的城区。
 ORDERS：工单数量（默认 100,000，最多 5,000,000）。
+POSTS：网络帖子数量（默认 600）。
 OUTPUT：GeoPackage；旁边同时写出一个已配好样式的 QGIS 工程（PROJECT）。
 
 示例：qgis_process run gridgov:democity -- SEED=20251 ORDERS=100000 OUTPUT=demo_city.gpkg</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/data/democity_alg.py" line="41" />
+      <location filename="../../layers/processing/data/democity_alg.py" line="50" />
       <source>Number of work orders</source>
       <translation>工单数量</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/data/democity_alg.py" line="44" />
+      <location filename="../../layers/processing/data/democity_alg.py" line="51" />
+      <source>Number of internet posts</source>
+      <translation>网络帖子数量</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/data/democity_alg.py" line="54" />
       <source>Demo city QGIS project</source>
       <translation>示范城区 QGIS 工程</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/data/democity_alg.py" line="55" />
+      <location filename="../../layers/processing/data/democity_alg.py" line="65" />
       <source>Demo city written to {0} and {1}</source>
       <translation>示范城区已写入 {0} 与 {1}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="42" />
+      <source>Class sweep (one case to a whole class)</source>
+      <translation>一案带一类排查</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="44" />
+      <location filename="../../layers/processing/governance/hotareas_alg.py" line="74" />
+      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="73" />
+      <source>Governance</source>
+      <translation>治理</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="45" />
+      <source>一案带一类: from one case (CASE_ID, found among INPUT or in CASE_LAYER, e.g. a new case of Internet clues) or a class case (CLASS: codes separated by commas, or a case group such as noise), lists every grid with orders of that class in the last MONTHS months up to the latest report, ranked by cases (distinct case_id where the orders have one, else orders) and then by recency (last_seen). Each grid gets its cases, orders, recent_orders (last 30 days), first_seen, last_seen, days_since_last and places: the roads, estates and landmarks its orders' texts name, the most named first. AREA keeps the grids it touches.
+
+The output is the grid polygons with grid_code and name: give it to Patrol plan as INPUT to plan the inspection.
+
+Example: demo city: INPUT the orders with cases, GRIDS grids, CLASS 0402 (missing manhole covers), MONTHS 12, ROADS roads, GAZETTEER addresses, DEDICATED dedicated_grids.</source>
+      <translation>一案带一类：从一个案件（CASE_ID，在 INPUT 或 CASE_LAYER 中查找，例如网络线索的新立案）或一个类案（CLASS：逗号分隔的编码，或 noise 等类别组）出发，列出最近 MONTHS 个月内（截至最新一次反映）有该类工单的所有网格，先按案件数（工单带 case_id 时为不同案件数，否则为工单数）、再按最近程度（last_seen）排序。每个网格给出 cases、orders、recent_orders（最近 30 天）、first_seen、last_seen、days_since_last 和 places：其工单文本提到的道路、小区和地标，提及最多的在前。AREA 只保留与之相交的网格。
+
+输出为带 grid_code 和 name 的网格面：可作为巡查计划的 INPUT，安排排查。
+
+示例：示范城区：INPUT 带案件编号的工单，GRIDS 网格，CLASS 0402（井盖缺失），MONTHS 12，ROADS 道路，GAZETTEER 地址库，DEDICATED 专属网格。</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="58" />
+      <source>Orders (points, or a table with a grid field)</source>
+      <translation>工单（点图层，或带网格字段的表）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="61" />
+      <source>Case id field</source>
+      <translation>案件编号字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="62" />
+      <source>Grid field (empty: from the points)</source>
+      <translation>网格字段（为空：由点位确定）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="66" />
+      <source>Grid name field</source>
+      <translation>网格名称字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="67" />
+      <source>Class cases (codes or groups, comma separated)</source>
+      <translation>类案（编码或类别组，逗号分隔）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="68" />
+      <source>…or one case id</source>
+      <translation>…或一个案件编号</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="69" />
+      <source>Layer holding the case (empty: INPUT)</source>
+      <translation>案件所在图层（为空：INPUT）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="70" />
+      <source>Months swept</source>
+      <translation>排查月数</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="71" />
+      <source>Area (only grids touching it)</source>
+      <translation>范围（只保留与之相交的网格）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="73" />
+      <source>Dedicated grids (landmark names)</source>
+      <translation>专属网格（地标名称）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="74" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="121" />
+      <source>Dedicated grid name field</source>
+      <translation>专属网格名称字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="75" />
+      <source>Places listed per grid</source>
+      <translation>每个网格列出的地点数</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="76" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="135" />
+      <source>Class sweep</source>
+      <translation>一案带一类排查清单</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="79" />
+      <source>Grids with cases</source>
+      <translation>有案件的网格数</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="80" />
+      <source>Class cases swept</source>
+      <translation>排查的类案</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="89" />
+      <source>GRIDS has no field {0!r}</source>
+      <translation>GRIDS 没有字段 {0!r}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="114" />
+      <source>GRID_FIELD: the orders have no field {0!r} and no points to find their grids</source>
+      <translation>GRID_FIELD：工单没有字段 {0!r}，也没有可确定网格的点位</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="138" />
+      <source>Class {0}, {1} to {2}: {3} grids with cases</source>
+      <translation>类案 {0}，{1} 至 {2}：{3} 个网格有案件</translation>
     </message>
     <message>
       <location filename="../../layers/processing/governance/hotareas_alg.py" line="72" />
       <source>Hot areas and governance list</source>
       <translation>热区治理清单</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/governance/hotareas_alg.py" line="74" />
-      <location filename="../../layers/processing/governance/patrolplan_alg.py" line="73" />
-      <source>Governance</source>
-      <translation>治理</translation>
     </message>
     <message>
       <location filename="../../layers/processing/governance/hotareas_alg.py" line="75" />
@@ -2778,6 +2914,223 @@ Example: INPUT the micro-grids, LEVEL micro-grid, PARENT the grids, PARENT_CODE_
       <translation>层级：{0}；{1} 个错误；覆盖率 {2}%</translation>
     </message>
     <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="44" />
+      <source>Roads (named centrelines)</source>
+      <translation>道路（带名称的中心线）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="45" />
+      <source>Road name field</source>
+      <translation>道路名称字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="46" />
+      <source>Gazetteer (points: standard addresses, estates)</source>
+      <translation>地址库（点：标准地址、小区）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="47" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="156" />
+      <source>Gazetteer address field</source>
+      <translation>地址库地址字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="48" />
+      <source>Gazetteer estate / place name field</source>
+      <translation>地址库小区/地名字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="63" />
+      <source>{0} has no field {1!r}</source>
+      <translation>{0} 没有字段 {1!r}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="90" />
+      <source>Internet clues to grids</source>
+      <translation>网络线索落格</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="92" />
+      <location filename="../../layers/processing/orders/convertcoords_alg.py" line="49" />
+      <location filename="../../layers/processing/orders/findrepeats_alg.py" line="33" />
+      <source>Work orders</source>
+      <translation>工单</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="93" />
+      <source>未诉先办: reads internet posts (a layer, or a CSV / XLSX / JSON file) and writes every post once, with clue_status: new_case (a problem nobody reported yet: file it), duplicate_of (the same class within DISTANCE metres and DAYS days of an existing order or of an earlier post: case_id names that case), unplaced (a problem whose place cannot be told: candidates lists the grids along the roads it names) or not_a_case.
+
+Place: the names the text gives are matched against the map's own: ROADS (and their crossings: 'X与Y交叉口', 'X和Y路口'), the GAZETTEER's addresses (road + house number) and estates (with a building number), the DEDICATED grids' names (landmarks), with near-misses for typos. A geotag (X_FIELD / Y_FIELD in the system of COORD_SYS_FIELD: gcj02 from AMap / Tencent apps, bd09 from Baidu) is used where it agrees with the named place, or alone; evidence says which words matched what, place_confidence how sure the place is.
+
+Class: the catalogue's keywords, and the learned model trained on the EXISTING orders' texts and classes when they have them. Responsible unit and person as Geolocate gives them (GRIDS, MICROGRIDS, DEDICATED, ROSTER).
+
+Example: demo city: INPUT_FILE the posts (or the posts table), GRIDS grids, MICROGRIDS microgrids, DEDICATED dedicated_grids, ROADS roads, GAZETTEER addresses, ROSTER roster, EXISTING the placed orders, DISTANCE 300, DAYS 7.</source>
+      <translation>未诉先办：读入网络帖子（图层，或 CSV / XLSX / JSON 文件），每条帖子输出一次，clue_status 为：new_case（尚无人反映的问题：应立案）、duplicate_of（与已有工单或更早帖子同类、相距 DISTANCE 米与 DAYS 天以内：case_id 指明该案件）、unplaced（无法确定地点的问题：candidates 列出其提到的道路经过的网格）或 not_a_case（非案件）。
+
+定位：文本中的地名与地图自身的名称匹配：ROADS 道路（及其交叉口：“X与Y交叉口”“X和Y路口”）、GAZETTEER 地址库的地址（路名+门牌号）和小区（含楼栋号）、DEDICATED 专属网格名称（地标），并容忍错别字（近似匹配）。帖子定位（X_FIELD / Y_FIELD，坐标系见 COORD_SYS_FIELD：高德、腾讯系应用为 gcj02，百度为 bd09）与所提地点一致或单独存在时采用；evidence 说明哪些词匹配了什么，place_confidence 表示定位的把握。
+
+分类：类案目录关键词；EXISTING 已有工单带文本和类案时，再用其训练的学习模型。责任单位和责任人与工单落格相同（GRIDS、MICROGRIDS、DEDICATED、ROSTER）。
+
+示例：示范城区：INPUT_FILE 帖子文件（或帖子表），GRIDS 网格，MICROGRIDS 微网格，DEDICATED 专属网格，ROADS 道路，GAZETTEER 地址库，ROSTER 名册，EXISTING 已落格工单，DISTANCE 300，DAYS 7。</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="111" />
+      <source>Posts (table or layer)</source>
+      <translation>帖子（表或图层）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="115" />
+      <source>Post id field</source>
+      <translation>帖子编号字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="116" />
+      <source>Geotag longitude field</source>
+      <translation>定位经度字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="117" />
+      <source>Geotag latitude field</source>
+      <translation>定位纬度字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="118" />
+      <source>Geotag coordinate system field (per row)</source>
+      <translation>定位坐标系字段（逐行）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="119" />
+      <source>Geotag coordinate system of all rows (gcj02, bd09, wgs84, EPSG:n)</source>
+      <translation>所有行的定位坐标系（gcj02、bd09、wgs84、EPSG:n）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="123" />
+      <source>Existing orders or cases (points)</source>
+      <translation>已有工单或案件（点）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="124" />
+      <source>Existing: class case field</source>
+      <translation>已有工单：类案字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="125" />
+      <source>Existing: time field</source>
+      <translation>已有工单：时间字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="126" />
+      <source>Existing: text field</source>
+      <translation>已有工单：文本字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="127" />
+      <source>Existing: case or order id field</source>
+      <translation>已有工单：案件或工单编号字段</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="128" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="157" />
+      <source>Roster (grid managers)</source>
+      <translation>网格员名册</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="129" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="159" />
+      <source>Class-case table (class_code, case_group)</source>
+      <translation>类案表（class_code、case_group）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="130" />
+      <source>Duplicate distance (metres)</source>
+      <translation>重复判定距离（米）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="131" />
+      <source>Duplicate window (days)</source>
+      <translation>重复判定时间窗（天）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="135" />
+      <source>Model probability of no case from which a post is not a case (0-1)</source>
+      <translation>模型判为非案件的概率达到此值即为非案件（0-1）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="144" />
+      <source>Duplicates: least model probability of an order's class for the post (0-1)</source>
+      <translation>重复判定：帖子属于工单类案的最低模型概率（0-1）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="150" />
+      <source>Geotag agreement distance (metres)</source>
+      <translation>定位一致距离（米）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="151" />
+      <source>Nearest-grid tolerance (metres)</source>
+      <translation>最近网格容差（米）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="152" />
+      <source>Prefix of new case ids</source>
+      <translation>新案件编号前缀</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="153" />
+      <source>Clues</source>
+      <translation>网络线索</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="156" />
+      <source>Posts read</source>
+      <translation>读入帖子数</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="157" />
+      <source>Posts written</source>
+      <translation>写出帖子数</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="158" />
+      <source>New cases</source>
+      <translation>新立案</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="159" />
+      <source>Duplicates</source>
+      <translation>重复</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="160" />
+      <source>Unplaced</source>
+      <translation>无法定位</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="161" />
+      <source>Not a case</source>
+      <translation>非案件</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="171" />
+      <source>{0}: the posts have no field {1!r} (fields: {2})</source>
+      <translation>{0}：帖子没有字段 {1!r}（字段：{2}）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="187" />
+      <source>{0} place names, {1} addresses</source>
+      <translation>{0} 个地名，{1} 个地址</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="218" />
+      <source>Internet clues</source>
+      <translation>网络线索</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="221" />
+      <source>{0} posts: {1} new cases, {2} duplicates, {3} unplaced, {4} not a case</source>
+      <translation>{0} 条帖子：新立案 {1}，重复 {2}，无法定位 {3}，非案件 {4}</translation>
+    </message>
+    <message>
       <location filename="../../layers/processing/orders/convertcoords_alg.py" line="33" />
       <source>…or a file (CSV, XLSX, Open311 JSON)</source>
       <translation>…或文件（CSV、XLSX、Open311 JSON）</translation>
@@ -2791,13 +3144,6 @@ Example: INPUT the micro-grids, LEVEL micro-grid, PARENT the grids, PARENT_CODE_
       <location filename="../../layers/processing/orders/convertcoords_alg.py" line="47" />
       <source>Convert coordinates (WGS84/GCJ-02/BD-09/CGCS2000)</source>
       <translation>坐标转换（WGS84/GCJ-02/BD-09/CGCS2000）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/orders/convertcoords_alg.py" line="49" />
-      <location filename="../../layers/processing/orders/findrepeats_alg.py" line="33" />
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="98" />
-      <source>Work orders</source>
-      <translation>工单</translation>
     </message>
     <message>
       <location filename="../../layers/processing/orders/convertcoords_alg.py" line="50" />
@@ -2989,21 +3335,6 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
       <location filename="../../layers/processing/orders/geolocate_alg.py" line="155" />
       <source>Gazetteer of standard addresses (points)</source>
       <translation>标准地址库（点）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="156" />
-      <source>Gazetteer address field</source>
-      <translation>地址库地址字段</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="157" />
-      <source>Roster (grid managers)</source>
-      <translation>网格员名册</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="159" />
-      <source>Class-case table (class_code, case_group)</source>
-      <translation>类案表（class_code、case_group）</translation>
     </message>
     <message>
       <location filename="../../layers/processing/orders/geolocate_alg.py" line="162" />
@@ -3364,22 +3695,22 @@ PAGE：考评图打印“责任单位考评”的 OUTPUT（作为 GRIDS 给出�
       <translation>已写出：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/provider.py" line="58" />
+      <location filename="../../layers/processing/provider.py" line="60" />
       <source>This needs the Python package {0}, which QGIS's Python does not have; it is used for: {1}. In QGIS, Grid Governance &gt; Install Python packages… installs it; then run again.</source>
       <translation>此操作需要 Python 包 {0}，而 QGIS 的 Python 中没有它；它用于：{1}。请在 QGIS 中通过“网格治理 &gt; 安装 Python 包…”安装，然后重新运行。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/provider.py" line="117" />
+      <location filename="../../layers/processing/provider.py" line="119" />
       <source>{0} (unavailable)</source>
       <translation>{0}（不可用）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/provider.py" line="165" />
+      <location filename="../../layers/processing/provider.py" line="167" />
       <source>Grid Governance: grids, work orders, hotspots and patrols</source>
       <translation>网格治理：网格、工单、热点与巡查</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/provider.py" line="178" />
+      <location filename="../../layers/processing/provider.py" line="180" />
       <source>Grid Governance needs the Python packages {0}, which QGIS's Python does not have. In QGIS, the Install button of the message bar (or Grid Governance &gt; Install Python packages…) installs them.</source>
       <translation>网格治理需要 Python 包 {0}，而 QGIS 的 Python 中没有它们。在 QGIS 中，点击消息栏的“安装”按钮（或“网格治理 &gt; 安装 Python 包…”）即可安装。</translation>
     </message>

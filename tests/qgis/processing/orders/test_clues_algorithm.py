@@ -1,0 +1,155 @@
+"""Internet clues and the class sweep through Processing, on the demo city's posts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import processing
+import pytest
+from qgis.core import QgsApplication, QgsProcessingException, QgsVectorLayer
+
+
+def _layer(gpkg: Path, name: str) -> str:
+    return f"{gpkg}|layername={name}"
+
+
+def _rows(path: str) -> pd.DataFrame:
+    layer = QgsVectorLayer(path, "out", "ogr")
+    names = [f.name() for f in layer.fields()]
+    return pd.DataFrame([dict(zip(names, f.attributes())) for f in layer.getFeatures()])
+
+
+def _clue_parameters(gpkg: Path, out: Path) -> dict:
+    return {
+        "INPUT": _layer(gpkg, "posts"),
+        "GRIDS": _layer(gpkg, "grids"),
+        "MICROGRIDS": _layer(gpkg, "microgrids"),
+        "DEDICATED": _layer(gpkg, "dedicated_grids"),
+        "ROADS": _layer(gpkg, "roads"),
+        "GAZETTEER": _layer(gpkg, "addresses"),
+        "ROSTER": _layer(gpkg, "roster"),
+        "EXISTING": _layer(gpkg, "truth_orders"),
+        "EXISTING_TIME_FIELD": "true_time",
+        "OUTPUT": str(out),
+    }
+
+
+@pytest.fixture(scope="module")
+def clues_run(demo_city_gpkg, tmp_path_factory, module_provider):
+    out = tmp_path_factory.mktemp("clues") / "clues.gpkg"
+    return processing.run("gridgov:clues", _clue_parameters(demo_city_gpkg, out)), out
+
+
+def test_every_post_comes_out_once_with_its_status(clues_run, demo_city_gpkg):
+    result, out = clues_run
+    table = _rows(str(out))
+    posts = QgsVectorLayer(_layer(demo_city_gpkg, "posts"), "posts", "ogr").featureCount()
+    assert result["POSTS_IN"] == result["POSTS_OUT"] == len(table) == posts > 0
+    counts = table["clue_status"].value_counts()
+    assert {"new_case", "duplicate_of", "not_a_case"} <= set(counts.index)
+    assert sum(result[k] for k in ("NEW_CASES", "DUPLICATES", "UNPLACED", "NOT_A_CASE")) == posts
+    assert sorted(table["post_id"]) == sorted(_rows(_layer(demo_city_gpkg, "posts"))["post_id"])
+    new = table[table["clue_status"] == "new_case"]
+    assert (new["case_id"].str.startswith("XS")).all() and (new["grid_code"] != "").all()
+    assert (new["responsible"] != "").all()  # ready to dispatch: the unit's person
+
+
+def test_new_cases_are_points_on_the_map(clues_run):
+    _, out = clues_run
+    layer = QgsVectorLayer(str(out), "clues", "ogr")
+    placed = [f for f in layer.getFeatures() if f["clue_status"] in ("new_case", "duplicate_of")]
+    assert placed and all(not f.geometry().isEmpty() for f in placed)
+    assert layer.crs().authid() == "EPSG:4547"
+
+
+def test_posts_from_a_csv_file(demo_city_gpkg, tmp_path, gridgov_provider):
+    posts = _rows(_layer(demo_city_gpkg, "posts")).head(40)
+    posts.to_csv(tmp_path / "posts.csv", index=False, encoding="gb18030")
+    parameters = _clue_parameters(demo_city_gpkg, tmp_path / "from_csv.gpkg")
+    parameters.pop("INPUT")
+    parameters["INPUT_FILE"] = str(tmp_path / "posts.csv")
+    result = processing.run("gridgov:clues", parameters)
+    assert result["POSTS_OUT"] == 40
+
+
+def test_a_missing_text_field_is_named(demo_city_gpkg, tmp_path, gridgov_provider):
+    parameters = _clue_parameters(demo_city_gpkg, tmp_path / "x.gpkg")
+    parameters["TEXT_FIELD"] = "正文"
+    with pytest.raises(QgsProcessingException, match=r"TEXT_FIELD.*正文"):
+        processing.run("gridgov:clues", parameters)
+    assert not (tmp_path / "x.gpkg").exists()
+
+
+def test_a_cancelled_run_leaves_nothing(demo_city_gpkg, tmp_path, gridgov_provider):
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback
+
+    feedback = QgsProcessingFeedback()
+    feedback.cancel()
+    alg = QgsApplication.processingRegistry().createAlgorithmById("gridgov:clues")
+    with pytest.raises(QgsProcessingException):
+        alg.run(
+            _clue_parameters(demo_city_gpkg, tmp_path / "c.gpkg"),
+            QgsProcessingContext(),
+            feedback,
+            catchExceptions=False,
+        )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_sweep_from_a_new_case_feeds_a_patrol_plan(clues_run, demo_city_gpkg, tmp_path):
+    _, out = clues_run
+    table = _rows(str(out))
+    case = table[table["clue_status"] == "new_case"].sort_values("case_id").iloc[-1]  # the latest: a year before it
+    sweep = processing.run(
+        "gridgov:classsweep",
+        {
+            "INPUT": _layer(demo_city_gpkg, "truth_orders"),
+            "TIME_FIELD": "true_time",
+            "GRIDS": _layer(demo_city_gpkg, "grids"),
+            "CASE_ID": case["case_id"],
+            "CASE_LAYER": str(out),
+            "CASE_FIELD": "case_id",
+            "CASE_TIME_FIELD": "posted_at",
+            "MONTHS": 12,
+            "ROADS": _layer(demo_city_gpkg, "roads"),
+            "GAZETTEER": _layer(demo_city_gpkg, "addresses"),
+            "OUTPUT": str(tmp_path / "sweep.gpkg"),
+        },
+    )
+    rows = _rows(sweep["OUTPUT"])
+    assert sweep["CLASSES"] == case["class_code"]
+    assert sweep["GRIDS_FOUND"] == len(rows) > 0
+    assert list(rows["sweep_rank"]) == list(range(1, len(rows) + 1))
+    assert (rows["cases"].diff().dropna() <= 0).all()
+    plan = processing.run(
+        "gridgov:patrolplan",
+        {
+            "INPUT": sweep["OUTPUT"],
+            "STREET": rows["grid_code"][0][:9],  # the street office of the grid ranked first
+            "SOLVER": 2,  # the plain fallback: the plan's quality is patrolplan's own tests'
+            "ORDERS": _layer(demo_city_gpkg, "truth_orders"),
+            "TIME_FIELD": "true_time",
+            "CATEGORIES": case["class_code"],
+            "DAYS": 365,
+            "WINDOWS": "08:00-22:00",
+            "TEAMS": _layer(demo_city_gpkg, "patrol_teams"),
+            "START": _layer(demo_city_gpkg, "street_offices"),
+            "OUTPUT_STOPS": str(tmp_path / "stops.gpkg"),
+            "OUTPUT_ROUTES": str(tmp_path / "routes.gpkg"),
+        },
+    )
+    assert QgsVectorLayer(plan["OUTPUT_STOPS"], "stops", "ogr").featureCount() > 0
+
+
+def test_a_sweep_without_a_class_says_so(demo_city_gpkg, tmp_path, gridgov_provider):
+    with pytest.raises(QgsProcessingException, match="CLASS"):
+        processing.run(
+            "gridgov:classsweep",
+            {
+                "INPUT": _layer(demo_city_gpkg, "truth_orders"),
+                "TIME_FIELD": "true_time",
+                "GRIDS": _layer(demo_city_gpkg, "grids"),
+                "OUTPUT": str(tmp_path / "s.gpkg"),
+            },
+        )
