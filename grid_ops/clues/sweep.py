@@ -12,8 +12,8 @@ named first), so the inspection list says where to look, not only which grid.
 
 from __future__ import annotations
 
-from collections import Counter
 import dataclasses
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
