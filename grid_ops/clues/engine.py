@@ -25,6 +25,7 @@ candidates are listed for a person to choose), ``not_a_case``. Posts in = posts 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -473,26 +474,34 @@ def _group_posts(x, y, classes, plausible, times, rows: np.ndarray, request: Clu
     cells: dict[tuple[int, int], list[int]] = {}
     anchor: list[int] = []
     latest: list[int] = []
-    for k in np.lexsort((rows, t[rows])):
-        i = rows[k]
-        cx, cy = int(x[i] // distance), int(y[i] // distance)
+    xs, ys, ts = x.tolist(), y.tolist(), t.tolist()
+    for k in np.lexsort((rows, t[rows])).tolist():
+        i = int(rows[k])
+        xi, yi, ti = xs[i], ys[i], ts[i]
+        cx, cy = int(xi // distance), int(yi // distance)
         accepted = {classes[i], *(plausible[i] if plausible is not None else ())}
         best, best_key = -1, None
         for cell in ((cx + a, cy + b) for a in (-1, 0, 1) for b in (-1, 0, 1)):
-            for g in cells.get(cell, ()):
+            bucket = cells.get(cell)
+            if not bucket:
+                continue
+            alive = [g for g in bucket if ti - latest[g] <= window]  # closed groups leave their cell
+            if len(alive) != len(bucket):
+                cells[cell] = alive
+            for g in alive:
                 first = anchor[g]
-                if t[i] - latest[g] > window or classes[first] not in accepted:
+                if classes[first] not in accepted:
                     continue
-                d = float(np.hypot(x[first] - x[i], y[first] - y[i]))
+                d = math.hypot(xs[first] - xi, ys[first] - yi)
                 key = (classes[first] != classes[i], d, g)
                 if d <= distance and (best_key is None or key < best_key):
                     best, best_key = g, key
         if best < 0:
             best = len(anchor)
             anchor.append(i)
-            latest.append(t[i])
+            latest.append(ti)
             cells.setdefault((cx, cy), []).append(best)
-        latest[best] = t[i]
+        latest[best] = ti
         group[k] = best
     return group
 
