@@ -142,7 +142,7 @@ class CluesAlgorithm(DeclaredAlgorithm):
             number(
                 "PLAUSIBLE_PROBABILITY",
                 tr_noop("Duplicates: least model probability of an order's class for the post (0-1)"),
-                0.2,
+                CluesRequest.plausible_probability,
                 0.0,
                 1.0,
             )
