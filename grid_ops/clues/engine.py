@@ -26,6 +26,7 @@ candidates are listed for a person to choose), ``not_a_case``. Posts in = posts 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -44,22 +45,6 @@ from gridgov.grid_ops.runtime.paths import resource_path
 from gridgov.grid_ops.schema import CLASS_CODE, PROBLEM, REPORTED_AT, RESP_CODE, as_text
 
 STATUSES = ("new_case", "duplicate_of", "unplaced", "not_a_case")
-#: The columns every post gets, before the responsibility rule's.
-CLUE_COLUMNS = (
-    "clue_status",
-    "case_id",
-    "duplicate_of",
-    CLASS_CODE,
-    "class_name",
-    "class_score",
-    "place_kind",
-    "place_name",
-    "place_confidence",
-    "evidence",
-    "candidates",
-    "dup_distance_m",
-    "dup_days",
-)
 #: A road this share of which lies in one grid places a post in that grid.
 ROAD_ONE_GRID_SHARE = 0.8
 #: The learned model is trained on at most this many existing orders (a seeded sample beyond it).
@@ -80,10 +65,9 @@ Progress = Callable[[float, str], None]
 class CluesRequest:
     """Internet clues read as the toolbox, the dock or a script asks for it (``gridgov:clues``)."""
 
-    #: The posts' text, time and id columns ('' id: the row number).
+    #: The posts' text and time columns.
     text_field: str = "text"
     time_field: str = "posted_at"
-    id_field: str = "post_id"
     #: The geotag's columns ('' : no geotags) and each row's coordinate system ('' : ``coord_sys`` for all).
     x_field: str = "lon"
     y_field: str = "lat"
@@ -116,7 +100,6 @@ class CluesRequest:
         for parameter, column in (
             ("TEXT_FIELD", self.text_field),
             ("TIME_FIELD", self.time_field),
-            ("ID_FIELD", self.id_field),
             ("X_FIELD", self.x_field),
             ("Y_FIELD", self.y_field),
             ("COORD_SYS_FIELD", self.coord_sys_field),
@@ -137,7 +120,7 @@ class Existing:
 
 @dataclass
 class CluesResult:
-    """One row per post (``CLUE_COLUMNS`` then the responsibility rule's), its point (NaN where it
+    """One row per post (the clue's columns, then the responsibility rule's), its point (NaN where it
     has none) and the posts per status."""
 
     table: pd.DataFrame
@@ -167,7 +150,7 @@ def read_clues(
     progress(0.05, "reading places")
     readings = read_places(texts, book)
     progress(0.3, "geotags")
-    x, y, kind, confidence, evidence = _positions(posts, readings, target_crs, request)
+    x, y, kind, confidence, evidence = _positions(posts, readings, target_crs, request, book)
     progress(0.4, "classifying")
     classes, method, plausible, none = _classify(texts, taxonomy, existing, request)
     is_case = classes[CLASS_CODE].to_numpy(dtype=object) != ""
@@ -199,7 +182,8 @@ def read_clues(
     )
     table = _table(posts, readings, classes, taxonomy, placed, (status, kind, confidence, evidence, candidates), dup)
     problem = np.asarray(times.problem, dtype=object)
-    table[PROBLEM] = _joined(table[PROBLEM].to_numpy(dtype=object), np.where(case, problem, ""))
+    unchecked = np.where(case & np.isnat(times.times), "not checked for duplicates", "")
+    table[PROBLEM] = _joined(table[PROBLEM].to_numpy(dtype=object), _joined(np.where(case, problem, ""), unchecked))
     progress(1.0, "done")
     counts = {s: int((status == s).sum()) for s in STATUSES}
     return CluesResult(table, x, y, counts, method)
@@ -224,9 +208,10 @@ def read_places(texts: np.ndarray, book: PlaceBook) -> list[Reading]:
     return readings
 
 
-def _positions(posts: pd.DataFrame, readings: list[Reading], target_crs: str, request: CluesRequest):
+def _positions(posts: pd.DataFrame, readings: list[Reading], target_crs: str, request: CluesRequest, book=None):
     """Each post's point, the kind of place it stands for, its confidence and the evidence (the geotag
-    against the named place, see the module docstring)."""
+    against the named place, see the module docstring). A post naming only roads takes its geotag
+    only where it lies within ``agree_distance`` of one of them."""
     n = len(posts)
     x = np.array([r.x for r in readings], dtype=float).reshape(n)
     y = np.array([r.y for r in readings], dtype=float).reshape(n)
@@ -240,13 +225,21 @@ def _positions(posts: pd.DataFrame, readings: list[Reading], target_crs: str, re
     gap = np.hypot(tag_x - x, tag_y - y)
     agree = tagged & named & (gap <= request.agree_distance + radius)
     only_tag = tagged & ~named
+    for i in np.flatnonzero(only_tag & (kind == "road")):
+        lines = [book.lines[r] for r in readings[i].roads if book is not None and book.lines[r] is not None]
+        if not lines:
+            continue
+        off = float(min(shapely.distance(shapely.Point(tag_x[i], tag_y[i]), line) for line in lines))
+        if off > request.agree_distance:
+            only_tag[i] = False
+            evidence[i] += f"; geotag {tag_note[i]} {off:.0f} m from the road: not used"
     for i in np.flatnonzero(tagged & named):
         if agree[i]:
             evidence[i] += f"; geotag {tag_note[i]} {gap[i]:.0f} m away: used"
         else:
             evidence[i] += f"; geotag {tag_note[i]} {gap[i]:.0f} m away: not used (the poster may not be there)"
     for i in np.flatnonzero(only_tag):
-        evidence[i] = (evidence[i] + "; " if evidence[i] else "") + f"geotag {tag_note[i]}"
+        evidence[i] = (evidence[i] + "; " if evidence[i] else "") + f"geotag {tag_note[i]}: used"
     for i in np.flatnonzero(~tagged & (tag_note != "")):
         evidence[i] = (evidence[i] + "; " if evidence[i] else "") + f"geotag {tag_note[i]}"
     use_tag = agree | only_tag
@@ -402,9 +395,14 @@ def _existing_ids(existing: Existing, request: CluesRequest) -> np.ndarray:
     for column in (request.existing_id_field, "case_id", "order_id"):
         if column and column in frame.columns:
             ids = as_text(frame[column]).str.strip().to_numpy(dtype=object)
-            if column == "case_id" and "order_id" in frame.columns:  # a row without a case: its own id
-                own = as_text(frame["order_id"]).to_numpy(dtype=object)
-                ids = np.where(ids == "", own, ids)
+            if column == "case_id":  # a row without a case: its own id, else its row number
+                own = (
+                    as_text(frame["order_id"]).str.strip().to_numpy(dtype=object)
+                    if "order_id" in frame.columns
+                    else np.full(len(frame), "", dtype=object)
+                )
+                rows = np.array([f"row {i + 1}" for i in range(len(frame))], dtype=object)
+                ids = np.where(ids != "", ids, np.where(own != "", own, rows))
             return ids
     return np.array([f"row {i + 1}" for i in range(len(frame))], dtype=object)
 
@@ -443,7 +441,7 @@ def _deduplicate(
     members: dict[int, list[int]] = {}
     for row, g in zip(rows[np.lexsort((rows, times[rows]))], group[np.lexsort((rows, times[rows]))]):
         members.setdefault(int(g), []).append(int(row))
-    new_number = 0
+    new_number = _last_number(existing, request)
     for g in sorted(members, key=lambda k: (times[members[k][0]], members[k][0])):
         rows_of = members[g]
         first_matched = next((m for m in rows_of if matched[m]), None)
@@ -459,7 +457,21 @@ def _deduplicate(
                 out.case_id[m] = case_id
                 if m != rows_of[0]:
                     out.duplicate[m], out.of[m] = True, case_id
+    # a case whose time cannot be read is not checked for duplicates, but is still a case to file
+    for m in np.flatnonzero(case & ~located):
+        new_number += 1
+        out.case_id[m] = f"{request.case_prefix}{new_number:06d}"
     return out
+
+
+def _last_number(existing: Existing | None, request: CluesRequest) -> int:
+    """The highest number among the existing case ids of the prefix (yesterday's clues given as
+    EXISTING), so today's new ids follow them and never name another case."""
+    if existing is None or not len(existing.frame):
+        return 0
+    ids = pd.Series(_existing_ids(existing, request), dtype=object)
+    numbers = ids.str.extract(f"^{re.escape(request.case_prefix)}(\\d+)$")[0].dropna()
+    return int(numbers.astype(int).max()) if len(numbers) else 0
 
 
 def _group_posts(x, y, classes, plausible, times, rows: np.ndarray, request: CluesRequest) -> np.ndarray:
@@ -574,12 +586,15 @@ def _table(posts, readings, classes, taxonomy, placed: pd.DataFrame, parts, dup:
     for column in RESULT_COLUMNS:
         if column in placed.columns:
             table[column] = placed[column].to_numpy()
-    table[PROBLEM] = np.where(status == "unplaced", _unplaced_reason(kind, candidates), "")
+    unusable = np.array(["geotag unusable" in e for e in evidence], dtype=bool)
+    table[PROBLEM] = np.where(status == "unplaced", _unplaced_reason(kind, candidates, unusable), "")
     return table
 
 
-def _unplaced_reason(kind: np.ndarray, candidates: np.ndarray) -> np.ndarray:
-    reason = np.full(len(kind), "no place named and no geotag", dtype=object)
+def _unplaced_reason(kind: np.ndarray, candidates: np.ndarray, unusable_tag: np.ndarray) -> np.ndarray:
+    reason = np.where(
+        unusable_tag, "no place named and the geotag unusable (see evidence)", "no place named and no geotag"
+    ).astype(object)
     reason[kind == "road"] = "only a road named, which runs through several grids: see candidates"
     reason[(kind != "") & (kind != "road")] = "the place lies outside every grid"
     return reason

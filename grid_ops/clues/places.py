@@ -12,9 +12,9 @@ the centreline. Two matchers read a text against it:
   one edit of a piece of the text (a homophone typed for the right character: 香密路 for 香蜜路, a
   character dropped: 金湖村 for 金湖新村). Candidates come from the characters a text shares with a
   name (a sparse product over the whole batch), rapidfuzz aligns each candidate with the text and
-  measures the edit distance. A near-miss is accepted only when exactly one name is that close, or,
-  of several, exactly one sounds the same (pypinyin: typing with a pinyin input method makes
-  homophones), never guessed between two.
+  measures the edit distance. Of the names one edit away the most likely is taken (``_most_likely``:
+  one that sounds the same, pypinyin; else one the text shortens), never a guess between two; a
+  three-character name only when it sounds the same.
 
 The book is built from plain tables (the layer side reads the layers), so the engine never reads a
 file or a layer itself.
@@ -22,6 +22,7 @@ file or a layer itself.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -30,13 +31,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gridgov.grid_ops.orders.gazetteer import unify_units
 from gridgov.grid_ops.schema import as_text
 
-#: The kinds of place a name may stand for, the most precise first.
-PLACE_KINDS = ("address", "building", "intersection", "estate", "landmark", "road")
 #: Names shorter than this are not matched near-misses (a two-character name is one edit from
 #: too many words).
 NEAR_MISS_MIN_LENGTH = 3
+_LINE_TYPES = ("LineString", "MultiLineString", "LinearRing")
 #: Texts looked at at once for near-misses (bounds the memory of the candidate product).
 NEAR_MISS_PART = 2_000
 #: Hashtags (#滨河区#) and mentions (@深圳12345) name topics and accounts, not places: no near-misses there.
@@ -45,8 +46,9 @@ _SPACE = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
-    """The comparable form of a text or a name: NFKC (full-width to half-width), lower case, no spaces."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text).lower())
+    """The comparable form of a text or a name: NFKC (full-width to half-width), lower case, no spaces,
+    house and building numbers spelt one way (``gazetteer.unify_units``: 12# and 十二號 are 12号)."""
+    return unify_units(_SPACE.sub("", unicodedata.normalize("NFKC", text).lower()), in_a_post=True)
 
 
 @dataclass(frozen=True)
@@ -232,10 +234,12 @@ def _road_places(roads: pd.DataFrame, field_name: str) -> pd.DataFrame:
     names = as_text(roads[field_name]).str.strip()
     rows = []
     for name, geoms in pd.Series(roads.geometry.values, index=names).groupby(level=0):
-        valid = [g for g in geoms if g is not None and not g.is_empty]
+        valid = [g for g in geoms if g is not None and not g.is_empty and g.geom_type in _LINE_TYPES and g.length > 0]
         if not name or not valid:
             continue
         line = shapely.line_merge(shapely.union_all(valid))
+        if line.is_empty or line.length == 0:
+            continue
         middle = (
             shapely.line_interpolate_point(line, 0.5, normalized=True)
             if line.geom_type == "LineString"
@@ -365,8 +369,7 @@ class _NearMatcher:
                     best.setdefault(window, set()).add(name)
             hits = []
             for (start, end), names in best.items():
-                if len(names) > 1:  # one edit from several names: the one that sounds the same, if only one does
-                    names = _sounding_like(text[start:end], names)
+                names = _most_likely(text[start:end], names)
                 if len(names) == 1:  # exactly one name: never a guess between two
                     (name,) = names
                     hits.append(Hit(start, end, self.places_of[name], text[start:end], exact=False))
@@ -397,15 +400,35 @@ def _closest_window(name: str, text: str, fuzz, levenshtein, fixed_end: bool) ->
     return min(found)[2:] if found else None
 
 
-def _sounding_like(piece: str, names: set[str]) -> set[str]:
-    """The names that sound like ``piece`` (same pinyin, tones aside): a typo typed with a pinyin input
-    method is a homophone (香密路 for 香蜜路). Without pypinyin, the names as given."""
+def _most_likely(piece: str, names: set[str]) -> set[str]:
+    """The names ``piece`` most likely stands for, of those one edit from it: one that sounds the same
+    (pypinyin, tones aside: a pinyin input method types homophones, 香密路 for 香蜜路); else one it
+    shortens by a character (金湖村 for 金湖新村); else all of them (a guess between two is never made).
+    A three-character name is taken only when it sounds the same: one other character makes another
+    word too often (的路, 了路 are no roads)."""
+    sound = _sound(piece)
+    same = {n for n in names if sound is not None and _sound(n) == sound}
+    if same:
+        return same
+    names = {n for n in names if len(n) > NEAR_MISS_MIN_LENGTH}
+    if len(names) > 1:
+        shortened = {n for n in names if len(n) == len(piece) + 1 and _is_subsequence(piece, n)}
+        return shortened or names
+    return names
+
+
+@functools.lru_cache(maxsize=100_000)
+def _sound(text: str) -> tuple[str, ...] | None:
     try:
         from pypinyin import Style, lazy_pinyin
     except ImportError:
-        return names
-    sound = lazy_pinyin(piece, style=Style.NORMAL)
-    return {name for name in names if lazy_pinyin(name, style=Style.NORMAL) == sound} or names
+        return None
+    return tuple(lazy_pinyin(text, style=Style.NORMAL))
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    chars = iter(long)
+    return all(c in chars for c in short)
 
 
 def _without_overlaps(hits: list[Hit]) -> list[Hit]:

@@ -4,13 +4,15 @@ The most precise reading wins, in this order (its confidence in brackets):
 
 1. an address: a road followed by a house number and 号 (香蜜路84号) that the gazetteer has (0.95);
    an estate followed by a building number (金湖新村3栋) likewise;
-2. an intersection: two roads joined by 和 / 与 / 跟 / 及 / 、 / 交 and followed, within a few
-   characters, by a word for a crossing (交叉口, 路口, 十字, 交汇, 拐角 ...): the point where the two
-   centrelines cross or meet (0.9);
+2. an intersection: two roads joined by nothing or by 和 / 与 / 跟 / 及 / 同 / 、 / , / 交 / 近 (the
+   joiners of ``_JOIN``) and followed, within a few characters, by a word for a crossing (交叉口,
+   路口, 十字, 交汇, 拐角 ..., or 口 right after a road ending in 路: 丽水路口): the point where the
+   two centrelines cross or meet (0.9);
 3. an estate or a point of interest of the gazetteer (0.85);
 4. a landmark (a dedicated grid's name): its point, 0.8 when it is small, 0.6 when it reaches
    further than :data:`WIDE_PLACE_M` (a business district names an area, not a spot);
-5. a road alone: a place only when the road is short; a long one is a list of candidates.
+5. a road alone: a place only where one grid holds most of the road (``engine.ROAD_ONE_GRID_SHARE``);
+   else the grids along it are the candidates.
 
 A name matched as a near-miss (a typo) keeps four fifths of the confidence. ``evidence`` says which
 words matched what, so a dispatcher sees why a post landed where it did.
@@ -32,10 +34,12 @@ CONFIDENCE = {"address": 0.95, "building": 0.95, "intersection": 0.9, "estate": 
 WIDE_LANDMARK_CONFIDENCE = 0.6
 NEAR_MISS_FACTOR = 0.8
 #: How two roads are joined in "X和Y交叉口" (between the names) and the crossing words after them.
-_JOIN = re.compile(r"^(?:和|与|跟|及|同|、|/|&|交|x|×|近|靠近|临近)?(?:的)?$")
+_JOIN = re.compile(r"^(?:和|与|跟|及|同|、|,|/|&|交|x|×|近|靠近|临近)?(?:的)?$")
 _CROSSING = re.compile(r"交叉口|交叉路口|十字|路口|交汇|交界|拐角|转角|交口|口子|岔口")
 _HOUSE = re.compile(r"^(?:的)?(\d{1,4})号")
 _BUILDING = re.compile(r"^(\d{1,3})(?:栋|号楼|幢|座)")
+#: The longest list of matched words an evidence text quotes.
+EVIDENCE_WORDS = 200
 #: How many characters after the second road a crossing word may come.
 CROSSING_REACH = 8
 
@@ -88,7 +92,7 @@ def read_place(text: str, hits: list[Hit], book: PlaceBook) -> Reading:
         return readings[0][1]
     if roads:
         names = "、".join(dict.fromkeys(book.names[h.places[0]] for h in roads))
-        words = ", ".join(_said(h, book, h.places[0]) for h in roads)
+        words = ", ".join(dict.fromkeys(_said(h, book, h.places[0]) for h in roads))[:EVIDENCE_WORDS]
         return Reading(
             "road",
             name=names,
@@ -144,7 +148,9 @@ def _structured(text: str, hits: list[Hit], roads: list[Hit], book: PlaceBook):
         a, b = first.places[0], second.places[0]
         if a == b or not _JOIN.match(text[first.end : second.start]):
             continue
-        if not _CROSSING.search(text[second.end : second.end + CROSSING_REACH]):
+        after = text[second.end : second.end + CROSSING_REACH]
+        # 丽水路口: the road's own 路 (街, 道) doubles as the 路 of 路口
+        if not (_CROSSING.search(after) or (after.startswith("口") and text[second.end - 1] in "路街道")):
             continue
         point = book.crossing(a, b)
         if point is None:

@@ -84,6 +84,8 @@ def sweep_classes(
 ) -> tuple[tuple[str, ...], np.datetime64]:
     """The class codes swept and the end of the window (see the module docstring)."""
     if request.case_id:
+        if request.class_code.strip():
+            raise SweepError("give CLASS_CODE or CASE_ID, not both: a case sweeps its own class")
         if cases is None:
             raise SweepError(f"the orders have no case field {request.case_field!r} to find case {request.case_id}")
         rows = np.flatnonzero(cases == request.case_id.strip())
@@ -93,8 +95,10 @@ def sweep_classes(
         found = found[found != ""]
         if found.empty:
             raise SweepError(f"case {request.case_id!r} has no class case")
-        end = times[rows].max()
-        return (str(found.value_counts().index[0]),), end
+        known = times[rows][~np.isnat(times[rows])]
+        if not len(known):
+            raise SweepError(f"case {request.case_id!r} has no readable time to end the window at")
+        return (str(found.value_counts().index[0]),), known.max()
     asked = [c.strip() for c in request.class_code.replace("，", ",").split(",") if c.strip()]
     if not asked:
         raise SweepError("name a class case (CLASS) or a case (CASE_ID) to sweep")
@@ -125,24 +129,27 @@ def class_sweep(
     with the same class, time and case columns.
     """
     classes, times, cases = _columns(orders, request)
+    if not len(orders):
+        raise SweepError("INPUT has no orders")
     if request.case_id and case_source is not None:
         in_source = dataclasses.replace(request, time_field=request.case_time_field or request.time_field)
-        codes, end = sweep_classes(request, *_columns(case_source, in_source), groups or {})
+        codes, end = sweep_classes(request, *_columns(case_source, in_source, "CASE_"), groups or {})
     else:
         codes, end = sweep_classes(request, classes, times, cases, groups or {})
     start = (pd.Timestamp(end) - pd.DateOffset(months=request.months)).to_datetime64().astype("datetime64[s]")
     grid = grid_codes if grid_codes is not None else as_text(orders[request.grid_field]).to_numpy(dtype=object)
     keep = np.isin(classes, codes) & (times > start) & (times <= end) & (np.asarray(grid, dtype=object) != "")
     rows = np.flatnonzero(keep)
+    own = np.array([f"row {r + 1}" for r in rows], dtype=object)  # an order without a case is its own case
+    case_of = own if cases is None else np.where(cases[rows] != "", cases[rows], own)
     frame = pd.DataFrame(
         {
             GRID_CODE: np.asarray(grid, dtype=object)[rows],
             "time": times[rows],
-            "case": cases[rows] if cases is not None else np.char.add("row", rows.astype(str)).astype(object),
+            "case": case_of,
             CLASS_CODE: classes[rows],
         }
     )
-    frame.loc[frame["case"] == "", "case"] = "row" + pd.Series(rows[frame["case"].to_numpy() == ""], dtype=str)
     recent_from = end - np.timedelta64(RECENT_DAYS, "D")
     table = frame.groupby(GRID_CODE, sort=True).agg(
         cases=("case", "nunique"),
@@ -163,9 +170,17 @@ def class_sweep(
     return Sweep(table[list(SWEEP_COLUMNS)].reset_index(drop=True), codes, start, end)
 
 
-def _columns(frame: pd.DataFrame, request: SweepRequest) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Class codes, times and case ids (None without a case field) of a table of orders or cases."""
-    for parameter, column in (("CLASS_FIELD", request.class_field), ("TIME_FIELD", request.time_field)):
+def _columns(
+    frame: pd.DataFrame, request: SweepRequest, prefix: str = ""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Class codes, times and case ids (None without a case field) of a table of orders or cases
+    (``prefix`` CASE_: the case's own table, its fields named so in a message)."""
+    named = (
+        (("CLASS_FIELD (in CASE_LAYER)", request.class_field), ("CASE_TIME_FIELD", request.time_field))
+        if prefix
+        else (("CLASS_FIELD", request.class_field), ("TIME_FIELD", request.time_field))
+    )
+    for parameter, column in named:
         if column not in frame.columns:
             raise SweepError(f"{parameter}: no field {column!r} (fields: {', '.join(map(str, frame.columns))})")
     classes = as_text(frame[request.class_field]).str.strip().to_numpy(dtype=object)

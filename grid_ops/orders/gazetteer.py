@@ -45,6 +45,7 @@ _CN_NUMBER_BEFORE_UNIT = re.compile(r"([零〇一二两三四五六七八九十�
 _PREFIX = re.compile(r"^(?:[^市省]{1,8}省)?(?:[^市]{1,8}市)?(?:[^区县市]{1,8}(?:区|县|市))?")
 _PUNCT = re.compile(r"[\s,，.。、:：;；()（）\[\]【】\"'“”‘’·\-—_/\\]+")
 _NUMBERS = re.compile(r"\d+")
+_HASH_AFTER_DIGIT = re.compile(r"(\d)#")
 _VARIANTS = (
     ("號", "号"),
     ("#", "号"),
@@ -72,15 +73,28 @@ def _cn_to_int(text: str) -> int:
     return total + current
 
 
+def unify_units(text: str, in_a_post: bool = False) -> str:
+    """One spelling for house and building numbers: ``#`` / ``號`` become 号, ``号楼`` / ``幢`` / ``座`` /
+    ``棟`` become 栋, ``單元`` / ``衖`` are unified, and Chinese numerals before 号/栋/单元/弄/室 become
+    digits (十二号 → 12号).
+
+    ``in_a_post``: free text, not an address. A ``#`` is a number sign only after a digit (12# → 12号;
+    ``#深圳#`` is a hashtag), and ``号楼`` stays, for after a road it is a house number and 楼下
+    (香蜜路26号楼下: downstairs at No. 26), after an estate a building (金湖新村3号楼)."""
+    if in_a_post:
+        text = _HASH_AFTER_DIGIT.sub(r"\1号", text)
+    for old, new in _VARIANTS:
+        if not (in_a_post and old in ("#", "号楼")):
+            text = text.replace(old, new)
+    return _CN_NUMBER_BEFORE_UNIT.sub(lambda m: str(_cn_to_int(m.group(1))), text)
+
+
 def normalise_address(text: str) -> str:
     """The comparable form of an address (see the module docstring for the steps)."""
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return ""
     text = unicodedata.normalize("NFKC", str(text)).strip().lower()
-    text = _PUNCT.sub("", text)
-    for old, new in _VARIANTS:
-        text = text.replace(old, new)
-    text = _CN_NUMBER_BEFORE_UNIT.sub(lambda m: str(_cn_to_int(m.group(1))), text)
+    text = unify_units(_PUNCT.sub("", text))
     stripped = _PREFIX.sub("", text, count=1)
     # keep the prefix when stripping would leave nothing usable (an address that is only a district)
     return stripped if len(stripped) >= 3 else text

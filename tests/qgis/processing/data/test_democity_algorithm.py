@@ -29,7 +29,7 @@ def test_algorithm_listed(gridgov_provider):
     assert "gridgov:democity" in ids
     alg = QgsApplication.processingRegistry().algorithmById("gridgov:democity")
     assert alg.shortHelpString() and "SEED" in alg.shortHelpString()
-    assert {p.name() for p in alg.parameterDefinitions()} == {"SEED", "ORDERS", "OUTPUT"}
+    assert {p.name() for p in alg.parameterDefinitions()} == {"SEED", "ORDERS", "POSTS", "OUTPUT"}
 
 
 def test_provider_name_and_icon(gridgov_provider):
