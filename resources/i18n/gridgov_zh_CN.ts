@@ -936,7 +936,7 @@
     <message>
       <location filename="../../layers/parameters/order_filters.py" line="36" />
       <location filename="../../layers/processing/governance/classsweep_alg.py" line="61" />
-      <location filename="../../layers/processing/orders/clues_alg.py" line="114" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="138" />
       <source>Time field</source>
       <translation>时间字段</translation>
     </message>
@@ -1234,7 +1234,7 @@ Example: INPUT the orders, TEXT_FIELD description, LABEL_FIELD class_code (last 
     <message>
       <location filename="../../layers/processing/analysis/classify_alg.py" line="56" />
       <location filename="../../layers/processing/governance/classsweep_alg.py" line="64" />
-      <location filename="../../layers/processing/orders/clues_alg.py" line="113" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="137" />
       <source>Text field</source>
       <translation>文本字段</translation>
     </message>
@@ -2150,7 +2150,7 @@ Example: demo city: INPUT the orders with cases, GRIDS grids, CLASS 0402 (missin
     </message>
     <message>
       <location filename="../../layers/processing/governance/classsweep_alg.py" line="76" />
-      <location filename="../../layers/processing/orders/clues_alg.py" line="121" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="144" />
       <source>Dedicated grid name field</source>
       <translation>专属网格名称字段</translation>
     </message>
@@ -2161,7 +2161,7 @@ Example: demo city: INPUT the orders with cases, GRIDS grids, CLASS 0402 (missin
     </message>
     <message>
       <location filename="../../layers/processing/governance/classsweep_alg.py" line="78" />
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="138" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="147" />
       <source>Class sweep</source>
       <translation>一案带一类排查清单</translation>
     </message>
@@ -2181,12 +2181,22 @@ Example: demo city: INPUT the orders with cases, GRIDS grids, CLASS 0402 (missin
       <translation>GRIDS 没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="116" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="94" />
+      <source>{0} ({1}) has no coordinate reference system: set it in the layer's properties</source>
+      <translation>{0}（{1}）没有坐标参考系：请在图层属性中设置</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="99" />
+      <source>INPUT has no orders</source>
+      <translation>INPUT 没有工单</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="124" />
       <source>GRID_FIELD: the orders have no field {0!r} and no points to find their grids</source>
       <translation>GRID_FIELD：工单没有字段 {0!r}，也没有可确定网格的点位</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="141" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="150" />
       <source>Class {0}, {1} to {2}: {3} grids with cases</source>
       <translation>类案 {0}，{1} 至 {2}：{3} 个网格有案件</translation>
     </message>
@@ -2919,50 +2929,80 @@ Example: INPUT the micro-grids, LEVEL micro-grid, PARENT the grids, PARENT_CODE_
       <translation>层级：{0}；{1} 个错误；覆盖率 {2}%</translation>
     </message>
     <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="43" />
+      <source>posts whose time could not be read</source>
+      <translation>条帖子的时间无法读取</translation>
+    </message>
+    <message>
       <location filename="../../layers/processing/orders/clues_alg.py" line="44" />
+      <source>posts whose geotag was unusable</source>
+      <translation>条帖子的定位无法使用</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="48" />
+      <source>{0} {1}, first row {2}: {3}</source>
+      <translation>{0} {1}，第一条为第 {2} 行：{3}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="62" />
       <source>Roads (named centrelines)</source>
       <translation>道路（带名称的中心线）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="45" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="63" />
       <source>Road name field</source>
       <translation>道路名称字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="46" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="64" />
       <source>Gazetteer (points: standard addresses, estates)</source>
       <translation>地址库（点：标准地址、小区）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="47" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="65" />
       <location filename="../../layers/processing/orders/geolocate_alg.py" line="156" />
       <source>Gazetteer address field</source>
       <translation>地址库地址字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="48" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="66" />
       <source>Gazetteer estate / place name field</source>
       <translation>地址库小区/地名字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="63" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="81" />
       <source>{0} has no field {1!r}</source>
       <translation>{0} 没有字段 {1!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="90" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="82" />
+      <source>estates</source>
+      <translation>小区</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="83" />
+      <source>landmarks</source>
+      <translation>地标</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="86" />
+      <source>No field {0!r} for the names of {1}: they are not looked for</source>
+      <translation>没有记录{1}名称的字段 {0!r}：不查找{1}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="114" />
       <source>Internet clues to grids</source>
       <translation>网络线索落格</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="92" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="116" />
       <location filename="../../layers/processing/orders/convertcoords_alg.py" line="49" />
       <location filename="../../layers/processing/orders/findrepeats_alg.py" line="33" />
       <source>Work orders</source>
       <translation>工单</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="93" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="117" />
       <source>未诉先办: reads internet posts (a layer, or a CSV / XLSX / JSON file) and writes every post once, with clue_status: new_case (a problem nobody reported yet: file it), duplicate_of (the same class within DISTANCE metres and DAYS days of an existing order or of an earlier post: case_id names that case), unplaced (a problem whose place cannot be told: candidates lists the grids along the roads it names) or not_a_case.
 
 Place: the names the text gives are matched against the map's own: ROADS (and their crossings: 'X与Y交叉口', 'X和Y路口'), the GAZETTEER's addresses (road + house number) and estates (with a building number), the DEDICATED grids' names (landmarks), with near-misses for typos. A geotag (X_FIELD / Y_FIELD in the system of COORD_SYS_FIELD: gcj02 from AMap / Tencent apps, bd09 from Baidu) is used where it agrees with the named place, or alone; evidence says which words matched what, place_confidence how sure the place is.
@@ -2979,159 +3019,175 @@ Example: demo city: INPUT_FILE the posts (or the posts table), GRIDS grids, MICR
 示例：示范城区：INPUT_FILE 帖子文件（或帖子表），GRIDS 网格，MICROGRIDS 微网格，DEDICATED 专属网格，ROADS 道路，GAZETTEER 地址库，ROSTER 名册，EXISTING 已落格工单，DISTANCE 300，DAYS 7。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="111" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="135" />
       <source>Posts (table or layer)</source>
       <translation>帖子（表或图层）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="115" />
-      <source>Post id field</source>
-      <translation>帖子编号字段</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="116" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="139" />
       <source>Geotag longitude field</source>
       <translation>定位经度字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="117" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="140" />
       <source>Geotag latitude field</source>
       <translation>定位纬度字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="118" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="141" />
       <source>Geotag coordinate system field (per row)</source>
       <translation>定位坐标系字段（逐行）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="119" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="142" />
       <source>Geotag coordinate system of all rows (gcj02, bd09, wgs84, EPSG:n)</source>
       <translation>所有行的定位坐标系（gcj02、bd09、wgs84、EPSG:n）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="123" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="146" />
       <source>Existing orders or cases (points)</source>
       <translation>已有工单或案件（点）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="124" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="147" />
       <source>Existing: class case field</source>
       <translation>已有工单：类案字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="125" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="148" />
       <source>Existing: time field</source>
       <translation>已有工单：时间字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="126" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="149" />
       <source>Existing: text field</source>
       <translation>已有工单：文本字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="127" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="150" />
       <source>Existing: case or order id field</source>
       <translation>已有工单：案件或工单编号字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="128" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="151" />
       <location filename="../../layers/processing/orders/geolocate_alg.py" line="157" />
       <source>Roster (grid managers)</source>
       <translation>网格员名册</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="129" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="152" />
       <location filename="../../layers/processing/orders/geolocate_alg.py" line="159" />
       <source>Class-case table (class_code, case_group)</source>
       <translation>类案表（class_code、case_group）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="130" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="153" />
       <source>Duplicate distance (metres)</source>
       <translation>重复判定距离（米）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="131" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="154" />
       <source>Duplicate window (days)</source>
       <translation>重复判定时间窗（天）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="135" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="158" />
       <source>Model probability of no case from which a post is not a case (0-1)</source>
       <translation>模型判为非案件的概率达到此值即为非案件（0-1）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="144" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="167" />
       <source>Duplicates: least model probability of an order's class for the post (0-1)</source>
       <translation>重复判定：帖子属于工单类案的最低模型概率（0-1）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="150" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="173" />
       <source>Geotag agreement distance (metres)</source>
       <translation>定位一致距离（米）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="151" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="174" />
       <source>Nearest-grid tolerance (metres)</source>
       <translation>最近网格容差（米）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="152" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="175" />
       <source>Prefix of new case ids</source>
       <translation>新案件编号前缀</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="153" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="176" />
       <source>Clues</source>
       <translation>网络线索</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="156" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="179" />
       <source>Posts read</source>
       <translation>读入帖子数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="157" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="180" />
       <source>Posts written</source>
       <translation>写出帖子数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="158" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="181" />
       <source>New cases</source>
       <translation>新立案</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="159" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="182" />
       <source>Duplicates</source>
       <translation>重复</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="160" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="183" />
       <source>Unplaced</source>
       <translation>无法定位</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="161" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="184" />
       <source>Not a case</source>
       <translation>非案件</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="171" />
-      <source>{0}: the posts have no field {1!r} (fields: {2})</source>
-      <translation>{0}：帖子没有字段 {1!r}（字段：{2}）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="187" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="198" />
       <source>{0} place names, {1} addresses</source>
       <translation>{0} 个地名，{1} 个地址</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="218" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="230" />
+      <source>The posts' own points are their geotags ({0})</source>
+      <translation>帖子图层自身的点即其定位（{0}）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="234" />
+      <source>{0}: the posts have no field {1!r} (fields: {2})</source>
+      <translation>{0}：帖子没有字段 {1!r}（字段：{2}）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="242" />
+      <location filename="../../layers/processing/orders/geolocate_alg.py" line="258" />
+      <source>COORD_SYS: {0}</source>
+      <translation>坐标系 COORD_SYS：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="255" />
+      <source>{0}: EXISTING has no field {1!r} (fields: {2})</source>
+      <translation>{0}：EXISTING 没有字段 {1!r}（字段：{2}）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="261" />
+      <source>EXISTING has no text field {0!r}: the posts are classified by the catalogue's keywords only</source>
+      <translation>EXISTING 没有文本字段 {0!r}：只按类案目录关键词给帖子分类</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/orders/clues_alg.py" line="278" />
       <source>Internet clues</source>
       <translation>网络线索</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="221" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="281" />
       <source>{0} posts: {1} new cases, {2} duplicates, {3} unplaced, {4} not a case</source>
       <translation>{0} 条帖子：新立案 {1}，重复 {2}，无法定位 {3}，非案件 {4}</translation>
     </message>
@@ -3385,11 +3441,6 @@ DISPATCH 按责任单元写出派单表（.xlsx 或 .csv）。
       <location filename="../../layers/processing/orders/geolocate_alg.py" line="235" />
       <source>coordinate system of all rows: {0}</source>
       <translation>所有行的坐标系：{0}</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/orders/geolocate_alg.py" line="258" />
-      <source>COORD_SYS: {0}</source>
-      <translation>坐标系 COORD_SYS：{0}</translation>
     </message>
     <message>
       <location filename="../../layers/processing/orders/geolocate_alg.py" line="266" />

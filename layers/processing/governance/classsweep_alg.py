@@ -12,8 +12,8 @@ from qgis.core import QgsProcessing, QgsProcessingException
 from gridgov.grid_ops.clues.sweep import SweepError, SweepRequest, class_sweep
 from gridgov.grid_ops.orders.classify import class_groups_of
 from gridgov.grid_ops.responsibility.geolocate import UnitLayer, grid_of_points
-from gridgov.grid_ops.schema import CLASS_CODE, GRID_CODE, REPORTED_AT
-from gridgov.layers.io.orders_input import point_xy, to_working_crs
+from gridgov.grid_ops.schema import CLASS_CODE, GRID_CODE, REPORTED_AT, as_text
+from gridgov.layers.io.orders_input import code_text, point_xy, to_working_crs
 from gridgov.layers.io.sources import read_source
 from gridgov.layers.outputs.run_outputs import write_frame
 from gridgov.layers.parameters.declare import field, integer, number_output, sink, source, string_output, text
@@ -86,9 +86,17 @@ class ClassSweepAlgorithm(DeclaredAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         request: ClassSweepAlgorithmRequest = self.request(parameters, context)
         orders, _order_source = read_source(self, parameters, "INPUT", context, feedback)
-        grids, _grid_source = read_source(self, parameters, "GRIDS", context, feedback)
+        grids, grid_source = read_source(self, parameters, "GRIDS", context, feedback)
         if request.code_field not in grids.columns:
             raise QgsProcessingException(tr("GRIDS has no field {0!r}").format(request.code_field))
+        if grids.crs is None:
+            raise QgsProcessingException(
+                tr("{0} ({1}) has no coordinate reference system: set it in the layer's properties").format(
+                    tr("Grids"), grid_source.sourceName()
+                )
+            )
+        if not len(orders):
+            raise QgsProcessingException(tr("INPUT has no orders"))
         work_crs = grids.crs.to_string() if grids.crs is not None else ""
         book = read_place_book(
             self, parameters, context, request, work_crs, self.landmarks(parameters, context, work_crs)
@@ -124,11 +132,12 @@ class ClassSweepAlgorithm(DeclaredAlgorithm):
 
     def written(self, sweep, grids, request: ClassSweepAlgorithmRequest, parameters, context, feedback) -> dict:
         table = sweep.table
-        shapes = grids.drop(columns=[c for c in ("_fid",) if c in grids.columns])
-        shapes = shapes.rename(columns={request.code_field: GRID_CODE}).drop_duplicates(GRID_CODE)
-        name = request.grid_name_field if request.grid_name_field in shapes.columns else None
-        keep = [GRID_CODE, *([name] if name else []), shapes.geometry.name]
-        out = shapes[keep].merge(table, on=GRID_CODE, how="inner").sort_values("sweep_rank")
+        name = grids[request.grid_name_field] if request.grid_name_field in grids.columns else grids[request.code_field]
+        shapes = gpd.GeoDataFrame(
+            {GRID_CODE: code_text(grids[request.code_field]).to_numpy(), "name": as_text(name).to_numpy()},
+            geometry=grids.geometry.to_numpy(), crs=grids.crs,
+        ).drop_duplicates(GRID_CODE)  # fmt: skip
+        out = shapes.merge(table, on=GRID_CODE, how="inner").sort_values("sweep_rank")
         out = self.in_area(out, parameters, context)
         out["sweep_rank"] = np.arange(1, len(out) + 1)
         out["swept_from"] = str(sweep.start)

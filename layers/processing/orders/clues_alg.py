@@ -9,6 +9,7 @@ from qgis.core import QgsCoordinateReferenceSystem, QgsProcessing, QgsProcessing
 
 from gridgov.grid_ops.clues.engine import CluesRequest, Existing, read_clues
 from gridgov.grid_ops.clues.places import PlaceBook
+from gridgov.grid_ops.orders import coords
 from gridgov.grid_ops.orders.classify import Taxonomy
 from gridgov.grid_ops.responsibility.geolocate import DEFAULT_TOLERANCE
 from gridgov.grid_ops.responsibility.request import GeolocateRequest, UnitCodeFields
@@ -31,6 +32,23 @@ POINTS = [QgsProcessing.SourceType.TypeVectorPoint]
 LINES = [QgsProcessing.SourceType.TypeVectorLine]
 #: The output's point columns (the post's place in the grids' CRS).
 X_OUT, Y_OUT = "x_located", "y_located"
+#: A point layer's own points, as the geotag columns the engine reads (not written out).
+GEOTAG_X, GEOTAG_Y = "_geotag_x", "_geotag_y"
+
+
+def report_problems(table, feedback) -> None:
+    """The rows whose time could not be read or whose geotag was unusable, counted in the log with
+    the first row named (each row says its own in ``problem`` and ``evidence``)."""
+    for label, rows in (
+        (tr("posts whose time could not be read"), np.flatnonzero(table["problem"].str.contains("not checked"))),
+        (tr("posts whose geotag was unusable"), np.flatnonzero(table["evidence"].str.contains("geotag unusable"))),
+    ):
+        if len(rows):
+            feedback.pushWarning(
+                tr("{0} {1}, first row {2}: {3}").format(
+                    len(rows), label, rows[0] + 1, table["problem"].iloc[rows[0]] or table["evidence"].iloc[rows[0]]
+                )
+            )
 
 
 def advanced(param: Param) -> Param:
@@ -50,7 +68,7 @@ def place_book_params() -> tuple[Param, ...]:
 
 
 def read_place_book(
-    alg, parameters, context, request, work_crs: str, landmarks=None, landmark_code_field: str = ""
+    alg, parameters, context, request, work_crs: str, landmarks=None, landmark_code_field: str = "", feedback=None
 ) -> PlaceBook:
     """The book of names from ROADS, GAZETTEER and the landmarks given (in ``work_crs``)."""
     roads, _ = read_source(alg, parameters, "ROADS", context)
@@ -61,6 +79,12 @@ def read_place_book(
     ):
         if frame is not None and column not in frame.columns:
             raise QgsProcessingException(tr("{0} has no field {1!r}").format(name, column))
+    for frame, column, what in ((gazetteer, request.place_name_field, tr("estates")),
+                                (landmarks, request.landmark_name_field, tr("landmarks"))):  # fmt: skip
+        if frame is not None and column not in frame.columns and feedback is not None:
+            feedback.pushWarning(
+                tr("No field {0!r} for the names of {1}: they are not looked for").format(column, what)
+            )
     return PlaceBook.build(
         to_working_crs(roads, work_crs),
         request.road_name_field,
@@ -112,7 +136,6 @@ class CluesAlgorithm(DeclaredAlgorithm):
         orders_file_family(),
         field("TEXT_FIELD", tr_noop("Text field"), "INPUT", "text", fallback=True),
         field("TIME_FIELD", tr_noop("Time field"), "INPUT", "posted_at", fallback=True),
-        field("ID_FIELD", tr_noop("Post id field"), "INPUT", "post_id"),
         field("X_FIELD", tr_noop("Geotag longitude field"), "INPUT", "lon"),
         field("Y_FIELD", tr_noop("Geotag latitude field"), "INPUT", "lat"),
         field("COORD_SYS_FIELD", tr_noop("Geotag coordinate system field (per row)"), "INPUT", "coord_sys"),
@@ -164,28 +187,16 @@ class CluesAlgorithm(DeclaredAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         request: CluesAlgorithmRequest = self.request(parameters, context)
-        posts = read_orders_input(self, parameters, context, feedback, "INPUT", "INPUT_FILE").frame
-        missing = request.missing_column(posts.columns)
-        if missing:
-            raise QgsProcessingException(
-                tr("{0}: the posts have no field {1!r} (fields: {2})").format(
-                    *missing, ", ".join(map(str, posts.columns))
-                )
-            )
+        posts, request = self.posts(parameters, context, feedback, request)
         units = GeolocateRequest(code_fields=request.code_fields, tolerance=request.tolerance)
         hierarchy, work_crs = read_units(self, parameters, context, feedback, units)
         landmarks = read_source(self, parameters, "DEDICATED", context)[0]
         book = read_place_book(
-            self,
-            parameters,
-            context,
-            request,
-            work_crs,
-            to_working_crs(landmarks, work_crs),
-            request.code_fields.dedicated,
-        )
+            self, parameters, context, request, work_crs, to_working_crs(landmarks, work_crs),
+            request.code_fields.dedicated, feedback,
+        )  # fmt: skip
         feedback.pushInfo(tr("{0} place names, {1} addresses").format(len(book), len(book.addresses)))
-        existing = self.existing(parameters, context, work_crs)
+        existing = self.existing(parameters, context, feedback, request, work_crs)
         taxonomy = Taxonomy.from_frame(read_class_cases(self, parameters, context))
         if feedback.isCanceled():
             raise_cancelled()
@@ -196,12 +207,61 @@ class CluesAlgorithm(DeclaredAlgorithm):
                 raise_cancelled()
 
         result = read_clues(posts, book, hierarchy, work_crs, taxonomy, request, existing, progress)
-        return self.written(posts, result, parameters, context, feedback, work_crs)
+        report_problems(result.table, feedback)
+        return self.written(posts.drop(columns=[GEOTAG_X, GEOTAG_Y], errors="ignore"), result, parameters, context,
+                            feedback, work_crs)  # fmt: skip
 
-    def existing(self, parameters, context, work_crs: str) -> Existing | None:
+    def posts(self, parameters, context, feedback, request: CluesAlgorithmRequest):
+        """The posts and the request with their geotag resolved: the fields chosen, else the default
+        names where the posts have them (a geotag is optional), else a point layer's own points."""
+        posts_in = read_orders_input(self, parameters, context, feedback, "INPUT", "INPUT_FILE")
+        posts = posts_in.frame
+        unset = {
+            key: ""
+            for key, name in (("x_field", "X_FIELD"), ("y_field", "Y_FIELD"), ("coord_sys_field", "COORD_SYS_FIELD"))
+            if not parameters.get(name) and getattr(request, key) not in posts.columns
+        }
+        request = dataclasses.replace(request, **unset)
+        if not request.x_field and not request.y_field and posts_in.xy is not None:
+            posts = posts.assign(**{GEOTAG_X: posts_in.xy[:, 0], GEOTAG_Y: posts_in.xy[:, 1]})
+            request = dataclasses.replace(
+                request, x_field=GEOTAG_X, y_field=GEOTAG_Y, coord_sys=posts_in.crs or "", coord_sys_field=""
+            )
+            feedback.pushInfo(tr("The posts' own points are their geotags ({0})").format(posts_in.crs))
+        missing = request.missing_column(posts.columns)
+        if missing:
+            raise QgsProcessingException(
+                tr("{0}: the posts have no field {1!r} (fields: {2})").format(
+                    *missing, ", ".join(map(str, posts.columns))
+                )
+            )
+        if request.x_field and not request.coord_sys_field:
+            try:
+                coords.normalise_coord_sys(request.coord_sys)
+            except coords.CoordSysError as err:
+                raise QgsProcessingException(tr("COORD_SYS: {0}").format(err)) from err
+        return posts, request
+
+    def existing(self, parameters, context, feedback, request: CluesAlgorithmRequest, work_crs: str):
+        """EXISTING in the working CRS with its points; its class and time fields must be there (without
+        them no post could be matched), its text field may not (the keywords classify alone then)."""
         frame, _ = read_source(self, parameters, "EXISTING", context)
         if frame is None:
             return None
+        for name, column in (("EXISTING_CLASS_FIELD", request.existing_class_field),
+                             ("EXISTING_TIME_FIELD", request.existing_time_field)):  # fmt: skip
+            if column not in frame.columns:
+                raise QgsProcessingException(
+                    tr("{0}: EXISTING has no field {1!r} (fields: {2})").format(
+                        name, column, ", ".join(c for c in map(str, frame.columns) if c not in ("_fid", "geometry"))
+                    )
+                )
+        if request.existing_text_field not in frame.columns:
+            feedback.pushWarning(
+                tr(
+                    "EXISTING has no text field {0!r}: the posts are classified by the catalogue's keywords only"
+                ).format(request.existing_text_field)
+            )
         frame = to_working_crs(frame, work_crs)
         xy = point_xy(frame.geometry.values)
         return Existing(
@@ -225,7 +285,7 @@ class CluesAlgorithm(DeclaredAlgorithm):
         return {
             "OUTPUT": dest,
             "POSTS_IN": len(posts),
-            "POSTS_OUT": int(np.sum(list(counts.values()))),
+            "POSTS_OUT": len(out),  # write_frame checked that every row reached the output
             "NEW_CASES": counts["new_case"],
             "DUPLICATES": counts["duplicate_of"],
             "UNPLACED": counts["unplaced"],

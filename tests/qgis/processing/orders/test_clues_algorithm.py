@@ -153,3 +153,38 @@ def test_a_sweep_without_a_class_says_so(demo_city_gpkg, tmp_path, gridgov_provi
                 "OUTPUT": str(tmp_path / "s.gpkg"),
             },
         )
+
+
+def test_existing_orders_without_their_time_field_are_refused_by_name(demo_city_gpkg, tmp_path, gridgov_provider):
+    parameters = _clue_parameters(demo_city_gpkg, tmp_path / "x.gpkg")
+    parameters.pop("EXISTING_TIME_FIELD")  # reported_at: truth_orders has true_time
+    with pytest.raises(QgsProcessingException, match="EXISTING_TIME_FIELD.*reported_at"):
+        processing.run("gridgov:clues", parameters)
+
+
+def test_posts_without_geotag_columns_and_a_bad_coordinate_system(demo_city_gpkg, tmp_path, gridgov_provider):
+    posts = _rows(_layer(demo_city_gpkg, "posts"))[["post_id", "posted_at", "text"]].head(30)
+    posts.to_csv(tmp_path / "plain.csv", index=False)
+    parameters = _clue_parameters(demo_city_gpkg, tmp_path / "plain.gpkg")
+    parameters.pop("INPUT")
+    parameters["INPUT_FILE"] = str(tmp_path / "plain.csv")
+    assert processing.run("gridgov:clues", parameters)["POSTS_OUT"] == 30  # the geotag is optional
+    full = _rows(_layer(demo_city_gpkg, "posts")).head(30)
+    full.to_csv(tmp_path / "tagged.csv", index=False)
+    parameters.update(INPUT_FILE=str(tmp_path / "tagged.csv"), COORD_SYS_FIELD="", COORD_SYS="火星坐标")
+    with pytest.raises(QgsProcessingException, match="COORD_SYS"):
+        processing.run("gridgov:clues", parameters)
+
+
+def test_a_point_layer_of_posts_gives_its_points_as_geotags(demo_city_gpkg, tmp_path, gridgov_provider):
+    """Posts digitised or imported as points (here the true points, in EPSG:4547) need no text place."""
+    parameters = _clue_parameters(demo_city_gpkg, tmp_path / "points.gpkg")
+    parameters["INPUT"] = _layer(demo_city_gpkg, "truth_posts")
+    parameters["TIME_FIELD"] = "true_time"
+    parameters["TEXT_FIELD"] = "place_name"
+    result = processing.run("gridgov:clues", parameters)
+    table = _rows(str(tmp_path / "points.gpkg"))
+    truth = _rows(_layer(demo_city_gpkg, "truth_posts"))
+    has_point = truth["grid_code"] != ""
+    assert result["POSTS_OUT"] == len(truth)
+    assert (table["grid_code"][has_point] == truth["grid_code"][has_point]).mean() > 0.99
