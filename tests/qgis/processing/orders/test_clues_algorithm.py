@@ -158,7 +158,7 @@ def test_a_sweep_without_a_class_says_so(demo_city_gpkg, tmp_path, gridgov_provi
 def test_existing_orders_without_their_time_field_are_refused_by_name(demo_city_gpkg, tmp_path, gridgov_provider):
     parameters = _clue_parameters(demo_city_gpkg, tmp_path / "x.gpkg")
     parameters.pop("EXISTING_TIME_FIELD")  # reported_at: truth_orders has true_time
-    with pytest.raises(QgsProcessingException, match="EXISTING_TIME_FIELD.*reported_at"):
+    with pytest.raises(QgsProcessingException, match=r"EXISTING_TIME_FIELD.*reported_at"):
         processing.run("gridgov:clues", parameters)
 
 
