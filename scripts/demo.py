@@ -138,13 +138,17 @@ def _clues(processing, gpkg: str, out: Path, project: str) -> None:
         f"      {out / 'clues_duplicates.csv'}",
         flush=True,
     )
-    png = _add_and_draw(
+    from gridgov.layers.printing.render import render_project_png
+    from gridgov.layers.project.demo_project import add_result_layer, set_group_visible
+
+    set_group_visible(project, "工单 Work orders", False)  # the clues over the map, not over 100,000 order dots
+    add_result_layer(project, clues["OUTPUT"], "网络线索 Internet clues", "clues", CLUES_GROUP)
+    png = render_project_png(
         project,
-        clues["OUTPUT"],
-        "网络线索 Internet clues",
-        "clues",
         out / "clues.png",
-        "未诉先办 网络线索  Internet clues: new cases, duplicates, unplaced",
+        extent_layer="district",
+        title="未诉先办 网络线索  Internet clues: new cases, duplicates, unplaced",
+        legend_layer="网络线索 Internet clues",
     )
     print(f"      {png}", flush=True)
     new = table[table["clue_status"] == "new_case"]
@@ -167,6 +171,7 @@ def _clues(processing, gpkg: str, out: Path, project: str) -> None:
             "OUTPUT": str(out / "class_sweep.gpkg"),
         },
     )
+    set_group_visible(project, CLUES_GROUP, False)
     png = _add_and_draw(
         project,
         sweep["OUTPUT"],
@@ -194,6 +199,7 @@ def _add_and_draw(
 
 
 ANALYSIS_GROUP = "分析 Analysis"
+CLUES_GROUP = "未诉先办 Internet clues"
 MONTHS_GROUP = "月度热力 Heatmaps by month (temporal controller)"
 
 

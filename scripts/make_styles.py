@@ -287,7 +287,7 @@ def clue_styles() -> None:
     categories = []
     for value, color, size, shape, label in (
         ("new_case", "#d7191c", 3.2, "star", "新立案 New case"),
-        ("duplicate_of", "#2b83ba", 2.2, "circle", "重复 Duplicate of a case"),
+        ("duplicate_of", "#7b3294", 2.2, "circle", "重复 Duplicate of a case"),
         ("unplaced", "#fdae61", 2.2, "triangle", "无法定位 Unplaced"),
         ("not_a_case", "#bababa", 1.4, "circle", "非案件 Not a case"),
     ):

@@ -456,7 +456,10 @@ def _deduplicate(
             else:
                 out.case_id[m] = case_id
                 if m != rows_of[0]:
+                    first = rows_of[0]
                     out.duplicate[m], out.of[m] = True, case_id
+                    out.distance[m] = round(float(np.hypot(x[m] - x[first], y[m] - y[first])), 1)
+                    out.days[m] = round(float((times[m] - times[first]) / np.timedelta64(1, "D")), 2)
     # a case whose time cannot be read is not checked for duplicates, but is still a case to file
     for m in np.flatnonzero(case & ~located):
         new_number += 1

@@ -936,7 +936,7 @@
     <message>
       <location filename="../../layers/parameters/order_filters.py" line="36" />
       <location filename="../../layers/processing/governance/classsweep_alg.py" line="61" />
-      <location filename="../../layers/processing/orders/clues_alg.py" line="138" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="140" />
       <source>Time field</source>
       <translation>时间字段</translation>
     </message>
@@ -1234,7 +1234,7 @@ Example: INPUT the orders, TEXT_FIELD description, LABEL_FIELD class_code (last 
     <message>
       <location filename="../../layers/processing/analysis/classify_alg.py" line="56" />
       <location filename="../../layers/processing/governance/classsweep_alg.py" line="64" />
-      <location filename="../../layers/processing/orders/clues_alg.py" line="137" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="139" />
       <source>Text field</source>
       <translation>文本字段</translation>
     </message>
@@ -2150,7 +2150,7 @@ Example: demo city: INPUT the orders with cases, GRIDS grids, CLASS 0402 (missin
     </message>
     <message>
       <location filename="../../layers/processing/governance/classsweep_alg.py" line="76" />
-      <location filename="../../layers/processing/orders/clues_alg.py" line="144" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="146" />
       <source>Dedicated grid name field</source>
       <translation>专属网格名称字段</translation>
     </message>
@@ -3003,14 +3003,14 @@ Example: INPUT the micro-grids, LEVEL micro-grid, PARENT the grids, PARENT_CODE_
     </message>
     <message>
       <location filename="../../layers/processing/orders/clues_alg.py" line="117" />
-      <source>未诉先办: reads internet posts (a layer, or a CSV / XLSX / JSON file) and writes every post once, with clue_status: new_case (a problem nobody reported yet: file it), duplicate_of (the same class within DISTANCE metres and DAYS days of an existing order or of an earlier post: case_id names that case), unplaced (a problem whose place cannot be told: candidates lists the grids along the roads it names) or not_a_case.
+      <source>未诉先办: reads internet posts (a layer, or a CSV / XLSX / JSON file) and writes every post once, with clue_status: new_case (a problem nobody reported yet: file it), duplicate_of (the same class within DISTANCE metres and DAYS days of an existing order or of an earlier post: case_id names that case), unplaced (a problem whose place cannot be told: candidates lists the grids along the roads it names) or not_a_case. dup_distance_m and dup_days: how far from the case's report and how many days after it (negative: the post came first).
 
 Place: the names the text gives are matched against the map's own: ROADS (and their crossings: 'X与Y交叉口', 'X和Y路口'), the GAZETTEER's addresses (road + house number) and estates (with a building number), the DEDICATED grids' names (landmarks), with near-misses for typos. A geotag (X_FIELD / Y_FIELD in the system of COORD_SYS_FIELD: gcj02 from AMap / Tencent apps, bd09 from Baidu) is used where it agrees with the named place, or alone; evidence says which words matched what, place_confidence how sure the place is.
 
 Class: the catalogue's keywords, and the learned model trained on the EXISTING orders' texts and classes when they have them. Responsible unit and person as Geolocate gives them (GRIDS, MICROGRIDS, DEDICATED, ROSTER).
 
 Example: demo city: INPUT_FILE the posts (or the posts table), GRIDS grids, MICROGRIDS microgrids, DEDICATED dedicated_grids, ROADS roads, GAZETTEER addresses, ROSTER roster, EXISTING the placed orders, DISTANCE 300, DAYS 7.</source>
-      <translation>未诉先办：读入网络帖子（图层，或 CSV / XLSX / JSON 文件），每条帖子输出一次，clue_status 为：new_case（尚无人反映的问题：应立案）、duplicate_of（与已有工单或更早帖子同类、相距 DISTANCE 米与 DAYS 天以内：case_id 指明该案件）、unplaced（无法确定地点的问题：candidates 列出其提到的道路经过的网格）或 not_a_case（非案件）。
+      <translation>未诉先办：读入网络帖子（图层，或 CSV / XLSX / JSON 文件），每条帖子输出一次，clue_status 为：new_case（尚无人反映的问题：应立案）、duplicate_of（与已有工单或更早帖子同类、相距 DISTANCE 米与 DAYS 天以内：case_id 指明该案件）、unplaced（无法确定地点的问题：candidates 列出其提到的道路经过的网格）或 not_a_case（非案件）。dup_distance_m 和 dup_days：与该案件上报位置的距离及其后的天数（负数：帖子在先）。
 
 定位：文本中的地名与地图自身的名称匹配：ROADS 道路（及其交叉口：“X与Y交叉口”“X和Y路口”）、GAZETTEER 地址库的地址（路名+门牌号）和小区（含楼栋号）、DEDICATED 专属网格名称（地标），并容忍错别字（近似匹配）。帖子定位（X_FIELD / Y_FIELD，坐标系见 COORD_SYS_FIELD：高德、腾讯系应用为 gcj02，百度为 bd09）与所提地点一致或单独存在时采用；evidence 说明哪些词匹配了什么，place_confidence 表示定位的把握。
 
@@ -3019,175 +3019,175 @@ Example: demo city: INPUT_FILE the posts (or the posts table), GRIDS grids, MICR
 示例：示范城区：INPUT_FILE 帖子文件（或帖子表），GRIDS 网格，MICROGRIDS 微网格，DEDICATED 专属网格，ROADS 道路，GAZETTEER 地址库，ROSTER 名册，EXISTING 已落格工单，DISTANCE 300，DAYS 7。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="135" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="137" />
       <source>Posts (table or layer)</source>
       <translation>帖子（表或图层）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="139" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="141" />
       <source>Geotag longitude field</source>
       <translation>定位经度字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="140" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="142" />
       <source>Geotag latitude field</source>
       <translation>定位纬度字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="141" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="143" />
       <source>Geotag coordinate system field (per row)</source>
       <translation>定位坐标系字段（逐行）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="142" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="144" />
       <source>Geotag coordinate system of all rows (gcj02, bd09, wgs84, EPSG:n)</source>
       <translation>所有行的定位坐标系（gcj02、bd09、wgs84、EPSG:n）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="146" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="148" />
       <source>Existing orders or cases (points)</source>
       <translation>已有工单或案件（点）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="147" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="149" />
       <source>Existing: class case field</source>
       <translation>已有工单：类案字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="148" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="150" />
       <source>Existing: time field</source>
       <translation>已有工单：时间字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="149" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="151" />
       <source>Existing: text field</source>
       <translation>已有工单：文本字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="150" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="152" />
       <source>Existing: case or order id field</source>
       <translation>已有工单：案件或工单编号字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="151" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="153" />
       <location filename="../../layers/processing/orders/geolocate_alg.py" line="157" />
       <source>Roster (grid managers)</source>
       <translation>网格员名册</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="152" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="154" />
       <location filename="../../layers/processing/orders/geolocate_alg.py" line="159" />
       <source>Class-case table (class_code, case_group)</source>
       <translation>类案表（class_code、case_group）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="153" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="155" />
       <source>Duplicate distance (metres)</source>
       <translation>重复判定距离（米）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="154" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="156" />
       <source>Duplicate window (days)</source>
       <translation>重复判定时间窗（天）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="158" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="160" />
       <source>Model probability of no case from which a post is not a case (0-1)</source>
       <translation>模型判为非案件的概率达到此值即为非案件（0-1）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="167" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="169" />
       <source>Duplicates: least model probability of an order's class for the post (0-1)</source>
       <translation>重复判定：帖子属于工单类案的最低模型概率（0-1）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="173" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="175" />
       <source>Geotag agreement distance (metres)</source>
       <translation>定位一致距离（米）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="174" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="176" />
       <source>Nearest-grid tolerance (metres)</source>
       <translation>最近网格容差（米）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="175" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="177" />
       <source>Prefix of new case ids</source>
       <translation>新案件编号前缀</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="176" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="178" />
       <source>Clues</source>
       <translation>网络线索</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="179" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="181" />
       <source>Posts read</source>
       <translation>读入帖子数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="180" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="182" />
       <source>Posts written</source>
       <translation>写出帖子数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="181" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="183" />
       <source>New cases</source>
       <translation>新立案</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="182" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="184" />
       <source>Duplicates</source>
       <translation>重复</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="183" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="185" />
       <source>Unplaced</source>
       <translation>无法定位</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="184" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="186" />
       <source>Not a case</source>
       <translation>非案件</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="198" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="200" />
       <source>{0} place names, {1} addresses</source>
       <translation>{0} 个地名，{1} 个地址</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="230" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="232" />
       <source>The posts' own points are their geotags ({0})</source>
       <translation>帖子图层自身的点即其定位（{0}）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="234" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="236" />
       <source>{0}: the posts have no field {1!r} (fields: {2})</source>
       <translation>{0}：帖子没有字段 {1!r}（字段：{2}）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="242" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="244" />
       <location filename="../../layers/processing/orders/geolocate_alg.py" line="258" />
       <source>COORD_SYS: {0}</source>
       <translation>坐标系 COORD_SYS：{0}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="255" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="257" />
       <source>{0}: EXISTING has no field {1!r} (fields: {2})</source>
       <translation>{0}：EXISTING 没有字段 {1!r}（字段：{2}）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="261" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="263" />
       <source>EXISTING has no text field {0!r}: the posts are classified by the catalogue's keywords only</source>
       <translation>EXISTING 没有文本字段 {0!r}：只按类案目录关键词给帖子分类</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="278" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="280" />
       <source>Internet clues</source>
       <translation>网络线索</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/orders/clues_alg.py" line="281" />
+      <location filename="../../layers/processing/orders/clues_alg.py" line="283" />
       <source>{0} posts: {1} new cases, {2} duplicates, {3} unplaced, {4} not a case</source>
       <translation>{0} 条帖子：新立案 {1}，重复 {2}，无法定位 {3}，非案件 {4}</translation>
     </message>

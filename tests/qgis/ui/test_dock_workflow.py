@@ -327,3 +327,36 @@ def test_a_separate_process_failing_says_why(dock, separate_process, qgis_iface)
     assert page.runner.feedback.errors and "without an answer" not in page.runner.feedback.errors[-1]
     errors = [item for item in qgis_iface.messageBar().items() if item.level() == Qgis.MessageLevel.Critical]
     assert errors
+
+
+def test_clues_and_a_class_sweep_from_the_dock(dock, demo_city_gpkg):
+    """未诉先办 from the dock: the posts placed and checked against the orders (工单 tab), then one new
+    case swept city-wide (巡查 tab), each result added styled to its step's group."""
+    project = QgsProject.instance()
+    layers = {}
+    for name in ("posts", "truth_orders", "addresses"):
+        layers[name] = QgsVectorLayer(f"{demo_city_gpkg}|layername={name}", name, "ogr")
+        assert layers[name].isValid()
+        project.addMapLayer(layers[name])
+    clues = dock.page("gridgov:clues")
+    clues.form.set_values({"INPUT": layers["posts"].id(), "EXISTING": layers["truth_orders"].id(),
+                           "EXISTING_TIME_FIELD": "true_time", "ROADS": project.mapLayersByName("roads")[0].id(),
+                           "GAZETTEER": layers["addresses"].id()})  # fmt: skip
+    ok, results = _wait(clues)
+    assert ok, clues.status.text()
+    found = clues.added_layers[0]
+    assert found in _group_layers("Order results")
+    assert found.featureCount() == layers["posts"].featureCount() == results["POSTS_OUT"]  # posts in = posts out
+    assert found.renderer().type() == "categorizedSymbol"  # the clues style: new cases stand out
+    new = [f for f in found.getFeatures() if f["clue_status"] == "new_case"]
+    case = max(new, key=lambda f: f["case_id"])  # the latest: the year before it holds its class's orders
+
+    sweep = dock.page("gridgov:classsweep")
+    sweep.form.set_values({"INPUT": layers["truth_orders"].id(), "TIME_FIELD": "true_time", "CASE_ID": case["case_id"],
+                           "CASE_LAYER": found.id(), "CASE_TIME_FIELD": "posted_at"})  # fmt: skip
+    ok, results = _wait(sweep)
+    assert ok, sweep.status.text()
+    swept = sweep.added_layers[0]
+    assert swept in _group_layers("Patrol results")
+    assert swept.featureCount() == results["GRIDS_FOUND"] > 0 and results["CLASSES"] == case["class_code"]
+    assert swept.renderer().type() == "RuleRenderer"
