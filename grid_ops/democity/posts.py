@@ -287,7 +287,7 @@ class Gazetteer:
             by_address["y"].transform("max") - by_address["y"].transform("min"),
         )
         # an address (road + number) names a place when all its points lie in one grid, close together
-        self.a_ok = ((by_address["grid"].transform("nunique") == 1) & (spread <= ADDRESS_SPREAD_M)).to_numpy()
+        self.a_ok = ((by_address["grid"].transform("nunique") == 1) & (spread <= ADDRESS_SPREAD_M)).to_numpy(copy=True)
         self.a_ok &= self.a_grid >= 0
         self.address_rows = np.flatnonzero(self.a_ok)
 

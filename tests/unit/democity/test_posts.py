@@ -186,7 +186,7 @@ def test_geotags_convert_back_to_the_true_points(posts, truth):
     baidu = posts["platform"].isin(["百度贴吧", "本地宝"]).to_numpy()
     assert (posts.loc[tagged & baidu, "coord_sys"] == "bd09").all()
     assert (posts.loc[tagged & ~baidu, "coord_sys"] == "gcj02").all()
-    lon, lat = posts["lon"].to_numpy(), posts["lat"].to_numpy()
+    lon, lat = posts["lon"].to_numpy(copy=True), posts["lat"].to_numpy(copy=True)
     bd = (posts["coord_sys"] == "bd09").to_numpy()
     lon[bd], lat[bd] = coords.bd09_to_gcj02(lon[bd], lat[bd])
     lon[tagged], lat[tagged] = coords.gcj02_to_wgs84(lon[tagged], lat[tagged])
