@@ -2987,7 +2987,7 @@ Example: INPUT the micro-grids, LEVEL micro-grid, PARENT the grids, PARENT_CODE_
     <message>
       <location filename="../../layers/processing/orders/clues_alg.py" line="86" />
       <source>No field {0!r} for the names of {1}: they are not looked for</source>
-      <translation>没有记录{1}名称的字段 {0!r}：不查找{1}</translation>
+      <translation>没有字段 {0!r} 记录{1}的名称：不查找它们</translation>
     </message>
     <message>
       <location filename="../../layers/processing/orders/clues_alg.py" line="114" />
