@@ -85,7 +85,7 @@ def sweep_classes(
     """The class codes swept and the end of the window (see the module docstring)."""
     if request.case_id:
         if request.class_code.strip():
-            raise SweepError("give CLASS_CODE or CASE_ID, not both: a case sweeps its own class")
+            raise SweepError("give CLASS or CASE_ID, not both: a case sweeps its own class")
         if cases is None:
             raise SweepError(f"the orders have no case field {request.case_field!r} to find case {request.case_id}")
         rows = np.flatnonzero(cases == request.case_id.strip())

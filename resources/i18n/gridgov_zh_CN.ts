@@ -853,13 +853,13 @@
     <message>
       <location filename="../../layers/parameters/grid_inputs.py" line="38" />
       <location filename="../../layers/parameters/unit_layers.py" line="28" />
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="65" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="75" />
       <source>Grids</source>
       <translation>网格</translation>
     </message>
     <message>
       <location filename="../../layers/parameters/grid_inputs.py" line="39" />
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="66" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="76" />
       <location filename="../../layers/processing/governance/hotareas_alg.py" line="95" />
       <source>Grid code field</source>
       <translation>网格编码字段</translation>
@@ -924,7 +924,7 @@
     <message>
       <location filename="../../layers/parameters/order_filters.py" line="32" />
       <location filename="../../layers/processing/assessment/assessment_alg.py" line="49" />
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="60" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="70" />
       <source>Class case field</source>
       <translation>类案字段</translation>
     </message>
@@ -935,7 +935,7 @@
     </message>
     <message>
       <location filename="../../layers/parameters/order_filters.py" line="36" />
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="61" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="71" />
       <location filename="../../layers/processing/orders/clues_alg.py" line="140" />
       <source>Time field</source>
       <translation>时间字段</translation>
@@ -1233,7 +1233,7 @@ Example: INPUT the orders, TEXT_FIELD description, LABEL_FIELD class_code (last 
     </message>
     <message>
       <location filename="../../layers/processing/analysis/classify_alg.py" line="56" />
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="64" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="74" />
       <location filename="../../layers/processing/orders/clues_alg.py" line="139" />
       <source>Text field</source>
       <translation>文本字段</translation>
@@ -2070,18 +2070,23 @@ OUTPUT：GeoPackage；旁边同时写出一个已配好样式的 QGIS 工程（P
     </message>
     <message>
       <location filename="../../layers/processing/governance/classsweep_alg.py" line="43" />
+      <source>Class cases (codes or groups, comma separated)</source>
+      <translation>类案（编码或类别组，逗号分隔）</translation>
+    </message>
+    <message>
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="53" />
       <source>Class sweep (one case to a whole class)</source>
       <translation>一案带一类排查</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="45" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="55" />
       <location filename="../../layers/processing/governance/hotareas_alg.py" line="74" />
       <location filename="../../layers/processing/governance/patrolplan_alg.py" line="73" />
       <source>Governance</source>
       <translation>治理</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="46" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="56" />
       <source>一案带一类: from one case (CASE_ID, found among INPUT or in CASE_LAYER, e.g. a new case of Internet clues) or a class case (CLASS: codes separated by commas, or a case group such as noise), lists every grid with orders of that class in the last MONTHS months up to the latest report, ranked by cases (distinct case_id where the orders have one, else orders) and then by recency (last_seen). Each grid gets its cases, orders, recent_orders (last 30 days), first_seen, last_seen, days_since_last and places: the roads, estates and landmarks its orders' texts name, the most named first. AREA keeps the grids it touches.
 
 The output is the grid polygons with grid_code and name: give it to Patrol plan as INPUT to plan the inspection.
@@ -2094,109 +2099,104 @@ Example: demo city: INPUT the orders with cases, GRIDS grids, CLASS 0402 (missin
 示例：示范城区：INPUT 带案件编号的工单，GRIDS 网格，CLASS 0402（井盖缺失），MONTHS 12，ROADS 道路，GAZETTEER 地址库，DEDICATED 专属网格。</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="59" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="69" />
       <source>Orders (points, or a table with a grid field)</source>
       <translation>工单（点图层，或带网格字段的表）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="62" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="72" />
       <source>Case id field</source>
       <translation>案件编号字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="63" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="73" />
       <source>Grid field (empty: from the points)</source>
       <translation>网格字段（为空：由点位确定）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="67" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="77" />
       <source>Grid name field</source>
       <translation>网格名称字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="68" />
-      <source>Class cases (codes or groups, comma separated)</source>
-      <translation>类案（编码或类别组，逗号分隔）</translation>
-    </message>
-    <message>
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="69" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="79" />
       <source>…or one case id</source>
       <translation>…或一个案件编号</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="70" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="80" />
       <source>Layer holding the case (empty: INPUT)</source>
       <translation>案件所在图层（为空：INPUT）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="71" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="81" />
       <source>Its time field (empty: TIME_FIELD)</source>
       <translation>其时间字段（为空：TIME_FIELD）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="72" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="82" />
       <source>Months swept</source>
       <translation>排查月数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="73" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="83" />
       <source>Area (only grids touching it)</source>
       <translation>范围（只保留与之相交的网格）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="75" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="85" />
       <source>Dedicated grids (landmark names)</source>
       <translation>专属网格（地标名称）</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="76" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="86" />
       <location filename="../../layers/processing/orders/clues_alg.py" line="146" />
       <source>Dedicated grid name field</source>
       <translation>专属网格名称字段</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="77" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="87" />
       <source>Places listed per grid</source>
       <translation>每个网格列出的地点数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="78" />
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="147" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="88" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="157" />
       <source>Class sweep</source>
       <translation>一案带一类排查清单</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="81" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="91" />
       <source>Grids with cases</source>
       <translation>有案件的网格数</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="82" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="92" />
       <source>Class cases swept</source>
       <translation>排查的类案</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="91" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="101" />
       <source>GRIDS has no field {0!r}</source>
       <translation>GRIDS 没有字段 {0!r}</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="94" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="104" />
       <source>{0} ({1}) has no coordinate reference system: set it in the layer's properties</source>
       <translation>{0}（{1}）没有坐标参考系：请在图层属性中设置</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="99" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="109" />
       <source>INPUT has no orders</source>
       <translation>INPUT 没有工单</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="124" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="134" />
       <source>GRID_FIELD: the orders have no field {0!r} and no points to find their grids</source>
       <translation>GRID_FIELD：工单没有字段 {0!r}，也没有可确定网格的点位</translation>
     </message>
     <message>
-      <location filename="../../layers/processing/governance/classsweep_alg.py" line="150" />
+      <location filename="../../layers/processing/governance/classsweep_alg.py" line="160" />
       <source>Class {0}, {1} to {2}: {3} grids with cases</source>
       <translation>类案 {0}，{1} 至 {2}：{3} 个网格有案件</translation>
     </message>

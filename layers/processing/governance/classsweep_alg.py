@@ -16,7 +16,7 @@ from gridgov.grid_ops.schema import CLASS_CODE, GRID_CODE, REPORTED_AT, as_text
 from gridgov.layers.io.orders_input import code_text, point_xy, to_working_crs
 from gridgov.layers.io.sources import read_source
 from gridgov.layers.outputs.run_outputs import write_frame
-from gridgov.layers.parameters.declare import field, integer, number_output, sink, source, string_output, text
+from gridgov.layers.parameters.declare import Family, field, integer, number_output, sink, source, string_output, text
 from gridgov.layers.parameters.unit_layers import read_class_cases
 from gridgov.layers.processing.base import DeclaredAlgorithm
 from gridgov.layers.processing.orders.clues_alg import place_book_params, read_place_book
@@ -36,6 +36,16 @@ class ClassSweepAlgorithmRequest(SweepRequest):
     gazetteer_field: str = "address"
     place_name_field: str = "estate"
     landmark_name_field: str = "name"
+
+
+def class_param() -> Family:
+    """CLASS (DESIGN.md's name), read into the request's ``class_code``."""
+    declared = text("CLASS", tr_noop("Class cases (codes or groups, comma separated)"), "")
+
+    def read(alg, parameters, context) -> str:
+        return alg.parameterAsString(parameters, "CLASS", context)
+
+    return Family(declared.declare, read, "class_code")
 
 
 class ClassSweepAlgorithm(DeclaredAlgorithm):
@@ -65,7 +75,7 @@ class ClassSweepAlgorithm(DeclaredAlgorithm):
         source("GRIDS", tr_noop("Grids"), POLYGONS),
         field("CODE_FIELD", tr_noop("Grid code field"), "GRIDS", GRID_CODE, fallback=True),
         field("GRID_NAME_FIELD", tr_noop("Grid name field"), "GRIDS", "name", fallback=True),
-        text("CLASS_CODE", tr_noop("Class cases (codes or groups, comma separated)"), ""),
+        class_param(),
         text("CASE_ID", tr_noop("…or one case id"), ""),
         source("CASE_LAYER", tr_noop("Layer holding the case (empty: INPUT)"), optional=True),
         field("CASE_TIME_FIELD", tr_noop("Its time field (empty: TIME_FIELD)"), "CASE_LAYER"),
